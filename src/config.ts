@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (what: string) =>
+  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).positive(`${what} must be positive`);
+
+/** A well-known secret for the embedded demo only; refused when a real database is configured. */
+export const DEMO_JWT_SECRET = 'tramita-gateway-demo-secret-do-not-use-in-production';
+
+const envSchema = z
+  .object({
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number({ error: 'PORT must be a number' }).int().min(0).max(65535).default(4000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE').default(10),
+    PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+    DEMO_SEED: booleanFromEnv.optional(),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
+    JWT_PUBLIC_KEY: z
+      .string()
+      .refine((v) => v.includes('BEGIN PUBLIC KEY'), 'JWT_PUBLIC_KEY must be a PEM (-----BEGIN PUBLIC KEY-----)')
+      .optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    INTROSPECTION_PUBLIC: booleanFromEnv.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
+    AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
+    AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
+    AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(8),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'JWT_SECRET or JWT_PUBLIC_KEY is required when DATABASE_URL is set (the demo secret is for the embedded database only)',
+      });
+    }
+    if (env.JWT_SECRET && env.JWT_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
+    }
+  });
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.output<typeof envSchema>) {
+  const embedded = !env.DATABASE_URL;
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    database: embedded
+      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR } as const)
+      : ({ kind: 'postgres', url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE } as const),
+    demoSeed: env.DEMO_SEED ?? embedded,
+    jwt: env.JWT_PUBLIC_KEY
+      ? ({ kind: 'public-key', publicKey: env.JWT_PUBLIC_KEY } as const)
+      : ({ kind: 'secret', secret: env.JWT_SECRET ?? DEMO_JWT_SECRET, demo: !env.JWT_SECRET } as const),
+    jwtIssuer: env.JWT_ISSUER,
+    jwtAudience: env.JWT_AUDIENCE,
+    introspectionPublic: env.INTROSPECTION_PUBLIC,
+    logLevel: env.LOG_LEVEL,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    autoCancel: {
+      enabled: env.AUTO_CANCEL_ENABLED,
+      intervalMs: env.AUTO_CANCEL_INTERVAL_MS,
+      days: env.AUTO_CANCEL_DAYS,
+    },
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should not fail validation of FOO.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  return toConfig(parsed.data);
+}

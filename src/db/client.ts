@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import type { PgAsyncDatabase } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { relations } from './schema.js';
+
+// Both drivers produce this type; the rest of the code never knows which one it talks to.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Database = PgAsyncDatabase<any, typeof relations>;
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+export interface DatabaseHandle {
+  db: Database;
+  backend: 'pglite' | 'postgres';
+  /** Raw rows of a statement, the same shape on both drivers (stack.md trap 4). */
+  rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** LISTEN on a lower-case channel; resolves once listening. Returns the function that stops it. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Called for every SQL statement drizzle sends; tests count statements with it. */
+  onQuery?: (sql: string, params: unknown[]) => void;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATION_LOCK_KEY = 7_411_027_001;
+
+export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const logger: DrizzleLogger | undefined = extra.onQuery
+    ? { logQuery: (query, params) => extra.onQuery!(query, params) }
+    : undefined;
+  return options.kind === 'pglite' ? openPglite(options.dataDir, logger) : openPostgres(options, logger);
+}
+
+async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, relations, logger });
+  await migratePglite(db, { migrationsFolder });
+  return {
+    db: db as unknown as Database,
+    backend: 'pglite',
+    rows: async <T>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    listen: async (channel, onPayload) => {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
+    },
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(
+  options: { url: string; poolSize?: number },
+  logger: DrizzleLogger | undefined,
+): Promise<DatabaseHandle> {
+  const onnotice = () => {}; // "relation already exists, skipping" from the migrator is noise
+  // Several gateway instances may start together: one migrates while the others wait on the lock.
+  const migrationClient = postgres(options.url, { max: 1, onnotice });
+  try {
+    await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
+    await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await migrationClient.end();
+  }
+  const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice });
+  const db = drizzlePostgres({ client, relations, logger });
+  return {
+    db: db as unknown as Database,
+    backend: 'postgres',
+    rows: async <T>(text: string, params: unknown[] = []) =>
+      (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+    listen: async (channel, onPayload) => {
+      const subscription = await client.listen(channel, onPayload);
+      return () => subscription.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,1205 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { Papel } from '../identity/viewer.js';
+import { estruturas, repositorios } from '../orgaos/tables.js';
+import {
+  DIAS_PARA_CANCELAMENTO_AUTOMATICO,
+  type LadoAtor,
+  type MotivoRecusa,
+  PASSOS,
+  type Situacao,
+  SITUACAO_INFO,
+} from '../tramites/regras.js';
+import { tramiteEventos, tramites } from '../tramites/tables.js';
+
+/**
+ * Demo data: a plausible slice of Tramita.GOV.BR's production (federal ministries, autarchies, a court,
+ * the TCU, a state government), their unit trees, and ~200 trâmites over the last ~60 days whose event
+ * logs walk the status machine of `regras.ts` exactly. Deterministic: the same `now` gives the same data.
+ *
+ * Repository ids, "números de identificação" (SIORG-like) and NUP prefixes are illustrative, not the
+ * official codes. Names and siglas follow the real agencies' structures.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Demo accounts (the token minting script and the docs use them)
+// ---------------------------------------------------------------------------------------------------
+
+export interface DemoAccount {
+  sujeito: string;
+  descricao: string;
+  papeis: Papel[];
+  /** The agency the account acts for, by (repositório id, número de identificação of the root). */
+  orgao: { repositorio: number; estrutura: number } | null;
+}
+
+const REPO_EXECUTIVO = 1;
+const REPO_JUDICIARIO = 3;
+const REPO_TRIBUNAIS_CONTAS = 5;
+const REPO_ESTADOS = 9;
+
+const NUM_MGI = 115_826;
+const NUM_MS = 304;
+const NUM_MEC = 244;
+const NUM_MF = 1_929;
+const NUM_INSS = 1_934;
+const NUM_IBAMA = 1_989;
+const NUM_ANVISA = 48_136;
+const NUM_INCRA = 1_912;
+const NUM_TRF1 = 10_101;
+const NUM_TCU = 5_001;
+const NUM_GO = 52;
+
+/** The unit that receives the production tests of agencies being onboarded (domain.md, step 6). */
+export const DEMO_UNIDADE_TESTES_PRODUCAO = { repositorio: REPO_EXECUTIVO, estrutura: 187_432, sigla: 'DISIS' } as const;
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { sujeito: 'pen.admin', descricao: 'Equipe PEN – administradora da plataforma (vê todos os órgãos)', papeis: ['PEN_ADMIN'], orgao: null },
+  {
+    sujeito: 'gestor.ana@mgi',
+    descricao: 'Gestora de protocolo do MGI (DISIS)',
+    papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MGI },
+  },
+  {
+    sujeito: 'spe:sei.mgi.gov.br',
+    descricao: 'SEI do MGI (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MGI },
+  },
+  {
+    sujeito: 'gestor.carlos@saude',
+    descricao: 'Gestor de protocolo do Ministério da Saúde',
+    papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MS },
+  },
+  {
+    sujeito: 'spe:sei.inss.gov.br',
+    descricao: 'SEI do INSS (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_INSS },
+  },
+  {
+    sujeito: 'gestora.patricia@mec',
+    descricao: 'Gestora de protocolo do Ministério da Educação',
+    papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MEC },
+  },
+  {
+    sujeito: 'gestora.beatriz@trf1',
+    descricao: 'Gestora de protocolo do TRF da 1ª Região',
+    papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_JUDICIARIO, estrutura: NUM_TRF1 },
+  },
+  {
+    sujeito: 'gestora.juliana@go',
+    descricao: 'Gestora de protocolo do Governo do Estado de Goiás (em implantação)',
+    papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_ESTADOS, estrutura: NUM_GO },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Structures
+// ---------------------------------------------------------------------------------------------------
+
+/** ER: send and receive; E: send only; R: receive only; '-': not enabled. */
+type Habilitacao = 'ER' | 'E' | 'R' | '-';
+
+interface UnidadeDef {
+  sigla: string;
+  nome: string;
+  hab: Habilitacao;
+  central?: boolean;
+  numero?: number;
+  filhas: UnidadeDef[];
+}
+
+interface OrgaoDef {
+  repositorio: number;
+  numero: number;
+  sigla: string;
+  nome: string;
+  /** First five digits of the NUPs this agency issues. */
+  nup: string;
+  spe: string;
+  gestores: string[];
+  /** Relative traffic. */
+  peso: number;
+  /** Days before `now` the agency was registered on the platform. */
+  cadastradoHaDias: number;
+  assuntos: string[];
+  unidades: UnidadeDef[];
+}
+
+const u = (sigla: string, nome: string, hab: Habilitacao, filhas: UnidadeDef[] = [], extra: Partial<UnidadeDef> = {}): UnidadeDef => ({
+  sigla,
+  nome,
+  hab,
+  filhas,
+  ...extra,
+});
+const central = { central: true } as const;
+
+const REPOSITORIOS = [
+  { id: REPO_EXECUTIVO, nome: 'Poder Executivo Federal' },
+  { id: REPO_JUDICIARIO, nome: 'Poder Judiciário' },
+  { id: REPO_TRIBUNAIS_CONTAS, nome: 'Tribunais de Contas' },
+  { id: REPO_ESTADOS, nome: 'Governos Estaduais' },
+];
+
+const ORGAOS: OrgaoDef[] = [
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_MGI,
+    sigla: 'MGI',
+    nome: 'Ministério da Gestão e da Inovação em Serviços Públicos',
+    nup: '19975',
+    spe: 'spe:sei.mgi.gov.br',
+    gestores: ['gestor.ana@mgi', 'gestor.ricardo@mgi'],
+    peso: 9,
+    cadastradoHaDias: 880,
+    assuntos: [
+      'Solicitação de cessão de servidor',
+      'Requisição de servidor para compor força de trabalho',
+      'Cessão de uso de imóvel da União',
+      'Consulta sobre aplicação da Lei nº 14.133/2021',
+      'Atualização da estrutura regimental no SIORG',
+      'Compensação previdenciária – servidores de órgãos extintos',
+    ],
+    unidades: [
+      u('SE', 'Secretaria-Executiva', '-', [
+        u('CGDOC', 'Coordenação-Geral de Documentação e Informação', 'R', [
+          u('DISIS', 'Divisão de Gestão de Sistemas de Documentação e Informação', 'ER', [], {
+            numero: DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
+          }),
+          u('DIPRO', 'Divisão de Protocolo', 'ER', [], central),
+        ]),
+        u('DTI', 'Diretoria de Tecnologia da Informação', '-'),
+      ]),
+      u('SGP', 'Secretaria de Gestão de Pessoas', '-', [
+        u('DECIPEX', 'Departamento de Centralização de Serviços de Inativos, Pensionistas e Órgãos Extintos', 'ER'),
+        u('DEMOV', 'Departamento de Provimento e Movimentação de Pessoal', 'ER'),
+      ]),
+      u('SEGES', 'Secretaria de Gestão e Inovação', '-', [
+        u('DELOG', 'Departamento de Normas e Sistemas de Logística', 'E'),
+      ]),
+      u('SPU', 'Secretaria do Patrimônio da União', '-', [
+        u('DEDES', 'Departamento de Destinação Patrimonial', 'ER'),
+        u('SPU-GO', 'Superintendência do Patrimônio da União em Goiás', 'R'),
+      ]),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_MS,
+    sigla: 'MS',
+    nome: 'Ministério da Saúde',
+    nup: '25000',
+    spe: 'spe:sei.saude.gov.br',
+    gestores: ['gestor.carlos@saude', 'gestora.lucia@saude'],
+    peso: 8,
+    cadastradoHaDias: 850,
+    assuntos: [
+      'Habilitação de leitos de UTI adulto',
+      'Termo de execução descentralizada – TED',
+      'Ressarcimento ao SUS – análise de impugnação',
+      'Solicitação de informações sobre arboviroses',
+      'Cessão de servidor para a Secretaria Estadual de Saúde',
+      'Registro de preços de medicamentos estratégicos',
+    ],
+    unidades: [
+      u('SE', 'Secretaria-Executiva', '-', [
+        u('SAA', 'Subsecretaria de Assuntos Administrativos', 'E', [
+          u('COPROT', 'Coordenação de Protocolo', 'ER', [], central),
+          u('COGEP', 'Coordenação-Geral de Gestão de Pessoas', 'ER'),
+        ]),
+        u('CGDI', 'Coordenação-Geral de Documentação e Informação', 'R'),
+      ]),
+      u('SAES', 'Secretaria de Atenção Especializada à Saúde', '-', [
+        u('DAET', 'Departamento de Atenção Especializada e Temática', 'ER'),
+        u('DRAC', 'Departamento de Regulação Assistencial e Controle', 'R'),
+      ]),
+      u('SVSA', 'Secretaria de Vigilância em Saúde e Ambiente', '-', [
+        u('DEDT', 'Departamento de Doenças Transmissíveis', 'ER'),
+      ]),
+      u('SGTES', 'Secretaria de Gestão do Trabalho e da Educação na Saúde', '-', [
+        u('DEGERTS', 'Departamento de Gestão e Regulação do Trabalho em Saúde', 'ER'),
+      ]),
+      u('CONJUR-MS', 'Consultoria Jurídica junto ao Ministério da Saúde', '-'),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_MEC,
+    sigla: 'MEC',
+    nome: 'Ministério da Educação',
+    nup: '23000',
+    spe: 'spe:sei.mec.gov.br',
+    gestores: ['gestora.patricia@mec'],
+    peso: 6,
+    cadastradoHaDias: 760,
+    assuntos: [
+      'Redistribuição de cargo vago',
+      'Supervisão de curso de graduação – diligência',
+      'Pactuação de vagas na Rede Federal',
+      'Acordo de cooperação técnica',
+      'Revalidação de diploma – consulta',
+    ],
+    unidades: [
+      u('SE', 'Secretaria-Executiva', '-', [
+        u('SAA', 'Subsecretaria de Assuntos Administrativos', '-', [
+          u('CPROT', 'Coordenação de Protocolo', 'ER', [], central),
+          u('CGGP', 'Coordenação-Geral de Gestão de Pessoas', 'ER'),
+        ]),
+      ]),
+      u('SESU', 'Secretaria de Educação Superior', '-', [
+        u('DIFES', 'Diretoria de Políticas e Programas de Educação Superior', 'ER'),
+      ]),
+      u('SEB', 'Secretaria de Educação Básica', '-', [u('DAGE', 'Diretoria de Apoio à Gestão Educacional', 'R')]),
+      u('SERES', 'Secretaria de Regulação e Supervisão da Educação Superior', '-', [
+        u('DISUP', 'Diretoria de Supervisão da Educação Superior', 'E'),
+      ]),
+      u('SETEC', 'Secretaria de Educação Profissional e Tecnológica', '-', [
+        u('DDR', 'Diretoria de Desenvolvimento da Rede Federal', 'ER'),
+      ]),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_MF,
+    sigla: 'MF',
+    nome: 'Ministério da Fazenda',
+    nup: '17944',
+    spe: 'spe:sei.fazenda.gov.br',
+    gestores: ['gestor.joao@fazenda'],
+    peso: 5,
+    cadastradoHaDias: 700,
+    assuntos: [
+      'Operação de crédito de município – verificação de limites',
+      'Subsídios para defesa da União em ação judicial',
+      'Restituição de valores pagos indevidamente',
+      'Parcelamento de débitos previdenciários de município',
+    ],
+    unidades: [
+      u('SE', 'Secretaria-Executiva', '-', [
+        u('SGC', 'Subsecretaria de Gestão Corporativa', '-', [
+          u('CGDIN', 'Coordenação-Geral de Documentação e Informação', 'R'),
+          u('DIPRO', 'Divisão de Protocolo', 'ER', [], central),
+        ]),
+      ]),
+      u('STN', 'Secretaria do Tesouro Nacional', '-', [
+        u('COPEM', 'Coordenação-Geral de Operações de Crédito de Estados e Municípios', 'ER'),
+        u('COFIN', 'Coordenação-Geral de Programação Financeira', 'E'),
+      ]),
+      u('PGFN', 'Procuradoria-Geral da Fazenda Nacional', '-', [
+        u('CRJ', 'Coordenação-Geral da Representação Judicial da Fazenda Nacional', 'ER'),
+      ]),
+      u('SRE', 'Secretaria de Reformas Econômicas', 'R'),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_INSS,
+    sigla: 'INSS',
+    nome: 'Instituto Nacional do Seguro Social',
+    nup: '35014',
+    spe: 'spe:sei.inss.gov.br',
+    gestores: ['gestora.marta@inss'],
+    peso: 8,
+    cadastradoHaDias: 820,
+    assuntos: [
+      'Compensação previdenciária entre regimes – COMPREV',
+      'Averbação de tempo de contribuição',
+      'Pensão por morte – instrução processual',
+      'Apuração de acumulação de cargos',
+      'Certidão de tempo de contribuição – retificação',
+      'Acordo de cooperação técnica para reconhecimento de direitos',
+    ],
+    unidades: [
+      u('DIRBEN', 'Diretoria de Benefícios e Relacionamento com o Cidadão', '-', [
+        u('CGRD', 'Coordenação-Geral de Reconhecimento de Direitos', 'ER'),
+        u('DCOMP', 'Divisão de Compensação Previdenciária', 'ER'),
+      ]),
+      u('DGP', 'Diretoria de Gestão de Pessoas', '-', [u('CGAP', 'Coordenação-Geral de Administração de Pessoal', 'ER')]),
+      u('DIROFL', 'Diretoria de Orçamento, Finanças e Logística', '-', [
+        u('CGLOG', 'Coordenação-Geral de Logística', '-', [u('DPA', 'Divisão de Protocolo e Arquivo', 'ER', [], central)]),
+      ]),
+      u('PFE-INSS', 'Procuradoria Federal Especializada junto ao INSS', 'R'),
+      u('AUDGER', 'Auditoria-Geral', '-'),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_IBAMA,
+    sigla: 'IBAMA',
+    nome: 'Instituto Brasileiro do Meio Ambiente e dos Recursos Naturais Renováveis',
+    nup: '02001',
+    spe: 'spe:sei.ibama.gov.br',
+    gestores: ['gestor.paulo@ibama'],
+    peso: 4,
+    cadastradoHaDias: 640,
+    assuntos: [
+      'Licenciamento ambiental – parecer técnico',
+      'Solicitação de dados para fiscalização ambiental',
+      'Auto de infração – encaminhamento para inscrição em dívida ativa',
+      'Autorização de supressão de vegetação',
+    ],
+    unidades: [
+      u('DIPLAN', 'Diretoria de Planejamento, Administração e Logística', '-', [
+        u('CGADM', 'Coordenação-Geral de Administração', '-', [u('SEPROT', 'Serviço de Protocolo', 'ER', [], central)]),
+      ]),
+      u('DILIC', 'Diretoria de Licenciamento Ambiental', '-', [
+        u('CGMAC', 'Coordenação-Geral de Licenciamento Ambiental de Empreendimentos Marinhos e Costeiros', 'ER'),
+        u('CGTEF', 'Coordenação-Geral de Licenciamento de Empreendimentos Fluviais e Pontuais Terrestres', 'E'),
+      ]),
+      u('DIPRO', 'Diretoria de Proteção Ambiental', '-', [u('CGFIS', 'Coordenação-Geral de Fiscalização Ambiental', 'R')]),
+      u('DBFLO', 'Diretoria de Uso Sustentável da Biodiversidade e Florestas', 'E'),
+      u('SUPES-GO', 'Superintendência do IBAMA no Estado de Goiás', 'ER'),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_ANVISA,
+    sigla: 'ANVISA',
+    nome: 'Agência Nacional de Vigilância Sanitária',
+    nup: '25351',
+    spe: 'spe:sei.anvisa.gov.br',
+    gestores: ['gestora.fernanda@anvisa'],
+    peso: 4,
+    cadastradoHaDias: 600,
+    assuntos: [
+      'Registro de medicamento – exigência técnica',
+      'Anuência prévia em pesquisa clínica',
+      'Importação excepcional de medicamento',
+      'Denúncia sanitária – encaminhamento',
+    ],
+    unidades: [
+      u('GADIP', 'Gabinete do Diretor-Presidente', '-'),
+      u('GGMED', 'Gerência-Geral de Medicamentos', '-', [u('GESEF', 'Gerência de Avaliação de Segurança e Eficácia', 'ER')]),
+      u('GGTPS', 'Gerência-Geral de Tecnologia de Produtos para Saúde', 'R'),
+      u('GGGAF', 'Gerência-Geral de Gestão Administrativa e Financeira', '-', [
+        u('GEDOC', 'Gerência de Gestão Documental', '-', [u('CPROT', 'Coordenação de Protocolo', 'ER', [], central)]),
+      ]),
+      u('PROCR', 'Procuradoria Federal junto à Anvisa', 'E'),
+    ],
+  },
+  {
+    repositorio: REPO_EXECUTIVO,
+    numero: NUM_INCRA,
+    sigla: 'INCRA',
+    nome: 'Instituto Nacional de Colonização e Reforma Agrária',
+    nup: '54000',
+    spe: 'spe:sei.incra.gov.br',
+    gestores: ['gestor.antonio@incra'],
+    peso: 3,
+    cadastradoHaDias: 560,
+    assuntos: [
+      'Regularização fundiária de imóvel rural',
+      'Georreferenciamento – certificação de imóvel',
+      'Desapropriação para reforma agrária – avaliação',
+      'Transferência de gleba da União',
+    ],
+    unidades: [
+      u('DA', 'Diretoria de Gestão Administrativa', '-', [
+        u('DAA', 'Coordenação-Geral de Administração', '-', [u('SPA', 'Serviço de Protocolo e Arquivo', 'ER', [], central)]),
+      ]),
+      u('DF', 'Diretoria de Governança Fundiária', '-', [u('DFC', 'Coordenação-Geral de Cartografia', 'ER')]),
+      u('SR-04', 'Superintendência Regional do INCRA em Goiás', 'ER'),
+      u('PFE-INCRA', 'Procuradoria Federal Especializada junto ao INCRA', 'R'),
+    ],
+  },
+  {
+    repositorio: REPO_JUDICIARIO,
+    numero: NUM_TRF1,
+    sigla: 'TRF1',
+    nome: 'Tribunal Regional Federal da 1ª Região',
+    nup: '00038',
+    spe: 'spe:sei.trf1.jus.br',
+    gestores: ['gestora.beatriz@trf1'],
+    peso: 3,
+    cadastradoHaDias: 500,
+    assuntos: [
+      'Requisição de informações para instrução de precatório',
+      'Cessão de servidor ao Poder Executivo',
+      'Acordo de cooperação técnica – compartilhamento de dados',
+    ],
+    unidades: [
+      u('PRESI', 'Presidência', '-', [u('SECGE', 'Secretaria-Geral da Presidência', 'E')]),
+      u('DIGES', 'Diretoria-Geral da Secretaria', '-', [
+        u('SECAD', 'Secretaria de Administração', '-', [u('DIGED', 'Divisão de Gestão Documental e Protocolo', 'ER', [], central)]),
+        u('SECGP', 'Secretaria de Gestão de Pessoas', 'ER'),
+      ]),
+      u('COGER', 'Corregedoria Regional da Justiça Federal da 1ª Região', 'R'),
+      u('SJGO', 'Seção Judiciária do Estado de Goiás', 'R'),
+    ],
+  },
+  {
+    repositorio: REPO_TRIBUNAIS_CONTAS,
+    numero: NUM_TCU,
+    sigla: 'TCU',
+    nome: 'Tribunal de Contas da União',
+    nup: '03600',
+    spe: 'spe:etcu.tcu.gov.br',
+    gestores: ['gestor.rafael@tcu'],
+    peso: 3,
+    cadastradoHaDias: 450,
+    assuntos: [
+      'Auditoria – solicitação de documentos',
+      'Diligência em processo de tomada de contas especial',
+      'Apreciação de ato de aposentadoria – diligência',
+      'Acompanhamento de determinação do Acórdão',
+    ],
+    unidades: [
+      u('SEGEPRES', 'Secretaria-Geral da Presidência', '-'),
+      u('SEGECEX', 'Secretaria-Geral de Controle Externo', '-', [
+        u('AUDPESSOAL', 'Unidade de Auditoria Especializada em Pessoal', 'ER'),
+        u('AUDSAUDE', 'Unidade de Auditoria Especializada em Saúde', 'R'),
+        u('AUDEDUCACAO', 'Unidade de Auditoria Especializada em Educação, Cultura e Desporto', 'ER'),
+      ]),
+      u('SEGEDAM', 'Secretaria-Geral de Administração', '-', [u('SEPROT', 'Serviço de Gestão Documental e Protocolo', 'ER', [], central)]),
+    ],
+  },
+  {
+    repositorio: REPO_ESTADOS,
+    numero: NUM_GO,
+    sigla: 'GOV-GO',
+    nome: 'Governo do Estado de Goiás',
+    nup: '20251',
+    spe: 'spe:sei.go.gov.br',
+    gestores: ['gestora.juliana@go'],
+    peso: 2,
+    cadastradoHaDias: 95,
+    assuntos: [
+      'Convênio para transferência de recursos',
+      'Cessão de servidor estadual ao Poder Executivo Federal',
+      'Solicitação de apoio técnico em vigilância sanitária',
+    ],
+    unidades: [
+      u('SEAD', 'Secretaria de Estado da Administração', '-', [
+        u('GEDOC', 'Gerência de Gestão Documental', '-', [u('NUPROT', 'Núcleo de Protocolo Geral', 'ER', [], central)]),
+        u('GEPES', 'Gerência de Gestão de Pessoas', 'E'),
+      ]),
+      u('SES-GO', 'Secretaria de Estado da Saúde', '-', [u('SUVISA', 'Superintendência de Vigilância em Saúde', 'ER')]),
+      u('SEDUC-GO', 'Secretaria de Estado da Educação', 'R'),
+      u('SEMAD', 'Secretaria de Estado de Meio Ambiente e Desenvolvimento Sustentável', 'E'),
+    ],
+  },
+];
+
+const ASSUNTOS_GERAIS = [
+  'Acordo de cooperação técnica',
+  'Solicitação de cessão de servidor',
+  'Pedido de acesso à informação – recurso de 2ª instância',
+  'Ressarcimento de despesas com servidor cedido',
+  'Indicação de representante para comitê interministerial',
+  'Doação de bens móveis inservíveis',
+  'Transferência de acervo documental',
+  'Contrato de prestação de serviços – repactuação',
+  'Subsídios para resposta a requerimento de informação',
+  'Movimentação de servidor para compor força de trabalho',
+  'Termo de execução descentralizada – prestação de contas',
+  'Apuração de responsabilidade – encaminhamento',
+];
+
+const ESPECIES_AVULSO = ['Ofício', 'Ofício Circular', 'Nota Técnica', 'Memorando', 'Despacho'];
+
+// ---------------------------------------------------------------------------------------------------
+// Deterministic randomness and time
+// ---------------------------------------------------------------------------------------------------
+
+class Rng {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  /** mulberry32 */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  /** Whole milliseconds in [min, max). */
+  ms(min: number, max: number): number {
+    return Math.floor(min + this.next() * (max - min));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('pick from an empty list');
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+  weighted<T>(items: readonly (readonly [T, number])[]): T {
+    const total = items.reduce((s, [, w]) => s + w, 0);
+    let r = this.next() * total;
+    for (const [item, w] of items) {
+      r -= w;
+      if (r < 0) return item;
+    }
+    return items[items.length - 1]![0];
+  }
+}
+
+const SEGUNDO = 1_000;
+const MINUTO = 60 * SEGUNDO;
+const HORA = 60 * MINUTO;
+const DIA = 24 * HORA;
+const JANELA = 60 * DIA;
+const AUTO_CANCEL = DIAS_PARA_CANCELAMENTO_AUTOMATICO * DIA;
+const PLATAFORMA = 'tramita-gov-br';
+const PEN_ADMIN = 'pen.admin';
+const SEED = 0x7a3e_2026;
+
+// ---------------------------------------------------------------------------------------------------
+// Planning (pure): agencies, units, processes, trâmites and their events, with ms offsets
+// ---------------------------------------------------------------------------------------------------
+
+interface OrgaoNo {
+  def: OrgaoDef;
+  envio: UnidadeNo[];
+  recebimento: UnidadeNo[];
+  centralizadora: UnidadeNo;
+}
+
+interface UnidadeNo {
+  def: UnidadeDef;
+  orgao: OrgaoNo;
+  numero: number;
+  /** null for a root. */
+  pai: UnidadeNo | null;
+  nivel: number;
+  envio: boolean;
+  recebimento: boolean;
+}
+
+interface EventoPlano {
+  de: Situacao | null;
+  para: Situacao;
+  lado: LadoAtor;
+  sujeito: string;
+  orgao: OrgaoNo | null;
+  penAdmin: boolean;
+  motivo: MotivoRecusa | null;
+  justificativa: string | null;
+  em: number;
+}
+
+interface TramitePlano {
+  processo: ProcessoPlano;
+  remetente: UnidadeNo;
+  destinatario: UnidadeNo;
+  eventos: EventoPlano[];
+  idt: number;
+}
+
+interface ProcessoPlano {
+  origem: OrgaoNo;
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
+  descricao: string;
+  inicio: number;
+  nre: string;
+  numero: string;
+  tramites: TramitePlano[];
+}
+
+function montarEstruturas(rng: Rng): { orgaos: OrgaoNo[]; unidades: UnidadeNo[] } {
+  const orgaos: OrgaoNo[] = [];
+  const unidades: UnidadeNo[] = [];
+  const usados = new Set<string>();
+  const proximo = new Map<number, number>();
+  for (const def of ORGAOS) {
+    usados.add(`${def.repositorio}:${def.numero}`);
+    for (const d of todasDefs(def.unidades)) if (d.numero !== undefined) usados.add(`${def.repositorio}:${d.numero}`);
+  }
+  const numeroNovo = (repositorio: number): number => {
+    let n = proximo.get(repositorio) ?? 200_000;
+    do n += rng.int(1, 60);
+    while (usados.has(`${repositorio}:${n}`));
+    proximo.set(repositorio, n);
+    usados.add(`${repositorio}:${n}`);
+    return n;
+  };
+  for (const def of ORGAOS) {
+    const orgao = { def, envio: [], recebimento: [] } as unknown as OrgaoNo;
+    const raiz: UnidadeNo = {
+      def: { sigla: def.sigla, nome: def.nome, hab: '-', filhas: def.unidades },
+      orgao,
+      numero: def.numero,
+      pai: null,
+      nivel: 0,
+      envio: false,
+      recebimento: false,
+    };
+    unidades.push(raiz);
+    const visitar = (pai: UnidadeNo, filhas: UnidadeDef[]) => {
+      for (const d of filhas) {
+        const no: UnidadeNo = {
+          def: d,
+          orgao,
+          numero: d.numero ?? numeroNovo(def.repositorio),
+          pai,
+          nivel: pai.nivel + 1,
+          envio: d.hab === 'ER' || d.hab === 'E',
+          recebimento: d.hab === 'ER' || d.hab === 'R',
+        };
+        unidades.push(no);
+        if (no.envio) orgao.envio.push(no);
+        if (no.recebimento) orgao.recebimento.push(no);
+        if (d.central) orgao.centralizadora = no;
+        visitar(no, d.filhas);
+      }
+    };
+    visitar(raiz, def.unidades);
+    if (!orgao.centralizadora?.envio || !orgao.centralizadora.recebimento) {
+      throw new Error(`${def.sigla}: the centralizadora must be enabled to send and receive`);
+    }
+    orgaos.push(orgao);
+  }
+  return { orgaos, unidades };
+}
+
+function todasDefs(defs: UnidadeDef[]): UnidadeDef[] {
+  return defs.flatMap((d) => [d, ...todasDefs(d.filhas)]);
+}
+
+/** The PASSO that moves `de` → `para` (throws if the status machine does not allow it). */
+function passo(de: Situacao | null, para: Situacao) {
+  const p = PASSOS.find((x) => x.para === para && (de === null ? x.de.length === 0 : x.de.includes(de)));
+  if (!p) throw new Error(`move ${de} -> ${para} is not in PASSOS`);
+  return p;
+}
+
+/** Statuses a trâmite goes through to end at `fim`. */
+function caminho(fim: Situacao, rng: Rng): Situacao[] {
+  const ate = (n: number): Situacao[] => Array.from({ length: n }, (_, i) => (i + 1) as Situacao);
+  switch (fim) {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+      return ate(fim);
+    case 6:
+      return ate(6);
+    case 7:
+      return [...ate(rng.weighted([[1, 3], [2, 4], [3, 2], [4, 1]] as const)), 7];
+    case 10:
+      // Most auto-cancellations: the destination's SPE never fetched the metadata (stuck in 2).
+      return [...ate(rng.weighted([[1, 2], [2, 5], [3, 2], [4, 1]] as const)), 10];
+    case 8:
+      return [...ate(rng.chance(0.5) ? 3 : 4), 8];
+    case 9:
+      return [...ate(rng.chance(0.5) ? 3 : 4), 8, 9];
+  }
+}
+
+/** Time between the previous event and one reaching `para` from `de`. Within 1-4 always < 8 days. */
+function intervalo(de: Situacao, para: Situacao, rng: Rng): number {
+  switch (para) {
+    case 2:
+      return rng.chance(0.9) ? rng.ms(30 * SEGUNDO, 20 * MINUTO) : rng.ms(1 * HORA, 9 * HORA);
+    case 3:
+      return rng.chance(0.85) ? rng.ms(1 * MINUTO, 2 * HORA) : rng.ms(6 * HORA, 2 * DIA);
+    case 4:
+      return rng.ms(20 * SEGUNDO, 30 * MINUTO);
+    case 5:
+      return rng.chance(0.8) ? rng.ms(5 * MINUTO, 8 * HORA) : rng.ms(1 * DIA, 3 * DIA);
+    case 6:
+      return rng.ms(1 * MINUTO, 2 * HORA);
+    case 7:
+      return rng.ms(1 * HORA, 5 * DIA);
+    case 8:
+      return rng.ms(30 * MINUTO, 3 * DIA);
+    case 9:
+      return rng.ms(1 * HORA, 6 * DIA);
+    case 10:
+      // The platform's job cancels once the trâmite has gone 8 days without a change.
+      return AUTO_CANCEL + rng.ms(5 * MINUTO, 20 * HORA);
+    default:
+      throw new Error(`no interval for ${de} -> ${para}`);
+  }
+}
+
+const JUSTIFICATIVAS: Record<MotivoRecusa, string[]> = {
+  '01': [
+    'O componente digital do documento "Planilha de custos" foi enviado em formato .rar, não aceito. Reenviar em PDF.',
+    'Arquivo de vídeo em formato .wmv não é suportado pelo sistema desta unidade.',
+  ],
+  '02': [
+    'O hash SHA-256 do componente digital do documento "Despacho" não confere com o informado nos metadados.',
+    'Componente digital do documento "Nota Técnica" corrompido: não foi possível abrir o arquivo recebido.',
+  ],
+  '03': [
+    'O processo chegou sem o componente digital do documento "Parecer". Favor reenviar o processo completo.',
+    'Faltam os anexos do Ofício (documentos 4 a 7 da árvore do processo).',
+  ],
+  '04': [
+    'A espécie documental "Memorando-Circular" não está mapeada para recebimento nesta unidade.',
+    'Espécie documental "Informação Técnica" sem correspondência no mapeamento do SPE destinatário.',
+  ],
+  '99': [
+    'Processo encaminhado a esta unidade por engano; a competência é da área de gestão de pessoas do órgão.',
+    'Assunto não é de competência desta unidade. Sugere-se o envio ao protocolo central do órgão.',
+    'Processo duplicado: já recebido anteriormente por esta unidade.',
+  ],
+};
+
+function recusa(de: Situacao, rng: Rng): { motivo: MotivoRecusa; justificativa: string } {
+  // At status 3 only the metadata arrived: reasons about the files themselves come later, at 4.
+  const motivo: MotivoRecusa =
+    de === 3
+      ? rng.weighted([['04', 3], ['99', 5], ['01', 1]] as const)
+      : rng.weighted([['01', 2], ['02', 2], ['03', 2], ['04', 2], ['99', 3]] as const);
+  return { motivo, justificativa: rng.pick(JUSTIFICATIVAS[motivo]) };
+}
+
+function eventosDoCaminho(
+  situacoes: Situacao[],
+  remetente: UnidadeNo,
+  destinatario: UnidadeNo,
+  rng: Rng,
+  opcoes: { motivo?: MotivoRecusa; justificativa?: string; cancelamentoPeloPen?: boolean } = {},
+): EventoPlano[] {
+  const eventos: EventoPlano[] = [];
+  let de: Situacao | null = null;
+  for (const para of situacoes) {
+    const { lado } = passo(de, para);
+    let orgao = lado === 'REMETENTE' ? remetente.orgao : lado === 'DESTINATARIO' ? destinatario.orgao : null;
+    let sujeito = PLATAFORMA;
+    // The PEN team cancels on the sender's request (domain.md): for the sender's side, on no agency's behalf.
+    const penAdmin = para === 7 && (opcoes.cancelamentoPeloPen ?? rng.chance(0.08));
+    if (penAdmin) {
+      sujeito = PEN_ADMIN;
+      orgao = null;
+    } else if (orgao) {
+      // People act on cancellations and (sometimes) refusals; the SPE does the rest.
+      const pessoa = para === 7 ? rng.chance(0.7) : para === 8 ? rng.chance(0.4) : false;
+      sujeito = pessoa ? rng.pick(orgao.def.gestores) : orgao.def.spe;
+    }
+    let motivo: MotivoRecusa | null = null;
+    let justificativa: string | null = null;
+    if (para === 8 && de !== null) {
+      const r = recusa(de, rng);
+      motivo = opcoes.motivo ?? r.motivo;
+      justificativa = opcoes.justificativa ?? r.justificativa;
+    }
+    eventos.push({
+      de,
+      para,
+      lado,
+      sujeito,
+      orgao,
+      penAdmin,
+      motivo,
+      justificativa,
+      em: de === null ? 0 : intervalo(de, para, rng),
+    });
+    de = para;
+  }
+  return eventos;
+}
+
+function escolherRecebedora(orgao: OrgaoNo, rng: Rng, evitar?: UnidadeNo): UnidadeNo {
+  const opcoes = orgao.recebimento.filter((x) => x !== evitar);
+  const lista = opcoes.length > 0 ? opcoes : orgao.recebimento;
+  // Most processes are addressed to the protocol (centralising) unit.
+  return rng.weighted(lista.map((x) => [x, x === orgao.centralizadora ? 4 : 1] as const));
+}
+
+function escolherRemetente(orgao: OrgaoNo, rng: Rng): UnidadeNo {
+  return rng.weighted(orgao.envio.map((x) => [x, x === orgao.centralizadora ? 2 : 1] as const));
+}
+
+type Cenario = 'simples' | 'recusa_reenvio' | 'ida_volta' | 'cancelado_reenvio' | 'diligencia';
+
+interface Etapa {
+  remetente: UnidadeNo;
+  destinatario: UnidadeNo;
+  fim: Situacao;
+  recusa?: { motivo: MotivoRecusa; justificativa: string };
+  cancelamentoPeloPen?: boolean;
+}
+
+/** How long the last trâmite of a process has been sitting in its status (its "idle" time). */
+function ociosidade(fim: Situacao, parado: boolean | undefined, rng: Rng, folga: number): number | null {
+  const emAndamento = !SITUACAO_INFO[fim].final;
+  if (!emAndamento) return folga <= 0 ? null : rng.ms(10 * MINUTO, folga);
+  const p = parado ?? rng.chance(fim === 5 || fim === 8 ? 0.5 : 0.3);
+  if (fim === 5 || fim === 8) {
+    return p ? rng.ms(10 * DIA, 30 * DIA) : fim === 5 ? rng.ms(2 * MINUTO, 2 * DIA) : rng.ms(1 * HORA, 5 * DIA);
+  }
+  // 1-4: "parados" for 3 to 7 days; never 8 (the platform would have cancelled them).
+  return p ? rng.ms(3 * DIA, 7 * DIA) : rng.ms(2 * MINUTO, 36 * HORA);
+}
+
+interface Pedido {
+  fim: Situacao;
+  parado?: boolean;
+  cenario?: Cenario;
+  cancelamentoPeloPen?: boolean;
+}
+
+function planejarProcesso(orgaos: OrgaoNo[], pedido: Pedido, rng: Rng, nowMs: number): ProcessoPlano {
+  for (let tentativa = 0; tentativa < 200; tentativa++) {
+    const cenario: Cenario =
+      pedido.cenario ??
+      rng.weighted([
+        ['simples', 55],
+        ['recusa_reenvio', 13],
+        ['ida_volta', 14],
+        ['cancelado_reenvio', 10],
+        ['diligencia', 8],
+      ] as const);
+    const pesos = orgaos.map((o) => [o, o.def.peso] as const);
+    const origem = rng.weighted(pesos);
+    const destino = rng.weighted(pesos.filter(([o]) => o !== origem));
+    const avulso = (cenario === 'simples' || cenario === 'recusa_reenvio' || cenario === 'cancelado_reenvio') && rng.chance(0.2);
+
+    const ida = (): Etapa => ({ remetente: escolherRemetente(origem, rng), destinatario: escolherRecebedora(destino, rng), fim: 6 });
+    const volta = (anterior: Etapa): Etapa => ({
+      remetente: anterior.destinatario.envio ? anterior.destinatario : escolherRemetente(anterior.destinatario.orgao, rng),
+      destinatario: anterior.remetente.recebimento ? anterior.remetente : anterior.remetente.orgao.centralizadora,
+      fim: 6,
+    });
+    const etapas: Etapa[] = [];
+    const primeira = ida();
+    switch (cenario) {
+      case 'simples':
+        etapas.push({ ...primeira, fim: pedido.fim, cancelamentoPeloPen: pedido.cancelamentoPeloPen });
+        break;
+      case 'recusa_reenvio': {
+        // A refusal for "wrong unit" is followed by a resend to another unit of the same agency.
+        const outra = rng.chance(0.5);
+        if (outra) primeira.recusa = { motivo: '99', justificativa: rng.pick(JUSTIFICATIVAS['99'].slice(0, 2)) };
+        etapas.push({ ...primeira, fim: 9 });
+        etapas.push({
+          remetente: primeira.remetente,
+          destinatario: outra ? escolherRecebedora(destino, rng, primeira.destinatario) : primeira.destinatario,
+          fim: pedido.fim,
+        });
+        break;
+      }
+      case 'ida_volta':
+        etapas.push(primeira, { ...volta(primeira), fim: pedido.fim });
+        break;
+      case 'cancelado_reenvio':
+        etapas.push({ ...primeira, fim: rng.chance(0.5) ? 7 : 10 }, { ...primeira, fim: pedido.fim });
+        break;
+      case 'diligencia': {
+        const segunda = volta(primeira);
+        etapas.push(primeira, segunda, { ...volta(segunda), fim: pedido.fim });
+        break;
+      }
+    }
+
+    const planos: TramitePlano[] = etapas.map((e) => ({
+      processo: undefined as unknown as ProcessoPlano,
+      remetente: e.remetente,
+      destinatario: e.destinatario,
+      eventos: eventosDoCaminho(caminho(e.fim, rng), e.remetente, e.destinatario, rng, {
+        ...e.recusa,
+        cancelamentoPeloPen: e.cancelamentoPeloPen,
+      }),
+      idt: 0,
+    }));
+    // Gaps before each trâmite after the first: the previous one ended with this status.
+    const intervalosEntre = planos.slice(1).map((_, i) => {
+      const anterior = planos[i]!.eventos.at(-1)!.para;
+      if (anterior === 9) return rng.ms(2 * HORA, 4 * DIA);
+      if (anterior === 6) return rng.ms(1 * DIA, 20 * DIA);
+      if (anterior === 7) return rng.ms(10 * MINUTO, 2 * DIA);
+      return rng.ms(1 * HORA, 5 * DIA); // after 10: the sender notices, unlocks and resends
+    });
+    const duracao =
+      planos.reduce((s, t) => s + t.eventos.reduce((x, e) => x + e.em, 0), 0) + intervalosEntre.reduce((s, x) => s + x, 0);
+    const ocioso = ociosidade(pedido.fim, pedido.parado, rng, JANELA - duracao);
+    if (ocioso === null || duracao + ocioso > JANELA) continue;
+
+    // Absolute times, forward from the start.
+    let t = nowMs - duracao - ocioso;
+    const inicio = t;
+    planos.forEach((plano, i) => {
+      if (i > 0) t += intervalosEntre[i - 1]!;
+      for (const e of plano.eventos) {
+        t += e.em;
+        e.em = t;
+      }
+    });
+    const descricao = avulso
+      ? `${rng.pick(ESPECIES_AVULSO)} nº ${rng.int(12, 480)}/${new Date(inicio).getUTCFullYear()}/${primeira.remetente.def.sigla} – ${rng.pick(
+          rng.chance(0.6) ? origem.def.assuntos : ASSUNTOS_GERAIS,
+        )}`
+      : rng.pick(rng.chance(0.6) ? origem.def.assuntos : ASSUNTOS_GERAIS);
+    const processo: ProcessoPlano = {
+      origem,
+      tipo: avulso ? 'DOCUMENTO_AVULSO' : 'PROCESSO',
+      descricao: descricao.length > 100 ? `${descricao.slice(0, 99)}…` : descricao,
+      inicio,
+      nre: '',
+      numero: '',
+      tramites: planos,
+    };
+    for (const p of planos) p.processo = processo;
+    return processo;
+  }
+  throw new Error('could not fit a process in the demo window');
+}
+
+/**
+ * The production tests of an agency being onboarded (domain.md, step 6): a process sent to DISIS,
+ * one received from DISIS, one refused by the agency as recipient; described "TESTE – <agency>".
+ */
+function planejarTestesProducao(orgaos: OrgaoNo[], rng: Rng, nowMs: number): ProcessoPlano[] {
+  const mgi = orgaos.find((o) => o.def.numero === NUM_MGI)!;
+  const go = orgaos.find((o) => o.def.numero === NUM_GO)!;
+  const disis = [...mgi.envio, ...mgi.recebimento].find((x) => x.def.sigla === 'DISIS')!;
+  const protocoloGo = go.centralizadora;
+  const testes: { origem: OrgaoNo; rem: UnidadeNo; des: UnidadeNo; fim: Situacao; diasAtras: number }[] = [
+    { origem: go, rem: protocoloGo, des: disis, fim: 6, diasAtras: 41 },
+    { origem: mgi, rem: disis, des: protocoloGo, fim: 6, diasAtras: 40 },
+    { origem: mgi, rem: disis, des: go.recebimento.find((x) => x.def.sigla === 'SUVISA')!, fim: 9, diasAtras: 39 },
+  ];
+  return testes.map((teste) => {
+    const eventos = eventosDoCaminho(caminho(teste.fim, rng), teste.rem, teste.des, rng, {
+      motivo: '99',
+      justificativa: 'Recusa de teste – requisito mínimo de produção (recusa de recebimento pelo órgão destinatário).',
+    });
+    let t = nowMs - teste.diasAtras * DIA + rng.ms(0, 6 * HORA);
+    const inicio = t;
+    for (const e of eventos) {
+      // Tests are watched by PEN technicians: every step happens within the working day.
+      t += e.de === null ? 0 : rng.ms(30 * SEGUNDO, 90 * MINUTO);
+      e.em = t;
+    }
+    const plano: TramitePlano = { processo: undefined as unknown as ProcessoPlano, remetente: teste.rem, destinatario: teste.des, eventos, idt: 0 };
+    const processo: ProcessoPlano = {
+      origem: teste.origem,
+      tipo: 'PROCESSO',
+      descricao: `TESTE – ${go.def.nome}`,
+      inicio,
+      nre: '',
+      numero: '',
+      tramites: [plano],
+    };
+    plano.processo = processo;
+    return processo;
+  });
+}
+
+/**
+ * NUP check digits (Portaria SLTI/MP nº 3/2003): over the 15 digits, weights 2, 3, 4... from the right,
+ * DV = 11 - (sum mod 11), 10 → 0 and 11 → 1; the second DV repeats this over the 16 digits.
+ */
+function digitoNup(digitos: string): number {
+  let soma = 0;
+  for (let i = 0; i < digitos.length; i++) soma += Number(digitos[digitos.length - 1 - i]) * (i + 2);
+  const dv = 11 - (soma % 11);
+  return dv >= 10 ? dv - 10 : dv;
+}
+
+function nup(prefixo: string, sequencial: number, ano: number): string {
+  const seq = String(sequencial).padStart(6, '0');
+  const base = `${prefixo}${seq}${ano}`;
+  const dv1 = digitoNup(base);
+  const dv2 = digitoNup(`${base}${dv1}`);
+  return `${prefixo}.${seq}/${ano}-${dv1}${dv2}`;
+}
+
+function planejar(now: Date) {
+  const rng = new Rng(SEED);
+  const nowMs = now.getTime();
+  const { orgaos, unidades } = montarEstruturas(rng);
+
+  // Every status at least once, with "parados" among them; then a random mix.
+  const pedidos: Pedido[] = [
+    { fim: 1, parado: true },
+    { fim: 2, parado: false },
+    { fim: 3, parado: true },
+    { fim: 4, parado: false },
+    { fim: 5, parado: true },
+    { fim: 6 },
+    { fim: 7, cenario: 'simples' },
+    { fim: 7, cenario: 'simples', cancelamentoPeloPen: true },
+    { fim: 8, parado: true },
+    { fim: 9, cenario: 'simples' },
+    { fim: 10, cenario: 'simples' },
+    { fim: 4, parado: true },
+    { fim: 8, parado: false },
+    { fim: 5, parado: false },
+  ];
+  const fins = [
+    [6, 42],
+    [9, 8],
+    [7, 6],
+    [10, 6],
+    [1, 3],
+    [2, 4],
+    [3, 5],
+    [4, 5],
+    [5, 11],
+    [8, 10],
+  ] as const;
+  while (pedidos.length < 128) pedidos.push({ fim: rng.weighted(fins) });
+
+  const processos = [...pedidos.map((p) => planejarProcesso(orgaos, p, rng, nowMs)), ...planejarTestesProducao(orgaos, rng, nowMs)];
+
+  // Identifiers in the order the platform would have issued them.
+  processos.sort((a, b) => a.inicio - b.inicio);
+  let nre = 3_871_204;
+  const sequenciais = new Map<string, number>();
+  for (const p of processos) {
+    nre += rng.int(3, 250);
+    p.nre = String(nre).padStart(16, '0');
+    // A process usually predates its first trâmite (by up to ~7 months); a standalone document does not.
+    const ano = new Date(p.inicio - (p.tipo === 'PROCESSO' ? rng.ms(0, 200 * DIA) : 0)).getUTCFullYear();
+    const chave = `${p.origem.def.nup}/${ano}`;
+    const seq = (sequenciais.get(chave) ?? rng.int(1_000, 60_000)) + rng.int(1, 400);
+    sequenciais.set(chave, seq);
+    p.numero = nup(p.origem.def.nup, seq, ano);
+  }
+  const todos = processos.flatMap((p) => p.tramites).sort((a, b) => a.eventos[0]!.em - b.eventos[0]!.em);
+  let idt = 9_104_317;
+  for (const t of todos) {
+    idt += rng.int(40, 900);
+    t.idt = idt;
+  }
+  return { orgaos, unidades, tramites: todos };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------------
+
+const SEED_LOCK_KEY = 7_411_027_002;
+const LOTE = 500;
+
+function lotes<T>(itens: T[], tamanho = LOTE): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < itens.length; i += tamanho) out.push(itens.slice(i, i + tamanho));
+  return out;
+}
+
+export async function seedDemoData(
+  db: Database,
+  now: Date,
+): Promise<{ seeded: boolean; orgaos: number; unidades: number; tramites: number; eventos: number }> {
+  return db.transaction(async (tx) => {
+    // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    const existente = await tx.select({ id: repositorios.id }).from(repositorios).limit(1);
+    if (existente.length > 0) return { seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 };
+
+    const nowMs = now.getTime();
+    const plano = planejar(now);
+    await tx.insert(repositorios).values(REPOSITORIOS);
+
+    // Estruturas level by level, so each level knows its parents' ids.
+    const ids = new Map<UnidadeNo, number>();
+    const chave = (repositorio: number, numero: number) => `${repositorio}:${numero}`;
+    const criadaEm = new Map<OrgaoNo, Date>(plano.orgaos.map((o) => [o, new Date(nowMs - o.def.cadastradoHaDias * DIA)]));
+    const nivelMax = Math.max(...plano.unidades.map((x) => x.nivel));
+    for (let nivel = 0; nivel <= nivelMax; nivel++) {
+      const doNivel = plano.unidades.filter((x) => x.nivel === nivel);
+      const inseridas = await tx
+        .insert(estruturas)
+        .values(
+          doNivel.map((x) => ({
+            repositorioId: x.orgao.def.repositorio,
+            numeroIdentificacao: x.numero,
+            sigla: x.def.sigla,
+            nome: x.def.nome,
+            paiId: x.pai ? ids.get(x.pai)! : null,
+            orgaoId: x.pai ? ids.get(raizDe(x))! : null,
+            habilitadaEnvio: x.envio,
+            habilitadaRecebimento: x.recebimento,
+            centralizadora: x.def.central === true,
+            // Units are registered in the days after the agency itself.
+            criadaEm: new Date(criadaEm.get(x.orgao)!.getTime() + nivel * DIA + ((x.numero * 7 * MINUTO) % (6 * HORA))),
+          })),
+        )
+        .returning({ id: estruturas.id, repositorioId: estruturas.repositorioId, numero: estruturas.numeroIdentificacao });
+      const porChave = new Map(inseridas.map((r) => [chave(r.repositorioId, r.numero), r.id]));
+      for (const x of doNivel) ids.set(x, porChave.get(chave(x.orgao.def.repositorio, x.numero))!);
+      if (nivel === 0) {
+        // An agency's orgaoId is its own id.
+        await tx
+          .update(estruturas)
+          .set({ orgaoId: sql`${estruturas.id}` })
+          .where(inArray(estruturas.id, inseridas.map((r) => r.id)));
+      }
+    }
+    const orgaoId = (o: OrgaoNo) => ids.get(plano.unidades.find((x) => x.orgao === o && x.pai === null)!)!;
+
+    // Trâmites.
+    const tramiteIds = new Map<number, number>();
+    for (const lote of lotes(plano.tramites)) {
+      const inseridos = await tx
+        .insert(tramites)
+        .values(
+          lote.map((t) => {
+            const primeiro = t.eventos[0]!;
+            const ultimo = t.eventos.at(-1)!;
+            return {
+              idt: t.idt,
+              nre: t.processo.nre,
+              numeroProcesso: t.processo.numero,
+              tipo: t.processo.tipo,
+              descricao: t.processo.descricao,
+              remetenteUnidadeId: ids.get(t.remetente)!,
+              remetenteOrgaoId: orgaoId(t.remetente.orgao),
+              destinatarioUnidadeId: ids.get(t.destinatario)!,
+              destinatarioOrgaoId: orgaoId(t.destinatario.orgao),
+              situacao: ultimo.para,
+              versao: t.eventos.length,
+              criadoEm: new Date(primeiro.em),
+              atualizadoEm: new Date(ultimo.em),
+              situacaoAlteradaEm: new Date(ultimo.em),
+            };
+          }),
+        )
+        .returning({ id: tramites.id, idt: tramites.idt });
+      for (const r of inseridos) tramiteIds.set(r.idt, r.id);
+    }
+
+    // Events in global time order, so `seq` follows time.
+    const eventos = plano.tramites
+      .flatMap((t) => t.eventos.map((e, i) => ({ t, e, i })))
+      .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i);
+    for (const lote of lotes(eventos)) {
+      await tx.insert(tramiteEventos).values(
+        lote.map(({ t, e }) => ({
+          tramiteId: tramiteIds.get(t.idt)!,
+          deSituacao: e.de,
+          paraSituacao: e.para,
+          atorSujeito: e.sujeito,
+          atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
+          atorPapel: e.lado,
+          atorPenAdmin: e.penAdmin,
+          motivo: e.motivo,
+          justificativa: e.justificativa,
+          ocorridoEm: new Date(e.em),
+        })),
+      );
+    }
+
+    return {
+      seeded: true,
+      orgaos: plano.orgaos.length,
+      unidades: plano.unidades.length - plano.orgaos.length,
+      tramites: plano.tramites.length,
+      eventos: eventos.length,
+    };
+  });
+}
+
+function raizDe(x: UnidadeNo): UnidadeNo {
+  let r = x;
+  while (r.pai) r = r.pai;
+  return r;
+}

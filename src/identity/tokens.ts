@@ -1,0 +1,88 @@
+import { importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { PAPEIS, type Papel } from './viewer.js';
+
+/** The claims a Tramita gateway token carries, beyond `sub`. */
+const claimsSchema = z.object({
+  sub: z.string().min(1, 'o token precisa de `sub`'),
+  orgao: z
+    .object({
+      repositorio: z.number().int().positive(),
+      estrutura: z.number().int().positive(),
+    })
+    .nullish(),
+  roles: z.array(z.enum(PAPEIS)).min(1, 'o token precisa de ao menos um papel em `roles`'),
+});
+
+export interface TokenClaims {
+  sub: string;
+  /** The agency the person or system acts for, by repositório and número de identificação. */
+  orgao: { repositorio: number; estrutura: number } | null;
+  roles: Papel[];
+}
+
+export class InvalidTokenError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'expired' | 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+export type TokenVerifier = (token: string) => Promise<TokenClaims & { expiresAt: Date | null }>;
+
+export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience'>): TokenVerifier {
+  const key: Promise<CryptoKey | Uint8Array> =
+    config.jwt.kind === 'secret' ? Promise.resolve(new TextEncoder().encode(config.jwt.secret)) : importPublicKey(config.jwt.publicKey);
+  const algorithms = config.jwt.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256'];
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await key, {
+        algorithms,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Token expirado.', 'expired');
+      throw new InvalidTokenError('Token inválido (assinatura, emissor ou audiência não conferem).', 'invalid');
+    }
+    const parsed = claimsSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw new InvalidTokenError(`Token sem as declarações esperadas: ${parsed.error.issues.map((i) => i.message).join('; ')}.`, 'invalid');
+    }
+    return {
+      sub: parsed.data.sub,
+      orgao: parsed.data.orgao ?? null,
+      roles: parsed.data.roles,
+      expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
+    };
+  };
+}
+
+/** An RSA (RS256) or EC P-256 (ES256) public key in PEM. */
+async function importPublicKey(pem: string): Promise<CryptoKey> {
+  try {
+    return await importSPKI(pem, 'RS256');
+  } catch {
+    return importSPKI(pem, 'ES256');
+  }
+}
+
+/** Signs an HS256 token (demo and tests; production tokens come from the identity provider). */
+export function mintToken(
+  secret: string,
+  claims: TokenClaims,
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  let jwt = new SignJWT({ orgao: claims.orgao, roles: claims.roles })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h');
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

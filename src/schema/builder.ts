@@ -1,0 +1,84 @@
+import SchemaBuilder from '@pothos/core';
+import DrizzlePlugin from '@pothos/plugin-drizzle';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { relations } from '../db/schema.js';
+import type { TramiteParticipantes } from '../identity/viewer.js';
+import { requireViewer } from '../server/context.js';
+import { canReadTramite } from '../tramites/acesso.js';
+import type { GatewayContext } from '../server/context.js';
+import { badUserInput } from './errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  DrizzleRelations: typeof relations;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    ID: { Input: string; Output: string | number };
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
+  // Non-null by default (stack.md trap 13): a nullable field is a deliberate choice below.
+  defaultFieldNullability: false,
+  drizzle: {
+    client: (ctx) => ctx.db,
+    getTableConfig,
+    relations,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    nodesOnConnection: true,
+    cursorType: 'String',
+    nodesQueryOptions: false,
+    nodeQueryOptions: {
+      description: 'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo.',
+      nullable: true,
+      // `node` bypasses the root resolvers, so it applies the same read rule as `tramite`.
+      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
+        const viewer = requireViewer(ctx);
+        const node = (await resolveNode(id)) as (TramiteParticipantes & { situacao: number }) | null;
+        if (node && id.typename === 'Tramite' && !canReadTramite(viewer, node)) return null;
+        return node;
+      },
+    },
+    nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Informações de paginação de uma conexão (especificação Relay).' },
+    idFieldOptions: { description: 'Identificador global (opaco) do objeto.' },
+    decodeGlobalID: (globalID) => {
+      const decoded = Buffer.from(globalID, 'base64').toString('utf8');
+      const separator = decoded.indexOf(':');
+      if (separator <= 0 || Buffer.from(decoded, 'utf8').toString('base64') !== globalID) {
+        throw badUserInput('id', 'Identificador global inválido.');
+      }
+      return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
+    },
+  },
+  errors: { unsafelyHandleInputErrors: true },
+  validation: {
+    validationError: (result) => {
+      const issue = result.issues[0];
+      const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.') ?? '';
+      return badUserInput(path, result.issues.map((i) => i.message).join('; '));
+    },
+  },
+});
+
+builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.' });
+
+/**
+ * plugin-drizzle 0.20 types a connection's planned query under drizzle 1.0 rc as selecting no
+ * columns, though at run time the rows carry every column the selection needs. This is the one
+ * place that says so to the compiler.
+ */
+export function plannedRows(rows: PromiseLike<unknown>): never {
+  return rows as never;
+}

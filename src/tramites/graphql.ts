@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import { Orgao, UnidadeAdministrativa } from '../orgaos/graphql.js';
+import { builder, plannedRows } from '../schema/builder.js';
+import { badUserInput } from '../schema/errors.js';
+import { requireViewer } from '../server/context.js';
+import { canReadTramite } from './acesso.js';
+import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from './filtro.js';
+import { MOTIVOS_RECUSA, SITUACAO_INFO, SITUACOES, type Situacao } from './regras.js';
+import { tramites } from './tables.js';
+
+export const SituacaoTramite = builder.enumType('SituacaoTramite', {
+  description:
+    'As dez situações oficiais de um trâmite (FAQ 7.12 do Tramita.GOV.BR). Finais: CONCLUIDO (6), CANCELADO (7), CIENCIA_RECUSA (9) e CANCELADO_AUTOMATICAMENTE (10).',
+  values: Object.fromEntries(
+    SITUACOES.map((codigo) => {
+      const info = SITUACAO_INFO[codigo];
+      return [info.chave, { value: codigo, description: `${codigo} — ${info.nome}${info.final ? ' (final)' : ''}.` }];
+    }),
+  ) as Record<string, { value: Situacao; description: string }>,
+});
+
+export const TipoTramitavel = builder.enumType('TipoTramitavel', {
+  description: 'O que o trâmite envia.',
+  values: {
+    PROCESSO: { description: 'Processo administrativo eletrônico.' },
+    DOCUMENTO_AVULSO: { description: 'Documento avulso.' },
+  } as const,
+});
+
+export const LadoTramite = builder.enumType('LadoTramite', {
+  description: 'Quem age num trâmite.',
+  values: {
+    REMETENTE: { description: 'O lado que envia (unidade e órgão remetentes).' },
+    DESTINATARIO: { description: 'O lado que recebe (unidade e órgão destinatários).' },
+    PLATAFORMA: { description: 'O próprio Tramita.GOV.BR (ex.: cancelamento automático).' },
+  } as const,
+});
+
+export const PapelNoTramite = builder.enumType('PapelNoTramite', {
+  description: 'Em que papel um órgão ou unidade aparece num trâmite, para filtrar.',
+  values: {
+    ORIGEM: { description: 'Como remetente.' },
+    DESTINO: { description: 'Como destinatário.' },
+    QUALQUER: { description: 'Como remetente ou destinatário.' },
+  } as const,
+});
+
+export const MotivoRecusa = builder.enumType('MotivoRecusa', {
+  description: 'Motivos de recusa de um trâmite pelo destinatário.',
+  values: Object.fromEntries(
+    Object.entries(MOTIVOS_RECUSA).map(([codigo, descricao]) => [`MOTIVO_${codigo}`, { value: codigo, description: `${codigo} — ${descricao}.` }]),
+  ) as Record<string, { value: keyof typeof MOTIVOS_RECUSA; description: string }>,
+});
+
+export const OrdemTramites = builder.enumType('OrdemTramites', {
+  description: 'Ordem da lista de trâmites.',
+  values: {
+    MAIS_RECENTES: { description: 'Os criados por último primeiro.' },
+    PARADOS_HA_MAIS_TEMPO: { description: 'Os que estão há mais tempo sem mudar de situação primeiro.' },
+  } as const,
+});
+
+const ONE_EVENT_CURSOR = (seq: number) => String(seq);
+
+export const EventoTramite = builder.drizzleObject('tramiteEventos', {
+  name: 'EventoTramite',
+  description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
+      select: { columns: { seq: true } },
+      resolve: (e) => ONE_EVENT_CURSOR(e.seq),
+    }),
+    situacaoAnterior: t.field({
+      type: SituacaoTramite,
+      nullable: true,
+      description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
+      select: { columns: { deSituacao: true } },
+      resolve: (e) => e.deSituacao as Situacao | null,
+    }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'Situação depois da mudança.',
+      select: { columns: { paraSituacao: true } },
+      resolve: (e) => e.paraSituacao as Situacao,
+    }),
+    lado: t.field({
+      type: LadoTramite,
+      description: 'Lado que agiu.',
+      select: { columns: { atorPapel: true } },
+      resolve: (e) => e.atorPapel as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
+    }),
+    ator: t.exposeString('atorSujeito', { description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.' }),
+    orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
+    porAdministradorPen: t.exposeBoolean('atorPenAdmin', {
+      description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).',
+    }),
+    motivoRecusa: t.field({
+      type: MotivoRecusa,
+      nullable: true,
+      description: 'Motivo, quando o evento é uma recusa.',
+      select: { columns: { motivo: true } },
+      resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
+    }),
+    justificativa: t.exposeString('justificativa', { nullable: true, description: 'Justificativa da recusa ou do cancelamento.' }),
+    ocorridoEm: t.expose('ocorridoEm', { type: 'DateTime', description: 'Quando a mudança foi registrada.' }),
+  }),
+});
+
+export const Tramite = builder.drizzleNode('tramites', {
+  name: 'Tramite',
+  description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
+  id: { column: (t) => t.id },
+  fields: (t) => ({
+    idt: t.string({
+      description: 'IDT: número do trâmite no Tramita.GOV.BR.',
+      select: { columns: { idt: true } },
+      resolve: (row) => String(row.idt),
+    }),
+    nre: t.exposeString('nre', { description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.' }),
+    numeroProcesso: t.exposeString('numeroProcesso', { description: 'Número do processo (NUP) ou protocolo do documento.' }),
+    tipo: t.expose('tipo', { type: TipoTramitavel, description: 'Processo ou documento avulso.' }),
+    descricao: t.exposeString('descricao', { nullable: true, description: 'Descrição do processo (até 100 caracteres).' }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'Situação atual.',
+      select: { columns: { situacao: true } },
+      resolve: (row) => row.situacao as Situacao,
+    }),
+    codigoSituacao: t.exposeInt('situacao', { description: 'Código numérico oficial (1 a 10) da situação atual.' }),
+    finalizado: t.boolean({
+      description: 'Verdadeiro numa situação final (6, 7, 9 ou 10).',
+      select: { columns: { situacao: true } },
+      resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].final,
+    }),
+    quemDeveAgir: t.field({
+      type: LadoTramite,
+      nullable: true,
+      description: 'Lado que precisa agir para o trâmite seguir (origem em 1, 5 e 8; destino em 2, 3 e 4); nulo nas finais.',
+      select: { columns: { situacao: true } },
+      resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].quemDeveAgir,
+    }),
+    versao: t.exposeInt('versao', { description: 'Versão para controle de concorrência otimista: cresce a cada mudança.' }),
+    criadoEm: t.expose('criadoEm', { type: 'DateTime', description: 'Quando o trâmite foi iniciado.' }),
+    atualizadoEm: t.expose('atualizadoEm', { type: 'DateTime', description: 'Última alteração.' }),
+    situacaoAlteradaEm: t.expose('situacaoAlteradaEm', { type: 'DateTime', description: 'Quando entrou na situação atual.' }),
+    diasNaSituacao: t.int({
+      description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
+      select: { columns: { situacaoAlteradaEm: true } },
+      resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
+    }),
+    unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),
+    orgaoRemetente: t.relation('remetenteOrgao', { type: Orgao, description: 'Órgão que envia.' }),
+    unidadeDestinataria: t.relation('destinatarioUnidade', { type: UnidadeAdministrativa, description: 'Unidade que recebe.' }),
+    orgaoDestinatario: t.relation('destinatarioOrgao', { type: Orgao, description: 'Órgão que recebe.' }),
+    historico: t.relation('eventos', {
+      description: 'Todas as mudanças de situação, da criação à atual, em ordem.',
+      query: { orderBy: { seq: 'asc' } },
+    }),
+  }),
+});
+
+const FiltroTramitesInput = builder.inputType('FiltroTramites', {
+  description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
+  fields: (t) => ({
+    situacoes: t.field({ type: [SituacaoTramite], description: 'Só estas situações.' }),
+    orgao: t.globalID({ for: [Orgao], description: 'Só trâmites deste órgão (no papel de `papel`).' }),
+    unidade: t.globalID({ for: [UnidadeAdministrativa], description: 'Só trâmites desta unidade (no papel de `papel`).' }),
+    papel: t.field({
+      type: PapelNoTramite,
+      defaultValue: 'QUALQUER',
+      description: 'Papel de `orgao`/`unidade`: origem, destino ou qualquer um.',
+    }),
+    criadoDesde: t.field({ type: 'DateTime', description: 'Iniciados a partir deste instante.' }),
+    criadoAte: t.field({ type: 'DateTime', description: 'Iniciados até este instante.' }),
+    paradoHaMaisDeDias: t.int({
+      description: 'Só trâmites em andamento sem mudar de situação há mais de N dias.',
+      validate: z.number().int().min(0, 'deve ser maior ou igual a 0').max(3650, 'no máximo 3650'),
+    }),
+    nre: t.string({ description: 'Só os trâmites deste processo (NRE, 16 dígitos).', validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos') }),
+    numeroProcesso: t.string({ description: 'Só os trâmites deste número de processo (NUP).', validate: z.string().min(1).max(50) }),
+  }),
+});
+
+function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined): FiltroTramites {
+  if (!input) return {};
+  if (input.criadoDesde && input.criadoAte && input.criadoDesde > input.criadoAte) {
+    throw badUserInput('filtro.criadoAte', 'deve ser posterior a `criadoDesde`.');
+  }
+  return {
+    situacoes: input.situacoes as Situacao[] | null | undefined,
+    orgaoId: input.orgao ? Number(input.orgao.id) : null,
+    unidadeId: input.unidade ? Number(input.unidade.id) : null,
+    papel: input.papel,
+    criadoDesde: input.criadoDesde,
+    criadoAte: input.criadoAte,
+    paradoHaMaisDeDias: input.paradoHaMaisDeDias,
+    nre: input.nre,
+    numeroProcesso: input.numeroProcesso,
+  };
+}
+
+builder.queryFields((t) => ({
+  tramite: t.drizzleField({
+    type: Tramite,
+    nullable: true,
+    description: 'Um trâmite pelo identificador global ou pelo IDT. Nulo se não existir ou se você não puder vê-lo.',
+    args: {
+      id: t.arg.globalID({ for: [Tramite], required: false, description: 'Identificador global.' }),
+      idt: t.arg.string({
+        required: false,
+        description: 'IDT do trâmite no Tramita.GOV.BR.',
+        validate: z.string().regex(/^\d{1,15}$/, 'o IDT é um número'),
+      }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      if ((args.id == null) === (args.idt == null)) throw badUserInput('id', 'informe `id` ou `idt` (exatamente um).');
+      const where = args.id ? { id: Number(args.id.id) } : { idt: Number(args.idt) };
+      const row = await ctx.db.query.tramites.findFirst(
+        query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } }),
+      );
+      return row && canReadTramite(viewer, row) ? row : null;
+    },
+  }),
+  tramites: t.drizzleConnection({
+    type: Tramite,
+    description: 'Trâmites que você pode ver (do seu órgão, como remetente ou destinatário; todos para PEN_ADMIN), filtrados e paginados.',
+    args: {
+      filtro: t.arg({ type: FiltroTramitesInput, required: false, description: 'Filtros.' }),
+      ordem: t.arg({ type: OrdemTramites, required: false, defaultValue: 'MAIS_RECENTES', description: 'Ordem da lista.' }),
+    },
+    totalCount: (_parent, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro), ctx.clock()));
+    },
+    resolve: (query, _parent, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const filtro = toFiltro(args.filtro);
+      const agora = ctx.clock();
+      return plannedRows(
+        ctx.db.query.tramites.findMany(
+          query({
+            where: { RAW: (t) => filtroTramitesSql(t, viewer, filtro, agora) },
+            orderBy: args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? { situacaoAlteradaEm: 'asc', id: 'asc' } : { id: 'desc' },
+          }),
+        ),
+      );
+    },
+  }),
+}));

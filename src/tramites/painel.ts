@@ -1,0 +1,124 @@
+import { and, eq, gte, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { isPenAdmin } from '../identity/viewer.js';
+import { Orgao } from '../orgaos/graphql.js';
+import { builder } from '../schema/builder.js';
+import { badUserInput, forbidden } from '../schema/errors.js';
+import { requireViewer } from '../server/context.js';
+import { SituacaoTramite } from './graphql.js';
+import { SITUACOES, type Situacao } from './regras.js';
+import { tramites } from './tables.js';
+
+export interface ContagemPorSituacao {
+  situacao: Situacao;
+  quantidade: number;
+}
+export interface Contagens {
+  total: number;
+  porSituacao: ContagemPorSituacao[];
+}
+export interface PainelData {
+  orgaoId: number | null;
+  desde: Date | null;
+  ate: Date | null;
+  comoOrigem: Contagens;
+  comoDestino: Contagens;
+}
+
+/**
+ * Counts per status for one agency as origin and as destination, in one statement; with no
+ * agency, the whole platform (every trâmite has both an origin and a destination). Every status
+ * is listed, with zero where there is none, so a frontend draws the same ten bars every time.
+ */
+export async function contarPainel(db: Database, orgaoId: number | null, desde: Date | null, ate: Date | null): Promise<PainelData> {
+  const origem = orgaoId == null ? sql`true` : eq(tramites.remetenteOrgaoId, orgaoId);
+  const destino = orgaoId == null ? sql`true` : eq(tramites.destinatarioOrgaoId, orgaoId);
+  const rows = await db
+    .select({
+      situacao: tramites.situacao,
+      comoOrigem: sql<number>`(count(*) filter (where ${origem}))::int`,
+      comoDestino: sql<number>`(count(*) filter (where ${destino}))::int`,
+    })
+    .from(tramites)
+    .where(
+      and(
+        orgaoId == null ? undefined : or(origem, destino),
+        desde ? gte(tramites.criadoEm, desde) : undefined,
+        ate ? lte(tramites.criadoEm, ate) : undefined,
+      ),
+    )
+    .groupBy(tramites.situacao);
+  const contagens = (pick: (r: (typeof rows)[number]) => number): Contagens => {
+    const porSituacao = SITUACOES.map((situacao) => {
+      const row = rows.find((r) => r.situacao === situacao);
+      return { situacao, quantidade: row ? pick(row) : 0 };
+    });
+    return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
+  };
+  return { orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
+}
+
+const ContagemSituacaoRef = builder.objectRef<ContagemPorSituacao & { total: number }>('ContagemSituacao').implement({
+  description: 'Quantos trâmites estão numa situação.',
+  fields: (t) => ({
+    situacao: t.field({ type: SituacaoTramite, description: 'A situação.', resolve: (c) => c.situacao }),
+    quantidade: t.exposeInt('quantidade', { description: 'Quantidade de trâmites nesta situação.' }),
+    percentual: t.float({
+      description: 'Percentual do total (0 a 100, duas casas decimais); 0 quando não há trâmites.',
+      resolve: (c) => (c.total === 0 ? 0 : Math.round((c.quantidade * 10_000) / c.total) / 100),
+    }),
+  }),
+});
+
+const ContagensRef = builder.objectRef<Contagens>('ContagensPainel').implement({
+  description: 'Contagens por situação (sempre as dez, com zero onde não há).',
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Total de trâmites.' }),
+    porSituacao: t.field({
+      type: [ContagemSituacaoRef],
+      description: 'Uma linha por situação, na ordem dos códigos (1 a 10).',
+      resolve: (c) => c.porSituacao.map((s) => ({ ...s, total: c.total })),
+    }),
+  }),
+});
+
+const PainelRef = builder.objectRef<PainelData>('Painel').implement({
+  description: 'Painel de Controle: trâmites por situação de um órgão, como origem e como destino, num período.',
+  fields: (t) => ({
+    orgao: t.field({
+      type: Orgao,
+      nullable: true,
+      description: 'O órgão do painel; nulo no painel da plataforma inteira.',
+      resolve: (p, _args, ctx) =>
+        p.orgaoId == null ? null : ctx.db.query.estruturas.findFirst({ where: { id: p.orgaoId } }).then((r) => r ?? null),
+    }),
+    desde: t.expose('desde', { type: 'DateTime', nullable: true, description: 'Início do período (criação do trâmite), se informado.' }),
+    ate: t.expose('ate', { type: 'DateTime', nullable: true, description: 'Fim do período, se informado.' }),
+    comoOrigem: t.expose('comoOrigem', { type: ContagensRef, description: 'Trâmites em que o órgão é remetente.' }),
+    comoDestino: t.expose('comoDestino', { type: ContagensRef, description: 'Trâmites em que o órgão é destinatário.' }),
+  }),
+});
+
+builder.queryField('painel', (t) =>
+  t.field({
+    type: PainelRef,
+    description:
+      'Painel de Controle. Um gestor vê o do seu órgão (o padrão); PEN_ADMIN vê o de qualquer órgão ou, sem `orgao`, o da plataforma inteira.',
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão do painel.' }),
+      desde: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados a partir deste instante.' }),
+      ate: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados até este instante.' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
+      const pedido = args.orgao ? Number(args.orgao.id) : null;
+      let orgaoId: number | null;
+      if (isPenAdmin(viewer)) orgaoId = pedido;
+      else if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+      else if (pedido != null && pedido !== viewer.orgaoId) throw forbidden('Você só vê o painel do seu órgão.');
+      else orgaoId = viewer.orgaoId;
+      return contarPainel(ctx.db, orgaoId, args.desde ?? null, args.ate ?? null);
+    },
+  }),
+);

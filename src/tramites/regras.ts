@@ -1,0 +1,122 @@
+import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../identity/viewer.js';
+
+/**
+ * The trâmite status machine of Tramita.GOV.BR (shared/domain.md, FAQ 7.12), as plain data.
+ * No database and no GraphQL here: the mutations, the auto-cancel job, the seed and the
+ * `grafoSituacoes` query all read these tables.
+ */
+
+export const SITUACOES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+export type Situacao = (typeof SITUACOES)[number];
+
+export interface SituacaoInfo {
+  codigo: Situacao;
+  /** Enum name used by the GraphQL schema. */
+  chave: string;
+  /** Official name (FAQ 7.12). */
+  nome: string;
+  final: boolean;
+  /** Whose side must act for the trâmite to move on (what the FAQ says about "parados"). */
+  quemDeveAgir: LadoAtor | null;
+}
+
+export const SITUACAO_INFO: Record<Situacao, SituacaoInfo> = {
+  1: { codigo: 1, chave: 'AGUARDANDO_ENVIO_ARQUIVOS', nome: 'Aguardando o envio dos arquivos digitais', final: false, quemDeveAgir: 'REMETENTE' },
+  2: { codigo: 2, chave: 'ARQUIVOS_RECEBIDOS_PELA_PLATAFORMA', nome: 'Arquivos digitais recebidos pelo Tramita GOV.BR', final: false, quemDeveAgir: 'DESTINATARIO' },
+  3: { codigo: 3, chave: 'METADADOS_RECEBIDOS_PELO_DESTINATARIO', nome: 'Metadados recebidos pelo sistema de processo eletrônico destinatário', final: false, quemDeveAgir: 'DESTINATARIO' },
+  4: { codigo: 4, chave: 'ARQUIVOS_RECEBIDOS_PELO_DESTINATARIO', nome: 'Arquivos digitais recebidos pelo destinatário', final: false, quemDeveAgir: 'DESTINATARIO' },
+  5: { codigo: 5, chave: 'RECIBO_CONCLUSAO_RECEBIDO_PELA_PLATAFORMA', nome: 'Recibo de conclusão recebido pelo Tramita GOV.BR', final: false, quemDeveAgir: 'REMETENTE' },
+  6: { codigo: 6, chave: 'CONCLUIDO', nome: 'Recibo de conclusão recebido pelo remetente', final: true, quemDeveAgir: null },
+  7: { codigo: 7, chave: 'CANCELADO', nome: 'Trâmite cancelado', final: true, quemDeveAgir: null },
+  8: { codigo: 8, chave: 'RECUSADO', nome: 'Trâmite recusado. Aguardando ciência do remetente', final: false, quemDeveAgir: 'REMETENTE' },
+  9: { codigo: 9, chave: 'CIENCIA_RECUSA', nome: 'Ciência da recusa recebido pelo remetente', final: true, quemDeveAgir: null },
+  10: { codigo: 10, chave: 'CANCELADO_AUTOMATICAMENTE', nome: 'Trâmite cancelado automaticamente', final: true, quemDeveAgir: null },
+};
+
+/** Final statuses: the process is unlocked at the sender and may start a new trâmite. */
+export const SITUACOES_FINAIS: readonly Situacao[] = SITUACOES.filter((s) => SITUACAO_INFO[s].final);
+export const SITUACOES_EM_ANDAMENTO: readonly Situacao[] = SITUACOES.filter((s) => !SITUACAO_INFO[s].final);
+
+export function isSituacao(value: number): value is Situacao {
+  return Number.isInteger(value) && value >= 1 && value <= 10;
+}
+
+/** Which side of a trâmite acts. PLATAFORMA is Tramita.GOV.BR itself (the auto-cancel job). */
+export type LadoAtor = 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA';
+
+export type Acao =
+  | 'INICIAR'
+  | 'ENVIAR_COMPONENTES_DIGITAIS'
+  | 'RECEBER_METADADOS'
+  | 'RECEBER_COMPONENTES_DIGITAIS'
+  | 'ENVIAR_RECIBO_CONCLUSAO'
+  | 'RECEBER_RECIBO_CONCLUSAO'
+  | 'CANCELAR'
+  | 'RECUSAR'
+  | 'DAR_CIENCIA_RECUSA'
+  | 'CANCELAR_AUTOMATICAMENTE';
+
+export interface Passo {
+  acao: Acao;
+  /** Statuses the step may start from; empty for INICIAR (no trâmite yet). */
+  de: readonly Situacao[];
+  para: Situacao;
+  lado: LadoAtor;
+}
+
+/**
+ * Every allowed move. Where sources disagree this follows the connection module (domain.md):
+ * refusal from 3-4, cancellation and auto-cancellation from 1-4. Uploading the digital components
+ * is acted by the remetente; the platform records status 2 once they are complete.
+ */
+export const PASSOS: readonly Passo[] = [
+  { acao: 'INICIAR', de: [], para: 1, lado: 'REMETENTE' },
+  { acao: 'ENVIAR_COMPONENTES_DIGITAIS', de: [1], para: 2, lado: 'REMETENTE' },
+  { acao: 'RECEBER_METADADOS', de: [2], para: 3, lado: 'DESTINATARIO' },
+  { acao: 'RECEBER_COMPONENTES_DIGITAIS', de: [3], para: 4, lado: 'DESTINATARIO' },
+  { acao: 'ENVIAR_RECIBO_CONCLUSAO', de: [4], para: 5, lado: 'DESTINATARIO' },
+  { acao: 'RECEBER_RECIBO_CONCLUSAO', de: [5], para: 6, lado: 'REMETENTE' },
+  { acao: 'CANCELAR', de: [1, 2, 3, 4], para: 7, lado: 'REMETENTE' },
+  { acao: 'RECUSAR', de: [3, 4], para: 8, lado: 'DESTINATARIO' },
+  { acao: 'DAR_CIENCIA_RECUSA', de: [8], para: 9, lado: 'REMETENTE' },
+  { acao: 'CANCELAR_AUTOMATICAMENTE', de: [1, 2, 3, 4], para: 10, lado: 'PLATAFORMA' },
+];
+
+export const PASSO_POR_ACAO: Record<Acao, Passo> = Object.fromEntries(PASSOS.map((p) => [p.acao, p])) as Record<Acao, Passo>;
+
+/** Steps that may be taken from a status, whoever takes them. */
+export function passosAPartirDe(situacao: Situacao): Passo[] {
+  return PASSOS.filter((p) => p.de.includes(situacao));
+}
+
+/** Default number of calendar days without a status change before the platform cancels (FAQ: N = 8). */
+export const DIAS_PARA_CANCELAMENTO_AUTOMATICO = 8;
+
+export const MOTIVOS_RECUSA = {
+  '01': 'Formato de componente digital não suportado',
+  '02': 'Componente digital corrompido (hash não confere)',
+  '03': 'Falta de componentes digitais',
+  '04': 'Espécie documental não mapeada',
+  '99': 'Outro',
+} as const;
+export type MotivoRecusa = keyof typeof MOTIVOS_RECUSA;
+export const JUSTIFICATIVA_RECUSA_MAX = 1000;
+
+/**
+ * The sides a viewer may act as on a trâmite: its agency's side(s), or any agency side for PEN_ADMIN
+ * (support and tests, recorded as such). PLATAFORMA belongs to the platform's own jobs only.
+ */
+export function ladosDoViewer(viewer: Viewer, tramite: TramiteParticipantes): LadoAtor[] {
+  if (isPenAdmin(viewer)) return ['REMETENTE', 'DESTINATARIO'];
+  if (!actsForAgency(viewer)) return [];
+  const lados: LadoAtor[] = [];
+  if (viewer.orgaoId === tramite.remetenteOrgaoId) lados.push('REMETENTE');
+  if (viewer.orgaoId === tramite.destinatarioOrgaoId) lados.push('DESTINATARIO');
+  return lados;
+}
+
+/** The steps this viewer may take now on a trâmite in `situacao`. */
+export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & { situacao: Situacao }): Passo[] {
+  const lados = ladosDoViewer(viewer, tramite);
+  return passosAPartirDe(tramite.situacao).filter((p) => lados.includes(p.lado));
+}
