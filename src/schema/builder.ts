@@ -41,6 +41,7 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     nodeQueryOptions: {
       description: 'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo.',
+      args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the same read rule as `tramite`.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
@@ -53,6 +54,20 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Informações de paginação de uma conexão (especificação Relay).' },
     idFieldOptions: { description: 'Identificador global (opaco) do objeto.' },
+    cursorFieldOptions: { description: 'Cursor opaco deste item, para `after`/`before`.' },
+    nodeFieldOptions: { description: 'O item.' },
+    edgesFieldOptions: { description: 'Os itens da página, cada um com seu cursor.' },
+    pageInfoFieldOptions: { description: 'Informações para pedir a página seguinte ou a anterior.' },
+    hasNextPageFieldOptions: { description: 'Há itens depois desta página.' },
+    hasPreviousPageFieldOptions: { description: 'Há itens antes desta página.' },
+    startCursorFieldOptions: { description: 'Cursor do primeiro item da página.' },
+    endCursorFieldOptions: { description: 'Cursor do último item da página.' },
+    firstArgOptions: { description: `Quantos itens a partir do início ou de \`after\` (padrão ${DEFAULT_PAGE_SIZE}, máximo ${MAX_PAGE_SIZE}).` },
+    afterArgOptions: { description: 'Cursor depois do qual a página começa (o `endCursor` da página anterior).' },
+    lastArgOptions: { description: `Quantos itens antes do fim ou de \`before\` (máximo ${MAX_PAGE_SIZE}).` },
+    beforeArgOptions: { description: 'Cursor antes do qual a página termina (o `startCursor` da página seguinte).' },
+    defaultConnectionTypeOptions: { description: 'Uma página de resultados (conexão Relay).' },
+    defaultEdgeTypeOptions: { description: 'Um item de uma página, com seu cursor.' },
     decodeGlobalID: (globalID) => {
       const decoded = Buffer.from(globalID, 'base64').toString('utf8');
       const separator = decoded.indexOf(':');

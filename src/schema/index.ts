@@ -3,7 +3,22 @@ import './scalars.js';
 import '../orgaos/graphql.js';
 import '../tramites/graphql.js';
 import '../tramites/painel.js';
-import { lexicographicSortSchema } from 'graphql';
+import { isObjectType, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+const built = builder.toSchema();
+
+// plugin-drizzle adds these connection fields without a description option; describe them here.
+const CONNECTION_FIELD_DESCRIPTIONS: Record<string, string> = {
+  totalCount: 'Total de itens que atendem aos filtros, em todas as páginas.',
+  nodes: 'Os itens da página (atalho para `edges { node }`).',
+};
+for (const type of Object.values(built.getTypeMap())) {
+  if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+  for (const [name, description] of Object.entries(CONNECTION_FIELD_DESCRIPTIONS)) {
+    const field = type.getFields()[name];
+    if (field && !field.description) field.description = description;
+  }
+}
+
+export const schema = lexicographicSortSchema(built);

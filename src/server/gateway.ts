@@ -14,6 +14,7 @@ import { schema } from '../schema/index.js';
 import { authGate } from './auth-gate.js';
 import type { Clock, GatewayContext } from './context.js';
 import { depthLimit } from './depth-limit.js';
+import { inputErrorCodes } from './input-errors.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs'>;
@@ -68,6 +69,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     plugins: [
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(MAX_QUERY_DEPTH),
+      inputErrorCodes(),
       operationLog(),
     ],
   });

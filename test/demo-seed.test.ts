@@ -1,0 +1,298 @@
+// The demo seed: plausible data whose every trâmite history is a legal walk of the status machine.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, seedDemoData } from '../src/demo/seed.js';
+import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, MOTIVOS_RECUSA, PASSOS, SITUACOES, SITUACOES_FINAIS } from '../src/tramites/regras.js';
+import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+
+const NOW = new Date('2026-03-15T13:45:12.345Z');
+const DIA = 86_400_000;
+const NOW_MS = NOW.getTime();
+
+interface TramiteRow {
+  id: number;
+  idt: number;
+  nre: string;
+  numero_processo: string;
+  descricao: string | null;
+  situacao: number;
+  versao: number;
+  criado_em: number;
+  atualizado_em: number;
+  situacao_alterada_em: number;
+  remetente_orgao_id: number;
+  destinatario_orgao_id: number;
+}
+
+interface EventoRow {
+  seq: number;
+  tramite_id: number;
+  de_situacao: number | null;
+  para_situacao: number;
+  ator_sujeito: string;
+  ator_orgao_id: number | null;
+  ator_papel: string;
+  ator_pen_admin: boolean;
+  motivo: string | null;
+  justificativa: string | null;
+  em: number;
+}
+
+const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::float8 as ${col.replace(/^.*\./, '')}`;
+
+describe.each(BACKENDS)('%s', (backend) => {
+  let fresh: FreshDatabase;
+  let handle: DatabaseHandle;
+  let statements = 0;
+  let counting = false;
+  let result: Awaited<ReturnType<typeof seedDemoData>>;
+  let tramites: TramiteRow[];
+  let eventos: EventoRow[];
+  const eventosPorTramite = new Map<number, EventoRow[]>();
+  const count = async (sql: string, params: unknown[] = []) => (await handle.rows<{ n: number }>(sql, params))[0]!.n;
+
+  beforeAll(async () => {
+    fresh = await freshDatabase(backend);
+    handle = await createDatabase(fresh.options, { onQuery: () => void (counting && statements++) });
+    counting = true;
+    result = await seedDemoData(handle.db, NOW);
+    counting = false;
+    tramites = await handle.rows<TramiteRow>(
+      `select id::int, idt::int, nre, numero_processo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
+              ${ms('criado_em')}, ${ms('atualizado_em')}, ${ms('situacao_alterada_em')}
+         from tramites order by idt`,
+    );
+    eventos = await handle.rows<EventoRow>(
+      `select seq::int, tramite_id::int, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_papel, ator_pen_admin,
+              motivo, justificativa, (extract(epoch from ocorrido_em) * 1000)::float8 as em
+         from tramite_eventos order by seq`,
+    );
+    for (const e of eventos) {
+      const lista = eventosPorTramite.get(e.tramite_id) ?? [];
+      lista.push(e);
+      eventosPorTramite.set(e.tramite_id, lista);
+    }
+  });
+
+  afterAll(async () => {
+    await handle?.close();
+    await fresh?.drop();
+  });
+
+  test('seeds agencies, units, ~150-250 trâmites and their events, in few statements', async () => {
+    expect(result.seeded).toBe(true);
+    expect(result.orgaos).toBe(await count('select count(*)::int n from estruturas where pai_id is null'));
+    expect(result.unidades).toBe(await count('select count(*)::int n from estruturas where pai_id is not null'));
+    expect(result.tramites).toBe(tramites.length);
+    expect(result.eventos).toBe(eventos.length);
+    expect(result.orgaos).toBeGreaterThanOrEqual(8);
+    expect(tramites.length).toBeGreaterThanOrEqual(150);
+    expect(tramites.length).toBeLessThanOrEqual(250);
+    expect(await count('select count(*)::int n from repositorios')).toBeGreaterThanOrEqual(3);
+    // Batched inserts, not one statement per row.
+    expect(statements).toBeLessThan(30);
+  });
+
+  test('every status 1-10 is present', () => {
+    expect(new Set(tramites.map((t) => t.situacao))).toEqual(new Set(SITUACOES));
+  });
+
+  test('every event log walks PASSOS from nothing to the trâmite status, and the trâmite mirrors it', () => {
+    for (const t of tramites) {
+      const log = eventosPorTramite.get(t.id) ?? [];
+      expect(log.length, `IDT ${t.idt}`).toBeGreaterThan(0);
+      let atual: number | null = null;
+      let anterior = -Infinity;
+      for (const e of log) {
+        expect(e.de_situacao, `IDT ${t.idt} seq ${e.seq}`).toBe(atual);
+        const passo = PASSOS.find(
+          (p) => p.para === e.para_situacao && (atual === null ? p.de.length === 0 : (p.de as readonly number[]).includes(atual)),
+        );
+        expect(passo, `IDT ${t.idt}: ${atual} -> ${e.para_situacao}`).toBeDefined();
+        expect(e.ator_papel).toBe(passo!.lado);
+        expect(e.em).toBeGreaterThan(anterior);
+        anterior = e.em;
+        atual = e.para_situacao;
+      }
+      expect(atual).toBe(t.situacao);
+      expect(t.versao).toBe(log.length);
+      expect(t.criado_em).toBe(log[0]!.em);
+      expect(t.situacao_alterada_em).toBe(log.at(-1)!.em);
+      expect(t.atualizado_em).toBe(log.at(-1)!.em);
+    }
+  });
+
+  test('seq order is time order, and nothing happens in the future or before the ~60-day window', () => {
+    for (let i = 1; i < eventos.length; i++) expect(eventos[i]!.em).toBeGreaterThanOrEqual(eventos[i - 1]!.em);
+    expect(eventos.at(-1)!.em).toBeLessThanOrEqual(NOW_MS);
+    expect(eventos[0]!.em).toBeGreaterThanOrEqual(NOW_MS - 62 * DIA);
+    // Timestamps come from `now` with millisecond precision.
+    expect(eventos.every((e) => Number.isInteger(e.em))).toBe(true);
+  });
+
+  test('actors: each side acts for its agency, the platform for nobody, refusals carry a reason', () => {
+    const porId = new Map(tramites.map((t) => [t.id, t]));
+    for (const e of eventos) {
+      const t = porId.get(e.tramite_id)!;
+      if (e.ator_papel === 'PLATAFORMA') {
+        expect(e.ator_orgao_id).toBeNull();
+        expect(e.ator_sujeito).toBe('tramita-gov-br');
+      } else if (e.ator_pen_admin) {
+        expect(e.ator_orgao_id).toBeNull();
+      } else {
+        expect(e.ator_orgao_id).toBe(e.ator_papel === 'REMETENTE' ? t.remetente_orgao_id : t.destinatario_orgao_id);
+      }
+      if (e.para_situacao === 8) {
+        expect(Object.keys(MOTIVOS_RECUSA)).toContain(e.motivo);
+        expect(e.justificativa!.length).toBeGreaterThan(0);
+        expect(e.justificativa!.length).toBeLessThanOrEqual(1000);
+      } else {
+        expect(e.motivo).toBeNull();
+        expect(e.justificativa).toBeNull();
+      }
+    }
+    expect(eventos.some((e) => e.ator_pen_admin)).toBe(true);
+  });
+
+  test('at most one trâmite in progress per NRE; identifiers are well formed', () => {
+    const emAndamento = new Map<string, number>();
+    for (const t of tramites) {
+      expect(t.nre).toMatch(/^\d{16}$/);
+      expect(t.numero_processo).toMatch(/^\d{5}\.\d{6}\/\d{4}-\d{2}$/);
+      expect(t.descricao!.length).toBeLessThanOrEqual(100);
+      if (!(SITUACOES_FINAIS as readonly number[]).includes(t.situacao)) {
+        emAndamento.set(t.nre, (emAndamento.get(t.nre) ?? 0) + 1);
+      }
+    }
+    expect(Math.max(...emAndamento.values())).toBe(1);
+    // A process keeps its NRE and its number across trâmites, and some processes have several.
+    const processos = new Map<string, Set<string>>();
+    for (const t of tramites) processos.set(t.nre, (processos.get(t.nre) ?? new Set()).add(t.numero_processo));
+    expect([...processos.values()].every((numeros) => numeros.size === 1)).toBe(true);
+    expect(processos.size).toBeLessThan(tramites.length);
+    // Within a process, a trâmite starts only after the previous one ended.
+    const porNre = new Map<string, TramiteRow[]>();
+    for (const t of tramites) porNre.set(t.nre, [...(porNre.get(t.nre) ?? []), t]);
+    for (const lista of porNre.values()) {
+      for (let i = 1; i < lista.length; i++) expect(lista[i]!.criado_em).toBeGreaterThan(lista[i - 1]!.situacao_alterada_em);
+    }
+  });
+
+  test('remetente units may send, destinatário units may receive, and the agencies are the units’ agencies', async () => {
+    expect(
+      await count(
+        `select count(*)::int n from tramites t
+           join estruturas r on r.id = t.remetente_unidade_id
+           join estruturas d on d.id = t.destinatario_unidade_id
+          where not r.habilitada_envio or not d.habilitada_recebimento
+             or r.orgao_id <> t.remetente_orgao_id or d.orgao_id <> t.destinatario_orgao_id
+             or t.remetente_orgao_id = t.destinatario_orgao_id`,
+      ),
+    ).toBe(0);
+  });
+
+  test('unit trees: roots are their own agency, units point at their root, one centralizadora per agency', async () => {
+    expect(await count('select count(*)::int n from estruturas where pai_id is null and orgao_id <> id')).toBe(0);
+    // Walk up from every unit: its root is its orgao_id.
+    expect(
+      await count(
+        `with recursive subida(id, atual, orgao_id) as (
+           select id, pai_id, orgao_id from estruturas where pai_id is not null
+           union all
+           select s.id, e.pai_id, s.orgao_id from subida s join estruturas e on e.id = s.atual where e.pai_id is not null
+         )
+         select count(*)::int n from subida s join estruturas e on e.id = s.atual
+          where e.pai_id is null and e.id <> s.orgao_id`,
+      ),
+    ).toBe(0);
+    expect(await count('select count(*)::int n from estruturas where pai_id is not null and orgao_id is null')).toBe(0);
+    const porOrgao = await handle.rows<{ sigla: string; centralizadoras: number; envio: number; recebimento: number; so_envio: number; so_recebimento: number; nenhuma: number; profundidade: number }>(
+      `with recursive arvore(id, orgao_id, nivel) as (
+         select id, id, 0 from estruturas where pai_id is null
+         union all
+         select e.id, a.orgao_id, a.nivel + 1 from estruturas e join arvore a on e.pai_id = a.id
+       )
+       select o.sigla,
+              count(*) filter (where u.centralizadora)::int centralizadoras,
+              count(*) filter (where u.habilitada_envio)::int envio,
+              count(*) filter (where u.habilitada_recebimento)::int recebimento,
+              count(*) filter (where u.habilitada_envio and not u.habilitada_recebimento)::int so_envio,
+              count(*) filter (where u.habilitada_recebimento and not u.habilitada_envio)::int so_recebimento,
+              count(*) filter (where not u.habilitada_envio and not u.habilitada_recebimento)::int nenhuma,
+              max(a.nivel)::int profundidade
+         from arvore a join estruturas u on u.id = a.id join estruturas o on o.id = a.orgao_id
+        group by o.sigla`,
+    );
+    for (const o of porOrgao) {
+      expect(o.centralizadoras, o.sigla).toBe(1);
+      expect(o.envio, o.sigla).toBeGreaterThan(0);
+      expect(o.recebimento, o.sigla).toBeGreaterThan(0);
+      expect(o.profundidade, o.sigla).toBeGreaterThanOrEqual(2);
+      expect(o.profundidade, o.sigla).toBeLessThanOrEqual(3);
+    }
+    expect(porOrgao.some((o) => o.so_envio > 0)).toBe(true);
+    expect(porOrgao.some((o) => o.so_recebimento > 0)).toBe(true);
+    expect(porOrgao.every((o) => o.nenhuma > 0)).toBe(true);
+    expect(await count('select count(*)::int n from estruturas where centralizadora and not (habilitada_envio and habilitada_recebimento)')).toBe(0);
+  });
+
+  test('no trâmite in 1-4 has gone 8 days unchanged; "parados" exist; auto-cancellations waited 8 days', () => {
+    const limite = DIAS_PARA_CANCELAMENTO_AUTOMATICO * DIA;
+    const parado = (t: TramiteRow) => NOW_MS - t.situacao_alterada_em;
+    const ativos = tramites.filter((t) => t.situacao >= 1 && t.situacao <= 4);
+    expect(ativos.every((t) => parado(t) < limite)).toBe(true);
+    expect(ativos.some((t) => parado(t) >= 3 * DIA && parado(t) <= 7 * DIA)).toBe(true);
+    for (const s of [5, 8]) {
+      expect(tramites.some((t) => t.situacao === s && parado(t) >= 10 * DIA && parado(t) <= 30 * DIA), `status ${s}`).toBe(true);
+    }
+    for (const log of eventosPorTramite.values()) {
+      // Every gap while the trâmite sat in 1-4 is under 8 days, except the one the platform acted on.
+      for (let i = 1; i < log.length; i++) {
+        const gap = log[i]!.em - log[i - 1]!.em;
+        if (log[i]!.para_situacao === 10) expect(gap).toBeGreaterThanOrEqual(limite);
+        else if (log[i - 1]!.para_situacao <= 4) expect(gap).toBeLessThan(limite);
+      }
+    }
+  });
+
+  test('DISIS (MGI) exists, sends and receives, and got the production tests', async () => {
+    const disis = await handle.rows<{ nome: string; orgao: string; envio: boolean; recebimento: boolean; numero: number; repositorio: number }>(
+      `select u.nome, o.nome orgao, u.habilitada_envio envio, u.habilitada_recebimento recebimento,
+              u.numero_identificacao numero, u.repositorio_id repositorio
+         from estruturas u join estruturas o on o.id = u.orgao_id
+        where u.sigla = 'DISIS'`,
+    );
+    expect(disis).toEqual([
+      {
+        nome: 'Divisão de Gestão de Sistemas de Documentação e Informação',
+        orgao: 'Ministério da Gestão e da Inovação em Serviços Públicos',
+        envio: true,
+        recebimento: true,
+        numero: DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
+        repositorio: DEMO_UNIDADE_TESTES_PRODUCAO.repositorio,
+      },
+    ]);
+    expect(await count(`select count(*)::int n from tramites where descricao like 'TESTE – %'`)).toBeGreaterThanOrEqual(3);
+  });
+
+  test('demo accounts point at seeded agencies', async () => {
+    expect(DEMO_ACCOUNTS.some((a) => a.papeis.includes('PEN_ADMIN') && a.orgao === null)).toBe(true);
+    for (const a of DEMO_ACCOUNTS.filter((x) => x.orgao)) {
+      expect(
+        await count('select count(*)::int n from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null', [
+          a.orgao!.repositorio,
+          a.orgao!.estrutura,
+        ]),
+        a.sujeito,
+      ).toBe(1);
+    }
+  });
+
+  test('seeding again is a no-op', async () => {
+    const antes = await count('select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n');
+    expect(await seedDemoData(handle.db, new Date(NOW_MS + DIA))).toEqual({ seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 });
+    expect(
+      await count('select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n'),
+    ).toBe(antes);
+  });
+});

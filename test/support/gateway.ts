@@ -1,0 +1,82 @@
+// A real gateway on a fresh database, listening on 127.0.0.1:<free port>, and a plain-fetch client.
+import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
+import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
+import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
+import { createLogger } from '../../src/logger.js';
+import type { Clock } from '../../src/server/context.js';
+import { startGateway, type Gateway } from '../../src/server/gateway.js';
+import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
+
+export const TEST_JWT_SECRET = 'test-secret-with-at-least-thirty-two-characters!';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
+}
+
+export interface TestGateway {
+  backend: BackendName;
+  gateway: Gateway;
+  database: DatabaseHandle;
+  /** POST /graphql with fetch. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** A token for the demo account whose description contains `who` (see src/demo/seed.ts). */
+  tokenFor(who: string): Promise<string>;
+  token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  seed?: boolean;
+  clock?: Clock;
+  introspectionPublic?: boolean;
+  onQuery?: CreateDatabaseOptions['onQuery'];
+}
+
+export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
+  const fresh: FreshDatabase = await freshDatabase(backend);
+  const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
+  const clock = options.clock ?? (() => new Date());
+  if (options.seed ?? true) await seedDemoData(database.db, clock());
+  const gateway = await startGateway({
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      jwt: { kind: 'secret', secret: TEST_JWT_SECRET, demo: false },
+      jwtIssuer: undefined,
+      jwtAudience: undefined,
+      introspectionPublic: options.introspectionPublic ?? true,
+      shutdownGraceMs: 2_000,
+    },
+    database,
+    logger: createLogger('silent'),
+    clock,
+  });
+  const token = (claims: TokenClaims, expiresIn?: string | number) => mintToken(TEST_JWT_SECRET, claims, { expiresIn });
+  return {
+    backend,
+    gateway,
+    database,
+    async gql(query, variables, bearer) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: response.status, ...body } as GraphQLResponse<any>;
+    },
+    tokenFor(who) {
+      const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(who));
+      if (!account) throw new Error(`no demo account matching "${who}"`);
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
+    },
+    token,
+    async close() {
+      await gateway.close();
+      await database.close();
+      await fresh.drop();
+    },
+  };
+}
