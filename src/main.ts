@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from './demo/seed.js';
 import { mintToken } from './identity/tokens.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server/gateway.js';
+import { agendarCancelamentoAutomatico } from './tramites/cancelamento-automatico.js';
 
 async function main(): Promise<void> {
   let config;
@@ -35,6 +36,14 @@ async function main(): Promise<void> {
   }
 
   const gateway = await startGateway({ config, database, logger });
+  const autoCancel = config.autoCancel.enabled
+    ? agendarCancelamentoAutomatico(database.db, {
+        intervaloMs: config.autoCancel.intervalMs,
+        dias: config.autoCancel.days,
+        clock: () => new Date(),
+        logger,
+      })
+    : null;
   logger.info({ url: gateway.url, startupMs: Math.round(performance.now() - started) }, 'gateway listening (GraphiQL at this URL)');
 
   if (config.jwt.kind === 'secret' && config.jwt.demo) {
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    await autoCancel?.parar();
     await gateway.close();
     await database.close();
     logger.info('bye');

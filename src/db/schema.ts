@@ -1,8 +1,8 @@
 import { defineRelations } from 'drizzle-orm';
 import { estruturas, repositorios } from '../orgaos/tables.js';
-import { tipoTramitavel, tramiteEventos, tramites } from '../tramites/tables.js';
+import { idempotencia, idtSequence, tipoTramitavel, tramiteEventos, tramites } from '../tramites/tables.js';
 
-export const tables = { repositorios, estruturas, tipoTramitavel, tramites, tramiteEventos };
+export const tables = { repositorios, estruturas, tipoTramitavel, idtSequence, tramites, tramiteEventos, idempotencia };
 
 export const relations = defineRelations(tables, (r) => ({
   repositorios: {

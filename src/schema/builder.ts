@@ -97,3 +97,6 @@ builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.' });
 export function plannedRows(rows: PromiseLike<unknown>): never {
   return rows as never;
 }
+
+/** The builder's type parameters, for helpers that take a Pothos field builder. */
+export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

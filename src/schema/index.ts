@@ -3,6 +3,8 @@ import './scalars.js';
 import '../orgaos/graphql.js';
 import '../tramites/graphql.js';
 import '../tramites/painel.js';
+import '../tramites/grafo.js';
+import '../tramites/mutacoes.js';
 import { isObjectType, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
 

@@ -8,6 +8,9 @@ import {
   index,
   integer,
   pgEnum,
+  pgSequence,
+  primaryKey,
+  jsonb,
   pgTable,
   smallint,
   text,
@@ -15,6 +18,9 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
+
+/** IDTs of trâmites started through this gateway (the demo data uses lower numbers). */
+export const idtSequence = pgSequence('tramite_idt_seq', { startWith: 10_000_000 });
 
 export const tipoTramitavel = pgEnum('tipo_tramitavel', ['PROCESSO', 'DOCUMENTO_AVULSO']);
 
@@ -92,4 +98,21 @@ export const tramiteEventos = pgTable(
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
   },
   (t) => [index('tramite_eventos_tramite_idx').on(t.tramiteId, t.seq)],
+);
+
+/**
+ * Idempotency keys of mutations: the same key from the same subject returns the first successful
+ * result instead of acting twice. Written in the transaction that acts, so a key is either bound
+ * to a committed result or absent.
+ */
+export const idempotencia = pgTable(
+  'idempotencia',
+  {
+    sujeito: text('sujeito').notNull(),
+    chave: text('chave').notNull(),
+    operacao: text('operacao').notNull(),
+    resultado: jsonb('resultado').$type<{ tramiteId: number; eventoSeq: number }>().notNull(),
+    criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sujeito, t.chave] })],
 );

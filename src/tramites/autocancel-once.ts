@@ -1,0 +1,15 @@
+/** `npm run autocancel`: one run of the automatic cancellation against the configured database. */
+import { ConfigError, loadConfig } from '../config.js';
+import { createDatabase } from '../db/client.js';
+import { cancelarTramitesParados } from './cancelamento-automatico.js';
+
+try {
+  const config = loadConfig();
+  const database = await createDatabase(config.database);
+  const cancelados = await cancelarTramitesParados(database.db, { agora: new Date(), dias: config.autoCancel.days });
+  console.log(JSON.stringify({ msg: 'auto-cancel run', cancelados, dias: config.autoCancel.days }));
+  await database.close();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}

@@ -1,0 +1,95 @@
+/**
+ * The platform's automatic cancellation: a trâmite in 1-4 with no status change for N calendar days
+ * moves to 10. Safe with several gateway instances on one database: each batch locks its rows with
+ * FOR UPDATE SKIP LOCKED, so two instances never take the same trâmite, and a trâmite a person is
+ * moving right now is skipped (and, once moved, is no longer stale).
+ */
+import { and, asc, inArray, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../server/context.js';
+import { registrarEventos } from './eventos.js';
+import { PASSO_POR_ACAO, type Situacao } from './regras.js';
+import { tramites } from './tables.js';
+
+export const ATOR_PLATAFORMA = 'tramita-gov-br';
+const PASSO = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE;
+const DIA_MS = 86_400_000;
+
+export interface OpcoesCancelamento {
+  agora: Date;
+  dias: number;
+  /** Trâmites per transaction: bounded so row locks and the event-log lock are held briefly. */
+  lote?: number;
+}
+
+/** Cancels every stale trâmite, batch by batch; returns how many it cancelled. */
+export async function cancelarTramitesParados(db: Database, { agora, dias, lote = 200 }: OpcoesCancelamento): Promise<number> {
+  const limite = new Date(agora.getTime() - dias * DIA_MS);
+  let total = 0;
+  for (;;) {
+    const cancelados = await db.transaction(async (tx) => {
+      const parados = await tx
+        .select({ id: tramites.id, situacao: tramites.situacao })
+        .from(tramites)
+        .where(and(inArray(tramites.situacao, [...PASSO.de]), lt(tramites.situacaoAlteradaEm, limite)))
+        .orderBy(asc(tramites.situacaoAlteradaEm))
+        .limit(lote)
+        .for('update', { skipLocked: true });
+      if (parados.length === 0) return 0;
+      await tx
+        .update(tramites)
+        .set({ situacao: PASSO.para, versao: sql`${tramites.versao} + 1`, atualizadoEm: agora, situacaoAlteradaEm: agora })
+        .where(inArray(tramites.id, parados.map((p) => p.id)));
+      await registrarEventos(
+        tx,
+        parados.map((p) => ({
+          tramiteId: p.id,
+          deSituacao: p.situacao as Situacao,
+          paraSituacao: PASSO.para,
+          atorSujeito: ATOR_PLATAFORMA,
+          atorPapel: PASSO.lado,
+          atorOrgaoId: null,
+          justificativa: `Sem mudança de situação há mais de ${dias} dias.`,
+          ocorridoEm: agora,
+        })),
+      );
+      return parados.length;
+    });
+    total += cancelados;
+    if (cancelados < lote) return total;
+  }
+}
+
+export interface Agendador {
+  /** Stops the timer and waits for a run in progress. */
+  parar(): Promise<void>;
+}
+
+/** Runs the cancellation now and then every `intervaloMs`; a failed run is logged, never fatal. */
+export function agendarCancelamentoAutomatico(
+  db: Database,
+  { intervaloMs, dias, clock, logger }: { intervaloMs: number; dias: number; clock: Clock; logger: Logger },
+): Agendador {
+  let emCurso: Promise<void> = Promise.resolve();
+  let parado = false;
+  const rodar = () => {
+    emCurso = cancelarTramitesParados(db, { agora: clock(), dias })
+      .then((n) => {
+        if (n > 0) logger.info({ cancelados: n, dias }, 'auto-cancel: stale trâmites moved to 10');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'auto-cancel run failed; will retry at the next interval'));
+  };
+  rodar();
+  const timer = setInterval(() => {
+    if (!parado) rodar();
+  }, intervaloMs);
+  timer.unref();
+  return {
+    async parar() {
+      parado = true;
+      clearInterval(timer);
+      await emCurso;
+    },
+  };
+}

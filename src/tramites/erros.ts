@@ -1,0 +1,91 @@
+/**
+ * What a trâmite step can answer instead of success. Plain classes: the service throws them (which
+ * also rolls the transaction back) and the GraphQL layer exposes each as a member of the result union.
+ */
+import type { Acao, LadoAtor, Situacao } from './regras.js';
+
+export abstract class ErroTramite extends Error {
+  abstract readonly codigo: string;
+}
+
+export class TramiteNaoEncontrado extends ErroTramite {
+  readonly codigo = 'TRAMITE_NAO_ENCONTRADO';
+  constructor() {
+    super('Trâmite não encontrado.');
+  }
+}
+
+export class TransicaoInvalida extends ErroTramite {
+  readonly codigo = 'TRANSICAO_INVALIDA';
+  constructor(
+    readonly situacaoAtual: Situacao,
+    readonly acao: Acao,
+    readonly acoesPossiveis: Acao[],
+  ) {
+    super(`A ação ${acao} não é possível na situação ${situacaoAtual}.`);
+  }
+}
+
+export class AcaoNaoPermitida extends ErroTramite {
+  readonly codigo = 'ACAO_NAO_PERMITIDA';
+  constructor(
+    readonly ladoExigido: LadoAtor,
+    readonly ladosDoAtor: LadoAtor[],
+  ) {
+    super(
+      ladoExigido === 'PLATAFORMA'
+        ? 'Esta ação é do próprio Tramita.GOV.BR.'
+        : `Esta ação é do ${ladoExigido === 'REMETENTE' ? 'remetente' : 'destinatário'}; você não age por esse lado deste trâmite.`,
+    );
+  }
+}
+
+export class ConflitoConcorrencia extends ErroTramite {
+  readonly codigo = 'CONFLITO';
+  constructor(
+    readonly situacaoAtual: Situacao,
+    readonly versaoAtual: number,
+  ) {
+    super(`O trâmite mudou: agora está na situação ${situacaoAtual}, versão ${versaoAtual}. Releia e tente de novo.`);
+  }
+}
+
+export class UnidadeNaoHabilitada extends ErroTramite {
+  readonly codigo = 'UNIDADE_NAO_HABILITADA';
+  constructor(
+    readonly sigla: string,
+    readonly finalidade: 'ENVIO' | 'RECEBIMENTO',
+  ) {
+    super(
+      finalidade === 'RECEBIMENTO'
+        ? `A Unidade ${sigla} não está configurada para receber processos/documentos avulsos.`
+        : `A Unidade ${sigla} não está configurada para enviar processos/documentos avulsos.`,
+    );
+  }
+}
+
+export class ProcessoEmAndamento extends ErroTramite {
+  readonly codigo = 'PROCESSO_EM_ANDAMENTO';
+  constructor(readonly nre: string) {
+    super(`Processo já possui um trâmite em andamento (erro 0044 do Tramita.GOV.BR): NRE ${nre}.`);
+  }
+}
+
+export class ChaveIdempotenciaReutilizada extends ErroTramite {
+  readonly codigo = 'CHAVE_IDEMPOTENCIA_REUTILIZADA';
+  constructor() {
+    super('Esta chave de idempotência já foi usada para outra operação.');
+  }
+}
+
+export interface Problema {
+  campo: string;
+  mensagem: string;
+}
+
+export class DadosInvalidos extends ErroTramite {
+  readonly codigo = 'DADOS_INVALIDOS';
+  constructor(readonly problemas: Problema[]) {
+    super(`Dados inválidos: ${problemas.map((p) => `${p.campo}: ${p.mensagem}`).join('; ')}`);
+  }
+}
