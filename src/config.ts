@@ -34,6 +34,9 @@ const envSchema = z
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
     AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(8),
+    FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
+    FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
+    FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -67,6 +70,11 @@ function toConfig(env: z.output<typeof envSchema>) {
     introspectionPublic: env.INTROSPECTION_PUBLIC,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    feeds: {
+      pollMs: env.FEED_POLL_MS,
+      maxPendingEvents: env.FEED_MAX_PENDING_EVENTS,
+      maxSubscriptionsPerConnection: env.FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,
       intervalMs: env.AUTO_CANCEL_INTERVAL_MS,

@@ -23,8 +23,11 @@ export interface DatabaseHandle {
   backend: 'pglite' | 'postgres';
   /** Raw rows of a statement, the same shape on both drivers (stack.md trap 4). */
   rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** LISTEN on a lower-case channel; resolves once listening. Returns the function that stops it. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a lower-case channel; resolves once listening. `onListen` runs each time the listening
+   * connection is (re)established, so the caller can catch up on what it missed. Returns the stop function.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -81,8 +84,8 @@ async function openPostgres(
     backend: 'postgres',
     rows: async <T>(text: string, params: unknown[] = []) =>
       (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
-    listen: async (channel, onPayload) => {
-      const subscription = await client.listen(channel, onPayload);
+    listen: async (channel, onPayload, onListen) => {
+      const subscription = await client.listen(channel, onPayload, onListen);
       return () => subscription.unlisten();
     },
     close: () => client.end({ timeout: 5 }),

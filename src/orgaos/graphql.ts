@@ -84,7 +84,6 @@ export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
     modoTramitacao: t.field({
       type: ModoTramitacao,
       description: 'Resumo de como a unidade participa dos trâmites.',
-      select: { columns: { habilitadaEnvio: true, habilitadaRecebimento: true } },
       resolve: modoTramitacao,
     }),
   }),

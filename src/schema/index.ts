@@ -5,6 +5,7 @@ import '../tramites/graphql.js';
 import '../tramites/painel.js';
 import '../tramites/grafo.js';
 import '../tramites/mutacoes.js';
+import '../tramites/assinaturas.js';
 import { isObjectType, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
 

@@ -1,9 +1,18 @@
 import type { Database } from '../db/client.js';
+import type { Barramento } from '../feeds/barramento.js';
+import type { EventoComTramite } from '../tramites/feed.js';
 import type { Viewer } from '../identity/viewer.js';
 import type { Logger } from '../logger.js';
 import { unauthenticated } from '../schema/errors.js';
 
 export type Clock = () => Date;
+
+/** This instance's live-event buses and their limits. */
+export interface Feeds {
+  tramites: Barramento<EventoComTramite>;
+  /** Events a subscriber may have pending before it is closed as a slow consumer. */
+  limiteFila: number;
+}
 
 /** What every resolver gets. `viewer` is null only for anonymous introspection. */
 export interface GatewayContext {
@@ -11,6 +20,11 @@ export interface GatewayContext {
   viewer: Viewer | null;
   log: Logger;
   clock: Clock;
+  feeds: Feeds;
+  /** When the viewer's token expires: subscriptions end then. */
+  tokenExpiraEm: Date | null;
+  /** WebSocket only: closes the connection with a code (slow consumer, expired token). */
+  encerrarConexao?: (codigo: number, motivo: string) => void;
 }
 
 export function requireViewer(ctx: GatewayContext): Viewer {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -12,12 +12,15 @@ import { createTokenVerifier } from '../identity/tokens.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
 import { authGate } from './auth-gate.js';
-import type { Clock, GatewayContext } from './context.js';
+import type { Clock, Feeds, GatewayContext } from './context.js';
+import { Barramento } from '../feeds/barramento.js';
+import { CODIGO_FECHAMENTO } from '../tramites/assinaturas.js';
+import { fonteEventosTramite } from '../tramites/feed.js';
 import { depthLimit } from './depth-limit.js';
 import { inputErrorCodes } from './input-errors.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs'>;
+  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds'>;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -27,6 +30,7 @@ export interface Gateway {
   /** The URL of `/graphql` once listening. */
   url: string;
   port: number;
+  feeds: Feeds;
   close(): Promise<void>;
 }
 
@@ -36,8 +40,16 @@ const MAX_QUERY_DEPTH = 12;
 export async function startGateway({ config, database, logger, clock = () => new Date() }: GatewayOptions): Promise<Gateway> {
   const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
   let draining = false;
+  const feeds: Feeds = {
+    tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
+    limiteFila: config.feeds.maxPendingEvents,
+  };
+  await feeds.tramites.iniciar();
 
-  const yoga = createYoga<{ wsAuth?: Authentication; requestId?: string }, GatewayContext>({
+  const yoga = createYoga<
+    { wsAuth?: Authentication; encerrarConexao?: GatewayContext['encerrarConexao'] },
+    GatewayContext
+  >({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -56,13 +68,17 @@ export async function startGateway({ config, database, logger, clock = () => new
       },
     },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
-      const auth = initial.wsAuth ?? (await authenticate(initial.request.headers.get('authorization')));
-      const requestId = initial.requestId ?? initial.request.headers.get('x-request-id') ?? randomUUID();
+      const auth = initial.wsAuth ?? (await authenticate(initial.request?.headers.get('authorization')));
+      // Over WebSocket there is no Request: the connection was authenticated at connection_init.
+      const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
       return {
         db: database.db,
         viewer: auth.viewer,
         authError: auth.error,
         clock,
+        feeds,
+        tokenExpiraEm: auth.expiresAt,
+        encerrarConexao: initial.encerrarConexao,
         log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
       };
     },
@@ -79,6 +95,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (draining) return sendJson(res, 503, { status: 'draining' });
+      if (!feeds.tramites.pronto) return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
       void database
         .rows('select 1')
         .then(() => sendJson(res, 200, { status: 'ready', database: database.backend }))
@@ -93,7 +110,7 @@ export async function startGateway({ config, database, logger, clock = () => new
   });
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  useServer<{ authorization?: string }, { auth?: Authentication }>(
+  useServer<{ authorization?: string }, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
     {
       connectionInitWaitTimeout: 10_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -101,20 +118,41 @@ export async function startGateway({ config, database, logger, clock = () => new
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         const auth = await authenticate(typeof authorization === 'string' ? authorization : null);
-        if (auth.error) {
-          logger.info({ reason: auth.error.message }, 'websocket connection refused');
+        if (!auth.viewer) {
+          logger.info({ reason: auth.error?.message ?? 'no token' }, 'websocket connection refused');
           return false; // graphql-ws closes with 4403 Forbidden
         }
         ctx.extra.auth = auth;
+        if (auth.expiresAt) {
+          ctx.extra.expiry = setTimeout(
+            () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
+            Math.max(0, auth.expiresAt.getTime() - Date.now()),
+          );
+          ctx.extra.expiry.unref();
+        }
         return true;
       },
+      onClose: (ctx) => {
+        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
+      },
+      onComplete: (ctx) => {
+        ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
+      },
       onSubscribe: async (ctx, _id, payload) => {
+        if ((ctx.extra.subscriptions ?? 0) >= config.feeds.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`Limite de ${config.feeds.maxSubscriptionsPerConnection} assinaturas por conexão atingido.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
           wsAuth: ctx.extra.auth,
+          encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
         });
         const args = {
           schema: envelopedSchema,
@@ -126,6 +164,7 @@ export async function startGateway({ config, database, logger, clock = () => new
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
+        ctx.extra.subscriptions = (ctx.extra.subscriptions ?? 0) + 1;
         return args;
       },
     },
@@ -142,8 +181,10 @@ export async function startGateway({ config, database, logger, clock = () => new
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    feeds,
     async close() {
       draining = true;
+      await feeds.tramites.parar();
       // Going away (1001): clients reconnect elsewhere and resume.
       for (const socket of wsServer.clients) socket.close(1001, 'Servidor em desligamento');
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));

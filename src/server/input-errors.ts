@@ -4,6 +4,9 @@ import type { Plugin } from 'graphql-yoga';
 /** Errors that graphql-js and Pothos raise for bad arguments, and the argument each names. */
 const INPUT_ERROR_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Variable "\$(\w+)" got invalid value/, (m) => `$${m[1]}`],
+  [/^Variable "\$(\w+)" of required type "[^"]+" was not provided/, (m) => `$${m[1]}`],
+  [/^Variable "\$(\w+)" of non-null type "[^"]+" must not be null/, (m) => `$${m[1]}`],
+  [/^Arguments "first" and "last" are not supported at the same time/, () => 'first/last'],
   [/^Argument "(\w+)" must be a non-negative integer/, (m) => m[1]!],
   [/^Invalid cursor/, () => 'after/before'],
   [/^ID: .* is not of type: /, () => 'id'],
@@ -18,7 +21,10 @@ const INPUT_ERROR_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
 /** Gives every bad-input error the code BAD_USER_INPUT (and the argument, when known). */
 export function codeInputError(error: GraphQLError): GraphQLError {
   const code = error.extensions?.code;
-  if (code && code !== 'GRAPHQL_VALIDATION_FAILED') return error;
+  // A coded BAD_USER_INPUT without its argument (e.g. a scalar's own error, re-wrapped by graphql-js
+  // as 'Variable "$x" got invalid value ...', keeps the inner code) still gets the argument below.
+  const unnamedBadInput = code === 'BAD_USER_INPUT' && !error.extensions?.argument;
+  if (code && code !== 'GRAPHQL_VALIDATION_FAILED' && !unnamedBadInput) return error;
   for (const [pattern, argumentOf] of INPUT_ERROR_PATTERNS) {
     const match = pattern.exec(error.message);
     if (!match) continue;

@@ -89,7 +89,6 @@ builder.drizzleObjectFields(Tramite, (t) => ({
   acoesPermitidas: t.field({
     type: [AcaoTramite],
     description: 'Os passos que você pode dar agora neste trâmite (vazio se nenhum).',
-    select: { columns: { situacao: true, remetenteOrgaoId: true, destinatarioOrgaoId: true } },
     resolve: (row, _args, ctx) =>
       acoesPermitidas(requireViewer(ctx), { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
   }),

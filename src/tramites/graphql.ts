@@ -68,44 +68,48 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   fields: (t) => ({
     cursor: t.string({
       description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
-      select: { columns: { seq: true } },
       resolve: (e) => ONE_EVENT_CURSOR(e.seq),
     }),
     situacaoAnterior: t.field({
       type: SituacaoTramite,
       nullable: true,
       description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
-      select: { columns: { deSituacao: true } },
       resolve: (e) => e.deSituacao as Situacao | null,
     }),
     situacao: t.field({
       type: SituacaoTramite,
       description: 'Situação depois da mudança.',
-      select: { columns: { paraSituacao: true } },
       resolve: (e) => e.paraSituacao as Situacao,
     }),
     lado: t.field({
       type: LadoTramite,
       description: 'Lado que agiu.',
-      select: { columns: { atorPapel: true } },
       resolve: (e) => e.atorPapel as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
     }),
-    ator: t.exposeString('atorSujeito', { description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.' }),
+    ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
     orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
-    porAdministradorPen: t.exposeBoolean('atorPenAdmin', {
-      description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).',
-    }),
+    porAdministradorPen: t.boolean({ description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).', resolve: (r) => r.atorPenAdmin }),
     motivoRecusa: t.field({
       type: MotivoRecusa,
       nullable: true,
       description: 'Motivo, quando o evento é uma recusa.',
-      select: { columns: { motivo: true } },
       resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
     }),
-    justificativa: t.exposeString('justificativa', { nullable: true, description: 'Justificativa da recusa ou do cancelamento.' }),
-    ocorridoEm: t.expose('ocorridoEm', { type: 'DateTime', description: 'Quando a mudança foi registrada.' }),
+    justificativa: t.string({ nullable: true, description: 'Justificativa da recusa ou do cancelamento.', resolve: (r) => r.justificativa }),
+    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
   }),
 });
+
+builder.drizzleObjectFields(EventoTramite, (t) => ({
+  // Not a planned relation: live events arrive with their trâmite already read by the feed, and a
+  // planned relation would send every subscriber back to the database for it.
+  tramite: t.field({
+    type: Tramite,
+    description: 'O trâmite, como está agora.',
+    resolve: (e, _args, ctx) =>
+      (e as { tramite?: typeof tramites.$inferSelect }).tramite ?? ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
+  }),
+}));
 
 export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
@@ -114,39 +118,34 @@ export const Tramite = builder.drizzleNode('tramites', {
   fields: (t) => ({
     idt: t.string({
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
-      select: { columns: { idt: true } },
       resolve: (row) => String(row.idt),
     }),
-    nre: t.exposeString('nre', { description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.' }),
-    numeroProcesso: t.exposeString('numeroProcesso', { description: 'Número do processo (NUP) ou protocolo do documento.' }),
-    tipo: t.expose('tipo', { type: TipoTramitavel, description: 'Processo ou documento avulso.' }),
-    descricao: t.exposeString('descricao', { nullable: true, description: 'Descrição do processo (até 100 caracteres).' }),
+    nre: t.string({ description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.', resolve: (r) => r.nre }),
+    numeroProcesso: t.string({ description: 'Número do processo (NUP) ou protocolo do documento.', resolve: (r) => r.numeroProcesso }),
+    tipo: t.field({ type: TipoTramitavel, description: 'Processo ou documento avulso.', resolve: (r) => r.tipo }),
+    descricao: t.string({ nullable: true, description: 'Descrição do processo (até 100 caracteres).', resolve: (r) => r.descricao }),
     situacao: t.field({
       type: SituacaoTramite,
       description: 'Situação atual.',
-      select: { columns: { situacao: true } },
       resolve: (row) => row.situacao as Situacao,
     }),
-    codigoSituacao: t.exposeInt('situacao', { description: 'Código numérico oficial (1 a 10) da situação atual.' }),
+    codigoSituacao: t.int({ description: 'Código numérico oficial (1 a 10) da situação atual.', resolve: (r) => r.situacao }),
     finalizado: t.boolean({
       description: 'Verdadeiro numa situação final (6, 7, 9 ou 10).',
-      select: { columns: { situacao: true } },
       resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].final,
     }),
     quemDeveAgir: t.field({
       type: LadoTramite,
       nullable: true,
       description: 'Lado que precisa agir para o trâmite seguir (origem em 1, 5 e 8; destino em 2, 3 e 4); nulo nas finais.',
-      select: { columns: { situacao: true } },
       resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].quemDeveAgir,
     }),
-    versao: t.exposeInt('versao', { description: 'Versão para controle de concorrência otimista: cresce a cada mudança.' }),
-    criadoEm: t.expose('criadoEm', { type: 'DateTime', description: 'Quando o trâmite foi iniciado.' }),
-    atualizadoEm: t.expose('atualizadoEm', { type: 'DateTime', description: 'Última alteração.' }),
-    situacaoAlteradaEm: t.expose('situacaoAlteradaEm', { type: 'DateTime', description: 'Quando entrou na situação atual.' }),
+    versao: t.int({ description: 'Versão para controle de concorrência otimista: cresce a cada mudança.', resolve: (r) => r.versao }),
+    criadoEm: t.field({ type: 'DateTime', description: 'Quando o trâmite foi iniciado.', resolve: (r) => r.criadoEm }),
+    atualizadoEm: t.field({ type: 'DateTime', description: 'Última alteração.', resolve: (r) => r.atualizadoEm }),
+    situacaoAlteradaEm: t.field({ type: 'DateTime', description: 'Quando entrou na situação atual.', resolve: (r) => r.situacaoAlteradaEm }),
     diasNaSituacao: t.int({
       description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
-      select: { columns: { situacaoAlteradaEm: true } },
       resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
     }),
     unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),

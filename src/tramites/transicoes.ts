@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { type Viewer, isPenAdmin } from '../identity/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
+import { canReadTramite } from './acesso.js';
 import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
@@ -120,7 +121,10 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
   const recusa = pedido.acao === 'RECUSAR';
   const { justificativa, motivo } = validar(
     recusa
-      ? pedidoPassoSchema.required({ motivo: true }).refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' })
+      ? pedidoPassoSchema
+          // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
+          .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
+          .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' })
       : pedidoPassoSchema,
     pedido,
   );
@@ -130,8 +134,9 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
     if (!atual) throw new TramiteNaoEncontrado();
     const situacao = atual.situacao as Situacao;
     const lados = ladosDoViewer(pedido.viewer, atual);
-    // Someone who is neither side learns nothing about the trâmite, not even that it exists.
-    if (lados.length === 0) throw new TramiteNaoEncontrado();
+    // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
+    // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
+    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
     if (
       (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
       (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)

@@ -32,6 +32,7 @@ export interface StartOptions {
   clock?: Clock;
   introspectionPublic?: boolean;
   onQuery?: CreateDatabaseOptions['onQuery'];
+  maxPendingEvents?: number;
 }
 
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
@@ -48,6 +49,7 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
       jwtAudience: undefined,
       introspectionPublic: options.introspectionPublic ?? true,
       shutdownGraceMs: 2_000,
+      feeds: { pollMs: 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
     },
     database,
     logger: createLogger('silent'),

@@ -1,0 +1,77 @@
+/**
+ * A subscription's event stream: first the committed events after the client's cursor, read from
+ * the log page by page at the client's pace; then the live events the bus delivers. The bus
+ * listener is attached before the replay's upper bound is taken, in the same synchronous step, so
+ * every event lands exactly once: from the log (seq <= bound) or from the bus (seq > bound).
+ */
+import type { Barramento, ComSeq } from './barramento.js';
+import { FilaLimitada } from './fila.js';
+
+export interface OpcoesAssinatura<E extends ComSeq> {
+  barramento: Barramento<E>;
+  /** Whether this subscriber receives an event (its filter and its viewer's right to read it). */
+  passa(evento: E): boolean;
+  /** Committed events with depoisDe < seq <= ate that may pass, in seq order, at most `limite`. */
+  lerHistorico(depoisDe: number, ate: number, limite: number): Promise<E[]>;
+  /** Resume after this seq; null starts with the next live event. */
+  aPartirDe: number | null;
+  limiteFila: number;
+  /** Ends the stream with this error at this instant (the token's expiry). */
+  expiraEm?: Date | null;
+  erroExpiracao?: () => Error;
+  /** Called when the stream ends with an error (slow consumer, expired token). */
+  aoFalhar?: (erro: Error) => void;
+}
+
+const PAGINA_HISTORICO = 200;
+
+export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): AsyncIterableIterator<E> {
+  const { barramento, passa } = opcoes;
+  let removerOuvinte = () => {};
+  let timer: NodeJS.Timeout | null = null;
+  const aoVivo = new FilaLimitada<E>(opcoes.limiteFila, () => {
+    removerOuvinte();
+    if (timer) clearTimeout(timer);
+  });
+
+  const limite = barramento.posicao;
+  removerOuvinte = barramento.adicionar({
+    entregar(evento) {
+      if (evento.seq > limite && passa(evento) && !aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
+    },
+  });
+  if (opcoes.expiraEm && opcoes.erroExpiracao) {
+    const erroExpiracao = opcoes.erroExpiracao;
+    timer = setTimeout(() => {
+      const erro = erroExpiracao();
+      aoVivo.encerrar(erro);
+      opcoes.aoFalhar?.(erro);
+    }, Math.max(0, opcoes.expiraEm.getTime() - Date.now()));
+    timer.unref();
+  }
+
+  let posicaoHistorico = opcoes.aPartirDe ?? limite;
+  let pagina: E[] = [];
+  let historicoAcabou = posicaoHistorico >= limite;
+
+  return {
+    async next(): Promise<IteratorResult<E>> {
+      while (!historicoAcabou && pagina.length === 0) {
+        const lidos = await opcoes.lerHistorico(posicaoHistorico, limite, PAGINA_HISTORICO);
+        if (lidos.length < PAGINA_HISTORICO) historicoAcabou = true;
+        if (lidos.length > 0) posicaoHistorico = lidos[lidos.length - 1]!.seq;
+        pagina = lidos.filter(passa);
+      }
+      if (pagina.length > 0) return { value: pagina.shift()!, done: false };
+      return aoVivo.next();
+    },
+    return(): Promise<IteratorResult<E>> {
+      historicoAcabou = true;
+      pagina = [];
+      return aoVivo.return();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

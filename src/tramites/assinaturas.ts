@@ -1,0 +1,92 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { assinarEventos } from '../feeds/assinatura.js';
+import { isPenAdmin } from '../identity/viewer.js';
+import { Orgao } from '../orgaos/graphql.js';
+import { builder } from '../schema/builder.js';
+import { badUserInput, forbidden, notFound } from '../schema/errors.js';
+import { requireViewer, type GatewayContext } from '../server/context.js';
+import { canReadTramite } from './acesso.js';
+import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from './feed.js';
+import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './graphql.js';
+import type { Situacao } from './regras.js';
+import { ConsumidorLento } from '../feeds/fila.js';
+
+/** WebSocket close codes of the feeds (documented in the README). */
+export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } as const;
+
+builder.subscriptionType({
+  description:
+    'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
+});
+
+const cursorArg = {
+  required: false,
+  description: 'Cursor do último evento recebido: primeiro vêm os eventos já gravados depois dele, depois os ao vivo. Sem ele, só os novos.',
+  validate: z.string().regex(/^\d{1,18}$/, 'cursor inválido: use o `cursor` de um evento'),
+} as const;
+
+function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string | null | undefined) {
+  const viewer = requireViewer(ctx);
+  return assinarEventos<EventoComTramite>({
+    barramento: ctx.feeds.tramites,
+    passa: (evento) => passaNoFeed(viewer, filtro, evento),
+    lerHistorico: (depoisDe, ate, limite) => lerEventosTramite(ctx.db, depoisDe, limite, ate, filtro.tramiteId ?? null),
+    aPartirDe: aPartirDe == null ? null : Number(aPartirDe),
+    limiteFila: ctx.feeds.limiteFila,
+    expiraEm: ctx.tokenExpiraEm,
+    erroExpiracao: () => new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', { extensions: { code: 'TOKEN_EXPIRED' } }),
+    aoFalhar: (erro) => {
+      ctx.log.info({ reason: erro.message }, 'subscription ended');
+      ctx.encerrarConexao?.(
+        erro instanceof ConsumidorLento ? CODIGO_FECHAMENTO.consumidorLento : CODIGO_FECHAMENTO.tokenExpirado,
+        erro instanceof ConsumidorLento ? 'Consumidor lento' : 'Token expirado',
+      );
+    },
+  });
+}
+
+builder.subscriptionField('eventosTramite', (t) =>
+  t.field({
+    type: EventoTramite,
+    description: 'As mudanças de situação de um trâmite que você pode ver.',
+    args: {
+      tramite: t.arg.globalID({ for: [Tramite], required: true, description: 'O trâmite.' }),
+      aPartirDe: t.arg.string(cursorArg),
+    },
+    subscribe: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const tramiteId = Number(args.tramite.id);
+      const atual = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
+      if (!atual || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
+      return abrirFluxo(ctx, { tramiteId }, args.aPartirDe);
+    },
+    resolve: (evento) => evento as EventoComTramite,
+  }),
+);
+
+builder.subscriptionField('eventosTramites', (t) =>
+  t.field({
+    type: EventoTramite,
+    description:
+      'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão; padrão: o do seu token.' }),
+      papel: t.arg({ type: PapelNoTramite, required: false, defaultValue: 'QUALQUER', description: 'Como origem, destino ou qualquer um.' }),
+      situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
+      aPartirDe: t.arg.string(cursorArg),
+    },
+    subscribe: (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const pedido = args.orgao ? Number(args.orgao.id) : null;
+      let orgaoId: number | null;
+      if (isPenAdmin(viewer)) orgaoId = pedido;
+      else if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+      else if (pedido != null && pedido !== viewer.orgaoId) throw forbidden('Você só acompanha os trâmites do seu órgão.');
+      else orgaoId = viewer.orgaoId;
+      if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
+      return abrirFluxo(ctx, { orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);
+    },
+    resolve: (evento) => evento as EventoComTramite,
+  }),
+);

@@ -1,0 +1,80 @@
+/**
+ * Live status changes of trâmites: the event log read by the bus (feeds/barramento.ts), joined
+ * with the trâmite, filtered per subscriber and per viewer.
+ */
+import { and, asc, eq, gt, lte, max } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { Viewer } from '../identity/viewer.js';
+import type { FonteEventos } from '../feeds/barramento.js';
+import { canReadTramite } from './acesso.js';
+import { CANAL_EVENTOS, type Evento } from './eventos.js';
+import type { PapelNoTramite } from './filtro.js';
+import type { Situacao } from './regras.js';
+import { tramiteEventos, tramites } from './tables.js';
+import type { TramiteRow } from './transicoes.js';
+
+/** An event with the trâmite as it is when the event is read. */
+export type EventoComTramite = Evento & { tramite: TramiteRow };
+
+export interface FiltroFeed {
+  tramiteId?: number | null;
+  orgaoId?: number | null;
+  papel?: PapelNoTramite | null;
+  situacoes?: Situacao[] | null;
+}
+
+/**
+ * Committed events in (depoisDe, ate], in seq order. The bus reads them all; a replay narrows to
+ * one trâmite in SQL (indexed) and leaves the rest of its filter to `passaNoFeed`.
+ */
+export async function lerEventosTramite(
+  db: Database,
+  depoisDe: number,
+  limite: number,
+  ate: number | null = null,
+  tramiteId: number | null = null,
+): Promise<EventoComTramite[]> {
+  const linhas = await db
+    .select({ evento: tramiteEventos, tramite: tramites })
+    .from(tramiteEventos)
+    .innerJoin(tramites, eq(tramites.id, tramiteEventos.tramiteId))
+    .where(
+      and(
+        gt(tramiteEventos.seq, depoisDe),
+        ate != null ? lte(tramiteEventos.seq, ate) : undefined,
+        tramiteId != null ? eq(tramiteEventos.tramiteId, tramiteId) : undefined,
+      ),
+    )
+    .orderBy(asc(tramiteEventos.seq))
+    .limit(limite);
+  return linhas.map((l) => ({ ...l.evento, tramite: l.tramite }));
+}
+
+export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite> {
+  return {
+    canal: CANAL_EVENTOS,
+    ler: (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite),
+    ultimoSeq: async () => {
+      const [linha] = await db.select({ seq: max(tramiteEventos.seq) }).from(tramiteEventos);
+      return Number(linha?.seq ?? 0);
+    },
+  };
+}
+
+/**
+ * Whether a subscriber gets an event: its filter, and the read rule applied to the trâmite as the
+ * event left it (a destinatário stops seeing a trâmite from its refusal on, as in the read API).
+ */
+export function passaNoFeed(viewer: Viewer, filtro: FiltroFeed, evento: EventoComTramite): boolean {
+  const { tramite } = evento;
+  if (!canReadTramite(viewer, { ...tramite, situacao: evento.paraSituacao })) return false;
+  if (filtro.tramiteId != null && evento.tramiteId !== filtro.tramiteId) return false;
+  if (filtro.situacoes?.length && !filtro.situacoes.includes(evento.paraSituacao as Situacao)) return false;
+  if (filtro.orgaoId != null) {
+    const papel = filtro.papel ?? 'QUALQUER';
+    const origem = tramite.remetenteOrgaoId === filtro.orgaoId;
+    const destino = tramite.destinatarioOrgaoId === filtro.orgaoId;
+    if (papel === 'ORIGEM' ? !origem : papel === 'DESTINO' ? !destino : !(origem || destino)) return false;
+  }
+  return true;
+}
