@@ -12,6 +12,8 @@ import type { GatewayContext } from '../server/context.js';
 import { badUserInput } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
+/** The node types `node(id:)` resolves. */
+const NODE_TYPES = new Set(['Tramite', 'Orgao', 'UnidadeAdministrativa']);
 export const DEFAULT_PAGE_SIZE = 20;
 
 export const builder = new SchemaBuilder<{
@@ -46,8 +48,18 @@ export const builder = new SchemaBuilder<{
       // `node` bypasses the root resolvers, so it applies the same read rule as `tramite`.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
         const viewer = requireViewer(ctx);
-        const node = (await resolveNode(id)) as (TramiteParticipantes & { situacao: number }) | null;
-        if (node && id.typename === 'Tramite' && !canReadTramite(viewer, node)) return null;
+        if (!NODE_TYPES.has(id.typename)) return null;
+        let node: (TramiteParticipantes & { situacao: number; paiId?: number | null }) | null;
+        try {
+          node = (await resolveNode(id)) as typeof node;
+        } catch (error) {
+          // The drizzle loader rejects a key with no row; for `node` that is simply "not found".
+          if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
+          throw error;
+        }
+        if (!node) return null;
+        if (id.typename === 'Tramite' && !canReadTramite(viewer, node)) return null;
+        if (id.typename === 'Orgao' && node.paiId != null) return null; // a unit is not an agency
         return node;
       },
     },
@@ -74,7 +86,12 @@ export const builder = new SchemaBuilder<{
       if (separator <= 0 || Buffer.from(decoded, 'utf8').toString('base64') !== globalID) {
         throw badUserInput('id', 'Identificador global inválido.');
       }
-      return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
+      const typename = decoded.slice(0, separator);
+      const id = decoded.slice(separator + 1);
+      // Every node key is a positive integer column: int4 for estruturas, bigint (safe range) for trâmites.
+      const maximo = typename === 'Tramite' ? Number.MAX_SAFE_INTEGER : 2_147_483_647;
+      if (!/^[1-9]\d{0,15}$/.test(id) || Number(id) > maximo) throw badUserInput('id', 'Identificador global inválido.');
+      return { typename, id };
     },
   },
   errors: { unsafelyHandleInputErrors: true },

@@ -15,5 +15,12 @@ builder.scalarType('DateTime', {
   description: 'Data e hora em ISO 8601 (UTC na saída, ex.: 2026-11-24T13:45:00.000Z). Na entrada aceita também só a data (AAAA-MM-DD, meia-noite UTC).',
   serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
   parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseLiteral: (ast) => {
+    try {
+      return parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined);
+    } catch (error) {
+      // A plain error lets graphql-js attach the literal's location, so the argument gets named.
+      throw new TypeError((error as Error).message);
+    }
+  },
 });

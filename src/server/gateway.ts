@@ -91,6 +91,11 @@ export async function startGateway({ config, database, logger, clock = () => new
   });
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // While draining, a keep-alive connection that just finished its response is closed at once,
+    // so close() ends with the last in-flight request instead of waiting out the grace period.
+    res.once('finish', () => {
+      if (draining) setImmediate(() => httpServer.closeIdleConnections());
+    });
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {

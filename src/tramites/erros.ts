@@ -1,12 +1,9 @@
-/**
- * What a trâmite step can answer instead of success. Plain classes: the service throws them (which
- * also rolls the transaction back) and the GraphQL layer exposes each as a member of the result union.
- */
+/** What a trâmite step can answer instead of success (see src/erros.ts). */
+import { ErroDeNegocio as ErroTramite } from '../erros.js';
+
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
-export abstract class ErroTramite extends Error {
-  abstract readonly codigo: string;
-}
+export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../erros.js';
 
 export class TramiteNaoEncontrado extends ErroTramite {
   readonly codigo = 'TRAMITE_NAO_ENCONTRADO';
@@ -78,14 +75,3 @@ export class ChaveIdempotenciaReutilizada extends ErroTramite {
   }
 }
 
-export interface Problema {
-  campo: string;
-  mensagem: string;
-}
-
-export class DadosInvalidos extends ErroTramite {
-  readonly codigo = 'DADOS_INVALIDOS';
-  constructor(readonly problemas: Problema[]) {
-    super(`Dados inválidos: ${problemas.map((p) => `${p.campo}: ${p.mensagem}`).join('; ')}`);
-  }
-}

@@ -1,17 +1,16 @@
 import { UnidadeAdministrativa } from '../orgaos/graphql.js';
 import { builder, type BuilderTypes } from '../schema/builder.js';
 import { requireViewer } from '../server/context.js';
+import { DadosInvalidos } from '../erros.js';
+import { ErroInterface } from '../schema/resultados.js';
 import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
-  DadosInvalidos,
-  ErroTramite,
   ProcessoEmAndamento,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
-  type Problema,
 } from './erros.js';
 import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './graphql.js';
 import { AcaoTramite, MUTACAO_POR_ACAO } from './grafo.js';
@@ -22,15 +21,7 @@ builder.mutationType({
   description: 'Ações sobre trâmites. Cada uma é um passo oficial do fluxo, feito pelo lado dono do passo, numa transação.',
 });
 
-// ---- errors as result types ----------------------------------------------------------------
-
-const ErroInterface = builder.interfaceRef<ErroTramite>('Erro').implement({
-  description: 'Resultado de uma ação que não foi feita. Nada foi alterado.',
-  fields: (t) => ({
-    mensagem: t.exposeString('message', { description: 'Explicação para pessoas (pt-BR).' }),
-    codigo: t.exposeString('codigo', { description: 'Código estável para programas.' }),
-  }),
-});
+// ---- errors as result types (the `Erro` interface and ErroValidacao live in schema/resultados.ts)
 
 builder.objectType(TramiteNaoEncontrado, { name: 'ErroTramiteNaoEncontrado', description: 'O trâmite não existe ou você não é parte dele.', interfaces: [ErroInterface] });
 builder.objectType(TransicaoInvalida, {
@@ -82,22 +73,6 @@ builder.objectType(ProcessoEmAndamento, {
 }),
 });
 builder.objectType(ChaveIdempotenciaReutilizada, { name: 'ErroChaveIdempotenciaReutilizada', description: 'A chave de idempotência já foi usada para outra operação.', interfaces: [ErroInterface] });
-
-const ProblemaRef = builder.objectRef<Problema>('ProblemaValidacao').implement({
-  description: 'Um problema num campo da entrada.',
-  fields: (t) => ({
-    campo: t.exposeString('campo', { description: 'Campo da entrada.' }),
-    mensagem: t.exposeString('mensagem', { description: 'O que está errado.' }),
-  }),
-});
-builder.objectType(DadosInvalidos, {
-  name: 'ErroValidacao',
-  description: 'A entrada não passou na validação (zod).',
-  interfaces: [ErroInterface],
-  fields: (t) => ({
-  problemas: t.field({ type: [ProblemaRef], description: 'Cada problema, com seu campo.', resolve: (e) => e.problemas }),
-}),
-});
 
 const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
 const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, DadosInvalidos, ChaveIdempotenciaReutilizada];

@@ -13,12 +13,12 @@ import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
-  DadosInvalidos,
   ProcessoEmAndamento,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
 } from './erros.js';
+import { DadosInvalidos, validar } from '../erros.js';
 import { registrarEventos, type Evento, type Transaction } from './eventos.js';
 import {
   JUSTIFICATIVA_RECUSA_MAX,
@@ -108,12 +108,6 @@ const pedidoInicioSchema = z
     message: 'deve ser outra unidade que a remetente',
   });
 
-/** Validates with zod; every problem becomes a DadosInvalidos naming its field. */
-function validar<S extends z.ZodType>(schema: S, valor: unknown): z.output<S> {
-  const parsed = schema.safeParse(valor);
-  if (parsed.success) return parsed.data;
-  throw new DadosInvalidos(parsed.error.issues.map((i) => ({ campo: i.path.join('.') || '(pedido)', mensagem: i.message })));
-}
 
 /** One step on an existing trâmite (status 2 to 9). */
 export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<ResultadoPasso> {

@@ -1,0 +1,28 @@
+/** The result-union vocabulary shared by every mutation: the `Erro` interface and validation errors. */
+import { DadosInvalidos, type ErroDeNegocio, type Problema } from '../erros.js';
+import { builder } from './builder.js';
+
+export const ErroInterface = builder.interfaceRef<ErroDeNegocio>('Erro').implement({
+  description: 'Resultado de uma ação que não foi feita. Nada foi alterado.',
+  fields: (t) => ({
+    mensagem: t.exposeString('message', { description: 'Explicação para pessoas (pt-BR).' }),
+    codigo: t.exposeString('codigo', { description: 'Código estável para programas.' }),
+  }),
+});
+
+const ProblemaRef = builder.objectRef<Problema>('ProblemaValidacao').implement({
+  description: 'Um problema num campo da entrada.',
+  fields: (t) => ({
+    campo: t.exposeString('campo', { description: 'Campo da entrada.' }),
+    mensagem: t.exposeString('mensagem', { description: 'O que está errado.' }),
+  }),
+});
+
+builder.objectType(DadosInvalidos, {
+  name: 'ErroValidacao',
+  description: 'A entrada não passou na validação (zod).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    problemas: t.field({ type: [ProblemaRef], description: 'Cada problema, com seu campo.', resolve: (e) => e.problemas }),
+  }),
+});

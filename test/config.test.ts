@@ -1,0 +1,136 @@
+// loadConfig: sensible defaults for the embedded demo, and every refusal names its variable.
+import { describe, expect, test } from 'vitest';
+import { ConfigError, DEMO_JWT_SECRET, loadConfig } from '../src/config.js';
+
+const SECRET = 'a-production-secret-with-more-than-32-chars';
+const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('defaults', () => {
+  test('an empty environment is the embedded demo: PGlite, demo secret, demo seed', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(config.jwt).toEqual({ kind: 'secret', secret: DEMO_JWT_SECRET, demo: true });
+    expect(config.demoSeed).toBe(true);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(4000);
+    expect(config.introspectionPublic).toBe(true);
+    expect(config.jwtIssuer).toBeUndefined();
+    expect(config.jwtAudience).toBeUndefined();
+    expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
+    expect(config.shutdownGraceMs).toBeGreaterThan(0);
+  });
+
+  test('empty strings count as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', JWT_SECRET: '' })).toEqual(loadConfig({}));
+  });
+
+  test('loadConfig does not read process.env when given an environment', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = 'not-a-port';
+    try {
+      expect(loadConfig({}).port).toBe(4000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  test('a real database with a real secret: no demo secret, no demo seed unless asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tramita', JWT_SECRET: SECRET, PORT: '8080' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10 });
+    expect(config.jwt).toEqual({ kind: 'secret', secret: SECRET, demo: false });
+    expect(config.demoSeed).toBe(false);
+    expect(config.port).toBe(8080);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/t', JWT_SECRET: SECRET, DEMO_SEED: 'true' }).demoSeed).toBe(true);
+  });
+
+  test('a public key instead of a secret', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/t', JWT_PUBLIC_KEY: PEM });
+    expect(config.jwt).toEqual({ kind: 'public-key', publicKey: PEM });
+  });
+
+  test('booleans accept true/false, 1/0, yes/no', () => {
+    expect(loadConfig({ INTROSPECTION_PUBLIC: 'false' }).introspectionPublic).toBe(false);
+    expect(loadConfig({ INTROSPECTION_PUBLIC: '0' }).introspectionPublic).toBe(false);
+    expect(loadConfig({ INTROSPECTION_PUBLIC: 'no' }).introspectionPublic).toBe(false);
+    expect(loadConfig({ DEMO_SEED: 'no' }).demoSeed).toBe(false);
+    expect(loadConfig({ AUTO_CANCEL_ENABLED: '1' }).autoCancel.enabled).toBe(true);
+  });
+});
+
+describe('refusals', () => {
+  test('DATABASE_URL without JWT_SECRET fails, naming JWT_SECRET', () => {
+    const error = configError({ DATABASE_URL: 'postgres://db/tramita' });
+    expect(error.message).toContain('JWT_SECRET');
+    expect(error.problems.some((p) => p.startsWith('JWT_SECRET'))).toBe(true);
+  });
+
+  test('a bad PORT names PORT', () => {
+    for (const PORT of ['abc', '70000', '-1', '80.5']) {
+      const error = configError({ PORT });
+      expect(error.message, PORT).toContain('PORT');
+      expect(error.problems, PORT).toHaveLength(1);
+      expect(error.problems[0], PORT).toMatch(/^PORT\b/);
+    }
+  });
+
+  test('a short JWT_SECRET names JWT_SECRET', () => {
+    const error = configError({ JWT_SECRET: 'short' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^JWT_SECRET\b/);
+    expect(error.message).toContain('32');
+  });
+
+  test('JWT_SECRET and JWT_PUBLIC_KEY together are refused', () => {
+    const error = configError({ JWT_SECRET: SECRET, JWT_PUBLIC_KEY: PEM });
+    expect(error.message).toMatch(/JWT_SECRET/);
+    expect(error.message).toMatch(/JWT_PUBLIC_KEY/);
+  });
+
+  const BAD: [string, Record<string, string>][] = [
+    ['PORT', { PORT: 'http' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/tramita', JWT_SECRET: SECRET }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: 'many' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }],
+    ['DEMO_SEED', { DEMO_SEED: 'maybe' }],
+    ['JWT_SECRET', { JWT_SECRET: 'x'.repeat(31) }],
+    ['JWT_PUBLIC_KEY', { JWT_PUBLIC_KEY: 'not a pem' }],
+    ['INTROSPECTION_PUBLIC', { INTROSPECTION_PUBLIC: 'perhaps' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '-5' }],
+    ['AUTO_CANCEL_ENABLED', { AUTO_CANCEL_ENABLED: 'sometimes' }],
+    ['AUTO_CANCEL_INTERVAL_MS', { AUTO_CANCEL_INTERVAL_MS: 'soon' }],
+    ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '0' }],
+    ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '2.5' }],
+  ];
+
+  test.each(BAD)('every error message names its variable: %s %j', (name, env) => {
+    const error = configError(env);
+    expect(error.problems.length).toBeGreaterThan(0);
+    for (const problem of error.problems) expect(problem, problem).toMatch(new RegExp(`^${name}\\b`));
+    expect(error.message).toContain(name);
+  });
+
+  test('several bad variables are all reported at once, each by name', () => {
+    const error = configError({ PORT: 'x', LOG_LEVEL: 'loud', JWT_SECRET: 'short', DATABASE_POOL_SIZE: '-1' });
+    const named = error.problems.map((p) => p.split(':')[0]).sort();
+    expect(named).toEqual(['DATABASE_POOL_SIZE', 'JWT_SECRET', 'LOG_LEVEL', 'PORT']);
+  });
+
+  test('the error never echoes the secret', () => {
+    const error = configError({ JWT_SECRET: SECRET, JWT_PUBLIC_KEY: PEM });
+    expect(error.message).not.toContain(SECRET);
+    const short = configError({ JWT_SECRET: 'tiny-secret' });
+    expect(short.message).not.toContain('tiny-secret');
+  });
+});

@@ -1,0 +1,99 @@
+// How many SQL statements a page of trâmites costs, counted with the database's onQuery hook. The
+// nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BACKENDS } from './support/backends.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+
+const PAGE = /* GraphQL */ `
+  query Pagina($first: Int!, $after: String) {
+    tramites(first: $first, after: $after) {
+      edges {
+        node {
+          id idt situacao
+          unidadeRemetente { sigla orgao { sigla } }
+          orgaoRemetente { sigla }
+          unidadeDestinataria { sigla orgao { sigla } }
+          orgaoDestinatario { sigla }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+const PAGE_WITH_COUNT = PAGE.replace('edges {', 'totalCount\n      edges {');
+
+describe.each(BACKENDS)('%s', (backend) => {
+  let gw: TestGateway;
+  let token: string;
+  const statements: string[] = [];
+  let counting = false;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend, {
+      onQuery: (sql) => {
+        if (counting) statements.push(sql);
+      },
+    });
+    token = await gw.tokenFor('Equipe PEN');
+    counting = true;
+    // Warm-up: the first request may look up the token's agency (cached afterwards).
+    const warm = await gw.gql(PAGE, { first: 1 }, token);
+    expect(warm.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  async function measure(query: string, variables: Record<string, unknown>) {
+    statements.length = 0;
+    const res = await gw.gql(query, variables, token);
+    const sql = [...statements];
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return { res, sql };
+  }
+
+  test('a page of 50 trâmites with nested units and agencies is ONE SQL statement', async () => {
+    const { res, sql } = await measure(PAGE, { first: 50 });
+    console.log(`[statements] ${backend}: page of 50 with nested unidade/orgao: ${sql.length} statement(s)`);
+    const edges = res.data!.tramites.edges as { node: Record<string, any> }[];
+    expect(edges.length).toBe(50);
+    // Every nested object is really there (the joins happened, not nulls).
+    for (const { node } of edges) {
+      expect(node.unidadeRemetente.sigla).toEqual(expect.any(String));
+      expect(node.unidadeRemetente.orgao.sigla).toBe(node.orgaoRemetente.sigla);
+      expect(node.unidadeDestinataria.orgao.sigla).toBe(node.orgaoDestinatario.sigla);
+    }
+    expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('the next page (after a cursor) is still one statement', async () => {
+    const first = await measure(PAGE, { first: 50 });
+    const { res, sql } = await measure(PAGE, { first: 50, after: first.res.data!.tramites.pageInfo.endCursor });
+    console.log(`[statements] ${backend}: second page of 50: ${sql.length} statement(s)`);
+    expect(res.data!.tramites.edges.length).toBeGreaterThan(0);
+    expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('with totalCount selected too, at most two statements', async () => {
+    const { res, sql } = await measure(PAGE_WITH_COUNT, { first: 50 });
+    console.log(`[statements] ${backend}: page of 50 + totalCount: ${sql.length} statement(s)`);
+    const total = (await gw.database.rows<{ n: number }>('select count(*)::int n from tramites'))[0]!.n;
+    expect(res.data!.tramites.totalCount).toBe(total);
+    expect(res.data!.tramites.edges.length).toBe(50);
+    expect(sql.length, sql.join('\n---\n')).toBeLessThanOrEqual(2);
+  });
+
+  test('a gestor’s page costs the same once its agency is cached', async () => {
+    const gestor = await gw.tokenFor('Gestora de protocolo do MGI');
+    await gw.gql(PAGE, { first: 1 }, gestor); // warm-up: the agency lookup
+    statements.length = 0;
+    const res = await gw.gql(PAGE, { first: 50 }, gestor);
+    const sql = [...statements];
+    console.log(`[statements] ${backend}: gestor page of 50: ${sql.length} statement(s)`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.tramites.edges.length).toBeGreaterThan(0);
+    expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+});
