@@ -34,6 +34,10 @@ const envSchema = z
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
     AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(8),
+    ONBOARDING_PRODUCTION_TEST_UNIT: z
+      .string()
+      .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')
+      .default('1/187432'),
     FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
     FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
     FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
@@ -70,6 +74,13 @@ function toConfig(env: z.output<typeof envSchema>) {
     introspectionPublic: env.INTROSPECTION_PUBLIC,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    onboarding: {
+      // The production test counterpart (DISIS/MGI in the manual); configuration, as the FAQ has changed it.
+      unidadeTesteProducao: {
+        repositorio: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[0]),
+        numeroIdentificacao: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[1]),
+      },
+    },
     feeds: {
       pollMs: env.FEED_POLL_MS,
       maxPendingEvents: env.FEED_MAX_PENDING_EVENTS,

@@ -1,8 +1,34 @@
 import { defineRelations } from 'drizzle-orm';
+import {
+  ambiente,
+  etapaOnboarding,
+  onboardingEventos,
+  onboardings,
+  requisitosMinimos,
+  requisitosOrgao,
+  situacaoRequisito,
+  tipoRequisito,
+} from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import { idempotencia, idtSequence, tipoTramitavel, tramiteEventos, tramites } from '../tramites/tables.js';
 
-export const tables = { repositorios, estruturas, tipoTramitavel, idtSequence, tramites, tramiteEventos, idempotencia };
+export const tables = {
+  repositorios,
+  estruturas,
+  tipoTramitavel,
+  idtSequence,
+  tramites,
+  tramiteEventos,
+  idempotencia,
+  ambiente,
+  etapaOnboarding,
+  tipoRequisito,
+  situacaoRequisito,
+  requisitosMinimos,
+  onboardings,
+  requisitosOrgao,
+  onboardingEventos,
+};
 
 export const relations = defineRelations(tables, (r) => ({
   repositorios: {
@@ -41,6 +67,9 @@ export const relations = defineRelations(tables, (r) => ({
       optional: false,
     }),
     eventos: r.many.tramiteEventos(),
+  },
+  onboardings: {
+    orgao: r.one.estruturas({ from: r.onboardings.orgaoId, to: r.estruturas.id, optional: false }),
   },
   tramiteEventos: {
     tramite: r.one.tramites({ from: r.tramiteEventos.tramiteId, to: r.tramites.id, optional: false }),

@@ -6,6 +6,7 @@ import '../tramites/painel.js';
 import '../tramites/grafo.js';
 import '../tramites/mutacoes.js';
 import '../tramites/assinaturas.js';
+import '../onboarding/graphql.js';
 import { isObjectType, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
 

@@ -1,6 +1,8 @@
 import type { Database } from '../db/client.js';
 import type { Barramento } from '../feeds/barramento.js';
+import type { EventoOnboarding } from '../onboarding/servico.js';
 import type { EventoComTramite } from '../tramites/feed.js';
+import type { EfeitoDePasso } from '../tramites/transicoes.js';
 import type { Viewer } from '../identity/viewer.js';
 import type { Logger } from '../logger.js';
 import { unauthenticated } from '../schema/errors.js';
@@ -10,6 +12,7 @@ export type Clock = () => Date;
 /** This instance's live-event buses and their limits. */
 export interface Feeds {
   tramites: Barramento<EventoComTramite>;
+  onboarding: Barramento<EventoOnboarding>;
   /** Events a subscriber may have pending before it is closed as a slow consumer. */
   limiteFila: number;
 }
@@ -21,6 +24,8 @@ export interface GatewayContext {
   log: Logger;
   clock: Clock;
   feeds: Feeds;
+  /** Run in every trâmite step's transaction (onboarding's automatic requirement checks). */
+  efeitosAposPasso: readonly EfeitoDePasso[];
   /** When the viewer's token expires: subscriptions end then. */
   tokenExpiraEm: Date | null;
   /** WebSocket only: closes the connection with a code (slow consumer, expired token). */

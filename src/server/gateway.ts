@@ -14,13 +14,15 @@ import { schema } from '../schema/index.js';
 import { authGate } from './auth-gate.js';
 import type { Clock, Feeds, GatewayContext } from './context.js';
 import { Barramento } from '../feeds/barramento.js';
-import { CODIGO_FECHAMENTO } from '../tramites/assinaturas.js';
+import { CODIGO_FECHAMENTO } from '../feeds/contexto.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
+import { fonteEventosOnboarding } from '../onboarding/feed.js';
+import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import { depthLimit } from './depth-limit.js';
 import { inputErrorCodes } from './input-errors.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds'>;
+  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -42,9 +44,11 @@ export async function startGateway({ config, database, logger, clock = () => new
   let draining = false;
   const feeds: Feeds = {
     tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
+    onboarding: new Barramento(database, fonteEventosOnboarding(database.db), logger, { pollMs: config.feeds.pollMs }),
     limiteFila: config.feeds.maxPendingEvents,
   };
-  await feeds.tramites.iniciar();
+  await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
+  const efeitosAposPasso = [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)];
 
   const yoga = createYoga<
     { wsAuth?: Authentication; encerrarConexao?: GatewayContext['encerrarConexao'] },
@@ -77,6 +81,7 @@ export async function startGateway({ config, database, logger, clock = () => new
         authError: auth.error,
         clock,
         feeds,
+        efeitosAposPasso,
         tokenExpiraEm: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
@@ -100,7 +105,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (draining) return sendJson(res, 503, { status: 'draining' });
-      if (!feeds.tramites.pronto) return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
+      if (!feeds.tramites.pronto || !feeds.onboarding.pronto) return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
       void database
         .rows('select 1')
         .then(() => sendJson(res, 200, { status: 'ready', database: database.backend }))
@@ -189,7 +194,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     feeds,
     async close() {
       draining = true;
-      await feeds.tramites.parar();
+      await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
       // Going away (1001): clients reconnect elsewhere and resume.
       for (const socket of wsServer.clients) socket.close(1001, 'Servidor em desligamento');
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));

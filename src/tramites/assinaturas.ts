@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { assinarEventos } from '../feeds/assinatura.js';
+import { limitesDoContexto } from '../feeds/contexto.js';
 import { isPenAdmin } from '../identity/viewer.js';
 import { Orgao } from '../orgaos/graphql.js';
 import { builder } from '../schema/builder.js';
@@ -10,10 +10,6 @@ import { canReadTramite } from './acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from './feed.js';
 import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './graphql.js';
 import type { Situacao } from './regras.js';
-import { ConsumidorLento } from '../feeds/fila.js';
-
-/** WebSocket close codes of the feeds (documented in the README). */
-export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } as const;
 
 builder.subscriptionType({
   description:
@@ -33,16 +29,7 @@ function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string |
     passa: (evento) => passaNoFeed(viewer, filtro, evento),
     lerHistorico: (depoisDe, ate, limite) => lerEventosTramite(ctx.db, depoisDe, limite, ate, filtro.tramiteId ?? null),
     aPartirDe: aPartirDe == null ? null : Number(aPartirDe),
-    limiteFila: ctx.feeds.limiteFila,
-    expiraEm: ctx.tokenExpiraEm,
-    erroExpiracao: () => new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', { extensions: { code: 'TOKEN_EXPIRED' } }),
-    aoFalhar: (erro) => {
-      ctx.log.info({ reason: erro.message }, 'subscription ended');
-      ctx.encerrarConexao?.(
-        erro instanceof ConsumidorLento ? CODIGO_FECHAMENTO.consumidorLento : CODIGO_FECHAMENTO.tokenExpirado,
-        erro instanceof ConsumidorLento ? 'Consumidor lento' : 'Token expirado',
-      );
-    },
+    ...limitesDoContexto(ctx),
   });
 }
 

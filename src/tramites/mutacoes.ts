@@ -159,6 +159,7 @@ for (const { acao, input, descricao } of MUTACOES) {
           chaveIdempotencia: entrada.chaveIdempotencia,
           motivo: entrada.motivo,
           justificativa: entrada.justificativa,
+          efeitos: ctx.efeitosAposPasso,
         });
       },
     }),

@@ -47,6 +47,12 @@ export interface Expectativa {
   versao?: number | null;
 }
 
+/**
+ * Work another domain does in the same transaction as a step (e.g. onboarding checks a trâmite
+ * test): it commits or rolls back with the step.
+ */
+export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, evento: Evento) => Promise<void>;
+
 export interface PedidoPasso {
   acao: Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
   tramiteId: number;
@@ -56,6 +62,7 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
+  efeitos?: readonly EfeitoDePasso[];
 }
 
 export interface PedidoInicio {
@@ -163,6 +170,7 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
         ocorridoEm: pedido.agora,
       },
     ]);
+    for (const efeito of pedido.efeitos ?? []) await efeito(tx, atualizado, evento!);
     return { tramite: atualizado, evento: evento!, repetida: false };
   });
 }

@@ -4,7 +4,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/server/context.js';
-import { startGateway, type Gateway } from '../../src/server/gateway.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
 import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
 
 export const TEST_JWT_SECRET = 'test-secret-with-at-least-thirty-two-characters!';
@@ -27,6 +27,21 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** The gateway configuration tests use; one place, so a new setting reaches every test. */
+export function testGatewayConfig(options: { introspectionPublic?: boolean; maxPendingEvents?: number } = {}): GatewayOptions['config'] {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    jwt: { kind: 'secret', secret: TEST_JWT_SECRET, demo: false },
+    jwtIssuer: undefined,
+    jwtAudience: undefined,
+    introspectionPublic: options.introspectionPublic ?? true,
+    shutdownGraceMs: 2_000,
+    onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
+    feeds: { pollMs: 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
+  };
+}
+
 export interface StartOptions {
   seed?: boolean;
   clock?: Clock;
@@ -41,16 +56,7 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());
   const gateway = await startGateway({
-    config: {
-      host: '127.0.0.1',
-      port: 0,
-      jwt: { kind: 'secret', secret: TEST_JWT_SECRET, demo: false },
-      jwtIssuer: undefined,
-      jwtAudience: undefined,
-      introspectionPublic: options.introspectionPublic ?? true,
-      shutdownGraceMs: 2_000,
-      feeds: { pollMs: 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
-    },
+    config: testGatewayConfig({ introspectionPublic: options.introspectionPublic, maxPendingEvents: options.maxPendingEvents }),
     database,
     logger: createLogger('silent'),
     clock,

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../server/context.js';
+import { ConsumidorLento } from './fila.js';
+import type { OpcoesAssinatura } from './assinatura.js';
+
+/** WebSocket close codes of the feeds (documented in the schema and the README). */
+export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } as const;
+
+/**
+ * The limits every subscription of a request gets: its queue bound, the token's expiry, and how a
+ * stream that ends in error closes a WebSocket connection (so the client knows to resume by cursor).
+ */
+export function limitesDoContexto(ctx: GatewayContext): Pick<OpcoesAssinatura<never>, 'limiteFila' | 'expiraEm' | 'erroExpiracao' | 'aoFalhar'> {
+  return {
+    limiteFila: ctx.feeds.limiteFila,
+    expiraEm: ctx.tokenExpiraEm,
+    erroExpiracao: () =>
+      new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', { extensions: { code: 'TOKEN_EXPIRED' } }),
+    aoFalhar: (erro) => {
+      ctx.log.info({ reason: erro.message }, 'subscription ended');
+      const lento = erro instanceof ConsumidorLento;
+      ctx.encerrarConexao?.(
+        lento ? CODIGO_FECHAMENTO.consumidorLento : CODIGO_FECHAMENTO.tokenExpirado,
+        lento ? 'Consumidor lento' : 'Token expirado',
+      );
+    },
+  };
+}

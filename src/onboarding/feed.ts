@@ -1,0 +1,44 @@
+import { and, asc, eq, gt, lte, max } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { FonteEventos } from '../feeds/barramento.js';
+import { isPenAdmin, type Viewer } from '../identity/viewer.js';
+import { LOG_ONBOARDING, type EventoOnboarding } from './servico.js';
+import { onboardingEventos } from './tables.js';
+
+/** Committed onboarding events in (depoisDe, ate], in seq order, optionally of one agency. */
+export function lerEventosOnboarding(
+  db: Database,
+  depoisDe: number,
+  limite: number,
+  ate: number | null = null,
+  orgaoId: number | null = null,
+): Promise<EventoOnboarding[]> {
+  return db
+    .select()
+    .from(onboardingEventos)
+    .where(
+      and(
+        gt(onboardingEventos.seq, depoisDe),
+        ate != null ? lte(onboardingEventos.seq, ate) : undefined,
+        orgaoId != null ? eq(onboardingEventos.orgaoId, orgaoId) : undefined,
+      ),
+    )
+    .orderBy(asc(onboardingEventos.seq))
+    .limit(limite);
+}
+
+export function fonteEventosOnboarding(db: Database): FonteEventos<EventoOnboarding> {
+  return {
+    canal: LOG_ONBOARDING.canal,
+    ler: (depoisDe, limite) => lerEventosOnboarding(db, depoisDe, limite),
+    ultimoSeq: async () => {
+      const [linha] = await db.select({ seq: max(onboardingEventos.seq) }).from(onboardingEventos);
+      return Number(linha?.seq ?? 0);
+    },
+  };
+}
+
+/** An agency's people follow their own agency; PEN_ADMIN any agency (or all, with `orgaoId` null). */
+export function podeVerOnboarding(viewer: Viewer, orgaoId: number): boolean {
+  return isPenAdmin(viewer) || viewer.orgaoId === orgaoId;
+}

@@ -1,0 +1,114 @@
+/**
+ * An agency's path onto Tramita.GOV.BR (shared/domain.md, "Onboarding"), as plain data: the stages,
+ * which role moves each one, and the gate each move must pass. No database, no GraphQL.
+ */
+import type { Viewer } from '../identity/viewer.js';
+import { actsForAgency, isPenAdmin } from '../identity/viewer.js';
+
+export const ETAPAS = [
+  'ANALISE_CADASTRO',
+  'CADASTRO_REJEITADO',
+  'CONFIGURACAO_ESTRUTURA',
+  'IMPLANTACAO_HOMOLOGACAO',
+  'VALIDACAO_HOMOLOGACAO',
+  'ACESSO_PRODUCAO',
+  'VALIDACAO_PRODUCAO',
+  'EM_PRODUCAO',
+] as const;
+export type Etapa = (typeof ETAPAS)[number];
+export type Ambiente = 'HOMOLOGACAO' | 'PRODUCAO';
+
+export const AMBIENTE_DA_ETAPA: Record<Etapa, Ambiente> = {
+  ANALISE_CADASTRO: 'HOMOLOGACAO',
+  CADASTRO_REJEITADO: 'HOMOLOGACAO',
+  CONFIGURACAO_ESTRUTURA: 'HOMOLOGACAO',
+  IMPLANTACAO_HOMOLOGACAO: 'HOMOLOGACAO',
+  VALIDACAO_HOMOLOGACAO: 'HOMOLOGACAO',
+  ACESSO_PRODUCAO: 'PRODUCAO',
+  VALIDACAO_PRODUCAO: 'PRODUCAO',
+  EM_PRODUCAO: 'PRODUCAO',
+};
+
+/** The stage in which an environment's minimum requirements are done (and may change). */
+export const ETAPA_DOS_REQUISITOS: Record<Ambiente, Etapa> = {
+  HOMOLOGACAO: 'IMPLANTACAO_HOMOLOGACAO',
+  PRODUCAO: 'ACESSO_PRODUCAO',
+};
+
+/** Who acts: the agency's own people (gestor de protocolo) or the PEN team. */
+export type Responsavel = 'ORGAO' | 'PEN';
+
+/** What must hold for a move, checked against the database by the service. */
+export type Condicao = 'UNIDADES_DEFINIDAS' | 'REQUISITOS_HOMOLOGACAO' | 'REQUISITOS_PRODUCAO';
+
+export type AcaoOnboarding =
+  | 'SOLICITAR_ACESSO'
+  | 'APROVAR_CADASTRO'
+  | 'REJEITAR_CADASTRO'
+  | 'CONCLUIR_CONFIGURACAO'
+  | 'SOLICITAR_VALIDACAO_HOMOLOGACAO'
+  | 'VALIDAR_HOMOLOGACAO'
+  | 'REPROVAR_HOMOLOGACAO'
+  | 'SOLICITAR_VALIDACAO_PRODUCAO'
+  | 'VALIDAR_PRODUCAO'
+  | 'REPROVAR_PRODUCAO';
+
+export interface PassoOnboarding {
+  acao: AcaoOnboarding;
+  /** null: the agency has no onboarding yet. */
+  de: readonly (Etapa | null)[];
+  para: Etapa;
+  responsavel: Responsavel;
+  condicoes: readonly Condicao[];
+  /** Going back or refusing needs a reason, recorded in the history. */
+  exigeMotivo: boolean;
+}
+
+export const PASSOS_ONBOARDING: readonly PassoOnboarding[] = [
+  { acao: 'SOLICITAR_ACESSO', de: [null, 'CADASTRO_REJEITADO'], para: 'ANALISE_CADASTRO', responsavel: 'ORGAO', condicoes: [], exigeMotivo: false },
+  { acao: 'APROVAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CONFIGURACAO_ESTRUTURA', responsavel: 'PEN', condicoes: [], exigeMotivo: false },
+  { acao: 'REJEITAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CADASTRO_REJEITADO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
+  { acao: 'CONCLUIR_CONFIGURACAO', de: ['CONFIGURACAO_ESTRUTURA'], para: 'IMPLANTACAO_HOMOLOGACAO', responsavel: 'ORGAO', condicoes: ['UNIDADES_DEFINIDAS'], exigeMotivo: false },
+  { acao: 'SOLICITAR_VALIDACAO_HOMOLOGACAO', de: ['IMPLANTACAO_HOMOLOGACAO'], para: 'VALIDACAO_HOMOLOGACAO', responsavel: 'ORGAO', condicoes: ['REQUISITOS_HOMOLOGACAO'], exigeMotivo: false },
+  { acao: 'VALIDAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'ACESSO_PRODUCAO', responsavel: 'PEN', condicoes: ['REQUISITOS_HOMOLOGACAO'], exigeMotivo: false },
+  { acao: 'REPROVAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'IMPLANTACAO_HOMOLOGACAO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
+  { acao: 'SOLICITAR_VALIDACAO_PRODUCAO', de: ['ACESSO_PRODUCAO'], para: 'VALIDACAO_PRODUCAO', responsavel: 'ORGAO', condicoes: ['REQUISITOS_PRODUCAO'], exigeMotivo: false },
+  { acao: 'VALIDAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'EM_PRODUCAO', responsavel: 'PEN', condicoes: ['REQUISITOS_PRODUCAO'], exigeMotivo: false },
+  { acao: 'REPROVAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'ACESSO_PRODUCAO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
+];
+
+export const PASSO_ONBOARDING: Record<AcaoOnboarding, PassoOnboarding> = Object.fromEntries(
+  PASSOS_ONBOARDING.map((p) => [p.acao, p]),
+) as Record<AcaoOnboarding, PassoOnboarding>;
+
+/** Whether a viewer takes a step of this kind for this agency. */
+export function podeAgir(viewer: Viewer, responsavel: Responsavel, orgaoId: number): boolean {
+  if (responsavel === 'PEN') return isPenAdmin(viewer);
+  return actsForAgency(viewer) && viewer.papeis.has('GESTOR_PROTOCOLO') && viewer.orgaoId === orgaoId;
+}
+
+export function passosOnboardingAPartirDe(etapa: Etapa | null): PassoOnboarding[] {
+  return PASSOS_ONBOARDING.filter((p) => p.de.includes(etapa));
+}
+
+/** Requirement states that satisfy a requirement (a pending one has no row; REGISTRADO awaits PEN). */
+export const REQUISITO_SATISFEITO = ['CONFIRMADO', 'ATENDIDO_AUTOMATICAMENTE'] as const;
+
+/** How a trâmite test requirement is met, for the agency that took part. */
+export type TipoRequisitoTramite = 'TRAMITE_ENVIADO_COM_SUCESSO' | 'TRAMITE_RECEBIDO_COM_SUCESSO' | 'RECUSA_COMO_DESTINATARIO';
+
+/**
+ * Which trâmite test a trâmite that just reached `situacao` satisfies for an agency on `lado`:
+ * (a) sent with success (6, remetente); (b) received with success (6, destinatário);
+ * (c) a refusal of receipt acknowledged by the sender (9, the agency as destinatário).
+ */
+export function requisitoAtendidoPorTramite(situacao: number, lado: 'REMETENTE' | 'DESTINATARIO'): TipoRequisitoTramite | null {
+  if (situacao === 6) return lado === 'REMETENTE' ? 'TRAMITE_ENVIADO_COM_SUCESSO' : 'TRAMITE_RECEBIDO_COM_SUCESSO';
+  if (situacao === 9 && lado === 'DESTINATARIO') return 'RECUSA_COMO_DESTINATARIO';
+  return null;
+}
+
+/** Production tests are exchanged with the test unit (DISIS by default) and described as tests. */
+export function descricaoDeTeste(descricao: string | null): boolean {
+  return !!descricao && /^\s*TESTE\b/i.test(descricao);
+}

@@ -1,0 +1,351 @@
+/**
+ * The onboarding service: every move is one transaction that checks the rules (regras.ts) and the
+ * gates against the database, updates the agency's stage or checklist, and appends to the
+ * onboarding event log (which feeds the live subscription). No GraphQL here.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.js';
+import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import { DadosInvalidos, validar } from '../erros.js';
+import type { Viewer } from '../identity/viewer.js';
+import { estruturas } from '../orgaos/tables.js';
+import type { Evento } from '../tramites/eventos.js';
+import type { TramiteRow } from '../tramites/transicoes.js';
+import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
+import {
+  AMBIENTE_DA_ETAPA,
+  ETAPA_DOS_REQUISITOS,
+  PASSO_ONBOARDING,
+  REQUISITO_SATISFEITO,
+  descricaoDeTeste,
+  passosOnboardingAPartirDe,
+  podeAgir,
+  requisitoAtendidoPorTramite,
+  type AcaoOnboarding,
+  type Ambiente,
+  type Condicao,
+  type Etapa,
+} from './regras.js';
+import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
+
+export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: 7_411_027_003 };
+
+export type OnboardingRow = typeof onboardings.$inferSelect;
+export type EventoOnboarding = typeof onboardingEventos.$inferSelect;
+type NovoEventoOnboarding = typeof onboardingEventos.$inferInsert;
+
+export interface ResultadoOnboarding {
+  onboarding: OnboardingRow;
+  evento: EventoOnboarding;
+}
+
+function registrar(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {
+  return anexarAoLog(tx, LOG_ONBOARDING, () => tx.insert(onboardingEventos).values(eventos).returning());
+}
+
+const motivoSchema = z.object({ motivo: z.string().trim().max(1000, 'no máximo 1.000 caracteres').nullish() }).loose();
+
+/** What keeps a gate closed, in words for people; empty when it is open. */
+export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: number, condicao: Condicao): Promise<string[]> {
+  if (condicao === 'UNIDADES_DEFINIDAS') {
+    const [linha] = await db
+      .select({
+        envio: sql<number>`(count(*) filter (where ${estruturas.habilitadaEnvio}))::int`,
+        recebimento: sql<number>`(count(*) filter (where ${estruturas.habilitadaRecebimento}))::int`,
+      })
+      .from(estruturas)
+      .where(eq(estruturas.orgaoId, orgaoId));
+    const faltas: string[] = [];
+    if (!linha?.envio) faltas.push('definir ao menos uma unidade habilitada para envio');
+    if (!linha?.recebimento) faltas.push('definir ao menos uma unidade habilitada para recebimento');
+    return faltas;
+  }
+  const ambiente: Ambiente = condicao === 'REQUISITOS_HOMOLOGACAO' ? 'HOMOLOGACAO' : 'PRODUCAO';
+  const itens = await checklist(db, orgaoId, ambiente);
+  return itens
+    .filter((i) => i.exigido && !(REQUISITO_SATISFEITO as readonly string[]).includes(i.situacao))
+    .map((i) => `requisito ${i.codigo} em ${ambiente.toLowerCase()} (${i.descricao})${i.situacao === 'REGISTRADO' ? ': aguardando confirmação do PEN' : ''}`);
+}
+
+export interface ItemChecklist {
+  codigo: string;
+  ordem: number;
+  descricao: string;
+  tipo: (typeof requisitosMinimos.$inferSelect)['tipo'];
+  exigido: boolean;
+  ambiente: Ambiente;
+  situacao: 'PENDENTE' | (typeof requisitosOrgao.$inferSelect)['situacao'];
+  registro: (typeof requisitosOrgao.$inferSelect) | null;
+}
+
+/** The agency's minimum requirements in one environment: the catalogue, each with its state. */
+export async function checklist(db: Database | Transaction, orgaoId: number, ambiente: Ambiente): Promise<ItemChecklist[]> {
+  const linhas = await db
+    .select({ requisito: requisitosMinimos, registro: requisitosOrgao })
+    .from(requisitosMinimos)
+    .leftJoin(
+      requisitosOrgao,
+      and(eq(requisitosOrgao.codigo, requisitosMinimos.codigo), eq(requisitosOrgao.orgaoId, orgaoId), eq(requisitosOrgao.ambiente, ambiente)),
+    )
+    .orderBy(requisitosMinimos.ordem);
+  return linhas.map(({ requisito, registro }) => ({
+    ...requisito,
+    ambiente,
+    situacao: registro?.situacao ?? 'PENDENTE',
+    registro,
+  }));
+}
+
+/** What blocks the agency's next forward move (the PEN team's work list). */
+export async function bloqueios(db: Database, onboarding: OnboardingRow): Promise<string[]> {
+  const avancos = passosOnboardingAPartirDe(onboarding.etapa).filter((p) => !p.exigeMotivo && p.acao !== 'REJEITAR_CADASTRO');
+  const pendencias: string[] = [];
+  for (const passo of avancos) {
+    if (passo.responsavel === 'PEN' && passo.condicoes.length === 0) pendencias.push('aguardando a equipe do PEN');
+    for (const condicao of passo.condicoes) pendencias.push(...(await pendenciasDaCondicao(db, onboarding.orgaoId, condicao)));
+    if (passo.responsavel === 'PEN' && pendencias.length === 0) pendencias.push('aguardando validação da equipe do PEN');
+  }
+  return [...new Set(pendencias)];
+}
+
+export interface PedidoOnboarding {
+  acao: AcaoOnboarding;
+  orgaoId: number;
+  viewer: Viewer;
+  agora: Date;
+  motivo?: string | null;
+  versaoEsperada?: number | null;
+}
+
+/** Moves an agency's onboarding one stage, if the viewer owns the step and its gate is open. */
+export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboarding): Promise<ResultadoOnboarding> {
+  const passo = PASSO_ONBOARDING[pedido.acao];
+  const { motivo } = validar(
+    passo.exigeMotivo ? motivoSchema.refine((p) => !!p.motivo, { path: ['motivo'], message: 'obrigatório para esta ação' }) : motivoSchema,
+    pedido,
+  );
+  if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
+
+  return db.transaction(async (tx) => {
+    const [orgao] = await tx.select({ id: estruturas.id, paiId: estruturas.paiId }).from(estruturas).where(eq(estruturas.id, pedido.orgaoId));
+    if (!orgao || orgao.paiId !== null) throw new OnboardingNaoEncontrado();
+    // Row lock: two moves of one agency's onboarding run one after the other.
+    const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
+    const etapa = atual?.etapa ?? null;
+    if (!passo.de.includes(etapa)) {
+      throw new EtapaInvalida(
+        etapa,
+        pedido.acao,
+        passosOnboardingAPartirDe(etapa)
+          .filter((p) => podeAgir(pedido.viewer, p.responsavel, pedido.orgaoId))
+          .map((p) => p.acao),
+      );
+    }
+    if (pedido.versaoEsperada != null && atual && atual.versao !== pedido.versaoEsperada) {
+      throw new DadosInvalidos([{ campo: 'versaoEsperada', mensagem: `o onboarding está na versão ${atual.versao}` }]);
+    }
+    const pendencias: string[] = [];
+    for (const condicao of passo.condicoes) pendencias.push(...(await pendenciasDaCondicao(tx, pedido.orgaoId, condicao)));
+    if (pendencias.length > 0) throw new CriteriosNaoAtendidos(pendencias);
+
+    const valores = {
+      etapa: passo.para,
+      atualizadoEm: pedido.agora,
+      implantadoEm: passo.para === 'EM_PRODUCAO' ? pedido.agora : (atual?.implantadoEm ?? null),
+    };
+    const [onboarding] = atual
+      ? await tx
+          .update(onboardings)
+          .set({ ...valores, versao: atual.versao + 1 })
+          .where(eq(onboardings.orgaoId, pedido.orgaoId))
+          .returning()
+      : await tx
+          .insert(onboardings)
+          .values({ orgaoId: pedido.orgaoId, ...valores, versao: 1, iniciadoEm: pedido.agora })
+          .returning();
+    const [evento] = await registrar(tx, [
+      {
+        orgaoId: pedido.orgaoId,
+        tipo: 'ETAPA',
+        deEtapa: etapa,
+        paraEtapa: passo.para,
+        ambiente: AMBIENTE_DA_ETAPA[passo.para],
+        atorSujeito: pedido.viewer.sujeito,
+        motivo,
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { onboarding: onboarding!, evento: evento! };
+  });
+}
+
+export type AcaoRequisito = 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO';
+
+export interface PedidoRequisito {
+  acao: AcaoRequisito;
+  orgaoId: number;
+  ambiente: Ambiente;
+  codigo: string;
+  viewer: Viewer;
+  agora: Date;
+  /** The agency's evidence (registrar) or PEN's reason (recusar). */
+  nota?: string | null;
+}
+
+const notaSchema = z.object({ nota: z.string().trim().max(1000, 'no máximo 1.000 caracteres').nullish() }).loose();
+
+/**
+ * A configuration requirement: the agency records it with evidence, PEN confirms it or sends it back
+ * with a reason. Trâmite tests are never recorded by hand: they are verified from real trâmites.
+ */
+export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisito): Promise<ResultadoOnboarding> {
+  const porPen = pedido.acao !== 'REGISTRAR_REQUISITO';
+  const { nota } = validar(
+    pedido.acao === 'RECUSAR_REQUISITO' || pedido.acao === 'REGISTRAR_REQUISITO'
+      ? notaSchema.refine((p) => !!p.nota, { path: ['nota'], message: porPen ? 'informe o motivo' : 'descreva a evidência' })
+      : notaSchema,
+    pedido,
+  );
+  if (!podeAgir(pedido.viewer, porPen ? 'PEN' : 'ORGAO', pedido.orgaoId)) throw new PapelNaoPermitido(porPen ? 'PEN' : 'ORGAO');
+
+  return db.transaction(async (tx) => {
+    const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
+    if (!atual) throw new OnboardingNaoEncontrado();
+    if (atual.etapa !== ETAPA_DOS_REQUISITOS[pedido.ambiente]) throw new EtapaInvalida(atual.etapa, pedido.acao, []);
+    const [requisito] = await tx.select().from(requisitosMinimos).where(eq(requisitosMinimos.codigo, pedido.codigo));
+    if (!requisito) throw new DadosInvalidos([{ campo: 'codigo', mensagem: `requisito ${pedido.codigo} não existe` }]);
+    if (requisito.tipo !== 'CONFIGURACAO') {
+      throw new DadosInvalidos([{ campo: 'codigo', mensagem: `o requisito ${pedido.codigo} é verificado automaticamente pelos trâmites` }]);
+    }
+    const chave = and(
+      eq(requisitosOrgao.orgaoId, pedido.orgaoId),
+      eq(requisitosOrgao.ambiente, pedido.ambiente),
+      eq(requisitosOrgao.codigo, pedido.codigo),
+    );
+    const [registro] = await tx.select().from(requisitosOrgao).where(chave);
+    let situacao: string;
+    if (pedido.acao === 'REGISTRAR_REQUISITO') {
+      if (registro?.situacao === 'CONFIRMADO') throw new DadosInvalidos([{ campo: 'codigo', mensagem: 'requisito já confirmado pelo PEN' }]);
+      await tx
+        .insert(requisitosOrgao)
+        .values({ orgaoId: pedido.orgaoId, ambiente: pedido.ambiente, codigo: pedido.codigo, situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora })
+        .onConflictDoUpdate({
+          target: [requisitosOrgao.orgaoId, requisitosOrgao.ambiente, requisitosOrgao.codigo],
+          set: { situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora },
+        });
+      situacao = 'REGISTRADO';
+    } else {
+      if (registro?.situacao !== 'REGISTRADO') {
+        throw new DadosInvalidos([{ campo: 'codigo', mensagem: 'só um requisito registrado pelo órgão pode ser confirmado ou recusado' }]);
+      }
+      if (pedido.acao === 'CONFIRMAR_REQUISITO') {
+        await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
+        situacao = 'CONFIRMADO';
+      } else {
+        await tx.delete(requisitosOrgao).where(chave);
+        situacao = 'PENDENTE';
+      }
+    }
+    const [onboarding] = await tx
+      .update(onboardings)
+      .set({ versao: atual.versao + 1, atualizadoEm: pedido.agora })
+      .where(eq(onboardings.orgaoId, pedido.orgaoId))
+      .returning();
+    const [evento] = await registrar(tx, [
+      {
+        orgaoId: pedido.orgaoId,
+        tipo: 'REQUISITO',
+        deEtapa: atual.etapa,
+        paraEtapa: atual.etapa,
+        ambiente: pedido.ambiente,
+        requisito: pedido.codigo,
+        situacaoRequisito: situacao,
+        atorSujeito: pedido.viewer.sujeito,
+        motivo: pedido.acao === 'REGISTRAR_REQUISITO' ? null : nota,
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { onboarding: onboarding!, evento: evento! };
+  });
+}
+
+export interface UnidadeTesteProducao {
+  repositorio: number;
+  numeroIdentificacao: number;
+}
+
+/**
+ * After a trâmite step, inside its transaction: a trâmite that reached 6 or 9 satisfies a trâmite
+ * test for the agencies on its sides that are doing their requirements now. In homologação any
+ * counterpart counts; in produção the counterpart unit must be the production test unit (DISIS by
+ * default) and the description must mark it as a test ("TESTE – <sigla>").
+ */
+export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
+  return async function verificarRequisitosPorTramite(tx: Transaction, tramite: TramiteRow, evento: Evento): Promise<void> {
+    if (evento.paraSituacao !== 6 && evento.paraSituacao !== 9) return;
+    const lados = [
+      { lado: 'REMETENTE' as const, orgaoId: tramite.remetenteOrgaoId, contraparteUnidadeId: tramite.destinatarioUnidadeId },
+      { lado: 'DESTINATARIO' as const, orgaoId: tramite.destinatarioOrgaoId, contraparteUnidadeId: tramite.remetenteUnidadeId },
+    ];
+    const emRequisitos = await tx
+      .select()
+      .from(onboardings)
+      .where(
+        and(
+          inArray(onboardings.orgaoId, [...new Set(lados.map((l) => l.orgaoId))]),
+          inArray(onboardings.etapa, Object.values(ETAPA_DOS_REQUISITOS)),
+        ),
+      )
+      .for('update');
+    if (emRequisitos.length === 0) return;
+    const [teste] = await tx
+      .select({ id: estruturas.id })
+      .from(estruturas)
+      .where(and(eq(estruturas.repositorioId, unidadeTeste.repositorio), eq(estruturas.numeroIdentificacao, unidadeTeste.numeroIdentificacao)));
+
+    for (const onboarding of emRequisitos) {
+      const ambiente = AMBIENTE_DA_ETAPA[onboarding.etapa as Etapa];
+      for (const { lado, orgaoId, contraparteUnidadeId } of lados) {
+        if (orgaoId !== onboarding.orgaoId) continue;
+        const tipo = requisitoAtendidoPorTramite(evento.paraSituacao, lado);
+        if (!tipo) continue;
+        if (ambiente === 'PRODUCAO' && (contraparteUnidadeId !== teste?.id || !descricaoDeTeste(tramite.descricao))) continue;
+        const [requisito] = await tx.select().from(requisitosMinimos).where(eq(requisitosMinimos.tipo, tipo)).limit(1);
+        if (!requisito) continue;
+        const inseridos = await tx
+          .insert(requisitosOrgao)
+          .values({
+            orgaoId,
+            ambiente,
+            codigo: requisito.codigo,
+            situacao: 'ATENDIDO_AUTOMATICAMENTE',
+            evidenciaTramiteId: tramite.id,
+            registradoPor: 'tramita-gov-br',
+            registradoEm: evento.ocorridoEm,
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (inseridos.length === 0) continue; // already satisfied: the first trâmite stays the evidence
+        await tx
+          .update(onboardings)
+          .set({ versao: sql`${onboardings.versao} + 1`, atualizadoEm: evento.ocorridoEm })
+          .where(eq(onboardings.orgaoId, orgaoId));
+        await registrar(tx, [
+          {
+            orgaoId,
+            tipo: 'REQUISITO',
+            deEtapa: onboarding.etapa,
+            paraEtapa: onboarding.etapa,
+            ambiente,
+            requisito: requisito.codigo,
+            situacaoRequisito: 'ATENDIDO_AUTOMATICAMENTE',
+            evidenciaTramiteId: tramite.id,
+            atorSujeito: 'tramita-gov-br',
+            ocorridoEm: evento.ocorridoEm,
+          },
+        ]);
+      }
+    }
+  };
+}
