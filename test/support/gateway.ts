@@ -28,7 +28,9 @@ export interface TestGateway {
 }
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
-export function testGatewayConfig(options: { introspectionPublic?: boolean; maxPendingEvents?: number } = {}): GatewayOptions['config'] {
+export function testGatewayConfig(
+  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number } = {},
+): GatewayOptions['config'] {
   return {
     host: '127.0.0.1',
     port: 0,
@@ -38,7 +40,7 @@ export function testGatewayConfig(options: { introspectionPublic?: boolean; maxP
     introspectionPublic: options.introspectionPublic ?? true,
     shutdownGraceMs: 2_000,
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
-    feeds: { pollMs: 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
+    feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }
 
@@ -48,6 +50,8 @@ export interface StartOptions {
   introspectionPublic?: boolean;
   onQuery?: CreateDatabaseOptions['onQuery'];
   maxPendingEvents?: number;
+  /** The feeds' safety-net poll; statement-counting tests set it far beyond their run. */
+  feedPollMs?: number;
 }
 
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
@@ -56,7 +60,7 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());
   const gateway = await startGateway({
-    config: testGatewayConfig({ introspectionPublic: options.introspectionPublic, maxPendingEvents: options.maxPendingEvents }),
+    config: testGatewayConfig(options),
     database,
     logger: createLogger('silent'),
     clock,
