@@ -178,7 +178,8 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
 /** Starts a trâmite (status 1): the remetente's side, between units enabled to send and to receive. */
 export async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
-  const operacao = `INICIAR:${pedido.unidadeRemetenteId}:${pedido.unidadeDestinatariaId}:${numeroProcesso}`;
+  // Everything the request asks for: a key reused with any other value is another operation.
+  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
     const unidades = await tx
@@ -305,6 +306,8 @@ async function resultadoAnterior(db: Database, viewer: Viewer, chave: string, op
   if (!registro) return null;
   if (registro.operacao !== operacao) throw new ChaveIdempotenciaReutilizada();
   const tramite = await db.query.tramites.findFirst({ where: { id: registro.resultado.tramiteId } });
+  // A replay answers with the trâmite as it is now, so it follows the read rule of now.
+  if (!tramite || !canReadTramite(viewer, tramite)) throw new TramiteNaoEncontrado();
   const evento = await db.query.tramiteEventos.findFirst({ where: { seq: registro.resultado.eventoSeq } });
-  return { tramite: tramite!, evento: evento!, repetida: true };
+  return { tramite, evento: evento!, repetida: true };
 }

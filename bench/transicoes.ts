@@ -1,0 +1,277 @@
+/**
+ * Throughput and latency of trâmite transitions on a real PostgreSQL.
+ *
+ *   npx tsx bench/transicoes.ts
+ *
+ * Uses BENCH_DATABASE_URL (an admin URL: a fresh database is created on that server and dropped at the
+ * end) or starts a throwaway server with test/support/postgres-server.sh and stops it at the end.
+ * Seeds the demo data, then measures steps 1→2→3→4→5→6 (each client walks its own trâmites, created
+ * beforehand and not timed):
+ *   - through the service (executarPasso), 1 client and BENCH_CLIENTS (20) concurrent clients;
+ *   - over real HTTP (startGateway, fetch with keep-alive), 1 and BENCH_CLIENTS clients;
+ * against baselines measured in the same run: `select 1` round trips and a trivial `{ __typename }`
+ * GraphQL request. Each measurement is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS
+ * (20) seconds, whichever comes first. Not part of the test suite.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { loadConfig } from '../src/config.js';
+import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { seedDemoData } from '../src/demo/seed.js';
+import { mintToken } from '../src/identity/tokens.js';
+import type { Viewer } from '../src/identity/viewer.js';
+import { createLogger } from '../src/logger.js';
+import { startGateway, type Gateway } from '../src/server/gateway.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
+import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+
+const run = promisify(execFile);
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+const CLIENTES = envInt('BENCH_CLIENTS', 20);
+const ALVO = envInt('BENCH_TRANSITIONS', 3000);
+const LIMITE_MS = envInt('BENCH_SECONDS', 20) * 1000;
+const BASE_ALVO = 5000;
+const BASE_LIMITE_MS = 5000;
+const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
+const CAMINHO: Array<PedidoPasso['acao']> = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
+
+interface Medida {
+  nome: string;
+  clientes: number;
+  ops: number;
+  segundos: number;
+  porSegundo: number;
+  p50: number;
+  p99: number;
+  erros: number;
+  nota: string;
+}
+
+function percentil(ordenados: number[], p: number): number {
+  if (ordenados.length === 0) return Number.NaN;
+  return ordenados[Math.min(ordenados.length - 1, Math.ceil((p / 100) * ordenados.length) - 1)]!;
+}
+
+/**
+ * `clientes` loops run `op` until `alvo` operations in total or `limiteMs` elapsed (checked before each
+ * operation). Each op is timed on its own. `op(cliente, i)` returns false when it failed.
+ */
+async function medir(nome: string, clientes: number, alvo: number, limiteMs: number, op: (cliente: number) => Promise<boolean>): Promise<Medida> {
+  const latencias: number[] = [];
+  let iniciadas = 0;
+  let erros = 0;
+  const inicio = performance.now();
+  await Promise.all(
+    Array.from({ length: clientes }, async (_, cliente) => {
+      while (iniciadas < alvo && performance.now() - inicio < limiteMs) {
+        iniciadas++;
+        const t0 = performance.now();
+        const ok = await op(cliente);
+        latencias.push(performance.now() - t0);
+        if (!ok) erros++;
+      }
+    }),
+  );
+  const segundos = (performance.now() - inicio) / 1000;
+  latencias.sort((a, b) => a - b);
+  return { nome, clientes, ops: latencias.length, segundos, porSegundo: latencias.length / segundos, p50: percentil(latencias, 50), p99: percentil(latencias, 99), erros, nota: '' };
+}
+
+async function main(): Promise<void> {
+  const limpeza: Array<() => Promise<unknown>> = [];
+  try {
+    // ---- server and database -----------------------------------------------------------------
+    let adminUrl = process.env.BENCH_DATABASE_URL?.trim();
+    let servidor = 'BENCH_DATABASE_URL';
+    if (!adminUrl) {
+      const script = fileURLToPath(new URL('../test/support/postgres-server.sh', import.meta.url));
+      const dir = await mkdtemp(join(tmpdir(), 'tramita-bench-pg-'));
+      limpeza.push(() => rm(dir, { recursive: true, force: true }));
+      limpeza.push(() => run('bash', [script, 'stop', dir], { timeout: 120_000 }));
+      const { stdout } = await run('bash', [script, 'start', dir], { timeout: 120_000 });
+      adminUrl = stdout.trim().split('\n').pop()!.trim();
+      servidor = `throwaway server (${dir}; fsync off)`;
+    }
+    const nomeBanco = `bench_${randomBytes(6).toString('hex')}`;
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${nomeBanco}"`);
+    limpeza.push(async () => {
+      await admin.unsafe(`drop database if exists "${nomeBanco}" with (force)`);
+      await admin.end({ timeout: 5 });
+    });
+    const url = new URL(adminUrl);
+    url.pathname = `/${nomeBanco}`;
+    const poolSize = CLIENTES + 5;
+    const handle: DatabaseHandle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+    limpeza.push(() => handle.close());
+    const [versao] = await handle.rows<{ v: string }>("select current_setting('server_version') as v");
+    await seedDemoData(handle.db, new Date());
+
+    // A sender unit and a recipient unit of two different agencies, by SQL.
+    const [par] = await handle.rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
+      `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
+         from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
+        where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
+        order by r.id, d.id limit 1`,
+    );
+    if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');
+    const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: par.rem_orgao, papeis: new Set(['SPE']) };
+    const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: par.dest_orgao, papeis: new Set(['SPE']) };
+    const viewerDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest);
+    const raiz = async (id: number) =>
+      (await handle.rows<{ repositorio: number; estrutura: number }>('select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1', [id]))[0]!;
+    const tokenRem = await mintToken(SECRET, { sub: viewerRem.sujeito, orgao: await raiz(par.rem_orgao), roles: ['SPE'] });
+    const tokenDest = await mintToken(SECRET, { sub: viewerDest.sujeito, orgao: await raiz(par.dest_orgao), roles: ['SPE'] });
+    const tokenDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? tokenRem : tokenDest);
+
+    let gateway: Gateway | null = null;
+    const gid = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
+    // Node's fetch (undici) keeps connections alive and reuses them by default.
+    async function gql(query: string, variables: Record<string, unknown>, token: string): Promise<any> {
+      const res = await fetch(gateway!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return res.json();
+    }
+
+    // ---- trâmites to walk ------------------------------------------------------------------------
+    let processo = 0;
+    /** `n` new trâmites at 1, created `CLIENTES` at a time through the service (not timed). */
+    async function criar(n: number): Promise<number[]> {
+      const ids: number[] = [];
+      for (let feitos = 0; feitos < n; ) {
+        const lote = Math.min(CLIENTES, n - feitos);
+        const novos = await Promise.all(
+          Array.from({ length: lote }, () =>
+            iniciarTramite(handle.db, {
+              viewer: viewerRem,
+              agora: new Date(),
+              tipo: 'PROCESSO',
+              numeroProcesso: `bench-${++processo}`,
+              unidadeRemetenteId: par!.rem,
+              unidadeDestinatariaId: par!.dest,
+            }),
+          ),
+        );
+        ids.push(...novos.map((r) => r.tramite.id));
+        feitos += lote;
+      }
+      return ids;
+    }
+
+    /** Each client walks its own trâmites, one step at a time; `passo` performs one step. */
+    async function caminhar(nome: string, clientes: number, alvo: number, passo: (acao: PedidoPasso['acao'], id: number) => Promise<boolean>) {
+      // A shared queue: a client that finishes its trâmite takes the next one.
+      const todos = await criar(Math.ceil(alvo / CAMINHO.length) + clientes);
+      let proximo = 0;
+      const posicao = Array.from({ length: clientes }, () => ({ id: undefined as number | undefined, passo: 0 }));
+      const medida = await medir(nome, clientes, alvo, LIMITE_MS, async (c) => {
+        const pos = posicao[c]!;
+        if (pos.id === undefined) pos.id = todos[proximo++];
+        if (pos.id === undefined) return false;
+        const acao = CAMINHO[pos.passo]!;
+        const ok = await passo(acao, pos.id);
+        if (++pos.passo === CAMINHO.length) {
+          pos.passo = 0;
+          pos.id = undefined;
+        }
+        return ok;
+      });
+      // Sanity: the log holds exactly one event per step taken (plus one per start).
+      const [{ n }] = (await handle.rows<{ n: number }>(`select count(*)::int as n from tramite_eventos where tramite_id in (${todos.join(',')})`)) as [{ n: number }];
+      if (n !== todos.length + medida.ops - medida.erros) throw new Error(`${nome}: ${n} events for ${todos.length} starts + ${medida.ops - medida.erros} steps`);
+      return medida;
+    }
+
+    const viaServico = async (acao: PedidoPasso['acao'], id: number) => {
+      await executarPasso(handle.db, { acao, tramiteId: id, viewer: viewerDe(acao), agora: new Date() });
+      return true;
+    };
+    const mutacoes = Object.fromEntries(
+      CAMINHO.map((acao) => [acao, `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`]),
+    );
+    let primeiroErroHttp: unknown = null;
+    const viaHttp = async (acao: PedidoPasso['acao'], id: number) => {
+      const body = await gql(mutacoes[acao]!, { input: { tramite: gid('Tramite', id) } }, tokenDe(acao));
+      const ok = body?.data?.r?.__typename === 'TransicaoRealizada';
+      if (!ok && primeiroErroHttp === null) primeiroErroHttp = body;
+      return ok;
+    };
+
+    const medidas: Medida[] = [];
+    const select1 = async () => (await handle.rows('select 1'), true);
+    const typename = async () => (await gql('{ __typename }', {}, tokenRem))?.data?.__typename === 'Query';
+
+    // ---- 1. the service alone (no gateway running) ----------------------------------------------------
+    // Warm-up first (not reported): JIT, the pool's connections and their cached plans.
+    await caminhar('warm-up service', CLIENTES, 400, viaServico);
+    await medir('warm-up select 1', CLIENTES, 500, 2000, select1);
+    const base1 = await medir('baseline: select 1 (postgres.js)', 1, BASE_ALVO, BASE_LIMITE_MS, select1);
+    const baseN = await medir('baseline: select 1 (postgres.js)', CLIENTES, BASE_ALVO, BASE_LIMITE_MS, select1);
+    const s1 = await caminhar('transitions: service (executarPasso)', 1, ALVO, viaServico);
+    const sN = await caminhar('transitions: service (executarPasso)', CLIENTES, ALVO, viaServico);
+
+    // ---- 2. over HTTP, through a started gateway (its live feeds LISTEN and catch up on each commit) ---
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+    const iniciado = await startGateway({ config, database: handle, logger: createLogger('silent') });
+    gateway = iniciado;
+    limpeza.push(() => iniciado.close());
+    await caminhar('warm-up http', CLIENTES, 400, viaHttp);
+    const http1 = await medir('baseline: HTTP { __typename }', 1, BASE_ALVO, BASE_LIMITE_MS, typename);
+    const httpN = await medir('baseline: HTTP { __typename }', CLIENTES, BASE_ALVO, BASE_LIMITE_MS, typename);
+    const g1 = await caminhar('transitions: service, gateway running', 1, ALVO, viaServico);
+    const h1 = await caminhar('transitions: HTTP mutation', 1, ALVO, viaHttp);
+    const hN = await caminhar('transitions: HTTP mutation', CLIENTES, ALVO, viaHttp);
+
+    baseN.nota = `${(baseN.porSegundo / base1.porSegundo).toFixed(2)}x the 1-client rate`;
+    s1.nota = `1 transition = ${(base1.porSegundo / s1.porSegundo).toFixed(1)} select-1 round trips`;
+    sN.nota = `${(sN.porSegundo / s1.porSegundo).toFixed(2)}x the 1-client rate`;
+    httpN.nota = `${(httpN.porSegundo / http1.porSegundo).toFixed(2)}x the 1-client rate`;
+    g1.nota = `${(g1.porSegundo / s1.porSegundo).toFixed(2)}x the service alone (1 client)`;
+    h1.nota = `${(h1.porSegundo / g1.porSegundo).toFixed(2)}x the service with gateway; +${(h1.p50 - g1.p50).toFixed(2)} ms p50`;
+    hN.nota = `${(hN.porSegundo / h1.porSegundo).toFixed(2)}x the 1-client rate`;
+    medidas.push(base1, baseN, s1, sN, http1, httpN, g1, h1, hN);
+
+    // ---- report ------------------------------------------------------------------------------------------
+    const cab = ['measurement', 'clients', 'ops', 'seconds', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'compared with'];
+    const linhas = medidas.map((m) => [m.nome, String(m.clientes), String(m.ops), m.segundos.toFixed(2), m.porSegundo.toFixed(0), m.p50.toFixed(2), m.p99.toFixed(2), String(m.erros), m.nota]);
+    const larguras = cab.map((c, i) => Math.max(c.length, ...linhas.map((l) => l[i]!.length)));
+    const fmt = (l: string[]) => `| ${l.map((x, i) => (i === 0 || i === l.length - 1 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
+    console.log('');
+    console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao?.v} on ${servidor}`);
+    console.log(`Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert under the log lock, NOTIFY)`);
+    console.log(fmt(cab));
+    console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const l of linhas) console.log(fmt(l));
+    console.log('');
+    const errosTotais = medidas.reduce((a, m) => a + m.erros, 0);
+    if (errosTotais > 0) {
+      console.log(`ERRORS: ${errosTotais}; first HTTP error body: ${JSON.stringify(primeiroErroHttp)}`);
+      process.exitCode = 1;
+    } else {
+      console.log('check: no errors; every walked trâmite has exactly one event per step taken.');
+    }
+  } finally {
+    for (const f of limpeza.reverse()) {
+      try {
+        await f();
+      } catch (error) {
+        console.error('cleanup:', (error as Error).message);
+      }
+    }
+  }
+}
+
+await main();
