@@ -282,7 +282,11 @@ export interface UnidadeTesteProducao {
  * default) and the description must mark it as a test ("TESTE – <sigla>").
  */
 export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
-  return async function verificarRequisitosPorTramite(tx: Transaction, tramite: TramiteRow, evento: Evento): Promise<void> {
+  return async function verificarRequisitosPorTramite(
+    tx: Transaction,
+    tramite: TramiteRow,
+    evento: Pick<Evento, 'paraSituacao' | 'ocorridoEm'>,
+  ): Promise<void> {
     if (evento.paraSituacao !== 6 && evento.paraSituacao !== 9) return;
     const lados = [
       { lado: 'REMETENTE' as const, orgaoId: tramite.remetenteOrgaoId, contraparteUnidadeId: tramite.destinatarioUnidadeId },

@@ -51,7 +51,7 @@ export interface Expectativa {
  * Work another domain does in the same transaction as a step (e.g. onboarding checks a trâmite
  * test): it commits or rolls back with the step.
  */
-export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, evento: Evento) => Promise<void>;
+export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, mudanca: Pick<Evento, 'paraSituacao' | 'ocorridoEm'>) => Promise<void>;
 
 export interface PedidoPasso {
   acao: Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
@@ -159,6 +159,8 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
       const [agora] = await tx.select({ situacao: tramites.situacao, versao: tramites.versao }).from(tramites).where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
+    // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.
+    for (const efeito of pedido.efeitos ?? []) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: atual.id,
@@ -170,7 +172,6 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
         ocorridoEm: pedido.agora,
       },
     ]);
-    for (const efeito of pedido.efeitos ?? []) await efeito(tx, atualizado, evento!);
     return { tramite: atualizado, evento: evento!, repetida: false };
   });
 }
