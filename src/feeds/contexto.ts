@@ -1,7 +1,15 @@
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 import type { GatewayContext } from '../server/context.js';
 import { ConsumidorLento } from './fila.js';
 import type { OpcoesAssinatura } from './assinatura.js';
+
+/** The `aPartirDe` argument every resumable subscription takes. */
+export const ARG_A_PARTIR_DE = {
+  required: false,
+  description: 'Cursor do último evento recebido: primeiro vêm os eventos já gravados depois dele, depois os ao vivo. Sem ele, só os novos.',
+  validate: z.string().regex(/^\d{1,18}$/, 'cursor inválido: use o `cursor` de um evento'),
+} as const;
 
 /** WebSocket close codes of the feeds (documented in the schema and the README). */
 export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } as const;

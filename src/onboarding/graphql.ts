@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { assinarEventos } from '../feeds/assinatura.js';
-import { limitesDoContexto } from '../feeds/contexto.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../feeds/contexto.js';
 import { DadosInvalidos } from '../erros.js';
-import { isPenAdmin, type Viewer } from '../identity/viewer.js';
+import { isPenAdmin } from '../identity/viewer.js';
 import { Orgao } from '../orgaos/graphql.js';
 import { builder } from '../schema/builder.js';
-import { forbidden } from '../schema/errors.js';
+import { badUserInput, forbidden } from '../schema/errors.js';
 import { ErroInterface } from '../schema/resultados.js';
-import { requireViewer, type GatewayContext } from '../server/context.js';
+import { orgaoEmFoco, requireViewer, type GatewayContext } from '../server/context.js';
 import { canReadTramite } from '../tramites/acesso.js';
 import { Tramite } from '../tramites/graphql.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
@@ -207,16 +207,6 @@ const OnboardingRef = builder.objectRef<OnboardingRow>('Onboarding').implement({
   }),
 });
 
-/** The agency a viewer asks about: its own by default; another one only for PEN_ADMIN. */
-function orgaoPedido(viewer: Viewer, pedido: number | null): number {
-  if (pedido != null) {
-    if (!podeVerOnboarding(viewer, pedido)) throw forbidden('Você só vê o onboarding do seu órgão.');
-    return pedido;
-  }
-  if (viewer.orgaoId == null) throw forbidden('Informe `orgao`: seu token não representa um órgão.');
-  return viewer.orgaoId;
-}
-
 builder.queryFields((t) => ({
   onboarding: t.field({
     type: OnboardingRef,
@@ -224,7 +214,8 @@ builder.queryFields((t) => ({
     description: 'O onboarding de um órgão (o seu, por padrão). Nulo se o órgão ainda não solicitou acesso.',
     args: { orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão (PEN_ADMIN: qualquer um).' }) },
     resolve: async (_root, args, ctx) => {
-      const orgaoId = orgaoPedido(requireViewer(ctx), args.orgao ? Number(args.orgao.id) : null);
+      const orgaoId = orgaoEmFoco(requireViewer(ctx), args.orgao);
+      if (orgaoId == null) throw badUserInput('orgao', 'informe o órgão (seu token não representa um).');
       return (await ctx.db.query.onboardings.findFirst({ where: { orgaoId } })) ?? null;
     },
   }),
@@ -356,16 +347,11 @@ builder.subscriptionField('eventosOnboarding', (t) =>
     description: 'Mudanças de etapa e de checklist ao vivo: de um órgão (o seu, por padrão) ou, para PEN_ADMIN sem `orgao`, de todos. Retomável por cursor.',
     args: {
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão.' }),
-      aPartirDe: t.arg.string({
-        required: false,
-        description: 'Cursor do último evento recebido (retoma sem lacunas nem repetições).',
-        validate: z.string().regex(/^\d{1,18}$/, 'cursor inválido: use o `cursor` de um evento'),
-      }),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
-      const pedido = args.orgao ? Number(args.orgao.id) : null;
-      const orgaoId = isPenAdmin(viewer) ? pedido : orgaoPedido(viewer, pedido);
+      const orgaoId = orgaoEmFoco(viewer, args.orgao);
       return assinarEventos<EventoRow>({
         barramento: ctx.feeds.onboarding,
         passa: (e) => (orgaoId == null || e.orgaoId === orgaoId) && podeVerOnboarding(viewer, e.orgaoId),

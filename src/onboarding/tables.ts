@@ -15,18 +15,10 @@ import {
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
 import { tramites } from '../tramites/tables.js';
+import { ETAPAS } from './regras.js';
 
 export const ambiente = pgEnum('ambiente', ['HOMOLOGACAO', 'PRODUCAO']);
-export const etapaOnboarding = pgEnum('etapa_onboarding', [
-  'ANALISE_CADASTRO',
-  'CADASTRO_REJEITADO',
-  'CONFIGURACAO_ESTRUTURA',
-  'IMPLANTACAO_HOMOLOGACAO',
-  'VALIDACAO_HOMOLOGACAO',
-  'ACESSO_PRODUCAO',
-  'VALIDACAO_PRODUCAO',
-  'EM_PRODUCAO',
-]);
+export const etapaOnboarding = pgEnum('etapa_onboarding', ETAPAS);
 export const tipoRequisito = pgEnum('tipo_requisito', [
   'TRAMITE_ENVIADO_COM_SUCESSO',
   'TRAMITE_RECEBIDO_COM_SUCESSO',

@@ -5,7 +5,8 @@ import type { EventoComTramite } from '../tramites/feed.js';
 import type { EfeitoDePasso } from '../tramites/transicoes.js';
 import type { Viewer } from '../identity/viewer.js';
 import type { Logger } from '../logger.js';
-import { unauthenticated } from '../schema/errors.js';
+import { forbidden, unauthenticated } from '../schema/errors.js';
+import { isPenAdmin } from '../identity/viewer.js';
 
 export type Clock = () => Date;
 
@@ -35,4 +36,16 @@ export interface GatewayContext {
 export function requireViewer(ctx: GatewayContext): Viewer {
   if (!ctx.viewer) throw unauthenticated('Autenticação necessária: envie um token Bearer válido.');
   return ctx.viewer;
+}
+
+/**
+ * The agency an agency-scoped field is about: the viewer's own by default; for PEN_ADMIN the one
+ * asked, or null (all agencies) when none is. Anyone else asking for another agency is FORBIDDEN.
+ */
+export function orgaoEmFoco(viewer: Viewer, pedido: { id: string | number } | null | undefined): number | null {
+  const pedidoId = pedido ? Number(pedido.id) : null;
+  if (isPenAdmin(viewer)) return pedidoId;
+  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+  if (pedidoId != null && pedidoId !== viewer.orgaoId) throw forbidden('Você só tem acesso aos dados do seu órgão.');
+  return viewer.orgaoId;
 }

@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { assinarEventos } from '../feeds/assinatura.js';
-import { limitesDoContexto } from '../feeds/contexto.js';
-import { isPenAdmin } from '../identity/viewer.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../feeds/contexto.js';
 import { Orgao } from '../orgaos/graphql.js';
 import { builder } from '../schema/builder.js';
-import { badUserInput, forbidden, notFound } from '../schema/errors.js';
-import { requireViewer, type GatewayContext } from '../server/context.js';
+import { badUserInput, notFound } from '../schema/errors.js';
+import { orgaoEmFoco, requireViewer, type GatewayContext } from '../server/context.js';
 import { canReadTramite } from './acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from './feed.js';
 import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './graphql.js';
@@ -16,11 +14,6 @@ builder.subscriptionType({
     'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
 });
 
-const cursorArg = {
-  required: false,
-  description: 'Cursor do último evento recebido: primeiro vêm os eventos já gravados depois dele, depois os ao vivo. Sem ele, só os novos.',
-  validate: z.string().regex(/^\d{1,18}$/, 'cursor inválido: use o `cursor` de um evento'),
-} as const;
 
 function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string | null | undefined) {
   const viewer = requireViewer(ctx);
@@ -39,7 +32,7 @@ builder.subscriptionField('eventosTramite', (t) =>
     description: 'As mudanças de situação de um trâmite que você pode ver.',
     args: {
       tramite: t.arg.globalID({ for: [Tramite], required: true, description: 'O trâmite.' }),
-      aPartirDe: t.arg.string(cursorArg),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: async (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
@@ -61,16 +54,11 @@ builder.subscriptionField('eventosTramites', (t) =>
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão; padrão: o do seu token.' }),
       papel: t.arg({ type: PapelNoTramite, required: false, defaultValue: 'QUALQUER', description: 'Como origem, destino ou qualquer um.' }),
       situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
-      aPartirDe: t.arg.string(cursorArg),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
-      const pedido = args.orgao ? Number(args.orgao.id) : null;
-      let orgaoId: number | null;
-      if (isPenAdmin(viewer)) orgaoId = pedido;
-      else if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
-      else if (pedido != null && pedido !== viewer.orgaoId) throw forbidden('Você só acompanha os trâmites do seu órgão.');
-      else orgaoId = viewer.orgaoId;
+      const orgaoId = orgaoEmFoco(viewer, args.orgao);
       if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
       return abrirFluxo(ctx, { orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);
     },

@@ -1,10 +1,9 @@
 import { and, eq, gte, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { isPenAdmin } from '../identity/viewer.js';
 import { Orgao } from '../orgaos/graphql.js';
 import { builder } from '../schema/builder.js';
-import { badUserInput, forbidden } from '../schema/errors.js';
-import { requireViewer } from '../server/context.js';
+import { badUserInput } from '../schema/errors.js';
+import { orgaoEmFoco, requireViewer } from '../server/context.js';
 import { SituacaoTramite } from './graphql.js';
 import { SITUACOES, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
@@ -112,13 +111,7 @@ builder.queryField('painel', (t) =>
     resolve: (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
       if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
-      const pedido = args.orgao ? Number(args.orgao.id) : null;
-      let orgaoId: number | null;
-      if (isPenAdmin(viewer)) orgaoId = pedido;
-      else if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
-      else if (pedido != null && pedido !== viewer.orgaoId) throw forbidden('Você só vê o painel do seu órgão.');
-      else orgaoId = viewer.orgaoId;
-      return contarPainel(ctx.db, orgaoId, args.desde ?? null, args.ate ?? null);
+      return contarPainel(ctx.db, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null);
     },
   }),
 );
