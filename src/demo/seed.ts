@@ -1,6 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import type { Papel } from '../identity/viewer.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
@@ -11,6 +10,8 @@ import {
   SITUACAO_INFO,
 } from '../tramites/regras.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
+import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
 
 /**
  * Demo data: a plausible slice of Tramita.GOV.BR's production (federal ministries, autarchies, a court,
@@ -25,13 +26,8 @@ import { tramiteEventos, tramites } from '../tramites/tables.js';
 // Demo accounts (the token minting script and the docs use them)
 // ---------------------------------------------------------------------------------------------------
 
-export interface DemoAccount {
-  sujeito: string;
-  descricao: string;
-  papeis: Papel[];
-  /** The agency the account acts for, by (repositório id, número de identificação of the root). */
-  orgao: { repositorio: number; estrutura: number } | null;
-}
+export type { DemoAccount } from './contas.js';
+export { DEMO_UNIDADE_TESTES_PRODUCAO } from './contas.js';
 
 const REPO_EXECUTIVO = 1;
 const REPO_JUDICIARIO = 3;
@@ -50,10 +46,7 @@ const NUM_TRF1 = 10_101;
 const NUM_TCU = 5_001;
 const NUM_GO = 52;
 
-/** The unit that receives the production tests of agencies being onboarded (domain.md, step 6). */
-export const DEMO_UNIDADE_TESTES_PRODUCAO = { repositorio: REPO_EXECUTIVO, estrutura: 187_432, sigla: 'DISIS' } as const;
-
-export const DEMO_ACCOUNTS: DemoAccount[] = [
+const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
   { sujeito: 'pen.admin', descricao: 'Equipe PEN – administradora da plataforma (vê todos os órgãos)', papeis: ['PEN_ADMIN'], orgao: null },
   {
     sujeito: 'gestor.ana@mgi',
@@ -98,6 +91,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     orgao: { repositorio: REPO_ESTADOS, estrutura: NUM_GO },
   },
 ];
+
+/** Every demo account: the agencies in operation, then the gestores of the agencies being onboarded. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [...CONTAS_DOS_ORGAOS_EM_OPERACAO, ...DEMO_CONTAS_ONBOARDING];
 
 // ---------------------------------------------------------------------------------------------------
 // Structures
@@ -1188,12 +1184,14 @@ export async function seedDemoData(
       );
     }
 
+    const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+
     return {
       seeded: true,
-      orgaos: plano.orgaos.length,
-      unidades: plano.unidades.length - plano.orgaos.length,
-      tramites: plano.tramites.length,
-      eventos: eventos.length,
+      orgaos: plano.orgaos.length + onboarding.orgaos,
+      unidades: plano.unidades.length - plano.orgaos.length + onboarding.unidades,
+      tramites: plano.tramites.length + onboarding.tramites,
+      eventos: eventos.length + onboarding.eventos,
     };
   });
 }

@@ -315,7 +315,7 @@ const RequisitoInput = builder.inputType('RequisitoInput', {
 const MUTACOES_REQUISITO: Array<{ nome: string; acao: AcaoRequisito; descricao: string }> = [
   { nome: 'registrarRequisito', acao: 'REGISTRAR_REQUISITO', descricao: 'O gestor do órgão registra um requisito de configuração, com evidência.' },
   { nome: 'confirmarRequisito', acao: 'CONFIRMAR_REQUISITO', descricao: 'PEN_ADMIN confirma um requisito registrado.' },
-  { nome: 'recusarRequisito', acao: 'RECUSAR_REQUISITO', descricao: 'PEN_ADMIN devolve um requisito registrado, com motivo: volta a pendente.' },
+  { nome: 'recusarRequisito', acao: 'RECUSAR_REQUISITO', descricao: 'PEN_ADMIN devolve um requisito registrado ou confirmado, com motivo: volta a pendente.' },
 ];
 
 for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {

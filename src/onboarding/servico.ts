@@ -236,8 +236,19 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
         });
       situacao = 'REGISTRADO';
     } else {
-      if (registro?.situacao !== 'REGISTRADO') {
-        throw new DadosInvalidos([{ campo: 'codigo', mensagem: 'só um requisito registrado pelo órgão pode ser confirmado ou recusado' }]);
+      // PEN confirms what the agency registered; it may send back a registered or a confirmed item
+      // (e.g. after failing a validation on it), while the environment's requirements are open.
+      const aceitas = pedido.acao === 'CONFIRMAR_REQUISITO' ? ['REGISTRADO'] : ['REGISTRADO', 'CONFIRMADO'];
+      if (!registro || !aceitas.includes(registro.situacao)) {
+        throw new DadosInvalidos([
+          {
+            campo: 'codigo',
+            mensagem:
+              pedido.acao === 'CONFIRMAR_REQUISITO'
+                ? 'só um requisito registrado pelo órgão pode ser confirmado'
+                : 'só um requisito registrado ou confirmado pode ser devolvido',
+          },
+        ]);
       }
       if (pedido.acao === 'CONFIRMAR_REQUISITO') {
         await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
@@ -315,7 +326,12 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
         const tipo = requisitoAtendidoPorTramite(evento.paraSituacao, lado);
         if (!tipo) continue;
         if (ambiente === 'PRODUCAO' && (contraparteUnidadeId !== teste?.id || !descricaoDeTeste(tramite.descricao))) continue;
-        const [requisito] = await tx.select().from(requisitosMinimos).where(eq(requisitosMinimos.tipo, tipo)).limit(1);
+        const [requisito] = await tx
+          .select()
+          .from(requisitosMinimos)
+          .where(eq(requisitosMinimos.tipo, tipo))
+          .orderBy(requisitosMinimos.ordem)
+          .limit(1);
         if (!requisito) continue;
         const inseridos = await tx
           .insert(requisitosOrgao)

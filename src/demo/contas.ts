@@ -1,0 +1,13 @@
+import type { Papel } from '../identity/viewer.js';
+
+/** A demo account: the token minting script and the start-up log use them. */
+export interface DemoAccount {
+  sujeito: string;
+  descricao: string;
+  papeis: Papel[];
+  /** The agency the account acts for, by (repositório id, número de identificação of the root). */
+  orgao: { repositorio: number; estrutura: number } | null;
+}
+
+/** The unit that receives the production tests of agencies being onboarded (domain.md, step 6). */
+export const DEMO_UNIDADE_TESTES_PRODUCAO = { repositorio: 1, estrutura: 187_432, sigla: 'DISIS' } as const;
