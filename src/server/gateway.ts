@@ -67,8 +67,10 @@ export async function startGateway({ config, database, logger, clock = () => new
     maskedErrors: {
       maskError(error, message, isDev) {
         // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
-        logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
-        return maskError(error, message, isDev);
+        // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
+        return masked;
       },
     },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
