@@ -77,7 +77,8 @@ async function openPostgres(
   } finally {
     await migrationClient.end();
   }
-  const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice });
+  // Reconnect backoff capped at 2 s (the default grows to 20 s): the event feeds' LISTEN comes back soon after the server does.
+  const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice, backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2) });
   const db = drizzlePostgres({ client, relations, logger });
   return {
     db: db as unknown as Database,

@@ -35,9 +35,12 @@ export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): A
   });
 
   const limite = barramento.posicao;
+  // Live events start after the replay's bound, or after the client's cursor when the client is
+  // ahead of this bus (a cursor a mutation just returned, or one from another instance).
+  const aoVivoDepoisDe = Math.max(limite, opcoes.aPartirDe ?? limite);
   removerOuvinte = barramento.adicionar({
     entregar(evento) {
-      if (evento.seq > limite && passa(evento) && !aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
+      if (evento.seq > aoVivoDepoisDe && passa(evento) && !aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
     },
   });
   if (opcoes.expiraEm && opcoes.erroExpiracao) {

@@ -106,8 +106,13 @@ export class Barramento<E extends ComSeq> {
       for (;;) {
         const eventos = await this.fonte.ler(this.ultimo, lote);
         for (const evento of eventos) {
+          if (this.parado) return;
           this.ultimo = evento.seq;
           for (const ouvinte of this.ouvintes) ouvinte.entregar(evento);
+          // One event per turn of the event loop: subscribers' transports write it out before the
+          // next one comes, so a burst (a whole page at once) does not fill the queue of a subscriber
+          // that keeps up. Only one that cannot write falls `limiteFila` events behind.
+          if (this.ouvintes.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (eventos.length < lote) break;
       }

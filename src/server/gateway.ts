@@ -158,26 +158,48 @@ export async function startGateway({ config, database, logger, clock = () => new
             }),
           ];
         }
-        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          wsAuth: ctx.extra.auth,
-          encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
-        });
-        const args = {
-          schema: envelopedSchema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
+        // Take the slot before any await: one connection's messages are handled concurrently.
         ctx.extra.subscriptions = (ctx.extra.subscriptions ?? 0) + 1;
-        return args;
+        const liberar = () => {
+          ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
+        };
+        try {
+          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params: payload,
+            wsAuth: ctx.extra.auth,
+            encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
+          });
+          let document;
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            // A syntax error ends this subscription with an error, not the whole connection.
+            if (error instanceof GraphQLError) {
+              liberar();
+              return [error];
+            }
+            throw error;
+          }
+          const errors = validate(envelopedSchema, document);
+          if (errors.length) {
+            liberar();
+            return errors;
+          }
+          return {
+            schema: envelopedSchema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          liberar();
+          throw error;
+        }
       },
     },
     wsServer,

@@ -1,0 +1,91 @@
+/**
+ * The writer of bench/fanout.ts, in its own process (its commit timestamps must not wait behind the
+ * benchmark's thousands of client sockets). Started with child_process.fork and `--import tsx`:
+ *
+ *   ← { tipo: 'servico', id, tramites, passos }
+ *        every trâmite walks `passos` one step at a time, all trâmites concurrently, through the service
+ *        (executarPasso: one transaction each, committed with its NOTIFY)
+ *     → { tipo: 'feito', id, commits: [{ seq, depois }] }      `depois`: right after the commit returned
+ *   ← { tipo: 'http', id, url, tramites, passos, tokenRemetente, tokenDestinatario }
+ *        the same walk, one step at a time in total, as GraphQL mutations over HTTP to `url`
+ *     → { tipo: 'feito', id, commits: [{ seq, antes, depois }] } `antes`: request sent; `depois`: answer read
+ *   ← { tipo: 'fechar' }
+ *
+ * Times are `performance.timeOrigin + performance.now()` (ms since the epoch, sub-ms): comparable with
+ * the parent's on one machine. Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_REMETENTE_ORGAO,
+ * BENCH_CHILD_DESTINATARIO_ORGAO.
+ */
+import { createDatabase } from '../src/db/client.js';
+import type { Viewer } from '../src/identity/viewer.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
+import { executarPasso, type PedidoPasso } from '../src/tramites/transicoes.js';
+
+type Acao = PedidoPasso['acao'];
+type Mensagem =
+  | { tipo: 'servico'; id: number; tramites: number[]; passos: Acao[] }
+  | { tipo: 'http'; id: number; url: string; tramites: number[]; passos: Acao[]; tokenRemetente: string; tokenDestinatario: string }
+  | { tipo: 'fechar' };
+
+const agora = () => performance.timeOrigin + performance.now();
+const gid = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench/driver-child.ts runs under bench/fanout.ts (fork with IPC)');
+  const url = process.env.BENCH_CHILD_DATABASE_URL!;
+  const database = await createDatabase({ kind: 'postgres', url, poolSize: 20 });
+  const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: Number(process.env.BENCH_CHILD_REMETENTE_ORGAO), papeis: new Set(['SPE']) };
+  const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: Number(process.env.BENCH_CHILD_DESTINATARIO_ORGAO), papeis: new Set(['SPE']) };
+
+  process.on('message', (mensagem: Mensagem) => {
+    void (async () => {
+      if (mensagem.tipo === 'fechar') {
+        await database.close().catch(() => {});
+        process.exit(0);
+      }
+      if (mensagem.tipo === 'servico') {
+        const commits: Array<{ seq: number; depois: number }> = [];
+        await Promise.all(
+          mensagem.tramites.map(async (tramiteId) => {
+            for (const acao of mensagem.passos) {
+              const viewer = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest;
+              const r = await executarPasso(database.db, { acao, tramiteId, viewer, agora: new Date() });
+              commits.push({ seq: r.evento.seq, depois: agora() });
+            }
+          }),
+        );
+        process.send!({ tipo: 'feito', id: mensagem.id, commits });
+      } else if (mensagem.tipo === 'http') {
+        const commits: Array<{ seq: number; antes: number; depois: number }> = [];
+        for (const tramiteId of mensagem.tramites) {
+          for (const acao of mensagem.passos) {
+            const token = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? mensagem.tokenRemetente : mensagem.tokenDestinatario;
+            const antes = agora();
+            const res = await fetch(mensagem.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({
+                query: `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { evento { cursor } } ... on Erro { codigo mensagem } } }`,
+                variables: { input: { tramite: gid('Tramite', tramiteId) } },
+              }),
+            });
+            const body = (await res.json()) as { data?: { r?: { __typename: string; evento?: { cursor: string } } } };
+            const depois = agora();
+            if (body.data?.r?.__typename !== 'TransicaoRealizada') throw new Error(`mutation failed: ${JSON.stringify(body)}`);
+            commits.push({ seq: Number(body.data.r.evento!.cursor), antes, depois });
+          }
+        }
+        process.send!({ tipo: 'feito', id: mensagem.id, commits });
+      }
+    })().catch((error) => {
+      process.send!({ tipo: 'erro', id: (mensagem as { id?: number }).id, erro: String((error as Error)?.stack ?? error) });
+    });
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ tipo: 'pronto' });
+}
+
+main().catch((error) => {
+  console.error('[driver-child]', error);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+/**
+ * One gateway instance in its own process, for bench/fanout.ts (so the benchmark's clients do not share
+ * its event loop). Started with child_process.fork and `--import tsx --expose-gc`; talks over IPC:
+ *
+ *   → { tipo: 'pronto', url }                      once listening
+ *   ← { tipo: 'memoria', id }   → { tipo: 'memoria', id, rss, heapUsed, external, assinantes, posicao }
+ *                                                   after two full GCs (when --expose-gc)
+ *   ← { tipo: 'fechar' }        → { tipo: 'fechado' } then exits
+ *
+ * Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_JWT_SECRET, BENCH_CHILD_MAX_PENDING,
+ * BENCH_CHILD_MAX_SUBS_PER_CONNECTION. Exits when the parent goes away.
+ */
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db/client.js';
+import { createLogger } from '../src/logger.js';
+import { startGateway } from '../src/server/gateway.js';
+
+type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'fechar' };
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench/gateway-child.ts runs under bench/fanout.ts (fork with IPC)');
+  const url = process.env.BENCH_CHILD_DATABASE_URL;
+  const secret = process.env.BENCH_CHILD_JWT_SECRET;
+  if (!url || !secret) throw new Error('BENCH_CHILD_DATABASE_URL and BENCH_CHILD_JWT_SECRET are required');
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: '10',
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    FEED_MAX_PENDING_EVENTS: process.env.BENCH_CHILD_MAX_PENDING ?? '100000',
+    FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: process.env.BENCH_CHILD_MAX_SUBS_PER_CONNECTION ?? '25',
+    SHUTDOWN_GRACE_MS: '2000',
+    AUTO_CANCEL_ENABLED: 'false',
+  });
+  if (config.database.kind !== 'postgres') throw new Error('unreachable');
+  const database = await createDatabase({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize });
+  const gateway = await startGateway({ config, database, logger: createLogger('silent') });
+  const gc = (globalThis as { gc?: () => void }).gc;
+
+  process.on('message', (mensagem: Mensagem) => {
+    if (mensagem.tipo === 'memoria') {
+      gc?.();
+      gc?.();
+      const m = process.memoryUsage();
+      process.send!({
+        tipo: 'memoria',
+        id: mensagem.id,
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        external: m.external,
+        gc: Boolean(gc),
+        assinantes: gateway.feeds.tramites.assinantes,
+        posicao: gateway.feeds.tramites.posicao,
+      });
+    } else if (mensagem.tipo === 'fechar') {
+      void (async () => {
+        await gateway.close().catch(() => {});
+        await database.close().catch(() => {});
+        process.send!({ tipo: 'fechado' }, () => process.exit(0));
+      })();
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ tipo: 'pronto', url: gateway.url });
+}
+
+main().catch((error) => {
+  console.error('[gateway-child]', error);
+  process.exit(1);
+});
