@@ -20,6 +20,7 @@ import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import { depthLimit } from './depth-limit.js';
 import { inputErrorCodes } from './input-errors.js';
+import { sharedEventExecution } from './shared-event-execution.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
@@ -93,6 +94,7 @@ export async function startGateway({ config, database, logger, clock = () => new
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(MAX_QUERY_DEPTH),
       inputErrorCodes(),
+      sharedEventExecution(),
       operationLog(),
     ],
   });
