@@ -32,24 +32,18 @@
  * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateway children's CPU profiles.
  * Not part of the test suite.
  */
-import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
-import postgres from 'postgres';
 import WebSocket from 'ws';
-import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
-import { seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/identity/viewer.js';
 import { iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
-const run = promisify(execFile);
 const raiz = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
 const CAMINHO: Array<PedidoPasso['acao']> = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
@@ -408,7 +402,7 @@ const fmtMs = (r: Pick<Resultado, 'p99' | 'prazoMs'>, campo: 'p50' | 'p99' | 'ma
 
 async function main(): Promise<void> {
   const limiteFd = garantirDescritores();
-  const limpeza: Array<() => Promise<unknown>> = [];
+  const limpeza: Limpeza = [];
   const filhos = new Set<Filho>();
   let clientesAbertos: Client[] = [];
   const watchdog = setTimeout(() => {
@@ -429,38 +423,9 @@ async function main(): Promise<void> {
 
   try {
     // ---- server, database, demo data ----------------------------------------------------------------
-    let adminUrl = process.env.BENCH_DATABASE_URL?.trim();
-    let servidor = 'BENCH_DATABASE_URL';
-    if (!adminUrl) {
-      const script = join(raiz, 'test/support/postgres-server.sh');
-      const dir = await mkdtemp(join(tmpdir(), 'tramita-fanout-pg-'));
-      limpeza.push(() => rm(dir, { recursive: true, force: true }));
-      limpeza.push(() => run('bash', [script, 'stop', dir], { timeout: 120_000 }));
-      const { stdout } = await run('bash', [script, 'start', dir], { timeout: 120_000 });
-      adminUrl = stdout.trim().split('\n').pop()!.trim();
-      servidor = `throwaway server (${dir}; fsync off)`;
-    }
-    const nomeBanco = `fanout_${randomBytes(6).toString('hex')}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${nomeBanco}"`);
-    limpeza.push(async () => {
-      await admin.unsafe(`drop database if exists "${nomeBanco}" with (force)`);
-      await admin.end({ timeout: 5 });
-    });
-    const url = new URL(adminUrl);
-    url.pathname = `/${nomeBanco}`;
-    const handle: DatabaseHandle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
-    limpeza.push(() => handle.close());
-    const [versao] = await handle.rows<{ v: string }>("select current_setting('server_version') as v");
-    await seedDemoData(handle.db, new Date());
+    const { handle, url, servidor, versao } = await bancoDeBench('fanout', 10, limpeza);
 
-    const [par] = await handle.rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
-      `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
-         from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
-        order by r.id, d.id limit 1`,
-    );
-    if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');
+    const par = await parDeUnidades(handle);
     const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: par.rem_orgao, papeis: new Set(['SPE']) };
     const raizDe = async (id: number) =>
       (await handle.rows<{ repositorio: number; estrutura: number }>('select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1', [id]))[0]!;
@@ -485,7 +450,7 @@ async function main(): Promise<void> {
         ),
       );
 
-    const envBase = { BENCH_CHILD_DATABASE_URL: url.toString(), BENCH_CHILD_JWT_SECRET: SECRET };
+    const envBase = { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET };
     const iniciarGateway = async (nome: string) => {
       const perfil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
       const { filho, pronto } = await Filho.iniciar<{ url: string }>(nome, 'bench/gateway-child.ts', { ...envBase, BENCH_CHILD_MAX_PENDING: '100000' }, ['--expose-gc', ...perfil]);
@@ -506,7 +471,7 @@ async function main(): Promise<void> {
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
-    console.log(`fanout: PostgreSQL ${versao?.v} on ${servidor}; Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ulimit -n ${limiteFd}`);
+    console.log(`fanout: PostgreSQL ${versao} on ${servidor}; Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ulimit -n ${limiteFd}`);
     console.log(`fanout: subscriber counts ${CONTAGENS.join(', ')}; ${POR_CONEXAO} subscription(s) per connection (gateway limit ${MAX_SUBS_POR_CONEXAO}); burst of ${EVENTOS} status changes; ${EVENTOS_CRUZADOS} cross-instance events`);
 
     const resultados: Resultado[] = [];

@@ -13,17 +13,8 @@
  * GraphQL request. Each measurement is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS
  * (20) seconds, whichever comes first. Not part of the test suite.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import postgres from 'postgres';
+import { cpus } from 'node:os';
 import { loadConfig } from '../src/config.js';
-import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
-import { seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/identity/viewer.js';
 import { createLogger } from '../src/logger.js';
@@ -31,8 +22,8 @@ import { startGateway, type Gateway } from '../src/server/gateway.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
-const run = promisify(execFile);
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
@@ -88,43 +79,13 @@ async function medir(nome: string, clientes: number, alvo: number, limiteMs: num
 }
 
 async function main(): Promise<void> {
-  const limpeza: Array<() => Promise<unknown>> = [];
+  const limpeza: Limpeza = [];
   try {
     // ---- server and database -----------------------------------------------------------------
-    let adminUrl = process.env.BENCH_DATABASE_URL?.trim();
-    let servidor = 'BENCH_DATABASE_URL';
-    if (!adminUrl) {
-      const script = fileURLToPath(new URL('../test/support/postgres-server.sh', import.meta.url));
-      const dir = await mkdtemp(join(tmpdir(), 'tramita-bench-pg-'));
-      limpeza.push(() => rm(dir, { recursive: true, force: true }));
-      limpeza.push(() => run('bash', [script, 'stop', dir], { timeout: 120_000 }));
-      const { stdout } = await run('bash', [script, 'start', dir], { timeout: 120_000 });
-      adminUrl = stdout.trim().split('\n').pop()!.trim();
-      servidor = `throwaway server (${dir}; fsync off)`;
-    }
-    const nomeBanco = `bench_${randomBytes(6).toString('hex')}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${nomeBanco}"`);
-    limpeza.push(async () => {
-      await admin.unsafe(`drop database if exists "${nomeBanco}" with (force)`);
-      await admin.end({ timeout: 5 });
-    });
-    const url = new URL(adminUrl);
-    url.pathname = `/${nomeBanco}`;
     const poolSize = CLIENTES + 5;
-    const handle: DatabaseHandle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize });
-    limpeza.push(() => handle.close());
-    const [versao] = await handle.rows<{ v: string }>("select current_setting('server_version') as v");
-    await seedDemoData(handle.db, new Date());
+    const { handle, url, servidor, versao } = await bancoDeBench('bench', poolSize, limpeza);
 
-    // A sender unit and a recipient unit of two different agencies, by SQL.
-    const [par] = await handle.rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
-      `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
-         from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
-        order by r.id, d.id limit 1`,
-    );
-    if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');
+    const par = await parDeUnidades(handle);
     const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: par.rem_orgao, papeis: new Set(['SPE']) };
     const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: par.dest_orgao, papeis: new Set(['SPE']) };
     const viewerDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest);
@@ -224,7 +185,7 @@ async function main(): Promise<void> {
     const sN = await caminhar('transitions: service (executarPasso)', CLIENTES, ALVO, viaServico);
 
     // ---- 2. over HTTP, through a started gateway (its live feeds LISTEN and catch up on each commit) ---
-    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(poolSize), JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, DATABASE_POOL_SIZE: String(poolSize), JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
     const iniciado = await startGateway({ config, database: handle, logger: createLogger('silent') });
     gateway = iniciado;
     limpeza.push(() => iniciado.close());
@@ -250,7 +211,7 @@ async function main(): Promise<void> {
     const larguras = cab.map((c, i) => Math.max(c.length, ...linhas.map((l) => l[i]!.length)));
     const fmt = (l: string[]) => `| ${l.map((x, i) => (i === 0 || i === l.length - 1 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
     console.log('');
-    console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao?.v} on ${servidor}`);
+    console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao} on ${servidor}`);
     console.log(`Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert under the log lock, NOTIFY)`);
     console.log(fmt(cab));
     console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);

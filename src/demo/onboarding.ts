@@ -41,6 +41,7 @@ import { estruturas } from '../orgaos/tables.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import { Rng } from './rng.js';
 
 const SEGUNDO = 1_000;
 const MINUTO = 60 * SEGUNDO;
@@ -231,29 +232,6 @@ const NOTAS: Record<string, string> = {
   h: 'Tipos de documento do SEI mapeados para envio.',
   i: 'Tipos de documento do Tramita.GOV.BR mapeados para recebimento.',
 };
-
-// ---------------------------------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------------------------------
-
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** mulberry32, as seed.ts */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  /** Whole milliseconds in [min, max). */
-  ms(min: number, max: number): number {
-    return Math.floor(min + this.next() * (max - min));
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Planning (pure): agencies and units by key, moves, test trâmites

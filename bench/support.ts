@@ -1,0 +1,76 @@
+/** What the benches share: a fresh, seeded PostgreSQL database, and two units that can exchange trâmites. */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { seedDemoData } from '../src/demo/seed.js';
+
+export const run = promisify(execFile);
+
+/** Cleanup steps, run last-in first-out by the bench when it ends (or is interrupted). */
+export type Limpeza = Array<() => Promise<unknown>>;
+
+export interface BancoDeBench {
+  handle: DatabaseHandle;
+  /** The database's URL, for child processes. */
+  url: string;
+  /** Where the server came from, for the report. */
+  servidor: string;
+  versao: string;
+}
+
+/**
+ * A fresh database with the demo data, on BENCH_DATABASE_URL's server or on a throwaway PostgreSQL
+ * started here on 127.0.0.1 (test/support/postgres-server.sh). Everything it creates is undone by `limpeza`.
+ */
+export async function bancoDeBench(prefixo: string, poolSize: number, limpeza: Limpeza): Promise<BancoDeBench> {
+  let adminUrl = process.env.BENCH_DATABASE_URL?.trim();
+  let servidor = 'BENCH_DATABASE_URL';
+  if (!adminUrl) {
+    const script = fileURLToPath(new URL('../test/support/postgres-server.sh', import.meta.url));
+    const dir = await mkdtemp(join(tmpdir(), `tramita-${prefixo}-pg-`));
+    limpeza.push(() => rm(dir, { recursive: true, force: true }));
+    limpeza.push(() => run('bash', [script, 'stop', dir], { timeout: 120_000 }));
+    const { stdout } = await run('bash', [script, 'start', dir], { timeout: 120_000 });
+    adminUrl = stdout.trim().split('\n').pop()!.trim();
+    servidor = `throwaway server (${dir}; fsync off)`;
+  }
+  const nomeBanco = `${prefixo}_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${nomeBanco}"`);
+  limpeza.push(async () => {
+    await admin.unsafe(`drop database if exists "${nomeBanco}" with (force)`);
+    await admin.end({ timeout: 5 });
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${nomeBanco}`;
+  const handle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+  limpeza.push(() => handle.close());
+  const [linha] = await handle.rows<{ v: string }>("select current_setting('server_version') as v");
+  await seedDemoData(handle.db, new Date());
+  return { handle, url: url.toString(), servidor, versao: linha!.v };
+}
+
+export interface ParDeUnidades {
+  rem: number;
+  rem_orgao: number;
+  dest: number;
+  dest_orgao: number;
+}
+
+/** A sender unit and a recipient unit of two different agencies, by SQL. */
+export async function parDeUnidades(handle: DatabaseHandle): Promise<ParDeUnidades> {
+  const [par] = await handle.rows<ParDeUnidades>(
+    `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
+       from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
+      where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
+      order by r.id, d.id limit 1`,
+  );
+  if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');
+  return par;
+}
