@@ -60,15 +60,13 @@ export const OrdemTramites = builder.enumType('OrdemTramites', {
   } as const,
 });
 
-const ONE_EVENT_CURSOR = (seq: number) => String(seq);
-
 export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   name: 'EventoTramite',
   description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
   fields: (t) => ({
     cursor: t.string({
       description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
-      resolve: (e) => ONE_EVENT_CURSOR(e.seq),
+      resolve: (e) => String(e.seq),
     }),
     situacaoAnterior: t.field({
       type: SituacaoTramite,
