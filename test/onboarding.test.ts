@@ -29,7 +29,7 @@ import {
 } from '../src/onboarding/regras.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
 
 const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
 const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
@@ -113,12 +113,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => gw.database.rows<T>(sql, params);
 
-  async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
-    const res: GraphQLResponse = await gw.gql(query, variables, token);
-    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    expect(res.status).toBe(200);
-    return res.data!;
-  }
+  const ok = (query: string, variables: Record<string, unknown>, token: string) => gw.ok(query, variables, token);
 
   const raiz = async (repositorio: number, numero: number) =>
     (await rows<{ id: number }>('select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null', [repositorio, numero]))[0]!.id;

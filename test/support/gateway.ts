@@ -1,4 +1,5 @@
 // A real gateway on a fresh database, listening on 127.0.0.1:<free port>, and a plain-fetch client.
+import { expect } from 'vitest';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
@@ -21,6 +22,8 @@ export interface TestGateway {
   database: DatabaseHandle;
   /** POST /graphql with fetch. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** The same, asserting HTTP 200 and no GraphQL errors; returns `data`. */
+  ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>>;
   /** A token for the demo account whose description contains `who` (see src/demo/seed.ts). */
   tokenFor(who: string): Promise<string>;
   token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
@@ -66,18 +69,25 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
     clock,
   });
   const token = (claims: TokenClaims, expiresIn?: string | number) => mintToken(TEST_JWT_SECRET, claims, { expiresIn });
+  async function gql<T>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+    return { status: response.status, ...body };
+  }
   return {
     backend,
     gateway,
     database,
-    async gql(query, variables, bearer) {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
-      return { status: response.status, ...body } as GraphQLResponse<any>;
+    gql,
+    async ok(query, variables, bearer) {
+      const res = await gql(query, variables, bearer);
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      expect(res.status).toBe(200);
+      return res.data!;
     },
     tokenFor(who) {
       const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(who));
