@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIAS_PARA_CANCELAMENTO_AUTOMATICO } from './tramites/regras.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
@@ -33,7 +34,7 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
-    AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(8),
+    AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
     ONBOARDING_PRODUCTION_TEST_UNIT: z
       .string()
       .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')

@@ -41,6 +41,7 @@ import { estruturas } from '../orgaos/tables.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import { nup } from './nup.js';
 import { Rng } from './rng.js';
 
 const SEGUNDO = 1_000;
@@ -749,18 +750,6 @@ function simular(p: Planejamento) {
 // Identifiers of the planned trâmites, in the order the platform would have issued them
 // ---------------------------------------------------------------------------------------------------
 
-function digitoNup(digitos: string): number {
-  let soma = 0;
-  for (let i = 0; i < digitos.length; i++) soma += Number(digitos[digitos.length - 1 - i]) * (i + 2);
-  const dv = 11 - (soma % 11);
-  return dv >= 10 ? dv - 10 : dv;
-}
-
-function nup(prefixo: string, sequencial: number, ano: number): string {
-  const base = `${prefixo}${String(sequencial).padStart(6, '0')}${ano}`;
-  const dv1 = digitoNup(base);
-  return `${prefixo}.${String(sequencial).padStart(6, '0')}/${ano}-${dv1}${digitoNup(`${base}${dv1}`)}`;
-}
 
 /**
  * IDT and NRE of each planned trâmite: just after those of the seed's trâmite created before it (the
