@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { max, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from './client.js';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -21,4 +22,10 @@ export async function anexarAoLog<T extends { seq: number }>(tx: Transaction, lo
   const inseridos = (await inserir()).sort((a, b) => a.seq - b.seq);
   if (inseridos.length > 0) await tx.execute(sql`select pg_notify(${log.canal}, ${String(inseridos.at(-1)!.seq)})`);
   return inseridos;
+}
+
+/** The highest committed `seq` of a log table (0 while it is empty): where a feed starts. */
+export async function ultimoSeq(db: Database, tabela: PgTable, seq: PgColumn): Promise<number> {
+  const [linha] = await db.select({ seq: max(seq) }).from(tabela);
+  return Number(linha?.seq ?? 0);
 }

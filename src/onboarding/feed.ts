@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, lte, max } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { ultimoSeq } from '../db/log.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { isPenAdmin, type Viewer } from '../identity/viewer.js';
 import { LOG_ONBOARDING, type EventoOnboarding } from './servico.js';
@@ -31,10 +32,7 @@ export function fonteEventosOnboarding(db: Database): FonteEventos<EventoOnboard
   return {
     canal: LOG_ONBOARDING.canal,
     ler: (depoisDe, limite) => lerEventosOnboarding(db, depoisDe, limite),
-    ultimoSeq: async () => {
-      const [linha] = await db.select({ seq: max(onboardingEventos.seq) }).from(onboardingEventos);
-      return Number(linha?.seq ?? 0);
-    },
+    ultimoSeq: () => ultimoSeq(db, onboardingEventos, onboardingEventos.seq),
   };
 }
 

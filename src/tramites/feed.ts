@@ -2,8 +2,9 @@
  * Live status changes of trâmites: the event log read by the bus (feeds/barramento.ts), joined
  * with the trâmite, filtered per subscriber and per viewer.
  */
-import { and, asc, eq, gt, lte, max } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { ultimoSeq } from '../db/log.js';
 import type { Viewer } from '../identity/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { canReadTramite } from './acesso.js';
@@ -54,10 +55,7 @@ export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite
   return {
     canal: CANAL_EVENTOS,
     ler: (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite),
-    ultimoSeq: async () => {
-      const [linha] = await db.select({ seq: max(tramiteEventos.seq) }).from(tramiteEventos);
-      return Number(linha?.seq ?? 0);
-    },
+    ultimoSeq: () => ultimoSeq(db, tramiteEventos, tramiteEventos.seq),
   };
 }
 
