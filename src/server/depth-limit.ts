@@ -1,37 +1,100 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+export interface DepthLimitOptions {
+  /** Deepest nesting of operation fields (the unit tree is recursive: each level is a join). */
+  maxDepth: number;
+  /**
+   * Deepest nesting below `__schema` / `__type`. The standard introspection query
+   * (`getIntrospectionQuery()` with every option) is 15 levels deep through its `TypeRef` fragment.
+   */
+  maxIntrospectionDepth: number;
+}
+
+/** Depths of one selection set: its operation fields, and the deepest introspection subtree in it. */
+interface Depths {
+  operation: number;
+  introspection: number;
+}
+
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
 /**
- * Refuses operations nested deeper than `max` fields (the unit tree is recursive, so a client
- * could otherwise ask for arbitrarily deep joins). Fragments count at the depth they are spread.
+ * Refuses documents nested deeper than the limits, in validation (before any resolver runs).
+ * Introspection is measured on its own, larger bound instead of being exempt (an exempt `__schema`
+ * is unbounded). Its breadth (`fields { type { fields ... } } }`) is graphql-js's own
+ * MaxIntrospectionDepthRule, which yoga runs with the specified rules; this plugin gives that error a code.
+ *
+ * Each fragment is measured once per mode (operation / introspection) and memoised, so the work is
+ * linear in the document even when fragments spread each other many times.
  */
-export function depthLimit(max: number): Plugin {
+export function depthLimit(options: DepthLimitOptions): Plugin {
   const rule = (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    const memo = new Map<string, Depths>();
+    const inProgress = new Set<string>();
 
-    function depth(set: SelectionSetNode, seen: Set<string>): number {
-      let deepest = 0;
-      for (const s of set.selections) {
-        if (s.kind === Kind.FIELD) deepest = Math.max(deepest, s.selectionSet ? 1 + depth(s.selectionSet, seen) : 1);
-        else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depth(s.selectionSet, seen));
-        else {
-          const fragment = fragments.get(s.name.value);
-          if (fragment && !seen.has(s.name.value)) deepest = Math.max(deepest, depth(fragment.selectionSet, new Set([...seen, s.name.value])));
+    /** Depths of a selection set; `inIntrospection` counts every field as an introspection level. */
+    function measure(set: SelectionSetNode, inIntrospection: boolean): Depths {
+      const result: Depths = { operation: 0, introspection: 0 };
+      for (const selection of set.selections) {
+        let child: Depths;
+        if (selection.kind === Kind.FIELD) {
+          const entersIntrospection = !inIntrospection && INTROSPECTION_ROOTS.has(selection.name.value);
+          const below = selection.selectionSet ? measure(selection.selectionSet, inIntrospection || entersIntrospection) : { operation: 0, introspection: 0 };
+          if (inIntrospection) child = { operation: 0, introspection: 1 + below.introspection };
+          else if (entersIntrospection) child = { operation: 1, introspection: 1 + below.introspection };
+          else child = { operation: 1 + below.operation, introspection: below.introspection };
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          child = measure(selection.selectionSet, inIntrospection);
+        } else {
+          child = spread(selection.name.value, inIntrospection);
         }
+        result.operation = Math.max(result.operation, child.operation);
+        result.introspection = Math.max(result.introspection, child.introspection);
       }
-      return deepest;
+      return result;
+    }
+
+    function spread(name: string, inIntrospection: boolean): Depths {
+      const key = `${inIntrospection ? 'i' : 'o'}:${name}`;
+      const known = memo.get(key);
+      if (known) return known;
+      const fragment = fragments.get(name);
+      // Unknown fragments and cycles are other rules' errors (KnownFragmentNames, NoFragmentCycles).
+      if (!fragment || inProgress.has(key)) return { operation: 0, introspection: 0 };
+      inProgress.add(key);
+      const depths = measure(fragment.selectionSet, inIntrospection);
+      inProgress.delete(key);
+      memo.set(key, depths);
+      return depths;
     }
 
     return {
       OperationDefinition(node) {
-        const found = depth(node.selectionSet, new Set());
-        if (found > max) {
+        const found = measure(node.selectionSet, false);
+        if (found.operation > options.maxDepth) {
           context.reportError(
-            new GraphQLError(`Consulta profunda demais: ${found} níveis (máximo ${max}).`, {
+            new GraphQLError(`Consulta profunda demais: ${found.operation} níveis (máximo ${options.maxDepth}).`, {
               nodes: [node],
               extensions: { code: 'QUERY_TOO_DEEP' },
             }),
+          );
+        }
+        if (found.introspection > options.maxIntrospectionDepth) {
+          context.reportError(
+            new GraphQLError(
+              `Introspecção profunda demais: ${found.introspection} níveis (máximo ${options.maxIntrospectionDepth}).`,
+              { nodes: [node], extensions: { code: 'INTROSPECTION_TOO_DEEP' } },
+            ),
           );
         }
       },
@@ -40,6 +103,22 @@ export function depthLimit(max: number): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
+      return ({ valid, result, setResult }) => {
+        if (valid) return;
+        // graphql-js's MaxIntrospectionDepthRule (nested type lists) speaks English and has no code.
+        setResult(
+          result.map((error) =>
+            error.message === 'Maximum introspection depth exceeded'
+              ? new GraphQLError('Introspecção aninhada demais: listas de tipos dentro de listas de tipos (fields, inputFields, interfaces, possibleTypes) são limitadas a dois níveis.', {
+                  nodes: error.nodes,
+                  source: error.source,
+                  positions: error.positions,
+                  extensions: { code: 'INTROSPECTION_TOO_DEEP' },
+                })
+              : error,
+          ),
+        );
+      };
     },
   };
 }

@@ -38,7 +38,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const MAX_QUERY_DEPTH = 12;
+const DEPTH_LIMITS = { maxDepth: 12, maxIntrospectionDepth: 15 };
 
 /** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health and /ready. */
 export async function startGateway({ config, database, logger, clock = () => new Date() }: GatewayOptions): Promise<Gateway> {
@@ -95,7 +95,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     },
     plugins: [
       authGate({ introspectionPublic: config.introspectionPublic }),
-      depthLimit(MAX_QUERY_DEPTH),
+      depthLimit(DEPTH_LIMITS),
       inputErrorCodes(),
       sharedEventExecution(),
       operationLog(),
