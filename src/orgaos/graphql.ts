@@ -1,6 +1,7 @@
 import { and, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder, plannedRows } from '../schema/builder.js';
+import { assertCursors } from '../schema/cursors.js';
 import { badUserInput } from '../schema/errors.js';
 import { requireViewer } from '../server/context.js';
 import { estruturas } from './tables.js';
@@ -151,6 +152,7 @@ builder.queryFields((t) => ({
     },
     resolve: (query, _parent, args, ctx) => {
       requireViewer(ctx);
+      assertCursors(args, ['string', 'int'], 'por sigla');
       return plannedRows(
         ctx.db.query.estruturas.findMany(
           query({ where: { RAW: (e) => filtroOrgaos(e, args) }, orderBy: { sigla: 'asc', id: 'asc' } }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../orgaos/graphql.js';
 import { builder, plannedRows } from '../schema/builder.js';
+import { assertCursors } from '../schema/cursors.js';
 import { badUserInput } from '../schema/errors.js';
 import { requireViewer } from '../server/context.js';
 import { canReadTramite } from './acesso.js';
@@ -233,6 +234,7 @@ builder.queryFields((t) => ({
     },
     resolve: (query, _parent, args, ctx) => {
       const viewer = requireViewer(ctx);
+      assertCursors(args, args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? ['date', 'int'] : ['int'], args.ordem ?? 'MAIS_RECENTES');
       const filtro = toFiltro(args.filtro);
       const agora = ctx.clock();
       return plannedRows(
