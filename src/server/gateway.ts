@@ -13,6 +13,7 @@ import { createTokenVerifier } from '../identity/tokens.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
 import { authGate } from './auth-gate.js';
+import { authorizationFromConnectionParams } from './connection-params.js';
 import type { Clock, Feeds, GatewayContext } from './context.js';
 import { Barramento } from '../feeds/barramento.js';
 import { CODIGO_FECHAMENTO } from '../feeds/contexto.js';
@@ -20,6 +21,7 @@ import { fonteEventosTramite } from '../tramites/feed.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import { depthLimit } from './depth-limit.js';
+import { hideSuggestions, withoutSuggestions } from './hide-suggestions.js';
 import { inputErrorCodes } from './input-errors.js';
 import { sharedEventExecution } from './shared-event-execution.js';
 
@@ -51,6 +53,13 @@ export async function startGateway({ config, database, logger, clock = () => new
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
   const efeitosAposPasso = [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)];
+  // One authentication per HTTP request, shared by the plugins that need it before the context exists.
+  const authentications = new WeakMap<Request, Promise<Authentication>>();
+  const authenticateRequest = (request: Request): Promise<Authentication> => {
+    let authentication = authentications.get(request);
+    if (!authentication) authentications.set(request, (authentication = authenticate(request.headers.get('authorization'))));
+    return authentication;
+  };
 
   const yoga = createYoga<
     { wsAuth?: Authentication; encerrarConexao?: GatewayContext['encerrarConexao'] },
@@ -78,7 +87,7 @@ export async function startGateway({ config, database, logger, clock = () => new
       },
     },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
-      const auth = initial.wsAuth ?? (await authenticate(initial.request?.headers.get('authorization')));
+      const auth = initial.wsAuth ?? (await authenticateRequest(initial.request));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
       const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
       return {
@@ -96,6 +105,8 @@ export async function startGateway({ config, database, logger, clock = () => new
     plugins: [
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(DEPTH_LIMITS),
+      // Suggestions spell out the schema: only for authenticated clients, and never when introspection is private.
+      hideSuggestions({ showTo: async (request) => config.introspectionPublic && (await authenticateRequest(request)).viewer !== null }),
       inputErrorCodes(),
       sharedEventExecution(),
       operationLog(),
@@ -127,14 +138,13 @@ export async function startGateway({ config, database, logger, clock = () => new
   });
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  useServer<{ authorization?: string }, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
+  useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
     {
       connectionInitWaitTimeout: 10_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        const auth = await authenticate(typeof authorization === 'string' ? authorization : null);
+        const auth = await authenticate(authorizationFromConnectionParams(ctx.connectionParams));
         if (!auth.viewer) {
           logger.info({ reason: auth.error?.message ?? 'no token' }, 'websocket connection refused');
           return false; // graphql-ws closes with 4403 Forbidden
@@ -149,6 +159,10 @@ export async function startGateway({ config, database, logger, clock = () => new
         }
         return true;
       },
+      // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
+      onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        config.introspectionPublic || !result.errors ? undefined : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
       onClose: (ctx) => {
         if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
       },
