@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
@@ -20,7 +19,10 @@ import { CODIGO_FECHAMENTO } from '../feeds/contexto.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
+import { compression } from './compression.js';
 import { depthLimit } from './depth-limit.js';
+import { graphiqlPage } from './graphiql.js';
+import { GRAPHIQL_OPTIONS } from './graphiql-tabs.js';
 import { hideSuggestions, withoutSuggestions } from './hide-suggestions.js';
 import { inputErrorCodes } from './input-errors.js';
 import { sharedEventExecution } from './shared-event-execution.js';
@@ -68,9 +70,8 @@ export async function startGateway({ config, database, logger, clock = () => new
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Tramita.GOV.BR — gateway GraphQL', subscriptionsProtocol: 'WS' },
-    // GraphiQL's script and styles served by the gateway itself, not fetched from a CDN.
-    renderGraphiQL,
+    // GraphiQL is served by graphiqlPage below: a small page and cacheable, precompressed files.
+    graphiql: false,
     logging: {
       debug: (...args) => logger.debug({ yoga: args }),
       info: (...args) => logger.info({ yoga: args }),
@@ -103,6 +104,8 @@ export async function startGateway({ config, database, logger, clock = () => new
       };
     },
     plugins: [
+      graphiqlPage({ endpoint: '/graphql', graphiql: GRAPHIQL_OPTIONS, brotliQuality: 9 }),
+      compression({ minBytes: 1024, brotliQuality: 4 }),
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(DEPTH_LIMITS),
       // Suggestions spell out the schema: only for authenticated clients, and never when introspection is private.

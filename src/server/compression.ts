@@ -1,0 +1,71 @@
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Plugin } from 'graphql-yoga';
+
+export type ContentEncoding = 'br' | 'gzip';
+
+export interface CompressionOptions {
+  /** Bodies smaller than this go out as they are (compressing them costs more than it saves). */
+  minBytes: number;
+  /** Brotli quality for responses compressed per request (0–11; 11 is for files compressed once). */
+  brotliQuality: number;
+}
+
+const compressors: Record<ContentEncoding, (body: Buffer, brotliQuality: number) => Promise<Buffer>> = {
+  br: (body, quality) =>
+    promisify(brotliCompress)(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }),
+  gzip: (body) => promisify(gzip)(body),
+};
+
+export async function compress(body: Buffer, encoding: ContentEncoding, brotliQuality: number): Promise<Buffer<ArrayBuffer>> {
+  // zlib's results are backed by a plain ArrayBuffer, which is what a Response body takes.
+  return (await compressors[encoding](body, brotliQuality)) as Buffer<ArrayBuffer>;
+}
+
+/**
+ * The encoding to answer with for an `Accept-Encoding` header: brotli over gzip, honouring `q=0`
+ * and `*`; null for identity.
+ */
+export function negotiateEncoding(acceptEncoding: string | null): ContentEncoding | null {
+  if (!acceptEncoding) return null;
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    if (name) weights.set(name.trim(), q ? Number(q[1]) : 1);
+  }
+  const weight = (name: ContentEncoding) => weights.get(name) ?? weights.get('*') ?? 0;
+  const best = (['br', 'gzip'] as const).filter((e) => weight(e) > 0).sort((a, b) => weight(b) - weight(a))[0];
+  return best ?? null;
+}
+
+/** Streams (SSE, multipart) must reach the client event by event: they are never buffered to compress. */
+const STREAMING = /^(text\/event-stream|multipart\/)/i;
+
+/**
+ * Compresses HTTP answers (GraphQL results, GraphiQL's page) with brotli or gzip when the client
+ * accepts it. Responses that already carry a Content-Encoding (GraphiQL's precompressed assets)
+ * and streaming responses pass untouched.
+ */
+export function compression(options: CompressionOptions): Plugin {
+  return {
+    async onResponse({ request, response, setResponse, fetchAPI }) {
+      if (!response.body || response.headers.has('content-encoding')) return;
+      if (STREAMING.test(response.headers.get('content-type') ?? '')) return;
+      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.append('vary', 'Accept-Encoding');
+      const body = Buffer.from(await response.arrayBuffer());
+      if (!encoding || body.length < options.minBytes) {
+        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+        return;
+      }
+      const compressed = await compress(body, encoding, options.brotliQuality);
+      headers.set('content-encoding', encoding);
+      headers.set('content-length', String(compressed.length));
+      setResponse(new fetchAPI.Response(compressed, { status: response.status, statusText: response.statusText, headers }));
+    },
+  };
+}
