@@ -1,13 +1,11 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
 
-// What a person sees on first opening GraphiQL: a query and a live subscription, in pt-BR.
+// What a person sees on first opening GraphiQL: a query and a live subscription, in pt-BR, in one
+// tab (GraphiQL's headers belong to a tab: one pasted token serves both).
 const CONSULTA = `# Tramita.GOV.BR — gateway GraphQL
-#
-# 1. Cole um token na aba "Headers", embaixo:
-#      { "Authorization": "Bearer eyJhbGciOi..." }
-#    \`npm start\` imprime um por conta de demonstração; mais com \`npm run -s token -- --demo 1\`.
-# 2. Execute com Ctrl-Enter (ou o botão ▶). A documentação do esquema fica no ícone de livro, à esquerda.
-# 3. A segunda aba tem uma assinatura ao vivo.
+# 1. Cole um token na aba "Headers", embaixo: { "Authorization": "Bearer eyJhbGciOi..." }
+#    (\`npm start\` imprime um por conta de demonstração; mais com \`npm run -s token -- --demo 1\`).
+# 2. Ponha o cursor numa operação e tecle Ctrl-Enter (ou ▶ e escolha). Documentação: ícone de livro.
 
 query Parados {
   painel { comoOrigem { total porSituacao { situacao quantidade percentual } } }
@@ -23,11 +21,9 @@ query Parados {
 }
 `;
 
-const ASSINATURA = `# Mudanças de situação dos trâmites do seu órgão, ao vivo (GraphQL sobre SSE,
-# com o mesmo cabeçalho Authorization da aba "Headers"). Execute e, em outra aba,
-# mova um trâmite, por exemplo:
-#   mutation { registrarComponentesDigitaisEnviados(input: { tramite: "<id>" }) { __typename } }
-# Guarde o último \`cursor\`: \`eventosTramites(aPartirDe: "<cursor>")\` retoma sem lacunas.
+const ASSINATURA = `# Ao vivo: as mudanças de situação dos trâmites do seu órgão (GraphQL sobre SSE, com o mesmo
+# cabeçalho). Mova um trâmite em outra aba, ex.: registrarComponentesDigitaisEnviados(input: { tramite: "<id>" }).
+# Guarde o último \`cursor\`: eventosTramites(aPartirDe: "<cursor>") retoma sem lacunas nem repetições.
 
 subscription AoVivo {
   eventosTramites {
@@ -42,5 +38,5 @@ export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
   // GraphQL over SSE sends the Headers tab with every subscription; graphql-ws in GraphiQL would send
   // an empty connection_init (the token would never reach the socket).
   subscriptionsProtocol: 'SSE',
-  defaultTabs: [{ query: CONSULTA }, { query: ASSINATURA }],
+  defaultTabs: [{ query: `${CONSULTA}\n${ASSINATURA}` }],
 };
