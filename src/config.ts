@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadTrustedDocuments } from './server/trusted-documents.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO } from './tramites/regras.js';
 
 const booleanFromEnv = z
@@ -30,6 +31,18 @@ const envSchema = z
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     INTROSPECTION_PUBLIC: booleanFromEnv.default(true),
+    // A manifest file: read and checked here, so a bad one stops the start with its reason.
+    TRUSTED_DOCUMENTS: z
+      .string()
+      .transform((path, ctx) => {
+        try {
+          return loadTrustedDocuments(path);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
@@ -73,6 +86,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     jwtIssuer: env.JWT_ISSUER,
     jwtAudience: env.JWT_AUDIENCE,
     introspectionPublic: env.INTROSPECTION_PUBLIC,
+    trustedDocuments: env.TRUSTED_DOCUMENTS ?? null,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     onboarding: {

@@ -1,4 +1,7 @@
 // loadConfig: sensible defaults for the embedded demo, and every refusal names its variable.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, DEMO_JWT_SECRET, loadConfig } from '../src/config.js';
 
@@ -132,5 +135,42 @@ describe('refusals', () => {
     expect(error.message).not.toContain(SECRET);
     const short = configError({ JWT_SECRET: 'tiny-secret' });
     expect(short.message).not.toContain('tiny-secret');
+  });
+});
+
+describe('TRUSTED_DOCUMENTS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tramita-trusted-'));
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+
+  test('reads the manifests GraphQL Code Generator and Apollo write', () => {
+    const codegen = loadConfig({ TRUSTED_DOCUMENTS: file('codegen.json', { abc: 'query A { __typename }' }) });
+    expect(codegen.trustedDocuments?.get('abc')).toBe('query A { __typename }');
+    const apollo = loadConfig({
+      TRUSTED_DOCUMENTS: file('apollo.json', {
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: 'def', name: 'B', type: 'query', body: 'query B { __typename }' }],
+      }),
+    });
+    expect(apollo.trustedDocuments?.get('def')).toBe('query B { __typename }');
+    expect(loadConfig({}).trustedDocuments).toBeNull();
+  });
+
+  test('a missing, unreadable, empty or malformed manifest is refused, naming the variable and the reason', () => {
+    for (const [path, reason] of [
+      [join(dir, 'missing.json'), /cannot read/],
+      [file('garbage.json', '{ not json'), /cannot read .* as JSON/],
+      [file('empty.json', {}), /lists no operation/],
+      [file('wrong.json', { abc: 42 }), /neither/],
+    ] as const) {
+      const error = configError({ TRUSTED_DOCUMENTS: path });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0], path).toMatch(/^TRUSTED_DOCUMENTS: /);
+      expect(error.problems[0], path).toMatch(reason);
+    }
   });
 });

@@ -5,10 +5,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
-import type { Acao } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { movableTramites, stepMutation } from './support/tramites.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
@@ -23,17 +22,6 @@ async function transferred(page: Page): Promise<{ total: number; entries: { name
     })),
   );
   return { total: entries.reduce((sum, e) => sum + e.transferSize, 0), entries };
-}
-
-/** A trâmite the SPE can move now with an `AcaoTramiteInput` step, and that step's mutation. */
-async function movableTramite(gw: TestGateway, token: string): Promise<{ id: string; idt: string; mutation: string }> {
-  const simple: Acao[] = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
-  const data = await gw.ok('{ tramites(first: 100) { nodes { id idt acoesPermitidas } } }', {}, token);
-  for (const node of data.tramites.nodes as { id: string; idt: string; acoesPermitidas: Acao[] }[]) {
-    const acao = node.acoesPermitidas.find((a) => simple.includes(a));
-    if (acao) return { id: node.id, idt: node.idt, mutation: MUTACAO_POR_ACAO[acao]! };
-  }
-  throw new Error('no trâmite the SPE can move in the demo data');
 }
 
 describe.skipIf(!runBrowser).each(BACKENDS)('%s, GraphiQL in headless chromium', (backend) => {
@@ -88,10 +76,10 @@ describe.skipIf(!runBrowser).each(BACKENDS)('%s, GraphiQL in headless chromium',
     expect((await stream).status()).toBe(200);
     const response = page.locator('.graphiql-response');
 
-    const tramite = await movableTramite(gw, sei);
-    const moved = await gw.ok(`mutation($input: AcaoTramiteInput!) { r: ${tramite.mutation}(input: $input) { __typename } }`, { input: { tramite: tramite.id } }, sei);
+    const [tramite] = await movableTramites(gw, sei);
+    const moved = await gw.ok(stepMutation(tramite!), { input: { tramite: tramite!.id } }, sei);
     expect(moved.r.__typename).toBe('TransicaoRealizada');
-    await expect.poll(() => response.innerText(), { timeout: 20_000 }).toContain(tramite.idt);
+    await expect.poll(() => response.innerText(), { timeout: 20_000 }).toContain(tramite!.idt);
     const shown = await response.innerText();
     expect(shown).toContain('eventosTramites');
     expect(shown).not.toMatch(/UNAUTHENTICATED|isTrusted/);

@@ -25,10 +25,11 @@ import { graphiqlPage } from './graphiql.js';
 import { GRAPHIQL_OPTIONS } from './graphiql-tabs.js';
 import { hideSuggestions, withoutSuggestions } from './hide-suggestions.js';
 import { inputErrorCodes } from './input-errors.js';
+import { persistedOperations, trustedWebSocketQuery } from './persisted-operations.js';
 import { sharedEventExecution } from './shared-event-execution.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
+  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -106,6 +107,7 @@ export async function startGateway({ config, database, logger, clock = () => new
     plugins: [
       graphiqlPage({ endpoint: '/graphql', graphiql: GRAPHIQL_OPTIONS, brotliQuality: 9 }),
       compression({ minBytes: 1024, brotliQuality: 4 }),
+      persistedOperations({ trustedDocuments: config.trustedDocuments }),
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(DEPTH_LIMITS),
       // Suggestions spell out the schema: only for authenticated clients, and never when introspection is private.
@@ -194,9 +196,14 @@ export async function startGateway({ config, database, logger, clock = () => new
             wsAuth: ctx.extra.auth,
             encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
           });
+          const query = trustedWebSocketQuery(config.trustedDocuments, payload);
+          if (query instanceof GraphQLError) {
+            liberar();
+            return [query];
+          }
           let document;
           try {
-            document = parse(payload.query);
+            document = parse(query);
           } catch (error) {
             // A syntax error ends this subscription with an error, not the whole connection.
             if (error instanceof GraphQLError) {

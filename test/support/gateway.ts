@@ -6,6 +6,7 @@ import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/server/context.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
+import type { TrustedDocuments } from '../../src/server/trusted-documents.js';
 import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
 
 export const TEST_JWT_SECRET = 'test-secret-with-at-least-thirty-two-characters!';
@@ -32,7 +33,7 @@ export interface TestGateway {
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
 export function testGatewayConfig(
-  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number } = {},
+  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number; trustedDocuments?: TrustedDocuments } = {},
 ): GatewayOptions['config'] {
   return {
     host: '127.0.0.1',
@@ -41,6 +42,7 @@ export function testGatewayConfig(
     jwtIssuer: undefined,
     jwtAudience: undefined,
     introspectionPublic: options.introspectionPublic ?? true,
+    trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
@@ -55,6 +57,8 @@ export interface StartOptions {
   maxPendingEvents?: number;
   /** The feeds' safety-net poll; statement-counting tests set it far beyond their run. */
   feedPollMs?: number;
+  /** Trusted-documents mode (TRUSTED_DOCUMENTS); without it the gateway speaks automatic persisted queries. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
