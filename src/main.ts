@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/client.js';
+import { DataFolderInUseError } from './db/folder-lock.js';
 import { DEMO_ACCOUNTS, seedDemoData } from './demo/seed.js';
 import { mintToken } from './identity/tokens.js';
 import { createLogger } from './logger.js';
@@ -77,6 +78,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DataFolderInUseError) {
+    console.error(error.message);
+    process.exit(1);
+  }
   console.error(JSON.stringify({ level: 'fatal', msg: 'gateway failed to start', err: String((error as Error)?.stack ?? error) }));
   process.exit(1);
 });

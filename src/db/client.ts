@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataFolder } from './folder-lock.js';
 import { relations } from './schema.js';
 
 // Both drivers produce this type; the rest of the code never knows which one it talks to.
@@ -47,10 +48,20 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
 }
 
 async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite({ client, relations, logger });
-  await migratePglite(db, { migrationsFolder });
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) mkdirSync(dataDir, { recursive: true });
+  // One process per folder: a second one fails here, before opening anything.
+  const unlock = onDisk ? lockDataFolder(dataDir) : () => {};
+  let client: PGlite;
+  let db: ReturnType<typeof drizzlePglite<typeof relations>>;
+  try {
+    client = await PGlite.create(dataDir);
+    db = drizzlePglite({ client, relations, logger });
+    await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   return {
     db: db as unknown as Database,
     backend: 'pglite',
@@ -59,7 +70,13 @@ async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): P
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 
