@@ -1,7 +1,8 @@
 /**
- * `npm run token -- --sub ana@mgi --orgao 1/26 --roles GESTOR_PROTOCOLO`
- * `npm run token -- --demo <n>` (one of the demo accounts, numbered as `--list` shows)
- * Signs with JWT_SECRET, or with the demo secret when none is set (embedded demo only).
+ * `npm run -s token -- --sub ana@mgi --orgao 1/26 --roles GESTOR_PROTOCOLO`
+ * `npm run -s token -- --demo <n>` (one of the demo accounts, numbered from 1 as `--list` shows)
+ * Prints only the token (`-s` keeps npm's banner out of `TOKEN=$(...)`). Signs with JWT_SECRET, or
+ * with the demo secret when none is set (embedded demo only).
  */
 import { parseArgs } from 'node:util';
 import { DEMO_JWT_SECRET } from '../config.js';
@@ -9,31 +10,48 @@ import { DEMO_ACCOUNTS } from '../demo/seed.js';
 import { mintToken, type TokenClaims } from './tokens.js';
 import { PAPEIS, type Papel } from './viewer.js';
 
-const { values } = parseArgs({
-  options: {
-    sub: { type: 'string' },
-    orgao: { type: 'string' },
-    roles: { type: 'string' },
-    demo: { type: 'string' },
-    list: { type: 'boolean' },
-    expires: { type: 'string', default: '12h' },
-  },
-});
+const USAGE = `Usage: npm run -s token -- --sub <id> [--orgao <repositorio>/<estrutura>] --roles ${PAPEIS.join(',')} [--expires 12h]
+       npm run -s token -- --demo <n> [--expires 12h]   (n from --list, starting at 1)
+       npm run -s token -- --list | --help`;
 
 function fail(message: string): never {
-  console.error(`${message}\nUsage: npm run token -- --sub <id> [--orgao <repositorio>/<estrutura>] --roles ${PAPEIS.join(',')} [--expires 12h]\n       npm run token -- --list | --demo <n>`);
+  console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
 
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        sub: { type: 'string' },
+        orgao: { type: 'string' },
+        roles: { type: 'string' },
+        demo: { type: 'string' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        expires: { type: 'string', default: '12h' },
+      },
+    }).values;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+const values = parse();
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
 if (values.list) {
-  DEMO_ACCOUNTS.forEach((a, i) => console.log(`${i}\t${a.descricao}`));
+  DEMO_ACCOUNTS.forEach((a, i) => console.log(`${i + 1}\t${a.descricao}`));
   process.exit(0);
 }
 
 let claims: TokenClaims;
 if (values.demo !== undefined) {
-  const account = DEMO_ACCOUNTS[Number(values.demo)];
-  if (!account) fail(`No demo account ${values.demo}; see --list.`);
+  const account = /^\d+$/.test(values.demo) ? DEMO_ACCOUNTS[Number(values.demo) - 1] : undefined;
+  if (!account) fail(`No demo account ${values.demo}; see --list (1 to ${DEMO_ACCOUNTS.length}).`);
   claims = { sub: account.sujeito, orgao: account.orgao, roles: account.papeis };
 } else {
   if (!values.sub || !values.roles) fail('--sub and --roles are required.');
