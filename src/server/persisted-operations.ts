@@ -1,4 +1,4 @@
-import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
@@ -27,7 +27,10 @@ const notTrusted = () =>
  * refuses every other operation. APQ's store is per instance: a miss on another instance costs one retry.
  */
 export function persistedOperations({ trustedDocuments }: PersistedOperationsOptions): Plugin {
-  if (!trustedDocuments) return useAPQ({ responseConfig: { forceStatusCodeOk: true } });
+  if (!trustedDocuments) {
+    // Bounded, and kept an hour (the plugin's default keeps a hash 36 s, so most page loads would miss).
+    return useAPQ({ store: createInMemoryAPQStore({ max: 1_000, ttl: 3_600_000 }), responseConfig: { forceStatusCodeOk: true } });
+  }
   return usePersistedOperations({
     allowArbitraryOperations: false,
     extractPersistedOperationId: (params) => persistedOperationId(params as GraphQLParams & { documentId?: unknown }),
