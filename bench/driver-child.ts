@@ -16,10 +16,10 @@
  * BENCH_CHILD_DESTINATARIO_ORGAO.
  */
 import { createDatabase } from '../src/db/client.js';
-import type { Viewer } from '../src/identity/viewer.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import type { Viewer } from '../src/kernel/viewer.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
-import { executarPasso, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { executarPasso, type PedidoPasso } from '../src/tramites/servico.js';
 
 type Acao = PedidoPasso['acao'];
 type Mensagem =

@@ -40,8 +40,8 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { mintToken } from '../src/identity/tokens.js';
-import type { Viewer } from '../src/identity/viewer.js';
-import { iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import type { Viewer } from '../src/kernel/viewer.js';
+import { iniciarTramite, type PedidoPasso } from '../src/tramites/servico.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
 const raiz = fileURLToPath(new URL('..', import.meta.url));

@@ -16,12 +16,12 @@
 import { cpus } from 'node:os';
 import { loadConfig } from '../src/config.js';
 import { mintToken } from '../src/identity/tokens.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
-import { startGateway, type Gateway } from '../src/server/gateway.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { startGateway, type Gateway } from '../src/http/gateway.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/servico.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
 const envInt = (name: string, fallback: number) => {

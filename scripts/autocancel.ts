@@ -1,7 +1,7 @@
 /** `npm run autocancel`: one run of the automatic cancellation against the configured database. */
-import { ConfigError, loadConfig } from '../config.js';
-import { createDatabase } from '../db/client.js';
-import { cancelarTramitesParados } from './cancelamento-automatico.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db/client.js';
+import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 
 try {
   const config = loadConfig();

@@ -2,13 +2,13 @@
  * `npm start`: validates the environment, opens the database (embedded PGlite, or PostgreSQL with
  * DATABASE_URL), applies migrations, seeds the demo data on first run, and serves the gateway.
  */
-import { ConfigError, loadConfig } from './config.js';
-import { createDatabase } from './db/client.js';
-import { DEMO_ACCOUNTS, seedDemoData } from './demo/seed.js';
-import { mintToken } from './identity/tokens.js';
-import { createLogger } from './logger.js';
-import { startGateway } from './server/gateway.js';
-import { agendarCancelamentoAutomatico } from './tramites/cancelamento-automatico.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db/client.js';
+import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
+import { mintToken } from '../src/identity/tokens.js';
+import { createLogger } from '../src/logger.js';
+import { startGateway } from '../src/http/gateway.js';
+import { agendarCancelamentoAutomatico } from '../src/tramites/cancelamento-automatico.js';
 
 async function main(): Promise<void> {
   let config;

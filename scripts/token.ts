@@ -4,10 +4,10 @@
  * Signs with JWT_SECRET, or with the demo secret when none is set (embedded demo only).
  */
 import { parseArgs } from 'node:util';
-import { DEMO_JWT_SECRET } from '../config.js';
-import { DEMO_ACCOUNTS } from '../demo/seed.js';
-import { mintToken, type TokenClaims } from './tokens.js';
-import { PAPEIS, type Papel } from './viewer.js';
+import { DEMO_JWT_SECRET } from '../src/config.js';
+import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
+import { mintToken, type TokenClaims } from '../src/identity/tokens.js';
+import { PAPEIS, type Papel } from '../src/kernel/viewer.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '../src/tramites/erros.js';
 import { CANAL_EVENTOS } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../src/tramites/transicoes.js';
+import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../src/tramites/servico.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 
 type AcaoPasso = PedidoPasso['acao'];

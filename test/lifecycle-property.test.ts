@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import { isPenAdmin, type Viewer } from '../src/identity/viewer.js';
+import { isPenAdmin, type Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
 import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { DadosInvalidos, ErroTramite } from '../src/tramites/erros.js';
@@ -24,7 +24,7 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/servico.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 
 type AcaoPasso = PedidoPasso['acao'];

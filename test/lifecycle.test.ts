@@ -7,10 +7,10 @@
 // have a demo account); expectations come from regras.ts, acesso.ts and SQL, never from seed numbers.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS, type DemoAccount } from '../src/demo/seed.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
 import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import {
   acoesPermitidas,
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { Papel, Viewer } from '../src/identity/viewer.js';
+import type { Papel, Viewer } from '../src/kernel/viewer.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
@@ -27,7 +27,7 @@ import {
   type Ambiente,
   type Etapa,
 } from '../src/onboarding/regras.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 

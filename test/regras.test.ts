@@ -2,7 +2,7 @@
 // shared/domain.md, written out here independently: code, official name, who moves the trâmite there,
 // from which statuses. No database.
 import { describe, expect, test } from 'vitest';
-import type { Papel, Viewer } from '../src/identity/viewer.js';
+import type { Papel, Viewer } from '../src/kernel/viewer.js';
 import {
   acoesPermitidas,
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { relations } from './schema.js';
+import { relations } from './relations.js';
 
 // Both drivers produce this type; the rest of the code never knows which one it talks to.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,4 @@
-import type { Papel } from '../identity/viewer.js';
+import type { Papel } from '../kernel/viewer.js';
 
 /** A demo account: the token minting script and the start-up log use them. */
 export interface DemoAccount {

@@ -11,17 +11,17 @@ import type { DatabaseHandle } from '../db/client.js';
 import { createAuthenticator, type Authentication } from '../identity/authenticate.js';
 import { createTokenVerifier } from '../identity/tokens.js';
 import type { Logger } from '../logger.js';
-import { schema } from '../schema/index.js';
-import { authGate } from './auth-gate.js';
-import type { Clock, Feeds, GatewayContext } from './context.js';
+import { schema } from './schema.js';
+import { authGate } from './plugins/auth-gate.js';
+import type { Clock, Feeds, GatewayContext } from '../schema/context.js';
 import { Barramento } from '../feeds/barramento.js';
-import { CODIGO_FECHAMENTO } from '../feeds/contexto.js';
+import { CODIGO_FECHAMENTO } from '../schema/assinaturas.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
-import { depthLimit } from './depth-limit.js';
-import { inputErrorCodes } from './input-errors.js';
-import { sharedEventExecution } from './shared-event-execution.js';
+import { depthLimit } from './plugins/depth-limit.js';
+import { inputErrorCodes } from './plugins/input-errors.js';
+import { sharedEventExecution } from './plugins/shared-event-execution.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;

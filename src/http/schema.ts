@@ -1,14 +1,15 @@
 // Every module that declares types, queries or mutations, imported for its effect on the builder.
-import './scalars.js';
-import '../orgaos/graphql.js';
-import '../tramites/graphql.js';
-import '../tramites/painel.js';
-import '../tramites/grafo.js';
-import '../tramites/mutacoes.js';
-import '../tramites/assinaturas.js';
-import '../onboarding/graphql.js';
-import { isObjectType, lexicographicSortSchema } from 'graphql';
-import { builder } from './builder.js';
+import '../schema/scalars.js';
+import '../orgaos/graphql/orgao.js';
+import '../tramites/graphql/tramite.js';
+import '../tramites/graphql/painel.js';
+import '../tramites/graphql/grafo.js';
+import '../tramites/graphql/mutacoes.js';
+import '../tramites/graphql/evento-tramite.js';
+import '../onboarding/graphql/onboarding.js';
+import { fileURLToPath } from 'node:url';
+import { isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from '../schema/builder.js';
 
 const built = builder.toSchema();
 
@@ -26,3 +27,10 @@ for (const type of Object.values(built.getTypeMap())) {
 }
 
 export const schema = lexicographicSortSchema(built);
+
+/** Where the published SDL lives; `npm run schema:print` writes it. */
+export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
+
+export function printPublishedSchema(): string {
+  return `${printSchema(schema)}\n`;
+}

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { ultimoSeq } from '../db/log.js';
 import type { FonteEventos } from '../feeds/barramento.js';
-import { isPenAdmin, type Viewer } from '../identity/viewer.js';
+import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import { LOG_ONBOARDING, type EventoOnboarding } from './servico.js';
 import { onboardingEventos } from './tables.js';
 

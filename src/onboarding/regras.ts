@@ -2,8 +2,8 @@
  * An agency's path onto Tramita.GOV.BR (shared/domain.md, "Onboarding"), as plain data: the stages,
  * which role moves each one, and the gate each move must pass. No database, no GraphQL.
  */
-import type { Viewer } from '../identity/viewer.js';
-import { actsForAgency, isPenAdmin } from '../identity/viewer.js';
+import type { Viewer } from '../kernel/viewer.js';
+import { actsForAgency, isPenAdmin } from '../kernel/viewer.js';
 
 export const ETAPAS = [
   'ANALISE_CADASTRO',

@@ -7,11 +7,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { DadosInvalidos, validar } from '../erros.js';
-import type { Viewer } from '../identity/viewer.js';
+import { DadosInvalidos, validar } from '../kernel/erros.js';
+import type { Viewer } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import type { Evento } from '../tramites/eventos.js';
-import type { TramiteRow } from '../tramites/transicoes.js';
+import type { TramiteRow } from '../tramites/servico.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
 import {
   AMBIENTE_DA_ETAPA,

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { GatewayContext } from '../server/context.js';
-import { ConsumidorLento } from './fila.js';
-import type { OpcoesAssinatura } from './assinatura.js';
+import type { GatewayContext } from './context.js';
+import { ConsumidorLento } from '../feeds/fila.js';
+import type { OpcoesAssinatura } from '../feeds/assinatura.js';
 
 /** The `aPartirDe` argument every resumable subscription takes. */
 export const ARG_A_PARTIR_DE = {

@@ -4,11 +4,11 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { relations } from '../db/schema.js';
-import type { TramiteParticipantes } from '../identity/viewer.js';
-import { requireViewer } from '../server/context.js';
+import { relations } from '../db/relations.js';
+import type { TramiteParticipantes } from '../kernel/viewer.js';
+import { requireViewer } from './context.js';
 import { canReadTramite } from '../tramites/acesso.js';
-import type { GatewayContext } from '../server/context.js';
+import type { GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;

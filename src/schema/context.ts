@@ -2,11 +2,11 @@ import type { Database } from '../db/client.js';
 import type { Barramento } from '../feeds/barramento.js';
 import type { EventoOnboarding } from '../onboarding/servico.js';
 import type { EventoComTramite } from '../tramites/feed.js';
-import type { EfeitoDePasso } from '../tramites/transicoes.js';
-import type { Viewer } from '../identity/viewer.js';
+import type { EfeitoDePasso } from '../tramites/servico.js';
+import type { Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
-import { forbidden, unauthenticated } from '../schema/errors.js';
-import { isPenAdmin } from '../identity/viewer.js';
+import { forbidden, unauthenticated } from './errors.js';
+import { isPenAdmin } from '../kernel/viewer.js';
 
 export type Clock = () => Date;
 

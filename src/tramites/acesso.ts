@@ -1,5 +1,5 @@
 import { and, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../identity/viewer.js';
+import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 import type { Situacao } from './regras.js';
 import type { tramites } from './tables.js';
 

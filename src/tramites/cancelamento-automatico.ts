@@ -7,7 +7,7 @@
 import { and, asc, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../server/context.js';
+import type { Clock } from '../schema/context.js';
 import { registrarEventos } from './eventos.js';
 import { PASSO_POR_ACAO, type Situacao } from './regras.js';
 import { tramites } from './tables.js';

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { Viewer } from '../identity/viewer.js';
+import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
 import { SITUACOES_EM_ANDAMENTO, type Situacao } from './regras.js';
 import type { tramites } from './tables.js';

@@ -1,4 +1,4 @@
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../identity/viewer.js';
+import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 
 /**
  * The trâmite status machine of Tramita.GOV.BR (shared/domain.md, FAQ 7.12), as plain data.

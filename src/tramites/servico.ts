@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { type Viewer, isPenAdmin } from '../identity/viewer.js';
+import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import { canReadTramite } from './acesso.js';
 import {
@@ -18,7 +18,7 @@ import {
   TransicaoInvalida,
   UnidadeNaoHabilitada,
 } from './erros.js';
-import { DadosInvalidos, validar } from '../erros.js';
+import { DadosInvalidos, validar } from '../kernel/erros.js';
 import { registrarEventos, type Evento, type Transaction } from './eventos.js';
 import {
   JUSTIFICATIVA_RECUSA_MAX,

@@ -1,7 +1,7 @@
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { unauthenticated } from '../schema/errors.js';
-import type { GatewayContext } from './context.js';
+import { unauthenticated } from '../../schema/errors.js';
+import type { GatewayContext } from '../../schema/context.js';
 
 /** True when the operation only reads the schema (`__schema`, `__type`, `__typename`). */
 export function isIntrospectionOnly(document: DocumentNode, operationName?: string | null): boolean {

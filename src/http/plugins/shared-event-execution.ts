@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../../schema/context.js';
 
 /**
  * Live events fan out to thousands of subscribers, most of them asking the same thing. graphql-js

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { assinarEventos } from '../feeds/assinatura.js';
-import { ARG_A_PARTIR_DE, limitesDoContexto } from '../feeds/contexto.js';
-import { DadosInvalidos } from '../erros.js';
-import { isPenAdmin } from '../identity/viewer.js';
-import { Orgao } from '../orgaos/graphql.js';
-import { builder } from '../schema/builder.js';
-import { badUserInput, forbidden } from '../schema/errors.js';
-import { ErroInterface } from '../schema/resultados.js';
-import { orgaoEmFoco, requireViewer, type GatewayContext } from '../server/context.js';
-import { canReadTramite } from '../tramites/acesso.js';
-import { Tramite } from '../tramites/graphql.js';
-import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
-import { lerEventosOnboarding, podeVerOnboarding } from './feed.js';
+import { assinarEventos } from '../../feeds/assinatura.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
+import { DadosInvalidos } from '../../kernel/erros.js';
+import { isPenAdmin } from '../../kernel/viewer.js';
+import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { builder } from '../../schema/builder.js';
+import { badUserInput, forbidden } from '../../schema/errors.js';
+import { ErroInterface } from '../../schema/resultados.js';
+import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/context.js';
+import { canReadTramite } from '../../tramites/acesso.js';
+import { Tramite } from '../../tramites/graphql/tramite.js';
+import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
+import { lerEventosOnboarding, podeVerOnboarding } from '../feed.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPAS,
@@ -21,7 +21,7 @@ import {
   type AcaoOnboarding as CodigoAcao,
   type Ambiente as CodigoAmbiente,
   type Etapa,
-} from './regras.js';
+} from '../regras.js';
 import {
   bloqueios,
   checklist,
@@ -32,7 +32,7 @@ import {
   type ItemChecklist,
   type OnboardingRow,
   type ResultadoOnboarding,
-} from './servico.js';
+} from '../servico.js';
 
 
 const DESCRICAO_ETAPA: Record<Etapa, string> = {

@@ -1,9 +1,9 @@
 import { and, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { builder, plannedRows } from '../schema/builder.js';
-import { badUserInput } from '../schema/errors.js';
-import { requireViewer } from '../server/context.js';
-import { estruturas } from './tables.js';
+import { builder, plannedRows } from '../../schema/builder.js';
+import { badUserInput } from '../../schema/errors.js';
+import { requireViewer } from '../../schema/context.js';
+import { estruturas } from '../tables.js';
 
 /** The agencies (roots) matching the `orgaos` arguments; one function serves the page and its count. */
 function filtroOrgaos(e: typeof estruturas, args: { busca?: string | null; repositorio?: number | null }): SQL {

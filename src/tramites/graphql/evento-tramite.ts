@@ -1,13 +1,13 @@
-import { assinarEventos } from '../feeds/assinatura.js';
-import { ARG_A_PARTIR_DE, limitesDoContexto } from '../feeds/contexto.js';
-import { Orgao } from '../orgaos/graphql.js';
-import { builder } from '../schema/builder.js';
-import { badUserInput, notFound } from '../schema/errors.js';
-import { orgaoEmFoco, requireViewer, type GatewayContext } from '../server/context.js';
-import { canReadTramite } from './acesso.js';
-import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from './feed.js';
-import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './graphql.js';
-import type { Situacao } from './regras.js';
+import { assinarEventos } from '../../feeds/assinatura.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
+import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { builder } from '../../schema/builder.js';
+import { badUserInput, notFound } from '../../schema/errors.js';
+import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/context.js';
+import { canReadTramite } from '../acesso.js';
+import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
+import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import type { Situacao } from '../regras.js';
 
 builder.subscriptionType({
   description:

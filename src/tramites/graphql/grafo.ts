@@ -1,7 +1,7 @@
-import { builder } from '../schema/builder.js';
-import { requireViewer } from '../server/context.js';
-import { LadoTramite, SituacaoTramite, Tramite } from './graphql.js';
-import { acoesPermitidas, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Passo, type SituacaoInfo } from './regras.js';
+import { builder } from '../../schema/builder.js';
+import { requireViewer } from '../../schema/context.js';
+import { LadoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import { acoesPermitidas, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Passo, type SituacaoInfo } from '../regras.js';
 
 /** The mutation that takes each step (the platform's own step has none). */
 export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {

@@ -1,8 +1,8 @@
-import { UnidadeAdministrativa } from '../orgaos/graphql.js';
-import { builder, type BuilderTypes } from '../schema/builder.js';
-import { requireViewer } from '../server/context.js';
-import { DadosInvalidos } from '../erros.js';
-import { ErroInterface } from '../schema/resultados.js';
+import { UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { builder, type BuilderTypes } from '../../schema/builder.js';
+import { requireViewer } from '../../schema/context.js';
+import { DadosInvalidos } from '../../kernel/erros.js';
+import { ErroInterface } from '../../schema/resultados.js';
 import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
@@ -11,11 +11,11 @@ import {
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
-} from './erros.js';
-import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './graphql.js';
+} from '../erros.js';
+import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { AcaoTramite, MUTACAO_POR_ACAO } from './grafo.js';
-import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from './regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from './transicoes.js';
+import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../servico.js';
 
 builder.mutationType({
   description: 'Ações sobre trâmites. Cada uma é um passo oficial do fluxo, feito pelo lado dono do passo, numa transação.',

@@ -1,12 +1,12 @@
 import { and, eq, gte, lte, or, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { Orgao } from '../orgaos/graphql.js';
-import { builder } from '../schema/builder.js';
-import { badUserInput } from '../schema/errors.js';
-import { orgaoEmFoco, requireViewer } from '../server/context.js';
-import { SituacaoTramite } from './graphql.js';
-import { SITUACOES, type Situacao } from './regras.js';
-import { tramites } from './tables.js';
+import type { Database } from '../../db/client.js';
+import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { builder } from '../../schema/builder.js';
+import { badUserInput } from '../../schema/errors.js';
+import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { SituacaoTramite } from './tramite.js';
+import { SITUACOES, type Situacao } from '../regras.js';
+import { tramites } from '../tables.js';
 
 export interface ContagemPorSituacao {
   situacao: Situacao;

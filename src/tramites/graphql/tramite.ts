@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Orgao, UnidadeAdministrativa } from '../orgaos/graphql.js';
-import { builder, plannedRows } from '../schema/builder.js';
-import { badUserInput } from '../schema/errors.js';
-import { requireViewer } from '../server/context.js';
-import { canReadTramite } from './acesso.js';
-import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from './filtro.js';
-import { MOTIVOS_RECUSA, SITUACAO_INFO, SITUACOES, type Situacao } from './regras.js';
-import { tramites } from './tables.js';
+import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { builder, plannedRows } from '../../schema/builder.js';
+import { badUserInput } from '../../schema/errors.js';
+import { requireViewer } from '../../schema/context.js';
+import { canReadTramite } from '../acesso.js';
+import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
+import { MOTIVOS_RECUSA, SITUACAO_INFO, SITUACOES, type Situacao } from '../regras.js';
+import { tramites } from '../tables.js';
 
 export const SituacaoTramite = builder.enumType('SituacaoTramite', {
   description:
