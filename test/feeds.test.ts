@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData, type DemoAccount } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
+import { ADVISORY_LOCKS } from '../src/kernel/locks.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway, type Gateway } from '../src/http/gateway.js';
 import { registrarEventos } from '../src/tramites/eventos.js';
@@ -484,7 +485,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (let tentativa = 0; tentativa < 5 && !sub; tentativa++) {
       const [semAviso] = await gw.database.db
         .transaction(async (tx) => {
-          await tx.execute(sql`select pg_advisory_xact_lock(7411027002)`);
+          await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
           return tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_papel, ocorrido_em)
             values (${tramiteId}, 1, 1, 'teste.sem-aviso', 'REMETENTE', now()) returning seq::text as seq`);
         })
@@ -773,7 +774,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     let total = 0;
     for (let rodada = 1; rodada <= 4 && (rodada === 1 || bus.assinantes === 2); rodada++) {
       await gw.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(7411027002)`);
+        await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
         await tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_papel, justificativa, ocorrido_em)
           select ${tramiteId}, 1, 1, 'teste.rajada', 'REMETENTE', ${justificativa}, now() from generate_series(1, ${N})`);
         await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);

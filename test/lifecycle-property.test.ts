@@ -12,7 +12,8 @@ import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { isPenAdmin, type Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
-import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
+import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { DadosInvalidos, ErroTramite } from '../src/tramites/erros.js';
 import {
   acoesPermitidas,

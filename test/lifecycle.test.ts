@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS, type DemoAccount } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
-import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
+import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import {
   acoesPermitidas,

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { relations } from './relations.js';
 
 // Both drivers produce this type; the rest of the code never knows which one it talks to.
@@ -37,7 +38,6 @@ export interface CreateDatabaseOptions {
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
-const MIGRATION_LOCK_KEY = 7_411_027_001;
 
 export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = extra.onQuery
@@ -71,9 +71,9 @@ async function openPostgres(
   // Several gateway instances may start together: one migrates while the others wait on the lock.
   const migrationClient = postgres(options.url, { max: 1, onnotice });
   try {
-    await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migrationClient`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`;
     await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
-    await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    await migrationClient`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`;
   } finally {
     await migrationClient.end();
   }

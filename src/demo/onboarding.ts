@@ -23,6 +23,7 @@
  */
 import { eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
+import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
 import {
   AMBIENTE_DA_ETAPA,
@@ -49,7 +50,6 @@ const MINUTO = 60 * SEGUNDO;
 const HORA = 60 * MINUTO;
 const DIA = 24 * HORA;
 const PEN = 'pen.admin';
-const PLATAFORMA = 'tramita-gov-br';
 const SEED = 0x0b0a_2026;
 /** How long after entering a requirements stage a seeded trâmite may still be the one that met a test. */
 const HORIZONTE_TRAMITE_EXISTENTE = 40 * DIA;

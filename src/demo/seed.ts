@@ -1,5 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
+import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
@@ -512,7 +514,6 @@ const HORA = 60 * MINUTO;
 const DIA = 24 * HORA;
 const JANELA = 60 * DIA;
 const AUTO_CANCEL = DIAS_PARA_CANCELAMENTO_AUTOMATICO * DIA;
-const PLATAFORMA = 'tramita-gov-br';
 const PEN_ADMIN = 'pen.admin';
 const SEED = 0x7a3e_2026;
 
@@ -1018,7 +1019,6 @@ function planejar(now: Date) {
 // Writing
 // ---------------------------------------------------------------------------------------------------
 
-const SEED_LOCK_KEY = 7_411_027_002;
 const LOTE = 500;
 
 function lotes<T>(itens: T[], tamanho = LOTE): T[][] {
@@ -1033,7 +1033,7 @@ export async function seedDemoData(
 ): Promise<{ seeded: boolean; orgaos: number; unidades: number; tramites: number; eventos: number }> {
   return db.transaction(async (tx) => {
     // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
-    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.demoSeed})`);
     const existente = await tx.select({ id: repositorios.id }).from(repositorios).limit(1);
     if (existente.length > 0) return { seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 };
 

@@ -13,7 +13,8 @@ import { createTokenVerifier } from '../identity/tokens.js';
 import type { Logger } from '../logger.js';
 import { schema } from './schema.js';
 import { authGate } from './plugins/auth-gate.js';
-import type { Clock, Feeds, GatewayContext } from '../schema/context.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import type { Feeds, GatewayContext } from '../schema/context.js';
 import { Barramento } from '../feeds/barramento.js';
 import { CODIGO_FECHAMENTO } from '../schema/assinaturas.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
@@ -41,7 +42,7 @@ export interface Gateway {
 const MAX_QUERY_DEPTH = 12;
 
 /** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health and /ready. */
-export async function startGateway({ config, database, logger, clock = () => new Date() }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ config, database, logger, clock = systemClock }: GatewayOptions): Promise<Gateway> {
   const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
   let draining = false;
   const feeds: Feeds = {

@@ -28,8 +28,10 @@ import {
   type Etapa,
 } from './regras.js';
 import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
+import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 
-export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: 7_411_027_003 };
+export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: ADVISORY_LOCKS.onboardingLog };
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
 export type EventoOnboarding = typeof onboardingEventos.$inferSelect;
@@ -341,7 +343,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
             codigo: requisito.codigo,
             situacao: 'ATENDIDO_AUTOMATICAMENTE',
             evidenciaTramiteId: tramite.id,
-            registradoPor: 'tramita-gov-br',
+            registradoPor: ATOR_PLATAFORMA,
             registradoEm: evento.ocorridoEm,
           })
           .onConflictDoNothing()
@@ -361,7 +363,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
             requisito: requisito.codigo,
             situacaoRequisito: 'ATENDIDO_AUTOMATICAMENTE',
             evidenciaTramiteId: tramite.id,
-            atorSujeito: 'tramita-gov-br',
+            atorSujeito: ATOR_PLATAFORMA,
             ocorridoEm: evento.ocorridoEm,
           },
         ]);

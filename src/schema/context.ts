@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import { forbidden, unauthenticated } from './errors.js';
 import { isPenAdmin } from '../kernel/viewer.js';
 
-export type Clock = () => Date;
+import type { Clock } from '../kernel/clock.js';
 
 /** This instance's live-event buses and their limits. */
 export interface Feeds {

@@ -7,12 +7,12 @@
 import { and, asc, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../schema/context.js';
+import type { Clock } from '../kernel/clock.js';
+import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 import { registrarEventos } from './eventos.js';
 import { PASSO_POR_ACAO, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
 
-export const ATOR_PLATAFORMA = 'tramita-gov-br';
 const PASSO = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE;
 const DIA_MS = 86_400_000;
 

@@ -1,11 +1,12 @@
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { tramiteEventos } from './tables.js';
 
 export type { Transaction };
 export type NovoEvento = typeof tramiteEventos.$inferInsert;
 export type Evento = typeof tramiteEventos.$inferSelect;
 
-export const LOG_TRAMITES: EventLog = { canal: 'tramite_eventos', chaveTrava: 7_411_027_002 };
+export const LOG_TRAMITES: EventLog = { canal: 'tramite_eventos', chaveTrava: ADVISORY_LOCKS.tramiteLog };
 /** Channel of the NOTIFY sent with every committed batch of trâmite events. */
 export const CANAL_EVENTOS = LOG_TRAMITES.canal;
 

@@ -4,7 +4,7 @@ import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from 
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
-import type { Clock } from '../../src/schema/context.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/http/gateway.js';
 import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
 
