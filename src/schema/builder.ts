@@ -5,16 +5,25 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
-import type { TramiteParticipantes } from '../kernel/viewer.js';
-import { requireViewer } from './context.js';
-import { canReadTramite } from '../tramites/acesso.js';
-import type { GatewayContext } from './context.js';
+import type { Viewer } from '../kernel/viewer.js';
+import { requireViewer, type GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
-/** The node types `node(id:)` resolves. */
-const NODE_TYPES = new Set(['Tramite', 'Orgao', 'UnidadeAdministrativa']);
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** Whether a viewer may see a node that `node(id:)` loaded; false answers null, as for a missing one. */
+export type NodeReadRule<Row = never> = (viewer: Viewer, node: Row) => boolean;
+
+/**
+ * The node types `node(id:)` resolves, each with its read rule. Every domain registers its own
+ * beside the type's declaration, so `node` bypassing the root resolvers bypasses no rule.
+ */
+const nodeReadRules = new Map<string, NodeReadRule>();
+
+export function registerNodeReadRule<Row>(typename: string, rule: NodeReadRule<Row>): void {
+  nodeReadRules.set(typename, rule as NodeReadRule);
+}
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -45,22 +54,20 @@ export const builder = new SchemaBuilder<{
       description: 'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo.',
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
-      // `node` bypasses the root resolvers, so it applies the same read rule as `tramite`.
+      // `node` bypasses the root resolvers, so it applies the read rule the type registered.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
         const viewer = requireViewer(ctx);
-        if (!NODE_TYPES.has(id.typename)) return null;
-        let node: (TramiteParticipantes & { situacao: number; paiId?: number | null }) | null;
+        const canRead = nodeReadRules.get(id.typename);
+        if (!canRead) return null;
+        let node: unknown;
         try {
-          node = (await resolveNode(id)) as typeof node;
+          node = await resolveNode(id);
         } catch (error) {
           // The drizzle loader rejects a key with no row; for `node` that is simply "not found".
           if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
           throw error;
         }
-        if (!node) return null;
-        if (id.typename === 'Tramite' && !canReadTramite(viewer, node)) return null;
-        if (id.typename === 'Orgao' && node.paiId != null) return null; // a unit is not an agency
-        return node;
+        return node && canRead(viewer, node as never) ? node : null;
       },
     },
     nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },

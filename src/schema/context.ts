@@ -1,19 +1,16 @@
+/**
+ * The GraphQL context contract, beside the builder that types resolvers with it. It names no
+ * domain: each domain adds what it puts here (its live-event bus, its hooks) by declaration
+ * merging next to the code that reads it, and the http layer, which composes the domains, fills it.
+ */
 import type { Database } from '../db/client.js';
-import type { Barramento } from '../feeds/barramento.js';
-import type { EventoOnboarding } from '../onboarding/servico.js';
-import type { EventoComTramite } from '../tramites/feed.js';
-import type { EfeitoDePasso } from '../tramites/servico.js';
-import type { Viewer } from '../kernel/viewer.js';
+import type { Clock } from '../kernel/clock.js';
+import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
 import { forbidden, unauthenticated } from './errors.js';
-import { isPenAdmin } from '../kernel/viewer.js';
 
-import type { Clock } from '../kernel/clock.js';
-
-/** This instance's live-event buses and their limits. */
+/** This instance's live-event buses (one per event log, declared by its domain) and their limits. */
 export interface Feeds {
-  tramites: Barramento<EventoComTramite>;
-  onboarding: Barramento<EventoOnboarding>;
   /** Events a subscriber may have pending before it is closed as a slow consumer. */
   limiteFila: number;
 }
@@ -25,8 +22,6 @@ export interface GatewayContext {
   log: Logger;
   clock: Clock;
   feeds: Feeds;
-  /** Run in every trâmite step's transaction (onboarding's automatic requirement checks). */
-  efeitosAposPasso: readonly EfeitoDePasso[];
   /** When the viewer's token expires: subscriptions end then. */
   tokenExpiraEm: Date | null;
   /** WebSocket only: closes the connection with a code (slow consumer, expired token). */

@@ -33,7 +33,14 @@ import {
   type OnboardingRow,
   type ResultadoOnboarding,
 } from '../servico.js';
+import type { Barramento } from '../../feeds/barramento.js';
 
+declare module '../../schema/context.js' {
+  interface Feeds {
+    /** The onboarding event log's bus. */
+    onboarding: Barramento<EventoRow>;
+  }
+}
 
 const DESCRICAO_ETAPA: Record<Etapa, string> = {
   ANALISE_CADASTRO: 'Solicitação de acesso enviada; a equipe do PEN analisa o cadastro (homologação).',

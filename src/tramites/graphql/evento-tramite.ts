@@ -7,7 +7,15 @@ import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/co
 import { canReadTramite } from '../acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
 import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import type { Barramento } from '../../feeds/barramento.js';
 import type { Situacao } from '../regras.js';
+
+declare module '../../schema/context.js' {
+  interface Feeds {
+    /** The trâmite event log's bus. */
+    tramites: Barramento<EventoComTramite>;
+  }
+}
 
 builder.subscriptionType({
   description:

@@ -15,7 +15,14 @@ import {
 import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { AcaoTramite, MUTACAO_POR_ACAO } from './grafo.js';
 import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../servico.js';
+import { executarPasso, iniciarTramite, type EfeitoDePasso, type PedidoPasso, type ResultadoPasso } from '../servico.js';
+
+declare module '../../schema/context.js' {
+  interface GatewayContext {
+    /** Run in every trâmite step's transaction (onboarding's automatic requirement checks), wired at composition. */
+    efeitosAposPasso: readonly EfeitoDePasso[];
+  }
+}
 
 builder.mutationType({
   description: 'Ações sobre trâmites. Cada uma é um passo oficial do fluxo, feito pelo lado dono do passo, numa transação.',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
-import { builder, plannedRows } from '../../schema/builder.js';
+import { builder, plannedRows, registerNodeReadRule } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
 import { canReadTramite } from '../acesso.js';
@@ -156,6 +156,8 @@ export const Tramite = builder.drizzleNode('tramites', {
     }),
   }),
 });
+
+registerNodeReadRule('Tramite', canReadTramite);
 
 const FiltroTramitesInput = builder.inputType('FiltroTramites', {
   description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
