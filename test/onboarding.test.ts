@@ -683,6 +683,23 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect((await ok('{ onboarding { etapa } }', {}, await gw.tokenFor('Gestora de protocolo do MGI'))).onboarding).toBeNull();
   });
 
+  test('an onboarding is a node: node(id:) answers it to its agency and to PEN, null to another agency', async () => {
+    const go = contaDe('gestora.juliana@go');
+    const tokenGo = await tokenDe(go);
+    const goId = await raiz(go.orgao!.repositorio, go.orgao!.estrutura);
+    const { onboarding } = await ok('{ onboarding { id etapa } }', {}, tokenGo);
+    expect(onboarding).toEqual({ id: gid('Onboarding', goId), etapa: 'ACESSO_PRODUCAO' });
+    const query = 'query($id: ID!) { node(id: $id) { __typename ... on Onboarding { etapa orgao { id } } } }';
+    const esperado = { __typename: 'Onboarding', etapa: 'ACESSO_PRODUCAO', orgao: { id: gid('Orgao', goId) } };
+    expect((await ok(query, { id: onboarding.id }, tokenGo)).node).toEqual(esperado);
+    expect((await ok(query, { id: onboarding.id }, pen)).node).toEqual(esperado);
+    const outra = DEMO_CONTAS_ONBOARDING.find((c) => c.orgao && c.orgao.estrutura !== go.orgao!.estrutura)!;
+    expect((await ok(query, { id: onboarding.id }, await tokenDe(outra))).node).toBeNull();
+    // An agency with no onboarding row: null, like any missing node.
+    const mgi = await raiz(1, 115826);
+    expect((await ok(query, { id: gid('Onboarding', mgi) }, pen)).node).toBeNull();
+  });
+
   // -------------------------------------------------------------------------------------------------
   // Live checklist
   // -------------------------------------------------------------------------------------------------

@@ -70,6 +70,10 @@ export const relations = defineRelations(tables, (r) => ({
   },
   onboardings: {
     orgao: r.one.estruturas({ from: r.onboardings.orgaoId, to: r.estruturas.id, optional: false }),
+    eventos: r.many.onboardingEventos({ from: r.onboardings.orgaoId, to: r.onboardingEventos.orgaoId }),
+  },
+  onboardingEventos: {
+    orgao: r.one.estruturas({ from: r.onboardingEventos.orgaoId, to: r.estruturas.id, optional: false }),
   },
   tramiteEventos: {
     tramite: r.one.tramites({ from: r.tramiteEventos.tramiteId, to: r.tramites.id, optional: false }),

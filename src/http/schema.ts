@@ -7,6 +7,7 @@ import '../tramites/graphql/grafo.js';
 import '../tramites/graphql/mutacoes.js';
 import '../tramites/graphql/evento-tramite.js';
 import '../onboarding/graphql/onboarding.js';
+import '../onboarding/graphql/evento-onboarding.js';
 import { fileURLToPath } from 'node:url';
 import { isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from '../schema/builder.js';
