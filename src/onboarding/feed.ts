@@ -3,7 +3,7 @@ import type { Database } from '../db/client.js';
 import { ultimoSeq } from '../db/log.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
-import { LOG_ONBOARDING, type EventoOnboarding } from './servico.js';
+import { LOG_ONBOARDING, type EventoOnboarding } from './eventos.js';
 import { onboardingEventos } from './tables.js';
 
 /** Committed onboarding events in (depoisDe, ate], in seq order, optionally of one agency. */

@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import type { Transaction } from '../db/log.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
@@ -27,23 +27,15 @@ import {
   type Condicao,
   type Etapa,
 } from './regras.js';
-import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
-import { ADVISORY_LOCKS } from '../kernel/locks.js';
+import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
+import { onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 
-export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: ADVISORY_LOCKS.onboardingLog };
-
 export type OnboardingRow = typeof onboardings.$inferSelect;
-export type EventoOnboarding = typeof onboardingEventos.$inferSelect;
-type NovoEventoOnboarding = typeof onboardingEventos.$inferInsert;
 
 export interface ResultadoOnboarding {
   onboarding: OnboardingRow;
   evento: EventoOnboarding;
-}
-
-function registrar(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {
-  return anexarAoLog(tx, LOG_ONBOARDING, () => tx.insert(onboardingEventos).values(eventos).returning());
 }
 
 const motivoSchema = z.object({ motivo: z.string().trim().max(1000, 'no máximo 1.000 caracteres').nullish() }).loose();
@@ -166,7 +158,7 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
           .insert(onboardings)
           .values({ orgaoId: pedido.orgaoId, ...valores, versao: 1, iniciadoEm: pedido.agora })
           .returning();
-    const [evento] = await registrar(tx, [
+    const [evento] = await registrarEventosOnboarding(tx, [
       {
         orgaoId: pedido.orgaoId,
         tipo: 'ETAPA',
@@ -265,7 +257,7 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
       .set({ versao: atual.versao + 1, atualizadoEm: pedido.agora })
       .where(eq(onboardings.orgaoId, pedido.orgaoId))
       .returning();
-    const [evento] = await registrar(tx, [
+    const [evento] = await registrarEventosOnboarding(tx, [
       {
         orgaoId: pedido.orgaoId,
         tipo: 'REQUISITO',
@@ -353,7 +345,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
           .update(onboardings)
           .set({ versao: sql`${onboardings.versao} + 1`, atualizadoEm: evento.ocorridoEm })
           .where(eq(onboardings.orgaoId, orgaoId));
-        await registrar(tx, [
+        await registrarEventosOnboarding(tx, [
           {
             orgaoId,
             tipo: 'REQUISITO',

@@ -8,7 +8,8 @@ import { builder } from '../../schema/builder.js';
 import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { lerEventosOnboarding, podeVerOnboarding } from '../feed.js';
-import type { EventoOnboarding as EventoRow, ItemChecklist } from '../servico.js';
+import type { EventoOnboarding as EventoRow } from '../eventos.js';
+import type { ItemChecklist } from '../servico.js';
 import { Ambiente, EtapaOnboarding } from './etapa.js';
 import { evidencia, SituacaoRequisito } from './requisito.js';
 
