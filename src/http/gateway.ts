@@ -1,34 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
-import type { DatabaseHandle } from '../db/client.js';
-import { createAuthenticator, type Authentication } from '../identity/authenticate.js';
-import { createTokenVerifier } from '../identity/tokens.js';
-import type { Logger } from '../logger.js';
-import { schema } from './schema.js';
-import { authGate } from './plugins/auth-gate.js';
-import { systemClock, type Clock } from '../kernel/clock.js';
-import type { Feeds, GatewayContext } from '../schema/context.js';
-import { Barramento } from '../feeds/barramento.js';
-import { CODIGO_FECHAMENTO } from '../schema/assinaturas.js';
-import { fonteEventosTramite } from '../tramites/feed.js';
-import { fonteEventosOnboarding } from '../onboarding/feed.js';
-import { verificadorDeRequisitos } from '../onboarding/servico.js';
-import { depthLimit } from './plugins/depth-limit.js';
-import { inputErrorCodes } from './plugins/input-errors.js';
-import { sharedEventExecution } from './plugins/shared-event-execution.js';
+import type { Feeds } from '../schema/context.js';
+import { createApp, type AppOptions } from './app.js';
+import { attachWebSocketServer } from './websocket.js';
 
-export interface GatewayOptions {
-  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
-  database: DatabaseHandle;
-  logger: Logger;
-  clock?: Clock;
+export interface GatewayOptions extends AppOptions {
+  config: AppOptions['config'] & Pick<Config, 'host' | 'port' | 'shutdownGraceMs'>;
 }
 
 export interface Gateway {
@@ -39,69 +17,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const MAX_QUERY_DEPTH = 12;
-
 /** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health and /ready. */
-export async function startGateway({ config, database, logger, clock = systemClock }: GatewayOptions): Promise<Gateway> {
-  const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, database, logger } = options;
+  const app = await createApp(options);
+  const { yoga, feeds } = app;
   let draining = false;
-  const feeds: Feeds = {
-    tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
-    onboarding: new Barramento(database, fonteEventosOnboarding(database.db), logger, { pollMs: config.feeds.pollMs }),
-    limiteFila: config.feeds.maxPendingEvents,
-  };
-  await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
-  const efeitosAposPasso = [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)];
-
-  const yoga = createYoga<
-    { wsAuth?: Authentication; encerrarConexao?: GatewayContext['encerrarConexao'] },
-    GatewayContext
-  >({
-    schema,
-    graphqlEndpoint: '/graphql',
-    landingPage: false,
-    graphiql: { title: 'Tramita.GOV.BR — gateway GraphQL', subscriptionsProtocol: 'WS' },
-    // GraphiQL's script and styles served by the gateway itself, not fetched from a CDN.
-    renderGraphiQL,
-    logging: {
-      debug: (...args) => logger.debug({ yoga: args }),
-      info: (...args) => logger.info({ yoga: args }),
-      warn: (...args) => logger.warn({ yoga: args }),
-      error: (...args) => logger.error({ yoga: args }),
-    },
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
-        // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
-        const masked = maskError(error, message, isDev);
-        if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
-        return masked;
-      },
-    },
-    context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
-      const auth = initial.wsAuth ?? (await authenticate(initial.request?.headers.get('authorization')));
-      // Over WebSocket there is no Request: the connection was authenticated at connection_init.
-      const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
-      return {
-        db: database.db,
-        viewer: auth.viewer,
-        authError: auth.error,
-        clock,
-        feeds,
-        efeitosAposPasso,
-        tokenExpiraEm: auth.expiresAt,
-        encerrarConexao: initial.encerrarConexao,
-        log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
-      };
-    },
-    plugins: [
-      authGate({ introspectionPublic: config.introspectionPublic }),
-      depthLimit(MAX_QUERY_DEPTH),
-      inputErrorCodes(),
-      sharedEventExecution(),
-      operationLog(),
-    ],
-  });
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     // While draining, a keep-alive connection that just finished its response is closed at once,
@@ -127,89 +48,7 @@ export async function startGateway({ config, database, logger, clock = systemClo
     return yoga(req, res);
   });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  useServer<{ authorization?: string }, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
-    {
-      connectionInitWaitTimeout: 10_000,
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-      onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        const auth = await authenticate(typeof authorization === 'string' ? authorization : null);
-        if (!auth.viewer) {
-          logger.info({ reason: auth.error?.message ?? 'no token' }, 'websocket connection refused');
-          return false; // graphql-ws closes with 4403 Forbidden
-        }
-        ctx.extra.auth = auth;
-        if (auth.expiresAt) {
-          ctx.extra.expiry = setTimeout(
-            () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
-            Math.max(0, auth.expiresAt.getTime() - Date.now()),
-          );
-          ctx.extra.expiry.unref();
-        }
-        return true;
-      },
-      onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
-      },
-      onComplete: (ctx) => {
-        ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        if ((ctx.extra.subscriptions ?? 0) >= config.feeds.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(`Limite de ${config.feeds.maxSubscriptionsPerConnection} assinaturas por conexão atingido.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
-          ];
-        }
-        // Take the slot before any await: one connection's messages are handled concurrently.
-        ctx.extra.subscriptions = (ctx.extra.subscriptions ?? 0) + 1;
-        const liberar = () => {
-          ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
-        };
-        try {
-          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            ...ctx,
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
-            params: payload,
-            wsAuth: ctx.extra.auth,
-            encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
-          });
-          let document;
-          try {
-            document = parse(payload.query);
-          } catch (error) {
-            // A syntax error ends this subscription with an error, not the whole connection.
-            if (error instanceof GraphQLError) {
-              liberar();
-              return [error];
-            }
-            throw error;
-          }
-          const errors = validate(envelopedSchema, document);
-          if (errors.length) {
-            liberar();
-            return errors;
-          }
-          return {
-            schema: envelopedSchema,
-            operationName: payload.operationName,
-            document,
-            variableValues: payload.variables,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe },
-          };
-        } catch (error) {
-          liberar();
-          throw error;
-        }
-      },
-    },
-    wsServer,
-  );
+  const wsServer = attachWebSocketServer(httpServer, app, { config, logger });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -224,7 +63,7 @@ export async function startGateway({ config, database, logger, clock = systemClo
     feeds,
     async close() {
       draining = true;
-      await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
+      await app.close();
       // Going away (1001): clients reconnect elsewhere and resume.
       for (const socket of wsServer.clients) socket.close(1001, 'Servidor em desligamento');
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -239,22 +78,4 @@ export async function startGateway({ config, database, logger, clock = systemClo
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-/** One log line per operation: name, duration, error count; the request id ties it to the request. */
-function operationLog(): Plugin<GatewayContext> {
-  return {
-    onExecute({ args }) {
-      const started = performance.now();
-      return {
-        onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result) return;
-          args.contextValue.log.info(
-            { operation: args.operationName ?? null, ms: Math.round(performance.now() - started), errors: result.errors?.length ?? 0 },
-            'graphql operation',
-          );
-        },
-      };
-    },
-  };
 }
