@@ -6,9 +6,9 @@ import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../src/identity/tokens.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { gid, dbId } from './support/ids.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 const DATA_QUERY = '{ tramites(first: 1) { totalCount } }';
@@ -119,7 +119,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   beforeAll(async () => {
     gw = await startTestGateway(backend);
     agencies = await rows<Agency>('select id, sigla, repositorio_id, numero_identificacao from estruturas where pai_id is null order by id');
-    admin = await gw.tokenFor('Equipe PEN');
+    admin = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {
@@ -261,10 +261,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       const spe = DEMO_ACCOUNTS.find((a) => a.papeis.includes('SPE') && a.descricao.includes('MGI'))!;
       const gestor = DEMO_ACCOUNTS.find((a) => a.papeis.includes('GESTOR_PROTOCOLO') && a.orgao?.estrutura === spe.orgao!.estrutura)!;
       const orgaoId = agencies.find((a) => a.repositorio_id === spe.orgao!.repositorio && a.numero_identificacao === spe.orgao!.estrutura)!.id;
-      const speToken = await gw.tokenFor(spe.descricao);
+      const speToken = await gw.tokenOf(spe.sujeito);
       const viaSpe = await visibleIds(speToken);
       expect(viaSpe.ids).toEqual(await expectedVisible(orgaoId));
-      expect(viaSpe.ids).toEqual((await visibleIds(await gw.tokenFor(gestor.descricao))).ids);
+      expect(viaSpe.ids).toEqual((await visibleIds(await gw.tokenOf(gestor.sujeito))).ids);
       // The refusal rule holds for the SPE too.
       const refused = await rows<TramiteRow>(
         `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites
@@ -307,7 +307,7 @@ describe.each(BACKENDS)('%s, introspection not public', (backend) => {
   test('anonymous introspection is refused; with a token it works', async () => {
     expectUnauthenticated(await gw.gql(INTROSPECTION, {}, null), 'anonymous introspection');
     expectUnauthenticated(await gw.gql('{ __type(name: "Tramite") { name } }', {}, null), 'anonymous __type');
-    const admin = await gw.tokenFor('Equipe PEN');
+    const admin = await gw.tokenOf(PEN_ADMIN);
     const res = await gw.gql(INTROSPECTION, {}, admin);
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ __schema: { queryType: { name: 'Query' } } });

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
-
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
+import { gid } from './support/ids.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 /** Every response body this file saw, for the leak checks at the end. */
 const bodies: { what: string; status: number; text: string }[] = [];
@@ -45,7 +45,7 @@ describe(`${BACKENDS[0]}`, () => {
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!, { onQuery: () => void statements++ });
-    admin = await gw.tokenFor('Equipe PEN');
+    admin = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {

@@ -21,26 +21,15 @@ import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
 import { PASSO_POR_ACAO, SITUACAO_INFO, type Acao, type Situacao } from '../src/tramites/regras.js';
 import { BACKENDS, postgresAdminUrl, startPrivatePostgres, type PrivatePostgresServer } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, testGatewayConfig, type TestGateway } from './support/gateway.js';
+import { gid, dbId } from './support/ids.js';
+import { sleep, waitUntil } from './support/wait.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
 const chave = (s: Situacao) => SITUACAO_INFO[s].chave;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
-
-/** Polls `cond` every 20 ms; fails with `what` after `ms`. */
-async function ate(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const limite = Date.now() + ms;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > limite) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const CAMPOS_EVENTO = 'cursor situacaoAnterior situacao lado ator ocorridoEm tramite { idt situacao }';
 const SUB_TRAMITES = `subscription($orgao: ID, $papel: PapelNoTramite, $situacoes: [SituacaoTramite!], $aPartirDe: String) {
@@ -133,7 +122,7 @@ class Assinatura {
 
   /** Waits until `n` events arrived (fails on an error or after `ms`). */
   async receber(n: number, ms = 10_000): Promise<EventoRecebido[]> {
-    await ate(`${n} events (got ${this.eventos.length}, errors ${JSON.stringify(this.erros)})`, () => {
+    await waitUntil(`${n} events (got ${this.eventos.length}, errors ${JSON.stringify(this.erros)})`, () => {
       if (this.erros.length > 0) throw new Error(`subscription failed: ${JSON.stringify(this.erros)}`);
       return this.eventos.length >= n;
     }, ms);
@@ -308,15 +297,15 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   /** Waits until the bus delivered everything committed so far and `n` subscribers listen; returns the last seq. */
   async function marco(n: number): Promise<number> {
-    await ate(`${n} subscribers on the bus (now ${bus().assinantes})`, () => bus().assinantes === n);
+    await waitUntil(`${n} subscribers on the bus (now ${bus().assinantes})`, () => bus().assinantes === n);
     const ultimo = await maxSeq(rows);
-    await ate('the bus to catch up with the log', () => bus().posicao >= ultimo);
+    await waitUntil('the bus to catch up with the log', () => bus().posicao >= ultimo);
     return ultimo;
   }
 
   async function fecharTodas(): Promise<void> {
     await Promise.all(abertas.splice(0).map((cx) => cx.encerrar().catch(() => {})));
-    await ate('every subscriber to leave the bus', () => bus().assinantes === 0);
+    await waitUntil('every subscriber to leave the bus', () => bus().assinantes === 0);
   }
 
   afterEach(async () => {
@@ -325,7 +314,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    c = await montarCenario(rows, (conta) => gw.tokenFor(conta.descricao));
+    c = await montarCenario(rows, (conta) => gw.tokenOf(conta.sujeito));
   });
 
   afterAll(async () => {
@@ -442,7 +431,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const segunda = nova(c.admin.token, SUB_TRAMITES, { aPartirDe: ultimoCursor });
     await segunda.receber(3);
     expect(segunda.cursores).toEqual(perdidos);
-    await ate('the resumed subscription on the bus', () => bus().assinantes === 1);
+    await waitUntil('the resumed subscription on the bus', () => bus().assinantes === 1);
     const vivo = await m.passo('RECEBER_RECIBO_CONCLUSAO', r0.tramite.id);
     await m.passo('ENVIAR_COMPONENTES_DIGITAIS', outroTramite.tramite.id);
     await segunda.receber(5);
@@ -465,7 +454,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await sub.receber(2);
     expect(sub.cursores).toEqual(await seqsNoLog(rows, Number(r0.evento.cursor), dbId(r0.tramite.id)));
     expect(sub.cursores[0]).toBe(r1.evento.cursor);
-    await ate('the subscription on the bus', () => bus().assinantes === 1);
+    await waitUntil('the subscription on the bus', () => bus().assinantes === 1);
     const vivo = await m.passo('RECEBER_COMPONENTES_DIGITAIS', r0.tramite.id);
     await sub.receber(3);
     expect(sub.cursores[2]).toBe(vivo.evento.cursor);
@@ -492,7 +481,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ seq: string }>);
       cursor = semAviso!.seq;
       const tentando = nova(c.admin.token, SUB_TRAMITES, { aPartirDe: cursor });
-      await ate('the subscription on the bus', () => bus().assinantes === 1);
+      await waitUntil('the subscription on the bus', () => bus().assinantes === 1);
       if (bus().posicao < Number(cursor)) sub = tentando;
       else await fecharTodas();
     }
@@ -535,21 +524,21 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('eventosTramite on a trâmite the viewer cannot read is NOT_FOUND; another agency\'s orgao is FORBIDDEN', async () => {
     const r0 = await m.iniciar();
     const naoLegivel = nova(c.outro.token, SUB_TRAMITE, { tramite: r0.tramite.id });
-    await ate('an error', () => naoLegivel.erros.length > 0 || naoLegivel.concluida);
+    await waitUntil('an error', () => naoLegivel.erros.length > 0 || naoLegivel.concluida);
     expect(naoLegivel.erros.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(naoLegivel.eventos).toHaveLength(0);
 
     const inexistente = nova(c.admin.token, SUB_TRAMITE, { tramite: gid('Tramite', 987_654_321) });
-    await ate('an error', () => inexistente.erros.length > 0 || inexistente.concluida);
+    await waitUntil('an error', () => inexistente.erros.length > 0 || inexistente.concluida);
     expect(inexistente.erros.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
 
     const outroOrgao = nova(c.outro.token, SUB_TRAMITES, { orgao: gid('Orgao', c.rem.id) });
-    await ate('an error', () => outroOrgao.erros.length > 0 || outroOrgao.concluida);
+    await waitUntil('an error', () => outroOrgao.erros.length > 0 || outroOrgao.concluida);
     expect(outroOrgao.erros.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
 
     // The remetente itself may follow it.
     const legivel = nova(c.rem.token, SUB_TRAMITE, { tramite: r0.tramite.id });
-    await ate('the subscription on the bus', () => bus().assinantes === 1);
+    await waitUntil('the subscription on the bus', () => bus().assinantes === 1);
     const r1 = await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
     await legivel.receber(1);
     expect(legivel.cursores).toEqual([r1.evento.cursor]);
@@ -577,7 +566,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ruim = nova('nao-e-um-jwt');
     const assinadoComOutraChave = nova(await mintToken('another-secret-with-at-least-thirty-two-chars!', { sub: 'x', orgao: null, roles: ['PEN_ADMIN'] }));
     for (const a of [semToken, ruim, assinadoComOutraChave]) {
-      await ate('the socket to close', () => a.conexao.fechamento != null);
+      await waitUntil('the socket to close', () => a.conexao.fechamento != null);
       expect(a.conexao.fechamento!.code).toBe(4403);
       expect(a.eventos).toHaveLength(0);
     }
@@ -587,12 +576,12 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('an expiring token ends the connection with 4401', async () => {
     const expira = await tokenDeConta(c.admin.conta, '3s');
     const sub = nova(expira);
-    await ate('the subscription on the bus', () => bus().assinantes === 1);
+    await waitUntil('the subscription on the bus', () => bus().assinantes === 1);
     const aberto = Date.now();
-    await ate('the socket to close', () => sub.conexao.fechamento != null, 10_000);
+    await waitUntil('the socket to close', () => sub.conexao.fechamento != null, 10_000);
     expect(sub.conexao.fechamento!.code).toBe(4401);
     expect(Date.now() - aberto).toBeLessThan(8_000);
-    await ate('the subscriber to leave the bus', () => bus().assinantes === 0);
+    await waitUntil('the subscriber to leave the bus', () => bus().assinantes === 0);
   });
 
   test('more subscriptions than the per-connection limit on one connection: TOO_MANY_SUBSCRIPTIONS', async () => {
@@ -602,10 +591,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     const subs: Assinatura[] = [];
     for (let i = 0; i < limite; i++) {
       subs.push(conexao.assinar(SUB_TRAMITES));
-      await ate(`subscription ${i + 1} on the bus`, () => bus().assinantes === i + 1);
+      await waitUntil(`subscription ${i + 1} on the bus`, () => bus().assinantes === i + 1);
     }
     const demais = conexao.assinar(SUB_TRAMITES);
-    await ate('an error', () => demais.erros.length > 0);
+    await waitUntil('an error', () => demais.erros.length > 0);
     expect(demais.erros.map((e) => e.extensions?.code)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
     expect(bus().assinantes).toBe(limite);
     // The connection and its other subscriptions live on.
@@ -614,9 +603,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(subs.every((s) => s.cursores[0] === r0.evento.cursor)).toBe(true);
     // Completing one frees a place.
     subs[0]!.parar();
-    await ate('a place to free up', () => bus().assinantes === limite - 1);
+    await waitUntil('a place to free up', () => bus().assinantes === limite - 1);
     const denovo = conexao.assinar(SUB_TRAMITES);
-    await ate('the new subscription on the bus', () => bus().assinantes === limite);
+    await waitUntil('the new subscription on the bus', () => bus().assinantes === limite);
     expect(denovo.erros).toEqual([]);
   });
 
@@ -625,7 +614,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const conexao = new Conexao(gw.gateway.url, `Bearer ${c.admin.token}`);
     abertas.push(conexao);
     const subs = Array.from({ length: limite + 5 }, () => conexao.assinar(SUB_TRAMITES));
-    await ate('5 refusals', () => subs.filter((s) => s.erros.length > 0).length >= 5 || bus().assinantes > limite, 10_000);
+    await waitUntil('5 refusals', () => subs.filter((s) => s.erros.length > 0).length >= 5 || bus().assinantes > limite, 10_000);
     await sleep(300);
     expect(bus().assinantes).toBe(limite);
     expect(subs.filter((s) => s.erros.some((e) => e.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS'))).toHaveLength(5);
@@ -635,10 +624,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     const conexao = new Conexao(gw.gateway.url, `Bearer ${c.admin.token}`);
     abertas.push(conexao);
     const boa = conexao.assinar(SUB_TRAMITES);
-    await ate('the good subscription on the bus', () => bus().assinantes === 1);
+    await waitUntil('the good subscription on the bus', () => bus().assinantes === 1);
     const sintaxe = conexao.assinar('subscription { eventosTramites { cursor ');
     const invalida = conexao.assinar('subscription { eventosTramites { campoQueNaoExiste } }');
-    await ate('both errors', () => sintaxe.erros.length > 0 && invalida.erros.length > 0);
+    await waitUntil('both errors', () => sintaxe.erros.length > 0 && invalida.erros.length > 0);
     expect(invalida.erros[0]!.message).toMatch(/campoQueNaoExiste/);
     expect(sintaxe.erros[0]!.message).toMatch(/Syntax Error/i);
     await sleep(200);
@@ -652,9 +641,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('closing the gateway closes the sockets with 1001', async () => {
     const a = nova(c.admin.token);
     const b = nova(c.rem.token, SUB_TRAMITES);
-    await ate('the subscriptions on the bus', () => bus().assinantes === 2);
+    await waitUntil('the subscriptions on the bus', () => bus().assinantes === 2);
     fechando = gw.gateway.close();
-    await ate('the sockets to close', () => a.conexao.fechamento != null && b.conexao.fechamento != null, 10_000);
+    await waitUntil('the sockets to close', () => a.conexao.fechamento != null && b.conexao.fechamento != null, 10_000);
     expect(a.conexao.fechamento!.code).toBe(1001);
     expect(b.conexao.fechamento!.code).toBe(1001);
     await fechando;
@@ -680,7 +669,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
 
   beforeAll(async () => {
     gw = await startTestGateway('postgres', { maxPendingEvents: MAX_PENDENTES });
-    c = await montarCenario(rows, (conta) => gw.tokenFor(conta.descricao));
+    c = await montarCenario(rows, (conta) => gw.tokenOf(conta.sujeito));
   });
 
   afterAll(async () => {
@@ -701,10 +690,10 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     const naB = assinar(segundo.url, c.admin.token, SUB_TRAMITES);
     const naBFiltrada = assinar(segundo.url, c.dest.token, SUB_TRAMITES, { papel: 'DESTINO' });
     abertas.push(naB.conexao, naBFiltrada.conexao);
-    await ate('the subscriptions on instance B', () => segundo!.feeds.tramites.assinantes === 2);
+    await waitUntil('the subscriptions on instance B', () => segundo!.feeds.tramites.assinantes === 2);
     expect(gw.gateway.feeds.tramites.assinantes).toBe(0);
     const inicio = await maxSeq(rows);
-    await ate('instance B to catch up', () => segundo!.feeds.tramites.posicao >= inicio);
+    await waitUntil('instance B to catch up', () => segundo!.feeds.tramites.posicao >= inicio);
 
     const r0 = await m.iniciar();
     const r1 = await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
@@ -719,7 +708,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     // And the other way round: a subscriber on A, a mutation through B.
     const naA = assinar(gw.gateway.url, c.admin.token, SUB_TRAMITES);
     abertas.push(naA.conexao);
-    await ate('the subscription on instance A', () => gw.gateway.feeds.tramites.assinantes === 1);
+    await waitUntil('the subscription on instance A', () => gw.gateway.feeds.tramites.assinantes === 1);
     const viaB = await motor(() => segundo!.url, () => c, 'pg-dois-b').passo('RECEBER_COMPONENTES_DIGITAIS', r0.tramite.id);
     await naA.receber(1);
     await naB.receber(4);
@@ -731,10 +720,10 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
   test('a paused socket is closed with 4430 (slow consumer) while a normal subscriber receives every event', async () => {
     const N = 10_000;
     const bus = gw.gateway.feeds.tramites;
-    await ate('no subscribers left', () => bus.assinantes === 0);
+    await waitUntil('no subscribers left', () => bus.assinantes === 0);
     const r0 = await m.iniciar();
     const tramiteId = dbId(r0.tramite.id);
-    await ate('the bus to catch up', async () => bus.posicao >= (await maxSeq(rows)));
+    await waitUntil('the bus to catch up', async () => bus.posicao >= (await maxSeq(rows)));
 
     // The slow one: graphql-transport-ws by hand, every field, then its socket stops reading.
     const lento = new WebSocket(wsUrl(gw.gateway.url), 'graphql-transport-ws');
@@ -752,19 +741,19 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
       lento.once('error', reject);
     });
     lento.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${c.admin.token}` } }));
-    await ate('connection_ack', () => ack);
+    await waitUntil('connection_ack', () => ack);
     const todosOsCampos = `subscription { eventosTramites {
       cursor situacaoAnterior situacao lado ator porAdministradorPen motivoRecusa justificativa ocorridoEm
       tramite { id idt nre numeroProcesso tipo descricao situacao codigoSituacao finalizado quemDeveAgir versao criadoEm atualizadoEm situacaoAlteradaEm diasNaSituacao }
     } }`;
     lento.send(JSON.stringify({ id: 'lento', type: 'subscribe', payload: { query: todosOsCampos } }));
-    await ate('the slow subscription on the bus', () => bus.assinantes === 1);
+    await waitUntil('the slow subscription on the bus', () => bus.assinantes === 1);
     (lento as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
     // The normal one, subscribed at the same time.
     const normal = assinar(gw.gateway.url, c.admin.token, SUB_TRAMITES);
     abertas.push(normal.conexao);
-    await ate('the normal subscription on the bus', () => bus.assinantes === 2);
+    await waitUntil('the normal subscription on the bus', () => bus.assinantes === 2);
     const inicio = await maxSeq(rows);
 
     // Bursts of N events in one transaction each, ~1.3 KB apiece on the wire for the slow query
@@ -780,7 +769,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
         await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);
       });
       total += N;
-      await ate(`the normal subscriber to get all ${total} events`, () => {
+      await waitUntil(`the normal subscriber to get all ${total} events`, () => {
         if (normal.erros.length > 0 || normal.conexao.fechamento) {
           throw new Error(`normal subscriber failed: ${JSON.stringify(normal.erros)} ${JSON.stringify(normal.conexao.fechamento)}`);
         }
@@ -796,7 +785,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
 
     // Once it reads again it finds the close frame behind what was in flight.
     (lento as unknown as { _socket: { resume(): void } })._socket.resume();
-    await ate('the slow socket to close', () => lentoFechou != null, 30_000);
+    await waitUntil('the slow socket to close', () => lentoFechou != null, 30_000);
     expect(lentoFechou!.code).toBe(4430);
     expect(lentoRecebeu).toBeLessThan(total);
     await normal.conexao.encerrar();
@@ -838,9 +827,9 @@ describe.skipIf(!temPostgres)('postgres: restart mid-stream', () => {
 
     conexao = new Conexao(g.url, `Bearer ${c.admin.token}`);
     const sub = conexao.assinar(SUB_TRAMITES);
-    await ate('the subscription on the bus', () => g.feeds.tramites.assinantes === 1);
+    await waitUntil('the subscription on the bus', () => g.feeds.tramites.assinantes === 1);
     const inicio = await maxSeq(rows);
-    await ate('the bus to catch up', () => g.feeds.tramites.posicao >= inicio);
+    await waitUntil('the bus to catch up', () => g.feeds.tramites.posicao >= inicio);
     expect(await ready()).toBe(200);
 
     const r0 = await m.iniciar();
@@ -849,7 +838,7 @@ describe.skipIf(!temPostgres)('postgres: restart mid-stream', () => {
 
     // Down: /ready turns 503 (bounded), the WebSocket stays up.
     await servidor.stop();
-    await ate('/ready to answer 503', async () => (await ready()) === 503, 15_000);
+    await waitUntil('/ready to answer 503', async () => (await ready()) === 503, 15_000);
     await sleep(500);
     await servidor.restart(); // starts it again on the same port
 
@@ -875,14 +864,14 @@ describe.skipIf(!temPostgres)('postgres: restart mid-stream', () => {
 
     const log = await seqsNoLog(rows, inicio);
     expect(log).toHaveLength(2 + 5);
-    await ate(`every committed event (${log.length}) at the subscriber`, () => sub.eventos.length >= log.length, 30_000);
+    await waitUntil(`every committed event (${log.length}) at the subscriber`, () => sub.eventos.length >= log.length, 30_000);
     await sleep(1_500); // a duplicate from a catch-up or a poll would show up by now
     expect(sub.cursores).toEqual(log);
     expect(semDuplicatas(sub.cursores)).toBe(true);
     expect(sub.cursores.slice(2)).toEqual(depois.map((r) => r.evento.cursor));
     expect(sub.erros).toEqual([]);
     expect(conexao.fechamento).toBeNull();
-    await ate('/ready to answer 200 again', async () => (await ready()) === 200, 15_000);
+    await waitUntil('/ready to answer 200 again', async () => (await ready()) === 200, 15_000);
 
     // LISTEN is back (not only the safety-net poll): a new event arrives well before the next poll.
   }, 120_000);

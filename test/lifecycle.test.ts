@@ -26,9 +26,8 @@ import {
 } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { gid, dbId } from './support/ids.js';
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
 const chave = (s: Situacao) => SITUACAO_INFO[s].chave;
 const DIA_MS = 86_400_000;
 
@@ -114,7 +113,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         sigla: raiz.sigla,
         conta,
         viewer: { sujeito: conta.sujeito, orgaoId: raiz.id, papeis: new Set(conta.papeis) },
-        token: await gw.tokenFor(conta.descricao),
+        token: await gw.tokenOf(conta.sujeito),
         envio: await unidades(raiz.id, 'habilitada_envio'),
         semEnvio: await unidades(raiz.id, 'not habilitada_envio'),
         recebimento: await unidades(raiz.id, 'habilitada_recebimento'),
@@ -131,7 +130,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       rem,
       dest,
       outro,
-      admin: { conta: contaAdmin, viewer: { sujeito: contaAdmin.sujeito, orgaoId: null, papeis: new Set(contaAdmin.papeis) }, token: await gw.tokenFor(contaAdmin.descricao) },
+      admin: { conta: contaAdmin, viewer: { sujeito: contaAdmin.sujeito, orgaoId: null, papeis: new Set(contaAdmin.papeis) }, token: await gw.tokenOf(contaAdmin.sujeito) },
       participantes: { remetenteOrgaoId: rem.id, destinatarioOrgaoId: dest.id },
     };
   }

@@ -5,6 +5,8 @@ import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { SITUACAO_INFO, SITUACOES, type Situacao } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { gid } from './support/ids.js';
+import { demoAccount, GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
 const DIA = 86_400_000;
 // A fixed clock: the seed, `diasNaSituacao` and `paradoHaMaisDeDias` all see the same "now".
@@ -12,7 +14,6 @@ const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 /** Situações em andamento (não finais) per domain.md: everything but 6, 7, 9 and 10. */
 const EM_ANDAMENTO_SQL = 'situacao not in (6, 7, 9, 10)';
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
 function dbId(globalId: string, typename: string): number {
   const decoded = Buffer.from(globalId, 'base64').toString('utf8');
   expect(decoded.startsWith(`${typename}:`), decoded).toBe(true);
@@ -102,8 +103,8 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestGateway(backend, { clock: () => NOW });
-    admin = await gw.tokenFor('Equipe PEN');
-    anaMgi = await gw.tokenFor('Gestora de protocolo do MGI');
+    admin = await gw.tokenOf(PEN_ADMIN);
+    anaMgi = await gw.tokenOf(GESTORA_MGI);
     mgiId = (
       await rows<{ id: number }>('select id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null', [
         MGI.repositorio,
@@ -489,11 +490,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     test.each([
-      ['PEN_ADMIN', 'Equipe PEN'],
-      ['a gestor', 'Gestora de protocolo do MGI'],
+      ['PEN_ADMIN', PEN_ADMIN],
+      ['a gestor', GESTORA_MGI],
     ])('walking every page with first: 7 visits each trâmite visible to %s exactly once', async (_who, conta) => {
-      const token = await gw.tokenFor(conta);
-      const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(conta))!;
+      const token = await gw.tokenOf(conta);
+      const account = demoAccount(conta);
       const expected = account.papeis.includes('PEN_ADMIN')
         ? await ids('select id::int from tramites')
         : await ids(

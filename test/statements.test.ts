@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
 const PAGE = /* GraphQL */ `
   query Pagina($first: Int!, $after: String) {
@@ -37,7 +38,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         if (counting) statements.push(sql);
       },
     });
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
     counting = true;
     // Warm-up: the first request may look up the token's agency (cached afterwards).
     const warm = await gw.gql(PAGE, { first: 1 }, token);
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('a gestor’s page costs the same once its agency is cached', async () => {
-    const gestor = await gw.tokenFor('Gestora de protocolo do MGI');
+    const gestor = await gw.tokenOf(GESTORA_MGI);
     await gw.gql(PAGE, { first: 1 }, gestor); // warm-up: the agency lookup
     statements.length = 0;
     const res = await gw.gql(PAGE, { first: 50 }, gestor);

@@ -6,6 +6,7 @@ import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/kernel/clock.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/http/gateway.js';
+import { demoAccount } from './accounts.js';
 import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
 
 export const TEST_JWT_SECRET = 'test-secret-with-at-least-thirty-two-characters!';
@@ -26,6 +27,8 @@ export interface TestGateway {
   ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>>;
   /** A token for the demo account whose description contains `who` (see src/demo/seed.ts). */
   tokenFor(who: string): Promise<string>;
+  /** A token for the demo account with this subject (`sub`), e.g. 'pen.admin' (test/support/accounts.ts). */
+  tokenOf(sujeito: string): Promise<string>;
   token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
   close(): Promise<void>;
 }
@@ -92,6 +95,10 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
     tokenFor(who) {
       const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(who));
       if (!account) throw new Error(`no demo account matching "${who}"`);
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
+    },
+    tokenOf(sujeito) {
+      const account = demoAccount(sujeito);
       return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
     },
     token,
