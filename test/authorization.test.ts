@@ -1,5 +1,5 @@
 // Who may ask, and what each viewer sees, over real HTTP. Visibility is checked against SQL that
-// states the rule of domain.md directly: an agency sees the trâmites it sent, and those it receives
+// states the rule of docs/domain.md directly: an agency sees the trâmites it sent, and those it receives
 // unless it refused them (8, 9); PEN_ADMIN sees all.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';

@@ -1,4 +1,4 @@
-// The pure rules of onboarding (src/onboarding/regras.ts) against shared/domain.md, "Onboarding",
+// The pure rules of onboarding (src/onboarding/regras.ts) against docs/domain.md, "Onboarding",
 // written out here independently: the stages in order, who takes each step, from where to where, the
 // gate each one must pass, which moves need a reason; which trâmite meets which test; what marks a
 // production test. Plus the requirement list as data (the migration) against the domain's list.
@@ -25,7 +25,7 @@ import {
 } from '../src/onboarding/regras.js';
 
 /**
- * domain.md, steps 1-7: (1) the agency's protocol manager requests access, again after a rejection;
+ * docs/domain.md, steps 1-7: (1) the agency's protocol manager requests access, again after a rejection;
  * (2) PEN analyses the registration: approves, or rejects (with a reason, recorded); (3) the agency
  * configures its structure — units that send and receive; (4) the agency does the minimum requirements
  * in homologação and asks for validation; (5) PEN validates them (or sends the agency back, with a

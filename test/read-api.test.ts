@@ -11,7 +11,7 @@ import { demoAccount, GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 const DIA = 86_400_000;
 // A fixed clock: the seed, `diasNaSituacao` and `paradoHaMaisDeDias` all see the same "now".
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
-/** Situações em andamento (não finais) per domain.md: everything but 6, 7, 9 and 10. */
+/** Situações em andamento (não finais) per docs/domain.md: everything but 6, 7, 9 and 10. */
 const EM_ANDAMENTO_SQL = 'situacao not in (6, 7, 9, 10)';
 
 function dbId(globalId: string, typename: string): number {
@@ -464,7 +464,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const filtro = { situacoes: ['CONCLUIDO', 'RECUSADO', 'CIENCIA_RECUSA'], orgao: gid('Orgao', mgiId), papel: 'DESTINO' };
       const asAdmin = await ids('select id::int from tramites where situacao in (6, 8, 9) and destinatario_orgao_id = $1', [mgiId]);
       expect((await listed(filtro)).ids).toEqual(asAdmin);
-      // The MGI's gestor does not see the trâmites it refused (domain.md).
+      // The MGI's gestor does not see the trâmites it refused (docs/domain.md).
       const asGestor = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
       const got = await listed(filtro, anaMgi);
       expect(got.ids).toEqual(asGestor);

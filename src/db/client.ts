@@ -22,7 +22,7 @@ export type DatabaseOptions =
 export interface DatabaseHandle {
   db: Database;
   backend: 'pglite' | 'postgres';
-  /** Raw rows of a statement, the same shape on both drivers (stack.md trap 4). */
+  /** Raw rows of a statement, the same shape on both drivers (docs/stack.md trap 4). */
   rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /**
    * LISTEN on a lower-case channel; resolves once listening. `onListen` runs each time the listening

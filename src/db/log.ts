@@ -4,7 +4,7 @@ import type { Database } from './client.js';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** An append-only event log: its NOTIFY channel (lower case: stack.md trap 3) and its ordering lock. */
+/** An append-only event log: its NOTIFY channel (lower case: docs/stack.md trap 3) and its ordering lock. */
 export interface EventLog {
   canal: string;
   chaveTrava: number;
@@ -15,7 +15,7 @@ export interface EventLog {
  * transaction-level lock taken just before the insert makes `seq` follow commit order (a later
  * seq is never visible before an earlier one), so feeds can resume "after seq N" without gaps.
  * It is held only from here to COMMIT. `pg_notify` on the transaction is delivered on commit and
- * dropped on rollback (stack.md trap 2).
+ * dropped on rollback (docs/stack.md trap 2).
  */
 export async function anexarAoLog<T extends { seq: number }>(tx: Transaction, log: EventLog, inserir: () => Promise<T[]>): Promise<T[]> {
   await tx.execute(sql`select pg_advisory_xact_lock(${log.chaveTrava})`);

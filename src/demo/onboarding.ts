@@ -1,5 +1,5 @@
 /**
- * Onboarding demo data (shared/domain.md, "Onboarding"): agencies at every stage of the path to
+ * Onboarding demo data (docs/domain.md, "Onboarding"): agencies at every stage of the path to
  * production, each with a history that walks PASSOS_ONBOARDING exactly, a checklist that agrees with
  * it, and — for the trâmite tests — the real trâmites that met them.
  *

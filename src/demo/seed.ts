@@ -733,7 +733,7 @@ function eventosDoCaminho(
     const { lado } = passo(de, para);
     let orgao = lado === 'REMETENTE' ? remetente.orgao : lado === 'DESTINATARIO' ? destinatario.orgao : null;
     let sujeito = PLATAFORMA;
-    // The PEN team cancels on the sender's request (domain.md): for the sender's side, on no agency's behalf.
+    // The PEN team cancels on the sender's request (docs/domain.md): for the sender's side, on no agency's behalf.
     const penAdmin = para === 7 && (opcoes.cancelamentoPeloPen ?? rng.chance(0.08));
     if (penAdmin) {
       sujeito = PEN_ADMIN;
@@ -913,7 +913,7 @@ function planejarProcesso(orgaos: OrgaoNo[], pedido: Pedido, rng: Rng, nowMs: nu
 }
 
 /**
- * The production tests of an agency being onboarded (domain.md, step 6): a process sent to DISIS,
+ * The production tests of an agency being onboarded (docs/domain.md, step 6): a process sent to DISIS,
  * one received from DISIS, one refused by the agency as recipient; described "TESTE – <agency>".
  */
 function planejarTestesProducao(orgaos: OrgaoNo[], rng: Rng, nowMs: number): ProcessoPlano[] {

@@ -1,5 +1,5 @@
 /**
- * An agency's path onto Tramita.GOV.BR (shared/domain.md, "Onboarding"), as plain data: the stages,
+ * An agency's path onto Tramita.GOV.BR (docs/domain.md, "Onboarding"), as plain data: the stages,
  * which role moves each one, and the gate each move must pass. No database, no GraphQL.
  */
 import type { Viewer } from '../kernel/viewer.js';

@@ -36,7 +36,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
-  // Non-null by default (stack.md trap 13): a nullable field is a deliberate choice below.
+  // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
     client: (ctx) => ctx.db,

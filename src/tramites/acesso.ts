@@ -3,7 +3,7 @@ import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } fro
 import type { Situacao } from './regras.js';
 import type { tramites } from './tables.js';
 
-/** After a refusal (8, then 9) only the sender still sees the trâmite's data (domain.md). */
+/** After a refusal (8, then 9) only the sender still sees the trâmite's data (docs/domain.md). */
 const SITUACOES_SO_REMETENTE_VE: readonly Situacao[] = [8, 9];
 
 /**

@@ -242,7 +242,7 @@ export async function iniciarTramite(db: Database, pedido: PedidoInicio): Promis
   });
 }
 
-/** The raw rows of `tx.execute`, whichever driver (stack.md trap 4). */
+/** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */
 function linhas(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

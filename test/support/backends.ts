@@ -14,7 +14,7 @@
 //     ...
 //   });
 //
-// PGlite costs ~2 s per instance (stack.md trap 6): one per file or describe block, not per test.
+// PGlite costs ~2 s per instance (docs/stack.md trap 6): one per file or describe block, not per test.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
