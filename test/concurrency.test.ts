@@ -270,7 +270,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       );
       expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
       const eventos10 = await rows<{ tramite_id: number; n: number; de: number; ator: string; lado: string; orgao: number | null }>(
-        `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_papel) as lado, min(ator_orgao_id)::int as orgao
+        `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_lado) as lado, min(ator_orgao_id)::int as orgao
            from tramite_eventos where para_situacao = 10 and tramite_id in (${ids}) group by tramite_id order by tramite_id`,
       );
       expect(eventos10).toEqual(parados.map((p) => ({ tramite_id: p.id, n: 1, de: p.situacao, ator: ATOR_PLATAFORMA, lado: 'PLATAFORMA', orgao: null })));

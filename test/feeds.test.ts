@@ -381,7 +381,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const transacao = gw.database.db
       .transaction(async (tx) => {
         const [evento] = await registrarEventos(tx, [
-          { tramiteId, deSituacao: 1, paraSituacao: 2, atorSujeito: 'teste.rollback', atorPapel: 'REMETENTE', ocorridoEm: new Date() },
+          { tramiteId, deSituacao: 1, paraSituacao: 2, atorSujeito: 'teste.rollback', atorLado: 'REMETENTE', ocorridoEm: new Date() },
         ]);
         seqDesfeito = evento!.seq;
         inserido();
@@ -475,7 +475,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const [semAviso] = await gw.database.db
         .transaction(async (tx) => {
           await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
-          return tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_papel, ocorrido_em)
+          return tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
             values (${tramiteId}, 1, 1, 'teste.sem-aviso', 'REMETENTE', now()) returning seq::text as seq`);
         })
         .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ seq: string }>);
@@ -764,7 +764,7 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     for (let rodada = 1; rodada <= 4 && (rodada === 1 || bus.assinantes === 2); rodada++) {
       await gw.database.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
-        await tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_papel, justificativa, ocorrido_em)
+        await tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, justificativa, ocorrido_em)
           select ${tramiteId}, 1, 1, 'teste.rajada', 'REMETENTE', ${justificativa}, now() from generate_series(1, ${N})`);
         await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);
       });

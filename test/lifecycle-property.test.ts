@@ -277,7 +277,7 @@ describe.each(BACKENDS)('%s', (backend) => {
                 deSituacao: s,
                 paraSituacao: passo.para,
                 atorSujeito: viewer.sujeito,
-                atorPapel: passo.lado,
+                atorLado: passo.lado,
                 atorPenAdmin: isPenAdmin(viewer),
                 atorOrgaoId: isPenAdmin(viewer) ? null : viewer.orgaoId,
               });
@@ -294,7 +294,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
         // Replaying the log reproduces the trâmite.
         const eventos = await rows<{ de: number | null; para: number; lado: string; ator: string }>(
-          'select de_situacao::int as de, para_situacao::int as para, ator_papel as lado, ator_sujeito as ator from tramite_eventos where tramite_id = $1 order by seq',
+          'select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator from tramite_eventos where tramite_id = $1 order by seq',
           [id],
         );
         let atual: Situacao | null = null;

@@ -741,7 +741,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       );
       expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
       const eventos10 = await rows<{ tramite_id: number; de: number; ator: string; lado: string; orgao: number | null; admin: boolean; em: string }>(
-        `select tramite_id::int as tramite_id, de_situacao::int as de, ator_sujeito as ator, ator_papel as lado, ator_orgao_id as orgao,
+        `select tramite_id::int as tramite_id, de_situacao::int as de, ator_sujeito as ator, ator_lado as lado, ator_orgao_id as orgao,
                 ator_pen_admin as admin, to_char(ocorrido_em at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as em
            from tramite_eventos where para_situacao = 10 and tramite_id in (${parados.map((p) => p.id).join(',')}) order by tramite_id`,
       );

@@ -1006,7 +1006,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
           paraSituacao: e.para,
           atorSujeito: e.sujeito,
           atorOrgaoId: idDoOrgao.get(e.orgao)!,
-          atorPapel: e.lado,
+          atorLado: e.lado,
           atorPenAdmin: false,
           motivo: e.motivo,
           justificativa: e.justificativa,

@@ -1121,7 +1121,7 @@ export async function seedDemoData(
           paraSituacao: e.para,
           atorSujeito: e.sujeito,
           atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
-          atorPapel: e.lado,
+          atorLado: e.lado,
           atorPenAdmin: e.penAdmin,
           motivo: e.motivo,
           justificativa: e.justificativa,

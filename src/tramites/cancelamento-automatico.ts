@@ -48,7 +48,7 @@ export async function cancelarTramitesParados(db: Database, { agora, dias, lote 
           deSituacao: p.situacao as Situacao,
           paraSituacao: PASSO.para,
           atorSujeito: ATOR_PLATAFORMA,
-          atorPapel: PASSO.lado,
+          atorLado: PASSO.lado,
           atorOrgaoId: null,
           justificativa: `Sem mudança de situação há mais de ${dias} dias.`,
           ocorridoEm: agora,

@@ -81,7 +81,7 @@ export interface PedidoInicio {
 /** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
 function ator(viewer: Viewer, lado: LadoAtor) {
   const penAdmin = isPenAdmin(viewer);
-  return { atorSujeito: viewer.sujeito, atorPapel: lado, atorPenAdmin: penAdmin, atorOrgaoId: penAdmin ? null : viewer.orgaoId };
+  return { atorSujeito: viewer.sujeito, atorLado: lado, atorPenAdmin: penAdmin, atorOrgaoId: penAdmin ? null : viewer.orgaoId };
 }
 
 const textoOpcional = (max: number) =>

@@ -82,7 +82,7 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
     lado: t.field({
       type: LadoTramite,
       description: 'Lado que agiu.',
-      resolve: (e) => e.atorPapel as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
+      resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
     }),
     ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
     orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
