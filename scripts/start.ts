@@ -2,7 +2,7 @@
  * `npm start`: validates the environment, opens the database (embedded PGlite, or PostgreSQL with
  * DATABASE_URL), applies migrations, seeds the demo data on first run, and serves the gateway.
  */
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
@@ -11,7 +11,7 @@ import { startGateway } from '../src/http/gateway.js';
 import { agendarCancelamentoAutomatico } from '../src/tramites/cancelamento-automatico.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {

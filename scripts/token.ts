@@ -26,7 +26,7 @@ function fail(message: string): never {
 }
 
 if (values.list) {
-  DEMO_ACCOUNTS.forEach((a, i) => console.log(`${i}\t${a.descricao}`));
+  for (const [i, a] of DEMO_ACCOUNTS.entries()) console.log(`${i}\t${a.descricao}`);
   process.exit(0);
 }
 

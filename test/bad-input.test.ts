@@ -158,7 +158,7 @@ describe(`${BACKENDS[0]}`, () => {
       await expectBadInput(
         'foreign cursor',
         'query($c: String) { tramites(first: 5, after: $c) { nodes { id } } }',
-        { c: orgaos.data!.orgaos.pageInfo.endCursor.slice(0, -2) + '!!' },
+        { c: `${orgaos.data!.orgaos.pageInfo.endCursor.slice(0, -2)}!!` },
         'after/before',
       );
     });

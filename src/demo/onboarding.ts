@@ -961,7 +961,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
         )
         .returning({ id: estruturas.id });
       unidadesNovas += inseridas.length;
-      doNivel.forEach((x, i) => idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id));
+      for (const [i, x] of doNivel.entries()) idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id);
       pais = doNivel.map((x, i) => ({ orgao: x.orgao, def: x.def, filhas: x.def.filhas ?? [], id: inseridas[i]!.id }));
     }
   }

@@ -4,7 +4,7 @@
  * number of subscriptions and is closed when its token expires.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
@@ -69,7 +69,7 @@ export function attachWebSocketServer(
             wsAuth: ctx.extra.auth,
             encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
           });
-          let document;
+          let document: DocumentNode;
           try {
             document = parse(payload.query);
           } catch (error) {

@@ -23,7 +23,10 @@ export function sharedEventExecution(): Plugin<GatewayContext> {
         return mapear(fonte, (evento) => {
           if (typeof evento !== 'object' || evento === null) return execute({ ...args, rootValue: evento });
           let porChave = resultados.get(evento);
-          if (!porChave) resultados.set(evento, (porChave = new Map()));
+          if (!porChave) {
+            porChave = new Map();
+            resultados.set(evento, porChave);
+          }
           let resultado = porChave.get(chave);
           if (!resultado) {
             resultado = execute({ ...args, rootValue: evento });
