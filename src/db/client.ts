@@ -16,7 +16,12 @@ import { relations } from './relations.js';
 export type Database = PgAsyncDatabase<any, typeof relations>;
 
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
+      loadDataDir?: Blob;
+    }
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface DatabaseHandle {
@@ -43,12 +48,12 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
   const logger: DrizzleLogger | undefined = extra.onQuery
     ? { logQuery: (query, params) => extra.onQuery!(query, params) }
     : undefined;
-  return options.kind === 'pglite' ? openPglite(options.dataDir, logger) : openPostgres(options, logger);
+  return options.kind === 'pglite' ? openPglite(options, logger) : openPostgres(options, logger);
 }
 
-async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
+async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob }, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(dataDir, { loadDataDir });
   const db = drizzlePglite({ client, relations, logger });
   await migratePglite(db, { migrationsFolder });
   return {
