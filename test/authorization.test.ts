@@ -1,11 +1,11 @@
-// Who may ask, and what each viewer sees, over real HTTP. Visibility is checked against SQL that
+// Who may ask, and what each viewer sees, through the gateway's HTTP handler (in process). Visibility is checked against SQL that
 // states the rule of docs/domain.md directly: an agency sees the trâmites it sent, and those it receives
 // unless it refused them (8, 9); PEN_ADMIN sees all.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../src/identity/tokens.js';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, TEST_JWT_SECRET, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { startTestApp, TEST_JWT_SECRET, type GraphQLResponse, type TestApp } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { PEN_ADMIN } from './support/accounts.js';
 
@@ -38,7 +38,7 @@ interface TramiteRow {
 }
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let agencies: Agency[];
   let admin: string;
 
@@ -53,7 +53,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   /** Raw POST, for headers the `gql` helper does not send. */
   async function post(body: unknown, headers: Record<string, string>): Promise<GraphQLResponse> {
-    const response = await fetch(gw.gateway.url, {
+    const response = await gw.fetch({
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
@@ -117,7 +117,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   const nowhere = { porId: false, porIdt: false, node: false, lista: false };
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend);
+    gw = await startTestApp(backend);
     agencies = await rows<Agency>('select id, sigla, repositorio_id, numero_identificacao from estruturas where pai_id is null order by id');
     admin = await gw.tokenOf(PEN_ADMIN);
   });
@@ -294,10 +294,10 @@ describe.each(BACKENDS)('%s', (backend) => {
 });
 
 describe.each(BACKENDS)('%s, introspection not public', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend, { seed: false, introspectionPublic: false });
+    gw = await startTestApp(backend, { seed: false, introspectionPublic: false });
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
-// Bad input over real HTTP: unknown ids are null, malformed arguments are BAD_USER_INPUT (naming the
+// Bad input through the gateway's HTTP handler (in process: Yoga's fetch, the same plugins as a socket): unknown ids are null, malformed arguments are BAD_USER_INPUT (naming the
 // argument where the gateway knows it), nothing is a 500, nothing leaks a stack trace or SQL.
 // One backend is enough: this is about the GraphQL layer, not the database.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { PEN_ADMIN } from './support/accounts.js';
 
@@ -11,13 +11,13 @@ import { PEN_ADMIN } from './support/accounts.js';
 const bodies: { what: string; status: number; text: string }[] = [];
 
 describe(`${BACKENDS[0]}`, () => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let admin: string;
   let statements = 0;
 
   /** POST /graphql keeping the raw body text. */
   async function send(what: string, query: string, variables?: Record<string, unknown>, token: string | null = admin): Promise<GraphQLResponse> {
-    const response = await fetch(gw.gateway.url, {
+    const response = await gw.fetch({
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -44,7 +44,7 @@ describe(`${BACKENDS[0]}`, () => {
   }
 
   beforeAll(async () => {
-    gw = await startTestGateway(BACKENDS[0]!, { onQuery: () => void statements++ });
+    gw = await startTestApp(BACKENDS[0]!, { onQuery: () => void statements++ });
     admin = await gw.tokenOf(PEN_ADMIN);
   });
 
@@ -269,7 +269,7 @@ describe(`${BACKENDS[0]}`, () => {
       ['unknown field', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query":"{ segredo }"}' }],
     ];
     for (const [what, init] of cases) {
-      const response = await fetch(gw.gateway.url, init);
+      const response = await gw.fetch(init);
       const text = await response.text();
       bodies.push({ what, status: response.status, text });
       expect(response.status, `${what}: ${text}`).toBeLessThan(500);

@@ -1,10 +1,10 @@
-// The read API end to end, over real HTTP, on the demo data. Every expectation comes from SQL on the
+// The read API end to end through the gateway's HTTP handler (in process: Yoga's fetch), on the demo data. Every expectation comes from SQL on the
 // same database (never from numbers the seed could change).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { SITUACAO_INFO, SITUACOES, type Situacao } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { demoAccount, GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
@@ -54,7 +54,7 @@ interface Page {
 }
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let admin: string;
   let anaMgi: string;
   let mgiId: number;
@@ -102,7 +102,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend, { clock: () => NOW });
+    gw = await startTestApp(backend, { clock: () => NOW });
     admin = await gw.tokenOf(PEN_ADMIN);
     anaMgi = await gw.tokenOf(GESTORA_MGI);
     mgiId = (

@@ -2,7 +2,7 @@
 // nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestApp, type TestApp } from './support/gateway.js';
 import { GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
 const PAGE = /* GraphQL */ `
@@ -25,13 +25,13 @@ const PAGE = /* GraphQL */ `
 const PAGE_WITH_COUNT = PAGE.replace('edges {', 'totalCount\n      edges {');
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let token: string;
   const statements: string[] = [];
   let counting = false;
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend, {
+    gw = await startTestApp(backend, {
       // The live-feed buses poll the event logs; keep their statements out of the count.
       feedPollMs: 3_600_000,
       onQuery: (sql) => {
