@@ -6,7 +6,7 @@
 //
 // Expectations come from the event log itself (`select seq from tramite_eventos ... order by seq`),
 // from the mutations' answers and from regras.ts, never from seed numbers.
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -23,14 +23,13 @@ import { BACKENDS, postgresAdminUrl, startPrivatePostgres, type PrivatePostgresS
 import { startTestGateway, TEST_JWT_SECRET, testGatewayConfig, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
+import { wsClient, wsUrl } from './support/ws.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
 
 const chave = (s: Situacao) => SITUACAO_INFO[s].chave;
-const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
-
 const CAMPOS_EVENTO = 'cursor situacaoAnterior situacao lado ator ocorridoEm tramite { idt situacao }';
 const SUB_TRAMITES = `subscription($orgao: ID, $papel: PapelNoTramite, $situacoes: [SituacaoTramite!], $aPartirDe: String) {
   e: eventosTramites(orgao: $orgao, papel: $papel, situacoes: $situacoes, aPartirDe: $aPartirDe) { ${CAMPOS_EVENTO} }
@@ -60,17 +59,10 @@ class Conexao {
   fechamento: { code: number; reason: string } | null = null;
 
   constructor(httpUrl: string, authorization: string | null) {
-    this.client = createClient({
-      url: wsUrl(httpUrl),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: true,
-      connectionParams: authorization ? { authorization } : {},
-      on: {
-        closed: (e) => {
-          const evento = e as { code?: number; reason?: unknown };
-          this.fechamento ??= { code: evento.code ?? -1, reason: String(evento.reason ?? '') };
-        },
+    this.client = wsClient(httpUrl, authorization, {
+      closed: (e) => {
+        const evento = e as { code?: number; reason?: unknown };
+        this.fechamento ??= { code: evento.code ?? -1, reason: String(evento.reason ?? '') };
       },
     });
   }

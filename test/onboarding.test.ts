@@ -6,9 +6,7 @@
 //
 // Expectations come from regras.ts, the requirement list in the database and SQL, never from seed
 // numbers. The agencies that walk the path here are created with SQL.
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -32,6 +30,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
+import { wsClient } from './support/ws.js';
 import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI } from './support/accounts.js';
 
 /** The mutation of each step (src/onboarding/graphql.ts). */
@@ -709,13 +708,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     function assinar(variables: Record<string, unknown>) {
       const recebidos: Array<Record<string, any>> = [];
       const erros: unknown[] = [];
-      const client = createClient({
-        url: gw.gateway.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: true,
-        connectionParams: { authorization: `Bearer ${tokenTrt}` },
-      });
+      const client = wsClient(gw.gateway.url, `Bearer ${tokenTrt}`);
       const cancelar = client.subscribe<{ e: Record<string, any> }>(
         { query: SUB_ONBOARDING, variables },
         {
