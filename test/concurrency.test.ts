@@ -10,7 +10,7 @@ import type { Viewer } from '../src/kernel/viewer.js';
 import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
 import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '../src/tramites/erros.js';
-import { CANAL_EVENTOS } from '../src/tramites/eventos.js';
+import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
 import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../src/tramites/servico.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
@@ -160,7 +160,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
   test('40 trâmites walked 1 → 6 at once, steps interleaved: no error, all at 6, each event once, seq in commit order', async () => {
     const N = 40;
     const notificados: number[] = [];
-    const parar = await handle.listen(CANAL_EVENTOS, (payload) => notificados.push(Number(payload)));
+    const parar = await handle.listen(LOG_TRAMITES.canal, (payload) => notificados.push(Number(payload)));
     const seqsDoTeste: number[] = [];
     let ids: number[];
     try {

@@ -7,8 +7,6 @@ export type NovoEvento = typeof tramiteEventos.$inferInsert;
 export type Evento = typeof tramiteEventos.$inferSelect;
 
 export const LOG_TRAMITES: EventLog = { canal: 'tramite_eventos', chaveTrava: ADVISORY_LOCKS.tramiteLog };
-/** Channel of the NOTIFY sent with every committed batch of trâmite events. */
-export const CANAL_EVENTOS = LOG_TRAMITES.canal;
 
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
 export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promise<Evento[]> {

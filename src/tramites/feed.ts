@@ -8,7 +8,7 @@ import { ultimoSeq } from '../db/log.js';
 import type { Viewer } from '../kernel/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { canReadTramite } from './acesso.js';
-import { CANAL_EVENTOS, type Evento } from './eventos.js';
+import { LOG_TRAMITES, type Evento } from './eventos.js';
 import type { PapelNoTramite } from './filtro.js';
 import type { Situacao } from './regras.js';
 import { tramiteEventos, tramites } from './tables.js';
@@ -53,7 +53,7 @@ export async function lerEventosTramite(
 
 export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite> {
   return {
-    canal: CANAL_EVENTOS,
+    canal: LOG_TRAMITES.canal,
     ler: (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite),
     ultimoSeq: () => ultimoSeq(db, tramiteEventos, tramiteEventos.seq),
   };
