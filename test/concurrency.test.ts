@@ -4,7 +4,7 @@
 // parallel retries, interleaved walks of many trâmites never deadlock, the event log's seq follows
 // commit order, and two auto-cancel runs never take the same trâmite.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { createDatabase, type Database, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
@@ -12,8 +12,13 @@ import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico
 import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '../src/tramites/erros.js';
 import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../src/tramites/servico.js';
+import { comporServicos } from '../src/http/servicos.js';
+import { type PedidoPasso, type ResultadoPasso } from '../src/tramites/servico.js';
+import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
 type AcaoPasso = PedidoPasso['acao'];
 const DIA_MS = 86_400_000;
@@ -65,7 +70,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
 
   async function novo(chaveIdempotencia?: string): Promise<ResultadoPasso> {
     processo += 1;
-    return iniciarTramite(handle.db, {
+    return servicoTramites(handle.db).iniciarTramite({
       viewer: rem,
       agora: new Date(),
       tipo: 'PROCESSO',
@@ -77,7 +82,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
   }
 
   const passo = (acao: AcaoPasso, tramiteId: number, viewer = viewerDoLado(PASSO_POR_ACAO[acao].lado), extra: Partial<PedidoPasso> = {}) =>
-    executarPasso(handle.db, {
+    servicoTramites(handle.db).executarPasso({
       acao,
       tramiteId,
       viewer,
@@ -224,7 +229,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       unidadeDestinatariaId: unidades.destinataria,
       chaveIdempotencia,
     };
-    const resultados = await Promise.all(Array.from({ length: 20 }, () => iniciarTramite(handle.db, { ...pedido, agora: new Date() })));
+    const resultados = await Promise.all(Array.from({ length: 20 }, () => servicoTramites(handle.db).iniciarTramite({ ...pedido, agora: new Date() })));
     expect(new Set(resultados.map((r) => r.tramite.id)).size).toBe(1);
     expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
     expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);

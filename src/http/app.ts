@@ -14,7 +14,6 @@ import { createTokenVerifier } from '../identity/tokens.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
-import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import type { Feeds, GatewayContext } from '../schema/context.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
 import { authGate } from './plugins/auth-gate.js';
@@ -23,6 +22,7 @@ import { inputErrorCodes } from './plugins/input-errors.js';
 import { operationLog } from './plugins/operation-log.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
+import { comporServicos } from './servicos.js';
 
 export interface AppOptions {
   config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'feeds' | 'onboarding'>;
@@ -55,8 +55,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     limiteFila: config.feeds.maxPendingEvents,
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
-  // Cross-domain work run in every trâmite step's transaction, wired here once.
-  const efeitosAposPasso = [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)];
+  const { tramites } = comporServicos(database.db, config);
 
   const yoga = createYoga<WebSocketServerContext, GatewayContext>({
     schema,
@@ -90,7 +89,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         authError: auth.error,
         clock,
         feeds,
-        efeitosAposPasso,
+        tramites,
         tokenExpiraEm: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),

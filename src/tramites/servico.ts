@@ -1,7 +1,8 @@
 /**
  * Moving a trâmite: each step is one transaction that checks the rules (regras.ts), updates the
  * trâmite by compare-and-set on its version, appends the event and notifies, then commits.
- * No GraphQL here; the mutations and the tests call these functions.
+ * No GraphQL here. The service is built once, at composition (src/http/servicos.ts), with the work
+ * other domains run in every step's transaction; the mutations, tests and benches all go through it.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -62,7 +63,6 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
-  efeitos?: readonly EfeitoDePasso[];
 }
 
 export interface PedidoInicio {
@@ -116,8 +116,21 @@ const pedidoInicioSchema = z
   });
 
 
-/** One step on an existing trâmite (status 2 to 9). */
-export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<ResultadoPasso> {
+export interface ServicoTramites {
+  /** One step on an existing trâmite (status 2 to 9). */
+  executarPasso(pedido: PedidoPasso): Promise<ResultadoPasso>;
+  /** Starts a trâmite (status 1). */
+  iniciarTramite(pedido: PedidoInicio): Promise<ResultadoPasso>;
+}
+
+export function criarServicoTramites(db: Database, efeitos: readonly EfeitoDePasso[]): ServicoTramites {
+  return {
+    executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
+    iniciarTramite: (pedido) => iniciarTramite(db, pedido),
+  };
+}
+
+async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonly EfeitoDePasso[]): Promise<ResultadoPasso> {
   const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
   const { justificativa, motivo } = validar(
@@ -160,7 +173,7 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
     // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.
-    for (const efeito of pedido.efeitos ?? []) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
+    for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: atual.id,
@@ -176,8 +189,8 @@ export async function executarPasso(db: Database, pedido: PedidoPasso): Promise<
   });
 }
 
-/** Starts a trâmite (status 1): the remetente's side, between units enabled to send and to receive. */
-export async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
+/** The remetente's side, between units enabled to send and to receive. */
+async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
   // Everything the request asks for: a key reused with any other value is another operation.
   const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao])}`;

@@ -15,12 +15,12 @@ import {
 import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { AcaoTramite, MUTACAO_POR_ACAO } from './grafo.js';
 import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
-import { executarPasso, iniciarTramite, type EfeitoDePasso, type PedidoPasso, type ResultadoPasso } from '../servico.js';
+import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 
 declare module '../../schema/context.js' {
   interface GatewayContext {
-    /** Run in every trâmite step's transaction (onboarding's automatic requirement checks), wired at composition. */
-    efeitosAposPasso: readonly EfeitoDePasso[];
+    /** The trâmite commands, built once at composition with the work other domains run in every step. */
+    tramites: ServicoTramites;
   }
 }
 
@@ -157,7 +157,7 @@ for (const { acao, input, descricao } of MUTACOES) {
       resolve: (_root, { input: dados }, ctx) => {
         // Only cancel and refuse inputs carry these two; for the others they are absent.
         const entrada = dados as typeof dados & { motivo?: CodigoMotivo | null; justificativa?: string | null };
-        return executarPasso(ctx.db, {
+        return ctx.tramites.executarPasso({
           acao,
           tramiteId: Number(entrada.tramite.id),
           viewer: requireViewer(ctx),
@@ -166,7 +166,6 @@ for (const { acao, input, descricao } of MUTACOES) {
           chaveIdempotencia: entrada.chaveIdempotencia,
           motivo: entrada.motivo,
           justificativa: entrada.justificativa,
-          efeitos: ctx.efeitosAposPasso,
         });
       },
     }),
@@ -193,7 +192,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
     errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>
-      iniciarTramite(ctx.db, {
+      ctx.tramites.iniciarTramite({
         viewer: requireViewer(ctx),
         agora: ctx.clock(),
         tipo: input.tipo,
