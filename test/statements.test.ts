@@ -1,4 +1,4 @@
-// How many SQL statements a page of trâmites costs, counted with the database's onQuery hook. The
+// How many SQL statements a page of trâmites (or the onboarding list) costs, counted with the database's onQuery hook. The
 // nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
@@ -97,6 +97,21 @@ describe.each(BACKENDS)('%s', (backend) => {
     console.log(`[statements] ${backend}: gestor page of 50: ${sql.length} statement(s)`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.tramites.edges.length).toBeGreaterThan(0);
+    expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('every onboarding with its agency and its whole history (each event with its agency) is ONE statement', async () => {
+    const query = '{ onboardings { etapa orgao { sigla } historico { cursor etapa orgao { sigla } } } }';
+    const { res, sql } = await measure(query, {});
+    console.log(`[statements] ${backend}: onboardings with orgao and historico: ${sql.length} statement(s)`);
+    const onboardings = res.data!.onboardings as { orgao: { sigla: string }; historico: { cursor: string; orgao: { sigla: string } }[] }[];
+    const [contagem] = await gw.database.rows<{ onboardings: number; eventos: number }>(
+      'select (select count(*)::int from onboardings) as onboardings, (select count(*)::int from onboarding_eventos) as eventos',
+    );
+    expect(onboardings).toHaveLength(contagem!.onboardings);
+    expect(onboardings.flatMap((o) => o.historico)).toHaveLength(contagem!.eventos);
+    // The nested objects are really there: each event is its onboarding's agency's.
+    for (const o of onboardings) for (const e of o.historico) expect(e.orgao.sigla).toBe(o.orgao.sigla);
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
   });
 });
