@@ -270,12 +270,14 @@ async function novoNre(tx: Transaction): Promise<string> {
   throw new Error('could not issue a new NRE after 5 attempts');
 }
 
+/** The unique index that keeps one open trâmite per NRE (tables.ts). */
+const UM_EM_ANDAMENTO_POR_NRE = 'tramites_um_em_andamento_por_nre_uq';
+
 function violouUmEmAndamentoPorNre(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const candidate = e as { code?: string; constraint?: string; constraint_name?: string; message?: string };
-    if (candidate.code === '23505' && /tramites_um_em_andamento_por_nre_uq/.test(`${candidate.constraint ?? ''}${candidate.constraint_name ?? ''}${candidate.message ?? ''}`)) {
-      return true;
-    }
+    // The SQLSTATE and the constraint's name, never the message text: PGlite names it `constraint`, postgres.js `constraint_name`.
+    const candidate = e as { code?: string; constraint?: string; constraint_name?: string };
+    if (candidate.code === '23505' && (candidate.constraint ?? candidate.constraint_name) === UM_EM_ANDAMENTO_POR_NRE) return true;
   }
   return false;
 }
