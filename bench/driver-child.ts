@@ -17,7 +17,7 @@
  */
 import { createDatabase, type Database } from '../src/db/client.js';
 import type { Viewer } from '../src/kernel/viewer.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { loadConfig } from '../src/config.js';
 import { comporServicos } from '../src/http/servicos.js';

@@ -18,7 +18,7 @@ import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway, type Gateway } from '../src/http/gateway.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';

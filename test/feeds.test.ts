@@ -17,7 +17,7 @@ import { ADVISORY_LOCKS } from '../src/kernel/locks.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway, type Gateway } from '../src/http/gateway.js';
 import { registrarEventos } from '../src/tramites/eventos.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO, SITUACAO_INFO, type Acao, type Situacao } from '../src/tramites/regras.js';
 import { BACKENDS, postgresAdminUrl, startPrivatePostgres, type PrivatePostgresServer } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, testGatewayConfig, type TestGateway } from './support/gateway.js';

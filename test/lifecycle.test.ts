@@ -11,7 +11,7 @@ import type { Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
 import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
 import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import {
   acoesPermitidas,
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,

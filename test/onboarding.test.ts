@@ -25,7 +25,7 @@ import {
   type Ambiente,
   type Etapa,
 } from '../src/onboarding/regras.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';

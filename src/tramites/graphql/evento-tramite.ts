@@ -1,3 +1,4 @@
+/** A status change of a trâmite (one row of its event log), and the live feeds that deliver them. */
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
@@ -6,9 +7,10 @@ import { badUserInput, notFound } from '../../schema/errors.js';
 import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/context.js';
 import { canReadTramite } from '../acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
-import { EventoTramite, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import type { tramites } from '../tables.js';
+import { LadoTramite, MotivoRecusa, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
 import type { Barramento } from '../../feeds/barramento.js';
-import type { Situacao } from '../regras.js';
+import type { MOTIVOS_RECUSA, Situacao } from '../regras.js';
 
 declare module '../../schema/context.js' {
   interface Feeds {
@@ -16,6 +18,55 @@ declare module '../../schema/context.js' {
     tramites: Barramento<EventoComTramite>;
   }
 }
+
+export const EventoTramite = builder.drizzleObject('tramiteEventos', {
+  name: 'EventoTramite',
+  description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
+      resolve: (e) => String(e.seq),
+    }),
+    situacaoAnterior: t.field({
+      type: SituacaoTramite,
+      nullable: true,
+      description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
+      resolve: (e) => e.deSituacao as Situacao | null,
+    }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'Situação depois da mudança.',
+      resolve: (e) => e.paraSituacao as Situacao,
+    }),
+    lado: t.field({
+      type: LadoTramite,
+      description: 'Lado que agiu.',
+      resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
+    }),
+    ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
+    orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
+    porAdministradorPen: t.boolean({ description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).', resolve: (r) => r.atorPenAdmin }),
+    motivoRecusa: t.field({
+      type: MotivoRecusa,
+      nullable: true,
+      description: 'Motivo, quando o evento é uma recusa.',
+      resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
+    }),
+    justificativa: t.string({ nullable: true, description: 'Justificativa da recusa ou do cancelamento.', resolve: (r) => r.justificativa }),
+    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
+  }),
+});
+
+builder.drizzleObjectFields(EventoTramite, (t) => ({
+  // Not a planned relation: live events arrive with their trâmite already read by the feed, and a
+  // planned relation would send every subscriber back to the database for it.
+  tramite: t.field({
+    type: Tramite,
+    description: 'O trâmite, como está agora.',
+    resolve: (e, _args, ctx) =>
+      (e as { tramite?: typeof tramites.$inferSelect }).tramite ?? ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
+  }),
+}));
 
 builder.subscriptionType({
   description:

@@ -1,39 +1,8 @@
+/** The official status graph (statuses and allowed steps), as data a frontend draws without hard-coding it. */
 import { builder } from '../../schema/builder.js';
 import { requireViewer } from '../../schema/context.js';
-import { LadoTramite, SituacaoTramite, Tramite } from './tramite.js';
-import { acoesPermitidas, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Passo, type SituacaoInfo } from '../regras.js';
-
-/** The mutation that takes each step (the platform's own step has none). */
-export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {
-  INICIAR: 'iniciarTramite',
-  ENVIAR_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisEnviados',
-  RECEBER_METADADOS: 'registrarMetadadosRecebidos',
-  RECEBER_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisRecebidos',
-  ENVIAR_RECIBO_CONCLUSAO: 'enviarReciboConclusao',
-  RECEBER_RECIBO_CONCLUSAO: 'registrarReciboConclusaoRecebido',
-  CANCELAR: 'cancelarTramite',
-  RECUSAR: 'recusarTramite',
-  DAR_CIENCIA_RECUSA: 'darCienciaRecusa',
-  CANCELAR_AUTOMATICAMENTE: null,
-};
-
-const DESCRICAO_ACAO: Record<Acao, string> = {
-  INICIAR: 'Iniciar o trâmite (→ 1).',
-  ENVIAR_COMPONENTES_DIGITAIS: 'Concluir o envio dos componentes digitais (1 → 2).',
-  RECEBER_METADADOS: 'Registrar o recebimento dos metadados (2 → 3).',
-  RECEBER_COMPONENTES_DIGITAIS: 'Registrar o recebimento dos componentes digitais (3 → 4).',
-  ENVIAR_RECIBO_CONCLUSAO: 'Enviar o recibo de conclusão (4 → 5).',
-  RECEBER_RECIBO_CONCLUSAO: 'Registrar o recebimento do recibo de conclusão (5 → 6).',
-  CANCELAR: 'Cancelar (1-4 → 7).',
-  RECUSAR: 'Recusar, com motivo e justificativa (3-4 → 8).',
-  DAR_CIENCIA_RECUSA: 'Dar ciência da recusa (8 → 9).',
-  CANCELAR_AUTOMATICAMENTE: 'Cancelamento automático pela plataforma após dias sem mudança (1-4 → 10).',
-};
-
-export const AcaoTramite = builder.enumType('AcaoTramite', {
-  description: 'Os passos do fluxo de um trâmite.',
-  values: Object.fromEntries(PASSOS.map((p) => [p.acao, { description: DESCRICAO_ACAO[p.acao] }])) as Record<Acao, { description: string }>,
-});
+import { AcaoTramite, LadoTramite, MUTACAO_POR_ACAO, SituacaoTramite } from './tramite.js';
+import { PASSOS, SITUACAO_INFO, SITUACOES, type Passo, type SituacaoInfo } from '../regras.js';
 
 const SituacaoInfoRef = builder.objectRef<SituacaoInfo>('SituacaoInfo').implement({
   description: 'Uma situação do fluxo, como o manual a descreve.',
@@ -84,12 +53,3 @@ builder.queryField('grafoSituacoes', (t) =>
     },
   }),
 );
-
-builder.drizzleObjectFields(Tramite, (t) => ({
-  acoesPermitidas: t.field({
-    type: [AcaoTramite],
-    description: 'Os passos que você pode dar agora neste trâmite (vazio se nenhum).',
-    resolve: (row, _args, ctx) =>
-      acoesPermitidas(requireViewer(ctx), { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
-  }),
-}));

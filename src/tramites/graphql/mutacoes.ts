@@ -12,8 +12,8 @@ import {
   TransicaoInvalida,
   UnidadeNaoHabilitada,
 } from '../erros.js';
-import { EventoTramite, LadoTramite, MotivoRecusa, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
-import { AcaoTramite, MUTACAO_POR_ACAO } from './grafo.js';
+import { EventoTramite } from './evento-tramite.js';
+import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
 import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 

@@ -1,3 +1,7 @@
+/**
+ * A trâmite (a Relay node): its enums, its fields (including the steps the viewer may take now), and the
+ * root fields that read it. Its steps are in mutacoes.ts, its events in evento-tramite.ts.
+ */
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
 import { builder, plannedRows, registerNodeReadRule } from '../../schema/builder.js';
@@ -5,7 +9,7 @@ import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
 import { canReadTramite } from '../acesso.js';
 import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
-import { MOTIVOS_RECUSA, SITUACAO_INFO, SITUACOES, type Situacao } from '../regras.js';
+import { acoesPermitidas, MOTIVOS_RECUSA, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Situacao } from '../regras.js';
 import { tramites } from '../tables.js';
 
 export const SituacaoTramite = builder.enumType('SituacaoTramite', {
@@ -60,54 +64,37 @@ export const OrdemTramites = builder.enumType('OrdemTramites', {
   } as const,
 });
 
-export const EventoTramite = builder.drizzleObject('tramiteEventos', {
-  name: 'EventoTramite',
-  description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
-  fields: (t) => ({
-    cursor: t.string({
-      description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
-      resolve: (e) => String(e.seq),
-    }),
-    situacaoAnterior: t.field({
-      type: SituacaoTramite,
-      nullable: true,
-      description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
-      resolve: (e) => e.deSituacao as Situacao | null,
-    }),
-    situacao: t.field({
-      type: SituacaoTramite,
-      description: 'Situação depois da mudança.',
-      resolve: (e) => e.paraSituacao as Situacao,
-    }),
-    lado: t.field({
-      type: LadoTramite,
-      description: 'Lado que agiu.',
-      resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
-    }),
-    ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
-    orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
-    porAdministradorPen: t.boolean({ description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).', resolve: (r) => r.atorPenAdmin }),
-    motivoRecusa: t.field({
-      type: MotivoRecusa,
-      nullable: true,
-      description: 'Motivo, quando o evento é uma recusa.',
-      resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
-    }),
-    justificativa: t.string({ nullable: true, description: 'Justificativa da recusa ou do cancelamento.', resolve: (r) => r.justificativa }),
-    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
-  }),
-});
+/** The mutation that takes each step (the platform's own step has none). */
+export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {
+  INICIAR: 'iniciarTramite',
+  ENVIAR_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisEnviados',
+  RECEBER_METADADOS: 'registrarMetadadosRecebidos',
+  RECEBER_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisRecebidos',
+  ENVIAR_RECIBO_CONCLUSAO: 'enviarReciboConclusao',
+  RECEBER_RECIBO_CONCLUSAO: 'registrarReciboConclusaoRecebido',
+  CANCELAR: 'cancelarTramite',
+  RECUSAR: 'recusarTramite',
+  DAR_CIENCIA_RECUSA: 'darCienciaRecusa',
+  CANCELAR_AUTOMATICAMENTE: null,
+};
 
-builder.drizzleObjectFields(EventoTramite, (t) => ({
-  // Not a planned relation: live events arrive with their trâmite already read by the feed, and a
-  // planned relation would send every subscriber back to the database for it.
-  tramite: t.field({
-    type: Tramite,
-    description: 'O trâmite, como está agora.',
-    resolve: (e, _args, ctx) =>
-      (e as { tramite?: typeof tramites.$inferSelect }).tramite ?? ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
-  }),
-}));
+const DESCRICAO_ACAO: Record<Acao, string> = {
+  INICIAR: 'Iniciar o trâmite (→ 1).',
+  ENVIAR_COMPONENTES_DIGITAIS: 'Concluir o envio dos componentes digitais (1 → 2).',
+  RECEBER_METADADOS: 'Registrar o recebimento dos metadados (2 → 3).',
+  RECEBER_COMPONENTES_DIGITAIS: 'Registrar o recebimento dos componentes digitais (3 → 4).',
+  ENVIAR_RECIBO_CONCLUSAO: 'Enviar o recibo de conclusão (4 → 5).',
+  RECEBER_RECIBO_CONCLUSAO: 'Registrar o recebimento do recibo de conclusão (5 → 6).',
+  CANCELAR: 'Cancelar (1-4 → 7).',
+  RECUSAR: 'Recusar, com motivo e justificativa (3-4 → 8).',
+  DAR_CIENCIA_RECUSA: 'Dar ciência da recusa (8 → 9).',
+  CANCELAR_AUTOMATICAMENTE: 'Cancelamento automático pela plataforma após dias sem mudança (1-4 → 10).',
+};
+
+export const AcaoTramite = builder.enumType('AcaoTramite', {
+  description: 'Os passos do fluxo de um trâmite.',
+  values: Object.fromEntries(PASSOS.map((p) => [p.acao, { description: DESCRICAO_ACAO[p.acao] }])) as Record<Acao, { description: string }>,
+});
 
 export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
@@ -150,6 +137,12 @@ export const Tramite = builder.drizzleNode('tramites', {
     orgaoRemetente: t.relation('remetenteOrgao', { type: Orgao, description: 'Órgão que envia.' }),
     unidadeDestinataria: t.relation('destinatarioUnidade', { type: UnidadeAdministrativa, description: 'Unidade que recebe.' }),
     orgaoDestinatario: t.relation('destinatarioOrgao', { type: Orgao, description: 'Órgão que recebe.' }),
+    acoesPermitidas: t.field({
+      type: [AcaoTramite],
+      description: 'Os passos que você pode dar agora neste trâmite (vazio se nenhum).',
+      resolve: (row, _args, ctx) =>
+        acoesPermitidas(requireViewer(ctx), { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
+    }),
     historico: t.relation('eventos', {
       description: 'Todas as mudanças de situação, da criação à atual, em ordem.',
       query: { orderBy: { seq: 'asc' } },
