@@ -21,7 +21,7 @@
  *
  * Deterministic: the same `agora` gives the same data. Few statements (batched inserts).
  */
-import { eq, inArray, lt, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
@@ -39,7 +39,8 @@ import {
   type TipoRequisitoTramite,
 } from '../onboarding/regras.js';
 import { estruturas } from '../orgaos/tables.js';
-import { tramiteEventos, tramites } from '../tramites/tables.js';
+import type { NovoEvento } from '../tramites/eventos.js';
+import { tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
 import { nup } from './nup.js';
@@ -810,6 +811,8 @@ export interface ResumoOnboardingDemo {
   eventos: number;
   /** Onboardings written, per stage. */
   onboardings: Record<Etapa, number>;
+  /** The test trâmites' events, for the seed to write with its own in one time-ordered pass. */
+  eventosTramite: NovoEvento[];
 }
 
 /** Writes the onboarding demo data; called by seedDemoData in its transaction, after the trâmites. */
@@ -966,8 +969,9 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     }
   }
 
-  // ---- planned test trâmites and their events (2 statements), then the log renumbered by time (2)
+  // ---- planned test trâmites (1 statement); their events go back to the seed, which writes the log
   const idDoTramite = new Map<ChaveTramite, number>(existentesRows.map((t) => [`e:${t.id}`, t.id]));
+  const eventosTramite: NovoEvento[] = [];
   if (p.planejados.length > 0) {
     const ids = identificadores(
       p.planejados,
@@ -996,8 +1000,9 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       .returning({ id: tramites.id, idt: tramites.idt });
     const porIdt = new Map(inseridos.map((r) => [r.idt, r.id]));
     for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(ids.get(t.chave)!.idt)!);
-    await tx.insert(tramiteEventos).values(
-      p.planejados
+    // Not written here: the seed writes both plans' events together, once, in time order (the log is append-only).
+    eventosTramite.push(
+      ...p.planejados
         .flatMap((t) => t.eventos.map((e) => ({ t, e })))
         .sort((a, b) => a.e.em - b.e.em)
         .map(({ t, e }) => ({
@@ -1013,23 +1018,6 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
           ocorridoEm: new Date(e.em),
         })),
     );
-    // The test trâmites happened among (and before) the seed's: renumber the log so seq order is time
-    // order again (the log rule, tramites/tables.ts). Through negative numbers: no key collides midway.
-    const ordem = tx.$with('ordem').as(
-      tx
-        .select({ antigo: tramiteEventos.seq, novo: sql<number>`row_number() over (order by ${tramiteEventos.ocorridoEm}, ${tramiteEventos.seq})`.as('novo') })
-        .from(tramiteEventos),
-    );
-    await tx
-      .with(ordem)
-      .update(tramiteEventos)
-      .set({ seq: sql`-${ordem.novo}` })
-      .from(ordem)
-      .where(eq(tramiteEventos.seq, ordem.antigo));
-    await tx
-      .update(tramiteEventos)
-      .set({ seq: sql`-${tramiteEventos.seq}` })
-      .where(lt(tramiteEventos.seq, 0));
   }
 
   // ---- onboardings, checklists and the onboarding log in time order (3 statements)
@@ -1087,5 +1075,6 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     tramites: p.planejados.length,
     eventos: p.planejados.reduce((n, t) => n + t.eventos.length, 0),
     onboardings: porEtapa,
+    eventosTramite,
   };
 }

@@ -1109,35 +1109,34 @@ export async function seedDemoData(
       for (const r of inseridos) tramiteIds.set(r.idt, r.id);
     }
 
-    // Events in global time order, so `seq` follows time.
+    const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+
+    // Both plans' events written once, in global time order, so `seq` follows time in an append-only log.
     const eventos = plano.tramites
       .flatMap((t) => t.eventos.map((e, i) => ({ t, e, i })))
-      .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i);
-    for (const lote of lotes(eventos)) {
-      await tx.insert(tramiteEventos).values(
-        lote.map(({ t, e }) => ({
-          tramiteId: tramiteIds.get(t.idt)!,
-          deSituacao: e.de,
-          paraSituacao: e.para,
-          atorSujeito: e.sujeito,
-          atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
-          atorLado: e.lado,
-          atorPenAdmin: e.penAdmin,
-          motivo: e.motivo,
-          justificativa: e.justificativa,
-          ocorridoEm: new Date(e.em),
-        })),
-      );
-    }
-
-    const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+      .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i)
+      .map(({ t, e }) => ({
+        tramiteId: tramiteIds.get(t.idt)!,
+        deSituacao: e.de,
+        paraSituacao: e.para,
+        atorSujeito: e.sujeito,
+        atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
+        atorLado: e.lado,
+        atorPenAdmin: e.penAdmin,
+        motivo: e.motivo,
+        justificativa: e.justificativa,
+        ocorridoEm: new Date(e.em),
+      }));
+    // A stable sort: at one instant the seed's events come before the onboarding plan's.
+    const log = [...eventos, ...onboarding.eventosTramite].sort((a, b) => a.ocorridoEm.getTime() - b.ocorridoEm.getTime());
+    for (const lote of lotes(log)) await tx.insert(tramiteEventos).values(lote);
 
     return {
       seeded: true,
       orgaos: plano.orgaos.length + onboarding.orgaos,
       unidades: plano.unidades.length - plano.orgaos.length + onboarding.unidades,
       tramites: plano.tramites.length + onboarding.tramites,
-      eventos: eventos.length + onboarding.eventos,
+      eventos: log.length,
     };
   });
 }
