@@ -22,6 +22,7 @@ import {
   type Condicao,
   type Etapa,
   type Responsavel,
+  proximaSituacaoRequisito,
 } from '../src/onboarding/regras.js';
 
 /**
@@ -218,5 +219,20 @@ describe('the minimum requirements as data (the migration)', () => {
     const testes = linhas.filter((l) => l.tipo !== 'CONFIGURACAO');
     for (const l of testes) expect(atendiveis.has(l.tipo), l.codigo).toBe(true);
     expect(new Set(testes.map((l) => l.tipo)).size).toBe(testes.length);
+  });
+
+  test('a configuration item: the agency registers (not once confirmed), PEN confirms a registered one and sends back a registered or confirmed one', () => {
+    // Written out from the manual's checklist practice, independently of the function.
+    const esperado: Record<string, Record<string, string>> = {
+      REGISTRAR_REQUISITO: { PENDENTE: 'REGISTRADO', REGISTRADO: 'REGISTRADO', CONFIRMADO: 'recusa' },
+      CONFIRMAR_REQUISITO: { PENDENTE: 'recusa', REGISTRADO: 'CONFIRMADO', CONFIRMADO: 'recusa' },
+      RECUSAR_REQUISITO: { PENDENTE: 'recusa', REGISTRADO: 'PENDENTE', CONFIRMADO: 'PENDENTE' },
+    };
+    for (const [acao, porSituacao] of Object.entries(esperado)) {
+      for (const [atual, proxima] of Object.entries(porSituacao)) {
+        const r = proximaSituacaoRequisito(acao as Parameters<typeof proximaSituacaoRequisito>[0], atual === 'PENDENTE' ? null : atual);
+        expect('recusa' in r ? 'recusa' : r.situacao, `${acao} from ${atual}`).toBe(proxima);
+      }
+    }
   });
 });

@@ -32,6 +32,7 @@ import {
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
   descricaoDeTeste,
+  proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
   type Ambiente,
@@ -666,9 +667,11 @@ function simular(p: Planejamento) {
       if (p.catalogo.find((r) => r.codigo === acao.codigo)?.tipo !== 'CONFIGURACAO') throw falha(acao.orgao, acao.em, `${acao.codigo} is not a configuration item`);
       const k = chave(acao.orgao, acao.ambiente, acao.codigo);
       const registro = requisitos.get(k);
-      let situacao: string;
-      if (acao.acao === 'REGISTRAR') {
-        if (registro?.situacao === 'CONFIRMADO') throw falha(acao.orgao, acao.em, `${acao.codigo} already confirmed`);
+      // The service's own rule decides (regras.ts): the planner never allows what the API refuses.
+      const proxima = proximaSituacaoRequisito(`${acao.acao}_REQUISITO`, registro?.situacao ?? null);
+      if ('recusa' in proxima) throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo}: ${proxima.recusa}`);
+      const { situacao } = proxima;
+      if (situacao === 'REGISTRADO') {
         requisitos.set(k, {
           orgao: acao.orgao,
           ambiente: acao.ambiente,
@@ -681,16 +684,10 @@ function simular(p: Planejamento) {
           confirmadoPor: null,
           confirmadoEm: null,
         });
-        situacao = 'REGISTRADO';
+      } else if (situacao === 'CONFIRMADO') {
+        Object.assign(registro!, { situacao: 'CONFIRMADO', confirmadoPor: acao.ator, confirmadoEm: acao.em });
       } else {
-        if (registro?.situacao !== 'REGISTRADO') throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo} not registered`);
-        if (acao.acao === 'CONFIRMAR') {
-          Object.assign(registro, { situacao: 'CONFIRMADO', confirmadoPor: acao.ator, confirmadoEm: acao.em });
-          situacao = 'CONFIRMADO';
-        } else {
-          requisitos.delete(k);
-          situacao = 'PENDENTE';
-        }
+        requisitos.delete(k);
       }
       anotar({
         orgao: acao.orgao,

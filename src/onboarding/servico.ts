@@ -21,11 +21,13 @@ import {
   descricaoDeTeste,
   passosOnboardingAPartirDe,
   podeAgir,
+  proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
   type Ambiente,
   type Condicao,
   type Etapa,
+  type AcaoRequisito,
 } from './regras.js';
 import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
 import { onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
@@ -174,7 +176,7 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
   });
 }
 
-export type AcaoRequisito = 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO';
+export type { AcaoRequisito };
 
 export interface PedidoRequisito {
   acao: AcaoRequisito;
@@ -218,9 +220,10 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
       eq(requisitosOrgao.codigo, pedido.codigo),
     );
     const [registro] = await tx.select().from(requisitosOrgao).where(chave);
-    let situacao: string;
-    if (pedido.acao === 'REGISTRAR_REQUISITO') {
-      if (registro?.situacao === 'CONFIRMADO') throw new DadosInvalidos([{ campo: 'codigo', mensagem: 'requisito já confirmado pelo PEN' }]);
+    const proxima = proximaSituacaoRequisito(pedido.acao, registro?.situacao ?? null);
+    if ('recusa' in proxima) throw new DadosInvalidos([{ campo: 'codigo', mensagem: proxima.recusa }]);
+    const { situacao } = proxima;
+    if (situacao === 'REGISTRADO') {
       await tx
         .insert(requisitosOrgao)
         .values({ orgaoId: pedido.orgaoId, ambiente: pedido.ambiente, codigo: pedido.codigo, situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora })
@@ -228,29 +231,10 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
           target: [requisitosOrgao.orgaoId, requisitosOrgao.ambiente, requisitosOrgao.codigo],
           set: { situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora },
         });
-      situacao = 'REGISTRADO';
+    } else if (situacao === 'CONFIRMADO') {
+      await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
     } else {
-      // PEN confirms what the agency registered; it may send back a registered or a confirmed item
-      // (e.g. after failing a validation on it), while the environment's requirements are open.
-      const aceitas = pedido.acao === 'CONFIRMAR_REQUISITO' ? ['REGISTRADO'] : ['REGISTRADO', 'CONFIRMADO'];
-      if (!registro || !aceitas.includes(registro.situacao)) {
-        throw new DadosInvalidos([
-          {
-            campo: 'codigo',
-            mensagem:
-              pedido.acao === 'CONFIRMAR_REQUISITO'
-                ? 'só um requisito registrado pelo órgão pode ser confirmado'
-                : 'só um requisito registrado ou confirmado pode ser devolvido',
-          },
-        ]);
-      }
-      if (pedido.acao === 'CONFIRMAR_REQUISITO') {
-        await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
-        situacao = 'CONFIRMADO';
-      } else {
-        await tx.delete(requisitosOrgao).where(chave);
-        situacao = 'PENDENTE';
-      }
+      await tx.delete(requisitosOrgao).where(chave);
     }
     const [onboarding] = await tx
       .update(onboardings)
