@@ -5,25 +5,14 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
-import type { Viewer } from '../kernel/viewer.js';
 import { requireViewer, type GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
+import { readRuleOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Whether a viewer may see a node that `node(id:)` loaded; false answers null, as for a missing one. */
-export type NodeReadRule<Row = never> = (viewer: Viewer, node: Row) => boolean;
-
-/**
- * The node types `node(id:)` resolves, each with its read rule. Every domain registers its own
- * beside the type's declaration, so `node` bypassing the root resolvers bypasses no rule.
- */
-const nodeReadRules = new Map<string, NodeReadRule>();
-
-export function registerNodeReadRule<Row>(typename: string, rule: NodeReadRule<Row>): void {
-  nodeReadRules.set(typename, rule as NodeReadRule);
-}
+export { registerReadRule } from './read-rules.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -35,7 +24,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, readRulesPlugin],
   // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
@@ -57,7 +46,8 @@ export const builder = new SchemaBuilder<{
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
         const viewer = requireViewer(ctx);
-        const canRead = nodeReadRules.get(id.typename);
+        // The node types `node(id:)` resolves are those that registered a read rule (read-rules.ts).
+        const canRead = readRuleOf(id.typename);
         if (!canRead) return null;
         let node: unknown;
         try {

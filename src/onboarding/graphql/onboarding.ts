@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { isPenAdmin } from '../../kernel/viewer.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { builder, registerNodeReadRule } from '../../schema/builder.js';
+import { builder, registerReadRule } from '../../schema/builder.js';
 import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
 import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
@@ -71,7 +71,7 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
 
 
 // An agency's people see their own agency's onboarding; PEN_ADMIN every one.
-registerNodeReadRule<OnboardingRow>('Onboarding', (viewer, o) => podeVerOnboarding(viewer, o.orgaoId));
+registerReadRule<OnboardingRow>('Onboarding', (viewer, o) => podeVerOnboarding(viewer, o.orgaoId));
 
 builder.queryFields((t) => ({
   onboarding: t.drizzleField({

@@ -1,8 +1,7 @@
 /** A minimum requirement of an agency's checklist in one environment, and the evidence trâmite. */
-import { canReadTramite } from '../../tramites/acesso.js';
 import { Tramite } from '../../tramites/graphql/tramite.js';
 import { builder } from '../../schema/builder.js';
-import { requireViewer, type GatewayContext } from '../../schema/context.js';
+import type { GatewayContext } from '../../schema/context.js';
 import type { ItemChecklist } from '../servico.js';
 import { Ambiente } from './etapa.js';
 
@@ -26,11 +25,10 @@ export const SituacaoRequisito = builder.enumType('SituacaoRequisito', {
   } as const,
 });
 
-/** The evidence trâmite, when the viewer may read it. */
+/** The evidence trâmite (Tramite's read rule makes it null for a viewer who may not read it). */
 export async function evidencia(ctx: GatewayContext, tramiteId: number | null | undefined) {
   if (tramiteId == null) return null;
-  const tramite = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
-  return tramite && canReadTramite(requireViewer(ctx), tramite) ? tramite : null;
+  return (await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } })) ?? null;
 }
 
 export const ItemChecklistRef = builder.objectRef<ItemChecklist>('ItemChecklist').implement({

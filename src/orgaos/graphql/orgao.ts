@@ -1,6 +1,6 @@
 import { and, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { builder, plannedRows, registerNodeReadRule } from '../../schema/builder.js';
+import { builder, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
 import { estruturas } from '../tables.js';
@@ -61,8 +61,8 @@ export const Orgao = builder.drizzleNode('estruturas', {
 });
 
 // Every signed-in viewer reads the agency directory; an id of a unit is not an agency's.
-registerNodeReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null);
-registerNodeReadRule('UnidadeAdministrativa', () => true);
+registerReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null);
+registerReadRule('UnidadeAdministrativa', () => true);
 
 export const FinalidadeTramitacao = builder.enumType('FinalidadeTramitacao', {
   description: 'Finalidade para a qual uma unidade pode estar habilitada.',
