@@ -44,6 +44,7 @@ import type { NovoEvento } from '../tramites/eventos.js';
 import { tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import { ORGAOS } from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 
@@ -198,20 +199,10 @@ export const DEMO_CONTAS_ONBOARDING: DemoAccount[] = DEMO_ORGAOS_ONBOARDING.map(
   orgao: { repositorio: o.repositorio, estrutura: o.numero },
 }));
 
-/** The people and systems of the seed's agencies (as in seed.ts's ORGAOS), by the root's sigla. */
-const AGENCIAS_DO_SEED: Record<string, { gestor: string; spe: string; nup: string }> = {
-  MGI: { gestor: 'gestor.ana@mgi', spe: 'spe:sei.mgi.gov.br', nup: '19975' },
-  MS: { gestor: 'gestor.carlos@saude', spe: 'spe:sei.saude.gov.br', nup: '25000' },
-  MEC: { gestor: 'gestora.patricia@mec', spe: 'spe:sei.mec.gov.br', nup: '23000' },
-  MF: { gestor: 'gestor.joao@fazenda', spe: 'spe:sei.fazenda.gov.br', nup: '17944' },
-  INSS: { gestor: 'gestora.marta@inss', spe: 'spe:sei.inss.gov.br', nup: '35014' },
-  IBAMA: { gestor: 'gestor.paulo@ibama', spe: 'spe:sei.ibama.gov.br', nup: '02001' },
-  ANVISA: { gestor: 'gestora.fernanda@anvisa', spe: 'spe:sei.anvisa.gov.br', nup: '25351' },
-  INCRA: { gestor: 'gestor.antonio@incra', spe: 'spe:sei.incra.gov.br', nup: '54000' },
-  TRF1: { gestor: 'gestora.beatriz@trf1', spe: 'spe:sei.trf1.jus.br', nup: '00038' },
-  TCU: { gestor: 'gestor.rafael@tcu', spe: 'spe:etcu.tcu.gov.br', nup: '03600' },
-  'GOV-GO': { gestor: 'gestora.juliana@go', spe: 'spe:sei.go.gov.br', nup: '20251' },
-};
+/** The people and systems of the seed's agencies (dados.ts), by the root's sigla: the first gestor acts. */
+const AGENCIAS_DO_SEED: Record<string, { gestor: string; spe: string; nup: string }> = Object.fromEntries(
+  ORGAOS.map((o) => [o.sigla, { gestor: o.gestores[0]!, spe: o.spe, nup: o.nup }]),
+);
 
 /** Seed agencies implanted before the seed's window, with some variety in their histories. */
 const IMPLANTADAS: Record<string, { reprovacaoHomologacao?: string; reprovacaoProducao?: string; recusaRequisito?: string }> = {
