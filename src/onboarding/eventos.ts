@@ -5,7 +5,12 @@ import { onboardingEventos } from './tables.js';
 export type NovoEventoOnboarding = typeof onboardingEventos.$inferInsert;
 export type EventoOnboarding = typeof onboardingEventos.$inferSelect;
 
-export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: ADVISORY_LOCKS.onboardingLog };
+export const LOG_ONBOARDING: EventLog = {
+  tabela: onboardingEventos,
+  seq: onboardingEventos.seq,
+  canal: 'onboarding_eventos',
+  chaveTrava: ADVISORY_LOCKS.onboardingLog,
+};
 
 /** Appends stage and checklist changes to the onboarding event log, in commit order, and announces them. */
 export function registrarEventosOnboarding(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {

@@ -6,7 +6,12 @@ export type { Transaction };
 export type NovoEvento = typeof tramiteEventos.$inferInsert;
 export type Evento = typeof tramiteEventos.$inferSelect;
 
-export const LOG_TRAMITES: EventLog = { canal: 'tramite_eventos', chaveTrava: ADVISORY_LOCKS.tramiteLog };
+export const LOG_TRAMITES: EventLog = {
+  tabela: tramiteEventos,
+  seq: tramiteEventos.seq,
+  canal: 'tramite_eventos',
+  chaveTrava: ADVISORY_LOCKS.tramiteLog,
+};
 
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
 export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promise<Evento[]> {

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { ultimoSeq } from '../db/log.js';
+import { fonteDoLog } from '../db/log.js';
 import type { Viewer } from '../kernel/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { canReadTramite } from './acesso.js';
@@ -52,11 +52,7 @@ export async function lerEventosTramite(
 }
 
 export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite> {
-  return {
-    canal: LOG_TRAMITES.canal,
-    ler: (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite),
-    ultimoSeq: () => ultimoSeq(db, tramiteEventos, tramiteEventos.seq),
-  };
+  return fonteDoLog(db, LOG_TRAMITES, (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite));
 }
 
 /**
