@@ -33,7 +33,7 @@ import { sleep, waitUntil } from './support/wait.js';
 import { wsClient } from './support/ws.js';
 import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI } from './support/accounts.js';
 
-/** The mutation of each step (src/onboarding/graphql.ts). */
+/** The mutation of each step (src/onboarding/graphql/etapa.ts). */
 const MUTACAO: Record<AcaoOnboarding, string> = {
   SOLICITAR_ACESSO: 'solicitarAcesso',
   APROVAR_CADASTRO: 'aprovarCadastro',

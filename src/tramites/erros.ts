@@ -1,4 +1,4 @@
-/** What a trâmite step can answer instead of success (see src/erros.ts). */
+/** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
 import type { Acao, LadoAtor, Situacao } from './regras.js';
