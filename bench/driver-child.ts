@@ -21,7 +21,7 @@ import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { loadConfig } from '../src/config.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { type PedidoPasso } from '../src/tramites/servico.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;

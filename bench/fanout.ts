@@ -44,7 +44,7 @@ import type { Viewer } from '../src/kernel/viewer.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { type PedidoPasso } from '../src/tramites/servico.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */

@@ -13,7 +13,7 @@ import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '.
 import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { type PedidoPasso, type ResultadoPasso } from '../src/tramites/servico.js';
+import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 

@@ -26,7 +26,7 @@ import {
   type Situacao,
 } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { type PedidoPasso } from '../src/tramites/servico.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 
