@@ -6,6 +6,7 @@
  * Repository ids, "números de identificação" (SIORG-like) and NUP prefixes are illustrative, not the
  * official codes. Names and siglas follow the real agencies' structures.
  */
+import type { Etapa } from '../onboarding/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO } from './contas.js';
 
 export const REPO_EXECUTIVO = 1;
@@ -429,3 +430,119 @@ export const ASSUNTOS_GERAIS = [
 ];
 
 export const ESPECIES_AVULSO = ['Ofício', 'Ofício Circular', 'Nota Técnica', 'Memorando', 'Despacho'];
+
+// ---------------------------------------------------------------------------------------------------
+// The agencies the onboarding plan adds, at the early stages (onboarding.ts)
+// ---------------------------------------------------------------------------------------------------
+
+export interface OrgaoOnboardingDemo {
+  repositorio: number;
+  numero: number;
+  sigla: string;
+  nome: string;
+  /** First five digits of the NUPs this agency issues. */
+  nup: string;
+  gestor: string;
+  spe: string;
+  /** Description of the gestor's demo account. */
+  conta: string;
+  etapa: Etapa;
+  unidades: UnidadeDef[];
+}
+
+export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
+  {
+    repositorio: 9,
+    numero: 22,
+    sigla: 'GOV-PI',
+    nome: 'Governo do Estado do Piauí',
+    nup: '00002',
+    gestor: 'gestor.marcos@pi',
+    spe: 'spe:sei.pi.gov.br',
+    conta: 'Gestor de protocolo do Governo do Estado do Piauí (cadastro em análise)',
+    etapa: 'ANALISE_CADASTRO',
+    unidades: [
+      u('SEAD-PI', 'Secretaria de Estado da Administração', '-', [u('PROTGERAL', 'Protocolo Geral', 'ER', [], central)]),
+      u('SESAPI', 'Secretaria de Estado da Saúde', 'R'),
+      u('SEDUC-PI', 'Secretaria de Estado da Educação', 'E'),
+    ],
+  },
+  {
+    repositorio: 5,
+    numero: 5_052,
+    sigla: 'TCE-GO',
+    nome: 'Tribunal de Contas do Estado de Goiás',
+    nup: '20800',
+    gestor: 'gestora.helena@tce-go',
+    spe: 'spe:sei.tce.go.gov.br',
+    conta: 'Gestora de protocolo do Tribunal de Contas do Estado de Goiás (cadastro rejeitado)',
+    etapa: 'CADASTRO_REJEITADO',
+    unidades: [
+      u('SEGER', 'Secretaria-Geral', '-', [u('SPROT', 'Serviço de Protocolo', 'ER', [], central), u('SCEX', 'Secretaria de Controle Externo', 'R')]),
+      u('PRESI', 'Presidência', 'E'),
+    ],
+  },
+  {
+    repositorio: 9,
+    numero: 27,
+    sigla: 'GOV-AL',
+    nome: 'Governo do Estado de Alagoas',
+    nup: '01101',
+    gestor: 'gestor.tiago@al',
+    spe: 'spe:sei.al.gov.br',
+    conta: 'Gestor de protocolo do Governo do Estado de Alagoas (configuração da estrutura)',
+    etapa: 'CONFIGURACAO_ESTRUTURA',
+    unidades: [
+      u('SEPLAG-AL', 'Secretaria de Estado do Planejamento, Gestão e Patrimônio', '-', [u('GEPROT', 'Gerência de Protocolo Geral', 'ER', [], central)]),
+      u('SESAU-AL', 'Secretaria de Estado da Saúde', 'ER'),
+      u('SEMARH', 'Secretaria de Estado do Meio Ambiente e dos Recursos Hídricos', 'E'),
+    ],
+  },
+  {
+    repositorio: 3,
+    numero: 10_218,
+    sigla: 'TRT18',
+    nome: 'Tribunal Regional do Trabalho da 18ª Região',
+    nup: '00218',
+    gestor: 'gestora.renata@trt18',
+    spe: 'spe:sei.trt18.jus.br',
+    conta: 'Gestora de protocolo do TRT da 18ª Região (requisitos mínimos em homologação)',
+    etapa: 'IMPLANTACAO_HOMOLOGACAO',
+    unidades: [
+      u('DG', 'Diretoria-Geral', '-', [u('SPA', 'Seção de Protocolo e Arquivo', 'ER', [], central), u('SGPE', 'Secretaria de Gestão de Pessoas', 'ER')]),
+      u('SCR', 'Secretaria da Corregedoria Regional', 'R'),
+    ],
+  },
+  {
+    repositorio: 1,
+    numero: 75_612,
+    sigla: 'ICMBio',
+    nome: 'Instituto Chico Mendes de Conservação da Biodiversidade',
+    nup: '02070',
+    gestor: 'gestor.felipe@icmbio',
+    spe: 'spe:sei.icmbio.gov.br',
+    conta: 'Gestor de protocolo do ICMBio (validação da homologação)',
+    etapa: 'VALIDACAO_HOMOLOGACAO',
+    unidades: [
+      u('DIPLAN', 'Diretoria de Planejamento, Administração e Logística', '-', [u('SEPROT', 'Serviço de Protocolo', 'ER', [], central)]),
+      u('DIBIO', 'Diretoria de Pesquisa, Avaliação e Monitoramento da Biodiversidade', 'ER'),
+      u('DIMAN', 'Diretoria de Criação e Manejo de Unidades de Conservação', 'E'),
+    ],
+  },
+  {
+    repositorio: 1,
+    numero: 2_005,
+    sigla: 'IPHAN',
+    nome: 'Instituto do Patrimônio Histórico e Artístico Nacional',
+    nup: '01450',
+    gestor: 'gestora.clara@iphan',
+    spe: 'spe:sei.iphan.gov.br',
+    conta: 'Gestora de protocolo do IPHAN (validação em produção)',
+    etapa: 'VALIDACAO_PRODUCAO',
+    unidades: [
+      u('DPA', 'Departamento de Planejamento e Administração', '-', [u('COPROT', 'Coordenação de Protocolo', 'ER', [], central)]),
+      u('DEPAM', 'Departamento de Patrimônio Material e Fiscalização', 'ER'),
+      u('IPHAN-GO', 'Superintendência do IPHAN em Goiás', 'R'),
+    ],
+  },
+];

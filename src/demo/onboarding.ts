@@ -44,7 +44,7 @@ import type { NovoEvento } from '../tramites/eventos.js';
 import { tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
-import { ORGAOS } from './dados.js';
+import { DEMO_ORGAOS_ONBOARDING, ORGAOS, type UnidadeDef } from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 
@@ -56,140 +56,6 @@ const PEN = 'pen.admin';
 const SEED = 0x0b0a_2026;
 /** How long after entering a requirements stage a seeded trâmite may still be the one that met a test. */
 const HORIZONTE_TRAMITE_EXISTENTE = 40 * DIA;
-
-// ---------------------------------------------------------------------------------------------------
-// The agencies added for the early stages (same shape as seed.ts's ORGAOS)
-// ---------------------------------------------------------------------------------------------------
-
-type Habilitacao = 'ER' | 'E' | 'R' | '-';
-
-interface UnidadeDemo {
-  sigla: string;
-  nome: string;
-  hab: Habilitacao;
-  central?: boolean;
-  filhas?: UnidadeDemo[];
-}
-
-export interface OrgaoOnboardingDemo {
-  repositorio: number;
-  numero: number;
-  sigla: string;
-  nome: string;
-  /** First five digits of the NUPs this agency issues. */
-  nup: string;
-  gestor: string;
-  spe: string;
-  /** Description of the gestor's demo account. */
-  conta: string;
-  etapa: Etapa;
-  unidades: UnidadeDemo[];
-}
-
-const u = (sigla: string, nome: string, hab: Habilitacao, filhas: UnidadeDemo[] = [], central = false): UnidadeDemo => ({
-  sigla,
-  nome,
-  hab,
-  filhas,
-  central,
-});
-
-export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
-  {
-    repositorio: 9,
-    numero: 22,
-    sigla: 'GOV-PI',
-    nome: 'Governo do Estado do Piauí',
-    nup: '00002',
-    gestor: 'gestor.marcos@pi',
-    spe: 'spe:sei.pi.gov.br',
-    conta: 'Gestor de protocolo do Governo do Estado do Piauí (cadastro em análise)',
-    etapa: 'ANALISE_CADASTRO',
-    unidades: [
-      u('SEAD-PI', 'Secretaria de Estado da Administração', '-', [u('PROTGERAL', 'Protocolo Geral', 'ER', [], true)]),
-      u('SESAPI', 'Secretaria de Estado da Saúde', 'R'),
-      u('SEDUC-PI', 'Secretaria de Estado da Educação', 'E'),
-    ],
-  },
-  {
-    repositorio: 5,
-    numero: 5_052,
-    sigla: 'TCE-GO',
-    nome: 'Tribunal de Contas do Estado de Goiás',
-    nup: '20800',
-    gestor: 'gestora.helena@tce-go',
-    spe: 'spe:sei.tce.go.gov.br',
-    conta: 'Gestora de protocolo do Tribunal de Contas do Estado de Goiás (cadastro rejeitado)',
-    etapa: 'CADASTRO_REJEITADO',
-    unidades: [
-      u('SEGER', 'Secretaria-Geral', '-', [u('SPROT', 'Serviço de Protocolo', 'ER', [], true), u('SCEX', 'Secretaria de Controle Externo', 'R')]),
-      u('PRESI', 'Presidência', 'E'),
-    ],
-  },
-  {
-    repositorio: 9,
-    numero: 27,
-    sigla: 'GOV-AL',
-    nome: 'Governo do Estado de Alagoas',
-    nup: '01101',
-    gestor: 'gestor.tiago@al',
-    spe: 'spe:sei.al.gov.br',
-    conta: 'Gestor de protocolo do Governo do Estado de Alagoas (configuração da estrutura)',
-    etapa: 'CONFIGURACAO_ESTRUTURA',
-    unidades: [
-      u('SEPLAG-AL', 'Secretaria de Estado do Planejamento, Gestão e Patrimônio', '-', [u('GEPROT', 'Gerência de Protocolo Geral', 'ER', [], true)]),
-      u('SESAU-AL', 'Secretaria de Estado da Saúde', 'ER'),
-      u('SEMARH', 'Secretaria de Estado do Meio Ambiente e dos Recursos Hídricos', 'E'),
-    ],
-  },
-  {
-    repositorio: 3,
-    numero: 10_218,
-    sigla: 'TRT18',
-    nome: 'Tribunal Regional do Trabalho da 18ª Região',
-    nup: '00218',
-    gestor: 'gestora.renata@trt18',
-    spe: 'spe:sei.trt18.jus.br',
-    conta: 'Gestora de protocolo do TRT da 18ª Região (requisitos mínimos em homologação)',
-    etapa: 'IMPLANTACAO_HOMOLOGACAO',
-    unidades: [
-      u('DG', 'Diretoria-Geral', '-', [u('SPA', 'Seção de Protocolo e Arquivo', 'ER', [], true), u('SGPE', 'Secretaria de Gestão de Pessoas', 'ER')]),
-      u('SCR', 'Secretaria da Corregedoria Regional', 'R'),
-    ],
-  },
-  {
-    repositorio: 1,
-    numero: 75_612,
-    sigla: 'ICMBio',
-    nome: 'Instituto Chico Mendes de Conservação da Biodiversidade',
-    nup: '02070',
-    gestor: 'gestor.felipe@icmbio',
-    spe: 'spe:sei.icmbio.gov.br',
-    conta: 'Gestor de protocolo do ICMBio (validação da homologação)',
-    etapa: 'VALIDACAO_HOMOLOGACAO',
-    unidades: [
-      u('DIPLAN', 'Diretoria de Planejamento, Administração e Logística', '-', [u('SEPROT', 'Serviço de Protocolo', 'ER', [], true)]),
-      u('DIBIO', 'Diretoria de Pesquisa, Avaliação e Monitoramento da Biodiversidade', 'ER'),
-      u('DIMAN', 'Diretoria de Criação e Manejo de Unidades de Conservação', 'E'),
-    ],
-  },
-  {
-    repositorio: 1,
-    numero: 2_005,
-    sigla: 'IPHAN',
-    nome: 'Instituto do Patrimônio Histórico e Artístico Nacional',
-    nup: '01450',
-    gestor: 'gestora.clara@iphan',
-    spe: 'spe:sei.iphan.gov.br',
-    conta: 'Gestora de protocolo do IPHAN (validação em produção)',
-    etapa: 'VALIDACAO_PRODUCAO',
-    unidades: [
-      u('DPA', 'Departamento de Planejamento e Administração', '-', [u('COPROT', 'Coordenação de Protocolo', 'ER', [], true)]),
-      u('DEPAM', 'Departamento de Patrimônio Material e Fiscalização', 'ER'),
-      u('IPHAN-GO', 'Superintendência do IPHAN em Goiás', 'R'),
-    ],
-  },
-];
 
 /** The gestores of the agencies added here, as demo accounts (tokens: `npm run token`, tests). */
 export const DEMO_CONTAS_ONBOARDING: DemoAccount[] = DEMO_ORGAOS_ONBOARDING.map((o) => ({
@@ -857,7 +723,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
   // Called on a fresh seed only (seedDemoData's own guard): the agencies added here are not there yet.
   const novas = DEMO_ORGAOS_ONBOARDING;
   for (const o of novas) {
-    const todasDefs = (defs: UnidadeDemo[]): UnidadeDemo[] => defs.flatMap((d) => [d, ...todasDefs(d.filhas ?? [])]);
+    const todasDefs = (defs: UnidadeDef[]): UnidadeDef[] => defs.flatMap((d) => [d, ...todasDefs(d.filhas ?? [])]);
     const defs = todasDefs(o.unidades);
     const central = defs.find((d) => d.central)!;
     agencias.set(o.sigla, {
@@ -931,7 +797,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       .update(estruturas)
       .set({ orgaoId: sql`${estruturas.id}` })
       .where(inArray(estruturas.id, raizesNovas.map((r) => r.id)));
-    let pais = novas.map((o) => ({ orgao: o, def: null as UnidadeDemo | null, filhas: o.unidades, id: idDoOrgao.get(o.sigla)! }));
+    let pais = novas.map((o) => ({ orgao: o, def: null as UnidadeDef | null, filhas: o.unidades, id: idDoOrgao.get(o.sigla)! }));
     for (let nivel = 1; pais.some((x) => x.filhas.length > 0); nivel++) {
       const doNivel = pais.flatMap((pai) => pai.filhas.map((def) => ({ orgao: pai.orgao, def, paiId: pai.id })));
       const inseridas = await tx
