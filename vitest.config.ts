@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 
 export default defineConfig({
   resolve: {
-    // stack.md trap 1: one copy of graphql. Exact match only, so `graphql/...` subpaths still resolve.
+    // docs/stack.md trap 1: one copy of graphql. Exact match only, so `graphql/...` subpaths still resolve.
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {

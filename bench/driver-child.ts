@@ -15,11 +15,16 @@
  * the parent's on one machine. Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_REMETENTE_ORGAO,
  * BENCH_CHILD_DESTINATARIO_ORGAO.
  */
-import { createDatabase } from '../src/db/client.js';
-import type { Viewer } from '../src/identity/viewer.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { createDatabase, type Database } from '../src/db/client.js';
+import type { Viewer } from '../src/kernel/viewer.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
-import { executarPasso, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { loadConfig } from '../src/config.js';
+import { comporServicos } from '../src/http/servicos.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
 
 type Acao = PedidoPasso['acao'];
 type Mensagem =
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
           mensagem.tramites.map(async (tramiteId) => {
             for (const acao of mensagem.passos) {
               const viewer = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest;
-              const r = await executarPasso(database.db, { acao, tramiteId, viewer, agora: new Date() });
+              const r = await servicoTramites(database.db).executarPasso({ acao, tramiteId, viewer, agora: new Date() });
               commits.push({ seq: r.evento.seq, depois: agora() });
             }
           }),

@@ -40,9 +40,15 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { mintToken } from '../src/identity/tokens.js';
-import type { Viewer } from '../src/identity/viewer.js';
-import { iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import type { Viewer } from '../src/kernel/viewer.js';
+import { loadConfig } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
+import { comporServicos } from '../src/http/servicos.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
 
 const raiz = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
@@ -438,7 +444,7 @@ async function main(): Promise<void> {
       Promise.all(
         Array.from({ length: n }, async () =>
           (
-            await iniciarTramite(handle.db, {
+            await servicoTramites(handle.db).iniciarTramite({
               viewer: viewerRem,
               agora: new Date(),
               tipo: 'PROCESSO',

@@ -13,7 +13,7 @@
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
-import { startGateway } from '../src/server/gateway.js';
+import { startGateway } from '../src/http/gateway.js';
 
 type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'fechar' };
 

@@ -14,15 +14,20 @@
  * (20) seconds, whichever comes first. Not part of the test suite.
  */
 import { cpus } from 'node:os';
-import { loadConfig } from '../src/config.js';
 import { mintToken } from '../src/identity/tokens.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
-import { startGateway, type Gateway } from '../src/server/gateway.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { startGateway, type Gateway } from '../src/http/gateway.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { loadConfig } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
+import { comporServicos } from '../src/http/servicos.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
         const lote = Math.min(CLIENTES, n - feitos);
         const novos = await Promise.all(
           Array.from({ length: lote }, () =>
-            iniciarTramite(handle.db, {
+            servicoTramites(handle.db).iniciarTramite({
               viewer: viewerRem,
               agora: new Date(),
               tipo: 'PROCESSO',
@@ -157,7 +162,7 @@ async function main(): Promise<void> {
     }
 
     const viaServico = async (acao: PedidoPasso['acao'], id: number) => {
-      await executarPasso(handle.db, { acao, tramiteId: id, viewer: viewerDe(acao), agora: new Date() });
+      await servicoTramites(handle.db).executarPasso({ acao, tramiteId: id, viewer: viewerDe(acao), agora: new Date() });
       return true;
     };
     const mutacoes = Object.fromEntries(

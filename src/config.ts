@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadTrustedDocuments } from './server/trusted-documents.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO } from './tramites/regras.js';
 
 const booleanFromEnv = z

@@ -1,23 +1,23 @@
-// Bad input over real HTTP: unknown ids are null, malformed arguments are BAD_USER_INPUT (naming the
+// Bad input through the gateway's HTTP handler (in process: Yoga's fetch, the same plugins as a socket): unknown ids are null, malformed arguments are BAD_USER_INPUT (naming the
 // argument where the gateway knows it), nothing is a 500, nothing leaks a stack trace or SQL.
 // One backend is enough: this is about the GraphQL layer, not the database.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
-
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
+import { gid } from './support/ids.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 /** Every response body this file saw, for the leak checks at the end. */
 const bodies: { what: string; status: number; text: string }[] = [];
 
 describe(`${BACKENDS[0]}`, () => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let admin: string;
   let statements = 0;
 
   /** POST /graphql keeping the raw body text. */
   async function send(what: string, query: string, variables?: Record<string, unknown>, token: string | null = admin): Promise<GraphQLResponse> {
-    const response = await fetch(gw.gateway.url, {
+    const response = await gw.fetch({
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -44,8 +44,8 @@ describe(`${BACKENDS[0]}`, () => {
   }
 
   beforeAll(async () => {
-    gw = await startTestGateway(BACKENDS[0]!, { onQuery: () => void statements++ });
-    admin = await gw.tokenFor('Equipe PEN');
+    gw = await startTestApp(BACKENDS[0]!, { onQuery: () => void statements++ });
+    admin = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {
@@ -158,7 +158,7 @@ describe(`${BACKENDS[0]}`, () => {
       await expectBadInput(
         'foreign cursor',
         'query($c: String) { tramites(first: 5, after: $c) { nodes { id } } }',
-        { c: orgaos.data!.orgaos.pageInfo.endCursor.slice(0, -2) + '!!' },
+        { c: `${orgaos.data!.orgaos.pageInfo.endCursor.slice(0, -2)}!!` },
         'after',
       );
     });
@@ -269,7 +269,7 @@ describe(`${BACKENDS[0]}`, () => {
       ['unknown field', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query":"{ segredo }"}' }],
     ];
     for (const [what, init] of cases) {
-      const response = await fetch(gw.gateway.url, init);
+      const response = await gw.fetch(init);
       const text = await response.text();
       bodies.push({ what, status: response.status, text });
       expect(response.status, `${what}: ${text}`).toBeLessThan(500);

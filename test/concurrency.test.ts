@@ -4,15 +4,21 @@
 // parallel retries, interleaved walks of many trâmites never deadlock, the event log's seq follows
 // commit order, and two auto-cancel runs never take the same trâmite.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { createDatabase, type Database, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import type { Viewer } from '../src/identity/viewer.js';
-import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
+import type { Viewer } from '../src/kernel/viewer.js';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
+import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '../src/tramites/erros.js';
-import { CANAL_EVENTOS } from '../src/tramites/eventos.js';
+import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso, type ResultadoPasso } from '../src/tramites/transicoes.js';
+import { comporServicos } from '../src/http/servicos.js';
+import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
+import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
 type AcaoPasso = PedidoPasso['acao'];
 const DIA_MS = 86_400_000;
@@ -64,7 +70,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
 
   async function novo(chaveIdempotencia?: string): Promise<ResultadoPasso> {
     processo += 1;
-    return iniciarTramite(handle.db, {
+    return servicoTramites(handle.db).iniciarTramite({
       viewer: rem,
       agora: new Date(),
       tipo: 'PROCESSO',
@@ -76,7 +82,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
   }
 
   const passo = (acao: AcaoPasso, tramiteId: number, viewer = viewerDoLado(PASSO_POR_ACAO[acao].lado), extra: Partial<PedidoPasso> = {}) =>
-    executarPasso(handle.db, {
+    servicoTramites(handle.db).executarPasso({
       acao,
       tramiteId,
       viewer,
@@ -159,7 +165,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
   test('40 trâmites walked 1 → 6 at once, steps interleaved: no error, all at 6, each event once, seq in commit order', async () => {
     const N = 40;
     const notificados: number[] = [];
-    const parar = await handle.listen(CANAL_EVENTOS, (payload) => notificados.push(Number(payload)));
+    const parar = await handle.listen(LOG_TRAMITES.canal, (payload) => notificados.push(Number(payload)));
     const seqsDoTeste: number[] = [];
     let ids: number[];
     try {
@@ -223,7 +229,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       unidadeDestinatariaId: unidades.destinataria,
       chaveIdempotencia,
     };
-    const resultados = await Promise.all(Array.from({ length: 20 }, () => iniciarTramite(handle.db, { ...pedido, agora: new Date() })));
+    const resultados = await Promise.all(Array.from({ length: 20 }, () => servicoTramites(handle.db).iniciarTramite({ ...pedido, agora: new Date() })));
     expect(new Set(resultados.map((r) => r.tramite.id)).size).toBe(1);
     expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
     expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
@@ -269,7 +275,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       );
       expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
       const eventos10 = await rows<{ tramite_id: number; n: number; de: number; ator: string; lado: string; orgao: number | null }>(
-        `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_papel) as lado, min(ator_orgao_id)::int as orgao
+        `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_lado) as lado, min(ator_orgao_id)::int as orgao
            from tramite_eventos where para_situacao = 10 and tramite_id in (${ids}) group by tramite_id order by tramite_id`,
       );
       expect(eventos10).toEqual(parados.map((p) => ({ tramite_id: p.id, n: 1, de: p.situacao, ator: ATOR_PLATAFORMA, lado: 'PLATAFORMA', orgao: null })));

@@ -31,7 +31,7 @@ interface EventoRow {
   para_situacao: number;
   ator_sujeito: string;
   ator_orgao_id: number | null;
-  ator_papel: string;
+  ator_lado: string;
   ator_pen_admin: boolean;
   motivo: string | null;
   justificativa: string | null;
@@ -63,7 +63,7 @@ describe.each(BACKENDS)('%s', (backend) => {
          from tramites order by idt`,
     );
     eventos = await handle.rows<EventoRow>(
-      `select seq::int, tramite_id::int, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_papel, ator_pen_admin,
+      `select seq::int, tramite_id::int, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin,
               motivo, justificativa, (extract(epoch from ocorrido_em) * 1000)::float8 as em
          from tramite_eventos order by seq`,
     );
@@ -112,7 +112,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           (p) => p.para === e.para_situacao && (atual === null ? p.de.length === 0 : (p.de as readonly number[]).includes(atual)),
         );
         expect(passo, `IDT ${t.idt}: ${atual} -> ${e.para_situacao}`).toBeDefined();
-        expect(e.ator_papel).toBe(passo!.lado);
+        expect(e.ator_lado).toBe(passo!.lado);
         expect(e.em).toBeGreaterThan(anterior);
         anterior = e.em;
         atual = e.para_situacao;
@@ -140,13 +140,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     const porId = new Map(tramites.map((t) => [t.id, t]));
     for (const e of eventos) {
       const t = porId.get(e.tramite_id)!;
-      if (e.ator_papel === 'PLATAFORMA') {
+      if (e.ator_lado === 'PLATAFORMA') {
         expect(e.ator_orgao_id).toBeNull();
         expect(e.ator_sujeito).toBe('tramita-gov-br');
       } else if (e.ator_pen_admin) {
         expect(e.ator_orgao_id).toBeNull();
       } else {
-        expect(e.ator_orgao_id).toBe(e.ator_papel === 'REMETENTE' ? t.remetente_orgao_id : t.destinatario_orgao_id);
+        expect(e.ator_orgao_id).toBe(e.ator_lado === 'REMETENTE' ? t.remetente_orgao_id : t.destinatario_orgao_id);
       }
       if (e.para_situacao === 8) {
         expect(Object.keys(MOTIVOS_RECUSA)).toContain(e.motivo);

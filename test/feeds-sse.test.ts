@@ -5,17 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
-
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function ate(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const limite = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > limite) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
+import { gid } from './support/ids.js';
+import { waitUntil } from './support/wait.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 /** Reads SSE messages (`event:` / `data:` blocks) from a fetch body until `parar` says so or `ms` pass. */
 async function lerSse(
@@ -89,8 +81,8 @@ describe.each(BACKENDS)('%s', (backend) => {
       'select id::int as id from estruturas where pai_id is not null and habilitada_recebimento and orgao_id <> $1 order by id limit 1',
       [remetente!.orgao],
     );
-    const admin = await gw.tokenFor('Equipe PEN');
-    const tokenRemetente = await gw.tokenFor(remetente!.conta.descricao);
+    const admin = await gw.tokenOf(PEN_ADMIN);
+    const tokenRemetente = await gw.tokenOf(remetente!.conta.sujeito);
 
     const abortar = new AbortController();
     const bus = gw.gateway.feeds.tramites;
@@ -105,7 +97,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       });
       expect(resposta.status).toBe(200);
       expect(resposta.headers.get('content-type')).toMatch(/text\/event-stream/);
-      await ate('the SSE subscription on the bus', () => bus.assinantes === 1);
+      await waitUntil('the SSE subscription on the bus', () => bus.assinantes === 1);
 
       const mutacao = await gw.gql(
         `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) {
@@ -143,6 +135,6 @@ describe.each(BACKENDS)('%s', (backend) => {
       abortar.abort();
     }
     // The client went away: the server ends the subscription and leaves the bus.
-    await ate('the SSE subscriber to leave the bus', () => bus.assinantes === 0);
+    await waitUntil('the SSE subscriber to leave the bus', () => bus.assinantes === 0);
   });
 });

@@ -1,5 +1,5 @@
 // Tests of the test rig itself: every backend gets migrated, isolated databases, and LISTEN/NOTIFY
-// that follows transaction outcome (stack.md trap 2).
+// that follows transaction outcome (docs/stack.md trap 2).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';

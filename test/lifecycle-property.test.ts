@@ -8,11 +8,12 @@
 // never interferes). Bounded: 30 runs of at most 15 actions per backend, no shrinking.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { createDatabase, type Database, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import { isPenAdmin, type Viewer } from '../src/identity/viewer.js';
+import { isPenAdmin, type Viewer } from '../src/kernel/viewer.js';
 import { canReadTramite } from '../src/tramites/acesso.js';
-import { ATOR_PLATAFORMA, cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
+import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico.js';
 import { DadosInvalidos, ErroTramite } from '../src/tramites/erros.js';
 import {
   acoesPermitidas,
@@ -24,8 +25,13 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from '../src/tramites/regras.js';
-import { executarPasso, iniciarTramite, type PedidoPasso } from '../src/tramites/transicoes.js';
+import { comporServicos } from '../src/http/servicos.js';
+import type { PedidoPasso } from '../src/tramites/servico.js';
+import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+
+/** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
+const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
 type AcaoPasso = PedidoPasso['acao'];
 const ACOES_PASSO = PASSOS.filter((p) => p.acao !== 'INICIAR' && p.lado !== 'PLATAFORMA').map((p) => p.acao as AcaoPasso);
@@ -157,7 +163,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       fc.asyncProperty(fc.array(acaoArb, { minLength: 5, maxLength: MAX_ACOES, size: 'max' }), async (acoes) => {
         rodada += 1;
         const agora = new Date();
-        const inicio = await iniciarTramite(handle.db, {
+        const inicio = await servicoTramites(handle.db).iniciarTramite({
           viewer: viewers[0]!,
           agora,
           tipo: 'PROCESSO',
@@ -256,7 +262,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
           let obtido: string;
           try {
-            const r = await executarPasso(handle.db, pedido);
+            const r = await servicoTramites(handle.db).executarPasso(pedido);
             const depois = await linha(id);
             if (r.repetida) {
               obtido = 'REPETIDA';
@@ -276,7 +282,7 @@ describe.each(BACKENDS)('%s', (backend) => {
                 deSituacao: s,
                 paraSituacao: passo.para,
                 atorSujeito: viewer.sujeito,
-                atorPapel: passo.lado,
+                atorLado: passo.lado,
                 atorPenAdmin: isPenAdmin(viewer),
                 atorOrgaoId: isPenAdmin(viewer) ? null : viewer.orgaoId,
               });
@@ -293,7 +299,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
         // Replaying the log reproduces the trâmite.
         const eventos = await rows<{ de: number | null; para: number; lado: string; ator: string }>(
-          'select de_situacao::int as de, para_situacao::int as para, ator_papel as lado, ator_sujeito as ator from tramite_eventos where tramite_id = $1 order by seq',
+          'select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator from tramite_eventos where tramite_id = $1 order by seq',
           [id],
         );
         let atual: Situacao | null = null;
@@ -321,7 +327,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('RECUSAR through the service needs a motivo (null or absent) and a justificativa', async () => {
-    const inicio = await iniciarTramite(handle.db, {
+    const inicio = await servicoTramites(handle.db).iniciarTramite({
       viewer: viewers[0]!,
       agora: new Date(),
       tipo: 'DOCUMENTO_AVULSO',
@@ -331,7 +337,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
     const id = inicio.tramite.id;
     for (const [acao, quem] of [['ENVIAR_COMPONENTES_DIGITAIS', 0], ['RECEBER_METADADOS', 1]] as Array<[AcaoPasso, number]>) {
-      await executarPasso(handle.db, { acao, tramiteId: id, viewer: viewers[quem]!, agora: new Date() });
+      await servicoTramites(handle.db).executarPasso({ acao, tramiteId: id, viewer: viewers[quem]!, agora: new Date() });
     }
     const antes = await linha(id);
     const casos: Array<{ motivo?: MotivoRecusa | null; justificativa?: string | null; campos: string[] }> = [
@@ -341,7 +347,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       { motivo: '01', justificativa: ' ', campos: ['justificativa'] },
     ];
     for (const caso of casos) {
-      const erro = await executarPasso(handle.db, { acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: caso.motivo, justificativa: caso.justificativa }).then(
+      const erro = await servicoTramites(handle.db).executarPasso({ acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: caso.motivo, justificativa: caso.justificativa }).then(
         () => null,
         (e: unknown) => e,
       );
@@ -349,7 +355,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect((erro as DadosInvalidos).problemas.map((p) => p.campo)).toEqual(caso.campos);
     }
     expect(await linha(id)).toEqual(antes);
-    const ok = await executarPasso(handle.db, { acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: '04', justificativa: 'Espécie não mapeada.' });
+    const ok = await servicoTramites(handle.db).executarPasso({ acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: '04', justificativa: 'Espécie não mapeada.' });
     expect(ok.evento).toMatchObject({ paraSituacao: 8, motivo: '04', justificativa: 'Espécie não mapeada.' });
   });
 });

@@ -1,4 +1,4 @@
-// The pure rules of onboarding (src/onboarding/regras.ts) against shared/domain.md, "Onboarding",
+// The pure rules of onboarding (src/onboarding/regras.ts) against docs/domain.md, "Onboarding",
 // written out here independently: the stages in order, who takes each step, from where to where, the
 // gate each one must pass, which moves need a reason; which trâmite meets which test; what marks a
 // production test. Plus the requirement list as data (the migration) against the domain's list.
@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { Papel, Viewer } from '../src/identity/viewer.js';
+import type { Papel, Viewer } from '../src/kernel/viewer.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
@@ -22,10 +22,11 @@ import {
   type Condicao,
   type Etapa,
   type Responsavel,
+  proximaSituacaoRequisito,
 } from '../src/onboarding/regras.js';
 
 /**
- * domain.md, steps 1-7: (1) the agency's protocol manager requests access, again after a rejection;
+ * docs/domain.md, steps 1-7: (1) the agency's protocol manager requests access, again after a rejection;
  * (2) PEN analyses the registration: approves, or rejects (with a reason, recorded); (3) the agency
  * configures its structure — units that send and receive; (4) the agency does the minimum requirements
  * in homologação and asks for validation; (5) PEN validates them (or sends the agency back, with a
@@ -218,5 +219,20 @@ describe('the minimum requirements as data (the migration)', () => {
     const testes = linhas.filter((l) => l.tipo !== 'CONFIGURACAO');
     for (const l of testes) expect(atendiveis.has(l.tipo), l.codigo).toBe(true);
     expect(new Set(testes.map((l) => l.tipo)).size).toBe(testes.length);
+  });
+
+  test('a configuration item: the agency registers (not once confirmed), PEN confirms a registered one and sends back a registered or confirmed one', () => {
+    // Written out from the manual's checklist practice, independently of the function.
+    const esperado: Record<string, Record<string, string>> = {
+      REGISTRAR_REQUISITO: { PENDENTE: 'REGISTRADO', REGISTRADO: 'REGISTRADO', CONFIRMADO: 'recusa' },
+      CONFIRMAR_REQUISITO: { PENDENTE: 'recusa', REGISTRADO: 'CONFIRMADO', CONFIRMADO: 'recusa' },
+      RECUSAR_REQUISITO: { PENDENTE: 'recusa', REGISTRADO: 'PENDENTE', CONFIRMADO: 'PENDENTE' },
+    };
+    for (const [acao, porSituacao] of Object.entries(esperado)) {
+      for (const [atual, proxima] of Object.entries(porSituacao)) {
+        const r = proximaSituacaoRequisito(acao as Parameters<typeof proximaSituacaoRequisito>[0], atual === 'PENDENTE' ? null : atual);
+        expect('recusa' in r ? 'recusa' : r.situacao, `${acao} from ${atual}`).toBe(proxima);
+      }
+    }
   });
 });

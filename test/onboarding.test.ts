@@ -6,12 +6,10 @@
 //
 // Expectations come from regras.ts, the requirement list in the database and SQL, never from seed
 // numbers. The agencies that walk the path here are created with SQL.
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
-import type { Viewer } from '../src/identity/viewer.js';
+import type { Viewer } from '../src/kernel/viewer.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
@@ -27,25 +25,15 @@ import {
   type Ambiente,
   type Etapa,
 } from '../src/onboarding/regras.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/grafo.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { gid, dbId } from './support/ids.js';
+import { sleep, waitUntil } from './support/wait.js';
+import { wsClient } from './support/ws.js';
+import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI } from './support/accounts.js';
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `cond` every 20 ms; fails with `what` after `ms`. */
-async function ate(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const limite = Date.now() + ms;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > limite) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** The mutation of each step (src/onboarding/graphql.ts). */
+/** The mutation of each step (src/onboarding/graphql/etapa.ts). */
 const MUTACAO: Record<AcaoOnboarding, string> = {
   SOLICITAR_ACESSO: 'solicitarAcesso',
   APROVAR_CADASTRO: 'aprovarCadastro',
@@ -126,7 +114,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       )
     )[0]!.id;
   const tokenDe = (conta: DemoAccount) => gw.token({ sub: conta.sujeito, orgao: conta.orgao, roles: conta.papeis });
-  const contaDe = (sujeito: string) => [...DEMO_ACCOUNTS, ...DEMO_CONTAS_ONBOARDING].find((c) => c.sujeito === sujeito)!;
+  const contaDe = demoAccount;
   const gestorViewer = (sujeito: string, orgaoId: number): Viewer => ({ sujeito, orgaoId, papeis: new Set(['GESTOR_PROTOCOLO']) });
 
   /** One onboarding step, through its mutation. */
@@ -255,7 +243,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
       ])
     )[0]!.id;
-    mgiSpe = await gw.tokenFor('SEI do MGI');
+    mgiSpe = await gw.tokenOf(SPE_MGI);
   });
 
   afterAll(async () => {
@@ -434,7 +422,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const piId = await raiz(pi.orgao!.repositorio, pi.orgao!.estrutura);
       const gestorPi = await tokenDe(pi);
       const spePi = await gw.token({ sub: 'spe:sei.pi.gov.br', orgao: pi.orgao, roles: ['SPE'] });
-      const gestorOutro = await gw.tokenFor('Ministério da Saúde');
+      const gestorOutro = await gw.tokenOf(GESTOR_SAUDE);
       for (const p of PASSOS_ONBOARDING) {
         const errados = p.responsavel === 'ORGAO' ? { pen, spePi, gestorOutro } : { gestorPi, spePi };
         for (const [quem, token] of Object.entries(errados)) {
@@ -515,7 +503,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       etapa(await requisito('registrarRequisito', await raiz(al.orgao!.repositorio, al.orgao!.estrutura), 'HOMOLOGACAO', pendente, await tokenDe(al), 'Evidência.'));
       // An agency that never asked for access.
       const mgi = await raizPorSigla('MGI');
-      expect(await requisito('registrarRequisito', mgi, 'HOMOLOGACAO', pendente, await gw.tokenFor('Gestora de protocolo do MGI'), 'Evidência.')).toMatchObject({
+      expect(await requisito('registrarRequisito', mgi, 'HOMOLOGACAO', pendente, await gw.tokenOf(GESTORA_MGI), 'Evidência.')).toMatchObject({
         __typename: 'ErroOnboardingNaoEncontrado',
       });
       expect(await fotografia()).toBe(antes);
@@ -680,7 +668,24 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect((await gw.gql('{ onboarding { etapa } }', {}, pen)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'orgao' });
     expect((await ok('query($o: ID) { onboarding(orgao: $o) { etapa } }', { o: gid('Orgao', ms) }, pen)).onboarding.etapa).toBe('EM_PRODUCAO');
     // An agency that never asked: null.
-    expect((await ok('{ onboarding { etapa } }', {}, await gw.tokenFor('Gestora de protocolo do MGI'))).onboarding).toBeNull();
+    expect((await ok('{ onboarding { etapa } }', {}, await gw.tokenOf(GESTORA_MGI))).onboarding).toBeNull();
+  });
+
+  test('an onboarding is a node: node(id:) answers it to its agency and to PEN, null to another agency', async () => {
+    const go = contaDe('gestora.juliana@go');
+    const tokenGo = await tokenDe(go);
+    const goId = await raiz(go.orgao!.repositorio, go.orgao!.estrutura);
+    const { onboarding } = await ok('{ onboarding { id etapa } }', {}, tokenGo);
+    expect(onboarding).toEqual({ id: gid('Onboarding', goId), etapa: 'ACESSO_PRODUCAO' });
+    const query = 'query($id: ID!) { node(id: $id) { __typename ... on Onboarding { etapa orgao { id } } } }';
+    const esperado = { __typename: 'Onboarding', etapa: 'ACESSO_PRODUCAO', orgao: { id: gid('Orgao', goId) } };
+    expect((await ok(query, { id: onboarding.id }, tokenGo)).node).toEqual(esperado);
+    expect((await ok(query, { id: onboarding.id }, pen)).node).toEqual(esperado);
+    const outra = DEMO_CONTAS_ONBOARDING.find((c) => c.orgao && c.orgao.estrutura !== go.orgao!.estrutura)!;
+    expect((await ok(query, { id: onboarding.id }, await tokenDe(outra))).node).toBeNull();
+    // An agency with no onboarding row: null, like any missing node.
+    const mgi = await raiz(1, 115826);
+    expect((await ok(query, { id: gid('Onboarding', mgi) }, pen)).node).toBeNull();
   });
 
   // -------------------------------------------------------------------------------------------------
@@ -693,7 +698,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const tokenTrt = await tokenDe(trt);
     const ladoTrt: Lado = { unidade: await protocolo(trtId), token: tokenTrt };
     const ms = await raizPorSigla('MS');
-    const ladoMs: Lado = { unidade: await protocolo(ms), token: await gw.tokenFor('Ministério da Saúde') };
+    const ladoMs: Lado = { unidade: await protocolo(ms), token: await gw.tokenOf(GESTOR_SAUDE) };
     const codB = codigoDoTipo.TRAMITE_RECEBIDO_COM_SUCESSO!;
     const codC = codigoDoTipo.RECUSA_COMO_DESTINATARIO!;
     const [antes] = await rows<{ n: number }>(`select count(*)::int as n from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO' and codigo in ($2, $3)`, [trtId, codB, codC]);
@@ -703,13 +708,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     function assinar(variables: Record<string, unknown>) {
       const recebidos: Array<Record<string, any>> = [];
       const erros: unknown[] = [];
-      const client = createClient({
-        url: gw.gateway.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: true,
-        connectionParams: { authorization: `Bearer ${tokenTrt}` },
-      });
+      const client = wsClient(gw.gateway.url, `Bearer ${tokenTrt}`);
       const cancelar = client.subscribe<{ e: Record<string, any> }>(
         { query: SUB_ONBOARDING, variables },
         {
@@ -722,7 +721,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         },
       );
       const receber = async (n: number) => {
-        await ate(`${n} onboarding events (got ${recebidos.length}, errors ${JSON.stringify(erros)})`, () => erros.length > 0 || recebidos.length >= n);
+        await waitUntil(`${n} onboarding events (got ${recebidos.length}, errors ${JSON.stringify(erros)})`, () => erros.length > 0 || recebidos.length >= n);
         expect(erros).toEqual([]);
         return recebidos.slice(0, n);
       };
@@ -731,9 +730,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ultimoSeq = async () => Number((await rows<{ s: string | null }>('select max(seq)::text as s from onboarding_eventos'))[0]!.s ?? 0);
 
     const ao = assinar({});
-    await ate('the subscriber on the bus', () => bus.assinantes === 1);
+    await waitUntil('the subscriber on the bus', () => bus.assinantes === 1);
     const marco = await ultimoSeq();
-    await ate('the bus to catch up with the log', () => bus.posicao >= marco);
+    await waitUntil('the bus to catch up with the log', () => bus.posicao >= marco);
 
     // (b) received with success: MS → TRT18, 6.
     const recebido = await tramite(ladoMs, ladoTrt, 'Ofício nº 7/2026 – teste de recebimento', 6);
@@ -750,7 +749,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await sleep(300);
     expect(ao.recebidos).toHaveLength(1);
     await ao.fechar();
-    await ate('the subscriber to leave', () => bus.assinantes === 0);
+    await waitUntil('the subscriber to leave', () => bus.assinantes === 0);
 
     // (c) a refusal as destinatário, while nobody listens: missed, then resumed.
     const recusado = await tramite(ladoMs, ladoTrt, 'Ofício nº 8/2026 – teste de recusa', 9);
@@ -865,7 +864,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       gestor = await gw.token({ sub: GESTOR, orgao: { repositorio: 9, estrutura: 17 }, roles: ['GESTOR_PROTOCOLO'] });
       const speTo = await gw.token({ sub: 'spe:sei.to.gov.br', orgao: { repositorio: 9, estrutura: 17 }, roles: ['SPE'] });
       ladoTo = { unidade: to.unidades[0]!, token: speTo };
-      ladoMs = { unidade: await protocolo(await raizPorSigla('MS')), token: await gw.tokenFor('Ministério da Saúde') };
+      ladoMs = { unidade: await protocolo(await raizPorSigla('MS')), token: await gw.tokenOf(GESTOR_SAUDE) };
       ladoDisis = { unidade: disis, token: mgiSpe };
     });
 

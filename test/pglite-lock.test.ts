@@ -47,7 +47,7 @@ describe('pglite folder lock', () => {
   let holder: number;
 
   beforeAll(async () => {
-    gateway = run('src/main.ts', { PGLITE_DATA_DIR: folder });
+    gateway = run('scripts/start.ts', { PGLITE_DATA_DIR: folder });
     gateway.stdout!.on('data', (d) => (gatewayOutput += d));
     gateway.stderr!.on('data', (d) => (gatewayOutput += d));
     const started = Date.now();
@@ -69,14 +69,14 @@ describe('pglite folder lock', () => {
   });
 
   test('a second gateway on the folder fails fast, naming the folder and the running process', async () => {
-    const second = await finish(run('src/main.ts', { PGLITE_DATA_DIR: folder }));
+    const second = await finish(run('scripts/start.ts', { PGLITE_DATA_DIR: folder }));
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`The embedded database folder ${folder} is in use by process ${holder} `);
     expect(second.stdout).not.toContain('gateway listening');
   }, 90_000);
 
   test('`npm run autocancel` on the folder refuses, saying the running gateway cancels on its own', async () => {
-    const autocancel = await finish(run('src/tramites/autocancel-once.ts', { PGLITE_DATA_DIR: folder }));
+    const autocancel = await finish(run('scripts/autocancel.ts', { PGLITE_DATA_DIR: folder }));
     expect(autocancel.code).toBe(1);
     expect(autocancel.stderr).toContain(`in use by process ${holder} `);
     expect(autocancel.stderr).toMatch(/already runs the automatic cancellation/);

@@ -1,18 +1,19 @@
-// The read API end to end, over real HTTP, on the demo data. Every expectation comes from SQL on the
+// The read API end to end through the gateway's HTTP handler (in process: Yoga's fetch), on the demo data. Every expectation comes from SQL on the
 // same database (never from numbers the seed could change).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { SITUACAO_INFO, SITUACOES, type Situacao } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
+import { gid } from './support/ids.js';
+import { demoAccount, GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
 const DIA = 86_400_000;
 // A fixed clock: the seed, `diasNaSituacao` and `paradoHaMaisDeDias` all see the same "now".
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
-/** Situações em andamento (não finais) per domain.md: everything but 6, 7, 9 and 10. */
+/** Situações em andamento (não finais) per docs/domain.md: everything but 6, 7, 9 and 10. */
 const EM_ANDAMENTO_SQL = 'situacao not in (6, 7, 9, 10)';
 
-const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
 function dbId(globalId: string, typename: string): number {
   const decoded = Buffer.from(globalId, 'base64').toString('utf8');
   expect(decoded.startsWith(`${typename}:`), decoded).toBe(true);
@@ -53,7 +54,7 @@ interface Page {
 }
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let admin: string;
   let anaMgi: string;
   let mgiId: number;
@@ -101,9 +102,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend, { clock: () => NOW });
-    admin = await gw.tokenFor('Equipe PEN');
-    anaMgi = await gw.tokenFor('Gestora de protocolo do MGI');
+    gw = await startTestApp(backend, { clock: () => NOW });
+    admin = await gw.tokenOf(PEN_ADMIN);
+    anaMgi = await gw.tokenOf(GESTORA_MGI);
     mgiId = (
       await rows<{ id: number }>('select id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null', [
         MGI.repositorio,
@@ -463,7 +464,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const filtro = { situacoes: ['CONCLUIDO', 'RECUSADO', 'CIENCIA_RECUSA'], orgao: gid('Orgao', mgiId), papel: 'DESTINO' };
       const asAdmin = await ids('select id::int from tramites where situacao in (6, 8, 9) and destinatario_orgao_id = $1', [mgiId]);
       expect((await listed(filtro)).ids).toEqual(asAdmin);
-      // The MGI's gestor does not see the trâmites it refused (domain.md).
+      // The MGI's gestor does not see the trâmites it refused (docs/domain.md).
       const asGestor = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
       const got = await listed(filtro, anaMgi);
       expect(got.ids).toEqual(asGestor);
@@ -489,11 +490,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     test.each([
-      ['PEN_ADMIN', 'Equipe PEN'],
-      ['a gestor', 'Gestora de protocolo do MGI'],
+      ['PEN_ADMIN', PEN_ADMIN],
+      ['a gestor', GESTORA_MGI],
     ])('walking every page with first: 7 visits each trâmite visible to %s exactly once', async (_who, conta) => {
-      const token = await gw.tokenFor(conta);
-      const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(conta))!;
+      const token = await gw.tokenOf(conta);
+      const account = demoAccount(conta);
       const expected = account.papeis.includes('PEN_ADMIN')
         ? await ids('select id::int from tramites')
         : await ids(

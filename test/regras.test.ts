@@ -1,8 +1,8 @@
 // The pure rules of the trâmite status machine (src/tramites/regras.ts) against the table of
-// shared/domain.md, written out here independently: code, official name, who moves the trâmite there,
+// docs/domain.md, written out here independently: code, official name, who moves the trâmite there,
 // from which statuses. No database.
 import { describe, expect, test } from 'vitest';
-import type { Papel, Viewer } from '../src/identity/viewer.js';
+import type { Papel, Viewer } from '../src/kernel/viewer.js';
 import {
   acoesPermitidas,
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
@@ -23,7 +23,7 @@ import {
 } from '../src/tramites/regras.js';
 
 /**
- * domain.md, "A trâmite and its ten statuses" (FAQ 7.12), with the project's choices where the
+ * docs/domain.md, "A trâmite and its ten statuses" (FAQ 7.12), with the project's choices where the
  * sources disagree: refusal from 3-4, cancellation and auto-cancellation from 1-4. Status 2 is
  * "platform, once the remetente's uploads are complete": the remetente's side acts (it finishes the
  * upload) and the platform records 2, so the step belongs to REMETENTE.
@@ -50,7 +50,7 @@ const OUTRO = 300;
 const participantes = { remetenteOrgaoId: ORIGEM, destinatarioOrgaoId: DESTINO };
 const viewer = (orgaoId: number | null, ...papeis: Papel[]): Viewer => ({ sujeito: `v-${orgaoId}-${papeis.join('+')}`, orgaoId, papeis: new Set(papeis) });
 
-/** What domain.md lets each side do from each status (the PLATAFORMA step is never a viewer's). */
+/** What docs/domain.md lets each side do from each status (the PLATAFORMA step is never a viewer's). */
 function esperadasDoDominio(lados: LadoAtor[], situacao: Situacao): Acao[] {
   return DOMINIO.filter((d) => d.de.includes(situacao) && lados.includes(d.lado)).map((d) => d.acao).sort();
 }
@@ -87,7 +87,7 @@ describe('statuses', () => {
 });
 
 describe('transitions', () => {
-  test('every (from, to) pair is allowed exactly when domain.md allows it', () => {
+  test('every (from, to) pair is allowed exactly when docs/domain.md allows it', () => {
     const deOuInicio: Array<Situacao | null> = [null, ...SITUACOES];
     for (const de of deOuInicio) {
       for (const para of SITUACOES) {
@@ -98,7 +98,7 @@ describe('transitions', () => {
     }
   });
 
-  test('each step has the side and origins of domain.md, and one step leads to each status', () => {
+  test('each step has the side and origins of docs/domain.md, and one step leads to each status', () => {
     expect(PASSOS).toHaveLength(DOMINIO.length);
     for (const d of DOMINIO) {
       const passos = PASSOS.filter((p) => p.para === d.codigo);
@@ -200,7 +200,7 @@ describe('acoesPermitidas', () => {
     { quem: 'unrelated SPE', v: viewer(OUTRO, 'SPE'), lados: [] },
   ];
 
-  test.each(casos)('$quem: the steps of its side(s) from each status, per domain.md', ({ v, lados }) => {
+  test.each(casos)('$quem: the steps of its side(s) from each status, per docs/domain.md', ({ v, lados }) => {
     for (const s of SITUACOES) expect(acoesDe(v, s), `status ${s}`).toEqual(esperadasDoDominio(lados, s));
   });
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { compareSchemas } from '../src/schema/breaking-changes.js';
-import { SCHEMA_FILE } from '../src/schema/print.js';
+import { compareSchemas } from '../scripts/schema-breaking-changes.js';
+import { SCHEMA_FILE } from '../src/http/schema.js';
 
 const BASE = `
 type Query { tramite(id: ID!): Tramite, tramites(first: Int): [Tramite!]! }

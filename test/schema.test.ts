@@ -12,8 +12,7 @@ import {
   type GraphQLNamedType,
 } from 'graphql';
 import { describe, expect, test } from 'vitest';
-import { schema } from '../src/schema/index.js';
-import { printPublishedSchema, SCHEMA_FILE } from '../src/schema/print.js';
+import { printPublishedSchema, schema, SCHEMA_FILE } from '../src/http/schema.js';
 import { SITUACAO_INFO, SITUACOES } from '../src/tramites/regras.js';
 
 const described = (d: string | null | undefined) => typeof d === 'string' && d.trim().length > 0;

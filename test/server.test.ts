@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 const backend = BACKENDS[0]!;
 
@@ -25,7 +26,7 @@ describe(`${backend}`, () => {
       },
     });
     base = new URL(gw.gateway.url).origin;
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {

@@ -1,8 +1,9 @@
-// How many SQL statements a page of trâmites costs, counted with the database's onQuery hook. The
+// How many SQL statements a page of trâmites (or the onboarding list) costs, counted with the database's onQuery hook. The
 // nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestApp, type TestApp } from './support/gateway.js';
+import { GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
 
 const PAGE = /* GraphQL */ `
   query Pagina($first: Int!, $after: String) {
@@ -24,20 +25,20 @@ const PAGE = /* GraphQL */ `
 const PAGE_WITH_COUNT = PAGE.replace('edges {', 'totalCount\n      edges {');
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestGateway;
+  let gw: TestApp;
   let token: string;
   const statements: string[] = [];
   let counting = false;
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend, {
+    gw = await startTestApp(backend, {
       // The live-feed buses poll the event logs; keep their statements out of the count.
       feedPollMs: 3_600_000,
       onQuery: (sql) => {
         if (counting) statements.push(sql);
       },
     });
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
     counting = true;
     // Warm-up: the first request may look up the token's agency (cached afterwards).
     const warm = await gw.gql(PAGE, { first: 1 }, token);
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('a gestor’s page costs the same once its agency is cached', async () => {
-    const gestor = await gw.tokenFor('Gestora de protocolo do MGI');
+    const gestor = await gw.tokenOf(GESTORA_MGI);
     await gw.gql(PAGE, { first: 1 }, gestor); // warm-up: the agency lookup
     statements.length = 0;
     const res = await gw.gql(PAGE, { first: 50 }, gestor);
@@ -96,6 +97,21 @@ describe.each(BACKENDS)('%s', (backend) => {
     console.log(`[statements] ${backend}: gestor page of 50: ${sql.length} statement(s)`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.tramites.edges.length).toBeGreaterThan(0);
+    expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('every onboarding with its agency and its whole history (each event with its agency) is ONE statement', async () => {
+    const query = '{ onboardings { etapa orgao { sigla } historico { cursor etapa orgao { sigla } } } }';
+    const { res, sql } = await measure(query, {});
+    console.log(`[statements] ${backend}: onboardings with orgao and historico: ${sql.length} statement(s)`);
+    const onboardings = res.data!.onboardings as { orgao: { sigla: string }; historico: { cursor: string; orgao: { sigla: string } }[] }[];
+    const [contagem] = await gw.database.rows<{ onboardings: number; eventos: number }>(
+      'select (select count(*)::int from onboardings) as onboardings, (select count(*)::int from onboarding_eventos) as eventos',
+    );
+    expect(onboardings).toHaveLength(contagem!.onboardings);
+    expect(onboardings.flatMap((o) => o.historico)).toHaveLength(contagem!.eventos);
+    // The nested objects are really there: each event is its onboarding's agency's.
+    for (const o of onboardings) for (const e of o.historico) expect(e.orgao.sigla).toBe(o.orgao.sigla);
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
 import { createClient, type ExecutionResult } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { authorizationFromConnectionParams } from '../src/server/connection-params.js';
+import { authorizationFromConnectionParams } from '../src/http/plugins/connection-params.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 

@@ -8,21 +8,27 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { lockDataFolder } from './folder-lock.js';
-import { relations } from './schema.js';
+import { relations } from './relations.js';
 
 // Both drivers produce this type; the rest of the code never knows which one it talks to.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the query-result HKT differs per driver; nothing downstream reads it.
 export type Database = PgAsyncDatabase<any, typeof relations>;
 
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
+      loadDataDir?: Blob;
+    }
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface DatabaseHandle {
   db: Database;
   backend: 'pglite' | 'postgres';
-  /** Raw rows of a statement, the same shape on both drivers (stack.md trap 4). */
+  /** Raw rows of a statement, the same shape on both drivers (docs/stack.md trap 4). */
   rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /**
    * LISTEN on a lower-case channel; resolves once listening. `onListen` runs each time the listening
@@ -38,16 +44,15 @@ export interface CreateDatabaseOptions {
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
-const MIGRATION_LOCK_KEY = 7_411_027_001;
 
 export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = extra.onQuery
     ? { logQuery: (query, params) => extra.onQuery!(query, params) }
     : undefined;
-  return options.kind === 'pglite' ? openPglite(options.dataDir, logger) : openPostgres(options, logger);
+  return options.kind === 'pglite' ? openPglite(options, logger) : openPostgres(options, logger);
 }
 
-async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
+async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob }, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
   const onDisk = !dataDir.includes('://');
   if (onDisk) mkdirSync(dataDir, { recursive: true });
   // One process per folder: a second one fails here, before opening anything.
@@ -55,7 +60,7 @@ async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): P
   let client: PGlite;
   let db: ReturnType<typeof drizzlePglite<typeof relations>>;
   try {
-    client = await PGlite.create(dataDir);
+    client = await PGlite.create(dataDir, { loadDataDir });
     db = drizzlePglite({ client, relations, logger });
     await migratePglite(db, { migrationsFolder });
   } catch (error) {
@@ -88,9 +93,9 @@ async function openPostgres(
   // Several gateway instances may start together: one migrates while the others wait on the lock.
   const migrationClient = postgres(options.url, { max: 1, onnotice });
   try {
-    await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migrationClient`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`;
     await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
-    await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    await migrationClient`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`;
   } finally {
     await migrationClient.end();
   }

@@ -1,4 +1,4 @@
-import type { Papel } from '../identity/viewer.js';
+import type { Papel } from '../kernel/viewer.js';
 
 /** A demo account: the token minting script and the start-up log use them. */
 export interface DemoAccount {
@@ -9,5 +9,5 @@ export interface DemoAccount {
   orgao: { repositorio: number; estrutura: number } | null;
 }
 
-/** The unit that receives the production tests of agencies being onboarded (domain.md, step 6). */
+/** The unit that receives the production tests of agencies being onboarded (docs/domain.md, step 6). */
 export const DEMO_UNIDADE_TESTES_PRODUCAO = { repositorio: 1, estrutura: 187_432, sigla: 'DISIS' } as const;

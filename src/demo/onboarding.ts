@@ -1,5 +1,5 @@
 /**
- * Onboarding demo data (shared/domain.md, "Onboarding"): agencies at every stage of the path to
+ * Onboarding demo data (docs/domain.md, "Onboarding"): agencies at every stage of the path to
  * production, each with a history that walks PASSOS_ONBOARDING exactly, a checklist that agrees with
  * it, and — for the trâmite tests — the real trâmites that met them.
  *
@@ -21,8 +21,9 @@
  *
  * Deterministic: the same `agora` gives the same data. Few statements (batched inserts).
  */
-import { eq, inArray, lt, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
+import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
 import {
   AMBIENTE_DA_ETAPA,
@@ -31,6 +32,7 @@ import {
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
   descricaoDeTeste,
+  proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
   type Ambiente,
@@ -38,9 +40,11 @@ import {
   type TipoRequisitoTramite,
 } from '../onboarding/regras.js';
 import { estruturas } from '../orgaos/tables.js';
-import { tramiteEventos, tramites } from '../tramites/tables.js';
+import type { NovoEvento } from '../tramites/eventos.js';
+import { tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import { DEMO_ORGAOS_ONBOARDING, ORGAOS, type UnidadeDef } from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 
@@ -49,144 +53,9 @@ const MINUTO = 60 * SEGUNDO;
 const HORA = 60 * MINUTO;
 const DIA = 24 * HORA;
 const PEN = 'pen.admin';
-const PLATAFORMA = 'tramita-gov-br';
 const SEED = 0x0b0a_2026;
 /** How long after entering a requirements stage a seeded trâmite may still be the one that met a test. */
 const HORIZONTE_TRAMITE_EXISTENTE = 40 * DIA;
-
-// ---------------------------------------------------------------------------------------------------
-// The agencies added for the early stages (same shape as seed.ts's ORGAOS)
-// ---------------------------------------------------------------------------------------------------
-
-type Habilitacao = 'ER' | 'E' | 'R' | '-';
-
-interface UnidadeDemo {
-  sigla: string;
-  nome: string;
-  hab: Habilitacao;
-  central?: boolean;
-  filhas?: UnidadeDemo[];
-}
-
-export interface OrgaoOnboardingDemo {
-  repositorio: number;
-  numero: number;
-  sigla: string;
-  nome: string;
-  /** First five digits of the NUPs this agency issues. */
-  nup: string;
-  gestor: string;
-  spe: string;
-  /** Description of the gestor's demo account. */
-  conta: string;
-  etapa: Etapa;
-  unidades: UnidadeDemo[];
-}
-
-const u = (sigla: string, nome: string, hab: Habilitacao, filhas: UnidadeDemo[] = [], central = false): UnidadeDemo => ({
-  sigla,
-  nome,
-  hab,
-  filhas,
-  central,
-});
-
-export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
-  {
-    repositorio: 9,
-    numero: 22,
-    sigla: 'GOV-PI',
-    nome: 'Governo do Estado do Piauí',
-    nup: '00002',
-    gestor: 'gestor.marcos@pi',
-    spe: 'spe:sei.pi.gov.br',
-    conta: 'Gestor de protocolo do Governo do Estado do Piauí (cadastro em análise)',
-    etapa: 'ANALISE_CADASTRO',
-    unidades: [
-      u('SEAD-PI', 'Secretaria de Estado da Administração', '-', [u('PROTGERAL', 'Protocolo Geral', 'ER', [], true)]),
-      u('SESAPI', 'Secretaria de Estado da Saúde', 'R'),
-      u('SEDUC-PI', 'Secretaria de Estado da Educação', 'E'),
-    ],
-  },
-  {
-    repositorio: 5,
-    numero: 5_052,
-    sigla: 'TCE-GO',
-    nome: 'Tribunal de Contas do Estado de Goiás',
-    nup: '20800',
-    gestor: 'gestora.helena@tce-go',
-    spe: 'spe:sei.tce.go.gov.br',
-    conta: 'Gestora de protocolo do Tribunal de Contas do Estado de Goiás (cadastro rejeitado)',
-    etapa: 'CADASTRO_REJEITADO',
-    unidades: [
-      u('SEGER', 'Secretaria-Geral', '-', [u('SPROT', 'Serviço de Protocolo', 'ER', [], true), u('SCEX', 'Secretaria de Controle Externo', 'R')]),
-      u('PRESI', 'Presidência', 'E'),
-    ],
-  },
-  {
-    repositorio: 9,
-    numero: 27,
-    sigla: 'GOV-AL',
-    nome: 'Governo do Estado de Alagoas',
-    nup: '01101',
-    gestor: 'gestor.tiago@al',
-    spe: 'spe:sei.al.gov.br',
-    conta: 'Gestor de protocolo do Governo do Estado de Alagoas (configuração da estrutura)',
-    etapa: 'CONFIGURACAO_ESTRUTURA',
-    unidades: [
-      u('SEPLAG-AL', 'Secretaria de Estado do Planejamento, Gestão e Patrimônio', '-', [u('GEPROT', 'Gerência de Protocolo Geral', 'ER', [], true)]),
-      u('SESAU-AL', 'Secretaria de Estado da Saúde', 'ER'),
-      u('SEMARH', 'Secretaria de Estado do Meio Ambiente e dos Recursos Hídricos', 'E'),
-    ],
-  },
-  {
-    repositorio: 3,
-    numero: 10_218,
-    sigla: 'TRT18',
-    nome: 'Tribunal Regional do Trabalho da 18ª Região',
-    nup: '00218',
-    gestor: 'gestora.renata@trt18',
-    spe: 'spe:sei.trt18.jus.br',
-    conta: 'Gestora de protocolo do TRT da 18ª Região (requisitos mínimos em homologação)',
-    etapa: 'IMPLANTACAO_HOMOLOGACAO',
-    unidades: [
-      u('DG', 'Diretoria-Geral', '-', [u('SPA', 'Seção de Protocolo e Arquivo', 'ER', [], true), u('SGPE', 'Secretaria de Gestão de Pessoas', 'ER')]),
-      u('SCR', 'Secretaria da Corregedoria Regional', 'R'),
-    ],
-  },
-  {
-    repositorio: 1,
-    numero: 75_612,
-    sigla: 'ICMBio',
-    nome: 'Instituto Chico Mendes de Conservação da Biodiversidade',
-    nup: '02070',
-    gestor: 'gestor.felipe@icmbio',
-    spe: 'spe:sei.icmbio.gov.br',
-    conta: 'Gestor de protocolo do ICMBio (validação da homologação)',
-    etapa: 'VALIDACAO_HOMOLOGACAO',
-    unidades: [
-      u('DIPLAN', 'Diretoria de Planejamento, Administração e Logística', '-', [u('SEPROT', 'Serviço de Protocolo', 'ER', [], true)]),
-      u('DIBIO', 'Diretoria de Pesquisa, Avaliação e Monitoramento da Biodiversidade', 'ER'),
-      u('DIMAN', 'Diretoria de Criação e Manejo de Unidades de Conservação', 'E'),
-    ],
-  },
-  {
-    repositorio: 1,
-    numero: 2_005,
-    sigla: 'IPHAN',
-    nome: 'Instituto do Patrimônio Histórico e Artístico Nacional',
-    nup: '01450',
-    gestor: 'gestora.clara@iphan',
-    spe: 'spe:sei.iphan.gov.br',
-    conta: 'Gestora de protocolo do IPHAN (validação em produção)',
-    etapa: 'VALIDACAO_PRODUCAO',
-    unidades: [
-      u('DPA', 'Departamento de Planejamento e Administração', '-', [u('COPROT', 'Coordenação de Protocolo', 'ER', [], true)]),
-      u('DEPAM', 'Departamento de Patrimônio Material e Fiscalização', 'ER'),
-      u('IPHAN-GO', 'Superintendência do IPHAN em Goiás', 'R'),
-    ],
-  },
-];
 
 /** The gestores of the agencies added here, as demo accounts (tokens: `npm run token`, tests). */
 export const DEMO_CONTAS_ONBOARDING: DemoAccount[] = DEMO_ORGAOS_ONBOARDING.map((o) => ({
@@ -196,20 +65,10 @@ export const DEMO_CONTAS_ONBOARDING: DemoAccount[] = DEMO_ORGAOS_ONBOARDING.map(
   orgao: { repositorio: o.repositorio, estrutura: o.numero },
 }));
 
-/** The people and systems of the seed's agencies (as in seed.ts's ORGAOS), by the root's sigla. */
-const AGENCIAS_DO_SEED: Record<string, { gestor: string; spe: string; nup: string }> = {
-  MGI: { gestor: 'gestor.ana@mgi', spe: 'spe:sei.mgi.gov.br', nup: '19975' },
-  MS: { gestor: 'gestor.carlos@saude', spe: 'spe:sei.saude.gov.br', nup: '25000' },
-  MEC: { gestor: 'gestora.patricia@mec', spe: 'spe:sei.mec.gov.br', nup: '23000' },
-  MF: { gestor: 'gestor.joao@fazenda', spe: 'spe:sei.fazenda.gov.br', nup: '17944' },
-  INSS: { gestor: 'gestora.marta@inss', spe: 'spe:sei.inss.gov.br', nup: '35014' },
-  IBAMA: { gestor: 'gestor.paulo@ibama', spe: 'spe:sei.ibama.gov.br', nup: '02001' },
-  ANVISA: { gestor: 'gestora.fernanda@anvisa', spe: 'spe:sei.anvisa.gov.br', nup: '25351' },
-  INCRA: { gestor: 'gestor.antonio@incra', spe: 'spe:sei.incra.gov.br', nup: '54000' },
-  TRF1: { gestor: 'gestora.beatriz@trf1', spe: 'spe:sei.trf1.jus.br', nup: '00038' },
-  TCU: { gestor: 'gestor.rafael@tcu', spe: 'spe:etcu.tcu.gov.br', nup: '03600' },
-  'GOV-GO': { gestor: 'gestora.juliana@go', spe: 'spe:sei.go.gov.br', nup: '20251' },
-};
+/** The people and systems of the seed's agencies (dados.ts), by the root's sigla: the first gestor acts. */
+const AGENCIAS_DO_SEED: Record<string, { gestor: string; spe: string; nup: string }> = Object.fromEntries(
+  ORGAOS.map((o) => [o.sigla, { gestor: o.gestores[0]!, spe: o.spe, nup: o.nup }]),
+);
 
 /** Seed agencies implanted before the seed's window, with some variety in their histories. */
 const IMPLANTADAS: Record<string, { reprovacaoHomologacao?: string; reprovacaoProducao?: string; recusaRequisito?: string }> = {
@@ -665,9 +524,11 @@ function simular(p: Planejamento) {
       if (p.catalogo.find((r) => r.codigo === acao.codigo)?.tipo !== 'CONFIGURACAO') throw falha(acao.orgao, acao.em, `${acao.codigo} is not a configuration item`);
       const k = chave(acao.orgao, acao.ambiente, acao.codigo);
       const registro = requisitos.get(k);
-      let situacao: string;
-      if (acao.acao === 'REGISTRAR') {
-        if (registro?.situacao === 'CONFIRMADO') throw falha(acao.orgao, acao.em, `${acao.codigo} already confirmed`);
+      // The service's own rule decides (regras.ts): the planner never allows what the API refuses.
+      const proxima = proximaSituacaoRequisito(`${acao.acao}_REQUISITO`, registro?.situacao ?? null);
+      if ('recusa' in proxima) throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo}: ${proxima.recusa}`);
+      const { situacao } = proxima;
+      if (situacao === 'REGISTRADO') {
         requisitos.set(k, {
           orgao: acao.orgao,
           ambiente: acao.ambiente,
@@ -680,16 +541,10 @@ function simular(p: Planejamento) {
           confirmadoPor: null,
           confirmadoEm: null,
         });
-        situacao = 'REGISTRADO';
+      } else if (situacao === 'CONFIRMADO') {
+        Object.assign(registro!, { situacao: 'CONFIRMADO', confirmadoPor: acao.ator, confirmadoEm: acao.em });
       } else {
-        if (registro?.situacao !== 'REGISTRADO') throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo} not registered`);
-        if (acao.acao === 'CONFIRMAR') {
-          Object.assign(registro, { situacao: 'CONFIRMADO', confirmadoPor: acao.ator, confirmadoEm: acao.em });
-          situacao = 'CONFIRMADO';
-        } else {
-          requisitos.delete(k);
-          situacao = 'PENDENTE';
-        }
+        requisitos.delete(k);
       }
       anotar({
         orgao: acao.orgao,
@@ -810,6 +665,8 @@ export interface ResumoOnboardingDemo {
   eventos: number;
   /** Onboardings written, per stage. */
   onboardings: Record<Etapa, number>;
+  /** The test trâmites' events, for the seed to write with its own in one time-ordered pass. */
+  eventosTramite: NovoEvento[];
 }
 
 /** Writes the onboarding demo data; called by seedDemoData in its transaction, after the trâmites. */
@@ -866,7 +723,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
   // Called on a fresh seed only (seedDemoData's own guard): the agencies added here are not there yet.
   const novas = DEMO_ORGAOS_ONBOARDING;
   for (const o of novas) {
-    const todasDefs = (defs: UnidadeDemo[]): UnidadeDemo[] => defs.flatMap((d) => [d, ...todasDefs(d.filhas ?? [])]);
+    const todasDefs = (defs: UnidadeDef[]): UnidadeDef[] => defs.flatMap((d) => [d, ...todasDefs(d.filhas ?? [])]);
     const defs = todasDefs(o.unidades);
     const central = defs.find((d) => d.central)!;
     agencias.set(o.sigla, {
@@ -940,7 +797,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       .update(estruturas)
       .set({ orgaoId: sql`${estruturas.id}` })
       .where(inArray(estruturas.id, raizesNovas.map((r) => r.id)));
-    let pais = novas.map((o) => ({ orgao: o, def: null as UnidadeDemo | null, filhas: o.unidades, id: idDoOrgao.get(o.sigla)! }));
+    let pais = novas.map((o) => ({ orgao: o, def: null as UnidadeDef | null, filhas: o.unidades, id: idDoOrgao.get(o.sigla)! }));
     for (let nivel = 1; pais.some((x) => x.filhas.length > 0); nivel++) {
       const doNivel = pais.flatMap((pai) => pai.filhas.map((def) => ({ orgao: pai.orgao, def, paiId: pai.id })));
       const inseridas = await tx
@@ -961,13 +818,14 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
         )
         .returning({ id: estruturas.id });
       unidadesNovas += inseridas.length;
-      doNivel.forEach((x, i) => idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id));
+      for (const [i, x] of doNivel.entries()) idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id);
       pais = doNivel.map((x, i) => ({ orgao: x.orgao, def: x.def, filhas: x.def.filhas ?? [], id: inseridas[i]!.id }));
     }
   }
 
-  // ---- planned test trâmites and their events (2 statements), then the log renumbered by time (2)
+  // ---- planned test trâmites (1 statement); their events go back to the seed, which writes the log
   const idDoTramite = new Map<ChaveTramite, number>(existentesRows.map((t) => [`e:${t.id}`, t.id]));
+  const eventosTramite: NovoEvento[] = [];
   if (p.planejados.length > 0) {
     const ids = identificadores(
       p.planejados,
@@ -996,8 +854,9 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       .returning({ id: tramites.id, idt: tramites.idt });
     const porIdt = new Map(inseridos.map((r) => [r.idt, r.id]));
     for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(ids.get(t.chave)!.idt)!);
-    await tx.insert(tramiteEventos).values(
-      p.planejados
+    // Not written here: the seed writes both plans' events together, once, in time order (the log is append-only).
+    eventosTramite.push(
+      ...p.planejados
         .flatMap((t) => t.eventos.map((e) => ({ t, e })))
         .sort((a, b) => a.e.em - b.e.em)
         .map(({ t, e }) => ({
@@ -1006,30 +865,13 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
           paraSituacao: e.para,
           atorSujeito: e.sujeito,
           atorOrgaoId: idDoOrgao.get(e.orgao)!,
-          atorPapel: e.lado,
+          atorLado: e.lado,
           atorPenAdmin: false,
           motivo: e.motivo,
           justificativa: e.justificativa,
           ocorridoEm: new Date(e.em),
         })),
     );
-    // The test trâmites happened among (and before) the seed's: renumber the log so seq order is time
-    // order again (the log rule, tramites/tables.ts). Through negative numbers: no key collides midway.
-    const ordem = tx.$with('ordem').as(
-      tx
-        .select({ antigo: tramiteEventos.seq, novo: sql<number>`row_number() over (order by ${tramiteEventos.ocorridoEm}, ${tramiteEventos.seq})`.as('novo') })
-        .from(tramiteEventos),
-    );
-    await tx
-      .with(ordem)
-      .update(tramiteEventos)
-      .set({ seq: sql`-${ordem.novo}` })
-      .from(ordem)
-      .where(eq(tramiteEventos.seq, ordem.antigo));
-    await tx
-      .update(tramiteEventos)
-      .set({ seq: sql`-${tramiteEventos.seq}` })
-      .where(lt(tramiteEventos.seq, 0));
   }
 
   // ---- onboardings, checklists and the onboarding log in time order (3 statements)
@@ -1087,5 +929,6 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     tramites: p.planejados.length,
     eventos: p.planejados.reduce((n, t) => n + t.eventos.length, 0),
     onboardings: porEtapa,
+    eventosTramite,
   };
 }

@@ -1,5 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
+import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
@@ -10,7 +12,8 @@ import {
   SITUACAO_INFO,
 } from '../tramites/regras.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
-import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
+import type { DemoAccount } from './contas.js';
+import { ASSUNTOS_GERAIS, ESPECIES_AVULSO, NUM_GO, NUM_INSS, NUM_MEC, NUM_MGI, NUM_MS, NUM_TRF1, ORGAOS, type OrgaoDef, REPOSITORIOS, REPO_ESTADOS, REPO_EXECUTIVO, REPO_JUDICIARIO, type UnidadeDef } from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
@@ -19,9 +22,7 @@ import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
  * Demo data: a plausible slice of Tramita.GOV.BR's production (federal ministries, autarchies, a court,
  * the TCU, a state government), their unit trees, and ~200 trâmites over the last ~60 days whose event
  * logs walk the status machine of `regras.ts` exactly. Deterministic: the same `now` gives the same data.
- *
- * Repository ids, "números de identificação" (SIORG-like) and NUP prefixes are illustrative, not the
- * official codes. Names and siglas follow the real agencies' structures.
+ * The world it plans over is plain data in dados.ts.
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -30,23 +31,6 @@ import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
 
 export type { DemoAccount } from './contas.js';
 export { DEMO_UNIDADE_TESTES_PRODUCAO } from './contas.js';
-
-const REPO_EXECUTIVO = 1;
-const REPO_JUDICIARIO = 3;
-const REPO_TRIBUNAIS_CONTAS = 5;
-const REPO_ESTADOS = 9;
-
-const NUM_MGI = 115_826;
-const NUM_MS = 304;
-const NUM_MEC = 244;
-const NUM_MF = 1_929;
-const NUM_INSS = 1_934;
-const NUM_IBAMA = 1_989;
-const NUM_ANVISA = 48_136;
-const NUM_INCRA = 1_912;
-const NUM_TRF1 = 10_101;
-const NUM_TCU = 5_001;
-const NUM_GO = 52;
 
 const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
   { sujeito: 'pen.admin', descricao: 'Equipe PEN – administradora da plataforma (vê todos os órgãos)', papeis: ['PEN_ADMIN'], orgao: null },
@@ -98,411 +82,6 @@ const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
 export const DEMO_ACCOUNTS: DemoAccount[] = [...CONTAS_DOS_ORGAOS_EM_OPERACAO, ...DEMO_CONTAS_ONBOARDING];
 
 // ---------------------------------------------------------------------------------------------------
-// Structures
-// ---------------------------------------------------------------------------------------------------
-
-/** ER: send and receive; E: send only; R: receive only; '-': not enabled. */
-type Habilitacao = 'ER' | 'E' | 'R' | '-';
-
-interface UnidadeDef {
-  sigla: string;
-  nome: string;
-  hab: Habilitacao;
-  central?: boolean;
-  numero?: number;
-  filhas: UnidadeDef[];
-}
-
-interface OrgaoDef {
-  repositorio: number;
-  numero: number;
-  sigla: string;
-  nome: string;
-  /** First five digits of the NUPs this agency issues. */
-  nup: string;
-  spe: string;
-  gestores: string[];
-  /** Relative traffic. */
-  peso: number;
-  /** Days before `now` the agency was registered on the platform. */
-  cadastradoHaDias: number;
-  assuntos: string[];
-  unidades: UnidadeDef[];
-}
-
-const u = (sigla: string, nome: string, hab: Habilitacao, filhas: UnidadeDef[] = [], extra: Partial<UnidadeDef> = {}): UnidadeDef => ({
-  sigla,
-  nome,
-  hab,
-  filhas,
-  ...extra,
-});
-const central = { central: true } as const;
-
-const REPOSITORIOS = [
-  { id: REPO_EXECUTIVO, nome: 'Poder Executivo Federal' },
-  { id: REPO_JUDICIARIO, nome: 'Poder Judiciário' },
-  { id: REPO_TRIBUNAIS_CONTAS, nome: 'Tribunais de Contas' },
-  { id: REPO_ESTADOS, nome: 'Governos Estaduais' },
-];
-
-const ORGAOS: OrgaoDef[] = [
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_MGI,
-    sigla: 'MGI',
-    nome: 'Ministério da Gestão e da Inovação em Serviços Públicos',
-    nup: '19975',
-    spe: 'spe:sei.mgi.gov.br',
-    gestores: ['gestor.ana@mgi', 'gestor.ricardo@mgi'],
-    peso: 9,
-    cadastradoHaDias: 880,
-    assuntos: [
-      'Solicitação de cessão de servidor',
-      'Requisição de servidor para compor força de trabalho',
-      'Cessão de uso de imóvel da União',
-      'Consulta sobre aplicação da Lei nº 14.133/2021',
-      'Atualização da estrutura regimental no SIORG',
-      'Compensação previdenciária – servidores de órgãos extintos',
-    ],
-    unidades: [
-      u('SE', 'Secretaria-Executiva', '-', [
-        u('CGDOC', 'Coordenação-Geral de Documentação e Informação', 'R', [
-          u('DISIS', 'Divisão de Gestão de Sistemas de Documentação e Informação', 'ER', [], {
-            numero: DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
-          }),
-          u('DIPRO', 'Divisão de Protocolo', 'ER', [], central),
-        ]),
-        u('DTI', 'Diretoria de Tecnologia da Informação', '-'),
-      ]),
-      u('SGP', 'Secretaria de Gestão de Pessoas', '-', [
-        u('DECIPEX', 'Departamento de Centralização de Serviços de Inativos, Pensionistas e Órgãos Extintos', 'ER'),
-        u('DEMOV', 'Departamento de Provimento e Movimentação de Pessoal', 'ER'),
-      ]),
-      u('SEGES', 'Secretaria de Gestão e Inovação', '-', [
-        u('DELOG', 'Departamento de Normas e Sistemas de Logística', 'E'),
-      ]),
-      u('SPU', 'Secretaria do Patrimônio da União', '-', [
-        u('DEDES', 'Departamento de Destinação Patrimonial', 'ER'),
-        u('SPU-GO', 'Superintendência do Patrimônio da União em Goiás', 'R'),
-      ]),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_MS,
-    sigla: 'MS',
-    nome: 'Ministério da Saúde',
-    nup: '25000',
-    spe: 'spe:sei.saude.gov.br',
-    gestores: ['gestor.carlos@saude', 'gestora.lucia@saude'],
-    peso: 8,
-    cadastradoHaDias: 850,
-    assuntos: [
-      'Habilitação de leitos de UTI adulto',
-      'Termo de execução descentralizada – TED',
-      'Ressarcimento ao SUS – análise de impugnação',
-      'Solicitação de informações sobre arboviroses',
-      'Cessão de servidor para a Secretaria Estadual de Saúde',
-      'Registro de preços de medicamentos estratégicos',
-    ],
-    unidades: [
-      u('SE', 'Secretaria-Executiva', '-', [
-        u('SAA', 'Subsecretaria de Assuntos Administrativos', 'E', [
-          u('COPROT', 'Coordenação de Protocolo', 'ER', [], central),
-          u('COGEP', 'Coordenação-Geral de Gestão de Pessoas', 'ER'),
-        ]),
-        u('CGDI', 'Coordenação-Geral de Documentação e Informação', 'R'),
-      ]),
-      u('SAES', 'Secretaria de Atenção Especializada à Saúde', '-', [
-        u('DAET', 'Departamento de Atenção Especializada e Temática', 'ER'),
-        u('DRAC', 'Departamento de Regulação Assistencial e Controle', 'R'),
-      ]),
-      u('SVSA', 'Secretaria de Vigilância em Saúde e Ambiente', '-', [
-        u('DEDT', 'Departamento de Doenças Transmissíveis', 'ER'),
-      ]),
-      u('SGTES', 'Secretaria de Gestão do Trabalho e da Educação na Saúde', '-', [
-        u('DEGERTS', 'Departamento de Gestão e Regulação do Trabalho em Saúde', 'ER'),
-      ]),
-      u('CONJUR-MS', 'Consultoria Jurídica junto ao Ministério da Saúde', '-'),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_MEC,
-    sigla: 'MEC',
-    nome: 'Ministério da Educação',
-    nup: '23000',
-    spe: 'spe:sei.mec.gov.br',
-    gestores: ['gestora.patricia@mec'],
-    peso: 6,
-    cadastradoHaDias: 760,
-    assuntos: [
-      'Redistribuição de cargo vago',
-      'Supervisão de curso de graduação – diligência',
-      'Pactuação de vagas na Rede Federal',
-      'Acordo de cooperação técnica',
-      'Revalidação de diploma – consulta',
-    ],
-    unidades: [
-      u('SE', 'Secretaria-Executiva', '-', [
-        u('SAA', 'Subsecretaria de Assuntos Administrativos', '-', [
-          u('CPROT', 'Coordenação de Protocolo', 'ER', [], central),
-          u('CGGP', 'Coordenação-Geral de Gestão de Pessoas', 'ER'),
-        ]),
-      ]),
-      u('SESU', 'Secretaria de Educação Superior', '-', [
-        u('DIFES', 'Diretoria de Políticas e Programas de Educação Superior', 'ER'),
-      ]),
-      u('SEB', 'Secretaria de Educação Básica', '-', [u('DAGE', 'Diretoria de Apoio à Gestão Educacional', 'R')]),
-      u('SERES', 'Secretaria de Regulação e Supervisão da Educação Superior', '-', [
-        u('DISUP', 'Diretoria de Supervisão da Educação Superior', 'E'),
-      ]),
-      u('SETEC', 'Secretaria de Educação Profissional e Tecnológica', '-', [
-        u('DDR', 'Diretoria de Desenvolvimento da Rede Federal', 'ER'),
-      ]),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_MF,
-    sigla: 'MF',
-    nome: 'Ministério da Fazenda',
-    nup: '17944',
-    spe: 'spe:sei.fazenda.gov.br',
-    gestores: ['gestor.joao@fazenda'],
-    peso: 5,
-    cadastradoHaDias: 700,
-    assuntos: [
-      'Operação de crédito de município – verificação de limites',
-      'Subsídios para defesa da União em ação judicial',
-      'Restituição de valores pagos indevidamente',
-      'Parcelamento de débitos previdenciários de município',
-    ],
-    unidades: [
-      u('SE', 'Secretaria-Executiva', '-', [
-        u('SGC', 'Subsecretaria de Gestão Corporativa', '-', [
-          u('CGDIN', 'Coordenação-Geral de Documentação e Informação', 'R'),
-          u('DIPRO', 'Divisão de Protocolo', 'ER', [], central),
-        ]),
-      ]),
-      u('STN', 'Secretaria do Tesouro Nacional', '-', [
-        u('COPEM', 'Coordenação-Geral de Operações de Crédito de Estados e Municípios', 'ER'),
-        u('COFIN', 'Coordenação-Geral de Programação Financeira', 'E'),
-      ]),
-      u('PGFN', 'Procuradoria-Geral da Fazenda Nacional', '-', [
-        u('CRJ', 'Coordenação-Geral da Representação Judicial da Fazenda Nacional', 'ER'),
-      ]),
-      u('SRE', 'Secretaria de Reformas Econômicas', 'R'),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_INSS,
-    sigla: 'INSS',
-    nome: 'Instituto Nacional do Seguro Social',
-    nup: '35014',
-    spe: 'spe:sei.inss.gov.br',
-    gestores: ['gestora.marta@inss'],
-    peso: 8,
-    cadastradoHaDias: 820,
-    assuntos: [
-      'Compensação previdenciária entre regimes – COMPREV',
-      'Averbação de tempo de contribuição',
-      'Pensão por morte – instrução processual',
-      'Apuração de acumulação de cargos',
-      'Certidão de tempo de contribuição – retificação',
-      'Acordo de cooperação técnica para reconhecimento de direitos',
-    ],
-    unidades: [
-      u('DIRBEN', 'Diretoria de Benefícios e Relacionamento com o Cidadão', '-', [
-        u('CGRD', 'Coordenação-Geral de Reconhecimento de Direitos', 'ER'),
-        u('DCOMP', 'Divisão de Compensação Previdenciária', 'ER'),
-      ]),
-      u('DGP', 'Diretoria de Gestão de Pessoas', '-', [u('CGAP', 'Coordenação-Geral de Administração de Pessoal', 'ER')]),
-      u('DIROFL', 'Diretoria de Orçamento, Finanças e Logística', '-', [
-        u('CGLOG', 'Coordenação-Geral de Logística', '-', [u('DPA', 'Divisão de Protocolo e Arquivo', 'ER', [], central)]),
-      ]),
-      u('PFE-INSS', 'Procuradoria Federal Especializada junto ao INSS', 'R'),
-      u('AUDGER', 'Auditoria-Geral', '-'),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_IBAMA,
-    sigla: 'IBAMA',
-    nome: 'Instituto Brasileiro do Meio Ambiente e dos Recursos Naturais Renováveis',
-    nup: '02001',
-    spe: 'spe:sei.ibama.gov.br',
-    gestores: ['gestor.paulo@ibama'],
-    peso: 4,
-    cadastradoHaDias: 640,
-    assuntos: [
-      'Licenciamento ambiental – parecer técnico',
-      'Solicitação de dados para fiscalização ambiental',
-      'Auto de infração – encaminhamento para inscrição em dívida ativa',
-      'Autorização de supressão de vegetação',
-    ],
-    unidades: [
-      u('DIPLAN', 'Diretoria de Planejamento, Administração e Logística', '-', [
-        u('CGADM', 'Coordenação-Geral de Administração', '-', [u('SEPROT', 'Serviço de Protocolo', 'ER', [], central)]),
-      ]),
-      u('DILIC', 'Diretoria de Licenciamento Ambiental', '-', [
-        u('CGMAC', 'Coordenação-Geral de Licenciamento Ambiental de Empreendimentos Marinhos e Costeiros', 'ER'),
-        u('CGTEF', 'Coordenação-Geral de Licenciamento de Empreendimentos Fluviais e Pontuais Terrestres', 'E'),
-      ]),
-      u('DIPRO', 'Diretoria de Proteção Ambiental', '-', [u('CGFIS', 'Coordenação-Geral de Fiscalização Ambiental', 'R')]),
-      u('DBFLO', 'Diretoria de Uso Sustentável da Biodiversidade e Florestas', 'E'),
-      u('SUPES-GO', 'Superintendência do IBAMA no Estado de Goiás', 'ER'),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_ANVISA,
-    sigla: 'ANVISA',
-    nome: 'Agência Nacional de Vigilância Sanitária',
-    nup: '25351',
-    spe: 'spe:sei.anvisa.gov.br',
-    gestores: ['gestora.fernanda@anvisa'],
-    peso: 4,
-    cadastradoHaDias: 600,
-    assuntos: [
-      'Registro de medicamento – exigência técnica',
-      'Anuência prévia em pesquisa clínica',
-      'Importação excepcional de medicamento',
-      'Denúncia sanitária – encaminhamento',
-    ],
-    unidades: [
-      u('GADIP', 'Gabinete do Diretor-Presidente', '-'),
-      u('GGMED', 'Gerência-Geral de Medicamentos', '-', [u('GESEF', 'Gerência de Avaliação de Segurança e Eficácia', 'ER')]),
-      u('GGTPS', 'Gerência-Geral de Tecnologia de Produtos para Saúde', 'R'),
-      u('GGGAF', 'Gerência-Geral de Gestão Administrativa e Financeira', '-', [
-        u('GEDOC', 'Gerência de Gestão Documental', '-', [u('CPROT', 'Coordenação de Protocolo', 'ER', [], central)]),
-      ]),
-      u('PROCR', 'Procuradoria Federal junto à Anvisa', 'E'),
-    ],
-  },
-  {
-    repositorio: REPO_EXECUTIVO,
-    numero: NUM_INCRA,
-    sigla: 'INCRA',
-    nome: 'Instituto Nacional de Colonização e Reforma Agrária',
-    nup: '54000',
-    spe: 'spe:sei.incra.gov.br',
-    gestores: ['gestor.antonio@incra'],
-    peso: 3,
-    cadastradoHaDias: 560,
-    assuntos: [
-      'Regularização fundiária de imóvel rural',
-      'Georreferenciamento – certificação de imóvel',
-      'Desapropriação para reforma agrária – avaliação',
-      'Transferência de gleba da União',
-    ],
-    unidades: [
-      u('DA', 'Diretoria de Gestão Administrativa', '-', [
-        u('DAA', 'Coordenação-Geral de Administração', '-', [u('SPA', 'Serviço de Protocolo e Arquivo', 'ER', [], central)]),
-      ]),
-      u('DF', 'Diretoria de Governança Fundiária', '-', [u('DFC', 'Coordenação-Geral de Cartografia', 'ER')]),
-      u('SR-04', 'Superintendência Regional do INCRA em Goiás', 'ER'),
-      u('PFE-INCRA', 'Procuradoria Federal Especializada junto ao INCRA', 'R'),
-    ],
-  },
-  {
-    repositorio: REPO_JUDICIARIO,
-    numero: NUM_TRF1,
-    sigla: 'TRF1',
-    nome: 'Tribunal Regional Federal da 1ª Região',
-    nup: '00038',
-    spe: 'spe:sei.trf1.jus.br',
-    gestores: ['gestora.beatriz@trf1'],
-    peso: 3,
-    cadastradoHaDias: 500,
-    assuntos: [
-      'Requisição de informações para instrução de precatório',
-      'Cessão de servidor ao Poder Executivo',
-      'Acordo de cooperação técnica – compartilhamento de dados',
-    ],
-    unidades: [
-      u('PRESI', 'Presidência', '-', [u('SECGE', 'Secretaria-Geral da Presidência', 'E')]),
-      u('DIGES', 'Diretoria-Geral da Secretaria', '-', [
-        u('SECAD', 'Secretaria de Administração', '-', [u('DIGED', 'Divisão de Gestão Documental e Protocolo', 'ER', [], central)]),
-        u('SECGP', 'Secretaria de Gestão de Pessoas', 'ER'),
-      ]),
-      u('COGER', 'Corregedoria Regional da Justiça Federal da 1ª Região', 'R'),
-      u('SJGO', 'Seção Judiciária do Estado de Goiás', 'R'),
-    ],
-  },
-  {
-    repositorio: REPO_TRIBUNAIS_CONTAS,
-    numero: NUM_TCU,
-    sigla: 'TCU',
-    nome: 'Tribunal de Contas da União',
-    nup: '03600',
-    spe: 'spe:etcu.tcu.gov.br',
-    gestores: ['gestor.rafael@tcu'],
-    peso: 3,
-    cadastradoHaDias: 450,
-    assuntos: [
-      'Auditoria – solicitação de documentos',
-      'Diligência em processo de tomada de contas especial',
-      'Apreciação de ato de aposentadoria – diligência',
-      'Acompanhamento de determinação do Acórdão',
-    ],
-    unidades: [
-      u('SEGEPRES', 'Secretaria-Geral da Presidência', '-'),
-      u('SEGECEX', 'Secretaria-Geral de Controle Externo', '-', [
-        u('AUDPESSOAL', 'Unidade de Auditoria Especializada em Pessoal', 'ER'),
-        u('AUDSAUDE', 'Unidade de Auditoria Especializada em Saúde', 'R'),
-        u('AUDEDUCACAO', 'Unidade de Auditoria Especializada em Educação, Cultura e Desporto', 'ER'),
-      ]),
-      u('SEGEDAM', 'Secretaria-Geral de Administração', '-', [u('SEPROT', 'Serviço de Gestão Documental e Protocolo', 'ER', [], central)]),
-    ],
-  },
-  {
-    repositorio: REPO_ESTADOS,
-    numero: NUM_GO,
-    sigla: 'GOV-GO',
-    nome: 'Governo do Estado de Goiás',
-    nup: '20251',
-    spe: 'spe:sei.go.gov.br',
-    gestores: ['gestora.juliana@go'],
-    peso: 2,
-    cadastradoHaDias: 95,
-    assuntos: [
-      'Convênio para transferência de recursos',
-      'Cessão de servidor estadual ao Poder Executivo Federal',
-      'Solicitação de apoio técnico em vigilância sanitária',
-    ],
-    unidades: [
-      u('SEAD', 'Secretaria de Estado da Administração', '-', [
-        u('GEDOC', 'Gerência de Gestão Documental', '-', [u('NUPROT', 'Núcleo de Protocolo Geral', 'ER', [], central)]),
-        u('GEPES', 'Gerência de Gestão de Pessoas', 'E'),
-      ]),
-      u('SES-GO', 'Secretaria de Estado da Saúde', '-', [u('SUVISA', 'Superintendência de Vigilância em Saúde', 'ER')]),
-      u('SEDUC-GO', 'Secretaria de Estado da Educação', 'R'),
-      u('SEMAD', 'Secretaria de Estado de Meio Ambiente e Desenvolvimento Sustentável', 'E'),
-    ],
-  },
-];
-
-const ASSUNTOS_GERAIS = [
-  'Acordo de cooperação técnica',
-  'Solicitação de cessão de servidor',
-  'Pedido de acesso à informação – recurso de 2ª instância',
-  'Ressarcimento de despesas com servidor cedido',
-  'Indicação de representante para comitê interministerial',
-  'Doação de bens móveis inservíveis',
-  'Transferência de acervo documental',
-  'Contrato de prestação de serviços – repactuação',
-  'Subsídios para resposta a requerimento de informação',
-  'Movimentação de servidor para compor força de trabalho',
-  'Termo de execução descentralizada – prestação de contas',
-  'Apuração de responsabilidade – encaminhamento',
-];
-
-const ESPECIES_AVULSO = ['Ofício', 'Ofício Circular', 'Nota Técnica', 'Memorando', 'Despacho'];
-
-// ---------------------------------------------------------------------------------------------------
 // Time
 // ---------------------------------------------------------------------------------------------------
 
@@ -512,7 +91,6 @@ const HORA = 60 * MINUTO;
 const DIA = 24 * HORA;
 const JANELA = 60 * DIA;
 const AUTO_CANCEL = DIAS_PARA_CANCELAMENTO_AUTOMATICO * DIA;
-const PLATAFORMA = 'tramita-gov-br';
 const PEN_ADMIN = 'pen.admin';
 const SEED = 0x7a3e_2026;
 
@@ -732,7 +310,7 @@ function eventosDoCaminho(
     const { lado } = passo(de, para);
     let orgao = lado === 'REMETENTE' ? remetente.orgao : lado === 'DESTINATARIO' ? destinatario.orgao : null;
     let sujeito = PLATAFORMA;
-    // The PEN team cancels on the sender's request (domain.md): for the sender's side, on no agency's behalf.
+    // The PEN team cancels on the sender's request (docs/domain.md): for the sender's side, on no agency's behalf.
     const penAdmin = para === 7 && (opcoes.cancelamentoPeloPen ?? rng.chance(0.08));
     if (penAdmin) {
       sujeito = PEN_ADMIN;
@@ -912,7 +490,7 @@ function planejarProcesso(orgaos: OrgaoNo[], pedido: Pedido, rng: Rng, nowMs: nu
 }
 
 /**
- * The production tests of an agency being onboarded (domain.md, step 6): a process sent to DISIS,
+ * The production tests of an agency being onboarded (docs/domain.md, step 6): a process sent to DISIS,
  * one received from DISIS, one refused by the agency as recipient; described "TESTE – <agency>".
  */
 function planejarTestesProducao(orgaos: OrgaoNo[], rng: Rng, nowMs: number): ProcessoPlano[] {
@@ -951,7 +529,6 @@ function planejarTestesProducao(orgaos: OrgaoNo[], rng: Rng, nowMs: number): Pro
     return processo;
   });
 }
-
 
 function planejar(now: Date) {
   const rng = new Rng(SEED);
@@ -1018,7 +595,6 @@ function planejar(now: Date) {
 // Writing
 // ---------------------------------------------------------------------------------------------------
 
-const SEED_LOCK_KEY = 7_411_027_002;
 const LOTE = 500;
 
 function lotes<T>(itens: T[], tamanho = LOTE): T[][] {
@@ -1033,7 +609,7 @@ export async function seedDemoData(
 ): Promise<{ seeded: boolean; orgaos: number; unidades: number; tramites: number; eventos: number }> {
   return db.transaction(async (tx) => {
     // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
-    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.demoSeed})`);
     const existente = await tx.select({ id: repositorios.id }).from(repositorios).limit(1);
     if (existente.length > 0) return { seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 };
 
@@ -1109,35 +685,34 @@ export async function seedDemoData(
       for (const r of inseridos) tramiteIds.set(r.idt, r.id);
     }
 
-    // Events in global time order, so `seq` follows time.
+    const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+
+    // Both plans' events written once, in global time order, so `seq` follows time in an append-only log.
     const eventos = plano.tramites
       .flatMap((t) => t.eventos.map((e, i) => ({ t, e, i })))
-      .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i);
-    for (const lote of lotes(eventos)) {
-      await tx.insert(tramiteEventos).values(
-        lote.map(({ t, e }) => ({
-          tramiteId: tramiteIds.get(t.idt)!,
-          deSituacao: e.de,
-          paraSituacao: e.para,
-          atorSujeito: e.sujeito,
-          atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
-          atorPapel: e.lado,
-          atorPenAdmin: e.penAdmin,
-          motivo: e.motivo,
-          justificativa: e.justificativa,
-          ocorridoEm: new Date(e.em),
-        })),
-      );
-    }
-
-    const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+      .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i)
+      .map(({ t, e }) => ({
+        tramiteId: tramiteIds.get(t.idt)!,
+        deSituacao: e.de,
+        paraSituacao: e.para,
+        atorSujeito: e.sujeito,
+        atorOrgaoId: e.orgao ? orgaoId(e.orgao) : null,
+        atorLado: e.lado,
+        atorPenAdmin: e.penAdmin,
+        motivo: e.motivo,
+        justificativa: e.justificativa,
+        ocorridoEm: new Date(e.em),
+      }));
+    // A stable sort: at one instant the seed's events come before the onboarding plan's.
+    const log = [...eventos, ...onboarding.eventosTramite].sort((a, b) => a.ocorridoEm.getTime() - b.ocorridoEm.getTime());
+    for (const lote of lotes(log)) await tx.insert(tramiteEventos).values(lote);
 
     return {
       seeded: true,
       orgaos: plano.orgaos.length + onboarding.orgaos,
       unidades: plano.unidades.length - plano.orgaos.length + onboarding.unidades,
       tramites: plano.tramites.length + onboarding.tramites,
-      eventos: eventos.length + onboarding.eventos,
+      eventos: log.length,
     };
   });
 }

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { estruturas } from '../orgaos/tables.js';
 import { InvalidTokenError, type TokenVerifier } from './tokens.js';
-import type { Viewer } from './viewer.js';
+import type { Viewer } from '../kernel/viewer.js';
 
 export interface Authentication {
   viewer: Viewer | null;

@@ -1,7 +1,7 @@
 import { importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import { PAPEIS, type Papel } from './viewer.js';
+import { PAPEIS, type Papel } from '../kernel/viewer.js';
 
 /** The claims a Tramita gateway token carries, beyond `sub`. */
 const claimsSchema = z.object({

@@ -1,4 +1,4 @@
-import { ErroDeNegocio } from '../erros.js';
+import { ErroDeNegocio } from '../kernel/erros.js';
 import type { AcaoOnboarding, Etapa } from './regras.js';
 
 export class OnboardingNaoEncontrado extends ErroDeNegocio {

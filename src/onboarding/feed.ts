@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { ultimoSeq } from '../db/log.js';
+import { fonteDoLog } from '../db/log.js';
 import type { FonteEventos } from '../feeds/barramento.js';
-import { isPenAdmin, type Viewer } from '../identity/viewer.js';
-import { LOG_ONBOARDING, type EventoOnboarding } from './servico.js';
+import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
+import { LOG_ONBOARDING, type EventoOnboarding } from './eventos.js';
 import { onboardingEventos } from './tables.js';
 
 /** Committed onboarding events in (depoisDe, ate], in seq order, optionally of one agency. */
@@ -29,11 +29,7 @@ export function lerEventosOnboarding(
 }
 
 export function fonteEventosOnboarding(db: Database): FonteEventos<EventoOnboarding> {
-  return {
-    canal: LOG_ONBOARDING.canal,
-    ler: (depoisDe, limite) => lerEventosOnboarding(db, depoisDe, limite),
-    ultimoSeq: () => ultimoSeq(db, onboardingEventos, onboardingEventos.seq),
-  };
+  return fonteDoLog(db, LOG_ONBOARDING, (depoisDe, limite) => lerEventosOnboarding(db, depoisDe, limite));
 }
 
 /** An agency's people follow their own agency; PEN_ADMIN any agency (or all, with `orgaoId` null). */

@@ -1,9 +1,9 @@
 /**
- * An agency's path onto Tramita.GOV.BR (shared/domain.md, "Onboarding"), as plain data: the stages,
+ * An agency's path onto Tramita.GOV.BR (docs/domain.md, "Onboarding"), as plain data: the stages,
  * which role moves each one, and the gate each move must pass. No database, no GraphQL.
  */
-import type { Viewer } from '../identity/viewer.js';
-import { actsForAgency, isPenAdmin } from '../identity/viewer.js';
+import type { Viewer } from '../kernel/viewer.js';
+import { actsForAgency, isPenAdmin } from '../kernel/viewer.js';
 
 export const ETAPAS = [
   'ANALISE_CADASTRO',
@@ -111,4 +111,25 @@ export function requisitoAtendidoPorTramite(situacao: number, lado: 'REMETENTE' 
 /** Production tests are exchanged with the test unit (DISIS by default) and described as tests. */
 export function descricaoDeTeste(descricao: string | null): boolean {
   return !!descricao && /^\s*TESTE\b/i.test(descricao);
+}
+
+export type AcaoRequisito = 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO';
+
+/**
+ * A configuration item's next state under an action, or why the action is refused (pt-BR, for the
+ * person): the agency registers it (again, unless PEN already confirmed it); PEN confirms a registered
+ * item, and may send back a registered or a confirmed one (e.g. after failing a validation on it),
+ * which makes it pending again. The service and the demo planner both decide with this.
+ */
+export function proximaSituacaoRequisito(
+  acao: AcaoRequisito,
+  atual: string | null,
+): { situacao: 'REGISTRADO' | 'CONFIRMADO' | 'PENDENTE' } | { recusa: string } {
+  if (acao === 'REGISTRAR_REQUISITO') return atual === 'CONFIRMADO' ? { recusa: 'requisito já confirmado pelo PEN' } : { situacao: 'REGISTRADO' };
+  if (acao === 'CONFIRMAR_REQUISITO') {
+    return atual === 'REGISTRADO' ? { situacao: 'CONFIRMADO' } : { recusa: 'só um requisito registrado pelo órgão pode ser confirmado' };
+  }
+  return atual === 'REGISTRADO' || atual === 'CONFIRMADO'
+    ? { situacao: 'PENDENTE' }
+    : { recusa: 'só um requisito registrado ou confirmado pode ser devolvido' };
 }

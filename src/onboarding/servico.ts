@@ -6,12 +6,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { DadosInvalidos, validar } from '../erros.js';
-import type { Viewer } from '../identity/viewer.js';
+import type { Transaction } from '../db/log.js';
+import { DadosInvalidos, validar } from '../kernel/erros.js';
+import type { Viewer } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import type { Evento } from '../tramites/eventos.js';
-import type { TramiteRow } from '../tramites/transicoes.js';
+import type { TramiteRow } from '../tramites/servico.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
 import {
   AMBIENTE_DA_ETAPA,
@@ -21,27 +21,23 @@ import {
   descricaoDeTeste,
   passosOnboardingAPartirDe,
   podeAgir,
+  proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
   type Ambiente,
   type Condicao,
   type Etapa,
+  type AcaoRequisito,
 } from './regras.js';
-import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
-
-export const LOG_ONBOARDING: EventLog = { canal: 'onboarding_eventos', chaveTrava: 7_411_027_003 };
+import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
+import { onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
+import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
-export type EventoOnboarding = typeof onboardingEventos.$inferSelect;
-type NovoEventoOnboarding = typeof onboardingEventos.$inferInsert;
 
 export interface ResultadoOnboarding {
   onboarding: OnboardingRow;
   evento: EventoOnboarding;
-}
-
-function registrar(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {
-  return anexarAoLog(tx, LOG_ONBOARDING, () => tx.insert(onboardingEventos).values(eventos).returning());
 }
 
 const motivoSchema = z.object({ motivo: z.string().trim().max(1000, 'no máximo 1.000 caracteres').nullish() }).loose();
@@ -164,7 +160,7 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
           .insert(onboardings)
           .values({ orgaoId: pedido.orgaoId, ...valores, versao: 1, iniciadoEm: pedido.agora })
           .returning();
-    const [evento] = await registrar(tx, [
+    const [evento] = await registrarEventosOnboarding(tx, [
       {
         orgaoId: pedido.orgaoId,
         tipo: 'ETAPA',
@@ -180,7 +176,7 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
   });
 }
 
-export type AcaoRequisito = 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO';
+export type { AcaoRequisito };
 
 export interface PedidoRequisito {
   acao: AcaoRequisito;
@@ -224,9 +220,10 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
       eq(requisitosOrgao.codigo, pedido.codigo),
     );
     const [registro] = await tx.select().from(requisitosOrgao).where(chave);
-    let situacao: string;
-    if (pedido.acao === 'REGISTRAR_REQUISITO') {
-      if (registro?.situacao === 'CONFIRMADO') throw new DadosInvalidos([{ campo: 'codigo', mensagem: 'requisito já confirmado pelo PEN' }]);
+    const proxima = proximaSituacaoRequisito(pedido.acao, registro?.situacao ?? null);
+    if ('recusa' in proxima) throw new DadosInvalidos([{ campo: 'codigo', mensagem: proxima.recusa }]);
+    const { situacao } = proxima;
+    if (situacao === 'REGISTRADO') {
       await tx
         .insert(requisitosOrgao)
         .values({ orgaoId: pedido.orgaoId, ambiente: pedido.ambiente, codigo: pedido.codigo, situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora })
@@ -234,36 +231,17 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
           target: [requisitosOrgao.orgaoId, requisitosOrgao.ambiente, requisitosOrgao.codigo],
           set: { situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora },
         });
-      situacao = 'REGISTRADO';
+    } else if (situacao === 'CONFIRMADO') {
+      await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
     } else {
-      // PEN confirms what the agency registered; it may send back a registered or a confirmed item
-      // (e.g. after failing a validation on it), while the environment's requirements are open.
-      const aceitas = pedido.acao === 'CONFIRMAR_REQUISITO' ? ['REGISTRADO'] : ['REGISTRADO', 'CONFIRMADO'];
-      if (!registro || !aceitas.includes(registro.situacao)) {
-        throw new DadosInvalidos([
-          {
-            campo: 'codigo',
-            mensagem:
-              pedido.acao === 'CONFIRMAR_REQUISITO'
-                ? 'só um requisito registrado pelo órgão pode ser confirmado'
-                : 'só um requisito registrado ou confirmado pode ser devolvido',
-          },
-        ]);
-      }
-      if (pedido.acao === 'CONFIRMAR_REQUISITO') {
-        await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
-        situacao = 'CONFIRMADO';
-      } else {
-        await tx.delete(requisitosOrgao).where(chave);
-        situacao = 'PENDENTE';
-      }
+      await tx.delete(requisitosOrgao).where(chave);
     }
     const [onboarding] = await tx
       .update(onboardings)
       .set({ versao: atual.versao + 1, atualizadoEm: pedido.agora })
       .where(eq(onboardings.orgaoId, pedido.orgaoId))
       .returning();
-    const [evento] = await registrar(tx, [
+    const [evento] = await registrarEventosOnboarding(tx, [
       {
         orgaoId: pedido.orgaoId,
         tipo: 'REQUISITO',
@@ -341,7 +319,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
             codigo: requisito.codigo,
             situacao: 'ATENDIDO_AUTOMATICAMENTE',
             evidenciaTramiteId: tramite.id,
-            registradoPor: 'tramita-gov-br',
+            registradoPor: ATOR_PLATAFORMA,
             registradoEm: evento.ocorridoEm,
           })
           .onConflictDoNothing()
@@ -351,7 +329,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
           .update(onboardings)
           .set({ versao: sql`${onboardings.versao} + 1`, atualizadoEm: evento.ocorridoEm })
           .where(eq(onboardings.orgaoId, orgaoId));
-        await registrar(tx, [
+        await registrarEventosOnboarding(tx, [
           {
             orgaoId,
             tipo: 'REQUISITO',
@@ -361,7 +339,7 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
             requisito: requisito.codigo,
             situacaoRequisito: 'ATENDIDO_AUTOMATICAMENTE',
             evidenciaTramiteId: tramite.id,
-            atorSujeito: 'tramita-gov-br',
+            atorSujeito: ATOR_PLATAFORMA,
             ocorridoEm: evento.ocorridoEm,
           },
         ]);

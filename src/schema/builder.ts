@@ -4,17 +4,15 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { relations } from '../db/schema.js';
-import type { TramiteParticipantes } from '../identity/viewer.js';
-import { requireViewer } from '../server/context.js';
-import { canReadTramite } from '../tramites/acesso.js';
-import type { GatewayContext } from '../server/context.js';
+import { relations } from '../db/relations.js';
+import { requireViewer, type GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
+import { readRuleOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
-/** The node types `node(id:)` resolves. */
-const NODE_TYPES = new Set(['Tramite', 'Orgao', 'UnidadeAdministrativa']);
 export const DEFAULT_PAGE_SIZE = 20;
+
+export { registerReadRule } from './read-rules.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -26,8 +24,8 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
-  // Non-null by default (stack.md trap 13): a nullable field is a deliberate choice below.
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, readRulesPlugin],
+  // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
     client: (ctx) => ctx.db,
@@ -45,22 +43,21 @@ export const builder = new SchemaBuilder<{
       description: 'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo.',
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
-      // `node` bypasses the root resolvers, so it applies the same read rule as `tramite`.
+      // `node` bypasses the root resolvers, so it applies the read rule the type registered.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
         const viewer = requireViewer(ctx);
-        if (!NODE_TYPES.has(id.typename)) return null;
-        let node: (TramiteParticipantes & { situacao: number; paiId?: number | null }) | null;
+        // The node types `node(id:)` resolves are those that registered a read rule (read-rules.ts).
+        const canRead = readRuleOf(id.typename);
+        if (!canRead) return null;
+        let node: unknown;
         try {
-          node = (await resolveNode(id)) as typeof node;
+          node = await resolveNode(id);
         } catch (error) {
           // The drizzle loader rejects a key with no row; for `node` that is simply "not found".
           if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
           throw error;
         }
-        if (!node) return null;
-        if (id.typename === 'Tramite' && !canReadTramite(viewer, node)) return null;
-        if (id.typename === 'Orgao' && node.paiId != null) return null; // a unit is not an agency
-        return node;
+        return node && canRead(viewer, node as never) ? node : null;
       },
     },
     nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },

@@ -1,5 +1,5 @@
 /** The result-union vocabulary shared by every mutation: the `Erro` interface and validation errors. */
-import { DadosInvalidos, type ErroDeNegocio, type Problema } from '../erros.js';
+import { DadosInvalidos, type ErroDeNegocio, type Problema } from '../kernel/erros.js';
 import { builder } from './builder.js';
 
 export const ErroInterface = builder.interfaceRef<ErroDeNegocio>('Erro').implement({

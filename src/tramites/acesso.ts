@@ -1,9 +1,9 @@
 import { and, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../identity/viewer.js';
+import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 import type { Situacao } from './regras.js';
 import type { tramites } from './tables.js';
 
-/** After a refusal (8, then 9) only the sender still sees the trâmite's data (domain.md). */
+/** After a refusal (8, then 9) only the sender still sees the trâmite's data (docs/domain.md). */
 const SITUACOES_SO_REMETENTE_VE: readonly Situacao[] = [8, 9];
 
 /**

@@ -7,14 +7,13 @@
 import { and, asc, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../server/context.js';
+import { DAY_MS, type Clock } from '../kernel/clock.js';
+import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 import { registrarEventos } from './eventos.js';
 import { PASSO_POR_ACAO, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
 
-export const ATOR_PLATAFORMA = 'tramita-gov-br';
 const PASSO = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE;
-const DIA_MS = 86_400_000;
 
 export interface OpcoesCancelamento {
   agora: Date;
@@ -25,7 +24,7 @@ export interface OpcoesCancelamento {
 
 /** Cancels every stale trâmite, batch by batch; returns how many it cancelled. */
 export async function cancelarTramitesParados(db: Database, { agora, dias, lote = 200 }: OpcoesCancelamento): Promise<number> {
-  const limite = new Date(agora.getTime() - dias * DIA_MS);
+  const limite = new Date(agora.getTime() - dias * DAY_MS);
   let total = 0;
   for (;;) {
     const cancelados = await db.transaction(async (tx) => {
@@ -48,7 +47,7 @@ export async function cancelarTramitesParados(db: Database, { agora, dias, lote 
           deSituacao: p.situacao as Situacao,
           paraSituacao: PASSO.para,
           atorSujeito: ATOR_PLATAFORMA,
-          atorPapel: PASSO.lado,
+          atorLado: PASSO.lado,
           atorOrgaoId: null,
           justificativa: `Sem mudança de situação há mais de ${dias} dias.`,
           ocorridoEm: agora,

@@ -1,9 +1,9 @@
-/** What a trâmite step can answer instead of success (see src/erros.ts). */
-import { ErroDeNegocio as ErroTramite } from '../erros.js';
+/** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
+import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
-export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../erros.js';
+export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../kernel/erros.js';
 
 export class TramiteNaoEncontrado extends ErroTramite {
   readonly codigo = 'TRAMITE_NAO_ENCONTRADO';

@@ -1,13 +1,17 @@
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { tramiteEventos } from './tables.js';
 
 export type { Transaction };
 export type NovoEvento = typeof tramiteEventos.$inferInsert;
 export type Evento = typeof tramiteEventos.$inferSelect;
 
-export const LOG_TRAMITES: EventLog = { canal: 'tramite_eventos', chaveTrava: 7_411_027_002 };
-/** Channel of the NOTIFY sent with every committed batch of trâmite events. */
-export const CANAL_EVENTOS = LOG_TRAMITES.canal;
+export const LOG_TRAMITES: EventLog = {
+  tabela: tramiteEventos,
+  seq: tramiteEventos.seq,
+  canal: 'tramite_eventos',
+  chaveTrava: ADVISORY_LOCKS.tramiteLog,
+};
 
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
 export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promise<Evento[]> {

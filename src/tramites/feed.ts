@@ -4,15 +4,15 @@
  */
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { ultimoSeq } from '../db/log.js';
-import type { Viewer } from '../identity/viewer.js';
+import { fonteDoLog } from '../db/log.js';
+import type { Viewer } from '../kernel/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { canReadTramite } from './acesso.js';
-import { CANAL_EVENTOS, type Evento } from './eventos.js';
+import { LOG_TRAMITES, type Evento } from './eventos.js';
 import type { PapelNoTramite } from './filtro.js';
 import type { Situacao } from './regras.js';
 import { tramiteEventos, tramites } from './tables.js';
-import type { TramiteRow } from './transicoes.js';
+import type { TramiteRow } from './servico.js';
 
 /** An event with the trâmite as it is when the event is read. */
 export type EventoComTramite = Evento & { tramite: TramiteRow };
@@ -52,11 +52,7 @@ export async function lerEventosTramite(
 }
 
 export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite> {
-  return {
-    canal: CANAL_EVENTOS,
-    ler: (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite),
-    ultimoSeq: () => ultimoSeq(db, tramiteEventos, tramiteEventos.seq),
-  };
+  return fonteDoLog(db, LOG_TRAMITES, (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite));
 }
 
 /**

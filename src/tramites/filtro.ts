@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { Viewer } from '../identity/viewer.js';
+import { DAY_MS } from '../kernel/clock.js';
+import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
 import { SITUACOES_EM_ANDAMENTO, type Situacao } from './regras.js';
 import type { tramites } from './tables.js';
@@ -18,8 +19,6 @@ export interface FiltroTramites {
   nre?: string | null;
   numeroProcesso?: string | null;
 }
-
-const DIA_MS = 86_400_000;
 
 function porParte(papel: PapelNoTramite, remetente: SQL, destinatario: SQL): SQL {
   if (papel === 'ORIGEM') return remetente;
@@ -47,7 +46,7 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
     filtro.paradoHaMaisDeDias != null
       ? and(
           inArray(t.situacao, [...SITUACOES_EM_ANDAMENTO]),
-          lt(t.situacaoAlteradaEm, new Date(agora.getTime() - filtro.paradoHaMaisDeDias * DIA_MS)),
+          lt(t.situacaoAlteradaEm, new Date(agora.getTime() - filtro.paradoHaMaisDeDias * DAY_MS)),
         )
       : undefined,
     filtro.nre ? eq(t.nre, filtro.nre) : undefined,
@@ -57,5 +56,5 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
 
 /** Whole days a trâmite has spent in its current status. */
 export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
-  return Math.max(0, Math.floor((agora.getTime() - situacaoAlteradaEm.getTime()) / DIA_MS));
+  return Math.max(0, Math.floor((agora.getTime() - situacaoAlteradaEm.getTime()) / DAY_MS));
 }

@@ -1,7 +1,7 @@
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../identity/viewer.js';
+import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 
 /**
- * The trâmite status machine of Tramita.GOV.BR (shared/domain.md, FAQ 7.12), as plain data.
+ * The trâmite status machine of Tramita.GOV.BR (docs/domain.md, FAQ 7.12), as plain data.
  * No database and no GraphQL here: the mutations, the auto-cancel job, the seed and the
  * `grafoSituacoes` query all read these tables.
  */
@@ -65,7 +65,7 @@ export interface Passo {
 }
 
 /**
- * Every allowed move. Where sources disagree this follows the connection module (domain.md):
+ * Every allowed move. Where sources disagree this follows the connection module (docs/domain.md):
  * refusal from 3-4, cancellation and auto-cancellation from 1-4. Uploading the digital components
  * is acted by the remetente; the platform records status 2 once they are complete.
  */

@@ -90,7 +90,7 @@ export const tramiteEventos = pgTable(
     paraSituacao: smallint('para_situacao').notNull(),
     atorSujeito: text('ator_sujeito').notNull(),
     atorOrgaoId: integer('ator_orgao_id').references(() => estruturas.id),
-    atorPapel: text('ator_papel').notNull(),
+    atorLado: text('ator_lado').notNull(),
     /** A PEN administrator acted for this side (support, tests): recorded as such. */
     atorPenAdmin: boolean('ator_pen_admin').notNull().default(false),
     motivo: text('motivo'),

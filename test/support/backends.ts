@@ -14,9 +14,10 @@
 //     ...
 //   });
 //
-// PGlite costs ~2 s per instance (stack.md trap 6): one per file or describe block, not per test.
+// PGlite costs ~2 s per instance (docs/stack.md trap 6): one per file or describe block, not per test.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export interface FreshDatabase {
 }
 
 const adminUrl: string | null = inject('postgresUrl') ?? null;
+const pgliteTemplate: Blob = new Blob([readFileSync(inject('pgliteTemplate'))]);
 
 export const BACKENDS: BackendName[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -56,7 +58,7 @@ async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
 /** A fresh, empty, isolated database for one test file (or one describe block). */
 export async function freshDatabase(backend: BackendName): Promise<FreshDatabase> {
   if (backend === 'pglite') {
-    return { options: { kind: 'pglite', dataDir: 'memory://' }, url: null, drop: async () => {} };
+    return { options: { kind: 'pglite', dataDir: 'memory://', loadDataDir: pgliteTemplate }, url: null, drop: async () => {} };
   }
   const name = `t_${randomBytes(8).toString('hex')}`;
   await withAdmin((sql) => sql.unsafe(`create database "${name}"`));

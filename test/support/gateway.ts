@@ -1,12 +1,16 @@
-// A real gateway on a fresh database, listening on 127.0.0.1:<free port>, and a plain-fetch client.
+// The gateway on a fresh database, and a plain-fetch client: `startTestGateway` listens on
+// 127.0.0.1:<free port> (feeds, WebSocket, shutdown, instances); `startTestApp` answers in process
+// through Yoga's fetch, no socket (the read API and bad input).
 import { expect } from 'vitest';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
-import type { Clock } from '../../src/server/context.js';
-import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
-import type { TrustedDocuments } from '../../src/server/trusted-documents.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import { createApp, type App } from '../../src/http/app.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/http/gateway.js';
+import { demoAccount } from './accounts.js';
+import type { TrustedDocuments } from '../../src/trusted-documents.js';
 import { freshDatabase, type BackendName, type FreshDatabase } from './backends.js';
 
 export const TEST_JWT_SECRET = 'test-secret-with-at-least-thirty-two-characters!';
@@ -17,18 +21,29 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
 }
 
-export interface TestGateway {
+export interface TestApp {
   backend: BackendName;
-  gateway: Gateway;
   database: DatabaseHandle;
+  /** A request to /graphql (over the socket for a gateway, in process for an app). */
+  fetch(init: RequestInit): Promise<Response>;
   /** POST /graphql with fetch. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   /** The same, asserting HTTP 200 and no GraphQL errors; returns `data`. */
   ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>>;
   /** A token for the demo account whose description contains `who` (see src/demo/seed.ts). */
   tokenFor(who: string): Promise<string>;
+  /** A token for the demo account with this subject (`sub`), e.g. 'pen.admin' (test/support/accounts.ts). */
+  tokenOf(sujeito: string): Promise<string>;
   token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface TestGateway extends TestApp {
+  gateway: Gateway;
+}
+
+export interface InProcessTestApp extends TestApp {
+  app: App;
 }
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
@@ -61,20 +76,19 @@ export interface StartOptions {
   trustedDocuments?: TrustedDocuments;
 }
 
-export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
+async function openTestDatabase(backend: BackendName, options: StartOptions) {
   const fresh: FreshDatabase = await freshDatabase(backend);
   const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());
-  const gateway = await startGateway({
-    config: testGatewayConfig(options),
-    database,
-    logger: createLogger('silent'),
-    clock,
-  });
+  return { fresh, database, clock };
+}
+
+/** The client half shared by both: requests, tokens, accounts. */
+function testClient(backend: BackendName, database: DatabaseHandle, fetchGraphql: (init: RequestInit) => Promise<Response>, close: () => Promise<void>): TestApp {
   const token = (claims: TokenClaims, expiresIn?: string | number) => mintToken(TEST_JWT_SECRET, claims, { expiresIn });
   async function gql<T>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> {
-    const response = await fetch(gateway.url, {
+    const response = await fetchGraphql({
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -84,8 +98,8 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
   }
   return {
     backend,
-    gateway,
     database,
+    fetch: fetchGraphql,
     gql,
     async ok(query, variables, bearer) {
       const res = await gql(query, variables, bearer);
@@ -98,11 +112,34 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
       if (!account) throw new Error(`no demo account matching "${who}"`);
       return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
     },
-    token,
-    async close() {
-      await gateway.close();
-      await database.close();
-      await fresh.drop();
+    tokenOf(sujeito) {
+      const account = demoAccount(sujeito);
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
     },
+    token,
+    close,
   };
+}
+
+export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
+  const { fresh, database, clock } = await openTestDatabase(backend, options);
+  const gateway = await startGateway({ config: testGatewayConfig(options), database, logger: createLogger('silent'), clock });
+  const client = testClient(backend, database, (init) => fetch(gateway.url, init), async () => {
+    await gateway.close();
+    await database.close();
+    await fresh.drop();
+  });
+  return { ...client, gateway };
+}
+
+/** The same gateway without a socket: requests go straight to Yoga's fetch handler. */
+export async function startTestApp(backend: BackendName, options: StartOptions = {}): Promise<InProcessTestApp> {
+  const { fresh, database, clock } = await openTestDatabase(backend, options);
+  const app = await createApp({ config: testGatewayConfig(options), database, logger: createLogger('silent'), clock });
+  const client = testClient(backend, database, (init) => Promise.resolve(app.yoga.fetch('http://127.0.0.1/graphql', init)), async () => {
+    await app.close();
+    await database.close();
+    await fresh.drop();
+  });
+  return { ...client, app };
 }

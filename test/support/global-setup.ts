@@ -8,11 +8,12 @@
 //
 // Tests read the result with `inject('postgresUrl')`, normally through test/support/backends.ts.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -21,6 +22,8 @@ declare module 'vitest' {
     postgresUrl: string | null;
     /** Absolute path of test/support/postgres-server.sh (start/stop/restart a private server). */
     postgresServerScript: string;
+    /** A PGlite data directory right after initdb, dumped once per run: a file's PGlite starts from it (docs/stack.md trap 6). */
+    pgliteTemplate: string;
   }
 }
 
@@ -36,8 +39,29 @@ async function postgresBinariesPresent(): Promise<boolean> {
   }
 }
 
+/** initdb once per run, not once per file: the dump of an empty PGlite, written to a temporary file. */
+async function pgliteTemplate(): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tramita-pglite-'));
+  const pglite = await PGlite.create('memory://');
+  const dump = await pglite.dumpDataDir('none');
+  await pglite.close();
+  const file = join(dir, 'template.tar');
+  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('postgresServerScript', script);
+  const template = await pgliteTemplate();
+  project.provide('pgliteTemplate', template.file);
+  const teardown = await startPostgres(project);
+  return async () => {
+    await teardown();
+    await template.remove();
+  };
+}
+
+async function startPostgres(project: TestProject): Promise<() => Promise<void>> {
 
   const fromEnv = process.env.TEST_DATABASE_URL?.trim();
   if (fromEnv) {

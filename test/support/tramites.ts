@@ -1,5 +1,5 @@
 // Finding a trâmite to move in the demo data, for tests that need one live event.
-import { MUTACAO_POR_ACAO } from '../../src/tramites/grafo.js';
+import { MUTACAO_POR_ACAO } from '../../src/tramites/graphql/tramite.js';
 import type { Acao } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 

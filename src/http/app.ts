@@ -1,0 +1,130 @@
+/**
+ * The gateway as a fetch handler: Yoga with the schema, the context every resolver gets and the
+ * plugin list, over this instance's event buses. No socket here: `gateway.ts` serves it over
+ * node:http and `websocket.ts` over graphql-ws; tests call `app.yoga.fetch` in process.
+ */
+import { randomUUID } from 'node:crypto';
+import { createYoga, maskError } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/client.js';
+import { Barramento } from '../feeds/barramento.js';
+import { createAuthenticator, type Authentication, type Authenticator } from '../identity/authenticate.js';
+import { createTokenVerifier } from '../identity/tokens.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import type { Logger } from '../logger.js';
+import { fonteEventosOnboarding } from '../onboarding/feed.js';
+import type { Feeds, GatewayContext } from '../schema/context.js';
+import { fonteEventosTramite } from '../tramites/feed.js';
+import { authGate } from './plugins/auth-gate.js';
+import { compression } from './plugins/compression.js';
+import { depthLimit } from './plugins/depth-limit.js';
+import { graphiqlPage } from './plugins/graphiql.js';
+import { GRAPHIQL_OPTIONS } from './plugins/graphiql-tabs.js';
+import { hideSuggestions } from './plugins/hide-suggestions.js';
+import { inputErrorCodes } from './plugins/input-errors.js';
+import { operationLog } from './plugins/operation-log.js';
+import { persistedOperations } from './plugins/persisted-operations.js';
+import { sharedEventExecution } from './plugins/shared-event-execution.js';
+import { schema } from './schema.js';
+import { comporServicos } from './servicos.js';
+
+export interface AppOptions {
+  config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding'>;
+  database: DatabaseHandle;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** What the WebSocket server adds to Yoga's server context: the connection's authentication and how to close it. */
+export interface WebSocketServerContext {
+  wsAuth?: Authentication;
+  encerrarConexao?: GatewayContext['encerrarConexao'];
+}
+
+export interface App {
+  yoga: ReturnType<typeof createYoga<WebSocketServerContext, GatewayContext>>;
+  authenticate: Authenticator;
+  feeds: Feeds;
+  /** Stops the event buses. */
+  close(): Promise<void>;
+}
+
+const DEPTH_LIMITS = { maxDepth: 12, maxIntrospectionDepth: 15 };
+
+export async function createApp({ config, database, logger, clock = systemClock }: AppOptions): Promise<App> {
+  const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
+  const feeds: Feeds = {
+    tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
+    onboarding: new Barramento(database, fonteEventosOnboarding(database.db), logger, { pollMs: config.feeds.pollMs }),
+    limiteFila: config.feeds.maxPendingEvents,
+  };
+  await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
+  const { tramites } = comporServicos(database.db, config);
+  // One authentication per HTTP request, shared by the plugins that need it before the context exists.
+  const authentications = new WeakMap<Request, Promise<Authentication>>();
+  const authenticateRequest = (request: Request): Promise<Authentication> => {
+    let authentication = authentications.get(request);
+    if (!authentication) authentications.set(request, (authentication = authenticate(request.headers.get('authorization'))));
+    return authentication;
+  };
+
+  const yoga = createYoga<WebSocketServerContext, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // GraphiQL is served by graphiqlPage below: a small page and cacheable, precompressed files.
+    graphiql: false,
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args }),
+      info: (...args) => logger.info({ yoga: args }),
+      warn: (...args) => logger.warn({ yoga: args }),
+      error: (...args) => logger.error({ yoga: args }),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
+        // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
+        return masked;
+      },
+    },
+    context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
+      const auth = initial.wsAuth ?? (await authenticateRequest(initial.request));
+      // Over WebSocket there is no Request: the connection was authenticated at connection_init.
+      const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
+      return {
+        db: database.db,
+        viewer: auth.viewer,
+        authError: auth.error,
+        clock,
+        feeds,
+        tramites,
+        tokenExpiraEm: auth.expiresAt,
+        encerrarConexao: initial.encerrarConexao,
+        log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
+      };
+    },
+    plugins: [
+      graphiqlPage({ endpoint: '/graphql', graphiql: GRAPHIQL_OPTIONS, brotliQuality: 9 }),
+      compression({ minBytes: 1024, brotliQuality: 4 }),
+      persistedOperations({ trustedDocuments: config.trustedDocuments }),
+      authGate({ introspectionPublic: config.introspectionPublic }),
+      depthLimit(DEPTH_LIMITS),
+      // Suggestions spell out the schema: only for authenticated clients, and never when introspection is private.
+      hideSuggestions({ showTo: async (request) => config.introspectionPublic && (await authenticateRequest(request)).viewer !== null }),
+      inputErrorCodes(),
+      sharedEventExecution(),
+      operationLog(),
+    ],
+  });
+
+  return {
+    yoga,
+    authenticate,
+    feeds,
+    async close() {
+      await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * graphql-ws on the HTTP server's /graphql: the token is checked once at connection_init, each
+ * subscription runs through the app's Yoga (the same plugins as HTTP), a connection holds a bounded
+ * number of subscriptions and is closed when its token expires.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config.js';
+import type { Authentication } from '../identity/authenticate.js';
+import type { Logger } from '../logger.js';
+import { CODIGO_FECHAMENTO } from '../schema/assinaturas.js';
+import type { App } from './app.js';
+import { authorizationFromConnectionParams } from './plugins/connection-params.js';
+import { withoutSuggestions } from './plugins/hide-suggestions.js';
+import { trustedWebSocketQuery } from './plugins/persisted-operations.js';
+
+export function attachWebSocketServer(
+  httpServer: Server,
+  { yoga, authenticate }: App,
+  { config, logger }: { config: Pick<Config, 'feeds' | 'introspectionPublic' | 'trustedDocuments'>; logger: Logger },
+): WebSocketServer {
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
+    {
+      connectionInitWaitTimeout: 10_000,
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const auth = await authenticate(authorizationFromConnectionParams(ctx.connectionParams));
+        if (!auth.viewer) {
+          logger.info({ reason: auth.error?.message ?? 'no token' }, 'websocket connection refused');
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+        ctx.extra.auth = auth;
+        if (auth.expiresAt) {
+          ctx.extra.expiry = setTimeout(
+            () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
+            Math.max(0, auth.expiresAt.getTime() - Date.now()),
+          );
+          ctx.extra.expiry.unref();
+        }
+        return true;
+      },
+      // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
+      onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        config.introspectionPublic || !result.errors ? undefined : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
+      onClose: (ctx) => {
+        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
+      },
+      onComplete: (ctx) => {
+        ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        if ((ctx.extra.subscriptions ?? 0) >= config.feeds.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`Limite de ${config.feeds.maxSubscriptionsPerConnection} assinaturas por conexão atingido.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        // Take the slot before any await: one connection's messages are handled concurrently.
+        ctx.extra.subscriptions = (ctx.extra.subscriptions ?? 0) + 1;
+        const liberar = () => {
+          ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
+        };
+        try {
+          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params: payload,
+            wsAuth: ctx.extra.auth,
+            encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
+          });
+          const query = trustedWebSocketQuery(config.trustedDocuments, payload);
+          if (query instanceof GraphQLError) {
+            liberar();
+            return [query];
+          }
+          let document: DocumentNode;
+          try {
+            document = parse(query);
+          } catch (error) {
+            // A syntax error ends this subscription with an error, not the whole connection.
+            if (error instanceof GraphQLError) {
+              liberar();
+              return [error];
+            }
+            throw error;
+          }
+          const errors = validate(envelopedSchema, document);
+          if (errors.length) {
+            liberar();
+            return errors;
+          }
+          return {
+            schema: envelopedSchema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          liberar();
+          throw error;
+        }
+      },
+    },
+    wsServer,
+  );
+  return wsServer;
+}

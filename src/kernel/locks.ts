@@ -1,0 +1,14 @@
+/**
+ * Every PostgreSQL advisory-lock key the gateway takes, in one registry so no two uses collide.
+ * The keys are shared by every instance on one database: never renumber one that has shipped.
+ */
+export const ADVISORY_LOCKS = {
+  /** Held while one instance applies the migrations; the others wait for it (db/client.ts). */
+  migrations: 7_411_027_001,
+  /** Orders appends to the trâmite event log (tramite_eventos): seq follows commit order. */
+  tramiteLog: 7_411_027_002,
+  /** Orders appends to the onboarding event log (onboarding_eventos). */
+  onboardingLog: 7_411_027_003,
+  /** Held while one instance writes the demo data into an empty database. */
+  demoSeed: 7_411_027_004,
+} as const;

@@ -1,0 +1,46 @@
+/**
+ * The GraphQL context contract, beside the builder that types resolvers with it. It names no
+ * domain: each domain adds what it puts here (its live-event bus, its hooks) by declaration
+ * merging next to the code that reads it, and the http layer, which composes the domains, fills it.
+ */
+import type { Database } from '../db/client.js';
+import type { Clock } from '../kernel/clock.js';
+import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
+import type { Logger } from '../logger.js';
+import { forbidden, unauthenticated } from './errors.js';
+
+/** This instance's live-event buses (one per event log, declared by its domain) and their limits. */
+export interface Feeds {
+  /** Events a subscriber may have pending before it is closed as a slow consumer. */
+  limiteFila: number;
+}
+
+/** What every resolver gets. `viewer` is null only for anonymous introspection. */
+export interface GatewayContext {
+  db: Database;
+  viewer: Viewer | null;
+  log: Logger;
+  clock: Clock;
+  feeds: Feeds;
+  /** When the viewer's token expires: subscriptions end then. */
+  tokenExpiraEm: Date | null;
+  /** WebSocket only: closes the connection with a code (slow consumer, expired token). */
+  encerrarConexao?: (codigo: number, motivo: string) => void;
+}
+
+export function requireViewer(ctx: GatewayContext): Viewer {
+  if (!ctx.viewer) throw unauthenticated('Autenticação necessária: envie um token Bearer válido.');
+  return ctx.viewer;
+}
+
+/**
+ * The agency an agency-scoped field is about: the viewer's own by default; for PEN_ADMIN the one
+ * asked, or null (all agencies) when none is. Anyone else asking for another agency is FORBIDDEN.
+ */
+export function orgaoEmFoco(viewer: Viewer, pedido: { id: string | number } | null | undefined): number | null {
+  const pedidoId = pedido ? Number(pedido.id) : null;
+  if (isPenAdmin(viewer)) return pedidoId;
+  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+  if (pedidoId != null && pedidoId !== viewer.orgaoId) throw forbidden('Você só tem acesso aos dados do seu órgão.');
+  return viewer.orgaoId;
+}

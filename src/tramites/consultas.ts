@@ -1,0 +1,54 @@
+/** Reads of trâmites that are not a page of rows: the control panel's counts. No GraphQL here. */
+import { and, eq, gte, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { SITUACOES, type Situacao } from './regras.js';
+import { tramites } from './tables.js';
+
+export interface ContagemPorSituacao {
+  situacao: Situacao;
+  quantidade: number;
+}
+export interface Contagens {
+  total: number;
+  porSituacao: ContagemPorSituacao[];
+}
+export interface PainelData {
+  orgaoId: number | null;
+  desde: Date | null;
+  ate: Date | null;
+  comoOrigem: Contagens;
+  comoDestino: Contagens;
+}
+
+/**
+ * Counts per status for one agency as origin and as destination, in one statement; with no
+ * agency, the whole platform (every trâmite has both an origin and a destination). Every status
+ * is listed, with zero where there is none, so a frontend draws the same ten bars every time.
+ */
+export async function contarPainel(db: Database, orgaoId: number | null, desde: Date | null, ate: Date | null): Promise<PainelData> {
+  const origem = orgaoId == null ? sql`true` : eq(tramites.remetenteOrgaoId, orgaoId);
+  const destino = orgaoId == null ? sql`true` : eq(tramites.destinatarioOrgaoId, orgaoId);
+  const rows = await db
+    .select({
+      situacao: tramites.situacao,
+      comoOrigem: sql<number>`(count(*) filter (where ${origem}))::int`,
+      comoDestino: sql<number>`(count(*) filter (where ${destino}))::int`,
+    })
+    .from(tramites)
+    .where(
+      and(
+        orgaoId == null ? undefined : or(origem, destino),
+        desde ? gte(tramites.criadoEm, desde) : undefined,
+        ate ? lte(tramites.criadoEm, ate) : undefined,
+      ),
+    )
+    .groupBy(tramites.situacao);
+  const contagens = (pick: (r: (typeof rows)[number]) => number): Contagens => {
+    const porSituacao = SITUACOES.map((situacao) => {
+      const row = rows.find((r) => r.situacao === situacao);
+      return { situacao, quantidade: row ? pick(row) : 0 };
+    });
+    return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
+  };
+  return { orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
+}

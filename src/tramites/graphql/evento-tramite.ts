@@ -1,0 +1,126 @@
+/** A status change of a trâmite (one row of its event log), and the live feeds that deliver them. */
+import { assinarEventos } from '../../feeds/assinatura.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
+import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { builder } from '../../schema/builder.js';
+import { badUserInput, notFound } from '../../schema/errors.js';
+import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/context.js';
+import { canReadTramite } from '../acesso.js';
+import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
+import type { tramites } from '../tables.js';
+import { LadoTramite, MotivoRecusa, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import type { Barramento } from '../../feeds/barramento.js';
+import type { MOTIVOS_RECUSA, Situacao } from '../regras.js';
+
+declare module '../../schema/context.js' {
+  interface Feeds {
+    /** The trâmite event log's bus. */
+    tramites: Barramento<EventoComTramite>;
+  }
+}
+
+export const EventoTramite = builder.drizzleObject('tramiteEventos', {
+  name: 'EventoTramite',
+  description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
+      resolve: (e) => String(e.seq),
+    }),
+    situacaoAnterior: t.field({
+      type: SituacaoTramite,
+      nullable: true,
+      description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
+      resolve: (e) => e.deSituacao as Situacao | null,
+    }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'Situação depois da mudança.',
+      resolve: (e) => e.paraSituacao as Situacao,
+    }),
+    lado: t.field({
+      type: LadoTramite,
+      description: 'Lado que agiu.',
+      resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
+    }),
+    ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
+    orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
+    porAdministradorPen: t.boolean({ description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).', resolve: (r) => r.atorPenAdmin }),
+    motivoRecusa: t.field({
+      type: MotivoRecusa,
+      nullable: true,
+      description: 'Motivo, quando o evento é uma recusa.',
+      resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
+    }),
+    justificativa: t.string({ nullable: true, description: 'Justificativa da recusa ou do cancelamento.', resolve: (r) => r.justificativa }),
+    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
+  }),
+});
+
+builder.drizzleObjectFields(EventoTramite, (t) => ({
+  // Not a planned relation: live events arrive with their trâmite already read by the feed, and a
+  // planned relation would send every subscriber back to the database for it.
+  tramite: t.field({
+    type: Tramite,
+    description: 'O trâmite, como está agora.',
+    resolve: (e, _args, ctx) =>
+      (e as { tramite?: typeof tramites.$inferSelect }).tramite ?? ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
+  }),
+}));
+
+builder.subscriptionType({
+  description:
+    'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
+});
+
+
+function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string | null | undefined) {
+  const viewer = requireViewer(ctx);
+  return assinarEventos<EventoComTramite>({
+    barramento: ctx.feeds.tramites,
+    passa: (evento) => passaNoFeed(viewer, filtro, evento),
+    lerHistorico: (depoisDe, ate, limite) => lerEventosTramite(ctx.db, depoisDe, limite, ate, filtro.tramiteId ?? null),
+    aPartirDe: aPartirDe == null ? null : Number(aPartirDe),
+    ...limitesDoContexto(ctx),
+  });
+}
+
+builder.subscriptionField('eventosTramite', (t) =>
+  t.field({
+    type: EventoTramite,
+    description: 'As mudanças de situação de um trâmite que você pode ver.',
+    args: {
+      tramite: t.arg.globalID({ for: [Tramite], required: true, description: 'O trâmite.' }),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
+    },
+    subscribe: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const tramiteId = Number(args.tramite.id);
+      const atual = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
+      if (!atual || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
+      return abrirFluxo(ctx, { tramiteId }, args.aPartirDe);
+    },
+    resolve: (evento) => evento as EventoComTramite,
+  }),
+);
+
+builder.subscriptionField('eventosTramites', (t) =>
+  t.field({
+    type: EventoTramite,
+    description:
+      'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão; padrão: o do seu token.' }),
+      papel: t.arg({ type: PapelNoTramite, required: false, defaultValue: 'QUALQUER', description: 'Como origem, destino ou qualquer um.' }),
+      situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
+    },
+    subscribe: (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const orgaoId = orgaoEmFoco(viewer, args.orgao);
+      if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
+      return abrirFluxo(ctx, { orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);
+    },
+    resolve: (evento) => evento as EventoComTramite,
+  }),
+);

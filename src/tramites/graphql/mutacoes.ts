@@ -1,0 +1,207 @@
+import { UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { builder, type BuilderTypes } from '../../schema/builder.js';
+import { requireViewer } from '../../schema/context.js';
+import { DadosInvalidos } from '../../kernel/erros.js';
+import { ErroInterface } from '../../schema/resultados.js';
+import {
+  AcaoNaoPermitida,
+  ChaveIdempotenciaReutilizada,
+  ConflitoConcorrencia,
+  ProcessoEmAndamento,
+  TramiteNaoEncontrado,
+  TransicaoInvalida,
+  UnidadeNaoHabilitada,
+} from '../erros.js';
+import { EventoTramite } from './evento-tramite.js';
+import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
+import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
+
+declare module '../../schema/context.js' {
+  interface GatewayContext {
+    /** The trâmite commands, built once at composition with the work other domains run in every step. */
+    tramites: ServicoTramites;
+  }
+}
+
+builder.mutationType({
+  description: 'Ações sobre trâmites. Cada uma é um passo oficial do fluxo, feito pelo lado dono do passo, numa transação.',
+});
+
+// ---- errors as result types (the `Erro` interface and ErroValidacao live in schema/resultados.ts)
+
+builder.objectType(TramiteNaoEncontrado, { name: 'ErroTramiteNaoEncontrado', description: 'O trâmite não existe ou você não é parte dele.', interfaces: [ErroInterface] });
+builder.objectType(TransicaoInvalida, {
+  name: 'ErroTransicaoInvalida',
+  description: 'A ação não é possível na situação atual do trâmite.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+  situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação em que o trâmite está.', resolve: (e) => e.situacaoAtual }),
+  acaoSolicitada: t.field({ type: AcaoTramite, description: 'A ação pedida.', resolve: (e) => e.acao }),
+  acoesPossiveis: t.field({
+    type: [AcaoTramite],
+    description: 'As ações que você pode fazer agora neste trâmite.',
+    resolve: (e) => e.acoesPossiveis,
+  }),
+}),
+});
+builder.objectType(AcaoNaoPermitida, {
+  name: 'ErroAcaoNaoPermitida',
+  description: 'A ação é do outro lado do trâmite (ou da plataforma).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+  ladoExigido: t.field({ type: LadoTramite, description: 'Lado que faz esta ação.', resolve: (e) => e.ladoExigido }),
+  seusLados: t.field({ type: [LadoTramite], description: 'Lados pelos quais você age neste trâmite.', resolve: (e) => e.ladosDoAtor }),
+}),
+});
+builder.objectType(ConflitoConcorrencia, {
+  name: 'ErroConflito',
+  description: 'O trâmite mudou desde que você o leu (ou outra ação venceu a corrida).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+  situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação atual do trâmite.', resolve: (e) => e.situacaoAtual }),
+  versaoAtual: t.int({ description: 'Versão atual do trâmite.', resolve: (e) => e.versaoAtual }),
+}),
+});
+builder.objectType(UnidadeNaoHabilitada, {
+  name: 'ErroUnidadeNaoHabilitada',
+  description: 'A unidade não está habilitada para enviar ou receber.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+  sigla: t.string({ description: 'Sigla da unidade.', resolve: (e) => e.sigla }),
+}),
+});
+builder.objectType(ProcessoEmAndamento, {
+  name: 'ErroProcessoEmAndamento',
+  description: 'O processo já tem um trâmite em andamento (erro 0044 da plataforma).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+  nre: t.string({ description: 'NRE do processo.', resolve: (e) => e.nre }),
+}),
+});
+builder.objectType(ChaveIdempotenciaReutilizada, { name: 'ErroChaveIdempotenciaReutilizada', description: 'A chave de idempotência já foi usada para outra operação.', interfaces: [ErroInterface] });
+
+const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, DadosInvalidos, ChaveIdempotenciaReutilizada];
+
+// ---- success --------------------------------------------------------------------------------
+
+const ResultadoTransicao = builder.objectRef<ResultadoPasso>('TransicaoRealizada').implement({
+  description: 'A ação foi feita (ou repetida por chave de idempotência): o trâmite como ficou e o evento registrado.',
+  fields: (t) => ({
+    tramite: t.field({ type: Tramite, description: 'O trâmite depois da ação.', resolve: (r) => r.tramite }),
+    evento: t.field({ type: EventoTramite, description: 'O evento registrado no histórico.', resolve: (r) => r.evento }),
+    repetida: t.exposeBoolean('repetida', {
+      description: 'Verdadeiro quando a chave de idempotência já tinha sido usada: devolve o primeiro resultado e nada foi feito agora.',
+    }),
+  }),
+});
+
+// ---- inputs ---------------------------------------------------------------------------------
+
+const camposComuns = (t: PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>) => ({
+  tramite: t.globalID({ required: true, for: [Tramite], description: 'O trâmite.' }),
+  situacaoEsperada: t.field({
+    type: SituacaoTramite,
+    description: 'Se informada, a ação só é feita se o trâmite ainda estiver nesta situação (senão: ErroConflito).',
+  }),
+  versaoEsperada: t.int({ description: 'Se informada, a ação só é feita se o trâmite ainda estiver nesta versão (senão: ErroConflito).' }),
+  chaveIdempotencia: t.string({
+    description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança: a mesma chave devolve o primeiro resultado.',
+  }),
+});
+
+const AcaoTramiteInput = builder.inputType('AcaoTramiteInput', {
+  description: 'Entrada comum das ações sobre um trâmite existente.',
+  fields: (t) => camposComuns(t),
+});
+const CancelarTramiteInput = builder.inputType('CancelarTramiteInput', {
+  description: 'Entrada do cancelamento pelo remetente.',
+  fields: (t) => ({
+    ...camposComuns(t),
+    justificativa: t.string({ description: 'Por que cancela (até 1.000 caracteres).' }),
+  }),
+});
+const RecusarTramiteInput = builder.inputType('RecusarTramiteInput', {
+  description: 'Entrada da recusa pelo destinatário.',
+  fields: (t) => ({
+    ...camposComuns(t),
+    motivo: t.field({ type: MotivoRecusa, required: true, description: 'Motivo da recusa.' }),
+    justificativa: t.string({ required: true, description: 'Justificativa (até 1.000 caracteres).' }),
+  }),
+});
+
+// ---- one mutation per official step ---------------------------------------------------------
+
+type InputRef = typeof AcaoTramiteInput | typeof CancelarTramiteInput | typeof RecusarTramiteInput;
+
+const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: string }> = [
+  { acao: 'ENVIAR_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O remetente concluiu o envio dos componentes digitais: 1 → 2.' },
+  { acao: 'RECEBER_METADADOS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os metadados: 2 → 3.' },
+  { acao: 'RECEBER_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os componentes digitais: 3 → 4.' },
+  { acao: 'ENVIAR_RECIBO_CONCLUSAO', input: AcaoTramiteInput, descricao: 'O destinatário enviou o recibo de conclusão assinado: 4 → 5.' },
+  { acao: 'RECEBER_RECIBO_CONCLUSAO', input: AcaoTramiteInput, descricao: 'O remetente recebeu o recibo de conclusão: 5 → 6 (concluído com sucesso).' },
+  { acao: 'CANCELAR', input: CancelarTramiteInput, descricao: 'O remetente cancela o trâmite (de 1 a 4): → 7.' },
+  { acao: 'RECUSAR', input: RecusarTramiteInput, descricao: 'O destinatário recusa o trâmite, com motivo e justificativa (de 3 ou 4): → 8.' },
+  { acao: 'DAR_CIENCIA_RECUSA', input: AcaoTramiteInput, descricao: 'O remetente dá ciência da recusa: 8 → 9 (concluído com recusa).' },
+];
+
+for (const { acao, input, descricao } of MUTACOES) {
+  const nome = MUTACAO_POR_ACAO[acao]!;
+  builder.mutationField(nome, (t) =>
+    t.field({
+      type: ResultadoTransicao,
+      description: `${descricao} Lado: ${PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário'} (ou PEN_ADMIN, registrado como tal).`,
+      errors: { types: ERROS_PASSO, directResult: true, union: { description: `Resultado de \`${nome}\`: a transição feita ou o motivo de não ter sido.` } },
+      args: { input: t.arg({ type: input, required: true, description: 'Dados da ação.' }) },
+      resolve: (_root, { input: dados }, ctx) => {
+        // Only cancel and refuse inputs carry these two; for the others they are absent.
+        const entrada = dados as typeof dados & { motivo?: CodigoMotivo | null; justificativa?: string | null };
+        return ctx.tramites.executarPasso({
+          acao,
+          tramiteId: Number(entrada.tramite.id),
+          viewer: requireViewer(ctx),
+          agora: ctx.clock(),
+          esperado: { situacao: entrada.situacaoEsperada, versao: entrada.versaoEsperada },
+          chaveIdempotencia: entrada.chaveIdempotencia,
+          motivo: entrada.motivo,
+          justificativa: entrada.justificativa,
+        });
+      },
+    }),
+  );
+}
+
+const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
+  description: 'Metadados para iniciar um trâmite (situação 1).',
+  fields: (t) => ({
+    tipo: t.field({ type: TipoTramitavel, required: true, description: 'Processo ou documento avulso.' }),
+    numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
+    nre: t.string({ description: 'NRE do processo, se ele já tramitou antes (16 dígitos); sem ele, um NRE novo é emitido.' }),
+    descricao: t.string({ description: 'Descrição (até 100 caracteres).' }),
+    unidadeRemetente: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que envia (habilitada para envio).' }),
+    unidadeDestinataria: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que recebe (habilitada para recebimento).' }),
+    chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
+  }),
+});
+
+builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
+  t.field({
+    type: ResultadoTransicao,
+    description: 'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
+    errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
+    args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.tramites.iniciarTramite({
+        viewer: requireViewer(ctx),
+        agora: ctx.clock(),
+        tipo: input.tipo,
+        numeroProcesso: input.numeroProcesso,
+        nre: input.nre,
+        descricao: input.descricao,
+        unidadeRemetenteId: Number(input.unidadeRemetente.id),
+        unidadeDestinatariaId: Number(input.unidadeDestinataria.id),
+        chaveIdempotencia: input.chaveIdempotencia,
+      }),
+  }),
+);

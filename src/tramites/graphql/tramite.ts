@@ -1,0 +1,246 @@
+/**
+ * A trâmite (a Relay node): its enums, its fields (including the steps the viewer may take now), and the
+ * root fields that read it. Its steps are in mutacoes.ts, its events in evento-tramite.ts.
+ */
+import { z } from 'zod';
+import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { builder, plannedRows, registerReadRule } from '../../schema/builder.js';
+import { assertCursors } from '../../schema/cursors.js';
+import { badUserInput } from '../../schema/errors.js';
+import { requireViewer } from '../../schema/context.js';
+import { canReadTramite } from '../acesso.js';
+import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
+import { acoesPermitidas, MOTIVOS_RECUSA, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Situacao } from '../regras.js';
+import { tramites } from '../tables.js';
+
+export const SituacaoTramite = builder.enumType('SituacaoTramite', {
+  description:
+    'As dez situações oficiais de um trâmite (FAQ 7.12 do Tramita.GOV.BR). Finais: CONCLUIDO (6), CANCELADO (7), CIENCIA_RECUSA (9) e CANCELADO_AUTOMATICAMENTE (10).',
+  values: Object.fromEntries(
+    SITUACOES.map((codigo) => {
+      const info = SITUACAO_INFO[codigo];
+      return [info.chave, { value: codigo, description: `${codigo} — ${info.nome}${info.final ? ' (final)' : ''}.` }];
+    }),
+  ) as Record<string, { value: Situacao; description: string }>,
+});
+
+export const TipoTramitavel = builder.enumType('TipoTramitavel', {
+  description: 'O que o trâmite envia.',
+  values: {
+    PROCESSO: { description: 'Processo administrativo eletrônico.' },
+    DOCUMENTO_AVULSO: { description: 'Documento avulso.' },
+  } as const,
+});
+
+export const LadoTramite = builder.enumType('LadoTramite', {
+  description: 'Quem age num trâmite.',
+  values: {
+    REMETENTE: { description: 'O lado que envia (unidade e órgão remetentes).' },
+    DESTINATARIO: { description: 'O lado que recebe (unidade e órgão destinatários).' },
+    PLATAFORMA: { description: 'O próprio Tramita.GOV.BR (ex.: cancelamento automático).' },
+  } as const,
+});
+
+export const PapelNoTramite = builder.enumType('PapelNoTramite', {
+  description: 'Em que papel um órgão ou unidade aparece num trâmite, para filtrar.',
+  values: {
+    ORIGEM: { description: 'Como remetente.' },
+    DESTINO: { description: 'Como destinatário.' },
+    QUALQUER: { description: 'Como remetente ou destinatário.' },
+  } as const,
+});
+
+export const MotivoRecusa = builder.enumType('MotivoRecusa', {
+  description: 'Motivos de recusa de um trâmite pelo destinatário.',
+  values: Object.fromEntries(
+    Object.entries(MOTIVOS_RECUSA).map(([codigo, descricao]) => [`MOTIVO_${codigo}`, { value: codigo, description: `${codigo} — ${descricao}.` }]),
+  ) as Record<string, { value: keyof typeof MOTIVOS_RECUSA; description: string }>,
+});
+
+export const OrdemTramites = builder.enumType('OrdemTramites', {
+  description: 'Ordem da lista de trâmites.',
+  values: {
+    MAIS_RECENTES: { description: 'Os criados por último primeiro.' },
+    PARADOS_HA_MAIS_TEMPO: { description: 'Os que estão há mais tempo sem mudar de situação primeiro.' },
+  } as const,
+});
+
+/** The mutation that takes each step (the platform's own step has none). */
+export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {
+  INICIAR: 'iniciarTramite',
+  ENVIAR_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisEnviados',
+  RECEBER_METADADOS: 'registrarMetadadosRecebidos',
+  RECEBER_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisRecebidos',
+  ENVIAR_RECIBO_CONCLUSAO: 'enviarReciboConclusao',
+  RECEBER_RECIBO_CONCLUSAO: 'registrarReciboConclusaoRecebido',
+  CANCELAR: 'cancelarTramite',
+  RECUSAR: 'recusarTramite',
+  DAR_CIENCIA_RECUSA: 'darCienciaRecusa',
+  CANCELAR_AUTOMATICAMENTE: null,
+};
+
+const DESCRICAO_ACAO: Record<Acao, string> = {
+  INICIAR: 'Iniciar o trâmite (→ 1).',
+  ENVIAR_COMPONENTES_DIGITAIS: 'Concluir o envio dos componentes digitais (1 → 2).',
+  RECEBER_METADADOS: 'Registrar o recebimento dos metadados (2 → 3).',
+  RECEBER_COMPONENTES_DIGITAIS: 'Registrar o recebimento dos componentes digitais (3 → 4).',
+  ENVIAR_RECIBO_CONCLUSAO: 'Enviar o recibo de conclusão (4 → 5).',
+  RECEBER_RECIBO_CONCLUSAO: 'Registrar o recebimento do recibo de conclusão (5 → 6).',
+  CANCELAR: 'Cancelar (1-4 → 7).',
+  RECUSAR: 'Recusar, com motivo e justificativa (3-4 → 8).',
+  DAR_CIENCIA_RECUSA: 'Dar ciência da recusa (8 → 9).',
+  CANCELAR_AUTOMATICAMENTE: 'Cancelamento automático pela plataforma após dias sem mudança (1-4 → 10).',
+};
+
+export const AcaoTramite = builder.enumType('AcaoTramite', {
+  description: 'Os passos do fluxo de um trâmite.',
+  values: Object.fromEntries(PASSOS.map((p) => [p.acao, { description: DESCRICAO_ACAO[p.acao] }])) as Record<Acao, { description: string }>,
+});
+
+export const Tramite = builder.drizzleNode('tramites', {
+  name: 'Tramite',
+  description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
+  id: { column: (t) => t.id },
+  fields: (t) => ({
+    idt: t.string({
+      description: 'IDT: número do trâmite no Tramita.GOV.BR.',
+      resolve: (row) => String(row.idt),
+    }),
+    nre: t.string({ description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.', resolve: (r) => r.nre }),
+    numeroProcesso: t.string({ description: 'Número do processo (NUP) ou protocolo do documento.', resolve: (r) => r.numeroProcesso }),
+    tipo: t.field({ type: TipoTramitavel, description: 'Processo ou documento avulso.', resolve: (r) => r.tipo }),
+    descricao: t.string({ nullable: true, description: 'Descrição do processo (até 100 caracteres).', resolve: (r) => r.descricao }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'Situação atual.',
+      resolve: (row) => row.situacao as Situacao,
+    }),
+    codigoSituacao: t.int({ description: 'Código numérico oficial (1 a 10) da situação atual.', resolve: (r) => r.situacao }),
+    finalizado: t.boolean({
+      description: 'Verdadeiro numa situação final (6, 7, 9 ou 10).',
+      resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].final,
+    }),
+    quemDeveAgir: t.field({
+      type: LadoTramite,
+      nullable: true,
+      description: 'Lado que precisa agir para o trâmite seguir (origem em 1, 5 e 8; destino em 2, 3 e 4); nulo nas finais.',
+      resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].quemDeveAgir,
+    }),
+    versao: t.int({ description: 'Versão para controle de concorrência otimista: cresce a cada mudança.', resolve: (r) => r.versao }),
+    criadoEm: t.field({ type: 'DateTime', description: 'Quando o trâmite foi iniciado.', resolve: (r) => r.criadoEm }),
+    atualizadoEm: t.field({ type: 'DateTime', description: 'Última alteração.', resolve: (r) => r.atualizadoEm }),
+    situacaoAlteradaEm: t.field({ type: 'DateTime', description: 'Quando entrou na situação atual.', resolve: (r) => r.situacaoAlteradaEm }),
+    diasNaSituacao: t.int({
+      description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
+      resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
+    }),
+    unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),
+    orgaoRemetente: t.relation('remetenteOrgao', { type: Orgao, description: 'Órgão que envia.' }),
+    unidadeDestinataria: t.relation('destinatarioUnidade', { type: UnidadeAdministrativa, description: 'Unidade que recebe.' }),
+    orgaoDestinatario: t.relation('destinatarioOrgao', { type: Orgao, description: 'Órgão que recebe.' }),
+    acoesPermitidas: t.field({
+      type: [AcaoTramite],
+      description: 'Os passos que você pode dar agora neste trâmite (vazio se nenhum).',
+      resolve: (row, _args, ctx) =>
+        acoesPermitidas(requireViewer(ctx), { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
+    }),
+    historico: t.relation('eventos', {
+      description: 'Todas as mudanças de situação, da criação à atual, em ordem.',
+      query: { orderBy: { seq: 'asc' } },
+    }),
+  }),
+});
+
+registerReadRule('Tramite', canReadTramite);
+
+const FiltroTramitesInput = builder.inputType('FiltroTramites', {
+  description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
+  fields: (t) => ({
+    situacoes: t.field({ type: [SituacaoTramite], description: 'Só estas situações.' }),
+    orgao: t.globalID({ for: [Orgao], description: 'Só trâmites deste órgão (no papel de `papel`).' }),
+    unidade: t.globalID({ for: [UnidadeAdministrativa], description: 'Só trâmites desta unidade (no papel de `papel`).' }),
+    papel: t.field({
+      type: PapelNoTramite,
+      defaultValue: 'QUALQUER',
+      description: 'Papel de `orgao`/`unidade`: origem, destino ou qualquer um.',
+    }),
+    criadoDesde: t.field({ type: 'DateTime', description: 'Iniciados a partir deste instante.' }),
+    criadoAte: t.field({ type: 'DateTime', description: 'Iniciados até este instante.' }),
+    paradoHaMaisDeDias: t.int({
+      description: 'Só trâmites em andamento sem mudar de situação há mais de N dias.',
+      validate: z.number().int().min(0, 'deve ser maior ou igual a 0').max(3650, 'no máximo 3650'),
+    }),
+    nre: t.string({ description: 'Só os trâmites deste processo (NRE, 16 dígitos).', validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos') }),
+    numeroProcesso: t.string({ description: 'Só os trâmites deste número de processo (NUP).', validate: z.string().min(1).max(50) }),
+  }),
+});
+
+function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined): FiltroTramites {
+  if (!input) return {};
+  if (input.criadoDesde && input.criadoAte && input.criadoDesde > input.criadoAte) {
+    throw badUserInput('filtro.criadoAte', 'deve ser posterior a `criadoDesde`.');
+  }
+  return {
+    situacoes: input.situacoes as Situacao[] | null | undefined,
+    orgaoId: input.orgao ? Number(input.orgao.id) : null,
+    unidadeId: input.unidade ? Number(input.unidade.id) : null,
+    papel: input.papel,
+    criadoDesde: input.criadoDesde,
+    criadoAte: input.criadoAte,
+    paradoHaMaisDeDias: input.paradoHaMaisDeDias,
+    nre: input.nre,
+    numeroProcesso: input.numeroProcesso,
+  };
+}
+
+builder.queryFields((t) => ({
+  tramite: t.drizzleField({
+    type: Tramite,
+    nullable: true,
+    description: 'Um trâmite pelo identificador global ou pelo IDT. Nulo se não existir ou se você não puder vê-lo.',
+    args: {
+      id: t.arg.globalID({ for: [Tramite], required: false, description: 'Identificador global.' }),
+      idt: t.arg.string({
+        required: false,
+        description: 'IDT do trâmite no Tramita.GOV.BR.',
+        validate: z.string().regex(/^\d{1,15}$/, 'o IDT é um número'),
+      }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      requireViewer(ctx);
+      if ((args.id == null) === (args.idt == null)) throw badUserInput('id', 'informe `id` ou `idt` (exatamente um).');
+      const where = args.id ? { id: Number(args.id.id) } : { idt: Number(args.idt) };
+      // The columns the read rule needs (registered on the type above: an unreadable trâmite is null).
+      const row = await ctx.db.query.tramites.findFirst(
+        query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } }),
+      );
+      return row ?? null;
+    },
+  }),
+  tramites: t.drizzleConnection({
+    type: Tramite,
+    description: 'Trâmites que você pode ver (do seu órgão, como remetente ou destinatário; todos para PEN_ADMIN), filtrados e paginados.',
+    args: {
+      filtro: t.arg({ type: FiltroTramitesInput, required: false, description: 'Filtros.' }),
+      ordem: t.arg({ type: OrdemTramites, required: false, defaultValue: 'MAIS_RECENTES', description: 'Ordem da lista.' }),
+    },
+    totalCount: (_parent, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro), ctx.clock()));
+    },
+    resolve: (query, _parent, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      assertCursors(args, args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? ['date', 'int'] : ['int'], args.ordem ?? 'MAIS_RECENTES');
+      const filtro = toFiltro(args.filtro);
+      const agora = ctx.clock();
+      return plannedRows(
+        ctx.db.query.tramites.findMany(
+          query({
+            where: { RAW: (t) => filtroTramitesSql(t, viewer, filtro, agora) },
+            orderBy: args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? { situacaoAlteradaEm: 'asc', id: 'asc' } : { id: 'desc' },
+          }),
+        ),
+      );
+    },
+  }),
+}));

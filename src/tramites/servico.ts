@@ -1,0 +1,329 @@
+/**
+ * Moving a trâmite: each step is one transaction that checks the rules (regras.ts), updates the
+ * trâmite by compare-and-set on its version, appends the event and notifies, then commits.
+ * No GraphQL here. The service is built once, at composition (src/http/servicos.ts), with the work
+ * other domains run in every step's transaction; the mutations, tests and benches all go through it.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.js';
+import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
+import { estruturas } from '../orgaos/tables.js';
+import { canReadTramite } from './acesso.js';
+import {
+  AcaoNaoPermitida,
+  ChaveIdempotenciaReutilizada,
+  ConflitoConcorrencia,
+  ProcessoEmAndamento,
+  TramiteNaoEncontrado,
+  TransicaoInvalida,
+  UnidadeNaoHabilitada,
+} from './erros.js';
+import { DadosInvalidos, validar } from '../kernel/erros.js';
+import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import {
+  JUSTIFICATIVA_RECUSA_MAX,
+  MOTIVOS_RECUSA,
+  PASSO_POR_ACAO,
+  ladosDoViewer,
+  passosAPartirDe,
+  type Acao,
+  type LadoAtor,
+  type MotivoRecusa,
+  type Situacao,
+} from './regras.js';
+import { idempotencia, tramites } from './tables.js';
+
+export type TramiteRow = typeof tramites.$inferSelect;
+
+export interface ResultadoPasso {
+  tramite: TramiteRow;
+  evento: Evento;
+  /** True when an idempotency key replayed an earlier result: nothing was done this time. */
+  repetida: boolean;
+}
+
+export interface Expectativa {
+  situacao?: Situacao | null;
+  versao?: number | null;
+}
+
+/**
+ * Work another domain does in the same transaction as a step (e.g. onboarding checks a trâmite
+ * test): it commits or rolls back with the step.
+ */
+export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, mudanca: Pick<Evento, 'paraSituacao' | 'ocorridoEm'>) => Promise<void>;
+
+export interface PedidoPasso {
+  acao: Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
+  tramiteId: number;
+  viewer: Viewer;
+  agora: Date;
+  esperado?: Expectativa;
+  chaveIdempotencia?: string | null;
+  motivo?: MotivoRecusa | null;
+  justificativa?: string | null;
+}
+
+export interface PedidoInicio {
+  viewer: Viewer;
+  agora: Date;
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
+  numeroProcesso: string;
+  /** The process's NRE when it has travelled before; a new one is issued otherwise. */
+  nre?: string | null;
+  descricao?: string | null;
+  unidadeRemetenteId: number;
+  unidadeDestinatariaId: number;
+  chaveIdempotencia?: string | null;
+}
+
+/** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
+function ator(viewer: Viewer, lado: LadoAtor) {
+  const penAdmin = isPenAdmin(viewer);
+  return { atorSujeito: viewer.sujeito, atorLado: lado, atorPenAdmin: penAdmin, atorOrgaoId: penAdmin ? null : viewer.orgaoId };
+}
+
+const textoOpcional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `no máximo ${max} caracteres`)
+    .nullish()
+    .transform((v) => v || null);
+
+const chaveIdempotenciaSchema = z.string().min(8, 'de 8 a 200 caracteres').max(200, 'de 8 a 200 caracteres').nullish();
+
+const pedidoPassoSchema = z
+  .object({
+    justificativa: textoOpcional(JUSTIFICATIVA_RECUSA_MAX),
+    motivo: z.enum(Object.keys(MOTIVOS_RECUSA) as [MotivoRecusa, ...MotivoRecusa[]]).nullish(),
+    chaveIdempotencia: chaveIdempotenciaSchema,
+  })
+  .loose();
+
+const pedidoInicioSchema = z
+  .object({
+    numeroProcesso: z.string().trim().min(1, 'obrigatório').max(50, 'no máximo 50 caracteres'),
+    descricao: textoOpcional(100),
+    nre: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos').nullish(),
+    chaveIdempotencia: chaveIdempotenciaSchema,
+  })
+  .loose()
+  .refine((p) => p.unidadeRemetenteId !== p.unidadeDestinatariaId, {
+    path: ['unidadeDestinataria'],
+    message: 'deve ser outra unidade que a remetente',
+  });
+
+
+export interface ServicoTramites {
+  /** One step on an existing trâmite (status 2 to 9). */
+  executarPasso(pedido: PedidoPasso): Promise<ResultadoPasso>;
+  /** Starts a trâmite (status 1). */
+  iniciarTramite(pedido: PedidoInicio): Promise<ResultadoPasso>;
+}
+
+export function criarServicoTramites(db: Database, efeitos: readonly EfeitoDePasso[]): ServicoTramites {
+  return {
+    executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
+    iniciarTramite: (pedido) => iniciarTramite(db, pedido),
+  };
+}
+
+async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonly EfeitoDePasso[]): Promise<ResultadoPasso> {
+  const passo = PASSO_POR_ACAO[pedido.acao];
+  const recusa = pedido.acao === 'RECUSAR';
+  const { justificativa, motivo } = validar(
+    recusa
+      ? pedidoPassoSchema
+          // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
+          .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
+          .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' })
+      : pedidoPassoSchema,
+    pedido,
+  );
+
+  return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
+    const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId));
+    if (!atual) throw new TramiteNaoEncontrado();
+    const situacao = atual.situacao as Situacao;
+    const lados = ladosDoViewer(pedido.viewer, atual);
+    // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
+    // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
+    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    if (
+      (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
+      (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)
+    ) {
+      throw new ConflitoConcorrencia(situacao, atual.versao);
+    }
+    if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
+    if (!passo.de.includes(situacao)) {
+      throw new TransicaoInvalida(situacao, pedido.acao, passosAPartirDe(situacao).filter((p) => lados.includes(p.lado)).map((p) => p.acao));
+    }
+
+    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version.
+    const [atualizado] = await tx
+      .update(tramites)
+      .set({ situacao: passo.para, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
+      .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
+      .returning();
+    if (!atualizado) {
+      const [agora] = await tx.select({ situacao: tramites.situacao, versao: tramites.versao }).from(tramites).where(eq(tramites.id, atual.id));
+      throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
+    }
+    // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.
+    for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
+    const [evento] = await registrarEventos(tx, [
+      {
+        tramiteId: atual.id,
+        deSituacao: situacao,
+        paraSituacao: passo.para,
+        ...ator(pedido.viewer, passo.lado),
+        motivo: recusa ? motivo : null,
+        justificativa,
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { tramite: atualizado, evento: evento!, repetida: false };
+  });
+}
+
+/** The remetente's side, between units enabled to send and to receive. */
+async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
+  const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
+  // Everything the request asks for: a key reused with any other value is another operation.
+  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao])}`;
+
+  return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
+    const unidades = await tx
+      .select()
+      .from(estruturas)
+      .where(sql`${estruturas.id} in (${pedido.unidadeRemetenteId}, ${pedido.unidadeDestinatariaId})`);
+    const remetente = unidades.find((u) => u.id === pedido.unidadeRemetenteId);
+    const destinataria = unidades.find((u) => u.id === pedido.unidadeDestinatariaId);
+    if (!remetente) throw new DadosInvalidos([{ campo: 'unidadeRemetente', mensagem: 'unidade não encontrada' }]);
+    if (!destinataria) throw new DadosInvalidos([{ campo: 'unidadeDestinataria', mensagem: 'unidade não encontrada' }]);
+    const remetenteOrgaoId = remetente.orgaoId ?? remetente.id;
+    const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
+    const lados = ladosDoViewer(pedido.viewer, { remetenteOrgaoId, destinatarioOrgaoId });
+    if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
+    if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
+    if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
+
+    const nre = pedido.nre ?? (await novoNre(tx));
+    const [{ idt }] = linhas(await tx.execute(sql`select nextval('tramite_idt_seq') as idt`)) as [{ idt: string | number }];
+    let inserido: TramiteRow | undefined;
+    try {
+      // A savepoint: the unique violation below must not poison the surrounding transaction.
+      inserido = await tx.transaction(async (sp) => {
+        const [row] = await sp
+          .insert(tramites)
+          .values({
+            idt: Number(idt),
+            nre,
+            numeroProcesso,
+            tipo: pedido.tipo,
+            descricao,
+            remetenteUnidadeId: remetente.id,
+            remetenteOrgaoId,
+            destinatarioUnidadeId: destinataria.id,
+            destinatarioOrgaoId,
+            situacao: 1,
+            versao: 1,
+            criadoEm: pedido.agora,
+            atualizadoEm: pedido.agora,
+            situacaoAlteradaEm: pedido.agora,
+          })
+          .returning();
+        return row;
+      });
+    } catch (error) {
+      if (violouUmEmAndamentoPorNre(error)) throw new ProcessoEmAndamento(nre);
+      throw error;
+    }
+    const [evento] = await registrarEventos(tx, [
+      {
+        tramiteId: inserido!.id,
+        deSituacao: null,
+        paraSituacao: 1,
+        ...ator(pedido.viewer, 'REMETENTE'),
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { tramite: inserido!, evento: evento!, repetida: false };
+  });
+}
+
+/** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */
+function linhas(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
+}
+
+/** A new random 16-digit NRE for a process that never travelled; drawn again on the rare collision. */
+async function novoNre(tx: Transaction): Promise<string> {
+  for (let tentativa = 0; tentativa < 5; tentativa++) {
+    const candidato = String(Math.floor(1e15 + Math.random() * 9e15)).padStart(16, '0');
+    const [existe] = await tx.select({ id: tramites.id }).from(tramites).where(eq(tramites.nre, candidato)).limit(1);
+    if (!existe) return candidato;
+  }
+  throw new Error('could not issue a new NRE after 5 attempts');
+}
+
+/** The unique index that keeps one open trâmite per NRE (tables.ts). */
+const UM_EM_ANDAMENTO_POR_NRE = 'tramites_um_em_andamento_por_nre_uq';
+
+function violouUmEmAndamentoPorNre(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    // The SQLSTATE and the constraint's name, never the message text: PGlite names it `constraint`, postgres.js `constraint_name`.
+    const candidate = e as { code?: string; constraint?: string; constraint_name?: string };
+    if (candidate.code === '23505' && (candidate.constraint ?? candidate.constraint_name) === UM_EM_ANDAMENTO_POR_NRE) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `acao` in a transaction, bound to an idempotency key when one is given: the key is claimed
+ * first (a concurrent twin waits on it), and a key already bound returns its first result.
+ * Only successes bind a key: a refused step rolls back, key and all, and may be retried.
+ */
+async function comIdempotencia(
+  db: Database,
+  viewer: Viewer,
+  chave: string | null | undefined,
+  operacao: string,
+  acao: (tx: Transaction) => Promise<ResultadoPasso>,
+): Promise<ResultadoPasso> {
+  if (!chave) return db.transaction(acao);
+  const anterior = await resultadoAnterior(db, viewer, chave, operacao);
+  if (anterior) return anterior;
+  try {
+    return await db.transaction(async (tx) => {
+      const resultado = await acao(tx);
+      await tx.insert(idempotencia).values({
+        sujeito: viewer.sujeito,
+        chave,
+        operacao,
+        resultado: { tramiteId: resultado.tramite.id, eventoSeq: resultado.evento.seq },
+        criadoEm: resultado.evento.ocorridoEm,
+      });
+      return resultado;
+    });
+  } catch (error) {
+    // A concurrent request with the same key committed first: answer with its result.
+    const vencedor = await resultadoAnterior(db, viewer, chave, operacao);
+    if (vencedor) return vencedor;
+    throw error;
+  }
+}
+
+async function resultadoAnterior(db: Database, viewer: Viewer, chave: string, operacao: string): Promise<ResultadoPasso | null> {
+  const registro = await db.query.idempotencia.findFirst({ where: { sujeito: viewer.sujeito, chave } });
+  if (!registro) return null;
+  if (registro.operacao !== operacao) throw new ChaveIdempotenciaReutilizada();
+  const tramite = await db.query.tramites.findFirst({ where: { id: registro.resultado.tramiteId } });
+  // A replay answers with the trâmite as it is now, so it follows the read rule of now.
+  if (!tramite || !canReadTramite(viewer, tramite)) throw new TramiteNaoEncontrado();
+  const evento = await db.query.tramiteEventos.findFirst({ where: { seq: registro.resultado.eventoSeq } });
+  return { tramite, evento: evento!, repetida: true };
+}
