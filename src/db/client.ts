@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import { sql, type Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgAsyncDatabase } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -14,9 +14,20 @@ import { relations } from './schema.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Database = PgAsyncDatabase<any, typeof relations>;
 
+/**
+ * PostgreSQL `statement_timeout` per kind of work: a read statement outside a transaction (the
+ * session default), and every statement of a write transaction (`SET LOCAL` at its start).
+ */
+export interface StatementTimeouts {
+  readMs: number;
+  writeMs: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUTS: StatementTimeouts = { readMs: 10_000, writeMs: 5_000 };
+
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir: string }
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | { kind: 'pglite'; dataDir: string; timeouts?: StatementTimeouts }
+  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts };
 
 export interface DatabaseHandle {
   db: Database;
@@ -43,7 +54,23 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
   const logger: DrizzleLogger | undefined = extra.onQuery
     ? { logQuery: (query, params) => extra.onQuery!(query, params) }
     : undefined;
-  return options.kind === 'pglite' ? openPglite(options.dataDir, logger) : openPostgres(options, logger);
+  const handle = options.kind === 'pglite' ? await openPglite(options.dataDir, logger) : await openPostgres(options, logger);
+  boundWriteTransactions(handle.db, (options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS).writeMs);
+  return handle;
+}
+
+/**
+ * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
+ * with `SET LOCAL statement_timeout`, so one slow statement cannot hold the event-log lock for long.
+ * Savepoints (`tx.transaction`) inherit it.
+ */
+function boundWriteTransactions(db: Database, writeMs: number): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
+    transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`));
+      return run(tx as never);
+    }, config as never)) as Database['transaction'];
 }
 
 async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
@@ -64,7 +91,7 @@ async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): P
 }
 
 async function openPostgres(
-  options: { url: string; poolSize?: number },
+  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts },
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
   const onnotice = () => {}; // "relation already exists, skipping" from the migrator is noise
@@ -78,7 +105,14 @@ async function openPostgres(
     await migrationClient.end();
   }
   // Reconnect backoff capped at 2 s (the default grows to 20 s): the event feeds' LISTEN comes back soon after the server does.
-  const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice, backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2) });
+  const timeouts = options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS;
+  const client = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice,
+    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
+    // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
+    connection: { statement_timeout: timeouts.readMs, idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2 },
+  });
   const db = drizzlePostgres({ client, relations, logger });
   return {
     db: db as unknown as Database,
