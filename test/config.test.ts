@@ -18,7 +18,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 describe('defaults', () => {
   test('an empty environment is the embedded demo: PGlite, demo secret, demo seed', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite', timeouts: { readMs: 10_000, writeMs: 5_000 } });
     expect(config.jwt).toEqual({ kind: 'secret', secret: DEMO_JWT_SECRET, demo: true });
     expect(config.demoSeed).toBe(true);
     expect(config.host).toBe('127.0.0.1');
@@ -47,7 +47,7 @@ describe('defaults', () => {
 
   test('a real database with a real secret: no demo secret, no demo seed unless asked', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tramita', JWT_SECRET: SECRET, PORT: '8080' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10, timeouts: { readMs: 10_000, writeMs: 5_000 } });
     expect(config.jwt).toEqual({ kind: 'secret', secret: SECRET, demo: false });
     expect(config.demoSeed).toBe(false);
     expect(config.port).toBe(8080);

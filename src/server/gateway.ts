@@ -20,11 +20,19 @@ import { fonteEventosTramite } from '../tramites/feed.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import { depthLimit } from './depth-limit.js';
+import { databaseFault } from '../db/faults.js';
+import { runAt } from '../feeds/long-timeout.js';
+import { authenticateBeforeParse, oncePerRequest } from './authenticate-before-parse.js';
+import { executionDeadline } from './execution-deadline.js';
+import { refuseNullBytes } from './null-bytes.js';
+import { boundedParseCaches } from './parse-cache.js';
+import { queryCost } from './query-cost.js';
+import { queryShapeLimits } from './query-shape-limits.js';
 import { inputErrorCodes } from './input-errors.js';
 import { sharedEventExecution } from './shared-event-execution.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding'>;
+  config: Pick<Config, 'host' | 'port' | 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'shutdownGraceMs' | 'feeds' | 'onboarding' | 'limits' | 'jwtLifetime'>;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -43,6 +51,8 @@ const MAX_QUERY_DEPTH = 12;
 /** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health and /ready. */
 export async function startGateway({ config, database, logger, clock = () => new Date() }: GatewayOptions): Promise<Gateway> {
   const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
+  const authenticateRequest = oncePerRequest(authenticate);
+  const { limits } = config;
   let draining = false;
   const feeds: Feeds = {
     tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
@@ -59,6 +69,8 @@ export async function startGateway({ config, database, logger, clock = () => new
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    maxRequestBodySize: limits.requestBodyBytes,
+    parserAndValidationCache: boundedParseCaches(limits.parseCacheBytes),
     graphiql: { title: 'Tramita.GOV.BR — gateway GraphQL', subscriptionsProtocol: 'WS' },
     // GraphiQL's script and styles served by the gateway itself, not fetched from a CDN.
     renderGraphiQL,
@@ -72,13 +84,18 @@ export async function startGateway({ config, database, logger, clock = () => new
       maskError(error, message, isDev) {
         // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
         // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
+        const fault = databaseFault((error as { originalError?: unknown }).originalError ?? error);
+        if (fault) {
+          logger.warn({ err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code }, 'database fault in operation');
+          return fault;
+        }
         const masked = maskError(error, message, isDev);
         if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
         return masked;
       },
     },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
-      const auth = initial.wsAuth ?? (await authenticate(initial.request?.headers.get('authorization')));
+      const auth = initial.wsAuth ?? (await (initial.request ? authenticateRequest(initial.request) : authenticate(null)));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
       const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
       return {
@@ -94,8 +111,13 @@ export async function startGateway({ config, database, logger, clock = () => new
       };
     },
     plugins: [
+      authenticateBeforeParse({ authenticate: authenticateRequest, introspectionPublic: config.introspectionPublic, maxAnonymousTokens: limits.tokens }),
+      queryShapeLimits({ tokens: limits.tokens, aliases: limits.aliases, directives: limits.directives }),
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(MAX_QUERY_DEPTH),
+      refuseNullBytes(),
+      queryCost({ maxCost: limits.cost }),
+      executionDeadline({ ms: limits.executionDeadlineMs }),
       inputErrorCodes(),
       sharedEventExecution(),
       operationLog(),
@@ -125,9 +147,14 @@ export async function startGateway({ config, database, logger, clock = () => new
     }
     return yoga(req, res);
   });
+  // Slow or idle clients do not hold sockets for Node's defaults (300 s for a request).
+  httpServer.headersTimeout = limits.headersTimeoutMs;
+  httpServer.requestTimeout = limits.requestTimeoutMs;
+  httpServer.keepAliveTimeout = limits.keepAliveTimeoutMs;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  useServer<{ authorization?: string }, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
+  // A bigger message closes the socket with 1009 (message too big) before it is parsed.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.webSocketMessageBytes });
+  useServer<{ authorization?: string }, { auth?: Authentication; subscriptions?: number; cancelExpiry?: () => void }>(
     {
       connectionInitWaitTimeout: 10_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -141,16 +168,12 @@ export async function startGateway({ config, database, logger, clock = () => new
         }
         ctx.extra.auth = auth;
         if (auth.expiresAt) {
-          ctx.extra.expiry = setTimeout(
-            () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
-            Math.max(0, auth.expiresAt.getTime() - Date.now()),
-          );
-          ctx.extra.expiry.unref();
+          ctx.extra.cancelExpiry = runAt(auth.expiresAt, () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'));
         }
         return true;
       },
       onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
+        ctx.extra.cancelExpiry?.();
       },
       onComplete: (ctx) => {
         ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);

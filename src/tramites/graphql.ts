@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../orgaos/graphql.js';
-import { builder, plannedRows } from '../schema/builder.js';
+import { builder, pageCost, plannedRows } from '../schema/builder.js';
 import { badUserInput } from '../schema/errors.js';
 import { requireViewer } from '../server/context.js';
 import { canReadTramite } from './acesso.js';
@@ -222,6 +222,7 @@ builder.queryFields((t) => ({
   }),
   tramites: t.drizzleConnection({
     type: Tramite,
+    complexity: pageCost,
     description: 'Trâmites que você pode ver (do seu órgão, como remetente ou destinatário; todos para PEN_ADMIN), filtrados e paginados.',
     args: {
       filtro: t.arg({ type: FiltroTramitesInput, required: false, description: 'Filtros.' }),

@@ -1,5 +1,6 @@
 // A real gateway on a fresh database, listening on 127.0.0.1:<free port>, and a plain-fetch client.
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
@@ -32,9 +33,13 @@ export interface TestGateway {
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
 export function testGatewayConfig(
-  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number } = {},
+  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number; limits?: Partial<GatewayOptions['config']['limits']> } = {},
 ): GatewayOptions['config'] {
+  // The production defaults of every limit: the suite runs under the limits users get.
+  const defaults = loadConfig({});
   return {
+    limits: { ...defaults.limits, ...options.limits },
+    jwtLifetime: defaults.jwtLifetime,
     host: '127.0.0.1',
     port: 0,
     jwt: { kind: 'secret', secret: TEST_JWT_SECRET, demo: false },
@@ -55,6 +60,7 @@ export interface StartOptions {
   maxPendingEvents?: number;
   /** The feeds' safety-net poll; statement-counting tests set it far beyond their run. */
   feedPollMs?: number;
+  limits?: Partial<GatewayOptions['config']['limits']>;
 }
 
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
