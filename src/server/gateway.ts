@@ -28,6 +28,7 @@ import { refuseNullBytes } from './null-bytes.js';
 import { boundedParseCaches } from './parse-cache.js';
 import { queryCost } from './query-cost.js';
 import { queryShapeLimits } from './query-shape-limits.js';
+import { requestParseErrors } from './request-parse-errors.js';
 import { inputErrorCodes } from './input-errors.js';
 import { sharedEventExecution } from './shared-event-execution.js';
 
@@ -111,6 +112,7 @@ export async function startGateway({ config, database, logger, clock = () => new
       };
     },
     plugins: [
+      requestParseErrors(),
       authenticateBeforeParse({ authenticate: authenticateRequest, introspectionPublic: config.introspectionPublic, maxAnonymousTokens: limits.tokens }),
       queryShapeLimits({ tokens: limits.tokens, aliases: limits.aliases, directives: limits.directives }),
       authGate({ introspectionPublic: config.introspectionPublic }),
@@ -124,7 +126,8 @@ export async function startGateway({ config, database, logger, clock = () => new
     ],
   });
 
-  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
+  const httpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req: IncomingMessage, res: ServerResponse) => {
     // While draining, a keep-alive connection that just finished its response is closed at once,
     // so close() ends with the last in-flight request instead of waiting out the grace period.
     res.once('finish', () => {
@@ -207,7 +210,7 @@ export async function startGateway({ config, database, logger, clock = () => new
             // A syntax error ends this subscription with an error, not the whole connection.
             if (error instanceof GraphQLError) {
               liberar();
-              return [error];
+              return [error.extensions.code ? error : new GraphQLError(error.message, { positions: error.positions, source: error.source, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
             }
             throw error;
           }

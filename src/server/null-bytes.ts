@@ -9,19 +9,20 @@ function refusal(where: string): GraphQLError {
   });
 }
 
-/** The path of the first string holding a null byte inside a variables object, or null. */
-function nullBytePath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes(NULL_BYTE) ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nullBytePath(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes(NULL_BYTE)) return `${path}.${key.replaceAll(NULL_BYTE, '\\u0000')}`;
-      const found = nullBytePath(item, `${path}.${key}`);
-      if (found) return found;
+/** The path of the first string holding a null byte inside a variables object, or null. Iterative: variables may nest deeper than the stack. */
+function nullBytePath(root: unknown, rootPath: string): string | null {
+  const pending: Array<[unknown, string]> = [[root, rootPath]];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NULL_BYTE)) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => pending.push([item, `${path}[${i}]`]));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes(NULL_BYTE)) return `${path}.${key.replaceAll(NULL_BYTE, '\\u0000')}`;
+        pending.push([item, `${path}.${key}`]);
+      }
     }
   }
   return null;
