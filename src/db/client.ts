@@ -90,10 +90,33 @@ async function openPglite(dataDir: string, logger: DrizzleLogger | undefined): P
   };
 }
 
+/**
+ * postgres.js 3.4.9 can still reject a query promise nobody holds when PostgreSQL goes away under
+ * load (an unhandled rejection with CONNECTION_CLOSED or a socket error), which would end the
+ * process. Those exact driver failures are logged and survived: every query that was awaited has
+ * already failed with the same error, and the caller answered DATABASE_UNAVAILABLE. Any other
+ * unhandled rejection still crashes, as Node does by default.
+ */
+const DRIVER_CONNECTION_LOSS = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+let driverGuardInstalled = false;
+function guardDriverConnectionLoss(): void {
+  if (driverGuardInstalled) return;
+  driverGuardInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    const code = (reason as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && DRIVER_CONNECTION_LOSS.has(code)) {
+      console.warn(JSON.stringify({ level: 40, time: new Date().toISOString(), msg: 'database connection lost with a query in flight (survived)', code }));
+      return;
+    }
+    throw reason;
+  });
+}
+
 async function openPostgres(
   options: { url: string; poolSize?: number; timeouts?: StatementTimeouts },
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
+  guardDriverConnectionLoss();
   const onnotice = () => {}; // "relation already exists, skipping" from the migrator is noise
   // Several gateway instances may start together: one migrates while the others wait on the lock.
   const migrationClient = postgres(options.url, { max: 1, onnotice });

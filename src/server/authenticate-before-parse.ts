@@ -1,5 +1,6 @@
 import { parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { databaseFault } from '../db/faults.js';
 import type { Authentication } from '../identity/authenticate.js';
 import { unauthenticated } from '../schema/errors.js';
 import { isIntrospectionOnly } from './auth-gate.js';
@@ -31,7 +32,15 @@ export function authenticateBeforeParse(options: AuthenticateBeforeParseOptions)
   }
   return {
     async onParams({ request, params, setResult }) {
-      const auth = await options.authenticate(request);
+      let auth: Authentication;
+      try {
+        auth = await options.authenticate(request);
+      } catch (error) {
+        // The agency lookup needs the database: while it is down the client is told to retry.
+        const fault = databaseFault(error);
+        if (fault) return setResult({ errors: [fault] });
+        throw error;
+      }
       if (auth.error) return setResult({ errors: [unauthenticated(auth.error.message)] });
       if (auth.viewer) return;
       if (!isPublicIntrospection(params.query, params.operationName ?? undefined)) setResult({ errors: [unauthenticated(NEEDS_TOKEN)] });
