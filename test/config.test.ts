@@ -28,6 +28,8 @@ describe('defaults', () => {
     expect(config.jwtAudience).toBeUndefined();
     expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
     expect(config.shutdownGraceMs).toBeGreaterThan(0);
+    expect(config.jwtLifetime).toEqual({ maxSeconds: 90 * 86_400, allowNoExp: false });
+    expect(config.limits).toMatchObject({ requestBodyBytes: 100_000, webSocketMessageBytes: 100_000, tokens: 1_000, aliases: 15, directives: 50, cost: 100_000 });
   });
 
   test('empty strings count as unset', () => {
@@ -112,6 +114,17 @@ describe('refusals', () => {
     ['AUTO_CANCEL_INTERVAL_MS', { AUTO_CANCEL_INTERVAL_MS: 'soon' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '0' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '2.5' }],
+    ['MAX_REQUEST_BODY_BYTES', { MAX_REQUEST_BODY_BYTES: 'big' }],
+    ['WS_MAX_MESSAGE_BYTES', { WS_MAX_MESSAGE_BYTES: '0' }],
+    ['PARSE_CACHE_MAX_BYTES', { PARSE_CACHE_MAX_BYTES: '-5' }],
+    ['HTTP_HEADERS_TIMEOUT_MS', { HTTP_HEADERS_TIMEOUT_MS: '3000000000' }],
+    ['QUERY_MAX_TOKENS', { QUERY_MAX_TOKENS: '1.5' }],
+    ['QUERY_MAX_ALIASES', { QUERY_MAX_ALIASES: 'many' }],
+    ['QUERY_MAX_COST', { QUERY_MAX_COST: '0' }],
+    ['EXECUTION_DEADLINE_MS', { EXECUTION_DEADLINE_MS: 'forever' }],
+    ['DATABASE_WRITE_TIMEOUT_MS', { DATABASE_WRITE_TIMEOUT_MS: '0' }],
+    ['JWT_MAX_LIFETIME_SECONDS', { JWT_MAX_LIFETIME_SECONDS: '0' }],
+    ['JWT_ALLOW_NO_EXP', { JWT_ALLOW_NO_EXP: 'maybe' }],
   ];
 
   test.each(BAD)('every error message names its variable: %s %j', (name, env) => {
