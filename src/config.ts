@@ -9,6 +9,12 @@ const booleanFromEnv = z
 const positiveInt = (what: string) =>
   z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).positive(`${what} must be positive`);
 
+/** A byte size or a duration with an upper bound (a value past it is a typo, not a setting). */
+const boundedInt = (what: string, max: number) => positiveInt(what).max(max, `${what} must be at most ${max}`);
+
+/** setTimeout's largest delay (stack.md trap 19); every duration setting stays below it. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A well-known secret for the embedded demo only; refused when a real database is configured. */
 export const DEMO_JWT_SECRET = 'tramita-gateway-demo-secret-do-not-use-in-production';
 
@@ -30,6 +36,8 @@ const envSchema = z
       .optional(),
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_MAX_LIFETIME_SECONDS: boundedInt('JWT_MAX_LIFETIME_SECONDS', 10 * 365 * 86_400).default(90 * 86_400),
+    JWT_ALLOW_NO_EXP: booleanFromEnv.default(false),
     INTROSPECTION_PUBLIC: booleanFromEnv.default(true),
     // A manifest file: read and checked here, so a bad one stops the start with its reason.
     TRUSTED_DOCUMENTS: z
@@ -55,6 +63,19 @@ const envSchema = z
     FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
     FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
     FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
+    MAX_REQUEST_BODY_BYTES: boundedInt('MAX_REQUEST_BODY_BYTES', 100_000_000).default(100_000),
+    WS_MAX_MESSAGE_BYTES: boundedInt('WS_MAX_MESSAGE_BYTES', 100_000_000).default(100_000),
+    PARSE_CACHE_MAX_BYTES: boundedInt('PARSE_CACHE_MAX_BYTES', 1_000_000_000).default(4_000_000),
+    HTTP_HEADERS_TIMEOUT_MS: boundedInt('HTTP_HEADERS_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: boundedInt('HTTP_REQUEST_TIMEOUT_MS', MAX_TIMER_MS).default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: boundedInt('HTTP_KEEP_ALIVE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
+    QUERY_MAX_TOKENS: boundedInt('QUERY_MAX_TOKENS', 1_000_000).default(1_000),
+    QUERY_MAX_ALIASES: boundedInt('QUERY_MAX_ALIASES', 100_000).default(15),
+    QUERY_MAX_DIRECTIVES: boundedInt('QUERY_MAX_DIRECTIVES', 100_000).default(50),
+    QUERY_MAX_COST: boundedInt('QUERY_MAX_COST', 1_000_000_000).default(100_000),
+    EXECUTION_DEADLINE_MS: boundedInt('EXECUTION_DEADLINE_MS', MAX_TIMER_MS).default(15_000),
+    DATABASE_READ_TIMEOUT_MS: boundedInt('DATABASE_READ_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
+    DATABASE_WRITE_TIMEOUT_MS: boundedInt('DATABASE_WRITE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -73,18 +94,20 @@ export type Config = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.output<typeof envSchema>) {
   const embedded = !env.DATABASE_URL;
+  const timeouts = { readMs: env.DATABASE_READ_TIMEOUT_MS, writeMs: env.DATABASE_WRITE_TIMEOUT_MS };
   return {
     host: env.HOST,
     port: env.PORT,
     database: embedded
-      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR } as const)
-      : ({ kind: 'postgres', url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE } as const),
+      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR, timeouts } as const)
+      : ({ kind: 'postgres', url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE, timeouts } as const),
     demoSeed: env.DEMO_SEED ?? embedded,
     jwt: env.JWT_PUBLIC_KEY
       ? ({ kind: 'public-key', publicKey: env.JWT_PUBLIC_KEY } as const)
       : ({ kind: 'secret', secret: env.JWT_SECRET ?? DEMO_JWT_SECRET, demo: !env.JWT_SECRET } as const),
     jwtIssuer: env.JWT_ISSUER,
     jwtAudience: env.JWT_AUDIENCE,
+    jwtLifetime: { maxSeconds: env.JWT_MAX_LIFETIME_SECONDS, allowNoExp: env.JWT_ALLOW_NO_EXP },
     introspectionPublic: env.INTROSPECTION_PUBLIC,
     trustedDocuments: env.TRUSTED_DOCUMENTS ?? null,
     logLevel: env.LOG_LEVEL,
@@ -100,6 +123,19 @@ function toConfig(env: z.output<typeof envSchema>) {
       pollMs: env.FEED_POLL_MS,
       maxPendingEvents: env.FEED_MAX_PENDING_EVENTS,
       maxSubscriptionsPerConnection: env.FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
+    limits: {
+      requestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
+      webSocketMessageBytes: env.WS_MAX_MESSAGE_BYTES,
+      parseCacheBytes: env.PARSE_CACHE_MAX_BYTES,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      tokens: env.QUERY_MAX_TOKENS,
+      aliases: env.QUERY_MAX_ALIASES,
+      directives: env.QUERY_MAX_DIRECTIVES,
+      cost: env.QUERY_MAX_COST,
+      executionDeadlineMs: env.EXECUTION_DEADLINE_MS,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

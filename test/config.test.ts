@@ -21,7 +21,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 describe('defaults', () => {
   test('an empty environment is the embedded demo: PGlite, demo secret, demo seed', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite', timeouts: { readMs: 10_000, writeMs: 5_000 } });
     expect(config.jwt).toEqual({ kind: 'secret', secret: DEMO_JWT_SECRET, demo: true });
     expect(config.demoSeed).toBe(true);
     expect(config.host).toBe('127.0.0.1');
@@ -31,6 +31,8 @@ describe('defaults', () => {
     expect(config.jwtAudience).toBeUndefined();
     expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
     expect(config.shutdownGraceMs).toBeGreaterThan(0);
+    expect(config.jwtLifetime).toEqual({ maxSeconds: 90 * 86_400, allowNoExp: false });
+    expect(config.limits).toMatchObject({ requestBodyBytes: 100_000, webSocketMessageBytes: 100_000, tokens: 1_000, aliases: 15, directives: 50, cost: 100_000 });
   });
 
   test('empty strings count as unset', () => {
@@ -50,7 +52,7 @@ describe('defaults', () => {
 
   test('a real database with a real secret: no demo secret, no demo seed unless asked', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tramita', JWT_SECRET: SECRET, PORT: '8080' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10, timeouts: { readMs: 10_000, writeMs: 5_000 } });
     expect(config.jwt).toEqual({ kind: 'secret', secret: SECRET, demo: false });
     expect(config.demoSeed).toBe(false);
     expect(config.port).toBe(8080);
@@ -115,6 +117,17 @@ describe('refusals', () => {
     ['AUTO_CANCEL_INTERVAL_MS', { AUTO_CANCEL_INTERVAL_MS: 'soon' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '0' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '2.5' }],
+    ['MAX_REQUEST_BODY_BYTES', { MAX_REQUEST_BODY_BYTES: 'big' }],
+    ['WS_MAX_MESSAGE_BYTES', { WS_MAX_MESSAGE_BYTES: '0' }],
+    ['PARSE_CACHE_MAX_BYTES', { PARSE_CACHE_MAX_BYTES: '-5' }],
+    ['HTTP_HEADERS_TIMEOUT_MS', { HTTP_HEADERS_TIMEOUT_MS: '3000000000' }],
+    ['QUERY_MAX_TOKENS', { QUERY_MAX_TOKENS: '1.5' }],
+    ['QUERY_MAX_ALIASES', { QUERY_MAX_ALIASES: 'many' }],
+    ['QUERY_MAX_COST', { QUERY_MAX_COST: '0' }],
+    ['EXECUTION_DEADLINE_MS', { EXECUTION_DEADLINE_MS: 'forever' }],
+    ['DATABASE_WRITE_TIMEOUT_MS', { DATABASE_WRITE_TIMEOUT_MS: '0' }],
+    ['JWT_MAX_LIFETIME_SECONDS', { JWT_MAX_LIFETIME_SECONDS: '0' }],
+    ['JWT_ALLOW_NO_EXP', { JWT_ALLOW_NO_EXP: 'maybe' }],
   ];
 
   test.each(BAD)('every error message names its variable: %s %j', (name, env) => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import { sql, type Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgAsyncDatabase } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -16,14 +16,26 @@ import { relations } from './relations.js';
 // biome-ignore lint/suspicious/noExplicitAny: the query-result HKT differs per driver; nothing downstream reads it.
 export type Database = PgAsyncDatabase<any, typeof relations>;
 
+/**
+ * PostgreSQL `statement_timeout` per kind of work: a read statement outside a transaction (the
+ * session default), and every statement of a write transaction (`SET LOCAL` at its start).
+ */
+export interface StatementTimeouts {
+  readMs: number;
+  writeMs: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUTS: StatementTimeouts = { readMs: 10_000, writeMs: 5_000 };
+
 export type DatabaseOptions =
   | {
       kind: 'pglite';
       dataDir: string;
       /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
       loadDataDir?: Blob;
+      timeouts?: StatementTimeouts;
     }
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts };
 
 export interface DatabaseHandle {
   db: Database;
@@ -49,7 +61,23 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
   const logger: DrizzleLogger | undefined = extra.onQuery
     ? { logQuery: (query, params) => extra.onQuery!(query, params) }
     : undefined;
-  return options.kind === 'pglite' ? openPglite(options, logger) : openPostgres(options, logger);
+  const handle = options.kind === 'pglite' ? await openPglite(options, logger) : await openPostgres(options, logger);
+  boundWriteTransactions(handle.db, (options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS).writeMs);
+  return handle;
+}
+
+/**
+ * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
+ * with `SET LOCAL statement_timeout`, so one slow statement cannot hold the event-log lock for long.
+ * Savepoints (`tx.transaction`) inherit it.
+ */
+function boundWriteTransactions(db: Database, writeMs: number): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
+    transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`));
+      return run(tx as never);
+    }, config as never)) as Database['transaction'];
 }
 
 async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob }, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
@@ -85,10 +113,33 @@ async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataD
   };
 }
 
+/**
+ * postgres.js 3.4.9 can still reject a query promise nobody holds when PostgreSQL goes away under
+ * load (an unhandled rejection with CONNECTION_CLOSED or a socket error), which would end the
+ * process. Those exact driver failures are logged and survived: every query that was awaited has
+ * already failed with the same error, and the caller answered DATABASE_UNAVAILABLE. Any other
+ * unhandled rejection still crashes, as Node does by default.
+ */
+const DRIVER_CONNECTION_LOSS = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+let driverGuardInstalled = false;
+function guardDriverConnectionLoss(): void {
+  if (driverGuardInstalled) return;
+  driverGuardInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    const code = (reason as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && DRIVER_CONNECTION_LOSS.has(code)) {
+      console.warn(JSON.stringify({ level: 40, time: new Date().toISOString(), msg: 'database connection lost with a query in flight (survived)', code }));
+      return;
+    }
+    throw reason;
+  });
+}
+
 async function openPostgres(
-  options: { url: string; poolSize?: number },
+  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts },
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
+  guardDriverConnectionLoss();
   const onnotice = () => {}; // "relation already exists, skipping" from the migrator is noise
   // Several gateway instances may start together: one migrates while the others wait on the lock.
   const migrationClient = postgres(options.url, { max: 1, onnotice });
@@ -100,7 +151,14 @@ async function openPostgres(
     await migrationClient.end();
   }
   // Reconnect backoff capped at 2 s (the default grows to 20 s): the event feeds' LISTEN comes back soon after the server does.
-  const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice, backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2) });
+  const timeouts = options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS;
+  const client = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice,
+    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
+    // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
+    connection: { statement_timeout: timeouts.readMs, idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2 },
+  });
   const db = drizzlePostgres({ client, relations, logger });
   return {
     db: db as unknown as Database,

@@ -6,6 +6,7 @@
  */
 import type { Barramento, ComSeq } from './barramento.js';
 import { FilaLimitada } from './fila.js';
+import { runAt } from './long-timeout.js';
 
 export interface OpcoesAssinatura<E extends ComSeq> {
   barramento: Barramento<E>;
@@ -19,7 +20,7 @@ export interface OpcoesAssinatura<E extends ComSeq> {
   /** Ends the stream with this error at this instant (the token's expiry). */
   expiraEm?: Date | null;
   erroExpiracao?: () => Error;
-  /** Called when the stream ends with an error (slow consumer, expired token). */
+  /** Called once when the stream ends with an error (slow consumer, expired token, shutdown). */
   aoFalhar?: (erro: Error) => void;
 }
 
@@ -28,11 +29,17 @@ const PAGINA_HISTORICO = 200;
 export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): AsyncIterableIterator<E> {
   const { barramento, passa } = opcoes;
   let removerOuvinte = () => {};
-  let timer: NodeJS.Timeout | null = null;
+  let cancelarExpiracao = () => {};
   const aoVivo = new FilaLimitada<E>(opcoes.limiteFila, () => {
     removerOuvinte();
-    if (timer) clearTimeout(timer);
+    cancelarExpiracao();
   });
+  /** Ends the stream with `erro` unless it has ended already: the error is reported once. */
+  const falhar = (erro: Error) => {
+    if (aoVivo.encerrada) return;
+    aoVivo.encerrar(erro);
+    opcoes.aoFalhar?.(erro);
+  };
 
   const limite = barramento.posicao;
   // Live events start after the replay's bound, or after the client's cursor when the client is
@@ -40,17 +47,15 @@ export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): A
   const aoVivoDepoisDe = Math.max(limite, opcoes.aPartirDe ?? limite);
   removerOuvinte = barramento.adicionar({
     entregar(evento) {
-      if (evento.seq > aoVivoDepoisDe && passa(evento) && !aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
+      if (evento.seq <= aoVivoDepoisDe || !passa(evento) || aoVivo.encerrada) return;
+      if (!aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
     },
+    encerrar: falhar,
   });
   if (opcoes.expiraEm && opcoes.erroExpiracao) {
     const erroExpiracao = opcoes.erroExpiracao;
-    timer = setTimeout(() => {
-      const erro = erroExpiracao();
-      aoVivo.encerrar(erro);
-      opcoes.aoFalhar?.(erro);
-    }, Math.max(0, opcoes.expiraEm.getTime() - Date.now()));
-    timer.unref();
+    // Clamped and re-armed: a token valid for more than ~24.9 days still expires on time.
+    cancelarExpiracao = runAt(opcoes.expiraEm, () => falhar(erroExpiracao()));
   }
 
   let posicaoHistorico = opcoes.aPartirDe ?? limite;

@@ -6,6 +6,7 @@
  */
 import type { DatabaseHandle } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { ServidorEmDesligamento } from './fila.js';
 
 export interface ComSeq {
   seq: number;
@@ -21,6 +22,8 @@ export interface FonteEventos<E extends ComSeq> {
 
 export interface Ouvinte<E> {
   entregar(evento: E): void;
+  /** The bus stops (shutdown): the subscriber ends with this error. */
+  encerrar?(erro: Error): void;
 }
 
 export interface OpcoesBarramento {
@@ -76,6 +79,7 @@ export class Barramento<E extends ComSeq> {
     this.parado = true;
     if (this.timer) clearTimeout(this.timer);
     await this.lendo;
+    for (const ouvinte of [...this.ouvintes]) ouvinte.encerrar?.(new ServidorEmDesligamento());
     await this.pararEscuta?.().catch(() => {});
   }
 

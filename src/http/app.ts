@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { databaseFault } from '../db/faults.js';
 import { Barramento } from '../feeds/barramento.js';
 import { createAuthenticator, type Authentication, type Authenticator } from '../identity/authenticate.js';
 import { createTokenVerifier } from '../identity/tokens.js';
@@ -16,20 +17,27 @@ import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import type { Feeds, GatewayContext } from '../schema/context.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
 import { authGate } from './plugins/auth-gate.js';
+import { authenticateBeforeParse, oncePerRequest } from './plugins/authenticate-before-parse.js';
 import { compression } from './plugins/compression.js';
 import { depthLimit } from './plugins/depth-limit.js';
+import { executionDeadline } from './plugins/execution-deadline.js';
 import { graphiqlPage } from './plugins/graphiql.js';
 import { GRAPHIQL_OPTIONS } from './plugins/graphiql-tabs.js';
 import { hideSuggestions } from './plugins/hide-suggestions.js';
 import { inputErrorCodes } from './plugins/input-errors.js';
+import { refuseNullBytes } from './plugins/null-bytes.js';
 import { operationLog } from './plugins/operation-log.js';
+import { boundedParseCaches } from './plugins/parse-cache.js';
 import { persistedOperations } from './plugins/persisted-operations.js';
+import { queryCost } from './plugins/query-cost.js';
+import { queryShapeLimits } from './plugins/query-shape-limits.js';
+import { requestParseErrors } from './plugins/request-parse-errors.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
 import { comporServicos } from './servicos.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding'>;
+  config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'limits' | 'jwtLifetime'>;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -61,17 +69,15 @@ export async function createApp({ config, database, logger, clock = systemClock 
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
   const { tramites } = comporServicos(database.db, config);
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
-  const authentications = new WeakMap<Request, Promise<Authentication>>();
-  const authenticateRequest = (request: Request): Promise<Authentication> => {
-    let authentication = authentications.get(request);
-    if (!authentication) authentications.set(request, (authentication = authenticate(request.headers.get('authorization'))));
-    return authentication;
-  };
+  const authenticateRequest = oncePerRequest(authenticate);
+  const { limits } = config;
 
   const yoga = createYoga<WebSocketServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    maxRequestBodySize: limits.requestBodyBytes,
+    parserAndValidationCache: boundedParseCaches(limits.parseCacheBytes),
     // GraphiQL is served by graphiqlPage below: a small page and cacheable, precompressed files.
     graphiql: false,
     logging: {
@@ -84,13 +90,18 @@ export async function createApp({ config, database, logger, clock = systemClock 
       maskError(error, message, isDev) {
         // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
         // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
+        const fault = databaseFault((error as { originalError?: unknown }).originalError ?? error);
+        if (fault) {
+          logger.warn({ err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code }, 'database fault in operation');
+          return fault;
+        }
         const masked = maskError(error, message, isDev);
         if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
         return masked;
       },
     },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
-      const auth = initial.wsAuth ?? (await authenticateRequest(initial.request));
+      const auth = initial.wsAuth ?? (await (initial.request ? authenticateRequest(initial.request) : authenticate(null)));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
       const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
       return {
@@ -109,10 +120,16 @@ export async function createApp({ config, database, logger, clock = systemClock 
       graphiqlPage({ endpoint: '/graphql', graphiql: GRAPHIQL_OPTIONS, brotliQuality: 9 }),
       compression({ minBytes: 1024, brotliQuality: 4 }),
       persistedOperations({ trustedDocuments: config.trustedDocuments }),
+      requestParseErrors(),
+      authenticateBeforeParse({ authenticate: authenticateRequest, introspectionPublic: config.introspectionPublic, maxAnonymousTokens: limits.tokens }),
+      queryShapeLimits({ tokens: limits.tokens, aliases: limits.aliases, directives: limits.directives }),
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(DEPTH_LIMITS),
       // Suggestions spell out the schema: only for authenticated clients, and never when introspection is private.
       hideSuggestions({ showTo: async (request) => config.introspectionPublic && (await authenticateRequest(request)).viewer !== null }),
+      refuseNullBytes(),
+      queryCost({ maxCost: limits.cost }),
+      executionDeadline({ ms: limits.executionDeadlineMs }),
       inputErrorCodes(),
       sharedEventExecution(),
       operationLog(),

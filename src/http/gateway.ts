@@ -24,7 +24,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { yoga, feeds } = app;
   let draining = false;
 
-  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
+  const httpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req: IncomingMessage, res: ServerResponse) => {
     // While draining, a keep-alive connection that just finished its response is closed at once,
     // so close() ends with the last in-flight request instead of waiting out the grace period.
     res.once('finish', () => {
@@ -47,6 +48,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     return yoga(req, res);
   });
+
+  // Slow or idle clients do not hold sockets for Node's defaults (300 s for a request).
+  httpServer.headersTimeout = config.limits.headersTimeoutMs;
+  httpServer.requestTimeout = config.limits.requestTimeoutMs;
+  httpServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
 
   const wsServer = attachWebSocketServer(httpServer, app, { config, logger });
 

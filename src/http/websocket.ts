@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import type { Authentication } from '../identity/authenticate.js';
 import type { Logger } from '../logger.js';
+import { runAt } from '../feeds/long-timeout.js';
 import { CODIGO_FECHAMENTO } from '../schema/assinaturas.js';
 import type { App } from './app.js';
 import { authorizationFromConnectionParams } from './plugins/connection-params.js';
@@ -19,10 +20,11 @@ import { trustedWebSocketQuery } from './plugins/persisted-operations.js';
 export function attachWebSocketServer(
   httpServer: Server,
   { yoga, authenticate }: App,
-  { config, logger }: { config: Pick<Config, 'feeds' | 'introspectionPublic' | 'trustedDocuments'>; logger: Logger },
+  { config, logger }: { config: Pick<Config, 'feeds' | 'introspectionPublic' | 'trustedDocuments' | 'limits'>; logger: Logger },
 ): WebSocketServer {
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; expiry?: NodeJS.Timeout }>(
+  // A bigger message closes the socket with 1009 (message too big) before it is parsed.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.webSocketMessageBytes });
+  useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; cancelExpiry?: () => void }>(
     {
       connectionInitWaitTimeout: 10_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -35,11 +37,7 @@ export function attachWebSocketServer(
         }
         ctx.extra.auth = auth;
         if (auth.expiresAt) {
-          ctx.extra.expiry = setTimeout(
-            () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
-            Math.max(0, auth.expiresAt.getTime() - Date.now()),
-          );
-          ctx.extra.expiry.unref();
+          ctx.extra.cancelExpiry = runAt(auth.expiresAt, () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'));
         }
         return true;
       },
@@ -48,7 +46,7 @@ export function attachWebSocketServer(
       onNext: (_ctx, _id, _payload, _args, result) =>
         config.introspectionPublic || !result.errors ? undefined : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
       onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
+        ctx.extra.cancelExpiry?.();
       },
       onComplete: (ctx) => {
         ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
@@ -87,7 +85,7 @@ export function attachWebSocketServer(
             // A syntax error ends this subscription with an error, not the whole connection.
             if (error instanceof GraphQLError) {
               liberar();
-              return [error];
+              return [error.extensions.code ? error : new GraphQLError(error.message, { positions: error.positions, source: error.source, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
             }
             throw error;
           }

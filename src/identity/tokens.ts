@@ -3,13 +3,22 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { PAPEIS, type Papel } from '../kernel/viewer.js';
 
+/** Both numbers name int4 columns: a claim beyond them is refused here, never sent to SQL. */
+const INT4_MAX = 2_147_483_647;
+const identificador = (claim: string) =>
+  z.number({ error: `\`${claim}\` deve ser um número` }).int(`\`${claim}\` deve ser inteiro`).positive(`\`${claim}\` deve ser positivo`).max(INT4_MAX, `\`${claim}\` fora do intervalo`);
+
 /** The claims a Tramita gateway token carries, beyond `sub`. */
 const claimsSchema = z.object({
-  sub: z.string().min(1, 'o token precisa de `sub`'),
+  sub: z
+    .string({ error: 'o token precisa de `sub`' })
+    .min(1, 'o token precisa de `sub`')
+    .max(256, '`sub` longo demais')
+    .refine((v) => !v.includes('\u0000'), '`sub` com caractere nulo'),
   orgao: z
     .object({
-      repositorio: z.number().int().positive(),
-      estrutura: z.number().int().positive(),
+      repositorio: identificador('orgao.repositorio'),
+      estrutura: identificador('orgao.estrutura'),
     })
     .nullish(),
   roles: z.array(z.enum(PAPEIS)).min(1, 'o token precisa de ao menos um papel em `roles`'),
@@ -33,7 +42,7 @@ export class InvalidTokenError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<TokenClaims & { expiresAt: Date | null }>;
 
-export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience'>): TokenVerifier {
+export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'jwtLifetime'>): TokenVerifier {
   const key: Promise<CryptoKey | Uint8Array> =
     config.jwt.kind === 'secret' ? Promise.resolve(new TextEncoder().encode(config.jwt.secret)) : importPublicKey(config.jwt.publicKey);
   const algorithms = config.jwt.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256'];
@@ -49,6 +58,7 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | '
       if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Token expirado.', 'expired');
       throw new InvalidTokenError('Token inválido (assinatura, emissor ou audiência não conferem).', 'invalid');
     }
+    checkLifetime(payload, config.jwtLifetime);
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) {
       throw new InvalidTokenError(`Token sem as declarações esperadas: ${parsed.error.issues.map((i) => i.message).join('; ')}.`, 'invalid');
@@ -60,6 +70,21 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | '
       expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
     };
   };
+}
+
+/**
+ * A token must say when it expires (unless configured otherwise) and live at most `maxSeconds`,
+ * counted from `iat` when it has one (from now otherwise).
+ */
+function checkLifetime(payload: JWTPayload, lifetime: Config['jwtLifetime']): void {
+  if (payload.exp === undefined) {
+    if (lifetime.allowNoExp) return;
+    throw new InvalidTokenError('Token sem data de expiração (`exp`): não é aceito.', 'invalid');
+  }
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+  if (payload.exp - issuedAt > lifetime.maxSeconds) {
+    throw new InvalidTokenError(`Token válido por tempo demais: o máximo é ${lifetime.maxSeconds} s.`, 'invalid');
+  }
 }
 
 /** An RSA (RS256) or EC P-256 (ES256) public key in PEM. */

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { GatewayContext } from './context.js';
-import { ConsumidorLento } from '../feeds/fila.js';
+import { ConsumidorLento, ServidorEmDesligamento } from '../feeds/fila.js';
 import type { OpcoesAssinatura } from '../feeds/assinatura.js';
 
 /** The `aPartirDe` argument every resumable subscription takes. */
@@ -12,7 +12,7 @@ export const ARG_A_PARTIR_DE = {
 } as const;
 
 /** WebSocket close codes of the feeds (documented in the schema and the README). */
-export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } as const;
+export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430, desligamento: 1001 } as const;
 
 /**
  * The limits every subscription of a request gets: its queue bound, the token's expiry, and how a
@@ -26,11 +26,9 @@ export function limitesDoContexto(ctx: GatewayContext): Pick<OpcoesAssinatura<ne
       new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', { extensions: { code: 'TOKEN_EXPIRED' } }),
     aoFalhar: (erro) => {
       ctx.log.info({ reason: erro.message }, 'subscription ended');
-      const lento = erro instanceof ConsumidorLento;
-      ctx.encerrarConexao?.(
-        lento ? CODIGO_FECHAMENTO.consumidorLento : CODIGO_FECHAMENTO.tokenExpirado,
-        lento ? 'Consumidor lento' : 'Token expirado',
-      );
+      if (erro instanceof ConsumidorLento) ctx.encerrarConexao?.(CODIGO_FECHAMENTO.consumidorLento, 'Consumidor lento');
+      else if (erro instanceof ServidorEmDesligamento) ctx.encerrarConexao?.(CODIGO_FECHAMENTO.desligamento, 'Servidor em desligamento');
+      else ctx.encerrarConexao?.(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado');
     },
   };
 }

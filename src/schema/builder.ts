@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -13,6 +14,17 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export { registerReadRule } from './read-rules.js';
+/**
+ * The cost model (src/http/plugins/query-cost.ts): every field costs 1; a list field multiplies its
+ * children by 10 unless it says otherwise; a connection by the page it asks for, so the unit tree
+ * under a page of trâmites is priced per trâmite. Its edges/nodes lists are that page: ×1.
+ */
+export const LIST_COST_MULTIPLIER = 10;
+export const pageCost = (args: { first?: number | null; last?: number | null }) => ({
+  field: 1,
+  multiplier: Math.min(Math.max(args.first ?? args.last ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE),
+});
+const PAGE_ITEMS_COST = { field: 1, multiplier: 1 };
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -24,7 +36,9 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, readRulesPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, ComplexityPlugin, readRulesPlugin],
+  // Costs are declared here and on fields; the gateway's query-cost plugin enforces them before execution.
+  complexity: { disabled: true, defaultComplexity: 1, defaultListMultiplier: LIST_COST_MULTIPLIER },
   // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
@@ -65,7 +79,8 @@ export const builder = new SchemaBuilder<{
     idFieldOptions: { description: 'Identificador global (opaco) do objeto.' },
     cursorFieldOptions: { description: 'Cursor opaco deste item, para `after`/`before`.' },
     nodeFieldOptions: { description: 'O item.' },
-    edgesFieldOptions: { description: 'Os itens da página, cada um com seu cursor.' },
+    edgesFieldOptions: { description: 'Os itens da página, cada um com seu cursor.', complexity: PAGE_ITEMS_COST },
+    nodesFieldOptions: { complexity: PAGE_ITEMS_COST },
     pageInfoFieldOptions: { description: 'Informações para pedir a página seguinte ou a anterior.' },
     hasNextPageFieldOptions: { description: 'Há itens depois desta página.' },
     hasPreviousPageFieldOptions: { description: 'Há itens antes desta página.' },

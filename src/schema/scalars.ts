@@ -2,12 +2,34 @@ import { Kind } from 'graphql';
 import { builder } from './builder.js';
 import { badUserInput } from './errors.js';
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-](\d{2}):(\d{2})))?$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** ISO 8601, checked as a calendar date and a clock time: no silent roll-over (2026-02-30), no year 0000. */
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) {
+  const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+  if (!match) {
     throw badUserInput('', `Data/hora inválida: ${JSON.stringify(value)}. Use ISO 8601, ex.: 2026-11-24T10:00:00Z ou 2026-11-24.`);
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badUserInput('', `Data/hora inexistente: ${value}.`);
+  const [year, month, day, hour = 0, minute = 0, second = 0, , offsetHour = 0, offsetMinute = 0] = match
+    .slice(1)
+    .map((part) => (part === undefined || part === 'Z' || /^[+-]/.test(part) ? undefined : Number(part)));
+  const valid =
+    year! >= 1 &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth(year!, month!) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59;
+  const date = new Date(value as string);
+  if (!valid || Number.isNaN(date.getTime())) throw badUserInput('', `Data/hora inexistente: ${value as string}.`);
   return date;
 }
 

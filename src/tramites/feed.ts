@@ -56,12 +56,13 @@ export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite
 }
 
 /**
- * Whether a subscriber gets an event: its filter, and the read rule applied to the trâmite as the
- * event left it (a destinatário stops seeing a trâmite from its refusal on, as in the read API).
+ * Whether a subscriber gets an event: its filter, and the read rule applied to the trâmite as it
+ * is now (read with the event), live and in replay alike: after a refusal the destinatário sees
+ * none of the trâmite's events, old ones included, as in the read API.
  */
 export function passaNoFeed(viewer: Viewer, filtro: FiltroFeed, evento: EventoComTramite): boolean {
   const { tramite } = evento;
-  if (!canReadTramite(viewer, { ...tramite, situacao: evento.paraSituacao })) return false;
+  if (!canReadTramite(viewer, tramite)) return false;
   if (filtro.tramiteId != null && evento.tramiteId !== filtro.tramiteId) return false;
   if (filtro.situacoes?.length && !filtro.situacoes.includes(evento.paraSituacao as Situacao)) return false;
   if (filtro.orgaoId != null) {

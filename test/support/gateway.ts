@@ -2,6 +2,7 @@
 // 127.0.0.1:<free port> (feeds, WebSocket, shutdown, instances); `startTestApp` answers in process
 // through Yoga's fetch, no socket (the read API and bad input).
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
@@ -48,9 +49,19 @@ export interface InProcessTestApp extends TestApp {
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
 export function testGatewayConfig(
-  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number; trustedDocuments?: TrustedDocuments } = {},
+  options: {
+    introspectionPublic?: boolean;
+    maxPendingEvents?: number;
+    feedPollMs?: number;
+    trustedDocuments?: TrustedDocuments;
+    limits?: Partial<GatewayOptions['config']['limits']>;
+  } = {},
 ): GatewayOptions['config'] {
+  // The production defaults of every limit: the suite runs under the limits users get.
+  const defaults = loadConfig({});
   return {
+    limits: { ...defaults.limits, ...options.limits },
+    jwtLifetime: defaults.jwtLifetime,
     host: '127.0.0.1',
     port: 0,
     jwt: { kind: 'secret', secret: TEST_JWT_SECRET, demo: false },
@@ -74,6 +85,7 @@ export interface StartOptions {
   feedPollMs?: number;
   /** Trusted-documents mode (TRUSTED_DOCUMENTS); without it the gateway speaks automatic persisted queries. */
   trustedDocuments?: TrustedDocuments;
+  limits?: Partial<GatewayOptions['config']['limits']>;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {

@@ -1,6 +1,6 @@
 import { and, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { builder, plannedRows, registerReadRule } from '../../schema/builder.js';
+import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
@@ -105,6 +105,9 @@ builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
       type: UnidadeAdministrativa,
       description: 'Unidades imediatamente abaixo na hierarquia.',
       query: { orderBy: { sigla: 'asc', id: 'asc' } },
+      // A unit has few children (at most 5 in the registry's trees): ×2, so a walk down a tree 12
+      // levels deep stays admissible while the same walk under every item of a page does not.
+      complexity: { field: 1, multiplier: 2 },
     }),
 }));
 
@@ -114,9 +117,13 @@ builder.drizzleObjectFields(Orgao, (t) => ({
     unidades: t.relation('unidades', {
       type: UnidadeAdministrativa,
       description: 'Unidades administrativas do primeiro nível, abaixo da raiz do órgão. Desça por `subunidades`.',
+      complexity: { field: 1, multiplier: 5 },
       query: { orderBy: { sigla: 'asc', id: 'asc' } },
     }),
     todasUnidades: t.relation('todasUnidades', {
+      // The whole tree (at most 14 units per agency in the registry): ×15, so a cycle through
+      // `orgao { todasUnidades { orgao ... } }` is priced at what it fetches.
+      complexity: { field: 1, multiplier: 15 },
       type: UnidadeAdministrativa,
       description: 'Todas as unidades do órgão, em lista plana (inclui a raiz), ordenadas por sigla.',
       args: {
@@ -141,6 +148,7 @@ builder.drizzleObjectFields(Orgao, (t) => ({
 builder.queryFields((t) => ({
   orgaos: t.drizzleConnection({
     type: Orgao,
+    complexity: pageCost,
     description: 'Órgãos e entidades cadastrados, ordenados por sigla.',
     args: {
       busca: t.arg.string({

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
-import { builder, plannedRows, registerReadRule } from '../../schema/builder.js';
+import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
@@ -219,6 +219,7 @@ builder.queryFields((t) => ({
   }),
   tramites: t.drizzleConnection({
     type: Tramite,
+    complexity: pageCost,
     description: 'Trâmites que você pode ver (do seu órgão, como remetente ou destinatário; todos para PEN_ADMIN), filtrados e paginados.',
     args: {
       filtro: t.arg({ type: FiltroTramitesInput, required: false, description: 'Filtros.' }),
