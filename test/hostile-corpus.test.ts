@@ -16,8 +16,12 @@ import { ANY_ERRO, FAMILIES, hostileCases, type Case, type Fixture, type Probe }
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** A case answering later than this counts as a hang. */
-const BOUND_MS = 2_000;
+/**
+ * A case answering later than this counts as a hang. Generous on purpose: it tells a hang from an
+ * answer on a loaded 2-core machine (legitimate cases answer in milliseconds on a quiet one), it is
+ * not a speed target — those live in bench/.
+ */
+const BOUND_MS = 10_000;
 /** How long a subscription (SSE or WebSocket) is read before the corpus moves on. */
 const STREAM_READ_MS = 700;
 const BATCH = 8;
@@ -143,7 +147,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
 async function alive(gw: TestGateway): Promise<boolean> {
   try {
-    const response = await fetch(new URL('/health', gw.gateway.url), { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(new URL('/health', gw.gateway.url), { signal: AbortSignal.timeout(5_000) });
     return response.status === 200;
   } catch {
     return false;

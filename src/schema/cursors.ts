@@ -36,7 +36,8 @@ function matchesShape(cursor: string, shape: CursorShape): boolean {
   if (!Array.isArray(values) || values.length !== shape.length) return false;
   return shape.every((kind, i) => {
     const value = values[i];
-    if (kind === 'int') return typeof value === 'number' && Number.isSafeInteger(value);
+    // The int of every ordering is a row id (serial, from 1): zero, negatives and empty text were never handed out.
+    if (kind === 'int') return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
     if (kind === 'string') return typeof value === 'string';
     return value instanceof Date && !Number.isNaN(value.getTime());
   });

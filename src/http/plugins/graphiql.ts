@@ -79,7 +79,10 @@ export function graphiqlPage(options: GraphiQLPageOptions): Plugin {
   async function encodedBody(a: Asset, encoding: ContentEncoding | null): Promise<Buffer<ArrayBuffer>> {
     if (!encoding) return a.body;
     let encoded = a.encoded.get(encoding);
-    if (!encoded) a.encoded.set(encoding, (encoded = compress(a.body, encoding, options.brotliQuality)));
+    if (!encoded) {
+      encoded = compress(a.body, encoding, options.brotliQuality);
+      a.encoded.set(encoding, encoded);
+    }
     return encoded;
   }
 

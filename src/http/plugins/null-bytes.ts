@@ -17,7 +17,7 @@ function nullBytePath(root: unknown, rootPath: string): string | null {
     if (typeof value === 'string') {
       if (value.includes(NULL_BYTE)) return path;
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => pending.push([item, `${path}[${i}]`]));
+      for (const [i, item] of value.entries()) pending.push([item, `${path}[${i}]`]);
     } else if (value && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         if (key.includes(NULL_BYTE)) return `${path}.${key.replaceAll(NULL_BYTE, '\\u0000')}`;

@@ -58,6 +58,9 @@ export function trustedWebSocketQuery(
 const texts = new WeakMap<TrustedDocuments, ReadonlySet<string>>();
 function documentTexts(trustedDocuments: TrustedDocuments): ReadonlySet<string> {
   let set = texts.get(trustedDocuments);
-  if (!set) texts.set(trustedDocuments, (set = new Set(trustedDocuments.values())));
+  if (!set) {
+    set = new Set(trustedDocuments.values());
+    texts.set(trustedDocuments, set);
+  }
   return set;
 }
