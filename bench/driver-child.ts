@@ -39,8 +39,16 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/driver-child.ts runs under bench/fanout.ts (fork with IPC)');
   const url = process.env.BENCH_CHILD_DATABASE_URL!;
   const database = await createDatabase({ kind: 'postgres', url, poolSize: 20 });
-  const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: Number(process.env.BENCH_CHILD_REMETENTE_ORGAO), papeis: new Set(['SPE']) };
-  const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: Number(process.env.BENCH_CHILD_DESTINATARIO_ORGAO), papeis: new Set(['SPE']) };
+  const viewerRem: Viewer = {
+    sujeito: 'bench.remetente',
+    orgaoId: Number(process.env.BENCH_CHILD_REMETENTE_ORGAO),
+    papeis: new Set(['SPE']),
+  };
+  const viewerDest: Viewer = {
+    sujeito: 'bench.destinatario',
+    orgaoId: Number(process.env.BENCH_CHILD_DESTINATARIO_ORGAO),
+    papeis: new Set(['SPE']),
+  };
 
   process.on('message', (mensagem: Mensagem) => {
     void (async () => {

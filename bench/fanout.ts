@@ -52,7 +52,13 @@ const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).trami
 
 const raiz = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const CAMINHO: Array<PedidoPasso['acao']> = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
+const CAMINHO: Array<PedidoPasso['acao']> = [
+  'ENVIAR_COMPONENTES_DIGITAIS',
+  'RECEBER_METADADOS',
+  'RECEBER_COMPONENTES_DIGITAIS',
+  'ENVIAR_RECIBO_CONCLUSAO',
+  'RECEBER_RECIBO_CONCLUSAO',
+];
 const QUERY = 'subscription { eventosTramites { cursor ocorridoEm tramite { idt situacao } } }';
 const LIMITE_CONEXAO_MS = 90_000;
 const LIMITE_ISOLADO_MS = 15_000;
@@ -109,13 +115,19 @@ function garantirDescritores(): number {
   if (possivel && !process.env.BENCH_FANOUT_ULIMIT) {
     // Run again under a higher limit (root may raise the hard limit too); the children inherit it.
     writeSync(1, `fanout: ulimit -n is ${soft} (hard ${hard}); ${precisa} needed: re-running under ulimit -n ${precisa}\n`);
-    const r = spawnSync('bash', ['-c', `ulimit -n ${precisa} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_FANOUT_ULIMIT: '1' },
-    });
+    const r = spawnSync(
+      'bash',
+      ['-c', `ulimit -n ${precisa} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_FANOUT_ULIMIT: '1' },
+      },
+    );
     process.exit(r.status ?? 1);
   }
-  throw new Error(`ulimit -n is ${soft} (hard ${hard}) but ${precisa} file descriptors are needed for ${Math.max(...CONTAGENS)} subscribers; raise it or use --per-connection`);
+  throw new Error(
+    `ulimit -n is ${soft} (hard ${hard}) but ${precisa} file descriptors are needed for ${Math.max(...CONTAGENS)} subscribers; raise it or use --per-connection`,
+  );
 }
 
 // ---- child processes ----------------------------------------------------------------------------------
@@ -143,7 +155,12 @@ class Filho {
     });
   }
 
-  static iniciar<T>(nome: string, script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ filho: Filho; pronto: T }> {
+  static iniciar<T>(
+    nome: string,
+    script: string,
+    env: Record<string, string>,
+    execArgv: string[] = [],
+  ): Promise<{ filho: Filho; pronto: T }> {
     const proc = fork(join(raiz, script), [], {
       cwd: raiz,
       execArgv: ['--import', 'tsx', ...execArgv],
@@ -234,14 +251,22 @@ class Recepcao {
 }
 
 /** `assinaturas` subscriptions over ceil(assinaturas / porConexao) connections, opened `lote` at a time. */
-async function conectar(url: string, token: string, assinaturas: number, porConexao: number, rec: () => Recepcao, prazo: number): Promise<Client[]> {
+async function conectar(
+  url: string,
+  token: string,
+  assinaturas: number,
+  porConexao: number,
+  rec: () => Recepcao,
+  prazo: number,
+): Promise<Client[]> {
   const wsUrl = url.replace(/^http/, 'ws');
   const clientes: Client[] = [];
   const conexoes = Math.ceil(assinaturas / porConexao);
   const LOTE = 250;
   let restantes = assinaturas;
   for (let feitas = 0; feitas < conexoes; feitas += LOTE) {
-    if (Date.now() > prazo) throw new Error(`connecting took longer than ${LIMITE_CONEXAO_MS / 1000} s (${feitas}/${conexoes} connections)`);
+    if (Date.now() > prazo)
+      throw new Error(`connecting took longer than ${LIMITE_CONEXAO_MS / 1000} s (${feitas}/${conexoes} connections)`);
     const lote = Math.min(LOTE, conexoes - feitas);
     const abertos = await Promise.all(
       Array.from({ length: lote }, async () => {
@@ -434,32 +459,52 @@ async function main(): Promise<void> {
     const par = await parDeUnidades(handle);
     const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: par.rem_orgao, papeis: new Set(['SPE']) };
     const raizDe = async (id: number) =>
-      (await handle.rows<{ repositorio: number; estrutura: number }>('select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1', [id]))[0]!;
+      (
+        await handle.rows<{ repositorio: number; estrutura: number }>(
+          'select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1',
+          [id],
+        )
+      )[0]!;
     const tokenAdmin = await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] }, { expiresIn: '1h' });
-    const tokenRem = await mintToken(SECRET, { sub: 'bench.remetente', orgao: await raizDe(par.rem_orgao), roles: ['SPE'] }, { expiresIn: '1h' });
-    const tokenDest = await mintToken(SECRET, { sub: 'bench.destinatario', orgao: await raizDe(par.dest_orgao), roles: ['SPE'] }, { expiresIn: '1h' });
+    const tokenRem = await mintToken(
+      SECRET,
+      { sub: 'bench.remetente', orgao: await raizDe(par.rem_orgao), roles: ['SPE'] },
+      { expiresIn: '1h' },
+    );
+    const tokenDest = await mintToken(
+      SECRET,
+      { sub: 'bench.destinatario', orgao: await raizDe(par.dest_orgao), roles: ['SPE'] },
+      { expiresIn: '1h' },
+    );
 
     let processo = 0;
     const criarTramites = (n: number) =>
       Promise.all(
-        Array.from({ length: n }, async () =>
-          (
-            await servicoTramites(handle.db).iniciarTramite({
-              viewer: viewerRem,
-              agora: new Date(),
-              tipo: 'PROCESSO',
-              numeroProcesso: `fanout-${++processo}`,
-              unidadeRemetenteId: par.rem,
-              unidadeDestinatariaId: par.dest,
-            })
-          ).tramite.id,
+        Array.from(
+          { length: n },
+          async () =>
+            (
+              await servicoTramites(handle.db).iniciarTramite({
+                viewer: viewerRem,
+                agora: new Date(),
+                tipo: 'PROCESSO',
+                numeroProcesso: `fanout-${++processo}`,
+                unidadeRemetenteId: par.rem,
+                unidadeDestinatariaId: par.dest,
+              })
+            ).tramite.id,
         ),
       );
 
     const envBase = { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET };
     const iniciarGateway = async (nome: string) => {
       const perfil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      const { filho, pronto } = await Filho.iniciar<{ url: string }>(nome, 'bench/gateway-child.ts', { ...envBase, BENCH_CHILD_MAX_PENDING: '100000' }, ['--expose-gc', ...perfil]);
+      const { filho, pronto } = await Filho.iniciar<{ url: string }>(
+        nome,
+        'bench/gateway-child.ts',
+        { ...envBase, BENCH_CHILD_MAX_PENDING: '100000' },
+        ['--expose-gc', ...perfil],
+      );
       filhos.add(filho);
       return { filho, url: pronto.url };
     };
@@ -477,8 +522,12 @@ async function main(): Promise<void> {
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
-    console.log(`fanout: PostgreSQL ${versao} on ${servidor}; Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ulimit -n ${limiteFd}`);
-    console.log(`fanout: subscriber counts ${CONTAGENS.join(', ')}; ${POR_CONEXAO} subscription(s) per connection (gateway limit ${MAX_SUBS_POR_CONEXAO}); burst of ${EVENTOS} status changes; ${EVENTOS_CRUZADOS} cross-instance events`);
+    console.log(
+      `fanout: PostgreSQL ${versao} on ${servidor}; Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ulimit -n ${limiteFd}`,
+    );
+    console.log(
+      `fanout: subscriber counts ${CONTAGENS.join(', ')}; ${POR_CONEXAO} subscription(s) per connection (gateway limit ${MAX_SUBS_POR_CONEXAO}); burst of ${EVENTOS} status changes; ${EVENTOS_CRUZADOS} cross-instance events`,
+    );
 
     const resultados: Resultado[] = [];
 
@@ -518,7 +567,13 @@ async function main(): Promise<void> {
       const m1 = await gw.pedir<Memoria>({ tipo: 'memoria' });
       await gw.pedir<Memoria>({ tipo: 'memoria' }); // settle, and keep the process busy-free before the burst
 
-      const base = { assinantes: n, conexoes: Math.ceil(n / POR_CONEXAO), kbRss: (m1.rss - m0.rss) / n / 1024, kbHeap: (m1.heapUsed - m0.heapUsed) / n / 1024, conectarS };
+      const base = {
+        assinantes: n,
+        conexoes: Math.ceil(n / POR_CONEXAO),
+        kbRss: (m1.rss - m0.rss) / n / 1024,
+        kbHeap: (m1.heapUsed - m0.heapUsed) / n / 1024,
+        conectarS,
+      };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
       // 3. isolated events: one status change at a time, the next once the previous reached everyone.
@@ -533,7 +588,12 @@ async function main(): Promise<void> {
         depurar(`isolated ${acao}: ${rec.n - antes} deliveries`);
         if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
       }
-      resultados.push(resumo('fan-out, one event at a time', base, rec, porSeqIsolado, n, LIMITE_ISOLADO_MS, [notaGc, 'each event alone on the instance']));
+      resultados.push(
+        resumo('fan-out, one event at a time', base, rec, porSeqIsolado, n, LIMITE_ISOLADO_MS, [
+          notaGc,
+          'each event alone on the instance',
+        ]),
+      );
 
       // 4. the burst.
       depurar('burst');
@@ -621,7 +681,23 @@ function imprimir(resultados: Resultado[]): void {
   const fanout = resultados.filter((r) => r.fase.startsWith('fan-out, burst'));
   const isolados = resultados.filter((r) => r.fase.startsWith('fan-out, one event'));
   const sinal = (x: number) => (x >= 0 ? `+${f(x)}` : f(x));
-  const cab = ['measurement', 'subs', 'conns', 'events', 'delivered', 'p50 ms', 'p99 ms', 'max ms', '1st sub p50', 'deliveries/s', 'KB RSS/sub', 'KB heap/sub', 'connect s', 'vs baseline', 'notes'];
+  const cab = [
+    'measurement',
+    'subs',
+    'conns',
+    'events',
+    'delivered',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    '1st sub p50',
+    'deliveries/s',
+    'KB RSS/sub',
+    'KB heap/sub',
+    'connect s',
+    'vs baseline',
+    'notes',
+  ];
   const linhas = resultados.map((r) => {
     let comparado = '';
     const grupo = fanout.includes(r) ? fanout : isolados.includes(r) ? isolados : null;
@@ -633,10 +709,27 @@ function imprimir(resultados: Resultado[]): void {
       const mesma = resultados.find((x) => x.fase.startsWith('same instance'));
       if (mesma) comparado = `p99 ${sinal(r.p99 - mesma.p99)} ms vs same instance`;
     } else if (r.fase.startsWith('same instance')) comparado = 'baseline';
-    return [r.fase, String(r.assinantes), String(r.conexoes), String(r.eventos), `${r.entregues}/${r.esperadas}`, ms(r, 'p50'), ms(r, 'p99'), ms(r, 'max'), f(r.primeiraP50), f(r.porSegundo, 0), f(r.kbRss), f(r.kbHeap), f(r.conectarS), comparado, r.nota];
+    return [
+      r.fase,
+      String(r.assinantes),
+      String(r.conexoes),
+      String(r.eventos),
+      `${r.entregues}/${r.esperadas}`,
+      ms(r, 'p50'),
+      ms(r, 'p99'),
+      ms(r, 'max'),
+      f(r.primeiraP50),
+      f(r.porSegundo, 0),
+      f(r.kbRss),
+      f(r.kbHeap),
+      f(r.conectarS),
+      comparado,
+      r.nota,
+    ];
   });
   const larguras = cab.map((c, i) => Math.max(c.length, ...linhas.map((l) => l[i]!.length)));
-  const fmt = (l: string[]) => `| ${l.map((x, i) => (i === 0 || i >= l.length - 2 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
+  const fmt = (l: string[]) =>
+    `| ${l.map((x, i) => (i === 0 || i >= l.length - 2 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
   console.log('');
   console.log('Live-feed fan-out (eventosTramites over graphql-ws; latency = delivery received − commit returned)');
   console.log(fmt(cab));
@@ -652,11 +745,31 @@ function imprimir(resultados: Resultado[]): void {
   if (alvo10k) {
     const nome = alvo10k.assinantes === 10_000 ? '10,000 subscribers' : `${alvo10k.assinantes} subscribers (10,000 not run)`;
     if (isolado10k && isolado10k.eventos > 0) {
-      linhasAlvo.push([`${nome}: p99 latency, one event at a time`, '< 250 ms', fmtMs(isolado10k), isolado10k.p99 < 250 ? 'MET' : 'MISSED']);
+      linhasAlvo.push([
+        `${nome}: p99 latency, one event at a time`,
+        '< 250 ms',
+        fmtMs(isolado10k),
+        isolado10k.p99 < 250 ? 'MET' : 'MISSED',
+      ]);
     }
-    linhasAlvo.push([`${nome}: p99 latency, burst of ${alvo10k.eventos}`, '< 250 ms', fmtMs(alvo10k), alvo10k.p99 < 250 ? 'MET' : 'MISSED']);
-    linhasAlvo.push([`${nome}: memory per idle subscriber (RSS)`, '< 30 KB', `${f(alvo10k.kbRss)} KB`, alvo10k.kbRss < 30 ? 'MET' : 'MISSED']);
-    linhasAlvo.push([`${nome}: memory per idle subscriber (heap)`, '< 30 KB', `${f(alvo10k.kbHeap)} KB`, alvo10k.kbHeap < 30 ? 'MET' : 'MISSED']);
+    linhasAlvo.push([
+      `${nome}: p99 latency, burst of ${alvo10k.eventos}`,
+      '< 250 ms',
+      fmtMs(alvo10k),
+      alvo10k.p99 < 250 ? 'MET' : 'MISSED',
+    ]);
+    linhasAlvo.push([
+      `${nome}: memory per idle subscriber (RSS)`,
+      '< 30 KB',
+      `${f(alvo10k.kbRss)} KB`,
+      alvo10k.kbRss < 30 ? 'MET' : 'MISSED',
+    ]);
+    linhasAlvo.push([
+      `${nome}: memory per idle subscriber (heap)`,
+      '< 30 KB',
+      `${f(alvo10k.kbHeap)} KB`,
+      alvo10k.kbHeap < 30 ? 'MET' : 'MISSED',
+    ]);
   }
   if (cruzado) {
     linhasAlvo.push(['cross-instance p99 latency', '< 50 ms', fmtMs(cruzado), cruzado.p99 < 50 ? 'MET' : 'MISSED']);

@@ -39,7 +39,13 @@ const LIMITE_MS = envInt('BENCH_SECONDS', 20) * 1000;
 const BASE_ALVO = 5000;
 const BASE_LIMITE_MS = 5000;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const CAMINHO: Array<PedidoPasso['acao']> = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
+const CAMINHO: Array<PedidoPasso['acao']> = [
+  'ENVIAR_COMPONENTES_DIGITAIS',
+  'RECEBER_METADADOS',
+  'RECEBER_COMPONENTES_DIGITAIS',
+  'ENVIAR_RECIBO_CONCLUSAO',
+  'RECEBER_RECIBO_CONCLUSAO',
+];
 
 interface Medida {
   nome: string;
@@ -62,7 +68,13 @@ function percentil(ordenados: number[], p: number): number {
  * `clientes` loops run `op` until `alvo` operations in total or `limiteMs` elapsed (checked before each
  * operation). Each op is timed on its own. `op(cliente, i)` returns false when it failed.
  */
-async function medir(nome: string, clientes: number, alvo: number, limiteMs: number, op: (cliente: number) => Promise<boolean>): Promise<Medida> {
+async function medir(
+  nome: string,
+  clientes: number,
+  alvo: number,
+  limiteMs: number,
+  op: (cliente: number) => Promise<boolean>,
+): Promise<Medida> {
   const latencias: number[] = [];
   let iniciadas = 0;
   let erros = 0;
@@ -80,7 +92,17 @@ async function medir(nome: string, clientes: number, alvo: number, limiteMs: num
   );
   const segundos = (performance.now() - inicio) / 1000;
   latencias.sort((a, b) => a - b);
-  return { nome, clientes, ops: latencias.length, segundos, porSegundo: latencias.length / segundos, p50: percentil(latencias, 50), p99: percentil(latencias, 99), erros, nota: '' };
+  return {
+    nome,
+    clientes,
+    ops: latencias.length,
+    segundos,
+    porSegundo: latencias.length / segundos,
+    p50: percentil(latencias, 50),
+    p99: percentil(latencias, 99),
+    erros,
+    nota: '',
+  };
 }
 
 async function main(): Promise<void> {
@@ -95,7 +117,12 @@ async function main(): Promise<void> {
     const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: par.dest_orgao, papeis: new Set(['SPE']) };
     const viewerDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest);
     const raiz = async (id: number) =>
-      (await handle.rows<{ repositorio: number; estrutura: number }>('select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1', [id]))[0]!;
+      (
+        await handle.rows<{ repositorio: number; estrutura: number }>(
+          'select repositorio_id::int as repositorio, numero_identificacao::int as estrutura from estruturas where id = $1',
+          [id],
+        )
+      )[0]!;
     const tokenRem = await mintToken(SECRET, { sub: viewerRem.sujeito, orgao: await raiz(par.rem_orgao), roles: ['SPE'] });
     const tokenDest = await mintToken(SECRET, { sub: viewerDest.sujeito, orgao: await raiz(par.dest_orgao), roles: ['SPE'] });
     const tokenDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? tokenRem : tokenDest);
@@ -138,7 +165,12 @@ async function main(): Promise<void> {
     }
 
     /** Each client walks its own trâmites, one step at a time; `passo` performs one step. */
-    async function caminhar(nome: string, clientes: number, alvo: number, passo: (acao: PedidoPasso['acao'], id: number) => Promise<boolean>) {
+    async function caminhar(
+      nome: string,
+      clientes: number,
+      alvo: number,
+      passo: (acao: PedidoPasso['acao'], id: number) => Promise<boolean>,
+    ) {
       // A shared queue: a client that finishes its trâmite takes the next one.
       const todos = await criar(Math.ceil(alvo / CAMINHO.length) + clientes);
       let proximo = 0;
@@ -156,8 +188,11 @@ async function main(): Promise<void> {
         return ok;
       });
       // Sanity: the log holds exactly one event per step taken (plus one per start).
-      const [{ n }] = (await handle.rows<{ n: number }>(`select count(*)::int as n from tramite_eventos where tramite_id in (${todos.join(',')})`)) as [{ n: number }];
-      if (n !== todos.length + medida.ops - medida.erros) throw new Error(`${nome}: ${n} events for ${todos.length} starts + ${medida.ops - medida.erros} steps`);
+      const [{ n }] = (await handle.rows<{ n: number }>(
+        `select count(*)::int as n from tramite_eventos where tramite_id in (${todos.join(',')})`,
+      )) as [{ n: number }];
+      if (n !== todos.length + medida.ops - medida.erros)
+        throw new Error(`${nome}: ${n} events for ${todos.length} starts + ${medida.ops - medida.erros} steps`);
       return medida;
     }
 
@@ -166,7 +201,10 @@ async function main(): Promise<void> {
       return true;
     };
     const mutacoes = Object.fromEntries(
-      CAMINHO.map((acao) => [acao, `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`]),
+      CAMINHO.map((acao) => [
+        acao,
+        `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
+      ]),
     );
     let primeiroErroHttp: unknown = null;
     const viaHttp = async (acao: PedidoPasso['acao'], id: number) => {
@@ -190,7 +228,14 @@ async function main(): Promise<void> {
     const sN = await caminhar('transitions: service (executarPasso)', CLIENTES, ALVO, viaServico);
 
     // ---- 2. over HTTP, through a started gateway (its live feeds LISTEN and catch up on each commit) ---
-    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, DATABASE_POOL_SIZE: String(poolSize), JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: String(poolSize),
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+    });
     const iniciado = await startGateway({ config, database: handle, logger: createLogger('silent') });
     gateway = iniciado;
     limpeza.push(() => iniciado.close());
@@ -212,12 +257,25 @@ async function main(): Promise<void> {
 
     // ---- report ------------------------------------------------------------------------------------------
     const cab = ['measurement', 'clients', 'ops', 'seconds', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'compared with'];
-    const linhas = medidas.map((m) => [m.nome, String(m.clientes), String(m.ops), m.segundos.toFixed(2), m.porSegundo.toFixed(0), m.p50.toFixed(2), m.p99.toFixed(2), String(m.erros), m.nota]);
+    const linhas = medidas.map((m) => [
+      m.nome,
+      String(m.clientes),
+      String(m.ops),
+      m.segundos.toFixed(2),
+      m.porSegundo.toFixed(0),
+      m.p50.toFixed(2),
+      m.p99.toFixed(2),
+      String(m.erros),
+      m.nota,
+    ]);
     const larguras = cab.map((c, i) => Math.max(c.length, ...linhas.map((l) => l[i]!.length)));
-    const fmt = (l: string[]) => `| ${l.map((x, i) => (i === 0 || i === l.length - 1 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
+    const fmt = (l: string[]) =>
+      `| ${l.map((x, i) => (i === 0 || i === l.length - 1 ? x.padEnd(larguras[i]!) : x.padStart(larguras[i]!))).join(' | ')} |`;
     console.log('');
     console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao} on ${servidor}`);
-    console.log(`Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert under the log lock, NOTIFY)`);
+    console.log(
+      `Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert under the log lock, NOTIFY)`,
+    );
     console.log(fmt(cab));
     console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const l of linhas) console.log(fmt(l));

@@ -13,7 +13,9 @@ try {
 } catch (error) {
   if (error instanceof DataFolderInUseError) {
     // Writing behind the running gateway's back is what the lock prevents; it cancels on its own schedule.
-    console.error(`${error.message}\nA running gateway already runs the automatic cancellation every AUTO_CANCEL_INTERVAL_MS (unless AUTO_CANCEL_ENABLED=false).`);
+    console.error(
+      `${error.message}\nA running gateway already runs the automatic cancellation every AUTO_CANCEL_INTERVAL_MS (unless AUTO_CANCEL_ENABLED=false).`,
+    );
     process.exit(1);
   }
   console.error(error instanceof ConfigError ? error.message : error);

@@ -7,7 +7,10 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = (what: string) =>
-  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).positive(`${what} must be positive`);
+  z.coerce
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .positive(`${what} must be positive`);
 
 /** A byte size or a duration with an upper bound (a value past it is a typo, not a setting). */
 const boundedInt = (what: string, max: number) => positiveInt(what).max(max, `${what} must be at most ${max}`);

@@ -28,7 +28,9 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
     : (() => {
         const codegen = codegenManifest.safeParse(json);
         if (!codegen.success) {
-          throw new Error(`${path} is neither a GraphQL Code Generator persisted-documents map ({ "<hash>": "<document>" }) nor an Apollo persisted query manifest`);
+          throw new Error(
+            `${path} is neither a GraphQL Code Generator persisted-documents map ({ "<hash>": "<document>" }) nor an Apollo persisted query manifest`,
+          );
         }
         return Object.entries(codegen.data);
       })();

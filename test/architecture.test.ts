@@ -41,9 +41,7 @@ function layerOf(file: string): string {
 function importsOf(file: string): string[] {
   const text = readFileSync(join(SRC, file), 'utf8');
   const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => m[1] ?? m[2]!);
-  return specifiers
-    .filter((s) => s.startsWith('.'))
-    .map((s) => normalize(join(dirname(file), s)).replace(/\.js$/, '.ts'));
+  return specifiers.filter((s) => s.startsWith('.')).map((s) => normalize(join(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
 const files = sources(SRC);

@@ -17,7 +17,10 @@ const INTROSPECTION = '{ __schema { queryType { name } } }';
 function expectUnauthenticated(res: GraphQLResponse, what: string) {
   expect(res.status, what).toBe(401);
   expect(res.errors?.length ?? 0, what).toBeGreaterThan(0);
-  expect(res.errors!.every((e) => e.extensions?.code === 'UNAUTHENTICATED'), `${what}: ${JSON.stringify(res.errors)}`).toBe(true);
+  expect(
+    res.errors!.every((e) => e.extensions?.code === 'UNAUTHENTICATED'),
+    `${what}: ${JSON.stringify(res.errors)}`,
+  ).toBe(true);
   expect(res.data ?? null, what).toBeNull();
 }
 
@@ -92,17 +95,15 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   /** What one token sees of one trâmite through each way of reaching it. */
   async function seenThroughEveryPath(token: string, t: TramiteRow) {
-    const data = (
-      await gw.gql(
-        `query($id: ID!, $idt: String!, $nre: String!) {
+    const data = await gw.gql(
+      `query($id: ID!, $idt: String!, $nre: String!) {
           porId: tramite(id: $id) { id codigoSituacao }
           porIdt: tramite(idt: $idt) { id }
           node(id: $id) { id ... on Tramite { idt } }
           tramites(filtro: { nre: $nre }, first: 100) { totalCount nodes { id } }
         }`,
-        { id: gid('Tramite', t.id), idt: t.idt, nre: t.nre },
-        token,
-      )
+      { id: gid('Tramite', t.id), idt: t.idt, nre: t.nre },
+      token,
     );
     expect(data.errors, JSON.stringify(data.errors)).toBeUndefined();
     const d = data.data!;
@@ -118,7 +119,9 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestApp(backend);
-    agencies = await rows<Agency>('select id, sigla, repositorio_id, numero_identificacao from estruturas where pai_id is null order by id');
+    agencies = await rows<Agency>(
+      'select id, sigla, repositorio_id, numero_identificacao from estruturas where pai_id is null order by id',
+    );
     admin = await gw.tokenOf(PEN_ADMIN);
   });
 
@@ -160,7 +163,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect((await gw.gql(DATA_QUERY, {}, good)).errors).toBeUndefined();
       // A tampered payload with the original signature is refused too.
       const [h, , s] = good.split('.');
-      const payload = Buffer.from(JSON.stringify({ sub: 'x', roles: ['PEN_ADMIN'], exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: 'x', roles: ['PEN_ADMIN'], exp: Math.floor(Date.now() / 1000) + 3600 })).toString(
+        'base64url',
+      );
       expectUnauthenticated(await gw.gql(DATA_QUERY, {}, `${h}.${payload}.${s}`), 'tampered');
     });
 
@@ -177,13 +182,21 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('a token naming an agency that is not registered is UNAUTHENTICATED', async () => {
       const [{ max }] = (await rows<{ max: number }>('select max(numero_identificacao)::int max from estruturas')) as [{ max: number }];
-      const ghost: TokenClaims = { sub: 'fantasma', orgao: { repositorio: agencies[0]!.repositorio_id, estrutura: max + 1 }, roles: ['GESTOR_PROTOCOLO'] };
+      const ghost: TokenClaims = {
+        sub: 'fantasma',
+        orgao: { repositorio: agencies[0]!.repositorio_id, estrutura: max + 1 },
+        roles: ['GESTOR_PROTOCOLO'],
+      };
       expectUnauthenticated(await gw.gql(DATA_QUERY, {}, await gw.token(ghost)), 'unknown agency');
       // A unit (not a root) is not an agency either.
       const [unit] = await rows<{ repositorio_id: number; numero_identificacao: number }>(
         'select repositorio_id, numero_identificacao from estruturas where pai_id is not null order by id limit 1',
       );
-      const asUnit: TokenClaims = { sub: 'unidade', orgao: { repositorio: unit!.repositorio_id, estrutura: unit!.numero_identificacao }, roles: ['GESTOR_PROTOCOLO'] };
+      const asUnit: TokenClaims = {
+        sub: 'unidade',
+        orgao: { repositorio: unit!.repositorio_id, estrutura: unit!.numero_identificacao },
+        roles: ['GESTOR_PROTOCOLO'],
+      };
       expectUnauthenticated(await gw.gql(DATA_QUERY, {}, await gw.token(asUnit)), 'unit as agency');
     });
 
@@ -208,18 +221,25 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(someHidden).toBe(true);
     });
 
-    test.each([8, 9])('a refused trâmite (%i) is visible to the remetente and hidden from the destinatário, through every path', async (situacao) => {
-      const refused = await rows<TramiteRow>(
-        `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites where situacao = $1 order by id`,
-        [situacao],
-      );
-      expect(refused.length).toBeGreaterThan(0);
-      for (const t of refused) {
-        expect(await seenThroughEveryPath(await gestorOf(agency(t.remetente_orgao_id)), t), `remetente, IDT ${t.idt}`).toEqual(everywhere);
-        expect(await seenThroughEveryPath(await gestorOf(agency(t.destinatario_orgao_id)), t), `destinatário, IDT ${t.idt}`).toEqual(nowhere);
-        expect(await seenThroughEveryPath(admin, t), `PEN_ADMIN, IDT ${t.idt}`).toEqual(everywhere);
-      }
-    });
+    test.each([8, 9])(
+      'a refused trâmite (%i) is visible to the remetente and hidden from the destinatário, through every path',
+      async (situacao) => {
+        const refused = await rows<TramiteRow>(
+          `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites where situacao = $1 order by id`,
+          [situacao],
+        );
+        expect(refused.length).toBeGreaterThan(0);
+        for (const t of refused) {
+          expect(await seenThroughEveryPath(await gestorOf(agency(t.remetente_orgao_id)), t), `remetente, IDT ${t.idt}`).toEqual(
+            everywhere,
+          );
+          expect(await seenThroughEveryPath(await gestorOf(agency(t.destinatario_orgao_id)), t), `destinatário, IDT ${t.idt}`).toEqual(
+            nowhere,
+          );
+          expect(await seenThroughEveryPath(admin, t), `PEN_ADMIN, IDT ${t.idt}`).toEqual(everywhere);
+        }
+      },
+    );
 
     test('a trâmite in any other situação is visible to both sides, and to no third agency', async () => {
       const sample = await rows<TramiteRow>(
@@ -229,7 +249,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(sample.length).toBe(8);
       for (const t of sample) {
         expect(await seenThroughEveryPath(await gestorOf(agency(t.remetente_orgao_id)), t), `remetente, ${t.situacao}`).toEqual(everywhere);
-        expect(await seenThroughEveryPath(await gestorOf(agency(t.destinatario_orgao_id)), t), `destinatário, ${t.situacao}`).toEqual(everywhere);
+        expect(await seenThroughEveryPath(await gestorOf(agency(t.destinatario_orgao_id)), t), `destinatário, ${t.situacao}`).toEqual(
+          everywhere,
+        );
         const third = agencies.find((a) => a.id !== t.remetente_orgao_id && a.id !== t.destinatario_orgao_id)!;
         expect(await seenThroughEveryPath(await gestorOf(third), t), `third agency, ${t.situacao}`).toEqual(nowhere);
       }
@@ -260,7 +282,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('an SPE token behaves like a gestor of its agency', async () => {
       const spe = DEMO_ACCOUNTS.find((a) => a.papeis.includes('SPE') && a.descricao.includes('MGI'))!;
       const gestor = DEMO_ACCOUNTS.find((a) => a.papeis.includes('GESTOR_PROTOCOLO') && a.orgao?.estrutura === spe.orgao!.estrutura)!;
-      const orgaoId = agencies.find((a) => a.repositorio_id === spe.orgao!.repositorio && a.numero_identificacao === spe.orgao!.estrutura)!.id;
+      const orgaoId = agencies.find(
+        (a) => a.repositorio_id === spe.orgao!.repositorio && a.numero_identificacao === spe.orgao!.estrutura,
+      )!.id;
       const speToken = await gw.tokenOf(spe.sujeito);
       const viaSpe = await visibleIds(speToken);
       expect(viaSpe.ids).toEqual(await expectedVisible(orgaoId));

@@ -16,7 +16,12 @@ describe(`${BACKENDS[0]}`, () => {
   let statements = 0;
 
   /** POST /graphql keeping the raw body text. */
-  async function send(what: string, query: string, variables?: Record<string, unknown>, token: string | null = admin): Promise<GraphQLResponse> {
+  async function send(
+    what: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    token: string | null = admin,
+  ): Promise<GraphQLResponse> {
     const response = await gw.fetch({
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -39,7 +44,11 @@ describe(`${BACKENDS[0]}`, () => {
     }
     expect(error.message, what).not.toMatch(/^Unexpected error/);
     // No partial data for a field whose arguments were refused.
-    if (res.data) expect(Object.values(res.data).every((v) => v === null), what).toBe(true);
+    if (res.data)
+      expect(
+        Object.values(res.data).every((v) => v === null),
+        what,
+      ).toBe(true);
     return error;
   }
 
@@ -56,7 +65,9 @@ describe(`${BACKENDS[0]}`, () => {
     let maxTramite: number;
     let maxEstrutura: number;
     beforeAll(async () => {
-      const [m] = await gw.database.rows<{ t: number; e: number }>('select (select max(id) from tramites)::int t, (select max(id) from estruturas)::int e');
+      const [m] = await gw.database.rows<{ t: number; e: number }>(
+        'select (select max(id) from tramites)::int t, (select max(id) from estruturas)::int e',
+      );
       maxTramite = m!.t;
       maxEstrutura = m!.e;
     });
@@ -82,7 +93,11 @@ describe(`${BACKENDS[0]}`, () => {
       const res = await send(
         'unknown node ids',
         `query($t: ID!, $o: ID!, $u: ID!) { nt: node(id: $t) { id } no: node(id: $o) { id } nu: node(id: $u) { id } }`,
-        { t: gid('Tramite', maxTramite + 1000), o: gid('Orgao', maxEstrutura + 1000), u: gid('UnidadeAdministrativa', maxEstrutura + 1000) },
+        {
+          t: gid('Tramite', maxTramite + 1000),
+          o: gid('Orgao', maxEstrutura + 1000),
+          u: gid('UnidadeAdministrativa', maxEstrutura + 1000),
+        },
       );
       expect(res.status).toBe(200);
       expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
@@ -103,7 +118,9 @@ describe(`${BACKENDS[0]}`, () => {
 
     test('a unit is not an agency: orgao(id:) and node(id:) with an Orgao id of a unit are null', async () => {
       const [unit] = await gw.database.rows<{ id: number }>('select id from estruturas where pai_id is not null order by id limit 1');
-      const res = await send('unit as orgao', `query($id: ID!) { orgao(id: $id) { id } node(id: $id) { __typename id } }`, { id: gid('Orgao', unit!.id) });
+      const res = await send('unit as orgao', `query($id: ID!) { orgao(id: $id) { id } node(id: $id) { __typename id } }`, {
+        id: gid('Orgao', unit!.id),
+      });
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ orgao: null, node: null });
     });
@@ -186,9 +203,24 @@ describe(`${BACKENDS[0]}`, () => {
       await expectBadInput('literal', '{ tramites(filtro: { criadoDesde: "ontem" }) { totalCount } }');
       await expectBadInput('impossible date literal', '{ tramites(filtro: { criadoAte: "2026-02-30T99:00:00Z" }) { totalCount } }');
       await expectBadInput('painel literal', '{ painel(ate: "amanhã") { comoOrigem { total } } }');
-      await expectBadInput('variable', 'query($d: DateTime) { tramites(filtro: { criadoDesde: $d }) { totalCount } }', { d: '31/12/2025' }, '$d');
-      await expectBadInput('variable, not a string', 'query($d: DateTime) { painel(desde: $d) { comoOrigem { total } } }', { d: 12345 }, '$d');
-      await expectBadInput('impossible date variable', 'query($d: DateTime) { painel(ate: $d) { comoOrigem { total } } }', { d: '2026-13-01' }, '$d');
+      await expectBadInput(
+        'variable',
+        'query($d: DateTime) { tramites(filtro: { criadoDesde: $d }) { totalCount } }',
+        { d: '31/12/2025' },
+        '$d',
+      );
+      await expectBadInput(
+        'variable, not a string',
+        'query($d: DateTime) { painel(desde: $d) { comoOrigem { total } } }',
+        { d: 12345 },
+        '$d',
+      );
+      await expectBadInput(
+        'impossible date variable',
+        'query($d: DateTime) { painel(ate: $d) { comoOrigem { total } } }',
+        { d: '2026-13-01' },
+        '$d',
+      );
     });
 
     test('an invalid DateTime literal names its argument, like every other bad input', async () => {
@@ -218,7 +250,12 @@ describe(`${BACKENDS[0]}`, () => {
 
     test('nre that is not 16 digits', async () => {
       for (const nre of ['123', '00000000000000001', 'abcdefghijklmnop', '000000000000000 ']) {
-        await expectBadInput(`nre ${JSON.stringify(nre)}`, 'query($nre: String) { tramites(filtro: { nre: $nre }) { totalCount } }', { nre }, /nre/);
+        await expectBadInput(
+          `nre ${JSON.stringify(nre)}`,
+          'query($nre: String) { tramites(filtro: { nre: $nre }) { totalCount } }',
+          { nre },
+          /nre/,
+        );
       }
     });
 
@@ -263,10 +300,27 @@ describe(`${BACKENDS[0]}`, () => {
 
   test('requests that are not GraphQL at all are 4xx, not 500', async () => {
     const cases: [string, RequestInit][] = [
-      ['invalid JSON', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query": ' }],
+      [
+        'invalid JSON',
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query": ' },
+      ],
       ['no query', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{}' }],
-      ['syntax error', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query":"{ tramites("}' }],
-      ['unknown field', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query":"{ segredo }"}' }],
+      [
+        'syntax error',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+          body: '{"query":"{ tramites("}',
+        },
+      ],
+      [
+        'unknown field',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+          body: '{"query":"{ segredo }"}',
+        },
+      ],
     ];
     for (const [what, init] of cases) {
       const response = await gw.fetch(init);

@@ -61,19 +61,35 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
     for (const conta of contas) {
       const envio = await unidade(conta, 'habilitada_envio');
       if (!remetente && envio) remetente = { conta, unidade: envio };
-      else if (remetente && remetente.conta.orgao!.estrutura !== conta.orgao!.estrutura && !destino) destino = (await unidade(conta, 'habilitada_recebimento')) ?? null;
+      else if (remetente && remetente.conta.orgao!.estrutura !== conta.orgao!.estrutura && !destino)
+        destino = (await unidade(conta, 'habilitada_recebimento')) ?? null;
     }
-    const [{ inicio }] = (await seed.rows<{ inicio: number }>('select coalesce(max(seq), 0)::int as inicio from tramite_eventos')) as [{ inicio: number }];
+    const [{ inicio }] = (await seed.rows<{ inicio: number }>('select coalesce(max(seq), 0)::int as inicio from tramite_eventos')) as [
+      { inicio: number },
+    ];
     await seed.close();
     expect(remetente && destino, 'two agencies with demo accounts and enabled units').toBeTruthy();
-    const token = await mintToken(TEST_JWT_SECRET, { sub: remetente!.conta.sujeito, orgao: remetente!.conta.orgao, roles: remetente!.conta.papeis });
+    const token = await mintToken(TEST_JWT_SECRET, {
+      sub: remetente!.conta.sujeito,
+      orgao: remetente!.conta.orgao,
+      roles: remetente!.conta.papeis,
+    });
     const admin = DEMO_ACCOUNTS.find((a) => a.papeis.includes('PEN_ADMIN'))!;
     const adminToken = await mintToken(TEST_JWT_SECRET, { sub: admin.sujeito, orgao: admin.orgao, roles: admin.papeis });
 
     // The gateway as `npm start` runs it, in its own process.
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: repo,
-      env: { ...process.env, DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, PORT: '0', DEMO_SEED: 'false', AUTO_CANCEL_ENABLED: 'false', LOG_LEVEL: 'info', FEED_POLL_MS: '500' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        PORT: '0',
+        DEMO_SEED: 'false',
+        AUTO_CANCEL_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+        FEED_POLL_MS: '500',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     gateway = child;
@@ -98,11 +114,20 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
 
     // A live subscriber through the whole run: it must see each new event exactly once.
     const recebidos: number[] = [];
-    ws = createClient({ url: endpoint.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${adminToken}` }, retryAttempts: 0 });
+    ws = createClient({
+      url: endpoint.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${adminToken}` },
+      retryAttempts: 0,
+    });
     const subscriberErrors: unknown[] = [];
     ws.subscribe<{ e: { cursor: string } }>(
       { query: 'subscription { e: eventosTramites { cursor } }' },
-      { next: (r) => (r.data ? recebidos.push(Number(r.data.e.cursor)) : subscriberErrors.push(r.errors)), error: (e) => subscriberErrors.push(e), complete: () => {} },
+      {
+        next: (r) => (r.data ? recebidos.push(Number(r.data.e.cursor)) : subscriberErrors.push(r.errors)),
+        error: (e) => subscriberErrors.push(e),
+        complete: () => {},
+      },
     );
     await sleep(500);
 
@@ -124,14 +149,20 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
           response = await fetch(endpoint, {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ query: 'mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { __typename ... on Erro { codigo } } }', variables: { input } }),
+            body: JSON.stringify({
+              query: 'mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { __typename ... on Erro { codigo } } }',
+              variables: { input },
+            }),
             signal: AbortSignal.timeout(20_000),
           });
         } catch (error) {
           answers.other.push(`mutation ${i}: no answer (${String((error as Error).cause ?? error)})`);
           return false;
         }
-        const body = (await response.json()) as { data?: { r?: { __typename: string } }; errors?: Array<{ extensions?: { code?: string; retryable?: boolean } }> };
+        const body = (await response.json()) as {
+          data?: { r?: { __typename: string } };
+          errors?: Array<{ extensions?: { code?: string; retryable?: boolean } }>;
+        };
         if (body.data?.r?.__typename === 'TransicaoRealizada') {
           answers.success++;
           return true;
@@ -176,7 +207,9 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
       `select t.numero_processo as numero, count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
          from tramites t left join tramite_eventos e on e.tramite_id = t.id where t.numero_processo like 'caos-%' group by t.numero_processo`,
     );
-    const log = (await check.rows<{ seq: number }>('select seq::int as seq from tramite_eventos where seq > $1 order by seq', [inicio])).map((r) => r.seq);
+    const log = (
+      await check.rows<{ seq: number }>('select seq::int as seq from tramite_eventos where seq > $1 order by seq', [inicio])
+    ).map((r) => r.seq);
     await check.close();
     const lost = MUTATIONS - porChave.length;
     const duplicated = porChave.filter((r) => r.tramites !== 1 || r.eventos !== 1).length;

@@ -177,8 +177,15 @@ describe(`${BACKENDS[0]}, trusted documents`, () => {
 
   test('a listed document runs by id (codegen documentId or Apollo hash); anything else is refused', async () => {
     expect((await post({ documentId: sha256(trusted) })).data).toEqual({ orgaos: { totalCount: 0 } });
-    expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(trusted) } } })).data).toEqual({ orgaos: { totalCount: 0 } });
-    for (const body of [{ query: trusted }, { query: '{ orgaos(first: 5) { totalCount } }' }, { documentId: sha256('{ __typename }') }, {}]) {
+    expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(trusted) } } })).data).toEqual({
+      orgaos: { totalCount: 0 },
+    });
+    for (const body of [
+      { query: trusted },
+      { query: '{ orgaos(first: 5) { totalCount } }' },
+      { documentId: sha256('{ __typename }') },
+      {},
+    ]) {
       const res = await post(body);
       expect(res.data ?? null, JSON.stringify(body)).toBeNull();
       expect(res.errors?.[0]?.extensions?.code, JSON.stringify(body)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
@@ -186,7 +193,12 @@ describe(`${BACKENDS[0]}, trusted documents`, () => {
   });
 
   test('over graphql-ws only the listed documents subscribe', async () => {
-    const ws = createClient({ url: wsUrl(gw.gateway.url), webSocketImpl: WebSocket, connectionParams: { authorization: token }, retryAttempts: 0 });
+    const ws = createClient({
+      url: wsUrl(gw.gateway.url),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: token },
+      retryAttempts: 0,
+    });
     const outcome = (query: string) =>
       new Promise<string>((resolve) => {
         const stop = ws.subscribe(

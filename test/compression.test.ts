@@ -14,7 +14,10 @@ interface RawResponse {
   body: Buffer;
 }
 
-function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; firstChunkOnly?: boolean } = {}): Promise<RawResponse> {
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; firstChunkOnly?: boolean } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -67,7 +70,8 @@ describe(`${BACKENDS[0]}`, () => {
     await gw?.close();
   });
 
-  const PAGE = '{ tramites(first: 50) { nodes { idt nre situacao historico { situacao ator ocorridoEm } unidadeRemetente { sigla orgao { sigla nome } } } } }';
+  const PAGE =
+    '{ tramites(first: 50) { nodes { idt nre situacao historico { situacao ator ocorridoEm } unidadeRemetente { sigla orgao { sigla nome } } } } }';
   const post = (acceptEncoding: string | null) =>
     raw(gw.gateway.url, {
       method: 'POST',
@@ -96,7 +100,9 @@ describe(`${BACKENDS[0]}`, () => {
   });
 
   test('small answers go uncompressed; a streamed subscription (SSE) is not buffered to compress', async () => {
-    const small = await raw(`${gw.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    const small = await raw(`${gw.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
     expect(small.status).toBe(200);
     expect(small.headers['content-encoding']).toBeUndefined();
     const stream = await raw(`${gw.gateway.url}?query=${encodeURIComponent('subscription { eventosTramites { cursor } }')}`, {

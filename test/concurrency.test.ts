@@ -23,7 +23,13 @@ const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()
 type AcaoPasso = PedidoPasso['acao'];
 const DIA_MS = 86_400_000;
 const temPostgres = BACKENDS.includes('postgres');
-const SUCESSO: AcaoPasso[] = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
+const SUCESSO: AcaoPasso[] = [
+  'ENVIAR_COMPONENTES_DIGITAIS',
+  'RECEBER_METADADOS',
+  'RECEBER_COMPONENTES_DIGITAIS',
+  'ENVIAR_RECIBO_CONCLUSAO',
+  'RECEBER_RECIBO_CONCLUSAO',
+];
 
 if (!temPostgres) {
   console.warn(
@@ -32,263 +38,289 @@ if (!temPostgres) {
   );
 }
 
-describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres: concurrency (SKIPPED: no PostgreSQL server; see the warning above)', () => {
-  let fresh: FreshDatabase;
-  let handle: DatabaseHandle;
-  let rem: Viewer;
-  let dest: Viewer;
-  let admin: Viewer;
-  let unidades: { remetente: number; destinataria: number };
-  let processo = 0;
+describe.skipIf(!temPostgres)(
+  temPostgres ? 'postgres: concurrency' : 'postgres: concurrency (SKIPPED: no PostgreSQL server; see the warning above)',
+  () => {
+    let fresh: FreshDatabase;
+    let handle: DatabaseHandle;
+    let rem: Viewer;
+    let dest: Viewer;
+    let admin: Viewer;
+    let unidades: { remetente: number; destinataria: number };
+    let processo = 0;
 
-  const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => handle.rows<T>(sql, params);
-  const viewerDoLado = (lado: string) => (lado === 'REMETENTE' ? rem : dest);
+    const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => handle.rows<T>(sql, params);
+    const viewerDoLado = (lado: string) => (lado === 'REMETENTE' ? rem : dest);
 
-  beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    handle = await createDatabase({ kind: 'postgres', url: fresh.url!, poolSize: 60 });
-    await seedDemoData(handle.db, new Date());
-    const [par] = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
-      `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
+    beforeAll(async () => {
+      fresh = await freshDatabase('postgres');
+      handle = await createDatabase({ kind: 'postgres', url: fresh.url!, poolSize: 60 });
+      await seedDemoData(handle.db, new Date());
+      const [par] = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
+        `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
          from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
         where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
         order by r.id, d.id limit 1`,
-    );
-    unidades = { remetente: par!.rem, destinataria: par!.dest };
-    rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) };
-    dest = { sujeito: 'conc.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) };
-    admin = { sujeito: 'conc.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) };
-    // postgres.js opens connections lazily: open the whole pool now, so the parallel calls below
-    // really run side by side instead of queueing behind connection setup.
-    await Promise.all(Array.from({ length: 60 }, () => rows('select pg_sleep(0.05)')));
-  });
-
-  afterAll(async () => {
-    await handle?.close();
-    await fresh?.drop();
-  });
-
-  async function novo(chaveIdempotencia?: string): Promise<ResultadoPasso> {
-    processo += 1;
-    return servicoTramites(handle.db).iniciarTramite({
-      viewer: rem,
-      agora: new Date(),
-      tipo: 'PROCESSO',
-      numeroProcesso: `conc-${processo}`,
-      unidadeRemetenteId: unidades.remetente,
-      unidadeDestinatariaId: unidades.destinataria,
-      chaveIdempotencia,
-    });
-  }
-
-  const passo = (acao: AcaoPasso, tramiteId: number, viewer = viewerDoLado(PASSO_POR_ACAO[acao].lado), extra: Partial<PedidoPasso> = {}) =>
-    servicoTramites(handle.db).executarPasso({
-      acao,
-      tramiteId,
-      viewer,
-      agora: new Date(),
-      ...(acao === 'RECUSAR' ? { motivo: '02' as const, justificativa: 'Hash não confere.' } : {}),
-      ...extra,
+      );
+      unidades = { remetente: par!.rem, destinataria: par!.dest };
+      rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) };
+      dest = { sujeito: 'conc.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) };
+      admin = { sujeito: 'conc.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) };
+      // postgres.js opens connections lazily: open the whole pool now, so the parallel calls below
+      // really run side by side instead of queueing behind connection setup.
+      await Promise.all(Array.from({ length: 60 }, () => rows('select pg_sleep(0.05)')));
     });
 
-  /** A new trâmite walked to `alvo` along the success path (1..5 only). */
-  async function tramiteEm(alvo: Situacao): Promise<number> {
-    const id = (await novo()).tramite.id;
-    for (const acao of SUCESSO.slice(0, alvo - 1)) await passo(acao, id);
-    return id;
-  }
+    afterAll(async () => {
+      await handle?.close();
+      await fresh?.drop();
+    });
 
-  async function eventosDe(id: number) {
-    return rows<{ seq: number; de: number | null; para: number }>(
-      'select seq::int as seq, de_situacao::int as de, para_situacao::int as para from tramite_eventos where tramite_id = $1 order by seq',
-      [id],
-    );
-  }
-  async function linha(id: number) {
-    const [r] = await rows<{ situacao: number; versao: number }>('select situacao::int as situacao, versao::int as versao from tramites where id = $1', [id]);
-    return r!;
-  }
+    async function novo(chaveIdempotencia?: string): Promise<ResultadoPasso> {
+      processo += 1;
+      return servicoTramites(handle.db).iniciarTramite({
+        viewer: rem,
+        agora: new Date(),
+        tipo: 'PROCESSO',
+        numeroProcesso: `conc-${processo}`,
+        unidadeRemetenteId: unidades.remetente,
+        unidadeDestinatariaId: unidades.destinataria,
+        chaveIdempotencia,
+      });
+    }
 
-  test('50 parallel identical steps on one trâmite: exactly one wins, the others see the new status, one event', async () => {
-    const id = (await novo()).tramite.id;
-    const resultados = await Promise.allSettled(Array.from({ length: 50 }, () => passo('ENVIAR_COMPONENTES_DIGITAIS', id)));
-    const vencedores = resultados.filter((r) => r.status === 'fulfilled');
-    expect(vencedores).toHaveLength(1);
-    const perdedores = resultados.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-    let conflitos = 0;
-    for (const erro of perdedores) {
-      if (erro instanceof ConflitoConcorrencia) {
-        conflitos++;
-        expect({ situacao: erro.situacaoAtual, versao: erro.versaoAtual }).toEqual({ situacao: 2, versao: 2 });
-      } else if (erro instanceof TransicaoInvalida) {
-        expect(erro.situacaoAtual).toBe(2);
-      } else {
-        throw erro; // anything else (a deadlock, a pool error) fails the test as is
+    const passo = (
+      acao: AcaoPasso,
+      tramiteId: number,
+      viewer = viewerDoLado(PASSO_POR_ACAO[acao].lado),
+      extra: Partial<PedidoPasso> = {},
+    ) =>
+      servicoTramites(handle.db).executarPasso({
+        acao,
+        tramiteId,
+        viewer,
+        agora: new Date(),
+        ...(acao === 'RECUSAR' ? { motivo: '02' as const, justificativa: 'Hash não confere.' } : {}),
+        ...extra,
+      });
+
+    /** A new trâmite walked to `alvo` along the success path (1..5 only). */
+    async function tramiteEm(alvo: Situacao): Promise<number> {
+      const id = (await novo()).tramite.id;
+      for (const acao of SUCESSO.slice(0, alvo - 1)) await passo(acao, id);
+      return id;
+    }
+
+    async function eventosDe(id: number) {
+      return rows<{ seq: number; de: number | null; para: number }>(
+        'select seq::int as seq, de_situacao::int as de, para_situacao::int as para from tramite_eventos where tramite_id = $1 order by seq',
+        [id],
+      );
+    }
+    async function linha(id: number) {
+      const [r] = await rows<{ situacao: number; versao: number }>(
+        'select situacao::int as situacao, versao::int as versao from tramites where id = $1',
+        [id],
+      );
+      return r!;
+    }
+
+    test('50 parallel identical steps on one trâmite: exactly one wins, the others see the new status, one event', async () => {
+      const id = (await novo()).tramite.id;
+      const resultados = await Promise.allSettled(Array.from({ length: 50 }, () => passo('ENVIAR_COMPONENTES_DIGITAIS', id)));
+      const vencedores = resultados.filter((r) => r.status === 'fulfilled');
+      expect(vencedores).toHaveLength(1);
+      const perdedores = resultados.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+      let conflitos = 0;
+      for (const erro of perdedores) {
+        if (erro instanceof ConflitoConcorrencia) {
+          conflitos++;
+          expect({ situacao: erro.situacaoAtual, versao: erro.versaoAtual }).toEqual({ situacao: 2, versao: 2 });
+        } else if (erro instanceof TransicaoInvalida) {
+          expect(erro.situacaoAtual).toBe(2);
+        } else {
+          throw erro; // anything else (a deadlock, a pool error) fails the test as is
+        }
       }
-    }
-    expect(await linha(id)).toEqual({ situacao: 2, versao: 2 });
-    expect((await eventosDe(id)).map((e) => [e.de, e.para])).toEqual([
-      [null, 1],
-      [1, 2],
-    ]);
-    console.log(`[concurrency] 50 identical steps: 1 winner, ${conflitos} ConflitoConcorrencia, ${perdedores.length - conflitos} TransicaoInvalida`);
-  });
-
-  test('50 parallel different steps from 3 (cancel, refuse, receive, by both sides and PEN_ADMIN): exactly one wins', async () => {
-    const id = await tramiteEm(3);
-    const tentativas: Array<{ acao: AcaoPasso; viewer: Viewer }> = [];
-    const opcoes: Array<{ acao: AcaoPasso; viewer: Viewer }> = [
-      { acao: 'CANCELAR', viewer: rem },
-      { acao: 'RECUSAR', viewer: dest },
-      { acao: 'RECEBER_COMPONENTES_DIGITAIS', viewer: dest },
-      { acao: 'CANCELAR', viewer: admin },
-      { acao: 'RECUSAR', viewer: admin },
-    ];
-    for (let i = 0; i < 50; i++) tentativas.push(opcoes[i % opcoes.length]!);
-    const resultados = await Promise.allSettled(tentativas.map((t) => passo(t.acao, id, t.viewer)));
-    const vencedores = resultados.flatMap((r, i) => (r.status === 'fulfilled' ? [{ ...tentativas[i]!, r: r.value }] : []));
-    expect(vencedores).toHaveLength(1);
-    const para = PASSO_POR_ACAO[vencedores[0]!.acao].para;
-    expect(PASSOS.filter((p) => p.de.includes(3)).map((p) => p.para)).toContain(para);
-    resultados.forEach((r, i) => {
-      if (r.status === 'fulfilled') return;
-      const erro = r.reason as unknown;
-      if (erro instanceof ConflitoConcorrencia || erro instanceof TransicaoInvalida) expect(erro.situacaoAtual).toBe(para);
-      // After a refusal (8) the destinatário no longer sees the trâmite (acesso.ts).
-      else if (erro instanceof TramiteNaoEncontrado) expect([para, tentativas[i]!.viewer]).toEqual([8, dest]);
-      else throw erro;
+      expect(await linha(id)).toEqual({ situacao: 2, versao: 2 });
+      expect((await eventosDe(id)).map((e) => [e.de, e.para])).toEqual([
+        [null, 1],
+        [1, 2],
+      ]);
+      console.log(
+        `[concurrency] 50 identical steps: 1 winner, ${conflitos} ConflitoConcorrencia, ${perdedores.length - conflitos} TransicaoInvalida`,
+      );
     });
-    expect(await linha(id)).toEqual({ situacao: para, versao: 4 });
-    expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2, 3, para]);
-  });
 
-  test('40 trâmites walked 1 → 6 at once, steps interleaved: no error, all at 6, each event once, seq in commit order', async () => {
-    const N = 40;
-    const notificados: number[] = [];
-    const parar = await handle.listen(LOG_TRAMITES.canal, (payload) => notificados.push(Number(payload)));
-    const seqsDoTeste: number[] = [];
-    let ids: number[];
-    try {
-      ids = await Promise.all(
-        Array.from({ length: N }, async () => {
-          const inicio = await novo();
-          const id = inicio.tramite.id;
-          const seqs = [inicio.evento.seq];
-          for (const acao of SUCESSO) {
-            const r = await passo(acao, id);
-            expect(r.repetida).toBe(false);
-            seqs.push(r.evento.seq);
-          }
-          // Within one trâmite, each step commits after the previous one: seqs increase.
-          expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-          seqsDoTeste.push(...seqs);
-          return id;
-        }),
+    test('50 parallel different steps from 3 (cancel, refuse, receive, by both sides and PEN_ADMIN): exactly one wins', async () => {
+      const id = await tramiteEm(3);
+      const tentativas: Array<{ acao: AcaoPasso; viewer: Viewer }> = [];
+      const opcoes: Array<{ acao: AcaoPasso; viewer: Viewer }> = [
+        { acao: 'CANCELAR', viewer: rem },
+        { acao: 'RECUSAR', viewer: dest },
+        { acao: 'RECEBER_COMPONENTES_DIGITAIS', viewer: dest },
+        { acao: 'CANCELAR', viewer: admin },
+        { acao: 'RECUSAR', viewer: admin },
+      ];
+      for (let i = 0; i < 50; i++) tentativas.push(opcoes[i % opcoes.length]!);
+      const resultados = await Promise.allSettled(tentativas.map((t) => passo(t.acao, id, t.viewer)));
+      const vencedores = resultados.flatMap((r, i) => (r.status === 'fulfilled' ? [{ ...tentativas[i]!, r: r.value }] : []));
+      expect(vencedores).toHaveLength(1);
+      const para = PASSO_POR_ACAO[vencedores[0]!.acao].para;
+      expect(PASSOS.filter((p) => p.de.includes(3)).map((p) => p.para)).toContain(para);
+      resultados.forEach((r, i) => {
+        if (r.status === 'fulfilled') return;
+        const erro = r.reason as unknown;
+        if (erro instanceof ConflitoConcorrencia || erro instanceof TransicaoInvalida) expect(erro.situacaoAtual).toBe(para);
+        // After a refusal (8) the destinatário no longer sees the trâmite (acesso.ts).
+        else if (erro instanceof TramiteNaoEncontrado) expect([para, tentativas[i]!.viewer]).toEqual([8, dest]);
+        else throw erro;
+      });
+      expect(await linha(id)).toEqual({ situacao: para, versao: 4 });
+      expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2, 3, para]);
+    });
+
+    test('40 trâmites walked 1 → 6 at once, steps interleaved: no error, all at 6, each event once, seq in commit order', async () => {
+      const N = 40;
+      const notificados: number[] = [];
+      const parar = await handle.listen(LOG_TRAMITES.canal, (payload) => notificados.push(Number(payload)));
+      const seqsDoTeste: number[] = [];
+      let ids: number[];
+      try {
+        ids = await Promise.all(
+          Array.from({ length: N }, async () => {
+            const inicio = await novo();
+            const id = inicio.tramite.id;
+            const seqs = [inicio.evento.seq];
+            for (const acao of SUCESSO) {
+              const r = await passo(acao, id);
+              expect(r.repetida).toBe(false);
+              seqs.push(r.evento.seq);
+            }
+            // Within one trâmite, each step commits after the previous one: seqs increase.
+            expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+            seqsDoTeste.push(...seqs);
+            return id;
+          }),
+        );
+        // Notifications arrive after commit; wait (bounded) until all of them are in.
+        for (let i = 0; i < 100 && notificados.length < N * 6; i++) await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        await parar();
+      }
+      for (const id of ids) {
+        expect(await linha(id)).toEqual({ situacao: 6, versao: 6 });
+        const eventos = await eventosDe(id);
+        expect(eventos.map((e) => [e.de, e.para])).toEqual([
+          [null, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+          [4, 5],
+          [5, 6],
+        ]);
+      }
+      const [contagem] = await rows<{ total: number; distintos: number }>(
+        `select count(*)::int as total, count(distinct seq)::int as distintos from tramite_eventos where tramite_id in (${ids.join(',')})`,
       );
-      // Notifications arrive after commit; wait (bounded) until all of them are in.
-      for (let i = 0; i < 100 && notificados.length < N * 6; i++) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      await parar();
-    }
-    for (const id of ids) {
-      expect(await linha(id)).toEqual({ situacao: 6, versao: 6 });
-      const eventos = await eventosDe(id);
-      expect(eventos.map((e) => [e.de, e.para])).toEqual([[null, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6]]);
-    }
-    const [contagem] = await rows<{ total: number; distintos: number }>(
-      `select count(*)::int as total, count(distinct seq)::int as distintos from tramite_eventos where tramite_id in (${ids.join(',')})`,
-    );
-    expect(contagem).toEqual({ total: N * 6, distintos: N * 6 });
-    // Each of these transactions appended one event and notified its seq; PostgreSQL delivers
-    // notifications in commit order. So: seq order = commit order, and every event announced once.
-    expect(notificados).toHaveLength(N * 6);
-    for (let i = 1; i < notificados.length; i++) expect(notificados[i]!, `notification ${i}`).toBeGreaterThan(notificados[i - 1]!);
-    expect([...notificados].sort((a, b) => a - b)).toEqual([...seqsDoTeste].sort((a, b) => a - b));
-  });
+      expect(contagem).toEqual({ total: N * 6, distintos: N * 6 });
+      // Each of these transactions appended one event and notified its seq; PostgreSQL delivers
+      // notifications in commit order. So: seq order = commit order, and every event announced once.
+      expect(notificados).toHaveLength(N * 6);
+      for (let i = 1; i < notificados.length; i++) expect(notificados[i]!, `notification ${i}`).toBeGreaterThan(notificados[i - 1]!);
+      expect([...notificados].sort((a, b) => a - b)).toEqual([...seqsDoTeste].sort((a, b) => a - b));
+    });
 
-  test('20 parallel retries of a step with the same idempotency key: one event, all answer the same evento.seq', async () => {
-    const id = (await novo()).tramite.id;
-    const chaveIdempotencia = `conc-passo-${id}`;
-    const resultados = await Promise.all(Array.from({ length: 20 }, () => passo('ENVIAR_COMPONENTES_DIGITAIS', id, rem, { chaveIdempotencia })));
-    expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
-    expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
-    expect(resultados.every((r) => r.tramite.id === id && r.evento.paraSituacao === 2)).toBe(true);
-    expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2]);
-    expect(await linha(id)).toEqual({ situacao: 2, versao: 2 });
-  });
-
-  test('20 parallel retries of iniciarTramite with the same key: one trâmite, one event, the same answer', async () => {
-    const antes = (await rows<{ n: number }>('select count(*)::int as n from tramites'))[0]!.n;
-    const chaveIdempotencia = 'conc-inicio-0001';
-    processo += 1;
-    const pedido = {
-      viewer: rem,
-      tipo: 'PROCESSO' as const,
-      numeroProcesso: `conc-idem-${processo}`,
-      unidadeRemetenteId: unidades.remetente,
-      unidadeDestinatariaId: unidades.destinataria,
-      chaveIdempotencia,
-    };
-    const resultados = await Promise.all(Array.from({ length: 20 }, () => servicoTramites(handle.db).iniciarTramite({ ...pedido, agora: new Date() })));
-    expect(new Set(resultados.map((r) => r.tramite.id)).size).toBe(1);
-    expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
-    expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
-    expect((await rows<{ n: number }>('select count(*)::int as n from tramites'))[0]!.n).toBe(antes + 1);
-    expect((await eventosDe(resultados[0]!.tramite.id)).length).toBe(1);
-  });
-
-  test('two auto-cancel runs on two pools race: every stale trâmite cancelled exactly once, the fresh ones untouched', async () => {
-    const segundo = await createDatabase({ kind: 'postgres', url: fresh.url!, poolSize: 10 });
-    try {
-      const agora = new Date();
-      const dias = DIAS_PARA_CANCELAMENTO_AUTOMATICO;
-      const emQue = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE.de;
-      // 60 to become stale and 20 fresh, spread over 1-4, created concurrently.
-      const velhos = await Promise.all(Array.from({ length: 60 }, (_, i) => tramiteEm(emQue[i % emQue.length]!)));
-      const novos = await Promise.all(Array.from({ length: 20 }, (_, i) => tramiteEm(emQue[i % emQue.length]!)));
-      await rows(`update tramites set situacao_alterada_em = $1::timestamptz where id in (${velhos.join(',')})`, [
-        new Date(agora.getTime() - (dias + 1) * DIA_MS).toISOString(),
-      ]);
-      const limite = new Date(agora.getTime() - dias * DIA_MS).toISOString();
-      const parados = await rows<{ id: number; situacao: number; versao: number }>(
-        'select id::int as id, situacao::int as situacao, versao::int as versao from tramites where situacao between 1 and 4 and situacao_alterada_em < $1::timestamptz order by id',
-        [limite],
+    test('20 parallel retries of a step with the same idempotency key: one event, all answer the same evento.seq', async () => {
+      const id = (await novo()).tramite.id;
+      const chaveIdempotencia = `conc-passo-${id}`;
+      const resultados = await Promise.all(
+        Array.from({ length: 20 }, () => passo('ENVIAR_COMPONENTES_DIGITAIS', id, rem, { chaveIdempotencia })),
       );
-      expect(parados.map((p) => p.id)).toEqual(expect.arrayContaining(velhos));
-      const outros = await rows<{ id: number; situacao: number; versao: number }>(
-        'select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id not in (select id from tramites where situacao between 1 and 4 and situacao_alterada_em < $1::timestamptz) order by id',
-        [limite],
-      );
-      expect(outros.map((p) => p.id)).toEqual(expect.arrayContaining(novos));
-      const [{ n: eventosAntes }] = (await rows<{ n: number }>('select count(*)::int as n from tramite_eventos')) as [{ n: number }];
+      expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
+      expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
+      expect(resultados.every((r) => r.tramite.id === id && r.evento.paraSituacao === 2)).toBe(true);
+      expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2]);
+      expect(await linha(id)).toEqual({ situacao: 2, versao: 2 });
+    });
 
-      const [a, b] = await Promise.all([
-        cancelarTramitesParados(handle.db, { agora, dias, lote: 7 }),
-        cancelarTramitesParados(segundo.db, { agora, dias, lote: 7 }),
-      ]);
-      console.log(`[concurrency] auto-cancel race: instance A cancelled ${a}, instance B ${b}, stale ${parados.length}`);
-      expect(a + b).toBe(parados.length);
-
-      const ids = parados.map((p) => p.id).join(',');
-      const depois = await rows<{ id: number; situacao: number; versao: number }>(
-        `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${ids}) order by id`,
+    test('20 parallel retries of iniciarTramite with the same key: one trâmite, one event, the same answer', async () => {
+      const antes = (await rows<{ n: number }>('select count(*)::int as n from tramites'))[0]!.n;
+      const chaveIdempotencia = 'conc-inicio-0001';
+      processo += 1;
+      const pedido = {
+        viewer: rem,
+        tipo: 'PROCESSO' as const,
+        numeroProcesso: `conc-idem-${processo}`,
+        unidadeRemetenteId: unidades.remetente,
+        unidadeDestinatariaId: unidades.destinataria,
+        chaveIdempotencia,
+      };
+      const resultados = await Promise.all(
+        Array.from({ length: 20 }, () => servicoTramites(handle.db).iniciarTramite({ ...pedido, agora: new Date() })),
       );
-      expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
-      const eventos10 = await rows<{ tramite_id: number; n: number; de: number; ator: string; lado: string; orgao: number | null }>(
-        `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_lado) as lado, min(ator_orgao_id)::int as orgao
+      expect(new Set(resultados.map((r) => r.tramite.id)).size).toBe(1);
+      expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
+      expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
+      expect((await rows<{ n: number }>('select count(*)::int as n from tramites'))[0]!.n).toBe(antes + 1);
+      expect((await eventosDe(resultados[0]!.tramite.id)).length).toBe(1);
+    });
+
+    test('two auto-cancel runs on two pools race: every stale trâmite cancelled exactly once, the fresh ones untouched', async () => {
+      const segundo = await createDatabase({ kind: 'postgres', url: fresh.url!, poolSize: 10 });
+      try {
+        const agora = new Date();
+        const dias = DIAS_PARA_CANCELAMENTO_AUTOMATICO;
+        const emQue = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE.de;
+        // 60 to become stale and 20 fresh, spread over 1-4, created concurrently.
+        const velhos = await Promise.all(Array.from({ length: 60 }, (_, i) => tramiteEm(emQue[i % emQue.length]!)));
+        const novos = await Promise.all(Array.from({ length: 20 }, (_, i) => tramiteEm(emQue[i % emQue.length]!)));
+        await rows(`update tramites set situacao_alterada_em = $1::timestamptz where id in (${velhos.join(',')})`, [
+          new Date(agora.getTime() - (dias + 1) * DIA_MS).toISOString(),
+        ]);
+        const limite = new Date(agora.getTime() - dias * DIA_MS).toISOString();
+        const parados = await rows<{ id: number; situacao: number; versao: number }>(
+          'select id::int as id, situacao::int as situacao, versao::int as versao from tramites where situacao between 1 and 4 and situacao_alterada_em < $1::timestamptz order by id',
+          [limite],
+        );
+        expect(parados.map((p) => p.id)).toEqual(expect.arrayContaining(velhos));
+        const outros = await rows<{ id: number; situacao: number; versao: number }>(
+          'select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id not in (select id from tramites where situacao between 1 and 4 and situacao_alterada_em < $1::timestamptz) order by id',
+          [limite],
+        );
+        expect(outros.map((p) => p.id)).toEqual(expect.arrayContaining(novos));
+        const [{ n: eventosAntes }] = (await rows<{ n: number }>('select count(*)::int as n from tramite_eventos')) as [{ n: number }];
+
+        const [a, b] = await Promise.all([
+          cancelarTramitesParados(handle.db, { agora, dias, lote: 7 }),
+          cancelarTramitesParados(segundo.db, { agora, dias, lote: 7 }),
+        ]);
+        console.log(`[concurrency] auto-cancel race: instance A cancelled ${a}, instance B ${b}, stale ${parados.length}`);
+        expect(a + b).toBe(parados.length);
+
+        const ids = parados.map((p) => p.id).join(',');
+        const depois = await rows<{ id: number; situacao: number; versao: number }>(
+          `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${ids}) order by id`,
+        );
+        expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
+        const eventos10 = await rows<{ tramite_id: number; n: number; de: number; ator: string; lado: string; orgao: number | null }>(
+          `select tramite_id::int as tramite_id, count(*)::int as n, min(de_situacao)::int as de, min(ator_sujeito) as ator, min(ator_lado) as lado, min(ator_orgao_id)::int as orgao
            from tramite_eventos where para_situacao = 10 and tramite_id in (${ids}) group by tramite_id order by tramite_id`,
-      );
-      expect(eventos10).toEqual(parados.map((p) => ({ tramite_id: p.id, n: 1, de: p.situacao, ator: ATOR_PLATAFORMA, lado: 'PLATAFORMA', orgao: null })));
-      const [{ n: eventosDepois }] = (await rows<{ n: number }>('select count(*)::int as n from tramite_eventos')) as [{ n: number }];
-      expect(eventosDepois).toBe(eventosAntes + parados.length);
-      const outrosDepois = await rows<{ id: number; situacao: number; versao: number }>(
-        `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${outros.map((p) => p.id).join(',')}) order by id`,
-      );
-      expect(outrosDepois).toEqual(outros);
-      // Nothing left for a third run.
-      expect(await cancelarTramitesParados(segundo.db, { agora, dias, lote: 7 })).toBe(0);
-    } finally {
-      await segundo.close();
-    }
-  });
-});
+        );
+        expect(eventos10).toEqual(
+          parados.map((p) => ({ tramite_id: p.id, n: 1, de: p.situacao, ator: ATOR_PLATAFORMA, lado: 'PLATAFORMA', orgao: null })),
+        );
+        const [{ n: eventosDepois }] = (await rows<{ n: number }>('select count(*)::int as n from tramite_eventos')) as [{ n: number }];
+        expect(eventosDepois).toBe(eventosAntes + parados.length);
+        const outrosDepois = await rows<{ id: number; situacao: number; versao: number }>(
+          `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${outros.map((p) => p.id).join(',')}) order by id`,
+        );
+        expect(outrosDepois).toEqual(outros);
+        // Nothing left for a third run.
+        expect(await cancelarTramitesParados(segundo.db, { agora, dias, lote: 7 })).toBe(0);
+      } finally {
+        await segundo.close();
+      }
+    });
+  },
+);

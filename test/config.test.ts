@@ -32,7 +32,14 @@ describe('defaults', () => {
     expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
     expect(config.shutdownGraceMs).toBeGreaterThan(0);
     expect(config.jwtLifetime).toEqual({ maxSeconds: 90 * 86_400, allowNoExp: false });
-    expect(config.limits).toMatchObject({ requestBodyBytes: 100_000, webSocketMessageBytes: 100_000, tokens: 1_000, aliases: 15, directives: 50, cost: 100_000 });
+    expect(config.limits).toMatchObject({
+      requestBodyBytes: 100_000,
+      webSocketMessageBytes: 100_000,
+      tokens: 1_000,
+      aliases: 15,
+      directives: 50,
+      cost: 100_000,
+    });
   });
 
   test('empty strings count as unset', () => {
@@ -52,7 +59,12 @@ describe('defaults', () => {
 
   test('a real database with a real secret: no demo secret, no demo seed unless asked', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tramita', JWT_SECRET: SECRET, PORT: '8080' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/tramita', poolSize: 10, timeouts: { readMs: 10_000, writeMs: 5_000 } });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/tramita',
+      poolSize: 10,
+      timeouts: { readMs: 10_000, writeMs: 5_000 },
+    });
     expect(config.jwt).toEqual({ kind: 'secret', secret: SECRET, demo: false });
     expect(config.demoSeed).toBe(false);
     expect(config.port).toBe(8080);

@@ -8,7 +8,8 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 const TRAMITES = (ordem: string, argument = 'after') =>
   `query($c: String) { tramites(first: 2, ordem: ${ordem}, ${argument}: $c) { totalCount pageInfo { endCursor } nodes { idt } } }`;
-const ORGAOS = (argument = 'after') => `query($c: String) { orgaos(first: 2, ${argument}: $c) { totalCount pageInfo { endCursor } nodes { sigla } } }`;
+const ORGAOS = (argument = 'after') =>
+  `query($c: String) { orgaos(first: 2, ${argument}: $c) { totalCount pageInfo { endCursor } nodes { sigla } } }`;
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -41,7 +42,10 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   test('the cursors a connection hands out page on (the control)', async () => {
-    for (const [ordem, cursor] of [['MAIS_RECENTES', cursors.recentes], ['PARADOS_HA_MAIS_TEMPO', cursors.parados]] as const) {
+    for (const [ordem, cursor] of [
+      ['MAIS_RECENTES', cursors.recentes],
+      ['PARADOS_HA_MAIS_TEMPO', cursors.parados],
+    ] as const) {
       const page = await gw.ok(TRAMITES(ordem), { c: cursor }, admin);
       expect(page.tramites.nodes.length, ordem).toBe(2);
     }

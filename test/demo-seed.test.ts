@@ -212,7 +212,16 @@ describe.each(BACKENDS)('%s', (backend) => {
       ),
     ).toBe(0);
     expect(await count('select count(*)::int n from estruturas where pai_id is not null and orgao_id is null')).toBe(0);
-    const porOrgao = await handle.rows<{ sigla: string; centralizadoras: number; envio: number; recebimento: number; so_envio: number; so_recebimento: number; nenhuma: number; profundidade: number }>(
+    const porOrgao = await handle.rows<{
+      sigla: string;
+      centralizadoras: number;
+      envio: number;
+      recebimento: number;
+      so_envio: number;
+      so_recebimento: number;
+      nenhuma: number;
+      profundidade: number;
+    }>(
       `with recursive arvore(id, orgao_id, nivel) as (
          select id, id, 0 from estruturas where pai_id is null
          union all
@@ -239,7 +248,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(porOrgao.some((o) => o.so_envio > 0)).toBe(true);
     expect(porOrgao.some((o) => o.so_recebimento > 0)).toBe(true);
     expect(porOrgao.every((o) => o.nenhuma > 0)).toBe(true);
-    expect(await count('select count(*)::int n from estruturas where centralizadora and not (habilitada_envio and habilitada_recebimento)')).toBe(0);
+    expect(
+      await count('select count(*)::int n from estruturas where centralizadora and not (habilitada_envio and habilitada_recebimento)'),
+    ).toBe(0);
   });
 
   test('no trâmite in 1-4 has gone 8 days unchanged; "parados" exist; auto-cancellations waited 8 days', () => {
@@ -249,7 +260,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(ativos.every((t) => parado(t) < limite)).toBe(true);
     expect(ativos.some((t) => parado(t) >= 3 * DIA && parado(t) <= 7 * DIA)).toBe(true);
     for (const s of [5, 8]) {
-      expect(tramites.some((t) => t.situacao === s && parado(t) >= 10 * DIA && parado(t) <= 30 * DIA), `status ${s}`).toBe(true);
+      expect(
+        tramites.some((t) => t.situacao === s && parado(t) >= 10 * DIA && parado(t) <= 30 * DIA),
+        `status ${s}`,
+      ).toBe(true);
     }
     for (const log of eventosPorTramite.values()) {
       // Every gap while the trâmite sat in 1-4 is under 8 days, except the one the platform acted on.
@@ -262,7 +276,14 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('DISIS (MGI) exists, sends and receives, and got the production tests', async () => {
-    const disis = await handle.rows<{ nome: string; orgao: string; envio: boolean; recebimento: boolean; numero: number; repositorio: number }>(
+    const disis = await handle.rows<{
+      nome: string;
+      orgao: string;
+      envio: boolean;
+      recebimento: boolean;
+      numero: number;
+      repositorio: number;
+    }>(
       `select u.nome, o.nome orgao, u.habilitada_envio envio, u.habilitada_recebimento recebimento,
               u.numero_identificacao numero, u.repositorio_id repositorio
          from estruturas u join estruturas o on o.id = u.orgao_id
@@ -295,10 +316,20 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('seeding again is a no-op', async () => {
-    const antes = await count('select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n');
-    expect(await seedDemoData(handle.db, new Date(NOW_MS + DIA))).toEqual({ seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 });
+    const antes = await count(
+      'select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n',
+    );
+    expect(await seedDemoData(handle.db, new Date(NOW_MS + DIA))).toEqual({
+      seeded: false,
+      orgaos: 0,
+      unidades: 0,
+      tramites: 0,
+      eventos: 0,
+    });
     expect(
-      await count('select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n'),
+      await count(
+        'select ((select count(*) from estruturas) + (select count(*) from tramites) + (select count(*) from tramite_eventos))::int n',
+      ),
     ).toBe(antes);
   });
 });

@@ -25,7 +25,9 @@ describe(`${BACKENDS[0]}`, () => {
     const started = performance.now();
     const [res, health] = await Promise.all([
       gw.gql(document, {}, gestor),
-      new Promise<number>((resolve) => setTimeout(() => void fetch(new URL('/health', gw.gateway.url)).then(() => resolve(performance.now() - started)), 50)),
+      new Promise<number>((resolve) =>
+        setTimeout(() => void fetch(new URL('/health', gw.gateway.url)).then(() => resolve(performance.now() - started)), 50),
+      ),
     ]);
     const ms = performance.now() - started;
     console.log(`[exponential fragments] ${document.length} bytes answered in ${Math.round(ms)} ms; /health in ${Math.round(health)} ms`);

@@ -30,7 +30,10 @@ async function sse(url: string, token: string, query: string, ms: number, onOpen
   try {
     while (Date.now() < until) {
       let timer: NodeJS.Timeout | undefined;
-      const read = await Promise.race([reader.read(), new Promise<null>((r) => (timer = setTimeout(() => r(null), until - Date.now())))]).finally(() => clearTimeout(timer));
+      const read = await Promise.race([
+        reader.read(),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), until - Date.now()))),
+      ]).finally(() => clearTimeout(timer));
       if (!read) break;
       if (read.done) {
         ended = true;
@@ -41,7 +44,11 @@ async function sse(url: string, token: string, query: string, ms: number, onOpen
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\n');
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5))
+          .join('\n');
         if (data.trim()) events.push(JSON.parse(data));
       }
     }
@@ -92,7 +99,9 @@ describe.each(BACKENDS)('%s', (backend) => {
         where t.situacao in (8, 9) order by t.id`,
     );
     const account = (repositorio: number, estrutura: number) =>
-      DEMO_ACCOUNTS.find((a) => a.orgao?.repositorio === repositorio && a.orgao.estrutura === estrutura && a.papeis.includes('GESTOR_PROTOCOLO'));
+      DEMO_ACCOUNTS.find(
+        (a) => a.orgao?.repositorio === repositorio && a.orgao.estrutura === estrutura && a.papeis.includes('GESTOR_PROTOCOLO'),
+      );
     const row = refused.find((r) => account(r.dr, r.de) && account(r.rr, r.re))!;
     expect(row, 'a refused trâmite between two agencies with demo accounts').toBeDefined();
     recusado = { id: row.id, idt: row.idt };
@@ -108,7 +117,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     const query = 'subscription { eventosTramites(aPartirDe: "0") { cursor tramite { idt } } }';
     const [dest, rem] = await Promise.all([sse(gw.gateway.url, destinatario, query, 2_500), sse(gw.gateway.url, remetente, query, 2_500)]);
     const idts = (r: { events: any[] }) => r.events.map((e) => e.data?.eventosTramites?.tramite?.idt).filter(Boolean);
-    const [{ n }] = (await gw.database.rows<{ n: number }>('select count(*)::int as n from tramite_eventos where tramite_id = $1', [recusado.id])) as [{ n: number }];
+    const [{ n }] = (await gw.database.rows<{ n: number }>('select count(*)::int as n from tramite_eventos where tramite_id = $1', [
+      recusado.id,
+    ])) as [{ n: number }];
     expect(idts(rem).filter((idt) => idt === recusado.idt)).toHaveLength(n);
     expect(idts(dest).length).toBeGreaterThan(0); // it does replay its other trâmites
     expect(idts(dest)).not.toContain(recusado.idt);

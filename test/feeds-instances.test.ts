@@ -16,7 +16,23 @@ import { startTestGateway, testGatewayConfig, type TestGateway } from './support
 import { dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
 import { wsUrl } from './support/ws.js';
-import { chave, SUB_TRAMITES, Conexao, assinar, type Cenario, type Rows, montarCenario, tokenDeConta, type AcaoPasso, type Realizada, motor, CAMINHO_SUCESSO, seqsNoLog, maxSeq, semDuplicatas } from './support/feeds.js';
+import {
+  chave,
+  SUB_TRAMITES,
+  Conexao,
+  assinar,
+  type Cenario,
+  type Rows,
+  montarCenario,
+  tokenDeConta,
+  type AcaoPasso,
+  type Realizada,
+  motor,
+  CAMINHO_SUCESSO,
+  seqsNoLog,
+  maxSeq,
+  semDuplicatas,
+} from './support/feeds.js';
 
 const temPostgres = BACKENDS.includes('postgres');
 if (!temPostgres) console.warn('[feeds.test] no PostgreSQL server: the two-instance, slow-consumer and restart tests are skipped');
@@ -29,7 +45,11 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
   let segundo: Gateway | null = null;
   const abertas: Conexao[] = [];
   const rows: Rows = (text, params) => gw.database.rows(text, params);
-  const m = motor(() => gw.gateway.url, () => c, 'pg-dois');
+  const m = motor(
+    () => gw.gateway.url,
+    () => c,
+    'pg-dois',
+  );
 
   beforeAll(async () => {
     gw = await startTestGateway('postgres', { maxPendingEvents: MAX_PENDENTES });
@@ -48,7 +68,11 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     const url = new URL(postgresAdminUrl()!);
     url.pathname = `/${banco}`;
     segundoBanco = await createDatabase({ kind: 'postgres', url: url.toString() });
-    segundo = await startGateway({ config: testGatewayConfig({ maxPendingEvents: MAX_PENDENTES }), database: segundoBanco, logger: createLogger('silent') });
+    segundo = await startGateway({
+      config: testGatewayConfig({ maxPendingEvents: MAX_PENDENTES }),
+      database: segundoBanco,
+      logger: createLogger('silent'),
+    });
     expect(segundo.url).not.toBe(gw.gateway.url);
 
     const naB = assinar(segundo.url, c.admin.token, SUB_TRAMITES);
@@ -67,13 +91,21 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     expect(naB.cursores).toEqual([r0, r1, r2].map((r) => r.evento.cursor));
     expect(naB.cursores).toEqual(await seqsNoLog(rows, inicio));
     expect(naBFiltrada.cursores).toEqual(naB.cursores);
-    expect(naB.eventos[2]).toMatchObject({ situacao: chave(3), ator: c.dest.conta.sujeito, tramite: { idt: r0.tramite.idt, situacao: chave(3) } });
+    expect(naB.eventos[2]).toMatchObject({
+      situacao: chave(3),
+      ator: c.dest.conta.sujeito,
+      tramite: { idt: r0.tramite.idt, situacao: chave(3) },
+    });
 
     // And the other way round: a subscriber on A, a mutation through B.
     const naA = assinar(gw.gateway.url, c.admin.token, SUB_TRAMITES);
     abertas.push(naA.conexao);
     await waitUntil('the subscription on instance A', () => gw.gateway.feeds.tramites.assinantes === 1);
-    const viaB = await motor(() => segundo!.url, () => c, 'pg-dois-b').passo('RECEBER_COMPONENTES_DIGITAIS', r0.tramite.id);
+    const viaB = await motor(
+      () => segundo!.url,
+      () => c,
+      'pg-dois-b',
+    ).passo('RECEBER_COMPONENTES_DIGITAIS', r0.tramite.id);
     await naA.receber(1);
     await naB.receber(4);
     expect(naA.cursores).toEqual([viaB.evento.cursor]);
@@ -133,12 +165,16 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
         await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);
       });
       total += N;
-      await waitUntil(`the normal subscriber to get all ${total} events`, () => {
-        if (normal.erros.length > 0 || normal.conexao.fechamento) {
-          throw new Error(`normal subscriber failed: ${JSON.stringify(normal.erros)} ${JSON.stringify(normal.conexao.fechamento)}`);
-        }
-        return normal.eventos.length >= total;
-      }, 60_000);
+      await waitUntil(
+        `the normal subscriber to get all ${total} events`,
+        () => {
+          if (normal.erros.length > 0 || normal.conexao.fechamento) {
+            throw new Error(`normal subscriber failed: ${JSON.stringify(normal.erros)} ${JSON.stringify(normal.conexao.fechamento)}`);
+          }
+          return normal.eventos.length >= total;
+        },
+        60_000,
+      );
     }
     const rajada = await seqsNoLog(rows, inicio);
     expect(rajada).toHaveLength(total);
@@ -186,7 +222,11 @@ describe.skipIf(!temPostgres)('postgres: restart mid-stream', () => {
     const g = gateway;
     const rows: Rows = (text, params) => banco!.rows(text, params);
     const c = await montarCenario(rows, (conta) => tokenDeConta(conta));
-    const m = motor(() => g.url, () => c, 'pg-restart');
+    const m = motor(
+      () => g.url,
+      () => c,
+      'pg-restart',
+    );
     const ready = async () => (await fetch(new URL('/ready', g.url))).status;
 
     conexao = new Conexao(g.url, `Bearer ${c.admin.token}`);

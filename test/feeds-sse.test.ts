@@ -27,7 +27,13 @@ async function lerSse(
       let timer: NodeJS.Timeout | undefined;
       const lido = await Promise.race([
         reader.read(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms reading the SSE stream; got ${JSON.stringify(mensagens)}`)), restante))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`timed out after ${ms} ms reading the SSE stream; got ${JSON.stringify(mensagens)}`)),
+              restante,
+            )),
+        ),
       ]).finally(() => clearTimeout(timer));
       if (lido.done) break;
       buffer += decoder.decode(lido.value, { stream: true });

@@ -16,7 +16,24 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
-import { chave, SUB_TRAMITES, SUB_TRAMITE, Conexao, type Assinatura, assinar, type Cenario, type Rows, montarCenario, tokenDeConta, type Realizada, motor, CAMINHO_SUCESSO, seqsNoLog, maxSeq, semDuplicatas } from './support/feeds.js';
+import {
+  chave,
+  SUB_TRAMITES,
+  SUB_TRAMITE,
+  Conexao,
+  type Assinatura,
+  assinar,
+  type Cenario,
+  type Rows,
+  montarCenario,
+  tokenDeConta,
+  type Realizada,
+  motor,
+  CAMINHO_SUCESSO,
+  seqsNoLog,
+  maxSeq,
+  semDuplicatas,
+} from './support/feeds.js';
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -24,7 +41,11 @@ describe.each(BACKENDS)('%s', (backend) => {
   const abertas: Conexao[] = [];
   let fechando: Promise<void> | null = null;
   const rows: Rows = (text, params) => gw.database.rows(text, params);
-  const m = motor(() => gw.gateway.url, () => c, `${backend}-feeds`);
+  const m = motor(
+    () => gw.gateway.url,
+    () => c,
+    `${backend}-feeds`,
+  );
   const bus = () => gw.gateway.feeds.tramites;
 
   /** A subscription on a new connection that the block closes at the end. */
@@ -63,7 +84,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await gw.close().catch(() => {});
   });
 
-  test('eventosTramites delivers a trâmite\'s events in order, with their content', async () => {
+  test("eventosTramites delivers a trâmite's events in order, with their content", async () => {
     const sub = nova(c.admin.token);
     const inicio = await marco(1);
 
@@ -75,7 +96,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const acao of CAMINHO_SUCESSO) {
       const passo = PASSO_POR_ACAO[acao];
       const r = await m.passo(acao, r0.tramite.id);
-      esperados.push({ r, de: passo.de.length === 1 ? passo.de[0]! : null, para: passo.para, lado: passo.lado, ator: (passo.lado === 'REMETENTE' ? c.rem : c.dest).conta.sujeito });
+      esperados.push({
+        r,
+        de: passo.de.length === 1 ? passo.de[0]! : null,
+        para: passo.para,
+        lado: passo.lado,
+        ator: (passo.lado === 'REMETENTE' ? c.rem : c.dest).conta.sujeito,
+      });
       await sub.receber(esperados.length);
     }
 
@@ -96,7 +123,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     const tramiteId = dbId(r0.tramite.id);
     expect(sub.cursores).toEqual(await seqsNoLog(rows, inicio, tramiteId));
     expect(sub.cursores).toEqual(await seqsNoLog(rows, inicio));
-    const ocorridos = await rows<{ o: string }>('select ocorrido_em as o from tramite_eventos where tramite_id = $1 order by seq', [tramiteId]);
+    const ocorridos = await rows<{ o: string }>('select ocorrido_em as o from tramite_eventos where tramite_id = $1 order by seq', [
+      tramiteId,
+    ]);
     expect(recebidos.map((e) => new Date(e.ocorridoEm).getTime())).toEqual(ocorridos.map((o) => new Date(o.o).getTime()));
     await sleep(300);
     expect(sub.eventos).toHaveLength(esperados.length);
@@ -184,7 +213,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(segunda.eventos[0]).toMatchObject({ situacaoAnterior: chave(3), situacao: chave(4), tramite: { idt: r0.tramite.idt } });
   });
 
-  test('resuming eventosTramite of one trâmite replays only that trâmite\'s events after the cursor', async () => {
+  test("resuming eventosTramite of one trâmite replays only that trâmite's events after the cursor", async () => {
     const r0 = await m.iniciar();
     const r1 = await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
     await m.iniciar(); // another trâmite: not in this subscription
@@ -243,10 +272,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const acao of CAMINHO_SUCESSO.slice(0, 3)) await m.passo(acao, r0.tramite.id);
     // A sentinel the unrelated agency may see (it is the remetente): events arrive in seq order, so
     // once it arrives, everything before it was filtered out, not merely late.
-    const sentinela = await motor(() => gw.gateway.url, () => ({ ...c, rem: c.outro, dest: c.dest }), `${backend}-sentinela`).iniciar(
-      { unidadeRemetente: gid('UnidadeAdministrativa', c.outro.envio[0]!.id) },
-      c.outro.token,
-    );
+    const sentinela = await motor(
+      () => gw.gateway.url,
+      () => ({ ...c, rem: c.outro, dest: c.dest }),
+      `${backend}-sentinela`,
+    ).iniciar({ unidadeRemetente: gid('UnidadeAdministrativa', c.outro.envio[0]!.id) }, c.outro.token);
     await admin.receber(5);
     await alheio.receber(1);
     await sleep(300);
@@ -260,7 +290,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(proprio.cursores).toEqual([sentinela.evento.cursor]);
   });
 
-  test('eventosTramite on a trâmite the viewer cannot read is NOT_FOUND; another agency\'s orgao is FORBIDDEN', async () => {
+  test("eventosTramite on a trâmite the viewer cannot read is NOT_FOUND; another agency's orgao is FORBIDDEN", async () => {
     const r0 = await m.iniciar();
     const naoLegivel = nova(c.outro.token, SUB_TRAMITE, { tramite: r0.tramite.id });
     await waitUntil('an error', () => naoLegivel.erros.length > 0 || naoLegivel.concluida);
@@ -283,7 +313,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(legivel.cursores).toEqual([r1.evento.cursor]);
   });
 
-  test('a destinatário stops receiving a trâmite\'s events from its refusal on; the remetente keeps them', async () => {
+  test("a destinatário stops receiving a trâmite's events from its refusal on; the remetente keeps them", async () => {
     const remetente = nova(c.rem.token);
     const destinatario = nova(c.dest.token);
     await marco(2);
@@ -303,7 +333,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('a connection without a token, or with a bad one, is closed with 4403', async () => {
     const semToken = nova(null);
     const ruim = nova('nao-e-um-jwt');
-    const assinadoComOutraChave = nova(await mintToken('another-secret-with-at-least-thirty-two-chars!', { sub: 'x', orgao: null, roles: ['PEN_ADMIN'] }));
+    const assinadoComOutraChave = nova(
+      await mintToken('another-secret-with-at-least-thirty-two-chars!', { sub: 'x', orgao: null, roles: ['PEN_ADMIN'] }),
+    );
     for (const a of [semToken, ruim, assinadoComOutraChave]) {
       await waitUntil('the socket to close', () => a.conexao.fechamento != null);
       expect(a.conexao.fechamento!.code).toBe(4403);

@@ -34,7 +34,15 @@ describe.skipIf(!runBrowser).each(BACKENDS)('%s, GraphiQL in headless chromium',
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // playwright adds --headless and a fresh --user-data-dir itself.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -70,7 +78,9 @@ describe.skipIf(!runBrowser).each(BACKENDS)('%s, GraphiQL in headless chromium',
 
     // The default tab holds a query and the live subscription: run the subscription.
     // GraphQL over SSE, with the Headers tab: the server answers the stream once the subscription is set up.
-    const stream = page.waitForResponse((r) => r.url().startsWith(gw.gateway.url) && /text\/event-stream/.test(r.headers()['content-type'] ?? ''));
+    const stream = page.waitForResponse(
+      (r) => r.url().startsWith(gw.gateway.url) && /text\/event-stream/.test(r.headers()['content-type'] ?? ''),
+    );
     await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
     await page.getByRole('menuitem', { name: 'AoVivo' }).click();
     expect((await stream).status()).toBe(200);

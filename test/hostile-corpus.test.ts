@@ -51,7 +51,15 @@ interface Verdict {
   detail: string;
 }
 
-const LEAK_PATTERNS = [/\n\s+at .+:\d+:\d+/, /node_modules/, /\bselect .+ from\b/i, /\binsert into\b/i, /postgres(ql)?:\/\//i, /drizzle/i, /\.ts:\d+/];
+const LEAK_PATTERNS = [
+  /\n\s+at .+:\d+:\d+/,
+  /node_modules/,
+  /\bselect .+ from\b/i,
+  /\binsert into\b/i,
+  /postgres(ql)?:\/\//i,
+  /drizzle/i,
+  /\.ts:\d+/,
+];
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -70,16 +78,29 @@ describe.each(BACKENDS)('%s', (backend) => {
       'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
       [gestorAccount.orgao!.repositorio, gestorAccount.orgao!.estrutura],
     );
-    const [proprio] = await gw.database.rows<{ id: number }>('select id::int as id from tramites where remetente_orgao_id = $1 order by id limit 1', [orgaoGestor!.id]);
-    const [unidade] = await gw.database.rows<{ id: number }>('select id::int as id from estruturas where orgao_id = $1 and pai_id is not null order by id limit 1', [orgaoGestor!.id]);
+    const [proprio] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from tramites where remetente_orgao_id = $1 order by id limit 1',
+      [orgaoGestor!.id],
+    );
+    const [unidade] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where orgao_id = $1 and pai_id is not null order by id limit 1',
+      [orgaoGestor!.id],
+    );
     // A trâmite its destinatário refused, whose destinatário has a demo account.
     const recusados = await gw.database.rows<{ id: number; idt: string; numero: string; repositorio: number; estrutura: number }>(
       `select t.id::int as id, t.idt::text as idt, t.numero_processo as numero, e.repositorio_id::int as repositorio, e.numero_identificacao::int as estrutura
          from tramites t join estruturas e on e.id = t.destinatario_orgao_id where t.situacao in (8, 9) order by t.id`,
     );
-    const recusado = recusados.find((r) => DEMO_ACCOUNTS.some((a) => a.orgao?.repositorio === r.repositorio && a.orgao.estrutura === r.estrutura && a.papeis.includes('GESTOR_PROTOCOLO')));
+    const recusado = recusados.find((r) =>
+      DEMO_ACCOUNTS.some(
+        (a) => a.orgao?.repositorio === r.repositorio && a.orgao.estrutura === r.estrutura && a.papeis.includes('GESTOR_PROTOCOLO'),
+      ),
+    );
     if (!recusado) throw new Error('the demo seed has no refused trâmite whose destinatário has a demo account');
-    const destinatario = DEMO_ACCOUNTS.find((a) => a.orgao?.repositorio === recusado.repositorio && a.orgao.estrutura === recusado.estrutura && a.papeis.includes('GESTOR_PROTOCOLO'))!;
+    const destinatario = DEMO_ACCOUNTS.find(
+      (a) =>
+        a.orgao?.repositorio === recusado.repositorio && a.orgao.estrutura === recusado.estrutura && a.papeis.includes('GESTOR_PROTOCOLO'),
+    )!;
     const page = await gw.ok('{ tramites(first: 2) { pageInfo { endCursor } } }', {}, gestor);
     fx = {
       orgao: gestorAccount.orgao!,
@@ -109,29 +130,37 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   test('the corpus has at least 415 cases, in every family', () => {
     expect(cases.length).toBeGreaterThanOrEqual(415);
-    for (const family of FAMILIES) expect(cases.some((c) => c.family === family), family).toBe(true);
+    for (const family of FAMILIES)
+      expect(
+        cases.some((c) => c.family === family),
+        family,
+      ).toBe(true);
   });
 
-  test.each(FAMILIES.map((f) => [f]))('family %s: coded, no 5xx, alive, bounded, no leak', async (family) => {
-    const mine = cases.filter((c) => c.family === family);
-    const failures: Verdict[] = [];
-    // Cases another branch fixes run alone, so their time is not charged to the cases around them.
-    const batches: Case[][] = [];
-    const independent = mine.filter((c) => !c.dependsOn);
-    for (let i = 0; i < independent.length; i += BATCH) batches.push(independent.slice(i, i + BATCH));
-    for (const c of mine.filter((c) => c.dependsOn)) batches.push([c]);
-    for (const batch of batches) {
-      const outcomes = await Promise.all(batch.map((c) => run(gw, fx, c.probe)));
-      batch.forEach((c, j) => {
-        const verdict = judge(c, outcomes[j]!);
-        verdicts.push(verdict);
-        if (verdict.fivexx || verdict.hang || verdict.uncoded || verdict.leak) failures.push(verdict);
-      });
-      if (!(await alive(gw))) crashes++;
-    }
-    expect(crashes, 'the gateway stopped answering /health').toBe(0);
-    expect(failures.map((f) => `${f.dependsOn ? `[${f.dependsOn}] ` : ''}${f.name}: ${f.detail}`)).toEqual([]);
-  }, 120_000);
+  test.each(FAMILIES.map((f) => [f]))(
+    'family %s: coded, no 5xx, alive, bounded, no leak',
+    async (family) => {
+      const mine = cases.filter((c) => c.family === family);
+      const failures: Verdict[] = [];
+      // Cases another branch fixes run alone, so their time is not charged to the cases around them.
+      const batches: Case[][] = [];
+      const independent = mine.filter((c) => !c.dependsOn);
+      for (let i = 0; i < independent.length; i += BATCH) batches.push(independent.slice(i, i + BATCH));
+      for (const c of mine.filter((c) => c.dependsOn)) batches.push([c]);
+      for (const batch of batches) {
+        const outcomes = await Promise.all(batch.map((c) => run(gw, fx, c.probe)));
+        batch.forEach((c, j) => {
+          const verdict = judge(c, outcomes[j]!);
+          verdicts.push(verdict);
+          if (verdict.fivexx || verdict.hang || verdict.uncoded || verdict.leak) failures.push(verdict);
+        });
+        if (!(await alive(gw))) crashes++;
+      }
+      expect(crashes, 'the gateway stopped answering /health').toBe(0);
+      expect(failures.map((f) => `${f.dependsOn ? `[${f.dependsOn}] ` : ''}${f.name}: ${f.detail}`)).toEqual([]);
+    },
+    120_000,
+  );
 
   test('memory is back near its baseline after the corpus', async () => {
     cases = [];
@@ -167,7 +196,15 @@ async function run(gw: TestGateway, fx: Fixture, probe: Probe): Promise<Outcome>
     return { ...result, ms: performance.now() - started, timedOut: false };
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    return { status: null, closeCode: null, text: String(error), codes: [], uncodedError: !timedOut, ms: performance.now() - started, timedOut };
+    return {
+      status: null,
+      closeCode: null,
+      text: String(error),
+      codes: [],
+      uncodedError: !timedOut,
+      ms: performance.now() - started,
+      timedOut,
+    };
   }
 }
 
@@ -178,7 +215,8 @@ async function runHttp(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kin
   if (probe.sse) headers.accept = 'text/event-stream';
   const url = probe.query ? `${gw.gateway.url}?${probe.query}` : gw.gateway.url;
   const method = probe.method ?? 'POST';
-  const body = method === 'GET' || method === 'DELETE' ? undefined : probe.gql ? JSON.stringify(probe.gql) : (probe.body as BodyInit | undefined);
+  const body =
+    method === 'GET' || method === 'DELETE' ? undefined : probe.gql ? JSON.stringify(probe.gql) : (probe.body as BodyInit | undefined);
   let response: Response;
   try {
     response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
@@ -189,7 +227,9 @@ async function runHttp(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kin
     }
     throw error;
   }
-  const text = response.headers.get('content-type')?.includes('text/event-stream') ? await readStream(response, STREAM_READ_MS) : await response.text();
+  const text = response.headers.get('content-type')?.includes('text/event-stream')
+    ? await readStream(response, STREAM_READ_MS)
+    : await response.text();
   const errors = collectErrors(text);
   // A mutation's refusal is a member of its result union: `codigo` in the data.
   const erros = [...text.matchAll(/"codigo":"([A-Z_0-9]+)"/g)].map((m) => `ERRO:${m[1]}`);
@@ -198,7 +238,9 @@ async function runHttp(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kin
     closeCode: null,
     text,
     codes: [...errors.map((e) => e.extensions?.code).filter((c): c is string => typeof c === 'string'), ...erros],
-    uncodedError: errors.some((e) => typeof e.extensions?.code !== 'string' || /^Unexpected error/.test(e.message ?? '')) || (response.status >= 400 && errors.length === 0),
+    uncodedError:
+      errors.some((e) => typeof e.extensions?.code !== 'string' || /^Unexpected error/.test(e.message ?? '')) ||
+      (response.status >= 400 && errors.length === 0),
   };
 }
 
@@ -212,7 +254,10 @@ async function readStream(response: Response, ms: number): Promise<string> {
       const left = until - Date.now();
       if (left <= 0) break;
       let timer: NodeJS.Timeout | undefined;
-      const read = await Promise.race([reader.read(), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), left)))]).finally(() => clearTimeout(timer));
+      const read = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), left))),
+      ]).finally(() => clearTimeout(timer));
       if (!read || read.done) break;
       text += decoder.decode(read.value, { stream: true });
     }
@@ -239,7 +284,7 @@ function collectErrors(text: string): WireError[] {
       }
     }
   }
-  return docs.flatMap((d) => ((d as { errors?: WireError[] })?.errors ?? []));
+  return docs.flatMap((d) => (d as { errors?: WireError[] })?.errors ?? []);
 }
 
 function runWs(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kind: 'ws' }>): Promise<Omit<Outcome, 'ms' | 'timedOut'>> {
@@ -247,7 +292,9 @@ function runWs(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kind: 'ws' 
     const socket = new WebSocket(gw.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const errors: WireError[] = [];
     let closeCode: number | null = null;
-    const frames = probe.frames.map((f) => (typeof f === 'string' ? f.replace('"authorization":"gestor"', `"authorization":"${authorization(fx, 'gestor')}"`) : f));
+    const frames = probe.frames.map((f) =>
+      typeof f === 'string' ? f.replace('"authorization":"gestor"', `"authorization":"${authorization(fx, 'gestor')}"`) : f,
+    );
     const finish = () => {
       clearTimeout(timer);
       if (socket.readyState === WebSocket.OPEN) socket.close(1000);
@@ -255,7 +302,10 @@ function runWs(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kind: 'ws' 
         status: null,
         closeCode,
         text: JSON.stringify(errors),
-        codes: [...errors.map((e) => e.extensions?.code).filter((c): c is string => typeof c === 'string'), ...(closeCode !== null ? [String(closeCode)] : [])],
+        codes: [
+          ...errors.map((e) => e.extensions?.code).filter((c): c is string => typeof c === 'string'),
+          ...(closeCode !== null ? [String(closeCode)] : []),
+        ],
         uncodedError: errors.some((e) => typeof e.extensions?.code !== 'string' || /^Unexpected error/.test(e.message ?? '')),
       });
     };
@@ -265,7 +315,7 @@ function runWs(gw: TestGateway, fx: Fixture, probe: Extract<Probe, { kind: 'ws' 
       const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
       if (message.type === 'connection_ack') for (const frame of frames.slice(1)) socket.send(frame);
       if (message.type === 'error') errors.push(...(message.payload as WireError[]));
-      if (message.type === 'next') errors.push(...(((message.payload as { errors?: WireError[] }).errors ?? [])));
+      if (message.type === 'next') errors.push(...((message.payload as { errors?: WireError[] }).errors ?? []));
       if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
     });
     socket.on('close', (code) => {
@@ -286,7 +336,8 @@ function judge(c: Case, o: Outcome): Verdict {
   if (hang) problems.push(`${Math.round(o.ms)} ms`);
   let uncoded = o.uncodedError;
   if (c.accepted) {
-    if (o.codes.length > 0 || o.uncodedError || (o.status !== null && o.status !== 200) || (o.closeCode !== null && o.closeCode !== 1000)) uncoded = true;
+    if (o.codes.length > 0 || o.uncodedError || (o.status !== null && o.status !== 200) || (o.closeCode !== null && o.closeCode !== 1000))
+      uncoded = true;
   } else if (c.codes) {
     const expected = c.codes.map(String);
     const matched =
@@ -294,7 +345,8 @@ function judge(c: Case, o: Outcome): Verdict {
       (expected.includes('NONE') && o.codes.length === 0 && !o.uncodedError);
     if (!matched) uncoded = true;
   }
-  if (uncoded) problems.push(`codes ${JSON.stringify(o.codes)} (wanted ${c.accepted ? 'success' : JSON.stringify(c.codes)}) ${o.text.slice(0, 200)}`);
+  if (uncoded)
+    problems.push(`codes ${JSON.stringify(o.codes)} (wanted ${c.accepted ? 'success' : JSON.stringify(c.codes)}) ${o.text.slice(0, 200)}`);
   const leak = LEAK_PATTERNS.some((p) => p.test(o.text)) || (c.mustNotContain ?? []).some((s) => o.text.includes(s));
   if (leak) problems.push(`leak: ${o.text.slice(0, 200)}`);
   return { family: c.family, name: c.name, dependsOn: c.dependsOn, fivexx, hang, uncoded, leak, detail: problems.join('; ') };
@@ -307,7 +359,11 @@ function printTable(backend: string, verdicts: Verdict[], crashes: number): void
     const mine = verdicts.filter((v) => v.family === family);
     return [family, mine.length, ...(['fivexx', 'hang', 'uncoded', 'leak'] as const).map((k) => mine.filter((v) => v[k]).length)] as const;
   });
-  const total = ['TOTAL', verdicts.length, ...(['fivexx', 'hang', 'uncoded', 'leak'] as const).map((k) => verdicts.filter((v) => v[k]).length)] as const;
+  const total = [
+    'TOTAL',
+    verdicts.length,
+    ...(['fivexx', 'hang', 'uncoded', 'leak'] as const).map((k) => verdicts.filter((v) => v[k]).length),
+  ] as const;
   const line = (r: readonly (string | number)[], crash: string | number) =>
     `| ${String(r[0]).padEnd(12)} | ${String(r[1]).padStart(5)} | ${String(r[2]).padStart(3)} | ${String(crash).padStart(7)} | ${String(r[3]).padStart(5)} | ${String(r[4]).padStart(7)} | ${String(r[5]).padStart(5)} |`;
   const dependent = verdicts.filter((v) => v.dependsOn && (v.fivexx || v.hang || v.uncoded || v.leak)).length;

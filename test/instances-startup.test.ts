@@ -25,7 +25,9 @@ describe.skipIf(!BACKENDS.includes('postgres'))('postgres: instances starting to
   test('each migration is applied once and the seed is written once', async () => {
     handles = await Promise.all(Array.from({ length: INSTANCIAS }, () => createDatabase(fresh.options)));
     const migracoes = await handles[0]!.rows<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
-    const pastas = readdirSync(fileURLToPath(new URL('../drizzle', import.meta.url)), { withFileTypes: true }).filter((d) => d.isDirectory());
+    const pastas = readdirSync(fileURLToPath(new URL('../drizzle', import.meta.url)), { withFileTypes: true }).filter((d) =>
+      d.isDirectory(),
+    );
     expect(migracoes[0]!.n).toBe(pastas.length);
 
     const agora = new Date();

@@ -2,7 +2,14 @@
 // passes and rebuilds the published SDL; hostile nested introspection is refused with a code; the depth
 // measurement is linear in fragment spreads. One backend: this is the GraphQL layer.
 import { readFileSync } from 'node:fs';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SCHEMA_FILE } from '../src/http/schema.js';
 import { BACKENDS } from './support/backends.js';

@@ -109,10 +109,10 @@ describe.each(BACKENDS)('%s', (backend) => {
         where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
         order by r.id, d.id limit 1`,
     );
-    const [terceiro] = await rows<{ id: number }>('select id::int as id from estruturas where pai_id is null and id not in ($1, $2) order by id limit 1', [
-      par!.rem_orgao,
-      par!.dest_orgao,
-    ]);
+    const [terceiro] = await rows<{ id: number }>(
+      'select id::int as id from estruturas where pai_id is null and id not in ($1, $2) order by id limit 1',
+      [par!.rem_orgao, par!.dest_orgao],
+    );
     unidadeRemetente = par!.rem;
     unidadeDestinataria = par!.dest;
     viewers = [
@@ -153,7 +153,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     return opcoes.length === 0 ? null : opcoes[k % opcoes.length]!;
   }
 
-  test(`random actions by random viewers never leave the graph (${NUM_RUNS} runs × ≤ ${MAX_ACOES} actions)`, { timeout: 240_000 }, async () => {
+  test(`random actions by random viewers never leave the graph (${NUM_RUNS} runs × ≤ ${MAX_ACOES} actions)`, {
+    timeout: 240_000,
+  }, async () => {
     let sucessos = 0;
     let falhas = 0;
     let repetidas = 0;
@@ -172,7 +174,10 @@ describe.each(BACKENDS)('%s', (backend) => {
           unidadeDestinatariaId: unidadeDestinataria,
         });
         const id = inicio.tramite.id;
-        const participantes = { remetenteOrgaoId: inicio.tramite.remetenteOrgaoId, destinatarioOrgaoId: inicio.tramite.destinatarioOrgaoId };
+        const participantes = {
+          remetenteOrgaoId: inicio.tramite.remetenteOrgaoId,
+          destinatarioOrgaoId: inicio.tramite.destinatarioOrgaoId,
+        };
         /** Keys this run bound: `${sujeito}|${chave}` → operation. */
         const chaves = new Map<string, string>();
         let ultimoComChave: { pedido: PedidoPasso; quem: number } | null = null;
@@ -253,8 +258,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             // A replay answers with the trâmite as it is now, under the read rule of now.
             if (chaves.get(chaveModelo) !== operacao) previsto = 'CHAVE_IDEMPOTENCIA_REUTILIZADA';
             else previsto = canReadTramite(viewer, t) ? 'REPETIDA' : 'TRAMITE_NAO_ENCONTRADO';
-          }
-          else if (lados.length === 0 || !canReadTramite(viewer, t)) previsto = 'TRAMITE_NAO_ENCONTRADO';
+          } else if (lados.length === 0 || !canReadTramite(viewer, t)) previsto = 'TRAMITE_NAO_ENCONTRADO';
           else if (pedido.esperado?.versao != null && pedido.esperado.versao !== antes.versao) previsto = 'CONFLITO';
           else if (!lados.includes(passo.lado)) previsto = 'ACAO_NAO_PERMITIDA';
           else if (!passo.de.includes(s)) previsto = 'TRANSICAO_INVALIDA';
@@ -323,7 +327,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sucessos).toBeGreaterThan(0);
     expect(falhas).toBeGreaterThan(0);
     expect(finais.size).toBeGreaterThan(1);
-    console.log(`[${backend}] ${rodada} runs: ${sucessos} moves, ${falhas} refusals, ${repetidas} replays; statuses reached at the end: ${[...finais].sort((a, b) => a - b).join(', ')}`);
+    console.log(
+      `[${backend}] ${rodada} runs: ${sucessos} moves, ${falhas} refusals, ${repetidas} replays; statuses reached at the end: ${[...finais].sort((a, b) => a - b).join(', ')}`,
+    );
   });
 
   test('RECUSAR through the service needs a motivo (null or absent) and a justificativa', async () => {
@@ -336,7 +342,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       unidadeDestinatariaId: unidadeDestinataria,
     });
     const id = inicio.tramite.id;
-    for (const [acao, quem] of [['ENVIAR_COMPONENTES_DIGITAIS', 0], ['RECEBER_METADADOS', 1]] as Array<[AcaoPasso, number]>) {
+    for (const [acao, quem] of [
+      ['ENVIAR_COMPONENTES_DIGITAIS', 0],
+      ['RECEBER_METADADOS', 1],
+    ] as Array<[AcaoPasso, number]>) {
       await servicoTramites(handle.db).executarPasso({ acao, tramiteId: id, viewer: viewers[quem]!, agora: new Date() });
     }
     const antes = await linha(id);
@@ -347,15 +356,31 @@ describe.each(BACKENDS)('%s', (backend) => {
       { motivo: '01', justificativa: ' ', campos: ['justificativa'] },
     ];
     for (const caso of casos) {
-      const erro = await servicoTramites(handle.db).executarPasso({ acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: caso.motivo, justificativa: caso.justificativa }).then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const erro = await servicoTramites(handle.db)
+        .executarPasso({
+          acao: 'RECUSAR',
+          tramiteId: id,
+          viewer: viewers[1]!,
+          agora: new Date(),
+          motivo: caso.motivo,
+          justificativa: caso.justificativa,
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(erro, JSON.stringify(caso)).toBeInstanceOf(DadosInvalidos);
       expect((erro as DadosInvalidos).problemas.map((p) => p.campo)).toEqual(caso.campos);
     }
     expect(await linha(id)).toEqual(antes);
-    const ok = await servicoTramites(handle.db).executarPasso({ acao: 'RECUSAR', tramiteId: id, viewer: viewers[1]!, agora: new Date(), motivo: '04', justificativa: 'Espécie não mapeada.' });
+    const ok = await servicoTramites(handle.db).executarPasso({
+      acao: 'RECUSAR',
+      tramiteId: id,
+      viewer: viewers[1]!,
+      agora: new Date(),
+      motivo: '04',
+      justificativa: 'Espécie não mapeada.',
+    });
     expect(ok.evento).toMatchObject({ paraSituacao: 8, motivo: '04', justificativa: 'Espécie não mapeada.' });
   });
 });

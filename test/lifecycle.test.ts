@@ -100,7 +100,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   async function montarCenario(): Promise<Cenario> {
     const agencias: Agencia[] = [];
     const unidades = (orgaoId: number, where: string) =>
-      rows<Unidade>(`select id::int as id, sigla from estruturas where orgao_id = $1 and pai_id is not null and ${where} order by id`, [orgaoId]);
+      rows<Unidade>(`select id::int as id, sigla from estruturas where orgao_id = $1 and pai_id is not null and ${where} order by id`, [
+        orgaoId,
+      ]);
     for (const conta of DEMO_ACCOUNTS) {
       if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
       const [raiz] = await rows<{ id: number; sigla: string }>(
@@ -130,7 +132,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       rem,
       dest,
       outro,
-      admin: { conta: contaAdmin, viewer: { sujeito: contaAdmin.sujeito, orgaoId: null, papeis: new Set(contaAdmin.papeis) }, token: await gw.tokenOf(contaAdmin.sujeito) },
+      admin: {
+        conta: contaAdmin,
+        viewer: { sujeito: contaAdmin.sujeito, orgaoId: null, papeis: new Set(contaAdmin.papeis) },
+        token: await gw.tokenOf(contaAdmin.sujeito),
+      },
       participantes: { remetenteOrgaoId: rem.id, destinatarioOrgaoId: dest.id },
     };
   }
@@ -287,7 +293,9 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     /** The history without the cursors, which must be strictly increasing and equal the SQL seqs. */
     async function semCursores(tramiteId: number, historico: Array<Record<string, any>>) {
-      const seqs = (await rows<{ seq: string }>('select seq::text as seq from tramite_eventos where tramite_id = $1 order by seq', [tramiteId])).map((r) => r.seq);
+      const seqs = (
+        await rows<{ seq: string }>('select seq::text as seq from tramite_eventos where tramite_id = $1 order by seq', [tramiteId])
+      ).map((r) => r.seq);
       expect(historico.map((e) => e.cursor)).toEqual(seqs);
       return historico.map(({ cursor: _c, ...resto }) => resto);
     }
@@ -295,11 +303,21 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('success: 1 → 2 → 3 → 4 → 5 → 6, each step by its side', async () => {
       const r0 = await iniciar();
       expect(r0.__typename, JSON.stringify(r0)).toBe('TransicaoRealizada');
-      expect(r0).toMatchObject({ repetida: false, tramite: { situacao: chave(1), versao: 1 }, evento: { situacaoAnterior: null, situacao: chave(1), lado: 'REMETENTE' } });
+      expect(r0).toMatchObject({
+        repetida: false,
+        tramite: { situacao: chave(1), versao: 1 },
+        evento: { situacaoAnterior: null, situacao: chave(1), lado: 'REMETENTE' },
+      });
       expect(r0.tramite.nre).toMatch(/^\d{16}$/);
       const id = dbId(r0.tramite.id);
       const eventos: EventoEsperado[] = [{ de: null, para: 1, por: 'rem' }];
-      for (const acao of ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'] as const) {
+      for (const acao of [
+        'ENVIAR_COMPONENTES_DIGITAIS',
+        'RECEBER_METADADOS',
+        'RECEBER_COMPONENTES_DIGITAIS',
+        'ENVIAR_RECIBO_CONCLUSAO',
+        'RECEBER_RECIBO_CONCLUSAO',
+      ] as const) {
         const p = PASSO_POR_ACAO[acao];
         const antes = await estado(id);
         const r = await passoOk(acao, id, tokenDoLado(p.lado));
@@ -318,8 +336,16 @@ describe.each(BACKENDS)('%s', (backend) => {
       const id = await novoTramite();
       await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token);
       await passoOk('RECEBER_METADADOS', id, c.dest.token);
-      const recusa = await passoOk('RECUSAR', id, c.dest.token, { motivo: 'MOTIVO_03', justificativa: '  Faltou o componente digital do documento 4.  ' });
-      expect(recusa.evento).toMatchObject({ situacao: 'RECUSADO', lado: 'DESTINATARIO', motivoRecusa: 'MOTIVO_03', justificativa: 'Faltou o componente digital do documento 4.' });
+      const recusa = await passoOk('RECUSAR', id, c.dest.token, {
+        motivo: 'MOTIVO_03',
+        justificativa: '  Faltou o componente digital do documento 4.  ',
+      });
+      expect(recusa.evento).toMatchObject({
+        situacao: 'RECUSADO',
+        lado: 'DESTINATARIO',
+        motivoRecusa: 'MOTIVO_03',
+        justificativa: 'Faltou o componente digital do documento 4.',
+      });
       expect(await lerHistorico(id, c.dest.token)).toBeNull();
       await passoOk('DAR_CIENCIA_RECUSA', id, c.rem.token);
       const t = (await lerHistorico(id))!;
@@ -339,18 +365,28 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('refusal from 4 is allowed too', async () => {
       const id = await tramiteEm(4);
       const r = await passoOk('RECUSAR', id, c.dest.token);
-      expect(r.evento).toMatchObject({ situacaoAnterior: chave(4), motivoRecusa: RECUSA_PADRAO.motivo, justificativa: RECUSA_PADRAO.justificativa });
+      expect(r.evento).toMatchObject({
+        situacaoAnterior: chave(4),
+        motivoRecusa: RECUSA_PADRAO.motivo,
+        justificativa: RECUSA_PADRAO.justificativa,
+      });
     });
 
     test.each(PASSO_POR_ACAO.CANCELAR.de.map((s) => [s]))('cancellation by the remetente from %i → 7', async (de) => {
       const id = await tramiteEm(de);
       const antes = await estado(id);
       const r = await passoOk('CANCELAR', id, c.rem.token, { justificativa: 'Enviado à unidade errada.' });
-      expect(r.evento).toMatchObject({ situacaoAnterior: chave(de), situacao: 'CANCELADO', lado: 'REMETENTE', justificativa: 'Enviado à unidade errada.' });
+      expect(r.evento).toMatchObject({
+        situacaoAnterior: chave(de),
+        situacao: 'CANCELADO',
+        lado: 'REMETENTE',
+        justificativa: 'Enviado à unidade errada.',
+      });
       const t = (await lerHistorico(id))!;
       expect(t).toMatchObject({ codigoSituacao: 7, finalizado: true, versao: antes.versao + 1 });
       const eventos: EventoEsperado[] = [{ de: null, para: 1, por: 'rem' }];
-      for (const p of caminhoAte(de)) eventos.push({ de: eventos.at(-1)!.para, para: p.para, por: p.lado === 'REMETENTE' ? 'rem' : 'dest' });
+      for (const p of caminhoAte(de))
+        eventos.push({ de: eventos.at(-1)!.para, para: p.para, por: p.lado === 'REMETENTE' ? 'rem' : 'dest' });
       eventos.push({ de, para: 7, por: 'rem', justificativa: 'Enviado à unidade errada.' });
       expect(await semCursores(id, t.historico)).toEqual(historicoEsperado(eventos));
     });
@@ -374,8 +410,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     function esperado(viewer: Viewer, situacao: Situacao, p: Passo): Record<string, unknown> | null {
       const t = { ...c.participantes, situacao };
       const lados = ladosDoViewer(viewer, t);
-      if (lados.length === 0 || !canReadTramite(viewer, t)) return { __typename: 'ErroTramiteNaoEncontrado', codigo: 'TRAMITE_NAO_ENCONTRADO' };
-      if (!lados.includes(p.lado)) return { __typename: 'ErroAcaoNaoPermitida', codigo: 'ACAO_NAO_PERMITIDA', ladoExigido: p.lado, seusLados: lados };
+      if (lados.length === 0 || !canReadTramite(viewer, t))
+        return { __typename: 'ErroTramiteNaoEncontrado', codigo: 'TRAMITE_NAO_ENCONTRADO' };
+      if (!lados.includes(p.lado))
+        return { __typename: 'ErroAcaoNaoPermitida', codigo: 'ACAO_NAO_PERMITIDA', ladoExigido: p.lado, seusLados: lados };
       if (!p.de.includes(situacao)) {
         return {
           __typename: 'ErroTransicaoInvalida',
@@ -447,14 +485,22 @@ describe.each(BACKENDS)('%s', (backend) => {
         'select repositorio_id::int as repositorio_id, numero_identificacao::int as numero_identificacao from estruturas where id = $1',
         [c.rem.id],
       );
-      spe.token = await gw.token({ sub: 'spe:teste', orgao: { repositorio: raiz!.repositorio_id, estrutura: raiz!.numero_identificacao }, roles: ['SPE'] });
+      spe.token = await gw.token({
+        sub: 'spe:teste',
+        orgao: { repositorio: raiz!.repositorio_id, estrutura: raiz!.numero_identificacao },
+        roles: ['SPE'],
+      });
       const viewers = [...quem(), { nome: 'remetente SPE', ...spe }];
-      const campos = SITUACOES.map((s) => `s${s}: tramite(id: "${gid('Tramite', tramitePorSituacao.get(s)!)}") { codigoSituacao acoesPermitidas }`).join('\n');
+      const campos = SITUACOES.map(
+        (s) => `s${s}: tramite(id: "${gid('Tramite', tramitePorSituacao.get(s)!)}") { codigoSituacao acoesPermitidas }`,
+      ).join('\n');
       for (const q of viewers) {
         const data = await ok(`{ ${campos} }`, {}, q.token);
         for (const s of SITUACOES) {
           const t = { ...c.participantes, situacao: s };
-          const esperadoS = canReadTramite(q.viewer, t) ? { codigoSituacao: s, acoesPermitidas: acoesPermitidas(q.viewer, t).map((p) => p.acao) } : null;
+          const esperadoS = canReadTramite(q.viewer, t)
+            ? { codigoSituacao: s, acoesPermitidas: acoesPermitidas(q.viewer, t).map((p) => p.acao) }
+            : null;
           expect(data[`s${s}`], `${q.nome}, status ${s}`).toEqual(esperadoS);
         }
       }
@@ -479,7 +525,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       const antes = await totalTramites();
       const u = c.rem.semEnvio[0]!;
       const r = await iniciar({ unidadeRemetente: gid('UnidadeAdministrativa', u.id) });
-      expect(r).toMatchObject({ __typename: 'ErroUnidadeNaoHabilitada', sigla: u.sigla, mensagem: `A Unidade ${u.sigla} não está configurada para enviar processos/documentos avulsos.` });
+      expect(r).toMatchObject({
+        __typename: 'ErroUnidadeNaoHabilitada',
+        sigla: u.sigla,
+        mensagem: `A Unidade ${u.sigla} não está configurada para enviar processos/documentos avulsos.`,
+      });
       expect(await totalTramites()).toBe(antes);
     });
 
@@ -507,14 +557,22 @@ describe.each(BACKENDS)('%s', (backend) => {
       await passoOk('CANCELAR', id2, c.rem.token);
       const terceiro = await iniciar({ nre });
       expect(terceiro.__typename).toBe('TransicaoRealizada');
-      const [{ n }] = (await rows<{ n: number }>('select count(*)::int as n from tramites where nre = $1 and situacao not in (6, 7, 9, 10)', [nre])) as [{ n: number }];
+      const [{ n }] = (await rows<{ n: number }>(
+        'select count(*)::int as n from tramites where nre = $1 and situacao not in (6, 7, 9, 10)',
+        [nre],
+      )) as [{ n: number }];
       expect(n).toBe(1);
     });
 
     test('an agency that is not the sender unit’s: ErroAcaoNaoPermitida', async () => {
       const antes = await totalTramites();
       const r1 = await iniciar({}, c.outro.token);
-      expect(r1).toMatchObject({ __typename: 'ErroAcaoNaoPermitida', codigo: 'ACAO_NAO_PERMITIDA', ladoExigido: 'REMETENTE', seusLados: [] });
+      expect(r1).toMatchObject({
+        __typename: 'ErroAcaoNaoPermitida',
+        codigo: 'ACAO_NAO_PERMITIDA',
+        ladoExigido: 'REMETENTE',
+        seusLados: [],
+      });
       const r2 = await iniciar({}, c.dest.token);
       expect(r2).toMatchObject({ __typename: 'ErroAcaoNaoPermitida', ladoExigido: 'REMETENTE', seusLados: ['DESTINATARIO'] });
       expect(await totalTramites()).toBe(antes);
@@ -533,7 +591,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       esperaValidacao(await iniciar({ nre: '123' }), ['nre']);
       esperaValidacao(await iniciar({ nre: '12345678901234567' }), ['nre']);
       esperaValidacao(await iniciar({ chaveIdempotencia: 'curta' }), ['chaveIdempotencia']);
-      esperaValidacao(await iniciar({ descricao: 'x'.repeat(101), nre: 'abc', chaveIdempotencia: 'k' }), ['chaveIdempotencia', 'descricao', 'nre']);
+      esperaValidacao(await iniciar({ descricao: 'x'.repeat(101), nre: 'abc', chaveIdempotencia: 'k' }), [
+        'chaveIdempotencia',
+        'descricao',
+        'nre',
+      ]);
       esperaValidacao(await iniciar({ numeroProcesso: 'n'.repeat(51) }), ['numeroProcesso']);
       const mesma = gid('UnidadeAdministrativa', c.rem.envio[0]!.id);
       esperaValidacao(await iniciar({ unidadeDestinataria: mesma, unidadeRemetente: mesma }), ['unidadeDestinataria']);
@@ -574,7 +636,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       const r1 = await iniciar(mesmoPedido);
       const r2 = await iniciar(mesmoPedido);
       expect(r1).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false });
-      expect(r2).toMatchObject({ __typename: 'TransicaoRealizada', repetida: true, tramite: { id: r1.tramite.id, nre: r1.tramite.nre }, evento: { cursor: r1.evento.cursor } });
+      expect(r2).toMatchObject({
+        __typename: 'TransicaoRealizada',
+        repetida: true,
+        tramite: { id: r1.tramite.id, nre: r1.tramite.nre },
+        evento: { cursor: r1.evento.cursor },
+      });
       expect(await totalTramites()).toBe(antes + 1);
       expect((await estado(dbId(r1.tramite.id))).eventos).toBe(1);
       // The same key for another start (another process number) is another operation.
@@ -589,7 +656,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       const r1 = await passo('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token, { chaveIdempotencia });
       const r2 = await passo('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token, { chaveIdempotencia });
       expect(r1).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false, tramite: { versao: 2 } });
-      expect(r2).toMatchObject({ __typename: 'TransicaoRealizada', repetida: true, evento: r1.evento, tramite: { id: r1.tramite.id, codigoSituacao: 2, versao: 2 } });
+      expect(r2).toMatchObject({
+        __typename: 'TransicaoRealizada',
+        repetida: true,
+        evento: r1.evento,
+        tramite: { id: r1.tramite.id, codigoSituacao: 2, versao: 2 },
+      });
       expect(await estado(id)).toMatchObject({ situacao: 2, versao: 2, eventos: 2 });
 
       const eventos = await totalEventos();
@@ -629,7 +701,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         c.dest.token,
       );
       for (const r of [porSituacao, porVersao, ambos]) {
-        expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroConflito', codigo: 'CONFLITO', situacaoAtual: chave(2), versaoAtual: antes.versao });
+        expect(r, JSON.stringify(r)).toMatchObject({
+          __typename: 'ErroConflito',
+          codigo: 'CONFLITO',
+          situacaoAtual: chave(2),
+          versaoAtual: antes.versao,
+        });
       }
       expect(await estado(id)).toEqual(antes);
       expect(await totalEventos()).toBe(eventos);
@@ -646,7 +723,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id, c.admin.token);
       await passoOk('RECEBER_METADADOS', id, c.admin.token);
       await passoOk('RECEBER_COMPONENTES_DIGITAIS', id, c.dest.token);
-      const data = await ok(`query($id: ID!) { tramite(id: $id) { historico { ${CAMPOS_EVENTO} } } }`, { id: gid('Tramite', id) }, c.rem.token);
+      const data = await ok(
+        `query($id: ID!) { tramite(id: $id) { historico { ${CAMPOS_EVENTO} } } }`,
+        { id: gid('Tramite', id) },
+        c.rem.token,
+      );
       const h = (data.tramite.historico as Array<Record<string, any>>).map(({ cursor: _c, ...e }) => e);
       const porAdmin = (de: Situacao | null, para: Situacao, lado: string) => ({
         situacaoAnterior: de === null ? null : chave(de),
@@ -673,7 +754,10 @@ describe.each(BACKENDS)('%s', (backend) => {
           justificativa: null,
         },
       ]);
-      const [sql] = await rows<{ n: number }>('select count(*)::int as n from tramite_eventos where tramite_id = $1 and ator_pen_admin and ator_orgao_id is null', [id]);
+      const [sql] = await rows<{ n: number }>(
+        'select count(*)::int as n from tramite_eventos where tramite_id = $1 and ator_pen_admin and ator_orgao_id is null',
+        [id],
+      );
       expect(sql!.n).toBe(3);
     });
   });
@@ -687,7 +771,13 @@ describe.each(BACKENDS)('%s', (backend) => {
         c.rem.token,
       );
       expect(data.grafoSituacoes.situacoes).toEqual(
-        SITUACOES.map((s) => ({ situacao: chave(s), codigo: s, nome: SITUACAO_INFO[s].nome, final: SITUACAO_INFO[s].final, quemDeveAgir: SITUACAO_INFO[s].quemDeveAgir })),
+        SITUACOES.map((s) => ({
+          situacao: chave(s),
+          codigo: s,
+          nome: SITUACAO_INFO[s].nome,
+          final: SITUACAO_INFO[s].final,
+          quemDeveAgir: SITUACAO_INFO[s].quemDeveAgir,
+        })),
       );
       expect(data.grafoSituacoes.passos).toEqual(
         PASSOS.map((p) => ({ acao: p.acao, de: p.de.map(chave), para: chave(p.para), lado: p.lado, mutacao: MUTACAO_POR_ACAO[p.acao] })),
@@ -740,13 +830,29 @@ describe.each(BACKENDS)('%s', (backend) => {
         `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${parados.map((p) => p.id).join(',')}) order by id`,
       );
       expect(depois).toEqual(parados.map((p) => ({ id: p.id, situacao: 10, versao: p.versao + 1 })));
-      const eventos10 = await rows<{ tramite_id: number; de: number; ator: string; lado: string; orgao: number | null; admin: boolean; em: string }>(
+      const eventos10 = await rows<{
+        tramite_id: number;
+        de: number;
+        ator: string;
+        lado: string;
+        orgao: number | null;
+        admin: boolean;
+        em: string;
+      }>(
         `select tramite_id::int as tramite_id, de_situacao::int as de, ator_sujeito as ator, ator_lado as lado, ator_orgao_id as orgao,
                 ator_pen_admin as admin, to_char(ocorrido_em at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as em
            from tramite_eventos where para_situacao = 10 and tramite_id in (${parados.map((p) => p.id).join(',')}) order by tramite_id`,
       );
       expect(eventos10).toEqual(
-        parados.map((p) => ({ tramite_id: p.id, de: p.situacao, ator: ATOR_PLATAFORMA, lado: 'PLATAFORMA', orgao: null, admin: false, em: agora.toISOString() })),
+        parados.map((p) => ({
+          tramite_id: p.id,
+          de: p.situacao,
+          ator: ATOR_PLATAFORMA,
+          lado: 'PLATAFORMA',
+          orgao: null,
+          admin: false,
+          em: agora.toISOString(),
+        })),
       );
       const outrosDepois = await rows<{ id: number; situacao: number; versao: number }>(
         `select id::int as id, situacao::int as situacao, versao::int as versao from tramites where id in (${outros.map((p) => p.id).join(',')}) order by id`,
@@ -755,8 +861,18 @@ describe.each(BACKENDS)('%s', (backend) => {
       for (const id of novos) expect((await estado(id)).situacao).toBeLessThanOrEqual(4);
 
       // The history shows it; and a second run finds nothing left.
-      const data = await ok(`query($id: ID!) { tramite(id: $id) { historico { situacao lado ator porAdministradorPen orgaoAtor { id } } } }`, { id: gid('Tramite', velhos[0]!) }, c.rem.token);
-      expect(data.tramite.historico.at(-1)).toEqual({ situacao: chave(10), lado: 'PLATAFORMA', ator: ATOR_PLATAFORMA, porAdministradorPen: false, orgaoAtor: null });
+      const data = await ok(
+        `query($id: ID!) { tramite(id: $id) { historico { situacao lado ator porAdministradorPen orgaoAtor { id } } } }`,
+        { id: gid('Tramite', velhos[0]!) },
+        c.rem.token,
+      );
+      expect(data.tramite.historico.at(-1)).toEqual({
+        situacao: chave(10),
+        lado: 'PLATAFORMA',
+        ator: ATOR_PLATAFORMA,
+        porAdministradorPen: false,
+        orgaoAtor: null,
+      });
       expect(await cancelarTramitesParados(gw.database.db, { agora, dias, lote: 7 })).toBe(0);
     });
   });

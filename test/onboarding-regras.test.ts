@@ -33,16 +33,58 @@ import {
  * reason); (6) production access: ALL requirements again, in production, and the agency asks again;
  * (7) PEN validates in production: implanted ("data de implantação").
  */
-const DOMINIO: Array<{ acao: AcaoOnboarding; de: Array<Etapa | null>; para: Etapa; quem: Responsavel; portao: Condicao[]; motivo: boolean }> = [
+const DOMINIO: Array<{
+  acao: AcaoOnboarding;
+  de: Array<Etapa | null>;
+  para: Etapa;
+  quem: Responsavel;
+  portao: Condicao[];
+  motivo: boolean;
+}> = [
   { acao: 'SOLICITAR_ACESSO', de: [null, 'CADASTRO_REJEITADO'], para: 'ANALISE_CADASTRO', quem: 'ORGAO', portao: [], motivo: false },
   { acao: 'APROVAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CONFIGURACAO_ESTRUTURA', quem: 'PEN', portao: [], motivo: false },
   { acao: 'REJEITAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CADASTRO_REJEITADO', quem: 'PEN', portao: [], motivo: true },
-  { acao: 'CONCLUIR_CONFIGURACAO', de: ['CONFIGURACAO_ESTRUTURA'], para: 'IMPLANTACAO_HOMOLOGACAO', quem: 'ORGAO', portao: ['UNIDADES_DEFINIDAS'], motivo: false },
-  { acao: 'SOLICITAR_VALIDACAO_HOMOLOGACAO', de: ['IMPLANTACAO_HOMOLOGACAO'], para: 'VALIDACAO_HOMOLOGACAO', quem: 'ORGAO', portao: ['REQUISITOS_HOMOLOGACAO'], motivo: false },
-  { acao: 'VALIDAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'ACESSO_PRODUCAO', quem: 'PEN', portao: ['REQUISITOS_HOMOLOGACAO'], motivo: false },
+  {
+    acao: 'CONCLUIR_CONFIGURACAO',
+    de: ['CONFIGURACAO_ESTRUTURA'],
+    para: 'IMPLANTACAO_HOMOLOGACAO',
+    quem: 'ORGAO',
+    portao: ['UNIDADES_DEFINIDAS'],
+    motivo: false,
+  },
+  {
+    acao: 'SOLICITAR_VALIDACAO_HOMOLOGACAO',
+    de: ['IMPLANTACAO_HOMOLOGACAO'],
+    para: 'VALIDACAO_HOMOLOGACAO',
+    quem: 'ORGAO',
+    portao: ['REQUISITOS_HOMOLOGACAO'],
+    motivo: false,
+  },
+  {
+    acao: 'VALIDAR_HOMOLOGACAO',
+    de: ['VALIDACAO_HOMOLOGACAO'],
+    para: 'ACESSO_PRODUCAO',
+    quem: 'PEN',
+    portao: ['REQUISITOS_HOMOLOGACAO'],
+    motivo: false,
+  },
   { acao: 'REPROVAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'IMPLANTACAO_HOMOLOGACAO', quem: 'PEN', portao: [], motivo: true },
-  { acao: 'SOLICITAR_VALIDACAO_PRODUCAO', de: ['ACESSO_PRODUCAO'], para: 'VALIDACAO_PRODUCAO', quem: 'ORGAO', portao: ['REQUISITOS_PRODUCAO'], motivo: false },
-  { acao: 'VALIDAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'EM_PRODUCAO', quem: 'PEN', portao: ['REQUISITOS_PRODUCAO'], motivo: false },
+  {
+    acao: 'SOLICITAR_VALIDACAO_PRODUCAO',
+    de: ['ACESSO_PRODUCAO'],
+    para: 'VALIDACAO_PRODUCAO',
+    quem: 'ORGAO',
+    portao: ['REQUISITOS_PRODUCAO'],
+    motivo: false,
+  },
+  {
+    acao: 'VALIDAR_PRODUCAO',
+    de: ['VALIDACAO_PRODUCAO'],
+    para: 'EM_PRODUCAO',
+    quem: 'PEN',
+    portao: ['REQUISITOS_PRODUCAO'],
+    motivo: false,
+  },
   { acao: 'REPROVAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'ACESSO_PRODUCAO', quem: 'PEN', portao: [], motivo: true },
 ];
 
@@ -102,7 +144,14 @@ describe('stages', () => {
 describe('steps', () => {
   test('the step table is exactly the domain’s: from, to, who acts, gate, reason', () => {
     expect(
-      PASSOS_ONBOARDING.map((p) => ({ acao: p.acao, de: [...p.de], para: p.para, quem: p.responsavel, portao: [...p.condicoes], motivo: p.exigeMotivo })),
+      PASSOS_ONBOARDING.map((p) => ({
+        acao: p.acao,
+        de: [...p.de],
+        para: p.para,
+        quem: p.responsavel,
+        portao: [...p.condicoes],
+        motivo: p.exigeMotivo,
+      })),
     ).toEqual(DOMINIO);
     for (const p of PASSOS_ONBOARDING) expect(PASSO_ONBOARDING[p.acao]).toBe(p);
     expect(new Set(PASSOS_ONBOARDING.map((p) => p.acao)).size).toBe(PASSOS_ONBOARDING.length);
@@ -118,7 +167,8 @@ describe('steps', () => {
   test('a reason is required exactly for going back or rejecting', () => {
     const ordem = (e: Etapa) => ETAPAS.indexOf(e);
     for (const p of PASSOS_ONBOARDING) {
-      const volta = p.para === 'CADASTRO_REJEITADO' || p.de.some((d) => d !== null && d !== 'CADASTRO_REJEITADO' && ordem(p.para) < ordem(d));
+      const volta =
+        p.para === 'CADASTRO_REJEITADO' || p.de.some((d) => d !== null && d !== 'CADASTRO_REJEITADO' && ordem(p.para) < ordem(d));
       expect(p.exigeMotivo, p.acao).toBe(volta);
     }
   });
@@ -130,20 +180,27 @@ describe('steps', () => {
         continue;
       }
       if (p.para === 'IMPLANTACAO_HOMOLOGACAO') expect(p.condicoes).toEqual(['UNIDADES_DEFINIDAS']);
-      if (p.para === 'VALIDACAO_HOMOLOGACAO' || p.para === 'ACESSO_PRODUCAO') expect(p.condicoes, p.acao).toEqual(['REQUISITOS_HOMOLOGACAO']);
+      if (p.para === 'VALIDACAO_HOMOLOGACAO' || p.para === 'ACESSO_PRODUCAO')
+        expect(p.condicoes, p.acao).toEqual(['REQUISITOS_HOMOLOGACAO']);
       if (p.para === 'VALIDACAO_PRODUCAO' || p.para === 'EM_PRODUCAO') expect(p.condicoes, p.acao).toEqual(['REQUISITOS_PRODUCAO']);
       // The requirements gates are checked where the requirements were done, never before.
       for (const c of p.condicoes) {
         if (c === 'UNIDADES_DEFINIDAS') continue;
         const etapa = ETAPA_DOS_REQUISITOS[c === 'REQUISITOS_HOMOLOGACAO' ? 'HOMOLOGACAO' : 'PRODUCAO'];
-        expect(p.de.every((d) => d !== null && ETAPAS.indexOf(d) >= ETAPAS.indexOf(etapa)), p.acao).toBe(true);
+        expect(
+          p.de.every((d) => d !== null && ETAPAS.indexOf(d) >= ETAPAS.indexOf(etapa)),
+          p.acao,
+        ).toBe(true);
       }
     }
   });
 
   test('passosOnboardingAPartirDe lists exactly the steps from each stage', () => {
     for (const etapa of [null, ...ETAPAS]) {
-      expect(passosOnboardingAPartirDe(etapa).map((p) => p.acao), String(etapa)).toEqual(DOMINIO.filter((d) => d.de.includes(etapa)).map((d) => d.acao));
+      expect(
+        passosOnboardingAPartirDe(etapa).map((p) => p.acao),
+        String(etapa),
+      ).toEqual(DOMINIO.filter((d) => d.de.includes(etapa)).map((d) => d.acao));
     }
   });
 });
@@ -170,7 +227,13 @@ describe('trâmite tests and production tests', () => {
     for (let situacao = 1; situacao <= 10; situacao++) {
       for (const lado of ['REMETENTE', 'DESTINATARIO'] as const) {
         const esperado =
-          situacao === 6 ? (lado === 'REMETENTE' ? 'TRAMITE_ENVIADO_COM_SUCESSO' : 'TRAMITE_RECEBIDO_COM_SUCESSO') : situacao === 9 && lado === 'DESTINATARIO' ? 'RECUSA_COMO_DESTINATARIO' : null;
+          situacao === 6
+            ? lado === 'REMETENTE'
+              ? 'TRAMITE_ENVIADO_COM_SUCESSO'
+              : 'TRAMITE_RECEBIDO_COM_SUCESSO'
+            : situacao === 9 && lado === 'DESTINATARIO'
+              ? 'RECUSA_COMO_DESTINATARIO'
+              : null;
         expect(requisitoAtendidoPorTramite(situacao, lado), `${situacao} ${lado}`).toBe(esperado);
       }
     }
@@ -180,10 +243,27 @@ describe('trâmite tests and production tests', () => {
   });
 
   test('descricaoDeTeste: a description that starts with the word TESTE ("TESTE – órgão X")', () => {
-    for (const sim of ['TESTE – Governo do Estado de Goiás', 'TESTE - órgão X', 'teste – minúsculas', '  TESTE – com espaços', 'TESTE', 'TESTE: recusa', 'TESTE–sem espaço']) {
+    for (const sim of [
+      'TESTE – Governo do Estado de Goiás',
+      'TESTE - órgão X',
+      'teste – minúsculas',
+      '  TESTE – com espaços',
+      'TESTE',
+      'TESTE: recusa',
+      'TESTE–sem espaço',
+    ]) {
       expect(descricaoDeTeste(sim), sim).toBe(true);
     }
-    for (const nao of [null, '', '   ', 'Processo de TESTE', 'Testes de carga', 'TESTEMUNHO de servidor', 'Ofício nº 12 – TESTE', 'ATESTE']) {
+    for (const nao of [
+      null,
+      '',
+      '   ',
+      'Processo de TESTE',
+      'Testes de carga',
+      'TESTEMUNHO de servidor',
+      'Ofício nº 12 – TESTE',
+      'ATESTE',
+    ]) {
       expect(descricaoDeTeste(nao), String(nao)).toBe(false);
     }
   });
@@ -215,7 +295,8 @@ describe('the minimum requirements as data (the migration)', () => {
 
   test('every trâmite test of the list is one that a trâmite can meet, and one trâmite type per test', () => {
     const atendiveis = new Set<string>();
-    for (let s = 1; s <= 10; s++) for (const lado of ['REMETENTE', 'DESTINATARIO'] as const) atendiveis.add(requisitoAtendidoPorTramite(s, lado) ?? '');
+    for (let s = 1; s <= 10; s++)
+      for (const lado of ['REMETENTE', 'DESTINATARIO'] as const) atendiveis.add(requisitoAtendidoPorTramite(s, lado) ?? '');
     const testes = linhas.filter((l) => l.tipo !== 'CONFIGURACAO');
     for (const l of testes) expect(atendiveis.has(l.tipo), l.codigo).toBe(true);
     expect(new Set(testes.map((l) => l.tipo)).size).toBe(testes.length);

@@ -104,8 +104,14 @@ describe.each(BACKENDS)('%s', (backend) => {
   const ok = (query: string, variables: Record<string, unknown>, token: string) => gw.ok(query, variables, token);
 
   const raiz = async (repositorio: number, numero: number) =>
-    (await rows<{ id: number }>('select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null', [repositorio, numero]))[0]!.id;
-  const raizPorSigla = async (sigla: string) => (await rows<{ id: number }>('select id::int as id from estruturas where sigla = $1 and pai_id is null', [sigla]))[0]!.id;
+    (
+      await rows<{ id: number }>(
+        'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
+        [repositorio, numero],
+      )
+    )[0]!.id;
+  const raizPorSigla = async (sigla: string) =>
+    (await rows<{ id: number }>('select id::int as id from estruturas where sigla = $1 and pai_id is null', [sigla]))[0]!.id;
   const protocolo = async (orgaoId: number) =>
     (
       await rows<{ id: number }>(
@@ -119,7 +125,11 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   /** One onboarding step, through its mutation. */
   async function passo(acao: AcaoOnboarding, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
-    const data = await ok(`mutation($input: AcaoOnboardingInput!) { r: ${MUTACAO[acao]}(input: $input) { ${RESULTADO} } }`, { input: { orgao: gid('Orgao', orgaoId), ...extra } }, token);
+    const data = await ok(
+      `mutation($input: AcaoOnboardingInput!) { r: ${MUTACAO[acao]}(input: $input) { ${RESULTADO} } }`,
+      { input: { orgao: gid('Orgao', orgaoId), ...extra } },
+      token,
+    );
     return data.r;
   }
   async function passoOk(acao: AcaoOnboarding, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
@@ -129,7 +139,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     return r;
   }
   /** Several steps in one request, as aliases (each answers for itself; they run in order). */
-  async function passos(pedidos: Array<{ acao: AcaoOnboarding; orgaoId: number; extra?: Record<string, unknown> }>, token: string): Promise<Resultado[]> {
+  async function passos(
+    pedidos: Array<{ acao: AcaoOnboarding; orgaoId: number; extra?: Record<string, unknown> }>,
+    token: string,
+  ): Promise<Resultado[]> {
     if (pedidos.length === 0) return [];
     const vars: Record<string, unknown> = {};
     const campos = pedidos.map((p, i) => {
@@ -140,7 +153,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     const data = await ok(`mutation(${decl}) { ${campos.join('\n')} }`, vars, token);
     return pedidos.map((_, i) => data[`a${i}`] as Resultado);
   }
-  async function requisito(mutacao: MutacaoRequisito, orgaoId: number, ambiente: Ambiente, codigo: string, token: string, nota?: string | null): Promise<Resultado> {
+  async function requisito(
+    mutacao: MutacaoRequisito,
+    orgaoId: number,
+    ambiente: Ambiente,
+    codigo: string,
+    token: string,
+    nota?: string | null,
+  ): Promise<Resultado> {
     const data = await ok(
       `mutation($input: RequisitoInput!) { r: ${mutacao}(input: $input) { ${RESULTADO} } }`,
       { input: { orgao: gid('Orgao', orgaoId), ambiente, codigo, ...(nota === undefined ? {} : { nota }) } },
@@ -161,7 +181,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     );
     return data.onboarding;
   }
-  const item = (o: Record<string, any>, ambiente: Ambiente, codigo: string) => (o[ambiente === 'HOMOLOGACAO' ? 'h' : 'p'] as Array<Record<string, any>>).find((i) => i.codigo === codigo)!;
+  const item = (o: Record<string, any>, ambiente: Ambiente, codigo: string) =>
+    (o[ambiente === 'HOMOLOGACAO' ? 'h' : 'p'] as Array<Record<string, any>>).find((i) => i.codigo === codigo)!;
   /** Events and versions of every onboarding, to show that a refused move changed nothing. */
   const fotografia = async () =>
     rows<{ n: string }>(
@@ -173,7 +194,11 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   async function passoTramite(acao: keyof typeof MUTACAO_POR_ACAO, tramite: string, token: string, extra: Record<string, unknown> = {}) {
     const tipo = acao === 'RECUSAR' ? 'RecusarTramiteInput' : 'AcaoTramiteInput';
-    const data = await ok(`mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO_TRAMITE} } }`, { input: { tramite, ...extra } }, token);
+    const data = await ok(
+      `mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO_TRAMITE} } }`,
+      { input: { tramite, ...extra } },
+      token,
+    );
     expect(data.r.__typename, `${acao}: ${JSON.stringify(data.r)}`).toBe('TransicaoRealizada');
   }
 
@@ -211,7 +236,12 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   /** A new agency (repositório "Governos Estaduais"), with units, by SQL; enabled as told. */
-  async function novoOrgao(numero: number, sigla: string, nome: string, unidades: Array<{ sigla: string; envio: boolean; recebimento: boolean; central?: boolean }>) {
+  async function novoOrgao(
+    numero: number,
+    sigla: string,
+    nome: string,
+    unidades: Array<{ sigla: string; envio: boolean; recebimento: boolean; central?: boolean }>,
+  ) {
     const [r] = await rows<{ id: number }>(
       `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, criada_em) values (9, $1, $2, $3, now()) returning id::int as id`,
       [numero, sigla, nome],
@@ -285,7 +315,9 @@ describe.each(BACKENDS)('%s', (backend) => {
           expect(passo, `${onde}: ${etapa} → ${e.etapa}`).toBeDefined();
           expect(e.ambiente, onde).toBe(AMBIENTE_DA_ETAPA[e.etapa as Etapa]);
           if (passo!.exigeMotivo) expect(e.motivo?.length, onde).toBeGreaterThan(0);
-          expect(e.ator, onde).toEqual(passo!.responsavel === 'PEN' ? penViewer.sujeito : expect.not.stringMatching(/^(pen\.admin|tramita-gov-br|spe:)/));
+          expect(e.ator, onde).toEqual(
+            passo!.responsavel === 'PEN' ? penViewer.sujeito : expect.not.stringMatching(/^(pen\.admin|tramita-gov-br|spe:)/),
+          );
           if (e.etapa === 'EM_PRODUCAO') implantado = e.ocorridoEm;
           etapa = e.etapa;
         } else {
@@ -299,7 +331,9 @@ describe.each(BACKENDS)('%s', (backend) => {
             expect(e.evidencia, onde).not.toBeNull();
           } else {
             expect(tipo, onde).toBe('CONFIGURACAO');
-            expect(e.ator, onde).toEqual(e.situacaoRequisito === 'REGISTRADO' ? expect.not.stringMatching(/^(pen\.admin|tramita-gov-br)/) : penViewer.sujeito);
+            expect(e.ator, onde).toEqual(
+              e.situacaoRequisito === 'REGISTRADO' ? expect.not.stringMatching(/^(pen\.admin|tramita-gov-br)/) : penViewer.sujeito,
+            );
           }
           if (e.situacaoRequisito === 'PENDENTE') estados.delete(`${e.ambiente}:${e.requisito}`);
           else estados.set(`${e.ambiente}:${e.requisito}`, e.situacaoRequisito);
@@ -364,7 +398,11 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     // One log, in time order.
     expect(
-      (await rows<{ n: number }>('select count(*)::int as n from onboarding_eventos a join onboarding_eventos b on b.seq > a.seq where b.ocorrido_em < a.ocorrido_em'))[0]!.n,
+      (
+        await rows<{ n: number }>(
+          'select count(*)::int as n from onboarding_eventos a join onboarding_eventos b on b.seq > a.seq where b.ocorrido_em < a.ocorrido_em',
+        )
+      )[0]!.n,
     ).toBe(0);
   });
 
@@ -407,7 +445,12 @@ describe.each(BACKENDS)('%s', (backend) => {
             .filter((p) => podeAgir(viewer, p.responsavel, ag.id))
             .map((p) => p.acao);
           respostas.forEach((r, i) => {
-            expect(r, `${errados[i]!.acao} from ${etapa}`).toMatchObject({ __typename: 'ErroEtapaInvalida', codigo: 'ETAPA_INVALIDA', etapaAtual: etapa, acoesPossiveis: possiveis });
+            expect(r, `${errados[i]!.acao} from ${etapa}`).toMatchObject({
+              __typename: 'ErroEtapaInvalida',
+              codigo: 'ETAPA_INVALIDA',
+              etapaAtual: etapa,
+              acoesPossiveis: possiveis,
+            });
           });
           feitos += respostas.length;
         }
@@ -432,21 +475,31 @@ describe.each(BACKENDS)('%s', (backend) => {
       }
       // The same for an agency with no request yet (MGI): PEN, the SPE or another agency's gestor cannot ask for it.
       const mgi = await raizPorSigla('MGI');
-      for (const token of [pen, mgiSpe, gestorPi]) expect((await passo('SOLICITAR_ACESSO', mgi, token)).__typename).toBe('ErroPapelNaoPermitido');
+      for (const token of [pen, mgiSpe, gestorPi])
+        expect((await passo('SOLICITAR_ACESSO', mgi, token)).__typename).toBe('ErroPapelNaoPermitido');
       // Requirements: the agency registers, PEN confirms or sends back.
       const trt = DEMO_CONTAS_ONBOARDING.find((c) => c.sujeito === 'gestora.renata@trt18')!;
       const trtId = await raiz(trt.orgao!.repositorio, trt.orgao!.estrutura);
       const gestorTrt = await tokenDe(trt);
-      expect((await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', configs.at(-1)!, pen, 'Evidência.')).__typename).toBe('ErroPapelNaoPermitido');
-      expect((await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', configs.at(-1)!, gestorPi, 'Evidência.')).__typename).toBe('ErroPapelNaoPermitido');
-      expect((await requisito('confirmarRequisito', trtId, 'HOMOLOGACAO', configs[1]!, gestorTrt)).__typename).toBe('ErroPapelNaoPermitido');
-      expect((await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', configs[1]!, gestorTrt, 'Motivo.')).__typename).toBe('ErroPapelNaoPermitido');
+      expect((await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', configs.at(-1)!, pen, 'Evidência.')).__typename).toBe(
+        'ErroPapelNaoPermitido',
+      );
+      expect((await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', configs.at(-1)!, gestorPi, 'Evidência.')).__typename).toBe(
+        'ErroPapelNaoPermitido',
+      );
+      expect((await requisito('confirmarRequisito', trtId, 'HOMOLOGACAO', configs[1]!, gestorTrt)).__typename).toBe(
+        'ErroPapelNaoPermitido',
+      );
+      expect((await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', configs[1]!, gestorTrt, 'Motivo.')).__typename).toBe(
+        'ErroPapelNaoPermitido',
+      );
       expect(await fotografia()).toBe(antes);
     });
 
     test('rejecting or sending back without a reason (absent, blank, too long): ErroValidacao on motivo', async () => {
       const antes = await fotografia();
-      const etapaDe = async (etapa: Etapa) => (await rows<{ id: number }>('select orgao_id::int as id from onboardings where etapa = $1 limit 1', [etapa]))[0]!.id;
+      const etapaDe = async (etapa: Etapa) =>
+        (await rows<{ id: number }>('select orgao_id::int as id from onboardings where etapa = $1 limit 1', [etapa]))[0]!.id;
       for (const [acao, etapa] of [
         ['REJEITAR_CADASTRO', 'ANALISE_CADASTRO'],
         ['REPROVAR_HOMOLOGACAO', 'VALIDACAO_HOMOLOGACAO'],
@@ -455,7 +508,10 @@ describe.each(BACKENDS)('%s', (backend) => {
         const id = await etapaDe(etapa);
         for (const motivo of [undefined, null, '   ', 'x'.repeat(1_001)]) {
           const r = await passo(acao, id, pen, motivo === undefined ? {} : { motivo });
-          expect(r, `${acao} motivo=${JSON.stringify(motivo)?.slice(0, 20)}`).toMatchObject({ __typename: 'ErroValidacao', problemas: [{ campo: 'motivo' }] });
+          expect(r, `${acao} motivo=${JSON.stringify(motivo)?.slice(0, 20)}`).toMatchObject({
+            __typename: 'ErroValidacao',
+            problemas: [{ campo: 'motivo' }],
+          });
         }
       }
       expect(await fotografia()).toBe(antes);
@@ -467,14 +523,18 @@ describe.each(BACKENDS)('%s', (backend) => {
       const trtId = await raiz(trt.orgao!.repositorio, trt.orgao!.estrutura);
       const gestorTrt = await tokenDe(trt);
       const situacoes = new Map(
-        (await rows<{ codigo: string; situacao: string }>(`select codigo, situacao::text as situacao from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO'`, [trtId])).map(
-          (r) => [r.codigo, r.situacao],
-        ),
+        (
+          await rows<{ codigo: string; situacao: string }>(
+            `select codigo, situacao::text as situacao from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO'`,
+            [trtId],
+          )
+        ).map((r) => [r.codigo, r.situacao]),
       );
       const pendente = configs.find((c) => !situacoes.has(c))!;
       const confirmado = configs.find((c) => situacoes.get(c) === 'CONFIRMADO')!;
       expect(pendente && confirmado).toBeTruthy();
-      const validacao = (r: Resultado, campo: string) => expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroValidacao', problemas: [{ campo }] });
+      const validacao = (r: Resultado, campo: string) =>
+        expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroValidacao', problemas: [{ campo }] });
 
       for (const tipo of ['TRAMITE_ENVIADO_COM_SUCESSO', 'TRAMITE_RECEBIDO_COM_SUCESSO', 'RECUSA_COMO_DESTINATARIO']) {
         const r = await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', codigoDoTipo[tipo]!, gestorTrt, 'Fiz o teste.');
@@ -487,7 +547,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       validacao(await requisito('registrarRequisito', trtId, 'HOMOLOGACAO', confirmado, gestorTrt, 'De novo.'), 'codigo');
       validacao(await requisito('confirmarRequisito', trtId, 'HOMOLOGACAO', pendente, pen), 'codigo');
       validacao(await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', pendente, pen, 'Motivo.'), 'codigo');
-      validacao(await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', configs.find((c) => situacoes.get(c) === 'REGISTRADO') ?? pendente, pen), 'nota');
+      validacao(
+        await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', configs.find((c) => situacoes.get(c) === 'REGISTRADO') ?? pendente, pen),
+        'nota',
+      );
       // Not even a requirement code: refused as bad input, before anything runs.
       const res = await gw.gql(
         'mutation($input: RequisitoInput!) { registrarRequisito(input: $input) { __typename } }',
@@ -497,13 +560,25 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.codigo' });
 
       // Produção requirements are not open in implantação; no requirement is open in configuração.
-      const etapa = (r: Resultado) => expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroEtapaInvalida', etapaAtual: expect.any(String) });
+      const etapa = (r: Resultado) =>
+        expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroEtapaInvalida', etapaAtual: expect.any(String) });
       etapa(await requisito('registrarRequisito', trtId, 'PRODUCAO', pendente, gestorTrt, 'Evidência.'));
       const al = DEMO_CONTAS_ONBOARDING.find((c) => c.sujeito === 'gestor.tiago@al')!;
-      etapa(await requisito('registrarRequisito', await raiz(al.orgao!.repositorio, al.orgao!.estrutura), 'HOMOLOGACAO', pendente, await tokenDe(al), 'Evidência.'));
+      etapa(
+        await requisito(
+          'registrarRequisito',
+          await raiz(al.orgao!.repositorio, al.orgao!.estrutura),
+          'HOMOLOGACAO',
+          pendente,
+          await tokenDe(al),
+          'Evidência.',
+        ),
+      );
       // An agency that never asked for access.
       const mgi = await raizPorSigla('MGI');
-      expect(await requisito('registrarRequisito', mgi, 'HOMOLOGACAO', pendente, await gw.tokenOf(GESTORA_MGI), 'Evidência.')).toMatchObject({
+      expect(
+        await requisito('registrarRequisito', mgi, 'HOMOLOGACAO', pendente, await gw.tokenOf(GESTORA_MGI), 'Evidência.'),
+      ).toMatchObject({
         __typename: 'ErroOnboardingNaoEncontrado',
       });
       expect(await fotografia()).toBe(antes);
@@ -513,14 +588,18 @@ describe.each(BACKENDS)('%s', (backend) => {
       const trt = DEMO_CONTAS_ONBOARDING.find((c) => c.sujeito === 'gestora.renata@trt18')!;
       const trtId = await raiz(trt.orgao!.repositorio, trt.orgao!.estrutura);
       const situacoes = new Map(
-        (await gw.database.rows<{ codigo: string; situacao: string }>(
-          `select codigo, situacao from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO'`,
-          [trtId],
-        )).map((r) => [r.codigo, r.situacao]),
+        (
+          await gw.database.rows<{ codigo: string; situacao: string }>(
+            `select codigo, situacao from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO'`,
+            [trtId],
+          )
+        ).map((r) => [r.codigo, r.situacao]),
       );
       const confirmado = [...situacoes].find(([, situacao]) => situacao === 'CONFIRMADO')![0];
       const motivo = 'A evidência não mostra o mapeamento completo.';
-      expect(await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', confirmado, pen, motivo)).toMatchObject({ __typename: 'OnboardingAtualizado' });
+      expect(await requisito('recusarRequisito', trtId, 'HOMOLOGACAO', confirmado, pen, motivo)).toMatchObject({
+        __typename: 'OnboardingAtualizado',
+      });
       const restantes = await gw.database.rows<{ n: number }>(
         `select count(*)::int as n from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO' and codigo = $2`,
         [trtId, confirmado],
@@ -549,10 +628,17 @@ describe.each(BACKENDS)('%s', (backend) => {
       await passoOk('APROVAR_CADASTRO', rr.id, pen);
       const ENVIO = 'definir ao menos uma unidade habilitada para envio';
       const RECEBIMENTO = 'definir ao menos uma unidade habilitada para recebimento';
-      expect(await passo('CONCLUIR_CONFIGURACAO', rr.id, gestor)).toMatchObject({ __typename: 'ErroCriteriosNaoAtendidos', codigo: 'CRITERIOS_NAO_ATENDIDOS', pendencias: [ENVIO, RECEBIMENTO] });
+      expect(await passo('CONCLUIR_CONFIGURACAO', rr.id, gestor)).toMatchObject({
+        __typename: 'ErroCriteriosNaoAtendidos',
+        codigo: 'CRITERIOS_NAO_ATENDIDOS',
+        pendencias: [ENVIO, RECEBIMENTO],
+      });
       expect((await lerOnboarding(rr.id, gestor))!.bloqueios).toEqual([ENVIO, RECEBIMENTO]);
       await rows('update estruturas set habilitada_envio = true where id = $1', [rr.unidades[0]]);
-      expect(await passo('CONCLUIR_CONFIGURACAO', rr.id, gestor)).toMatchObject({ __typename: 'ErroCriteriosNaoAtendidos', pendencias: [RECEBIMENTO] });
+      expect(await passo('CONCLUIR_CONFIGURACAO', rr.id, gestor)).toMatchObject({
+        __typename: 'ErroCriteriosNaoAtendidos',
+        pendencias: [RECEBIMENTO],
+      });
       await rows('update estruturas set habilitada_recebimento = true where id = $1', [rr.unidades[1]]);
       expect((await lerOnboarding(rr.id, gestor))!.bloqueios).toEqual([]);
       const r = await passoOk('CONCLUIR_CONFIGURACAO', rr.id, gestor);
@@ -571,7 +657,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     const pendenciasEsperadas = (itens: Array<{ codigo: string; situacao: string | null }>, ambiente: Ambiente) =>
       itens.map((i) =>
         expect.stringMatching(
-          new RegExp(`^requisito ${i.codigo} em ${ambiente.toLowerCase()} \\(.*\\)${i.situacao === 'REGISTRADO' ? ': aguardando confirmação do PEN' : ''}$`),
+          new RegExp(
+            `^requisito ${i.codigo} em ${ambiente.toLowerCase()} \\(.*\\)${i.situacao === 'REGISTRADO' ? ': aguardando confirmação do PEN' : ''}$`,
+          ),
         ),
       );
 
@@ -600,14 +688,22 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(await faltam(icmbio, 'HOMOLOGACAO')).toEqual([]);
       expect(await faltam(iphan, 'PRODUCAO')).toEqual([]);
       const antes = await fotografia();
-      await rows(`insert into requisitos_minimos (codigo, ordem, descricao, tipo, exigido) values ('j', 10, 'Requisito novo de teste', 'CONFIGURACAO', true)`);
+      await rows(
+        `insert into requisitos_minimos (codigo, ordem, descricao, tipo, exigido) values ('j', 10, 'Requisito novo de teste', 'CONFIGURACAO', true)`,
+      );
       try {
         expect(await passo('VALIDAR_HOMOLOGACAO', icmbio, pen)).toMatchObject({
           __typename: 'ErroCriteriosNaoAtendidos',
           pendencias: ['requisito j em homologacao (Requisito novo de teste)'],
         });
-        expect(await passo('VALIDAR_PRODUCAO', iphan, pen)).toMatchObject({ __typename: 'ErroCriteriosNaoAtendidos', pendencias: ['requisito j em producao (Requisito novo de teste)'] });
-        expect((await lerOnboarding(iphan, pen))!.p.find((i: Record<string, any>) => i.codigo === 'j')).toMatchObject({ situacao: 'PENDENTE', exigido: true });
+        expect(await passo('VALIDAR_PRODUCAO', iphan, pen)).toMatchObject({
+          __typename: 'ErroCriteriosNaoAtendidos',
+          pendencias: ['requisito j em producao (Requisito novo de teste)'],
+        });
+        expect((await lerOnboarding(iphan, pen))!.p.find((i: Record<string, any>) => i.codigo === 'j')).toMatchObject({
+          situacao: 'PENDENTE',
+          exigido: true,
+        });
       } finally {
         await rows(`delete from requisitos_minimos where codigo = 'j'`);
       }
@@ -622,25 +718,32 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   test('PEN lists onboardings by stage and environment, oldest change first, with what blocks each', async () => {
     const lista = async (args: string) =>
-      ((await ok(`{ onboardings${args} { orgao { id } etapa ambiente bloqueios } }`, {}, pen)).onboardings as Array<Record<string, any>>).map(
-        (o): Record<string, any> => ({ ...o, orgao: dbId(o.orgao.id) }),
-      );
+      (
+        (await ok(`{ onboardings${args} { orgao { id } etapa ambiente bloqueios } }`, {}, pen)).onboardings as Array<Record<string, any>>
+      ).map((o): Record<string, any> => ({ ...o, orgao: dbId(o.orgao.id) }));
     const sql = async (where: string) =>
-      (await rows<{ id: number }>(`select orgao_id::int as id from onboardings where ${where} order by atualizado_em, orgao_id`)).map((r) => r.id);
+      (await rows<{ id: number }>(`select orgao_id::int as id from onboardings where ${where} order by atualizado_em, orgao_id`)).map(
+        (r) => r.id,
+      );
 
     expect((await lista('')).map((o) => o.orgao)).toEqual(await sql('true'));
-    expect((await lista('(etapas: [ANALISE_CADASTRO, CADASTRO_REJEITADO])')).map((o) => o.orgao)).toEqual(await sql(`etapa in ('ANALISE_CADASTRO', 'CADASTRO_REJEITADO')`));
+    expect((await lista('(etapas: [ANALISE_CADASTRO, CADASTRO_REJEITADO])')).map((o) => o.orgao)).toEqual(
+      await sql(`etapa in ('ANALISE_CADASTRO', 'CADASTRO_REJEITADO')`),
+    );
     const producao = await lista('(ambiente: PRODUCAO)');
     expect(producao.map((o) => o.orgao)).toEqual(await sql(`etapa in ('ACESSO_PRODUCAO', 'VALIDACAO_PRODUCAO', 'EM_PRODUCAO')`));
     expect(producao.every((o) => o.ambiente === 'PRODUCAO')).toBe(true);
-    expect((await lista('(etapas: [ANALISE_CADASTRO, EM_PRODUCAO], ambiente: PRODUCAO)')).map((o) => o.orgao)).toEqual(await sql(`etapa = 'EM_PRODUCAO'`));
+    expect((await lista('(etapas: [ANALISE_CADASTRO, EM_PRODUCAO], ambiente: PRODUCAO)')).map((o) => o.orgao)).toEqual(
+      await sql(`etapa = 'EM_PRODUCAO'`),
+    );
     expect(await lista('(etapas: [ANALISE_CADASTRO], ambiente: PRODUCAO)')).toEqual([]);
 
     // What blocks each, by stage (the seeded agencies).
     for (const o of await lista('')) {
       if (o.etapa === 'ANALISE_CADASTRO') expect(o.bloqueios).toEqual(['aguardando a equipe do PEN']);
       if (o.etapa === 'CADASTRO_REJEITADO' || o.etapa === 'EM_PRODUCAO') expect(o.bloqueios).toEqual([]);
-      if (o.etapa === 'VALIDACAO_HOMOLOGACAO' || o.etapa === 'VALIDACAO_PRODUCAO') expect(o.bloqueios).toEqual(['aguardando validação da equipe do PEN']);
+      if (o.etapa === 'VALIDACAO_HOMOLOGACAO' || o.etapa === 'VALIDACAO_PRODUCAO')
+        expect(o.bloqueios).toEqual(['aguardando validação da equipe do PEN']);
       if (o.etapa === 'IMPLANTACAO_HOMOLOGACAO' || o.etapa === 'ACESSO_PRODUCAO') {
         expect(o.bloqueios.length).toBeGreaterThan(0);
         expect(o.bloqueios.every((b: string) => b.startsWith('requisito '))).toBe(true);
@@ -653,7 +756,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     const tokenGo = await tokenDe(go);
     const goId = await raiz(go.orgao!.repositorio, go.orgao!.estrutura);
     const proprio = await ok('{ onboarding { orgao { id } etapa acoesPermitidas } }', {}, tokenGo);
-    expect(proprio.onboarding).toMatchObject({ orgao: { id: gid('Orgao', goId) }, etapa: 'ACESSO_PRODUCAO', acoesPermitidas: ['SOLICITAR_VALIDACAO_PRODUCAO'] });
+    expect(proprio.onboarding).toMatchObject({
+      orgao: { id: gid('Orgao', goId) },
+      etapa: 'ACESSO_PRODUCAO',
+      acoesPermitidas: ['SOLICITAR_VALIDACAO_PRODUCAO'],
+    });
     const ms = await raizPorSigla('MS');
     for (const [query, vars] of [
       ['query($o: ID) { onboarding(orgao: $o) { etapa } }', { o: gid('Orgao', ms) }],
@@ -665,8 +772,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     // The agency's SPE follows its agency too; PEN must name the agency.
     const spe = await gw.token({ sub: 'spe:sei.go.gov.br', orgao: go.orgao, roles: ['SPE'] });
     expect((await ok('{ onboarding { etapa } }', {}, spe)).onboarding.etapa).toBe('ACESSO_PRODUCAO');
-    expect((await gw.gql('{ onboarding { etapa } }', {}, pen)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'orgao' });
-    expect((await ok('query($o: ID) { onboarding(orgao: $o) { etapa } }', { o: gid('Orgao', ms) }, pen)).onboarding.etapa).toBe('EM_PRODUCAO');
+    expect((await gw.gql('{ onboarding { etapa } }', {}, pen)).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'orgao',
+    });
+    expect((await ok('query($o: ID) { onboarding(orgao: $o) { etapa } }', { o: gid('Orgao', ms) }, pen)).onboarding.etapa).toBe(
+      'EM_PRODUCAO',
+    );
     // An agency that never asked: null.
     expect((await ok('{ onboarding { etapa } }', {}, await gw.tokenOf(GESTORA_MGI))).onboarding).toBeNull();
   });
@@ -701,7 +813,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ladoMs: Lado = { unidade: await protocolo(ms), token: await gw.tokenOf(GESTOR_SAUDE) };
     const codB = codigoDoTipo.TRAMITE_RECEBIDO_COM_SUCESSO!;
     const codC = codigoDoTipo.RECUSA_COMO_DESTINATARIO!;
-    const [antes] = await rows<{ n: number }>(`select count(*)::int as n from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO' and codigo in ($2, $3)`, [trtId, codB, codC]);
+    const [antes] = await rows<{ n: number }>(
+      `select count(*)::int as n from requisitos_orgao where orgao_id = $1 and ambiente = 'HOMOLOGACAO' and codigo in ($2, $3)`,
+      [trtId, codB, codC],
+    );
     expect(antes!.n).toBe(0);
     const bus = gw.gateway.feeds.onboarding;
 
@@ -721,13 +836,17 @@ describe.each(BACKENDS)('%s', (backend) => {
         },
       );
       const receber = async (n: number) => {
-        await waitUntil(`${n} onboarding events (got ${recebidos.length}, errors ${JSON.stringify(erros)})`, () => erros.length > 0 || recebidos.length >= n);
+        await waitUntil(
+          `${n} onboarding events (got ${recebidos.length}, errors ${JSON.stringify(erros)})`,
+          () => erros.length > 0 || recebidos.length >= n,
+        );
         expect(erros).toEqual([]);
         return recebidos.slice(0, n);
       };
       return { recebidos, receber, fechar: async () => (cancelar(), await client.dispose()) };
     }
-    const ultimoSeq = async () => Number((await rows<{ s: string | null }>('select max(seq)::text as s from onboarding_eventos'))[0]!.s ?? 0);
+    const ultimoSeq = async () =>
+      Number((await rows<{ s: string | null }>('select max(seq)::text as s from onboarding_eventos'))[0]!.s ?? 0);
 
     const ao = assinar({});
     await waitUntil('the subscriber on the bus', () => bus.assinantes === 1);
@@ -753,7 +872,12 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     // (c) a refusal as destinatário, while nobody listens: missed, then resumed.
     const recusado = await tramite(ladoMs, ladoTrt, 'Ofício nº 8/2026 – teste de recusa', 9);
-    const seqs = (await rows<{ seq: string }>('select seq::text as seq from onboarding_eventos where orgao_id = $1 and seq > $2 order by seq', [trtId, Number(evB!.cursor)])).map((r) => r.seq);
+    const seqs = (
+      await rows<{ seq: string }>('select seq::text as seq from onboarding_eventos where orgao_id = $1 and seq > $2 order by seq', [
+        trtId,
+        Number(evB!.cursor),
+      ])
+    ).map((r) => r.seq);
     expect(seqs).toHaveLength(1);
     const retomada = assinar({ aPartirDe: evB!.cursor });
     const [evC] = await retomada.receber(1);
@@ -795,7 +919,14 @@ describe.each(BACKENDS)('%s', (backend) => {
         motivo,
       };
     };
-    const requisitoEsperado = (etapa: Etapa, ambiente: Ambiente, codigo: string, situacao: string, ator: string, extra: Partial<EventoEsperado> = {}): EventoEsperado => ({
+    const requisitoEsperado = (
+      etapa: Etapa,
+      ambiente: Ambiente,
+      codigo: string,
+      situacao: string,
+      ator: string,
+      extra: Partial<EventoEsperado> = {},
+    ): EventoEsperado => ({
       tipo: 'REQUISITO',
       etapaAnterior: etapa,
       etapa,
@@ -823,7 +954,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       const r = await requisito(mutacao, to.id, ambiente, codigo, porPen ? pen : gestor, nota);
       expect(r.__typename, JSON.stringify(r)).toBe('OnboardingAtualizado');
       const situacao = mutacao === 'registrarRequisito' ? 'REGISTRADO' : mutacao === 'confirmarRequisito' ? 'CONFIRMADO' : 'PENDENTE';
-      const e = requisitoEsperado(r.onboarding.etapa, ambiente, codigo, situacao, porPen ? penViewer.sujeito : GESTOR, { motivo: porPen ? nota : null });
+      const e = requisitoEsperado(r.onboarding.etapa, ambiente, codigo, situacao, porPen ? penViewer.sujeito : GESTOR, {
+        motivo: porPen ? nota : null,
+      });
       expect(semCursor(r.evento)).toEqual(e);
       esperado.push(e);
       return r;
@@ -840,15 +973,22 @@ describe.each(BACKENDS)('%s', (backend) => {
         return t;
       }
       expect(item(antes, ambiente, codigo).situacao).toBe('PENDENTE');
-      expect(item(depois, ambiente, codigo)).toMatchObject({ situacao: 'ATENDIDO_AUTOMATICAMENTE', evidencia: { id: t.gid }, registradoPor: 'tramita-gov-br' });
+      expect(item(depois, ambiente, codigo)).toMatchObject({
+        situacao: 'ATENDIDO_AUTOMATICAMENTE',
+        evidencia: { id: t.gid },
+        registradoPor: 'tramita-gov-br',
+      });
       expect(depois.versao).toBe(antes.versao + 1);
-      const e = requisitoEsperado(depois.etapa, ambiente, codigo, 'ATENDIDO_AUTOMATICAMENTE', 'tramita-gov-br', { evidencia: { id: t.gid } });
+      const e = requisitoEsperado(depois.etapa, ambiente, codigo, 'ATENDIDO_AUTOMATICAMENTE', 'tramita-gov-br', {
+        evidencia: { id: t.gid },
+      });
       expect(semCursor(depois.historico.at(-1))).toEqual(e);
       esperado.push(e);
       return t;
     }
     async function configuracao(ambiente: Ambiente, recusar: string | null) {
-      for (const codigo of configs) await acaoRequisito('registrarRequisito', ambiente, codigo, `Evidência do item ${codigo} em ${ambiente.toLowerCase()}.`);
+      for (const codigo of configs)
+        await acaoRequisito('registrarRequisito', ambiente, codigo, `Evidência do item ${codigo} em ${ambiente.toLowerCase()}.`);
       if (recusar) {
         await acaoRequisito('recusarRequisito', ambiente, recusar, 'A evidência não mostra o mapeamento completo.');
         await acaoRequisito('registrarRequisito', ambiente, recusar, `Evidência do item ${recusar}, completa.`);
@@ -871,7 +1011,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('request, approval, structure: → ANALISE_CADASTRO → CONFIGURACAO_ESTRUTURA → IMPLANTACAO_HOMOLOGACAO', async () => {
       expect(await lerOnboarding(to.id, gestor)).toBeNull();
       const r1 = await avancar('SOLICITAR_ACESSO', gestor);
-      expect(r1.onboarding).toMatchObject({ etapa: 'ANALISE_CADASTRO', ambiente: 'HOMOLOGACAO', versao: 1, acoesPermitidas: [], bloqueios: ['aguardando a equipe do PEN'], implantadoEm: null });
+      expect(r1.onboarding).toMatchObject({
+        etapa: 'ANALISE_CADASTRO',
+        ambiente: 'HOMOLOGACAO',
+        versao: 1,
+        acoesPermitidas: [],
+        bloqueios: ['aguardando a equipe do PEN'],
+        implantadoEm: null,
+      });
       expect((await lerOnboarding(to.id, pen))!.acoesPermitidas).toEqual(['APROVAR_CADASTRO', 'REJEITAR_CADASTRO']);
       const r2 = await avancar('APROVAR_CADASTRO', pen);
       expect(r2.onboarding).toMatchObject({ acoesPermitidas: [], bloqueios: [] });
@@ -886,32 +1033,55 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(o.checklist.every((i: Record<string, any>) => i.ambiente === 'HOMOLOGACAO')).toBe(true);
       expect(await passo('SOLICITAR_VALIDACAO_HOMOLOGACAO', to.id, gestor)).toMatchObject({
         __typename: 'ErroCriteriosNaoAtendidos',
-        pendencias: catalogo.filter((r) => r.exigido).map((r) => expect.stringMatching(new RegExp(`^requisito ${r.codigo} em homologacao \\(`))),
+        pendencias: catalogo
+          .filter((r) => r.exigido)
+          .map((r) => expect.stringMatching(new RegExp(`^requisito ${r.codigo} em homologacao \\(`))),
       });
 
       // A refusal with the agency as remetente is not (c); a cancelled trâmite is nothing.
       await tramiteQue(null, 'HOMOLOGACAO', ladoTo, ladoMs, 'Ofício nº 1/2026 – recusado pelo MS', 9);
       const a = await tramiteQue(codigoDoTipo.TRAMITE_ENVIADO_COM_SUCESSO!, 'HOMOLOGACAO', ladoTo, ladoMs, 'Ofício nº 2/2026 – envio', 6);
       await tramiteQue(codigoDoTipo.TRAMITE_RECEBIDO_COM_SUCESSO!, 'HOMOLOGACAO', ladoMs, ladoTo, 'Ofício nº 3/2026 – recebimento', 6);
-      const c = await tramiteQue(codigoDoTipo.RECUSA_COMO_DESTINATARIO!, 'HOMOLOGACAO', ladoMs, ladoTo, 'Ofício nº 4/2026 – recusa pelo órgão', 9);
+      const c = await tramiteQue(
+        codigoDoTipo.RECUSA_COMO_DESTINATARIO!,
+        'HOMOLOGACAO',
+        ladoMs,
+        ladoTo,
+        'Ofício nº 4/2026 – recusa pelo órgão',
+        9,
+      );
       // Another qualifying trâmite changes nothing: the first one stays the evidence.
       await tramiteQue(null, 'HOMOLOGACAO', ladoTo, ladoMs, 'Ofício nº 5/2026 – outro envio', 6);
       // The agency sees the evidence of what it sent, not of what it refused (only the remetente sees a refused trâmite).
       const doGestor = (await lerOnboarding(to.id, gestor))!;
       expect(item(doGestor, 'HOMOLOGACAO', codigoDoTipo.TRAMITE_ENVIADO_COM_SUCESSO!).evidencia).toEqual({ id: a.gid });
-      expect(item(doGestor, 'HOMOLOGACAO', codigoDoTipo.RECUSA_COMO_DESTINATARIO!)).toMatchObject({ situacao: 'ATENDIDO_AUTOMATICAMENTE', evidencia: null });
-      expect(item((await lerOnboarding(to.id, pen))!, 'HOMOLOGACAO', codigoDoTipo.RECUSA_COMO_DESTINATARIO!).evidencia).toEqual({ id: c.gid });
+      expect(item(doGestor, 'HOMOLOGACAO', codigoDoTipo.RECUSA_COMO_DESTINATARIO!)).toMatchObject({
+        situacao: 'ATENDIDO_AUTOMATICAMENTE',
+        evidencia: null,
+      });
+      expect(item((await lerOnboarding(to.id, pen))!, 'HOMOLOGACAO', codigoDoTipo.RECUSA_COMO_DESTINATARIO!).evidencia).toEqual({
+        id: c.gid,
+      });
 
       await configuracao('HOMOLOGACAO', configs[1]!);
       const confirmado = item((await lerOnboarding(to.id, gestor))!, 'HOMOLOGACAO', configs[1]!);
-      expect(confirmado).toMatchObject({ situacao: 'CONFIRMADO', nota: `Evidência do item ${configs[1]}, completa.`, registradoPor: GESTOR, confirmadoPor: penViewer.sujeito });
+      expect(confirmado).toMatchObject({
+        situacao: 'CONFIRMADO',
+        nota: `Evidência do item ${configs[1]}, completa.`,
+        registradoPor: GESTOR,
+        confirmadoPor: penViewer.sujeito,
+      });
 
       const pedido = await avancar('SOLICITAR_VALIDACAO_HOMOLOGACAO', gestor);
       expect(pedido.onboarding.bloqueios).toEqual(['aguardando validação da equipe do PEN']);
       const MOTIVO = 'O certificado digital de homologação está vencido: renove e solicite de novo.';
       const volta = await avancar('REPROVAR_HOMOLOGACAO', pen, MOTIVO);
       expect(volta.onboarding.etapa).toBe('IMPLANTACAO_HOMOLOGACAO');
-      expect((await lerOnboarding(to.id, pen))!.h.every((i: Record<string, any>) => (REQUISITO_SATISFEITO as readonly string[]).includes(i.situacao))).toBe(true);
+      expect(
+        (await lerOnboarding(to.id, pen))!.h.every((i: Record<string, any>) =>
+          (REQUISITO_SATISFEITO as readonly string[]).includes(i.situacao),
+        ),
+      ).toBe(true);
       await avancar('SOLICITAR_VALIDACAO_HOMOLOGACAO', gestor);
       const validado = await avancar('VALIDAR_HOMOLOGACAO', pen);
       expect(validado.onboarding).toMatchObject({ etapa: 'ACESSO_PRODUCAO', ambiente: 'PRODUCAO', implantadoEm: null });
@@ -955,7 +1125,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(fim.onboarding).toMatchObject({ etapa: 'EM_PRODUCAO', ambiente: 'PRODUCAO', acoesPermitidas: [], bloqueios: [] });
       expect(fim.onboarding.implantadoEm).toBe(fim.evento.ocorridoEm);
       // Nothing more to do.
-      const depois = await passos(PASSOS_ONBOARDING.filter((p) => p.responsavel === 'PEN').map((p) => ({ acao: p.acao, orgaoId: to.id, extra: { motivo: 'x' } })), pen);
+      const depois = await passos(
+        PASSOS_ONBOARDING.filter((p) => p.responsavel === 'PEN').map((p) => ({ acao: p.acao, orgaoId: to.id, extra: { motivo: 'x' } })),
+        pen,
+      );
       expect(depois.every((r) => r.__typename === 'ErroEtapaInvalida' && r.acoesPossiveis.length === 0)).toBe(true);
     });
 
@@ -963,20 +1136,28 @@ describe.each(BACKENDS)('%s', (backend) => {
       const o = (await lerOnboarding(to.id, pen))!;
       expect(o.historico.map(semCursor)).toEqual(esperado);
       expect(o.versao).toBe(esperado.length);
-      const seqs = (await rows<{ seq: string }>('select seq::text as seq from onboarding_eventos where orgao_id = $1 order by seq', [to.id])).map((r) => r.seq);
+      const seqs = (
+        await rows<{ seq: string }>('select seq::text as seq from onboarding_eventos where orgao_id = $1 order by seq', [to.id])
+      ).map((r) => r.seq);
       expect(o.historico.map((e: Record<string, any>) => e.cursor)).toEqual(seqs);
       const tempos = o.historico.map((e: Record<string, any>) => Date.parse(e.ocorridoEm));
       expect(tempos).toEqual([...tempos].sort((x, y) => x - y));
       expect(o.iniciadoEm).toBe(o.historico[0].ocorridoEm);
       expect(o.atualizadoEm).toBe(o.historico.at(-1).ocorridoEm);
       // The reasons for going back are in the history.
-      expect(o.historico.filter((e: Record<string, any>) => e.tipo === 'ETAPA' && e.motivo).map((e: Record<string, any>) => [e.etapaAnterior, e.etapa])).toEqual([
+      expect(
+        o.historico
+          .filter((e: Record<string, any>) => e.tipo === 'ETAPA' && e.motivo)
+          .map((e: Record<string, any>) => [e.etapaAnterior, e.etapa]),
+      ).toEqual([
         ['VALIDACAO_HOMOLOGACAO', 'IMPLANTACAO_HOMOLOGACAO'],
         ['VALIDACAO_PRODUCAO', 'ACESSO_PRODUCAO'],
       ]);
       // The agency reads the same history (hiding only the evidence it may not see).
       const proprio = (await lerOnboarding(to.id, gestor))!;
-      expect(proprio.historico.map((e: Record<string, any>) => ({ ...semCursor(e), evidencia: null }))).toEqual(esperado.map((e) => ({ ...e, evidencia: null })));
+      expect(proprio.historico.map((e: Record<string, any>) => ({ ...semCursor(e), evidencia: null }))).toEqual(
+        esperado.map((e) => ({ ...e, evidencia: null })),
+      );
     });
   });
 });

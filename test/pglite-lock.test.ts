@@ -93,7 +93,10 @@ describe('pglite folder lock', () => {
     await exited;
     expect(existsSync(`${folder}.lock`)).toBe(false);
     // A crash (kill -9) leaves the file behind: a pid that no longer runs does not hold the folder.
-    writeFileSync(`${folder}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), command: 'crashed', since: 'earlier' }));
+    writeFileSync(
+      `${folder}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), command: 'crashed', since: 'earlier' }),
+    );
     const handle = await createDatabase({ kind: 'pglite', dataDir: folder });
     expect(existsSync(`${folder}.lock`)).toBe(true);
     await handle.close();

@@ -64,7 +64,11 @@ describe.each(BACKENDS)('%s', (backend) => {
   const ids = async (sql: string, params: unknown[] = []) => sorted((await rows<{ id: number }>(sql, params)).map((r) => r.id));
 
   /** Every trâmite of a listing, following `endCursor`; bounded by the expected total. */
-  async function walkForward(token: string, vars: Record<string, unknown>, pageSize: number): Promise<{ nodes: PageNode[]; totalCount: number; pages: number }> {
+  async function walkForward(
+    token: string,
+    vars: Record<string, unknown>,
+    pageSize: number,
+  ): Promise<{ nodes: PageNode[]; totalCount: number; pages: number }> {
     const first = ok(await gw.gql<Page>(TRAMITES_PAGE, { ...vars, first: pageSize }, token)).tramites;
     const maxPages = Math.ceil(first.totalCount / pageSize) + 2;
     const nodes = first.edges.map((e) => e.node);
@@ -179,7 +183,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       }
       // LIKE wildcards in `busca` are literal characters, not patterns.
       const { totalCount } = await walkOrgaos('%');
-      expect(totalCount).toBe(await count(`select count(*)::int n from estruturas where pai_id is null and (strpos(sigla, '%') > 0 or strpos(nome, '%') > 0)`));
+      expect(totalCount).toBe(
+        await count(`select count(*)::int n from estruturas where pai_id is null and (strpos(sigla, '%') > 0 or strpos(nome, '%') > 0)`),
+      );
     });
   });
 
@@ -214,7 +220,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       const byNumber = ok(await gw.gql<OrgaoTree>(ORGAO_TREE, { r: MGI.repositorio, n: MGI.estrutura }, anaMgi)).orgao!;
       expect(dbId(byNumber.id, 'Orgao')).toBe(mgiId);
       const [row] = await rows<{ sigla: string; nome: string }>('select sigla, nome from estruturas where id = $1', [mgiId]);
-      expect(byNumber).toMatchObject({ sigla: row!.sigla, nome: row!.nome, numeroIdentificacao: MGI.estrutura, repositorio: { codigo: MGI.repositorio } });
+      expect(byNumber).toMatchObject({
+        sigla: row!.sigla,
+        nome: row!.nome,
+        numeroIdentificacao: MGI.estrutura,
+        repositorio: { codigo: MGI.repositorio },
+      });
 
       const byId = ok(await gw.gql<OrgaoTree>(ORGAO_TREE, { id: byNumber.id }, anaMgi)).orgao!;
       expect(byId).toEqual(byNumber);
@@ -234,7 +245,9 @@ describe.each(BACKENDS)('%s', (backend) => {
 
       expect(o.recebimento.length).toBeGreaterThan(0);
       expect(o.recebimento.every((x) => x.habilitadaRecebimento === true)).toBe(true);
-      expect(unitIds(o.recebimento)).toEqual(await ids('select id from estruturas where orgao_id = $1 and habilitada_recebimento', [mgiId]));
+      expect(unitIds(o.recebimento)).toEqual(
+        await ids('select id from estruturas where orgao_id = $1 and habilitada_recebimento', [mgiId]),
+      );
       expect(o.recebimento.length).toBeLessThan(o.todasUnidades.length);
 
       expect(o.envio.every((x) => x.habilitadaEnvio === true)).toBe(true);
@@ -340,7 +353,9 @@ describe.each(BACKENDS)('%s', (backend) => {
         }
       `;
       const eventos = new Map(
-        (await rows<{ id: number; n: number }>('select tramite_id::int id, count(*)::int n from tramite_eventos group by tramite_id')).map((r) => [r.id, r.n]),
+        (await rows<{ id: number; n: number }>('select tramite_id::int id, count(*)::int n from tramite_eventos group by tramite_id')).map(
+          (r) => [r.id, r.n],
+        ),
       );
       let after: string | null = null;
       let seen = 0;
@@ -434,13 +449,17 @@ describe.each(BACKENDS)('%s', (backend) => {
       }
       // A date alone (midnight UTC) is accepted too.
       const dia = desde.slice(0, 10);
-      expect((await listed({ criadoDesde: dia })).ids).toEqual(await ids(`select id::int from tramites where criado_em >= $1::timestamptz`, [`${dia}T00:00:00Z`]));
+      expect((await listed({ criadoDesde: dia })).ids).toEqual(
+        await ids(`select id::int from tramites where criado_em >= $1::timestamptz`, [`${dia}T00:00:00Z`]),
+      );
     });
 
     test('paradoHaMaisDeDias: in progress and unchanged for more than N days', async () => {
       for (const dias of [0, 3, 10]) {
         const limite = new Date(NOW.getTime() - dias * DIA).toISOString();
-        const expected = await ids(`select id::int from tramites where ${EM_ANDAMENTO_SQL} and situacao_alterada_em < $1::timestamptz`, [limite]);
+        const expected = await ids(`select id::int from tramites where ${EM_ANDAMENTO_SQL} and situacao_alterada_em < $1::timestamptz`, [
+          limite,
+        ]);
         const got = await listed({ paradoHaMaisDeDias: dias });
         expect(got.ids, `${dias} dias`).toEqual(expected);
         expect(got.totalCount).toBe(expected.length);
@@ -478,15 +497,17 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(nodes.length).toBe(totalCount);
       const times = nodes.map((n) => new Date(n.situacaoAlteradaEm).getTime());
       for (let i = 1; i < times.length; i++) expect(times[i]!, `position ${i}`).toBeGreaterThanOrEqual(times[i - 1]!);
-      const expected = (
-        await rows<{ id: number }>('select id::int from tramites order by situacao_alterada_em asc, id asc')
-      ).map((r) => r.id);
+      const expected = (await rows<{ id: number }>('select id::int from tramites order by situacao_alterada_em asc, id asc')).map(
+        (r) => r.id,
+      );
       expect(nodes.map((n) => dbId(n.id, 'Tramite'))).toEqual(expected);
     });
 
     test('the default order is the most recent first (id descending)', async () => {
       const { nodes } = await walkForward(admin, {}, 100);
-      expect(nodes.map((n) => dbId(n.id, 'Tramite'))).toEqual((await rows<{ id: number }>('select id::int from tramites order by id desc')).map((r) => r.id));
+      expect(nodes.map((n) => dbId(n.id, 'Tramite'))).toEqual(
+        (await rows<{ id: number }>('select id::int from tramites order by id desc')).map((r) => r.id),
+      );
     });
 
     test.each([
@@ -531,7 +552,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(lastPage.pageInfo.hasNextPage).toBe(false);
       expect(lastPage.pageInfo.hasPreviousPage).toBe(true);
       expect(lastPage.edges.map((e) => dbId(e.node.id, 'Tramite'))).toEqual(
-        (await rows<{ id: number }>('select id::int from (select id from tramites order by id asc limit 3) x order by id desc')).map((r) => r.id),
+        (await rows<{ id: number }>('select id::int from (select id from tramites order by id asc limit 3) x order by id desc')).map(
+          (r) => r.id,
+        ),
       );
     });
   });
@@ -552,9 +575,12 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     async function expectCounts(c: Contagens, where: string, params: unknown[]) {
       const porSituacao = new Map(
-        (await rows<{ situacao: number; n: number }>(`select situacao, count(*)::int n from tramites where ${where} group by situacao`, params)).map(
-          (r) => [r.situacao, r.n],
-        ),
+        (
+          await rows<{ situacao: number; n: number }>(
+            `select situacao, count(*)::int n from tramites where ${where} group by situacao`,
+            params,
+          )
+        ).map((r) => [r.situacao, r.n]),
       );
       const total = await count(`select count(*)::int n from tramites where ${where}`, params);
       expect(c.total).toBe(total);
@@ -592,8 +618,16 @@ describe.each(BACKENDS)('%s', (backend) => {
       const desde = new Date(NOW.getTime() - 30 * DIA).toISOString();
       const ate = new Date(NOW.getTime() - 10 * DIA).toISOString();
       const periodo = ok(await gw.gql<{ painel: Painel }>(PAINEL, { desde, ate }, anaMgi)).painel;
-      await expectCounts(periodo.comoOrigem, 'remetente_orgao_id = $1 and criado_em between $2::timestamptz and $3::timestamptz', [mgiId, desde, ate]);
-      await expectCounts(periodo.comoDestino, 'destinatario_orgao_id = $1 and criado_em between $2::timestamptz and $3::timestamptz', [mgiId, desde, ate]);
+      await expectCounts(periodo.comoOrigem, 'remetente_orgao_id = $1 and criado_em between $2::timestamptz and $3::timestamptz', [
+        mgiId,
+        desde,
+        ate,
+      ]);
+      await expectCounts(periodo.comoDestino, 'destinatario_orgao_id = $1 and criado_em between $2::timestamptz and $3::timestamptz', [
+        mgiId,
+        desde,
+        ate,
+      ]);
     });
 
     test('PEN_ADMIN sees any agency’s panel and the whole platform’s', async () => {

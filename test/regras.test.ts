@@ -31,7 +31,13 @@ import {
 const DOMINIO: Array<{ codigo: Situacao; nome: string; lado: LadoAtor; de: Situacao[]; acao: Acao }> = [
   { codigo: 1, nome: 'Aguardando o envio dos arquivos digitais', lado: 'REMETENTE', de: [], acao: 'INICIAR' },
   { codigo: 2, nome: 'Arquivos digitais recebidos pelo Tramita GOV.BR', lado: 'REMETENTE', de: [1], acao: 'ENVIAR_COMPONENTES_DIGITAIS' },
-  { codigo: 3, nome: 'Metadados recebidos pelo sistema de processo eletrônico destinatário', lado: 'DESTINATARIO', de: [2], acao: 'RECEBER_METADADOS' },
+  {
+    codigo: 3,
+    nome: 'Metadados recebidos pelo sistema de processo eletrônico destinatário',
+    lado: 'DESTINATARIO',
+    de: [2],
+    acao: 'RECEBER_METADADOS',
+  },
   { codigo: 4, nome: 'Arquivos digitais recebidos pelo destinatário', lado: 'DESTINATARIO', de: [3], acao: 'RECEBER_COMPONENTES_DIGITAIS' },
   { codigo: 5, nome: 'Recibo de conclusão recebido pelo Tramita GOV.BR', lado: 'DESTINATARIO', de: [4], acao: 'ENVIAR_RECIBO_CONCLUSAO' },
   { codigo: 6, nome: 'Recibo de conclusão recebido pelo remetente', lado: 'REMETENTE', de: [5], acao: 'RECEBER_RECIBO_CONCLUSAO' },
@@ -42,19 +48,35 @@ const DOMINIO: Array<{ codigo: Situacao; nome: string; lado: LadoAtor; de: Situa
 ];
 const FINAIS_DOMINIO: Situacao[] = [6, 7, 9, 10];
 /** FAQ on "parados": the origin must act in 1, 5, 8; the destination in 2, 3, 4. */
-const QUEM_DEVE_AGIR: Partial<Record<Situacao, LadoAtor>> = { 1: 'REMETENTE', 5: 'REMETENTE', 8: 'REMETENTE', 2: 'DESTINATARIO', 3: 'DESTINATARIO', 4: 'DESTINATARIO' };
+const QUEM_DEVE_AGIR: Partial<Record<Situacao, LadoAtor>> = {
+  1: 'REMETENTE',
+  5: 'REMETENTE',
+  8: 'REMETENTE',
+  2: 'DESTINATARIO',
+  3: 'DESTINATARIO',
+  4: 'DESTINATARIO',
+};
 
 const ORIGEM = 100;
 const DESTINO = 200;
 const OUTRO = 300;
 const participantes = { remetenteOrgaoId: ORIGEM, destinatarioOrgaoId: DESTINO };
-const viewer = (orgaoId: number | null, ...papeis: Papel[]): Viewer => ({ sujeito: `v-${orgaoId}-${papeis.join('+')}`, orgaoId, papeis: new Set(papeis) });
+const viewer = (orgaoId: number | null, ...papeis: Papel[]): Viewer => ({
+  sujeito: `v-${orgaoId}-${papeis.join('+')}`,
+  orgaoId,
+  papeis: new Set(papeis),
+});
 
 /** What docs/domain.md lets each side do from each status (the PLATAFORMA step is never a viewer's). */
 function esperadasDoDominio(lados: LadoAtor[], situacao: Situacao): Acao[] {
-  return DOMINIO.filter((d) => d.de.includes(situacao) && lados.includes(d.lado)).map((d) => d.acao).sort();
+  return DOMINIO.filter((d) => d.de.includes(situacao) && lados.includes(d.lado))
+    .map((d) => d.acao)
+    .sort();
 }
-const acoesDe = (v: Viewer, situacao: Situacao, p = participantes) => acoesPermitidas(v, { ...p, situacao }).map((x) => x.acao).sort();
+const acoesDe = (v: Viewer, situacao: Situacao, p = participantes) =>
+  acoesPermitidas(v, { ...p, situacao })
+    .map((x) => x.acao)
+    .sort();
 
 describe('statuses', () => {
   test('ten statuses, 1 to 10, with the official names of FAQ 7.12', () => {
@@ -64,7 +86,11 @@ describe('statuses', () => {
       expect(info.codigo, `status ${d.codigo}`).toBe(d.codigo);
       expect(info.nome, `status ${d.codigo}`).toBe(d.nome);
     }
-    expect(Object.keys(SITUACAO_INFO).map(Number).sort((a, b) => a - b)).toEqual([...SITUACOES]);
+    expect(
+      Object.keys(SITUACAO_INFO)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([...SITUACOES]);
     // Enum keys are distinct (the GraphQL enum is built from them).
     expect(new Set(SITUACOES.map((s) => SITUACAO_INFO[s].chave)).size).toBe(10);
   });
@@ -119,14 +145,24 @@ describe('transitions', () => {
 
   test('refusal only from 3 and 4, by the destinatário, to 8', () => {
     const recusa = PASSOS.filter((p) => p.para === 8);
-    expect(recusa.map((p) => ({ acao: p.acao, de: [...p.de].sort(), lado: p.lado }))).toEqual([{ acao: 'RECUSAR', de: [3, 4], lado: 'DESTINATARIO' }]);
-    for (const s of SITUACOES) expect(passosAPartirDe(s).some((p) => p.acao === 'RECUSAR'), `status ${s}`).toBe(s === 3 || s === 4);
+    expect(recusa.map((p) => ({ acao: p.acao, de: [...p.de].sort(), lado: p.lado }))).toEqual([
+      { acao: 'RECUSAR', de: [3, 4], lado: 'DESTINATARIO' },
+    ]);
+    for (const s of SITUACOES)
+      expect(
+        passosAPartirDe(s).some((p) => p.acao === 'RECUSAR'),
+        `status ${s}`,
+      ).toBe(s === 3 || s === 4);
   });
 
   test('cancellation from 1 to 4 by the remetente (7); not from 5 on', () => {
     expect([...PASSO_POR_ACAO.CANCELAR.de].sort()).toEqual([1, 2, 3, 4]);
     expect(PASSO_POR_ACAO.CANCELAR).toMatchObject({ para: 7, lado: 'REMETENTE' });
-    for (const s of SITUACOES) expect(passosAPartirDe(s).some((p) => p.para === 7), `status ${s}`).toBe(s >= 1 && s <= 4);
+    for (const s of SITUACOES)
+      expect(
+        passosAPartirDe(s).some((p) => p.para === 7),
+        `status ${s}`,
+      ).toBe(s >= 1 && s <= 4);
   });
 
   test('auto-cancel from 1 to 4 by PLATAFORMA (10), after 8 days by default', () => {
@@ -144,12 +180,16 @@ describe('transitions', () => {
 
   test('every status is reachable from the start, and every status reaches a final one', () => {
     const alcancaveis = new Set<Situacao>([1]);
-    for (let i = 0; i < SITUACOES.length; i++) for (const s of [...alcancaveis]) for (const p of passosAPartirDe(s)) alcancaveis.add(p.para);
+    for (let i = 0; i < SITUACOES.length; i++)
+      for (const s of [...alcancaveis]) for (const p of passosAPartirDe(s)) alcancaveis.add(p.para);
     expect([...alcancaveis].sort((a, b) => a - b)).toEqual([...SITUACOES]);
     for (const s of SITUACOES) {
       const vistos = new Set<Situacao>([s]);
       for (let i = 0; i < SITUACOES.length; i++) for (const x of [...vistos]) for (const p of passosAPartirDe(x)) vistos.add(p.para);
-      expect([...vistos].some((x) => FINAIS_DOMINIO.includes(x)), `from ${s}`).toBe(true);
+      expect(
+        [...vistos].some((x) => FINAIS_DOMINIO.includes(x)),
+        `from ${s}`,
+      ).toBe(true);
     }
   });
 
@@ -179,13 +219,21 @@ describe('who acts: ladosDoViewer', () => {
     expect(ladosDoViewer(viewer(ORIGEM), participantes)).toEqual([]);
     expect(ladosDoViewer(viewer(null, 'GESTOR_PROTOCOLO'), participantes)).toEqual([]);
     expect(ladosDoViewer(viewer(null, 'SPE'), participantes)).toEqual([]);
-    for (const v of [viewer(ORIGEM, 'GESTOR_PROTOCOLO'), viewer(DESTINO, 'SPE'), viewer(null, 'PEN_ADMIN'), viewer(ORIGEM, 'PEN_ADMIN', 'GESTOR_PROTOCOLO')]) {
+    for (const v of [
+      viewer(ORIGEM, 'GESTOR_PROTOCOLO'),
+      viewer(DESTINO, 'SPE'),
+      viewer(null, 'PEN_ADMIN'),
+      viewer(ORIGEM, 'PEN_ADMIN', 'GESTOR_PROTOCOLO'),
+    ]) {
       expect(ladosDoViewer(v, participantes)).not.toContain('PLATAFORMA');
     }
   });
 
   test('an agency sending to itself (two of its units) acts for both sides', () => {
-    expect(ladosDoViewer(viewer(ORIGEM, 'GESTOR_PROTOCOLO'), { remetenteOrgaoId: ORIGEM, destinatarioOrgaoId: ORIGEM })).toEqual(['REMETENTE', 'DESTINATARIO']);
+    expect(ladosDoViewer(viewer(ORIGEM, 'GESTOR_PROTOCOLO'), { remetenteOrgaoId: ORIGEM, destinatarioOrgaoId: ORIGEM })).toEqual([
+      'REMETENTE',
+      'DESTINATARIO',
+    ]);
   });
 });
 

@@ -35,7 +35,11 @@ describe(`${BACKENDS.at(-1)}`, () => {
 
   test('a query past EXECUTION_DEADLINE_MS answers EXECUTION_TIMEOUT', async () => {
     const admin = await gw.tokenFor('Equipe PEN');
-    const res = await gw.gql('{ tramites(first: 100) { nodes { id historico { situacao ocorridoEm } unidadeRemetente { sigla orgao { todasUnidades { sigla } } } } } }', {}, admin);
+    const res = await gw.gql(
+      '{ tramites(first: 100) { nodes { id historico { situacao ocorridoEm } unidadeRemetente { sigla orgao { todasUnidades { sigla } } } } } }',
+      {},
+      admin,
+    );
     expect(res.status).toBeLessThan(500);
     expect(res.errors?.[0]?.extensions?.code).toBe('EXECUTION_TIMEOUT');
     expect((await fetch(new URL('/health', gw.gateway.url))).status).toBe(200);

@@ -14,7 +14,10 @@ enum Situacao { A B }
 
 describe('compareSchemas', () => {
   test('additions are not breaking; a new enum value is only dangerous', () => {
-    const head = BASE.replace('situacao: Situacao!', 'situacao: Situacao!, novo: Int').replace('enum Situacao { A B }', 'enum Situacao { A B C }');
+    const head = BASE.replace('situacao: Situacao!', 'situacao: Situacao!, novo: Int').replace(
+      'enum Situacao { A B }',
+      'enum Situacao { A B C }',
+    );
     const result = compareSchemas(BASE, head, [], false);
     expect(result.breaking).toEqual([]);
     expect(result.unacknowledged).toEqual([]);
@@ -22,7 +25,9 @@ describe('compareSchemas', () => {
   });
 
   test('a removed field, a type change or a new required argument is breaking and unacknowledged', () => {
-    const head = BASE.replace('nre: String, ', '').replace('tramite(id: ID!)', 'tramite(id: ID!, x: Int!)').replace('first: Int', 'first: String');
+    const head = BASE.replace('nre: String, ', '')
+      .replace('tramite(id: ID!)', 'tramite(id: ID!, x: Int!)')
+      .replace('first: Int', 'first: String');
     const result = compareSchemas(BASE, head, [], false);
     expect(result.breaking).toEqual(
       expect.arrayContaining([

@@ -60,7 +60,17 @@ describe('descriptions', () => {
 
   test('the check covers the whole schema (queries, connections, inputs and enums are all there)', () => {
     const names = ownTypes().map((t) => t.name);
-    for (const name of ['Query', 'Tramite', 'Orgao', 'UnidadeAdministrativa', 'FiltroTramites', 'SituacaoTramite', 'PageInfo', 'Node', 'DateTime']) {
+    for (const name of [
+      'Query',
+      'Tramite',
+      'Orgao',
+      'UnidadeAdministrativa',
+      'FiltroTramites',
+      'SituacaoTramite',
+      'PageInfo',
+      'Node',
+      'DateTime',
+    ]) {
       expect(names).toContain(name);
     }
     expect(names.some((n) => n.endsWith('Connection'))).toBe(true);

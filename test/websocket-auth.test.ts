@@ -10,7 +10,11 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
 /** One query over a fresh graphql-ws connection; resolves to its result or to the close code. */
-function queryOverWebSocket(httpUrl: string, connectionParams: Record<string, unknown>, query: string): Promise<ExecutionResult | { closed: number }> {
+function queryOverWebSocket(
+  httpUrl: string,
+  connectionParams: Record<string, unknown>,
+  query: string,
+): Promise<ExecutionResult | { closed: number }> {
   return new Promise((resolve) => {
     const client = createClient({
       url: wsUrl(httpUrl),
@@ -87,7 +91,12 @@ describe(`${BACKENDS[0]}, public introspection`, () => {
   });
 
   test('no token, an empty one, or a bad one is closed with 4403', async () => {
-    for (const params of [{}, { authorization: '' }, { Authorization: 'Bearer not-a-jwt' }, { headers: { Authorization: 'Basic dXNlcjpwYXNz' } }]) {
+    for (const params of [
+      {},
+      { authorization: '' },
+      { Authorization: 'Bearer not-a-jwt' },
+      { headers: { Authorization: 'Basic dXNlcjpwYXNz' } },
+    ]) {
       const result = await queryOverWebSocket(gw.gateway.url, params, '{ orgaos(first: 1) { totalCount } }');
       expect(result, JSON.stringify(params)).toEqual({ closed: 4403 });
     }

@@ -58,9 +58,7 @@ export interface CreateDatabaseOptions {
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
-  const logger: DrizzleLogger | undefined = extra.onQuery
-    ? { logQuery: (query, params) => extra.onQuery!(query, params) }
-    : undefined;
+  const logger: DrizzleLogger | undefined = extra.onQuery ? { logQuery: (query, params) => extra.onQuery!(query, params) } : undefined;
   const handle = options.kind === 'pglite' ? await openPglite(options, logger) : await openPostgres(options, logger);
   boundWriteTransactions(handle.db, (options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS).writeMs);
   return handle;
@@ -80,7 +78,10 @@ function boundWriteTransactions(db: Database, writeMs: number): void {
     }, config as never)) as Database['transaction'];
 }
 
-async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob }, logger: DrizzleLogger | undefined): Promise<DatabaseHandle> {
+async function openPglite(
+  { dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob },
+  logger: DrizzleLogger | undefined,
+): Promise<DatabaseHandle> {
   const onDisk = !dataDir.includes('://');
   if (onDisk) mkdirSync(dataDir, { recursive: true });
   // One process per folder: a second one fails here, before opening anything.
@@ -120,7 +121,14 @@ async function openPglite({ dataDir, loadDataDir }: { dataDir: string; loadDataD
  * already failed with the same error, and the caller answered DATABASE_UNAVAILABLE. Any other
  * unhandled rejection still crashes, as Node does by default.
  */
-const DRIVER_CONNECTION_LOSS = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+const DRIVER_CONNECTION_LOSS = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+]);
 let driverGuardInstalled = false;
 function guardDriverConnectionLoss(): void {
   if (driverGuardInstalled) return;
@@ -128,7 +136,14 @@ function guardDriverConnectionLoss(): void {
   process.on('unhandledRejection', (reason) => {
     const code = (reason as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && DRIVER_CONNECTION_LOSS.has(code)) {
-      console.warn(JSON.stringify({ level: 40, time: new Date().toISOString(), msg: 'database connection lost with a query in flight (survived)', code }));
+      console.warn(
+        JSON.stringify({
+          level: 40,
+          time: new Date().toISOString(),
+          msg: 'database connection lost with a query in flight (survived)',
+          code,
+        }),
+      );
       return;
     }
     throw reason;
@@ -157,7 +172,10 @@ async function openPostgres(
     onnotice,
     backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
     // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
-    connection: { statement_timeout: timeouts.readMs, idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2 },
+    connection: {
+      statement_timeout: timeouts.readMs,
+      idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
+    },
   });
   const db = drizzlePostgres({ client, relations, logger });
   return {

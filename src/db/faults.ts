@@ -31,7 +31,9 @@ export function databaseFault(error: unknown): GraphQLError | null {
       });
     }
     if (code === STATEMENT_TIMEOUT) {
-      return new GraphQLError('A consulta ao banco de dados excedeu o tempo limite.', { extensions: { code: 'DATABASE_TIMEOUT', retryable: true } });
+      return new GraphQLError('A consulta ao banco de dados excedeu o tempo limite.', {
+        extensions: { code: 'DATABASE_TIMEOUT', retryable: true },
+      });
     }
   }
   return null;

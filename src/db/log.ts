@@ -39,6 +39,10 @@ export async function ultimoSeq(db: Database, log: EventLog): Promise<number> {
  * A log as the live-event bus reads it (feeds/barramento.ts): its channel, its committed events after
  * a seq (each domain reads its own, e.g. joined with the trâmite), and where it ends.
  */
-export function fonteDoLog<E extends { seq: number }>(db: Database, log: EventLog, ler: (depoisDe: number, limite: number) => Promise<E[]>) {
+export function fonteDoLog<E extends { seq: number }>(
+  db: Database,
+  log: EventLog,
+  ler: (depoisDe: number, limite: number) => Promise<E[]>,
+) {
   return { canal: log.canal, ler, ultimoSeq: () => ultimoSeq(db, log) };
 }

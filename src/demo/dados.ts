@@ -108,9 +108,7 @@ export const ORGAOS: OrgaoDef[] = [
         u('DECIPEX', 'Departamento de Centralização de Serviços de Inativos, Pensionistas e Órgãos Extintos', 'ER'),
         u('DEMOV', 'Departamento de Provimento e Movimentação de Pessoal', 'ER'),
       ]),
-      u('SEGES', 'Secretaria de Gestão e Inovação', '-', [
-        u('DELOG', 'Departamento de Normas e Sistemas de Logística', 'E'),
-      ]),
+      u('SEGES', 'Secretaria de Gestão e Inovação', '-', [u('DELOG', 'Departamento de Normas e Sistemas de Logística', 'E')]),
       u('SPU', 'Secretaria do Patrimônio da União', '-', [
         u('DEDES', 'Departamento de Destinação Patrimonial', 'ER'),
         u('SPU-GO', 'Superintendência do Patrimônio da União em Goiás', 'R'),
@@ -147,9 +145,7 @@ export const ORGAOS: OrgaoDef[] = [
         u('DAET', 'Departamento de Atenção Especializada e Temática', 'ER'),
         u('DRAC', 'Departamento de Regulação Assistencial e Controle', 'R'),
       ]),
-      u('SVSA', 'Secretaria de Vigilância em Saúde e Ambiente', '-', [
-        u('DEDT', 'Departamento de Doenças Transmissíveis', 'ER'),
-      ]),
+      u('SVSA', 'Secretaria de Vigilância em Saúde e Ambiente', '-', [u('DEDT', 'Departamento de Doenças Transmissíveis', 'ER')]),
       u('SGTES', 'Secretaria de Gestão do Trabalho e da Educação na Saúde', '-', [
         u('DEGERTS', 'Departamento de Gestão e Regulação do Trabalho em Saúde', 'ER'),
       ]),
@@ -180,9 +176,7 @@ export const ORGAOS: OrgaoDef[] = [
           u('CGGP', 'Coordenação-Geral de Gestão de Pessoas', 'ER'),
         ]),
       ]),
-      u('SESU', 'Secretaria de Educação Superior', '-', [
-        u('DIFES', 'Diretoria de Políticas e Programas de Educação Superior', 'ER'),
-      ]),
+      u('SESU', 'Secretaria de Educação Superior', '-', [u('DIFES', 'Diretoria de Políticas e Programas de Educação Superior', 'ER')]),
       u('SEB', 'Secretaria de Educação Básica', '-', [u('DAGE', 'Diretoria de Apoio à Gestão Educacional', 'R')]),
       u('SERES', 'Secretaria de Regulação e Supervisão da Educação Superior', '-', [
         u('DISUP', 'Diretoria de Supervisão da Educação Superior', 'E'),
@@ -478,7 +472,10 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     conta: 'Gestora de protocolo do Tribunal de Contas do Estado de Goiás (cadastro rejeitado)',
     etapa: 'CADASTRO_REJEITADO',
     unidades: [
-      u('SEGER', 'Secretaria-Geral', '-', [u('SPROT', 'Serviço de Protocolo', 'ER', [], central), u('SCEX', 'Secretaria de Controle Externo', 'R')]),
+      u('SEGER', 'Secretaria-Geral', '-', [
+        u('SPROT', 'Serviço de Protocolo', 'ER', [], central),
+        u('SCEX', 'Secretaria de Controle Externo', 'R'),
+      ]),
       u('PRESI', 'Presidência', 'E'),
     ],
   },
@@ -493,7 +490,9 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     conta: 'Gestor de protocolo do Governo do Estado de Alagoas (configuração da estrutura)',
     etapa: 'CONFIGURACAO_ESTRUTURA',
     unidades: [
-      u('SEPLAG-AL', 'Secretaria de Estado do Planejamento, Gestão e Patrimônio', '-', [u('GEPROT', 'Gerência de Protocolo Geral', 'ER', [], central)]),
+      u('SEPLAG-AL', 'Secretaria de Estado do Planejamento, Gestão e Patrimônio', '-', [
+        u('GEPROT', 'Gerência de Protocolo Geral', 'ER', [], central),
+      ]),
       u('SESAU-AL', 'Secretaria de Estado da Saúde', 'ER'),
       u('SEMARH', 'Secretaria de Estado do Meio Ambiente e dos Recursos Hídricos', 'E'),
     ],
@@ -509,7 +508,10 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     conta: 'Gestora de protocolo do TRT da 18ª Região (requisitos mínimos em homologação)',
     etapa: 'IMPLANTACAO_HOMOLOGACAO',
     unidades: [
-      u('DG', 'Diretoria-Geral', '-', [u('SPA', 'Seção de Protocolo e Arquivo', 'ER', [], central), u('SGPE', 'Secretaria de Gestão de Pessoas', 'ER')]),
+      u('DG', 'Diretoria-Geral', '-', [
+        u('SPA', 'Seção de Protocolo e Arquivo', 'ER', [], central),
+        u('SGPE', 'Secretaria de Gestão de Pessoas', 'ER'),
+      ]),
       u('SCR', 'Secretaria da Corregedoria Regional', 'R'),
     ],
   },

@@ -77,7 +77,9 @@ const IMPLANTADAS: Record<string, { reprovacaoHomologacao?: string; reprovacaoPr
   MEC: {},
   MF: { recusaRequisito: 'A evidência não mostra os tipos de documento "Parecer" e "Nota Técnica" mapeados.' },
   IBAMA: {},
-  ANVISA: { reprovacaoProducao: 'O teste de recusa em produção não foi acompanhado pela equipe do PEN: avise por e-mail institucional e refaça.' },
+  ANVISA: {
+    reprovacaoProducao: 'O teste de recusa em produção não foi acompanhado pela equipe do PEN: avise por e-mail institucional e refaça.',
+  },
   INCRA: {},
   TRF1: {},
   TCU: {},
@@ -234,7 +236,14 @@ class Roteiro {
       if (acao === 'SOLICITAR_ACESSO' && !this.ag.registradoEm) this.ag.registradoEm = this.t;
       if (acao === 'APROVAR_CADASTRO') this.ag.unidadesEm = this.t + HORA;
     }
-    this.p.acoes.push({ tipo: 'PASSO', em: this.t, orgao: this.ag.sigla, acao, ator: passo.responsavel === 'PEN' ? PEN : this.ag.gestor, motivo });
+    this.p.acoes.push({
+      tipo: 'PASSO',
+      em: this.t,
+      orgao: this.ag.sigla,
+      acao,
+      ator: passo.responsavel === 'PEN' ? PEN : this.ag.gestor,
+      motivo,
+    });
     const ambiente = (Object.keys(ETAPA_DOS_REQUISITOS) as Ambiente[]).find((a) => ETAPA_DOS_REQUISITOS[a] === passo.para);
     if (ambiente && !this.inicioRequisitos.has(ambiente)) this.inicioRequisitos.set(ambiente, this.t);
     return this;
@@ -245,7 +254,16 @@ class Roteiro {
       acao === 'REGISTRAR'
         ? `${ambiente === 'PRODUCAO' ? 'Em produção: ' : ''}${NOTAS[codigo] ?? `Feito: ${this.p.catalogo.find((r) => r.codigo === codigo)?.descricao}.`}`
         : texto;
-    this.p.acoes.push({ tipo: 'REQUISITO', em: this.t, orgao: this.ag.sigla, acao, ambiente, codigo, ator: acao === 'REGISTRAR' ? this.ag.gestor : PEN, nota });
+    this.p.acoes.push({
+      tipo: 'REQUISITO',
+      em: this.t,
+      orgao: this.ag.sigla,
+      acao,
+      ambiente,
+      codigo,
+      ator: acao === 'REGISTRAR' ? this.ag.gestor : PEN,
+      nota,
+    });
     return this;
   }
 
@@ -257,7 +275,9 @@ class Roteiro {
     const desde = this.inicioRequisitos.get(ambiente);
     if (desde === undefined) throw new Error(`${this.ag.sigla}: test ${tipo} before entering ${ETAPA_DOS_REQUISITOS[ambiente]}`);
     const existente = this.p.existentes
-      .filter((t) => t.em > desde && t.em <= desde + HORIZONTE_TRAMITE_EXISTENTE && atende(this.p, t, this.ag.sigla, ambiente).includes(tipo))
+      .filter(
+        (t) => t.em > desde && t.em <= desde + HORIZONTE_TRAMITE_EXISTENTE && atende(this.p, t, this.ag.sigla, ambiente).includes(tipo),
+      )
       .sort((a, b) => a.em - b.em)[0];
     if (existente) {
       this.t = Math.max(this.t, existente.em);
@@ -268,7 +288,16 @@ class Roteiro {
     const proprio = { orgao: this.ag.sigla, unidade: this.ag.protocolo, spe: this.ag.spe };
     const [rem, des] = envia ? [proprio, this.p.disis] : [this.p.disis, proprio];
     const caminho: Situacao[] = fim === 6 ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 8, 9];
-    const ladoDe: Record<number, LadoAtor> = { 1: 'REMETENTE', 2: 'REMETENTE', 3: 'DESTINATARIO', 4: 'DESTINATARIO', 5: 'DESTINATARIO', 6: 'REMETENTE', 8: 'DESTINATARIO', 9: 'REMETENTE' };
+    const ladoDe: Record<number, LadoAtor> = {
+      1: 'REMETENTE',
+      2: 'REMETENTE',
+      3: 'DESTINATARIO',
+      4: 'DESTINATARIO',
+      5: 'DESTINATARIO',
+      6: 'REMETENTE',
+      8: 'DESTINATARIO',
+      9: 'REMETENTE',
+    };
     let em = this.t;
     const eventos: EventoTramitePlano[] = caminho.map((para, i) => {
       // Tests are watched by PEN technicians: every step within the working day.
@@ -311,7 +340,12 @@ class Roteiro {
    */
   cumprirRequisitos(
     ambiente: Ambiente,
-    opcoes: { confirmar?: string[]; soRegistrar?: string[]; testes?: TipoRequisitoTramite[]; recusar?: { codigo: string; motivo: string } } = {},
+    opcoes: {
+      confirmar?: string[];
+      soRegistrar?: string[];
+      testes?: TipoRequisitoTramite[];
+      recusar?: { codigo: string; motivo: string };
+    } = {},
   ): this {
     const config = this.p.catalogo.filter((r) => r.tipo === 'CONFIGURACAO').map((r) => r.codigo);
     const confirmar = opcoes.confirmar ?? config;
@@ -331,7 +365,9 @@ class Roteiro {
 
   /** Request, approval and structure: up to IMPLANTACAO_HOMOLOGACAO. */
   ateImplantacao(): this {
-    this.passo('SOLICITAR_ACESSO').depois(4 * HORA, 20 * HORA).passo('APROVAR_CADASTRO');
+    this.passo('SOLICITAR_ACESSO')
+      .depois(4 * HORA, 20 * HORA)
+      .passo('APROVAR_CADASTRO');
     // After the last unit (those added here: at most ~2 h after unidadesEm).
     return this.apos(this.ag.unidadesEm + 2 * HORA, 6 * HORA, 2 * DIA).passo('CONCLUIR_CONFIGURACAO');
   }
@@ -346,15 +382,30 @@ function planejarRoteiros(p: Planejamento): void {
     const ag = agencia(sigla);
     if (!ag) continue;
     const r = new Roteiro(p, ag, ag.registradoEm).ateImplantacao();
-    r.depois(HORA, DIA).cumprirRequisitos('HOMOLOGACAO', variacao.recusaRequisito ? { recusar: { codigo: configs.at(-1)!, motivo: variacao.recusaRequisito } } : {});
-    r.depois(4 * HORA, 2 * DIA).passo('SOLICITAR_VALIDACAO_HOMOLOGACAO').depois(DIA, 4 * DIA);
+    r.depois(HORA, DIA).cumprirRequisitos(
+      'HOMOLOGACAO',
+      variacao.recusaRequisito ? { recusar: { codigo: configs.at(-1)!, motivo: variacao.recusaRequisito } } : {},
+    );
+    r.depois(4 * HORA, 2 * DIA)
+      .passo('SOLICITAR_VALIDACAO_HOMOLOGACAO')
+      .depois(DIA, 4 * DIA);
     if (variacao.reprovacaoHomologacao) {
-      r.passo('REPROVAR_HOMOLOGACAO', variacao.reprovacaoHomologacao).depois(2 * DIA, 6 * DIA).passo('SOLICITAR_VALIDACAO_HOMOLOGACAO').depois(DIA, 3 * DIA);
+      r.passo('REPROVAR_HOMOLOGACAO', variacao.reprovacaoHomologacao)
+        .depois(2 * DIA, 6 * DIA)
+        .passo('SOLICITAR_VALIDACAO_HOMOLOGACAO')
+        .depois(DIA, 3 * DIA);
     }
-    r.passo('VALIDAR_HOMOLOGACAO').depois(2 * DIA, 6 * DIA).cumprirRequisitos('PRODUCAO');
-    r.depois(4 * HORA, 2 * DIA).passo('SOLICITAR_VALIDACAO_PRODUCAO').depois(DIA, 3 * DIA);
+    r.passo('VALIDAR_HOMOLOGACAO')
+      .depois(2 * DIA, 6 * DIA)
+      .cumprirRequisitos('PRODUCAO');
+    r.depois(4 * HORA, 2 * DIA)
+      .passo('SOLICITAR_VALIDACAO_PRODUCAO')
+      .depois(DIA, 3 * DIA);
     if (variacao.reprovacaoProducao) {
-      r.passo('REPROVAR_PRODUCAO', variacao.reprovacaoProducao).depois(DIA, 4 * DIA).passo('SOLICITAR_VALIDACAO_PRODUCAO').depois(DIA, 3 * DIA);
+      r.passo('REPROVAR_PRODUCAO', variacao.reprovacaoProducao)
+        .depois(DIA, 4 * DIA)
+        .passo('SOLICITAR_VALIDACAO_PRODUCAO')
+        .depois(DIA, 3 * DIA);
     }
     r.passo('VALIDAR_PRODUCAO');
   }
@@ -365,7 +416,10 @@ function planejarRoteiros(p: Planejamento): void {
   if (go) {
     const r = new Roteiro(p, go, go.registradoEm).ateImplantacao();
     r.depois(HORA, DIA).cumprirRequisitos('HOMOLOGACAO');
-    r.depois(4 * HORA, 2 * DIA).passo('SOLICITAR_VALIDACAO_HOMOLOGACAO').depois(DIA, 3 * DIA).passo('VALIDAR_HOMOLOGACAO');
+    r.depois(4 * HORA, 2 * DIA)
+      .passo('SOLICITAR_VALIDACAO_HOMOLOGACAO')
+      .depois(DIA, 3 * DIA)
+      .passo('VALIDAR_HOMOLOGACAO');
     r.depois(2 * DIA, 5 * DIA).cumprirRequisitos('PRODUCAO', { confirmar: configs.slice(0, 2), soRegistrar: configs.slice(2, 3) });
   }
 
@@ -384,7 +438,10 @@ function planejarRoteiros(p: Planejamento): void {
     .depois(DIA, 3 * DIA)
     .passo('REJEITAR_CADASTRO', 'Falta o Termo de Adesão assinado: obrigatório para órgãos fora da administração pública federal direta.');
   // CONFIGURACAO_ESTRUTURA.
-  nova('GOV-AL', 9).passo('SOLICITAR_ACESSO').depois(4 * HORA, 20 * HORA).passo('APROVAR_CADASTRO');
+  nova('GOV-AL', 9)
+    .passo('SOLICITAR_ACESSO')
+    .depois(4 * HORA, 20 * HORA)
+    .passo('APROVAR_CADASTRO');
   // IMPLANTACAO_HOMOLOGACAO, blocked on specific requirements: only "sent" done among the trâmite tests,
   // one item sent back by PEN and registered again, the rest pending.
   nova('TRT18', 30)
@@ -421,7 +478,10 @@ function planejarRoteiros(p: Planejamento): void {
     .depois(4 * HORA, DIA)
     .passo('SOLICITAR_VALIDACAO_PRODUCAO')
     .depois(DIA, 2 * DIA)
-    .passo('REPROVAR_PRODUCAO', 'Os testes em produção não foram comunicados à equipe do PEN por e-mail institucional; comunique e solicite de novo.')
+    .passo(
+      'REPROVAR_PRODUCAO',
+      'Os testes em produção não foram comunicados à equipe do PEN por e-mail institucional; comunique e solicite de novo.',
+    )
     .depois(DIA, 3 * DIA)
     .passo('SOLICITAR_VALIDACAO_PRODUCAO');
 }
@@ -474,7 +534,11 @@ function simular(p: Planejamento) {
   const falha = (orgao: string, em: number, o: string) => new Error(`onboarding demo, ${orgao} at ${new Date(em).toISOString()}: ${o}`);
 
   const pendencias = (orgao: string, ambiente: Ambiente) =>
-    p.catalogo.filter((r) => r.exigido && !(REQUISITO_SATISFEITO as readonly string[]).includes(requisitos.get(chave(orgao, ambiente, r.codigo))?.situacao ?? ''));
+    p.catalogo.filter(
+      (r) =>
+        r.exigido &&
+        !(REQUISITO_SATISFEITO as readonly string[]).includes(requisitos.get(chave(orgao, ambiente, r.codigo))?.situacao ?? ''),
+    );
 
   const anotar = (e: Omit<EventoOnboardingPlano, 'deEtapa' | 'paraEtapa'> & { deEtapa?: Etapa | null; paraEtapa?: Etapa }) => {
     const atual = estado.get(e.orgao)!;
@@ -484,7 +548,9 @@ function simular(p: Planejamento) {
   };
 
   // Stable sort: moves at the same instant keep their script order.
-  const acoes = [...p.acoes, ...[...p.existentes, ...p.planejados].map((t): Acao => ({ tipo: 'TRAMITE', em: t.em, tramite: t }))].sort((a, b) => a.em - b.em);
+  const acoes = [...p.acoes, ...[...p.existentes, ...p.planejados].map((t): Acao => ({ tipo: 'TRAMITE', em: t.em, tramite: t }))].sort(
+    (a, b) => a.em - b.em,
+  );
   for (const acao of acoes) {
     if (acao.em >= p.agora) throw new Error(`onboarding demo: a move at ${new Date(acao.em).toISOString()} is not in the past`);
     if (acao.tipo === 'PASSO') {
@@ -501,7 +567,15 @@ function simular(p: Planejamento) {
           if (faltam.length > 0) throw falha(acao.orgao, acao.em, `${acao.acao} with ${faltam.map((r) => r.codigo).join(', ')} pending`);
         }
       }
-      if (!atual) estado.set(acao.orgao, { orgao: acao.orgao, etapa: passo.para, versao: 0, iniciadoEm: acao.em, atualizadoEm: acao.em, implantadoEm: null });
+      if (!atual)
+        estado.set(acao.orgao, {
+          orgao: acao.orgao,
+          etapa: passo.para,
+          versao: 0,
+          iniciadoEm: acao.em,
+          atualizadoEm: acao.em,
+          implantadoEm: null,
+        });
       anotar({
         orgao: acao.orgao,
         tipo: 'ETAPA',
@@ -520,8 +594,10 @@ function simular(p: Planejamento) {
       if (passo.para === 'EM_PRODUCAO') novo.implantadoEm = acao.em;
     } else if (acao.tipo === 'REQUISITO') {
       const atual = estado.get(acao.orgao);
-      if (!atual || atual.etapa !== ETAPA_DOS_REQUISITOS[acao.ambiente]) throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo} in ${atual?.etapa}`);
-      if (p.catalogo.find((r) => r.codigo === acao.codigo)?.tipo !== 'CONFIGURACAO') throw falha(acao.orgao, acao.em, `${acao.codigo} is not a configuration item`);
+      if (!atual || atual.etapa !== ETAPA_DOS_REQUISITOS[acao.ambiente])
+        throw falha(acao.orgao, acao.em, `${acao.acao} ${acao.codigo} in ${atual?.etapa}`);
+      if (p.catalogo.find((r) => r.codigo === acao.codigo)?.tipo !== 'CONFIGURACAO')
+        throw falha(acao.orgao, acao.em, `${acao.codigo} is not a configuration item`);
       const k = chave(acao.orgao, acao.ambiente, acao.codigo);
       const registro = requisitos.get(k);
       // The service's own rule decides (regras.ts): the planner never allows what the API refuses.
@@ -604,7 +680,6 @@ function simular(p: Planejamento) {
 // ---------------------------------------------------------------------------------------------------
 // Identifiers of the planned trâmites, in the order the platform would have issued them
 // ---------------------------------------------------------------------------------------------------
-
 
 /**
  * IDT and NRE of each planned trâmite: just after those of the seed's trâmite created before it (the
@@ -790,13 +865,26 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     };
     const raizesNovas = await tx
       .insert(estruturas)
-      .values(novas.map((o) => ({ repositorioId: o.repositorio, numeroIdentificacao: o.numero, sigla: o.sigla, nome: o.nome, criadaEm: new Date(agencias.get(o.sigla)!.registradoEm) })))
+      .values(
+        novas.map((o) => ({
+          repositorioId: o.repositorio,
+          numeroIdentificacao: o.numero,
+          sigla: o.sigla,
+          nome: o.nome,
+          criadaEm: new Date(agencias.get(o.sigla)!.registradoEm),
+        })),
+      )
       .returning({ id: estruturas.id, sigla: estruturas.sigla });
     for (const r of raizesNovas) idDoOrgao.set(r.sigla, r.id);
     await tx
       .update(estruturas)
       .set({ orgaoId: sql`${estruturas.id}` })
-      .where(inArray(estruturas.id, raizesNovas.map((r) => r.id)));
+      .where(
+        inArray(
+          estruturas.id,
+          raizesNovas.map((r) => r.id),
+        ),
+      );
     let pais = novas.map((o) => ({ orgao: o, def: null as UnidadeDef | null, filhas: o.unidades, id: idDoOrgao.get(o.sigla)! }));
     for (let nivel = 1; pais.some((x) => x.filhas.length > 0); nivel++) {
       const doNivel = pais.flatMap((pai) => pai.filhas.map((def) => ({ orgao: pai.orgao, def, paiId: pai.id })));

@@ -13,7 +13,23 @@ import {
 } from '../tramites/regras.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
 import type { DemoAccount } from './contas.js';
-import { ASSUNTOS_GERAIS, ESPECIES_AVULSO, NUM_GO, NUM_INSS, NUM_MEC, NUM_MGI, NUM_MS, NUM_TRF1, ORGAOS, type OrgaoDef, REPOSITORIOS, REPO_ESTADOS, REPO_EXECUTIVO, REPO_JUDICIARIO, type UnidadeDef } from './dados.js';
+import {
+  ASSUNTOS_GERAIS,
+  ESPECIES_AVULSO,
+  NUM_GO,
+  NUM_INSS,
+  NUM_MEC,
+  NUM_MGI,
+  NUM_MS,
+  NUM_TRF1,
+  ORGAOS,
+  type OrgaoDef,
+  REPOSITORIOS,
+  REPO_ESTADOS,
+  REPO_EXECUTIVO,
+  REPO_JUDICIARIO,
+  type UnidadeDef,
+} from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
@@ -226,10 +242,30 @@ function caminho(fim: Situacao, rng: Rng): Situacao[] {
     case 6:
       return ate(6);
     case 7:
-      return [...ate(rng.weighted([[1, 3], [2, 4], [3, 2], [4, 1]] as const)), 7];
+      return [
+        ...ate(
+          rng.weighted([
+            [1, 3],
+            [2, 4],
+            [3, 2],
+            [4, 1],
+          ] as const),
+        ),
+        7,
+      ];
     case 10:
       // Most auto-cancellations: the destination's SPE never fetched the metadata (stuck in 2).
-      return [...ate(rng.weighted([[1, 2], [2, 5], [3, 2], [4, 1]] as const)), 10];
+      return [
+        ...ate(
+          rng.weighted([
+            [1, 2],
+            [2, 5],
+            [3, 2],
+            [4, 1],
+          ] as const),
+        ),
+        10,
+      ];
     case 8:
       return [...ate(rng.chance(0.5) ? 3 : 4), 8];
     case 9:
@@ -292,8 +328,18 @@ function recusa(de: Situacao, rng: Rng): { motivo: MotivoRecusa; justificativa: 
   // At status 3 only the metadata arrived: reasons about the files themselves come later, at 4.
   const motivo: MotivoRecusa =
     de === 3
-      ? rng.weighted([['04', 3], ['99', 5], ['01', 1]] as const)
-      : rng.weighted([['01', 2], ['02', 2], ['03', 2], ['04', 2], ['99', 3]] as const);
+      ? rng.weighted([
+          ['04', 3],
+          ['99', 5],
+          ['01', 1],
+        ] as const)
+      : rng.weighted([
+          ['01', 2],
+          ['02', 2],
+          ['03', 2],
+          ['04', 2],
+          ['99', 3],
+        ] as const);
   return { motivo, justificativa: rng.pick(JUSTIFICATIVAS[motivo]) };
 }
 
@@ -454,8 +500,7 @@ function planejarProcesso(orgaos: OrgaoNo[], pedido: Pedido, rng: Rng, nowMs: nu
       if (anterior === 7) return rng.ms(10 * MINUTO, 2 * DIA);
       return rng.ms(1 * HORA, 5 * DIA); // after 10: the sender notices, unlocks and resends
     });
-    const duracao =
-      planos.reduce((s, t) => s + t.eventos.reduce((x, e) => x + e.em, 0), 0) + intervalosEntre.reduce((s, x) => s + x, 0);
+    const duracao = planos.reduce((s, t) => s + t.eventos.reduce((x, e) => x + e.em, 0), 0) + intervalosEntre.reduce((s, x) => s + x, 0);
     const ocioso = ociosidade(pedido.fim, pedido.parado, rng, JANELA - duracao);
     if (ocioso === null || duracao + ocioso > JANELA) continue;
 
@@ -515,7 +560,13 @@ function planejarTestesProducao(orgaos: OrgaoNo[], rng: Rng, nowMs: number): Pro
       t += e.de === null ? 0 : rng.ms(30 * SEGUNDO, 90 * MINUTO);
       e.em = t;
     }
-    const plano: TramitePlano = { processo: undefined as unknown as ProcessoPlano, remetente: teste.rem, destinatario: teste.des, eventos, idt: 0 };
+    const plano: TramitePlano = {
+      processo: undefined as unknown as ProcessoPlano,
+      remetente: teste.rem,
+      destinatario: teste.des,
+      eventos,
+      idt: 0,
+    };
     const processo: ProcessoPlano = {
       origem: teste.origem,
       tipo: 'PROCESSO',
@@ -649,7 +700,12 @@ export async function seedDemoData(
         await tx
           .update(estruturas)
           .set({ orgaoId: sql`${estruturas.id}` })
-          .where(inArray(estruturas.id, inseridas.map((r) => r.id)));
+          .where(
+            inArray(
+              estruturas.id,
+              inseridas.map((r) => r.id),
+            ),
+          );
       }
     }
     const orgaoId = (o: OrgaoNo) => ids.get(plano.unidades.find((x) => x.orgao === o && x.pai === null)!)!;

@@ -37,7 +37,10 @@ import { schema } from './schema.js';
 import { comporServicos } from './servicos.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'limits' | 'jwtLifetime'>;
+  config: Pick<
+    Config,
+    'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'limits' | 'jwtLifetime'
+  >;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -92,11 +95,15 @@ export async function createApp({ config, database, logger, clock = systemClock 
         // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
         const fault = databaseFault((error as { originalError?: unknown }).originalError ?? error);
         if (fault) {
-          logger.warn({ err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code }, 'database fault in operation');
+          logger.warn(
+            { err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code },
+            'database fault in operation',
+          );
           return fault;
         }
         const masked = maskError(error, message, isDev);
-        if (masked !== error) logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
+        if (masked !== error)
+          logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
         return masked;
       },
     },
@@ -121,7 +128,11 @@ export async function createApp({ config, database, logger, clock = systemClock 
       compression({ minBytes: 1024, brotliQuality: 4 }),
       persistedOperations({ trustedDocuments: config.trustedDocuments }),
       requestParseErrors(),
-      authenticateBeforeParse({ authenticate: authenticateRequest, introspectionPublic: config.introspectionPublic, maxAnonymousTokens: limits.tokens }),
+      authenticateBeforeParse({
+        authenticate: authenticateRequest,
+        introspectionPublic: config.introspectionPublic,
+        maxAnonymousTokens: limits.tokens,
+      }),
       queryShapeLimits({ tokens: limits.tokens, aliases: limits.aliases, directives: limits.directives }),
       authGate({ introspectionPublic: config.introspectionPublic }),
       depthLimit(DEPTH_LIMITS),

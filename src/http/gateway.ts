@@ -35,7 +35,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (draining) return sendJson(res, 503, { status: 'draining' });
-      if (!feeds.tramites.pronto || !feeds.onboarding.pronto) return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
+      if (!feeds.tramites.pronto || !feeds.onboarding.pronto)
+        return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
       void database
         .rows('select 1')
         .then(() => sendJson(res, 200, { status: 'ready', database: database.backend }))

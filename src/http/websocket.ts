@@ -44,7 +44,9 @@ export function attachWebSocketServer(
       // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
       onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
       onNext: (_ctx, _id, _payload, _args, result) =>
-        config.introspectionPublic || !result.errors ? undefined : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
+        config.introspectionPublic || !result.errors
+          ? undefined
+          : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
       onClose: (ctx) => {
         ctx.extra.cancelExpiry?.();
       },
@@ -65,7 +67,14 @@ export function attachWebSocketServer(
           ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
         };
         try {
-          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          const {
+            schema: envelopedSchema,
+            execute,
+            subscribe,
+            contextFactory,
+            parse,
+            validate,
+          } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,
             socket: ctx.extra.socket,
@@ -85,7 +94,15 @@ export function attachWebSocketServer(
             // A syntax error ends this subscription with an error, not the whole connection.
             if (error instanceof GraphQLError) {
               liberar();
-              return [error.extensions.code ? error : new GraphQLError(error.message, { positions: error.positions, source: error.source, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+              return [
+                error.extensions.code
+                  ? error
+                  : new GraphQLError(error.message, {
+                      positions: error.positions,
+                      source: error.source,
+                      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+                    }),
+              ];
             }
             throw error;
           }

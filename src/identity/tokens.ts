@@ -6,7 +6,11 @@ import { PAPEIS, type Papel } from '../kernel/viewer.js';
 /** Both numbers name int4 columns: a claim beyond them is refused here, never sent to SQL. */
 const INT4_MAX = 2_147_483_647;
 const identificador = (claim: string) =>
-  z.number({ error: `\`${claim}\` deve ser um número` }).int(`\`${claim}\` deve ser inteiro`).positive(`\`${claim}\` deve ser positivo`).max(INT4_MAX, `\`${claim}\` fora do intervalo`);
+  z
+    .number({ error: `\`${claim}\` deve ser um número` })
+    .int(`\`${claim}\` deve ser inteiro`)
+    .positive(`\`${claim}\` deve ser positivo`)
+    .max(INT4_MAX, `\`${claim}\` fora do intervalo`);
 
 /** The claims a Tramita gateway token carries, beyond `sub`. */
 const claimsSchema = z.object({
@@ -61,7 +65,10 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | '
     checkLifetime(payload, config.jwtLifetime);
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) {
-      throw new InvalidTokenError(`Token sem as declarações esperadas: ${parsed.error.issues.map((i) => i.message).join('; ')}.`, 'invalid');
+      throw new InvalidTokenError(
+        `Token sem as declarações esperadas: ${parsed.error.issues.map((i) => i.message).join('; ')}.`,
+        'invalid',
+      );
     }
     return {
       sub: parsed.data.sub,

@@ -22,11 +22,7 @@ export class EtapaInvalida extends ErroDeNegocio {
 export class PapelNaoPermitido extends ErroDeNegocio {
   readonly codigo = 'PAPEL_NAO_PERMITIDO';
   constructor(readonly responsavel: 'ORGAO' | 'PEN') {
-    super(
-      responsavel === 'PEN'
-        ? 'Esta ação é da equipe do PEN (PEN_ADMIN).'
-        : 'Esta ação é de um gestor de protocolo do próprio órgão.',
-    );
+    super(responsavel === 'PEN' ? 'Esta ação é da equipe do PEN (PEN_ADMIN).' : 'Esta ação é de um gestor de protocolo do próprio órgão.');
   }
 }
 

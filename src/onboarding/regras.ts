@@ -65,15 +65,71 @@ export interface PassoOnboarding {
 }
 
 export const PASSOS_ONBOARDING: readonly PassoOnboarding[] = [
-  { acao: 'SOLICITAR_ACESSO', de: [null, 'CADASTRO_REJEITADO'], para: 'ANALISE_CADASTRO', responsavel: 'ORGAO', condicoes: [], exigeMotivo: false },
-  { acao: 'APROVAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CONFIGURACAO_ESTRUTURA', responsavel: 'PEN', condicoes: [], exigeMotivo: false },
+  {
+    acao: 'SOLICITAR_ACESSO',
+    de: [null, 'CADASTRO_REJEITADO'],
+    para: 'ANALISE_CADASTRO',
+    responsavel: 'ORGAO',
+    condicoes: [],
+    exigeMotivo: false,
+  },
+  {
+    acao: 'APROVAR_CADASTRO',
+    de: ['ANALISE_CADASTRO'],
+    para: 'CONFIGURACAO_ESTRUTURA',
+    responsavel: 'PEN',
+    condicoes: [],
+    exigeMotivo: false,
+  },
   { acao: 'REJEITAR_CADASTRO', de: ['ANALISE_CADASTRO'], para: 'CADASTRO_REJEITADO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
-  { acao: 'CONCLUIR_CONFIGURACAO', de: ['CONFIGURACAO_ESTRUTURA'], para: 'IMPLANTACAO_HOMOLOGACAO', responsavel: 'ORGAO', condicoes: ['UNIDADES_DEFINIDAS'], exigeMotivo: false },
-  { acao: 'SOLICITAR_VALIDACAO_HOMOLOGACAO', de: ['IMPLANTACAO_HOMOLOGACAO'], para: 'VALIDACAO_HOMOLOGACAO', responsavel: 'ORGAO', condicoes: ['REQUISITOS_HOMOLOGACAO'], exigeMotivo: false },
-  { acao: 'VALIDAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'ACESSO_PRODUCAO', responsavel: 'PEN', condicoes: ['REQUISITOS_HOMOLOGACAO'], exigeMotivo: false },
-  { acao: 'REPROVAR_HOMOLOGACAO', de: ['VALIDACAO_HOMOLOGACAO'], para: 'IMPLANTACAO_HOMOLOGACAO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
-  { acao: 'SOLICITAR_VALIDACAO_PRODUCAO', de: ['ACESSO_PRODUCAO'], para: 'VALIDACAO_PRODUCAO', responsavel: 'ORGAO', condicoes: ['REQUISITOS_PRODUCAO'], exigeMotivo: false },
-  { acao: 'VALIDAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'EM_PRODUCAO', responsavel: 'PEN', condicoes: ['REQUISITOS_PRODUCAO'], exigeMotivo: false },
+  {
+    acao: 'CONCLUIR_CONFIGURACAO',
+    de: ['CONFIGURACAO_ESTRUTURA'],
+    para: 'IMPLANTACAO_HOMOLOGACAO',
+    responsavel: 'ORGAO',
+    condicoes: ['UNIDADES_DEFINIDAS'],
+    exigeMotivo: false,
+  },
+  {
+    acao: 'SOLICITAR_VALIDACAO_HOMOLOGACAO',
+    de: ['IMPLANTACAO_HOMOLOGACAO'],
+    para: 'VALIDACAO_HOMOLOGACAO',
+    responsavel: 'ORGAO',
+    condicoes: ['REQUISITOS_HOMOLOGACAO'],
+    exigeMotivo: false,
+  },
+  {
+    acao: 'VALIDAR_HOMOLOGACAO',
+    de: ['VALIDACAO_HOMOLOGACAO'],
+    para: 'ACESSO_PRODUCAO',
+    responsavel: 'PEN',
+    condicoes: ['REQUISITOS_HOMOLOGACAO'],
+    exigeMotivo: false,
+  },
+  {
+    acao: 'REPROVAR_HOMOLOGACAO',
+    de: ['VALIDACAO_HOMOLOGACAO'],
+    para: 'IMPLANTACAO_HOMOLOGACAO',
+    responsavel: 'PEN',
+    condicoes: [],
+    exigeMotivo: true,
+  },
+  {
+    acao: 'SOLICITAR_VALIDACAO_PRODUCAO',
+    de: ['ACESSO_PRODUCAO'],
+    para: 'VALIDACAO_PRODUCAO',
+    responsavel: 'ORGAO',
+    condicoes: ['REQUISITOS_PRODUCAO'],
+    exigeMotivo: false,
+  },
+  {
+    acao: 'VALIDAR_PRODUCAO',
+    de: ['VALIDACAO_PRODUCAO'],
+    para: 'EM_PRODUCAO',
+    responsavel: 'PEN',
+    condicoes: ['REQUISITOS_PRODUCAO'],
+    exigeMotivo: false,
+  },
   { acao: 'REPROVAR_PRODUCAO', de: ['VALIDACAO_PRODUCAO'], para: 'ACESSO_PRODUCAO', responsavel: 'PEN', condicoes: [], exigeMotivo: true },
 ];
 
@@ -125,7 +181,8 @@ export function proximaSituacaoRequisito(
   acao: AcaoRequisito,
   atual: string | null,
 ): { situacao: 'REGISTRADO' | 'CONFIRMADO' | 'PENDENTE' } | { recusa: string } {
-  if (acao === 'REGISTRAR_REQUISITO') return atual === 'CONFIRMADO' ? { recusa: 'requisito já confirmado pelo PEN' } : { situacao: 'REGISTRADO' };
+  if (acao === 'REGISTRAR_REQUISITO')
+    return atual === 'CONFIRMADO' ? { recusa: 'requisito já confirmado pelo PEN' } : { situacao: 'REGISTRADO' };
   if (acao === 'CONFIRMAR_REQUISITO') {
     return atual === 'REGISTRADO' ? { situacao: 'CONFIRMADO' } : { recusa: 'só um requisito registrado pelo órgão pode ser confirmado' };
   }

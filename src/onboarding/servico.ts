@@ -61,7 +61,10 @@ export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: 
   const itens = await checklist(db, orgaoId, ambiente);
   return itens
     .filter((i) => i.exigido && !(REQUISITO_SATISFEITO as readonly string[]).includes(i.situacao))
-    .map((i) => `requisito ${i.codigo} em ${ambiente.toLowerCase()} (${i.descricao})${i.situacao === 'REGISTRADO' ? ': aguardando confirmação do PEN' : ''}`);
+    .map(
+      (i) =>
+        `requisito ${i.codigo} em ${ambiente.toLowerCase()} (${i.descricao})${i.situacao === 'REGISTRADO' ? ': aguardando confirmação do PEN' : ''}`,
+    );
 }
 
 export interface ItemChecklist {
@@ -72,7 +75,7 @@ export interface ItemChecklist {
   exigido: boolean;
   ambiente: Ambiente;
   situacao: 'PENDENTE' | (typeof requisitosOrgao.$inferSelect)['situacao'];
-  registro: (typeof requisitosOrgao.$inferSelect) | null;
+  registro: typeof requisitosOrgao.$inferSelect | null;
 }
 
 /** The agency's minimum requirements in one environment: the catalogue, each with its state. */
@@ -82,7 +85,11 @@ export async function checklist(db: Database | Transaction, orgaoId: number, amb
     .from(requisitosMinimos)
     .leftJoin(
       requisitosOrgao,
-      and(eq(requisitosOrgao.codigo, requisitosMinimos.codigo), eq(requisitosOrgao.orgaoId, orgaoId), eq(requisitosOrgao.ambiente, ambiente)),
+      and(
+        eq(requisitosOrgao.codigo, requisitosMinimos.codigo),
+        eq(requisitosOrgao.orgaoId, orgaoId),
+        eq(requisitosOrgao.ambiente, ambiente),
+      ),
     )
     .orderBy(requisitosMinimos.ordem);
   return linhas.map(({ requisito, registro }) => ({
@@ -124,7 +131,10 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
   if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
 
   return db.transaction(async (tx) => {
-    const [orgao] = await tx.select({ id: estruturas.id, paiId: estruturas.paiId }).from(estruturas).where(eq(estruturas.id, pedido.orgaoId));
+    const [orgao] = await tx
+      .select({ id: estruturas.id, paiId: estruturas.paiId })
+      .from(estruturas)
+      .where(eq(estruturas.id, pedido.orgaoId));
     if (!orgao || orgao.paiId !== null) throw new OnboardingNaoEncontrado();
     // Row lock: two moves of one agency's onboarding run one after the other.
     const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
@@ -226,13 +236,24 @@ export async function executarAcaoRequisito(db: Database, pedido: PedidoRequisit
     if (situacao === 'REGISTRADO') {
       await tx
         .insert(requisitosOrgao)
-        .values({ orgaoId: pedido.orgaoId, ambiente: pedido.ambiente, codigo: pedido.codigo, situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora })
+        .values({
+          orgaoId: pedido.orgaoId,
+          ambiente: pedido.ambiente,
+          codigo: pedido.codigo,
+          situacao: 'REGISTRADO',
+          nota,
+          registradoPor: pedido.viewer.sujeito,
+          registradoEm: pedido.agora,
+        })
         .onConflictDoUpdate({
           target: [requisitosOrgao.orgaoId, requisitosOrgao.ambiente, requisitosOrgao.codigo],
           set: { situacao: 'REGISTRADO', nota, registradoPor: pedido.viewer.sujeito, registradoEm: pedido.agora },
         });
     } else if (situacao === 'CONFIRMADO') {
-      await tx.update(requisitosOrgao).set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora }).where(chave);
+      await tx
+        .update(requisitosOrgao)
+        .set({ situacao: 'CONFIRMADO', confirmadoPor: pedido.viewer.sujeito, confirmadoEm: pedido.agora })
+        .where(chave);
     } else {
       await tx.delete(requisitosOrgao).where(chave);
     }
@@ -295,7 +316,9 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
     const [teste] = await tx
       .select({ id: estruturas.id })
       .from(estruturas)
-      .where(and(eq(estruturas.repositorioId, unidadeTeste.repositorio), eq(estruturas.numeroIdentificacao, unidadeTeste.numeroIdentificacao)));
+      .where(
+        and(eq(estruturas.repositorioId, unidadeTeste.repositorio), eq(estruturas.numeroIdentificacao, unidadeTeste.numeroIdentificacao)),
+      );
 
     for (const onboarding of emRequisitos) {
       const ambiente = AMBIENTE_DA_ETAPA[onboarding.etapa as Etapa];

@@ -86,7 +86,9 @@ export const builder = new SchemaBuilder<{
     hasPreviousPageFieldOptions: { description: 'Há itens antes desta página.' },
     startCursorFieldOptions: { description: 'Cursor do primeiro item da página.' },
     endCursorFieldOptions: { description: 'Cursor do último item da página.' },
-    firstArgOptions: { description: `Quantos itens a partir do início ou de \`after\` (padrão ${DEFAULT_PAGE_SIZE}, máximo ${MAX_PAGE_SIZE}).` },
+    firstArgOptions: {
+      description: `Quantos itens a partir do início ou de \`after\` (padrão ${DEFAULT_PAGE_SIZE}, máximo ${MAX_PAGE_SIZE}).`,
+    },
     afterArgOptions: { description: 'Cursor depois do qual a página começa (o `endCursor` da página anterior).' },
     lastArgOptions: { description: `Quantos itens antes do fim ou de \`before\` (máximo ${MAX_PAGE_SIZE}).` },
     beforeArgOptions: { description: 'Cursor antes do qual a página termina (o `startCursor` da página seguinte).' },

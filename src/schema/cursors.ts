@@ -17,7 +17,10 @@ export function assertCursors(args: { after?: string | null; before?: string | n
     const cursor = args[argument];
     if (cursor == null) continue;
     if (!matchesShape(cursor, shape)) {
-      throw badUserInput(argument, `cursor inválido para esta lista na ordem ${ordering} (veio de outra lista, de outra ordem, ou foi alterado). Recomece sem \`${argument}\`.`);
+      throw badUserInput(
+        argument,
+        `cursor inválido para esta lista na ordem ${ordering} (veio de outra lista, de outra ordem, ou foi alterado). Recomece sem \`${argument}\`.`,
+      );
     }
   }
 }

@@ -34,7 +34,8 @@ function parseDateTime(value: unknown): Date {
 }
 
 builder.scalarType('DateTime', {
-  description: 'Data e hora em ISO 8601 (UTC na saída, ex.: 2026-11-24T13:45:00.000Z). Na entrada aceita também só a data (AAAA-MM-DD, meia-noite UTC).',
+  description:
+    'Data e hora em ISO 8601 (UTC na saída, ex.: 2026-11-24T13:45:00.000Z). Na entrada aceita também só a data (AAAA-MM-DD, meia-noite UTC).',
   serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: (ast) => {

@@ -39,7 +39,12 @@ export async function cancelarTramitesParados(db: Database, { agora, dias, lote 
       await tx
         .update(tramites)
         .set({ situacao: PASSO.para, versao: sql`${tramites.versao} + 1`, atualizadoEm: agora, situacaoAlteradaEm: agora })
-        .where(inArray(tramites.id, parados.map((p) => p.id)));
+        .where(
+          inArray(
+            tramites.id,
+            parados.map((p) => p.id),
+          ),
+        );
       await registrarEventos(
         tx,
         parados.map((p) => ({

@@ -74,4 +74,3 @@ export class ChaveIdempotenciaReutilizada extends ErroTramite {
     super('Esta chave de idempotência já foi usada para outra operação.');
   }
 }
-

@@ -35,9 +35,7 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
   return and(
     tramitesVisiveisSql(viewer, t),
     filtro.situacoes?.length ? inArray(t.situacao, filtro.situacoes) : undefined,
-    filtro.orgaoId != null
-      ? porParte(papel, eq(t.remetenteOrgaoId, filtro.orgaoId), eq(t.destinatarioOrgaoId, filtro.orgaoId))
-      : undefined,
+    filtro.orgaoId != null ? porParte(papel, eq(t.remetenteOrgaoId, filtro.orgaoId), eq(t.destinatarioOrgaoId, filtro.orgaoId)) : undefined,
     filtro.unidadeId != null
       ? porParte(papel, eq(t.remetenteUnidadeId, filtro.unidadeId), eq(t.destinatarioUnidadeId, filtro.unidadeId))
       : undefined,

@@ -21,11 +21,41 @@ export interface SituacaoInfo {
 }
 
 export const SITUACAO_INFO: Record<Situacao, SituacaoInfo> = {
-  1: { codigo: 1, chave: 'AGUARDANDO_ENVIO_ARQUIVOS', nome: 'Aguardando o envio dos arquivos digitais', final: false, quemDeveAgir: 'REMETENTE' },
-  2: { codigo: 2, chave: 'ARQUIVOS_RECEBIDOS_PELA_PLATAFORMA', nome: 'Arquivos digitais recebidos pelo Tramita GOV.BR', final: false, quemDeveAgir: 'DESTINATARIO' },
-  3: { codigo: 3, chave: 'METADADOS_RECEBIDOS_PELO_DESTINATARIO', nome: 'Metadados recebidos pelo sistema de processo eletrônico destinatário', final: false, quemDeveAgir: 'DESTINATARIO' },
-  4: { codigo: 4, chave: 'ARQUIVOS_RECEBIDOS_PELO_DESTINATARIO', nome: 'Arquivos digitais recebidos pelo destinatário', final: false, quemDeveAgir: 'DESTINATARIO' },
-  5: { codigo: 5, chave: 'RECIBO_CONCLUSAO_RECEBIDO_PELA_PLATAFORMA', nome: 'Recibo de conclusão recebido pelo Tramita GOV.BR', final: false, quemDeveAgir: 'REMETENTE' },
+  1: {
+    codigo: 1,
+    chave: 'AGUARDANDO_ENVIO_ARQUIVOS',
+    nome: 'Aguardando o envio dos arquivos digitais',
+    final: false,
+    quemDeveAgir: 'REMETENTE',
+  },
+  2: {
+    codigo: 2,
+    chave: 'ARQUIVOS_RECEBIDOS_PELA_PLATAFORMA',
+    nome: 'Arquivos digitais recebidos pelo Tramita GOV.BR',
+    final: false,
+    quemDeveAgir: 'DESTINATARIO',
+  },
+  3: {
+    codigo: 3,
+    chave: 'METADADOS_RECEBIDOS_PELO_DESTINATARIO',
+    nome: 'Metadados recebidos pelo sistema de processo eletrônico destinatário',
+    final: false,
+    quemDeveAgir: 'DESTINATARIO',
+  },
+  4: {
+    codigo: 4,
+    chave: 'ARQUIVOS_RECEBIDOS_PELO_DESTINATARIO',
+    nome: 'Arquivos digitais recebidos pelo destinatário',
+    final: false,
+    quemDeveAgir: 'DESTINATARIO',
+  },
+  5: {
+    codigo: 5,
+    chave: 'RECIBO_CONCLUSAO_RECEBIDO_PELA_PLATAFORMA',
+    nome: 'Recibo de conclusão recebido pelo Tramita GOV.BR',
+    final: false,
+    quemDeveAgir: 'REMETENTE',
+  },
   6: { codigo: 6, chave: 'CONCLUIDO', nome: 'Recibo de conclusão recebido pelo remetente', final: true, quemDeveAgir: null },
   7: { codigo: 7, chave: 'CANCELADO', nome: 'Trâmite cancelado', final: true, quemDeveAgir: null },
   8: { codigo: 8, chave: 'RECUSADO', nome: 'Trâmite recusado. Aguardando ciência do remetente', final: false, quemDeveAgir: 'REMETENTE' },

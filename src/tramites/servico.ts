@@ -106,7 +106,10 @@ const pedidoInicioSchema = z
   .object({
     numeroProcesso: z.string().trim().min(1, 'obrigatório').max(50, 'no máximo 50 caracteres'),
     descricao: textoOpcional(100),
-    nre: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos').nullish(),
+    nre: z
+      .string()
+      .regex(/^\d{16}$/, 'o NRE tem 16 dígitos')
+      .nullish(),
     chaveIdempotencia: chaveIdempotenciaSchema,
   })
   .loose()
@@ -114,7 +117,6 @@ const pedidoInicioSchema = z
     path: ['unidadeDestinataria'],
     message: 'deve ser outra unidade que a remetente',
   });
-
 
 export interface ServicoTramites {
   /** One step on an existing trâmite (status 2 to 9). */
@@ -159,7 +161,13 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
     }
     if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
     if (!passo.de.includes(situacao)) {
-      throw new TransicaoInvalida(situacao, pedido.acao, passosAPartirDe(situacao).filter((p) => lados.includes(p.lado)).map((p) => p.acao));
+      throw new TransicaoInvalida(
+        situacao,
+        pedido.acao,
+        passosAPartirDe(situacao)
+          .filter((p) => lados.includes(p.lado))
+          .map((p) => p.acao),
+      );
     }
 
     // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version.
@@ -169,7 +177,10 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
       .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
       .returning();
     if (!atualizado) {
-      const [agora] = await tx.select({ situacao: tramites.situacao, versao: tramites.versao }).from(tramites).where(eq(tramites.id, atual.id));
+      const [agora] = await tx
+        .select({ situacao: tramites.situacao, versao: tramites.versao })
+        .from(tramites)
+        .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
     // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.

@@ -61,9 +61,7 @@ export const tramites = pgTable(
     check('tramites_situacao_ck', sql`${t.situacao} between 1 and 10`),
     check('tramites_nre_ck', sql`${t.nre} ~ '^[0-9]{16}$'`),
     // The platform's rule 0044: one trâmite in progress per process (NRE). Final statuses: 6, 7, 9, 10.
-    uniqueIndex('tramites_um_em_andamento_por_nre_uq')
-      .on(t.nre)
-      .where(sql`situacao not in (6, 7, 9, 10)`),
+    uniqueIndex('tramites_um_em_andamento_por_nre_uq').on(t.nre).where(sql`situacao not in (6, 7, 9, 10)`),
     index('tramites_nre_idx').on(t.nre),
     index('tramites_remetente_orgao_idx').on(t.remetenteOrgaoId, t.situacao),
     index('tramites_destinatario_orgao_idx').on(t.destinatarioOrgaoId, t.situacao),

@@ -99,10 +99,14 @@ export class Assinatura {
 
   /** Waits until `n` events arrived (fails on an error or after `ms`). */
   async receber(n: number, ms = 10_000): Promise<EventoRecebido[]> {
-    await waitUntil(`${n} events (got ${this.eventos.length}, errors ${JSON.stringify(this.erros)})`, () => {
-      if (this.erros.length > 0) throw new Error(`subscription failed: ${JSON.stringify(this.erros)}`);
-      return this.eventos.length >= n;
-    }, ms);
+    await waitUntil(
+      `${n} events (got ${this.eventos.length}, errors ${JSON.stringify(this.erros)})`,
+      () => {
+        if (this.erros.length > 0) throw new Error(`subscription failed: ${JSON.stringify(this.erros)}`);
+        return this.eventos.length >= n;
+      },
+      ms,
+    );
     return this.eventos.slice(0, n);
   }
 
@@ -160,7 +164,8 @@ export async function montarCenario(rows: Rows, tokenDe: (conta: DemoAccount) =>
   const dest = agencias.find((a) => a !== rem && a.recebimento.length > 0);
   const outro = agencias.find((a) => a !== rem && a !== dest && a.envio.length > 0 && a.recebimento.length > 0);
   const admin = DEMO_ACCOUNTS.find((a) => a.papeis.includes('PEN_ADMIN'));
-  if (!rem || !dest || !outro || !admin) throw new Error('the demo seed needs three agencies with units enabled to send and receive, and a PEN_ADMIN');
+  if (!rem || !dest || !outro || !admin)
+    throw new Error('the demo seed needs three agencies with units enabled to send and receive, and a PEN_ADMIN');
   return { rem, dest, outro, admin: { conta: admin, token: await tokenDe(admin) } };
 }
 

@@ -97,7 +97,12 @@ async function openTestDatabase(backend: BackendName, options: StartOptions) {
 }
 
 /** The client half shared by both: requests, tokens, accounts. */
-function testClient(backend: BackendName, database: DatabaseHandle, fetchGraphql: (init: RequestInit) => Promise<Response>, close: () => Promise<void>): TestApp {
+function testClient(
+  backend: BackendName,
+  database: DatabaseHandle,
+  fetchGraphql: (init: RequestInit) => Promise<Response>,
+  close: () => Promise<void>,
+): TestApp {
   const token = (claims: TokenClaims, expiresIn?: string | number) => mintToken(TEST_JWT_SECRET, claims, { expiresIn });
   async function gql<T>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> {
     const response = await fetchGraphql({
@@ -136,11 +141,16 @@ function testClient(backend: BackendName, database: DatabaseHandle, fetchGraphql
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
   const { fresh, database, clock } = await openTestDatabase(backend, options);
   const gateway = await startGateway({ config: testGatewayConfig(options), database, logger: createLogger('silent'), clock });
-  const client = testClient(backend, database, (init) => fetch(gateway.url, init), async () => {
-    await gateway.close();
-    await database.close();
-    await fresh.drop();
-  });
+  const client = testClient(
+    backend,
+    database,
+    (init) => fetch(gateway.url, init),
+    async () => {
+      await gateway.close();
+      await database.close();
+      await fresh.drop();
+    },
+  );
   return { ...client, gateway };
 }
 
@@ -148,10 +158,15 @@ export async function startTestGateway(backend: BackendName, options: StartOptio
 export async function startTestApp(backend: BackendName, options: StartOptions = {}): Promise<InProcessTestApp> {
   const { fresh, database, clock } = await openTestDatabase(backend, options);
   const app = await createApp({ config: testGatewayConfig(options), database, logger: createLogger('silent'), clock });
-  const client = testClient(backend, database, (init) => Promise.resolve(app.yoga.fetch('http://127.0.0.1/graphql', init)), async () => {
-    await app.close();
-    await database.close();
-    await fresh.drop();
-  });
+  const client = testClient(
+    backend,
+    database,
+    (init) => Promise.resolve(app.yoga.fetch('http://127.0.0.1/graphql', init)),
+    async () => {
+      await app.close();
+      await database.close();
+      await fresh.drop();
+    },
+  );
   return { ...client, app };
 }

@@ -62,7 +62,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function startPostgres(project: TestProject): Promise<() => Promise<void>> {
-
   const fromEnv = process.env.TEST_DATABASE_URL?.trim();
   if (fromEnv) {
     project.provide('postgresUrl', fromEnv);

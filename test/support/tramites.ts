@@ -4,7 +4,13 @@ import type { Acao } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 
 /** Steps that take a plain `AcaoTramiteInput` (no reason, no extra fields). */
-const SIMPLE_STEPS: Acao[] = ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'];
+const SIMPLE_STEPS: Acao[] = [
+  'ENVIAR_COMPONENTES_DIGITAIS',
+  'RECEBER_METADADOS',
+  'RECEBER_COMPONENTES_DIGITAIS',
+  'ENVIAR_RECIBO_CONCLUSAO',
+  'RECEBER_RECIBO_CONCLUSAO',
+];
 
 export interface MovableTramite {
   id: string;

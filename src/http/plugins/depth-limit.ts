@@ -1,11 +1,4 @@
-import {
-  GraphQLError,
-  Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface DepthLimitOptions {
@@ -49,7 +42,9 @@ export function depthLimit(options: DepthLimitOptions): Plugin {
         let child: Depths;
         if (selection.kind === Kind.FIELD) {
           const entersIntrospection = !inIntrospection && INTROSPECTION_ROOTS.has(selection.name.value);
-          const below = selection.selectionSet ? measure(selection.selectionSet, inIntrospection || entersIntrospection) : { operation: 0, introspection: 0 };
+          const below = selection.selectionSet
+            ? measure(selection.selectionSet, inIntrospection || entersIntrospection)
+            : { operation: 0, introspection: 0 };
           if (inIntrospection) child = { operation: 0, introspection: 1 + below.introspection };
           else if (entersIntrospection) child = { operation: 1, introspection: 1 + below.introspection };
           else child = { operation: 1 + below.operation, introspection: below.introspection };
@@ -91,10 +86,10 @@ export function depthLimit(options: DepthLimitOptions): Plugin {
         }
         if (found.introspection > options.maxIntrospectionDepth) {
           context.reportError(
-            new GraphQLError(
-              `Introspecção profunda demais: ${found.introspection} níveis (máximo ${options.maxIntrospectionDepth}).`,
-              { nodes: [node], extensions: { code: 'INTROSPECTION_TOO_DEEP' } },
-            ),
+            new GraphQLError(`Introspecção profunda demais: ${found.introspection} níveis (máximo ${options.maxIntrospectionDepth}).`, {
+              nodes: [node],
+              extensions: { code: 'INTROSPECTION_TOO_DEEP' },
+            }),
           );
         }
       },
@@ -109,12 +104,15 @@ export function depthLimit(options: DepthLimitOptions): Plugin {
         setResult(
           result.map((error) =>
             error.message === 'Maximum introspection depth exceeded'
-              ? new GraphQLError('Introspecção aninhada demais: listas de tipos dentro de listas de tipos (fields, inputFields, interfaces, possibleTypes) são limitadas a dois níveis.', {
-                  nodes: error.nodes,
-                  source: error.source,
-                  positions: error.positions,
-                  extensions: { code: 'INTROSPECTION_TOO_DEEP' },
-                })
+              ? new GraphQLError(
+                  'Introspecção aninhada demais: listas de tipos dentro de listas de tipos (fields, inputFields, interfaces, possibleTypes) são limitadas a dois níveis.',
+                  {
+                    nodes: error.nodes,
+                    source: error.source,
+                    positions: error.positions,
+                    extensions: { code: 'INTROSPECTION_TOO_DEEP' },
+                  },
+                )
               : error,
           ),
         );

@@ -98,7 +98,12 @@ export function graphiqlPage(options: GraphiQLPageOptions): Plugin {
       if (!path.startsWith(base) || request.method !== 'GET') return;
       const found = assets.get(path.slice(base.length));
       if (!found) return endResponse(new fetchAPI.Response('Not found', { status: 404 }));
-      const headers: Record<string, string> = { 'content-type': found.contentType, 'cache-control': IMMUTABLE, etag: found.etag, vary: 'Accept-Encoding' };
+      const headers: Record<string, string> = {
+        'content-type': found.contentType,
+        'cache-control': IMMUTABLE,
+        etag: found.etag,
+        vary: 'Accept-Encoding',
+      };
       if (request.headers.get('if-none-match') === found.etag) return endResponse(new fetchAPI.Response(null, { status: 304, headers }));
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
       const body = await encodedBody(found, encoding);

@@ -37,7 +37,10 @@ export function refuseNullBytes(): Plugin {
     StringValue(node) {
       if (!node.value.includes(NULL_BYTE)) return;
       context.reportError(
-        new GraphQLError('Texto com caractere nulo (\\u0000) na consulta: não é aceito.', { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } }),
+        new GraphQLError('Texto com caractere nulo (\\u0000) na consulta: não é aceito.', {
+          nodes: [node],
+          extensions: { code: 'BAD_USER_INPUT' },
+        }),
       );
     },
   });

@@ -17,9 +17,12 @@ export function persistedOperationId(params: Pick<GraphQLParams, 'extensions'> &
 }
 
 const notTrusted = () =>
-  new GraphQLError('Operação fora da lista de documentos confiáveis deste gateway (TRUSTED_DOCUMENTS): envie o id de um documento publicado.', {
-    extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
-  });
+  new GraphQLError(
+    'Operação fora da lista de documentos confiáveis deste gateway (TRUSTED_DOCUMENTS): envie o id de um documento publicado.',
+    {
+      extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+    },
+  );
 
 /**
  * yoga's own plugins: `useAPQ` (Apollo's protocol: a hash miss answers PERSISTED_QUERY_NOT_FOUND, on
@@ -49,7 +52,10 @@ export function trustedWebSocketQuery(
   payload: { query: string; extensions?: Record<string, unknown> | null },
 ): string | GraphQLError {
   if (!trustedDocuments) return payload.query;
-  const id = persistedOperationId({ extensions: payload.extensions ?? undefined, documentId: (payload as { documentId?: unknown }).documentId });
+  const id = persistedOperationId({
+    extensions: payload.extensions ?? undefined,
+    documentId: (payload as { documentId?: unknown }).documentId,
+  });
   const byId = id ? trustedDocuments.get(id) : undefined;
   if (byId) return byId;
   return documentTexts(trustedDocuments).has(payload.query) ? payload.query : notTrusted();

@@ -23,7 +23,8 @@ function coded(error: GraphQLError, code: string, limit: number): GraphQLError {
  * errors: TOO_MANY_TOKENS at parse time, TOO_MANY_ALIASES / TOO_MANY_DIRECTIVES at validation.
  */
 export function queryShapeLimits(options: QueryShapeLimitsOptions): Plugin {
-  const report = (code: string, limit: number) => (ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(coded(error, code, limit));
+  const report = (code: string, limit: number) => (ctx: ValidationContext | null, error: GraphQLError) =>
+    ctx?.reportError(coded(error, code, limit));
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(
@@ -37,9 +38,15 @@ export function queryShapeLimits(options: QueryShapeLimitsOptions): Plugin {
           ],
         }),
       );
-      addPlugin(maxAliasesPlugin({ n: options.aliases, propagateOnRejection: false, onReject: [report('TOO_MANY_ALIASES', options.aliases)] }));
       addPlugin(
-        maxDirectivesPlugin({ n: options.directives, propagateOnRejection: false, onReject: [report('TOO_MANY_DIRECTIVES', options.directives)] }),
+        maxAliasesPlugin({ n: options.aliases, propagateOnRejection: false, onReject: [report('TOO_MANY_ALIASES', options.aliases)] }),
+      );
+      addPlugin(
+        maxDirectivesPlugin({
+          n: options.directives,
+          propagateOnRejection: false,
+          onReject: [report('TOO_MANY_DIRECTIVES', options.directives)],
+        }),
       );
     },
   };

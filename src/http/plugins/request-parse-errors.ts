@@ -14,12 +14,14 @@ export function requestParseErrors(): Plugin {
   return {
     onRequestParse({ requestParser, setRequestParser }) {
       setRequestParser(async (request) => {
-        if (!requestParser) throw badRequest(`Tipo de conteúdo não aceito: ${request.headers.get('content-type') ?? '(nenhum)'}. Use application/json.`, 415);
+        if (!requestParser)
+          throw badRequest(`Tipo de conteúdo não aceito: ${request.headers.get('content-type') ?? '(nenhum)'}. Use application/json.`, 415);
         try {
           return await requestParser(request);
         } catch (error) {
           if (error instanceof GraphQLError && typeof error.extensions?.code === 'string') throw error;
-          const message = error instanceof GraphQLError ? error.message : 'Pedido ilegível: o corpo ou os parâmetros não são um pedido GraphQL válido.';
+          const message =
+            error instanceof GraphQLError ? error.message : 'Pedido ilegível: o corpo ou os parâmetros não são um pedido GraphQL válido.';
           throw badRequest(message);
         }
       });

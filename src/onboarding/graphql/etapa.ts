@@ -8,7 +8,8 @@ const DESCRICAO_ETAPA: Record<Etapa, string> = {
   CONFIGURACAO_ESTRUTURA: 'Cadastro aprovado: certificado, unidades, gestores e unidades de envio/recebimento (homologação).',
   IMPLANTACAO_HOMOLOGACAO: 'Implantação do módulo de conexão e requisitos mínimos em homologação.',
   VALIDACAO_HOMOLOGACAO: 'A equipe técnica do PEN valida os requisitos de homologação.',
-  ACESSO_PRODUCAO: 'Acesso à produção: configuração replicada e TODOS os requisitos de novo, com testes com a unidade de testes (DISIS/MGI).',
+  ACESSO_PRODUCAO:
+    'Acesso à produção: configuração replicada e TODOS os requisitos de novo, com testes com a unidade de testes (DISIS/MGI).',
   VALIDACAO_PRODUCAO: 'A equipe do PEN acompanha e valida os testes em produção.',
   EM_PRODUCAO: 'Implantado: em produção, com data de implantação registrada.',
 };
@@ -27,14 +28,29 @@ export const Ambiente = builder.enumType('Ambiente', {
 });
 
 export const NOME_ACAO: Record<CodigoAcao, { mutacao: string; descricao: string }> = {
-  SOLICITAR_ACESSO: { mutacao: 'solicitarAcesso', descricao: 'O gestor de protocolo solicita o acesso do órgão (ou solicita de novo após rejeição).' },
+  SOLICITAR_ACESSO: {
+    mutacao: 'solicitarAcesso',
+    descricao: 'O gestor de protocolo solicita o acesso do órgão (ou solicita de novo após rejeição).',
+  },
   APROVAR_CADASTRO: { mutacao: 'aprovarCadastro', descricao: 'PEN aprova o cadastro: o órgão configura sua estrutura.' },
   REJEITAR_CADASTRO: { mutacao: 'rejeitarCadastro', descricao: 'PEN rejeita o cadastro, com motivo.' },
-  CONCLUIR_CONFIGURACAO: { mutacao: 'concluirConfiguracaoEstrutura', descricao: 'O gestor conclui a configuração (exige unidades habilitadas para envio e para recebimento).' },
-  SOLICITAR_VALIDACAO_HOMOLOGACAO: { mutacao: 'solicitarValidacaoHomologacao', descricao: 'O gestor pede a validação da homologação (exige todos os requisitos de homologação).' },
+  CONCLUIR_CONFIGURACAO: {
+    mutacao: 'concluirConfiguracaoEstrutura',
+    descricao: 'O gestor conclui a configuração (exige unidades habilitadas para envio e para recebimento).',
+  },
+  SOLICITAR_VALIDACAO_HOMOLOGACAO: {
+    mutacao: 'solicitarValidacaoHomologacao',
+    descricao: 'O gestor pede a validação da homologação (exige todos os requisitos de homologação).',
+  },
   VALIDAR_HOMOLOGACAO: { mutacao: 'validarHomologacao', descricao: 'PEN valida a homologação: o órgão ganha acesso à produção.' },
-  REPROVAR_HOMOLOGACAO: { mutacao: 'reprovarHomologacao', descricao: 'PEN reprova a validação da homologação, com motivo: volta à implantação.' },
-  SOLICITAR_VALIDACAO_PRODUCAO: { mutacao: 'solicitarValidacaoProducao', descricao: 'O gestor pede a validação em produção (exige todos os requisitos de produção).' },
+  REPROVAR_HOMOLOGACAO: {
+    mutacao: 'reprovarHomologacao',
+    descricao: 'PEN reprova a validação da homologação, com motivo: volta à implantação.',
+  },
+  SOLICITAR_VALIDACAO_PRODUCAO: {
+    mutacao: 'solicitarValidacaoProducao',
+    descricao: 'O gestor pede a validação em produção (exige todos os requisitos de produção).',
+  },
   VALIDAR_PRODUCAO: { mutacao: 'validarProducao', descricao: 'PEN valida em produção: o órgão está implantado.' },
   REPROVAR_PRODUCAO: { mutacao: 'reprovarProducao', descricao: 'PEN reprova a validação em produção, com motivo.' },
 };
@@ -46,4 +62,3 @@ export const AcaoOnboarding = builder.enumType('AcaoOnboarding', {
     { description: string }
   >,
 });
-

@@ -43,7 +43,9 @@ export const EventoOnboardingRef = builder.drizzleObject('onboardingEventos', {
       description: 'Trâmite que cumpriu o requisito automaticamente (se você puder vê-lo).',
       resolve: (e, _a, ctx) => evidencia(ctx, e.evidenciaTramiteId),
     }),
-    ator: t.exposeString('atorSujeito', { description: `Quem agiu (sujeito do token; "${ATOR_PLATAFORMA}" para verificações automáticas).` }),
+    ator: t.exposeString('atorSujeito', {
+      description: `Quem agiu (sujeito do token; "${ATOR_PLATAFORMA}" para verificações automáticas).`,
+    }),
     motivo: t.exposeString('motivo', { nullable: true, description: 'Motivo (rejeição, reprovação, recusa de requisito).' }),
     ocorridoEm: t.field({ type: 'DateTime', description: 'Quando.', resolve: (e) => e.ocorridoEm }),
   }),
@@ -52,7 +54,8 @@ export const EventoOnboardingRef = builder.drizzleObject('onboardingEventos', {
 builder.subscriptionField('eventosOnboarding', (t) =>
   t.field({
     type: EventoOnboardingRef,
-    description: 'Mudanças de etapa e de checklist ao vivo: de um órgão (o seu, por padrão) ou, para PEN_ADMIN sem `orgao`, de todos. Retomável por cursor.',
+    description:
+      'Mudanças de etapa e de checklist ao vivo: de um órgão (o seu, por padrão) ou, para PEN_ADMIN sem `orgao`, de todos. Retomável por cursor.',
     args: {
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão.' }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),

@@ -12,7 +12,14 @@ import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
 import { podeVerOnboarding } from '../feed.js';
-import { AMBIENTE_DA_ETAPA, ETAPAS, PASSOS_ONBOARDING, passosOnboardingAPartirDe, podeAgir, type Ambiente as CodigoAmbiente } from '../regras.js';
+import {
+  AMBIENTE_DA_ETAPA,
+  ETAPAS,
+  PASSOS_ONBOARDING,
+  passosOnboardingAPartirDe,
+  podeAgir,
+  type Ambiente as CodigoAmbiente,
+} from '../regras.js';
 import {
   bloqueios,
   checklist,
@@ -35,7 +42,11 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
     etapa: t.field({ type: EtapaOnboarding, description: 'Etapa atual.', resolve: (o) => o.etapa }),
     ambiente: t.field({ type: Ambiente, description: 'Ambiente da etapa atual.', resolve: (o) => AMBIENTE_DA_ETAPA[o.etapa] }),
     versao: t.exposeInt('versao', { description: 'Cresce a cada mudança.' }),
-    iniciadoEm: t.field({ type: 'DateTime', description: 'Quando o acesso foi solicitado pela primeira vez.', resolve: (o) => o.iniciadoEm }),
+    iniciadoEm: t.field({
+      type: 'DateTime',
+      description: 'Quando o acesso foi solicitado pela primeira vez.',
+      resolve: (o) => o.iniciadoEm,
+    }),
     atualizadoEm: t.field({ type: 'DateTime', description: 'Última mudança.', resolve: (o) => o.atualizadoEm }),
     implantadoEm: t.field({
       type: 'DateTime',
@@ -69,7 +80,6 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
   }),
 });
 
-
 // An agency's people see their own agency's onboarding; PEN_ADMIN every one.
 registerReadRule<OnboardingRow>('Onboarding', (viewer, o) => podeVerOnboarding(viewer, o.orgaoId));
 
@@ -97,20 +107,31 @@ builder.queryFields((t) => ({
       const etapas = ETAPAS.filter(
         (e) => (!args.etapas?.length || args.etapas.includes(e)) && (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente),
       );
-      return ctx.db.query.onboardings.findMany(query({ where: { etapa: { in: etapas } }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }));
+      return ctx.db.query.onboardings.findMany(
+        query({ where: { etapa: { in: etapas } }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
+      );
     },
   }),
 }));
 
 // ---- mutations ------------------------------------------------------------------------------
 
-builder.objectType(OnboardingNaoEncontrado, { name: 'ErroOnboardingNaoEncontrado', description: 'O órgão não tem onboarding (ou não existe).', interfaces: [ErroInterface] });
+builder.objectType(OnboardingNaoEncontrado, {
+  name: 'ErroOnboardingNaoEncontrado',
+  description: 'O órgão não tem onboarding (ou não existe).',
+  interfaces: [ErroInterface],
+});
 builder.objectType(EtapaInvalida, {
   name: 'ErroEtapaInvalida',
   description: 'A ação não é possível na etapa atual.',
   interfaces: [ErroInterface],
   fields: (t) => ({
-    etapaAtual: t.field({ type: EtapaOnboarding, nullable: true, description: 'Etapa atual (nula: sem solicitação).', resolve: (e) => e.etapaAtual }),
+    etapaAtual: t.field({
+      type: EtapaOnboarding,
+      nullable: true,
+      description: 'Etapa atual (nula: sem solicitação).',
+      resolve: (e) => e.etapaAtual,
+    }),
     acoesPossiveis: t.field({ type: [AcaoOnboarding], description: 'O que você pode fazer agora.', resolve: (e) => e.acoesPossiveis }),
   }),
 });
@@ -173,15 +194,27 @@ const RequisitoInput = builder.inputType('RequisitoInput', {
   fields: (t) => ({
     orgao: t.globalID({ required: true, for: [Orgao], description: 'O órgão.' }),
     ambiente: t.field({ type: Ambiente, required: true, description: 'Ambiente do checklist.' }),
-    codigo: t.string({ required: true, description: 'Letra do requisito (ex.: "e").', validate: z.string().regex(/^[a-z]$/, 'uma letra minúscula') }),
+    codigo: t.string({
+      required: true,
+      description: 'Letra do requisito (ex.: "e").',
+      validate: z.string().regex(/^[a-z]$/, 'uma letra minúscula'),
+    }),
     nota: t.string({ description: 'Evidência (ao registrar) ou motivo (ao recusar); até 1.000 caracteres.' }),
   }),
 });
 
 const MUTACOES_REQUISITO: Array<{ nome: string; acao: AcaoRequisito; descricao: string }> = [
-  { nome: 'registrarRequisito', acao: 'REGISTRAR_REQUISITO', descricao: 'O gestor do órgão registra um requisito de configuração, com evidência.' },
+  {
+    nome: 'registrarRequisito',
+    acao: 'REGISTRAR_REQUISITO',
+    descricao: 'O gestor do órgão registra um requisito de configuração, com evidência.',
+  },
   { nome: 'confirmarRequisito', acao: 'CONFIRMAR_REQUISITO', descricao: 'PEN_ADMIN confirma um requisito registrado.' },
-  { nome: 'recusarRequisito', acao: 'RECUSAR_REQUISITO', descricao: 'PEN_ADMIN devolve um requisito registrado ou confirmado, com motivo: volta a pendente.' },
+  {
+    nome: 'recusarRequisito',
+    acao: 'RECUSAR_REQUISITO',
+    descricao: 'PEN_ADMIN devolve um requisito registrado ou confirmado, com motivo: volta a pendente.',
+  },
 ];
 
 for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
@@ -204,4 +237,3 @@ for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
     }),
   );
 }
-

@@ -48,9 +48,18 @@ export const ItemChecklistRef = builder.objectRef<ItemChecklist>('ItemChecklist'
     }),
     nota: t.string({ nullable: true, description: 'Evidência descrita pelo órgão.', resolve: (i) => i.registro?.nota ?? null }),
     registradoPor: t.string({ nullable: true, description: 'Quem registrou.', resolve: (i) => i.registro?.registradoPor ?? null }),
-    registradoEm: t.field({ type: 'DateTime', nullable: true, description: 'Quando registrou.', resolve: (i) => i.registro?.registradoEm ?? null }),
+    registradoEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando registrou.',
+      resolve: (i) => i.registro?.registradoEm ?? null,
+    }),
     confirmadoPor: t.string({ nullable: true, description: 'Quem do PEN confirmou.', resolve: (i) => i.registro?.confirmadoPor ?? null }),
-    confirmadoEm: t.field({ type: 'DateTime', nullable: true, description: 'Quando foi confirmado.', resolve: (i) => i.registro?.confirmadoEm ?? null }),
+    confirmadoEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando foi confirmado.',
+      resolve: (i) => i.registro?.confirmadoEm ?? null,
+    }),
   }),
 });
-

@@ -95,54 +95,52 @@ export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
 });
 
 builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
-    orgao: t.relation('orgao', { type: Orgao, description: 'Órgão ao qual a unidade pertence.', nullable: false }),
-    unidadePai: t.relation('pai', {
-      type: UnidadeAdministrativa,
-      nullable: true,
-      description: 'Unidade imediatamente acima na hierarquia; nulo na raiz do órgão.',
-    }),
-    subunidades: t.relation('unidades', {
-      type: UnidadeAdministrativa,
-      description: 'Unidades imediatamente abaixo na hierarquia.',
-      query: { orderBy: { sigla: 'asc', id: 'asc' } },
-      // A unit has few children (at most 5 in the registry's trees): ×2, so a walk down a tree 12
-      // levels deep stays admissible while the same walk under every item of a page does not.
-      complexity: { field: 1, multiplier: 2 },
-    }),
+  orgao: t.relation('orgao', { type: Orgao, description: 'Órgão ao qual a unidade pertence.', nullable: false }),
+  unidadePai: t.relation('pai', {
+    type: UnidadeAdministrativa,
+    nullable: true,
+    description: 'Unidade imediatamente acima na hierarquia; nulo na raiz do órgão.',
+  }),
+  subunidades: t.relation('unidades', {
+    type: UnidadeAdministrativa,
+    description: 'Unidades imediatamente abaixo na hierarquia.',
+    query: { orderBy: { sigla: 'asc', id: 'asc' } },
+    // A unit has few children (at most 5 in the registry's trees): ×2, so a walk down a tree 12
+    // levels deep stays admissible while the same walk under every item of a page does not.
+    complexity: { field: 1, multiplier: 2 },
+  }),
 }));
 
-
-
 builder.drizzleObjectFields(Orgao, (t) => ({
-    unidades: t.relation('unidades', {
-      type: UnidadeAdministrativa,
-      description: 'Unidades administrativas do primeiro nível, abaixo da raiz do órgão. Desça por `subunidades`.',
-      complexity: { field: 1, multiplier: 5 },
-      query: { orderBy: { sigla: 'asc', id: 'asc' } },
-    }),
-    todasUnidades: t.relation('todasUnidades', {
-      // The whole tree (at most 14 units per agency in the registry): ×15, so a cycle through
-      // `orgao { todasUnidades { orgao ... } }` is priced at what it fetches.
-      complexity: { field: 1, multiplier: 15 },
-      type: UnidadeAdministrativa,
-      description: 'Todas as unidades do órgão, em lista plana (inclui a raiz), ordenadas por sigla.',
-      args: {
-        habilitadasPara: t.arg({
-          type: FinalidadeTramitacao,
-          required: false,
-          description: 'Só as unidades habilitadas para esta finalidade.',
-        }),
-      },
-      query: (args) => ({
-        where:
-          args.habilitadasPara === 'ENVIO'
-            ? { habilitadaEnvio: true }
-            : args.habilitadasPara === 'RECEBIMENTO'
-              ? { habilitadaRecebimento: true }
-              : {},
-        orderBy: { sigla: 'asc', id: 'asc' },
+  unidades: t.relation('unidades', {
+    type: UnidadeAdministrativa,
+    description: 'Unidades administrativas do primeiro nível, abaixo da raiz do órgão. Desça por `subunidades`.',
+    complexity: { field: 1, multiplier: 5 },
+    query: { orderBy: { sigla: 'asc', id: 'asc' } },
+  }),
+  todasUnidades: t.relation('todasUnidades', {
+    // The whole tree (at most 14 units per agency in the registry): ×15, so a cycle through
+    // `orgao { todasUnidades { orgao ... } }` is priced at what it fetches.
+    complexity: { field: 1, multiplier: 15 },
+    type: UnidadeAdministrativa,
+    description: 'Todas as unidades do órgão, em lista plana (inclui a raiz), ordenadas por sigla.',
+    args: {
+      habilitadasPara: t.arg({
+        type: FinalidadeTramitacao,
+        required: false,
+        description: 'Só as unidades habilitadas para esta finalidade.',
       }),
+    },
+    query: (args) => ({
+      where:
+        args.habilitadasPara === 'ENVIO'
+          ? { habilitadaEnvio: true }
+          : args.habilitadasPara === 'RECEBIMENTO'
+            ? { habilitadaRecebimento: true }
+            : {},
+      orderBy: { sigla: 'asc', id: 'asc' },
     }),
+  }),
 }));
 
 builder.queryFields((t) => ({
@@ -166,9 +164,7 @@ builder.queryFields((t) => ({
       requireViewer(ctx);
       assertCursors(args, ['string', 'int'], 'por sigla');
       return plannedRows(
-        ctx.db.query.estruturas.findMany(
-          query({ where: { RAW: (e) => filtroOrgaos(e, args) }, orderBy: { sigla: 'asc', id: 'asc' } }),
-        ),
+        ctx.db.query.estruturas.findMany(query({ where: { RAW: (e) => filtroOrgaos(e, args) }, orderBy: { sigla: 'asc', id: 'asc' } })),
       );
     },
   }),

@@ -44,15 +44,26 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
       resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
     }),
     ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
-    orgaoAtor: t.relation('atorOrgao', { type: Orgao, nullable: true, description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.' }),
-    porAdministradorPen: t.boolean({ description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).', resolve: (r) => r.atorPenAdmin }),
+    orgaoAtor: t.relation('atorOrgao', {
+      type: Orgao,
+      nullable: true,
+      description: 'Órgão em nome do qual agiu; nulo para a plataforma e a equipe do PEN.',
+    }),
+    porAdministradorPen: t.boolean({
+      description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).',
+      resolve: (r) => r.atorPenAdmin,
+    }),
     motivoRecusa: t.field({
       type: MotivoRecusa,
       nullable: true,
       description: 'Motivo, quando o evento é uma recusa.',
       resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
     }),
-    justificativa: t.string({ nullable: true, description: 'Justificativa da recusa ou do cancelamento.', resolve: (r) => r.justificativa }),
+    justificativa: t.string({
+      nullable: true,
+      description: 'Justificativa da recusa ou do cancelamento.',
+      resolve: (r) => r.justificativa,
+    }),
     ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
   }),
 });
@@ -64,7 +75,8 @@ builder.drizzleObjectFields(EventoTramite, (t) => ({
     type: Tramite,
     description: 'O trâmite, como está agora.',
     resolve: (e, _args, ctx) =>
-      (e as { tramite?: typeof tramites.$inferSelect }).tramite ?? ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
+      (e as { tramite?: typeof tramites.$inferSelect }).tramite ??
+      ctx.db.query.tramites.findFirst({ where: { id: e.tramiteId } }).then((t) => t!),
   }),
 }));
 
@@ -72,7 +84,6 @@ builder.subscriptionType({
   description:
     'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
 });
-
 
 function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string | null | undefined) {
   const viewer = requireViewer(ctx);
@@ -111,7 +122,12 @@ builder.subscriptionField('eventosTramites', (t) =>
       'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
     args: {
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão; padrão: o do seu token.' }),
-      papel: t.arg({ type: PapelNoTramite, required: false, defaultValue: 'QUALQUER', description: 'Como origem, destino ou qualquer um.' }),
+      papel: t.arg({
+        type: PapelNoTramite,
+        required: false,
+        defaultValue: 'QUALQUER',
+        description: 'Como origem, destino ou qualquer um.',
+      }),
       situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },

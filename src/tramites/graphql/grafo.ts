@@ -24,7 +24,11 @@ const PassoRef = builder.objectRef<Passo>('PassoFluxo').implement({
   description: 'Uma transição permitida do fluxo: de quais situações, para qual, e quem age.',
   fields: (t) => ({
     acao: t.field({ type: AcaoTramite, description: 'O passo.', resolve: (p) => p.acao }),
-    de: t.field({ type: [SituacaoTramite], description: 'Situações de onde o passo parte (vazio para iniciar).', resolve: (p) => [...p.de] }),
+    de: t.field({
+      type: [SituacaoTramite],
+      description: 'Situações de onde o passo parte (vazio para iniciar).',
+      resolve: (p) => [...p.de],
+    }),
     para: t.field({ type: SituacaoTramite, description: 'Situação a que o passo leva.', resolve: (p) => p.para }),
     lado: t.field({ type: LadoTramite, description: 'Lado que age.', resolve: (p) => p.lado }),
     mutacao: t.string({

@@ -30,58 +30,73 @@ builder.mutationType({
 
 // ---- errors as result types (the `Erro` interface and ErroValidacao live in schema/resultados.ts)
 
-builder.objectType(TramiteNaoEncontrado, { name: 'ErroTramiteNaoEncontrado', description: 'O trâmite não existe ou você não é parte dele.', interfaces: [ErroInterface] });
+builder.objectType(TramiteNaoEncontrado, {
+  name: 'ErroTramiteNaoEncontrado',
+  description: 'O trâmite não existe ou você não é parte dele.',
+  interfaces: [ErroInterface],
+});
 builder.objectType(TransicaoInvalida, {
   name: 'ErroTransicaoInvalida',
   description: 'A ação não é possível na situação atual do trâmite.',
   interfaces: [ErroInterface],
   fields: (t) => ({
-  situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação em que o trâmite está.', resolve: (e) => e.situacaoAtual }),
-  acaoSolicitada: t.field({ type: AcaoTramite, description: 'A ação pedida.', resolve: (e) => e.acao }),
-  acoesPossiveis: t.field({
-    type: [AcaoTramite],
-    description: 'As ações que você pode fazer agora neste trâmite.',
-    resolve: (e) => e.acoesPossiveis,
+    situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação em que o trâmite está.', resolve: (e) => e.situacaoAtual }),
+    acaoSolicitada: t.field({ type: AcaoTramite, description: 'A ação pedida.', resolve: (e) => e.acao }),
+    acoesPossiveis: t.field({
+      type: [AcaoTramite],
+      description: 'As ações que você pode fazer agora neste trâmite.',
+      resolve: (e) => e.acoesPossiveis,
+    }),
   }),
-}),
 });
 builder.objectType(AcaoNaoPermitida, {
   name: 'ErroAcaoNaoPermitida',
   description: 'A ação é do outro lado do trâmite (ou da plataforma).',
   interfaces: [ErroInterface],
   fields: (t) => ({
-  ladoExigido: t.field({ type: LadoTramite, description: 'Lado que faz esta ação.', resolve: (e) => e.ladoExigido }),
-  seusLados: t.field({ type: [LadoTramite], description: 'Lados pelos quais você age neste trâmite.', resolve: (e) => e.ladosDoAtor }),
-}),
+    ladoExigido: t.field({ type: LadoTramite, description: 'Lado que faz esta ação.', resolve: (e) => e.ladoExigido }),
+    seusLados: t.field({ type: [LadoTramite], description: 'Lados pelos quais você age neste trâmite.', resolve: (e) => e.ladosDoAtor }),
+  }),
 });
 builder.objectType(ConflitoConcorrencia, {
   name: 'ErroConflito',
   description: 'O trâmite mudou desde que você o leu (ou outra ação venceu a corrida).',
   interfaces: [ErroInterface],
   fields: (t) => ({
-  situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação atual do trâmite.', resolve: (e) => e.situacaoAtual }),
-  versaoAtual: t.int({ description: 'Versão atual do trâmite.', resolve: (e) => e.versaoAtual }),
-}),
+    situacaoAtual: t.field({ type: SituacaoTramite, description: 'Situação atual do trâmite.', resolve: (e) => e.situacaoAtual }),
+    versaoAtual: t.int({ description: 'Versão atual do trâmite.', resolve: (e) => e.versaoAtual }),
+  }),
 });
 builder.objectType(UnidadeNaoHabilitada, {
   name: 'ErroUnidadeNaoHabilitada',
   description: 'A unidade não está habilitada para enviar ou receber.',
   interfaces: [ErroInterface],
   fields: (t) => ({
-  sigla: t.string({ description: 'Sigla da unidade.', resolve: (e) => e.sigla }),
-}),
+    sigla: t.string({ description: 'Sigla da unidade.', resolve: (e) => e.sigla }),
+  }),
 });
 builder.objectType(ProcessoEmAndamento, {
   name: 'ErroProcessoEmAndamento',
   description: 'O processo já tem um trâmite em andamento (erro 0044 da plataforma).',
   interfaces: [ErroInterface],
   fields: (t) => ({
-  nre: t.string({ description: 'NRE do processo.', resolve: (e) => e.nre }),
-}),
+    nre: t.string({ description: 'NRE do processo.', resolve: (e) => e.nre }),
+  }),
 });
-builder.objectType(ChaveIdempotenciaReutilizada, { name: 'ErroChaveIdempotenciaReutilizada', description: 'A chave de idempotência já foi usada para outra operação.', interfaces: [ErroInterface] });
+builder.objectType(ChaveIdempotenciaReutilizada, {
+  name: 'ErroChaveIdempotenciaReutilizada',
+  description: 'A chave de idempotência já foi usada para outra operação.',
+  interfaces: [ErroInterface],
+});
 
-const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_PASSO = [
+  TramiteNaoEncontrado,
+  TransicaoInvalida,
+  AcaoNaoPermitida,
+  ConflitoConcorrencia,
+  DadosInvalidos,
+  ChaveIdempotenciaReutilizada,
+];
 const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, DadosInvalidos, ChaveIdempotenciaReutilizada];
 
 // ---- success --------------------------------------------------------------------------------
@@ -136,13 +151,25 @@ const RecusarTramiteInput = builder.inputType('RecusarTramiteInput', {
 type InputRef = typeof AcaoTramiteInput | typeof CancelarTramiteInput | typeof RecusarTramiteInput;
 
 const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: string }> = [
-  { acao: 'ENVIAR_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O remetente concluiu o envio dos componentes digitais: 1 → 2.' },
+  {
+    acao: 'ENVIAR_COMPONENTES_DIGITAIS',
+    input: AcaoTramiteInput,
+    descricao: 'O remetente concluiu o envio dos componentes digitais: 1 → 2.',
+  },
   { acao: 'RECEBER_METADADOS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os metadados: 2 → 3.' },
   { acao: 'RECEBER_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os componentes digitais: 3 → 4.' },
   { acao: 'ENVIAR_RECIBO_CONCLUSAO', input: AcaoTramiteInput, descricao: 'O destinatário enviou o recibo de conclusão assinado: 4 → 5.' },
-  { acao: 'RECEBER_RECIBO_CONCLUSAO', input: AcaoTramiteInput, descricao: 'O remetente recebeu o recibo de conclusão: 5 → 6 (concluído com sucesso).' },
+  {
+    acao: 'RECEBER_RECIBO_CONCLUSAO',
+    input: AcaoTramiteInput,
+    descricao: 'O remetente recebeu o recibo de conclusão: 5 → 6 (concluído com sucesso).',
+  },
   { acao: 'CANCELAR', input: CancelarTramiteInput, descricao: 'O remetente cancela o trâmite (de 1 a 4): → 7.' },
-  { acao: 'RECUSAR', input: RecusarTramiteInput, descricao: 'O destinatário recusa o trâmite, com motivo e justificativa (de 3 ou 4): → 8.' },
+  {
+    acao: 'RECUSAR',
+    input: RecusarTramiteInput,
+    descricao: 'O destinatário recusa o trâmite, com motivo e justificativa (de 3 ou 4): → 8.',
+  },
   { acao: 'DAR_CIENCIA_RECUSA', input: AcaoTramiteInput, descricao: 'O remetente dá ciência da recusa: 8 → 9 (concluído com recusa).' },
 ];
 
@@ -152,7 +179,11 @@ for (const { acao, input, descricao } of MUTACOES) {
     t.field({
       type: ResultadoTransicao,
       description: `${descricao} Lado: ${PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário'} (ou PEN_ADMIN, registrado como tal).`,
-      errors: { types: ERROS_PASSO, directResult: true, union: { description: `Resultado de \`${nome}\`: a transição feita ou o motivo de não ter sido.` } },
+      errors: {
+        types: ERROS_PASSO,
+        directResult: true,
+        union: { description: `Resultado de \`${nome}\`: a transição feita ou o motivo de não ter sido.` },
+      },
       args: { input: t.arg({ type: input, required: true, description: 'Dados da ação.' }) },
       resolve: (_root, { input: dados }, ctx) => {
         // Only cancel and refuse inputs carry these two; for the others they are absent.
@@ -179,8 +210,16 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
     numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
     nre: t.string({ description: 'NRE do processo, se ele já tramitou antes (16 dígitos); sem ele, um NRE novo é emitido.' }),
     descricao: t.string({ description: 'Descrição (até 100 caracteres).' }),
-    unidadeRemetente: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que envia (habilitada para envio).' }),
-    unidadeDestinataria: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que recebe (habilitada para recebimento).' }),
+    unidadeRemetente: t.globalID({
+      required: true,
+      for: [UnidadeAdministrativa],
+      description: 'Unidade que envia (habilitada para envio).',
+    }),
+    unidadeDestinataria: t.globalID({
+      required: true,
+      for: [UnidadeAdministrativa],
+      description: 'Unidade que recebe (habilitada para recebimento).',
+    }),
     chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
   }),
 });
@@ -188,7 +227,8 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
 builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
   t.field({
     type: ResultadoTransicao,
-    description: 'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
+    description:
+      'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
     errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>

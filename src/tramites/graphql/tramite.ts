@@ -53,7 +53,10 @@ export const PapelNoTramite = builder.enumType('PapelNoTramite', {
 export const MotivoRecusa = builder.enumType('MotivoRecusa', {
   description: 'Motivos de recusa de um trâmite pelo destinatário.',
   values: Object.fromEntries(
-    Object.entries(MOTIVOS_RECUSA).map(([codigo, descricao]) => [`MOTIVO_${codigo}`, { value: codigo, description: `${codigo} — ${descricao}.` }]),
+    Object.entries(MOTIVOS_RECUSA).map(([codigo, descricao]) => [
+      `MOTIVO_${codigo}`,
+      { value: codigo, description: `${codigo} — ${descricao}.` },
+    ]),
   ) as Record<string, { value: keyof typeof MOTIVOS_RECUSA; description: string }>,
 });
 
@@ -106,7 +109,10 @@ export const Tramite = builder.drizzleNode('tramites', {
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
       resolve: (row) => String(row.idt),
     }),
-    nre: t.string({ description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.', resolve: (r) => r.nre }),
+    nre: t.string({
+      description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.',
+      resolve: (r) => r.nre,
+    }),
     numeroProcesso: t.string({ description: 'Número do processo (NUP) ou protocolo do documento.', resolve: (r) => r.numeroProcesso }),
     tipo: t.field({ type: TipoTramitavel, description: 'Processo ou documento avulso.', resolve: (r) => r.tipo }),
     descricao: t.string({ nullable: true, description: 'Descrição do processo (até 100 caracteres).', resolve: (r) => r.descricao }),
@@ -129,7 +135,11 @@ export const Tramite = builder.drizzleNode('tramites', {
     versao: t.int({ description: 'Versão para controle de concorrência otimista: cresce a cada mudança.', resolve: (r) => r.versao }),
     criadoEm: t.field({ type: 'DateTime', description: 'Quando o trâmite foi iniciado.', resolve: (r) => r.criadoEm }),
     atualizadoEm: t.field({ type: 'DateTime', description: 'Última alteração.', resolve: (r) => r.atualizadoEm }),
-    situacaoAlteradaEm: t.field({ type: 'DateTime', description: 'Quando entrou na situação atual.', resolve: (r) => r.situacaoAlteradaEm }),
+    situacaoAlteradaEm: t.field({
+      type: 'DateTime',
+      description: 'Quando entrou na situação atual.',
+      resolve: (r) => r.situacaoAlteradaEm,
+    }),
     diasNaSituacao: t.int({
       description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
       resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
@@ -170,7 +180,10 @@ const FiltroTramitesInput = builder.inputType('FiltroTramites', {
       description: 'Só trâmites em andamento sem mudar de situação há mais de N dias.',
       validate: z.number().int().min(0, 'deve ser maior ou igual a 0').max(3650, 'no máximo 3650'),
     }),
-    nre: t.string({ description: 'Só os trâmites deste processo (NRE, 16 dígitos).', validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos') }),
+    nre: t.string({
+      description: 'Só os trâmites deste processo (NRE, 16 dígitos).',
+      validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos'),
+    }),
     numeroProcesso: t.string({ description: 'Só os trâmites deste número de processo (NUP).', validate: z.string().min(1).max(50) }),
   }),
 });
