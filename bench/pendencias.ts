@@ -88,7 +88,7 @@ async function main(): Promise<void> {
               case when g % 100 < 88 then 6 else (array[1, 2, 3, 4, 5, 8, 7, 9, 10, 1, 2, 5])[1 + g % 12] end,
               1, s.em - interval '1 hour', s.em, s.em
          from generate_series(1, $2::int) g
-         cross join lateral (select now() - ((g * 7919) % 5184000) * interval '1 second' as em) s
+         cross join lateral (select now() - ((g::bigint * 7919) % 5184000) * interval '1 second' as em) s
          join bu r on r.k = g % $3::int
          join bu d on d.k = (g * 7 + 13) % $3::int`,
       [PRIMEIRO_NUMERO, TRAMITES, UNIDADES],
