@@ -135,6 +135,32 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect((await todas(admin)).length).toBe(linha!.n);
   });
 
+  test('alertasParados: the pending trâmites stuck beyond the threshold (60 minutes by default), oldest first', async () => {
+    const q = `query($m: Int) { alertasParados(first: 100, minutos: $m) { nodes { id } } }`;
+    let algum = 0;
+    for (const a of agencias) {
+      const token = await speDe(a);
+      for (const minutos of [undefined, 60 * 24 * 3]) {
+        const limite = new Date(Date.now() - (minutos ?? 60) * 60_000);
+        const esperado = (
+          await rows<{ id: number }>(
+            `select id::int as id from tramites
+              where ((remetente_orgao_id = $1 and situacao in (1, 5, 8)) or (destinatario_orgao_id = $1 and situacao in (2, 3, 4)))
+                and situacao_alterada_em < $2::timestamptz
+              order by situacao_alterada_em, id limit 100`,
+            [a.id, limite.toISOString()],
+          )
+        ).map((r) => r.id);
+        const data = await gw.ok(q, minutos ? { m: minutos } : {}, token);
+        expect(data.alertasParados.nodes.map((n: { id: string }) => dbId(n.id)), `${a.sigla}, ${minutos ?? 'default'}`).toEqual(esperado);
+        algum += esperado.length;
+      }
+    }
+    expect(algum).toBeGreaterThan(0);
+    const res = await gw.gql('{ alertasParados(minutos: 0) { nodes { id } } }', {}, await speDe(agencias[0]!));
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   test('another agency’s list is refused to a gestor or SPE', async () => {
     const [a, b] = agencias;
     const res = await gw.gql(PAGINA, { orgao: gid('Orgao', b!.id) }, await speDe(a!));

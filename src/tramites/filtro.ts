@@ -70,15 +70,18 @@ export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
 export interface EscopoPendencias {
   /** null: the whole platform (PEN_ADMIN without an agency). */
   orgaoId: number | null;
+  /** Only those in their status since before this instant (stuck alerts). */
+  paradasAntesDe?: Date | null;
 }
 
 /** The trâmites waiting for an act of the scope's side now (the rule of `pendenteParaOrgao`, in SQL). */
 export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
   const doRemetente = inArray(t.situacao, situacoesPendentesDe('REMETENTE'));
   const doDestinatario = inArray(t.situacao, situacoesPendentesDe('DESTINATARIO'));
-  if (escopo.orgaoId == null) return or(doRemetente, doDestinatario)!;
-  return or(
-    and(eq(t.remetenteOrgaoId, escopo.orgaoId), doRemetente),
-    and(eq(t.destinatarioOrgaoId, escopo.orgaoId), doDestinatario),
+  const paradas = escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined;
+  if (escopo.orgaoId == null) return and(or(doRemetente, doDestinatario), paradas)!;
+  return and(
+    or(and(eq(t.remetenteOrgaoId, escopo.orgaoId), doRemetente), and(eq(t.destinatarioOrgaoId, escopo.orgaoId), doDestinatario)),
+    paradas,
   )!;
 }

@@ -89,6 +89,9 @@ export function passosAPartirDe(situacao: Situacao): Passo[] {
   return PASSOS.filter((p) => p.de.includes(situacao));
 }
 
+/** Default threshold of a stuck alert: the connection module's own monitor warns at 60 (and 90) minutes. */
+export const MINUTOS_ALERTA_PARADO = 60;
+
 /** Default number of calendar days without a status change before the platform cancels (FAQ: N = 8). */
 export const DIAS_PARA_CANCELAMENTO_AUTOMATICO = 8;
 

@@ -9,8 +9,19 @@ import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
 import type { EventoComTramite } from '../feed.js';
 import { pendenciasSql, type EscopoPendencias } from '../filtro.js';
-import { acaoEsperada, ORIENTACAO_FAQ, pendenteParaOrgao, SITUACAO_INFO, type OndeEstaOProcesso, type Situacao } from '../regras.js';
+import { z } from 'zod';
+import {
+  acaoEsperada,
+  DIAS_PARA_CANCELAMENTO_AUTOMATICO,
+  MINUTOS_ALERTA_PARADO,
+  ORIENTACAO_FAQ,
+  pendenteParaOrgao,
+  SITUACAO_INFO,
+  type OndeEstaOProcesso,
+  type Situacao,
+} from '../regras.js';
 import type { TramiteRow } from '../servico.js';
+import type { tramites } from '../tables.js';
 import { abrirFluxo } from './evento-tramite.js';
 import { AcaoTramite, Tramite } from './tramite.js';
 
@@ -44,8 +55,13 @@ builder.drizzleObjectFields(Tramite, (t) => ({
 
 const DESCRICAO_ARG_ORGAO = 'Órgão cujas pendências ver; padrão: o do seu token. PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
 
-builder.queryField('pendencias', (t) =>
-  t.drizzleConnection({
+/** A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in). */
+function paginaDePendencias(escopo: EscopoPendencias) {
+  return { where: { RAW: (tr: typeof tramites) => pendenciasSql(tr, escopo) }, orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' } } as const;
+}
+
+builder.queryFields((t) => ({
+  pendencias: t.drizzleConnection({
     type: Tramite,
     description:
       'Pendências: os trâmites que esperam agora um passo do seu lado (remetente em 1, 5 e 8; destinatário em 2, 3 e 4), com o passo em `acaoEsperada`, os mais antigos na situação primeiro. Um SPE pode integrar-se só por esta lista: dê o passo de cada item e consulte de novo.',
@@ -53,14 +69,37 @@ builder.queryField('pendencias', (t) =>
     resolve: (query, _parent, args, ctx) => {
       const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
       assertCursors(args, ['date', 'int'], 'PENDENCIAS');
-      return plannedRows(
-        ctx.db.query.tramites.findMany(
-          query({ where: { RAW: (tr) => pendenciasSql(tr, escopo) }, orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' } }),
-        ),
-      );
+      return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
     },
   }),
-);
+  alertasParados: t.drizzleConnection({
+    type: Tramite,
+    description: `Alertas de trâmites parados: as suas pendências que estão há mais de \`minutos\` na mesma situação (o módulo de conexão avisa aos 60 e aos 90 minutos), os mais antigos primeiro, para agir antes do cancelamento automático (${DIAS_PARA_CANCELAMENTO_AUTOMATICO} dias por padrão).`,
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      minutos: t.arg.int({
+        required: false,
+        defaultValue: MINUTOS_ALERTA_PARADO,
+        description: 'Limite em minutos sem mudança de situação (padrão: 60).',
+        validate: z
+          .number()
+          .int()
+          .min(1, 'deve ser ao menos 1')
+          .max(60 * 24 * 3650, 'no máximo 10 anos'),
+      }),
+    },
+    resolve: (query, _parent, args, ctx) => {
+      const agora = ctx.clock();
+      const minutos = args.minutos ?? MINUTOS_ALERTA_PARADO;
+      const escopo: EscopoPendencias = {
+        orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao),
+        paradasAntesDe: new Date(agora.getTime() - minutos * 60_000),
+      };
+      assertCursors(args, ['date', 'int'], 'ALERTAS_PARADOS');
+      return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
+    },
+  }),
+}));
 
 /** Whether a trâmite in `situacao` is in the scope's pending list (the same rule as `pendenciasSql`). */
 function pendente(escopo: EscopoPendencias, tramite: TramiteRow, situacao: number | null): boolean {
