@@ -152,7 +152,10 @@ describe.each(BACKENDS)('%s', (backend) => {
           )
         ).map((r) => r.id);
         const data = await gw.ok(q, minutos ? { m: minutos } : {}, token);
-        expect(data.alertasParados.nodes.map((n: { id: string }) => dbId(n.id)), `${a.sigla}, ${minutos ?? 'default'}`).toEqual(esperado);
+        expect(
+          data.alertasParados.nodes.map((n: { id: string }) => dbId(n.id)),
+          `${a.sigla}, ${minutos ?? 'default'}`,
+        ).toEqual(esperado);
         algum += esperado.length;
       }
     }
