@@ -1,8 +1,8 @@
-import { and, eq, gte, inArray, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
 import { DAY_MS } from '../kernel/clock.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
-import { SITUACOES_EM_ANDAMENTO, situacoesPendentesDe, type Situacao } from './regras.js';
+import { SITUACOES_EM_ANDAMENTO, type Situacao } from './regras.js';
 import type { tramites } from './tables.js';
 
 export type PapelNoTramite = 'ORIGEM' | 'DESTINO' | 'QUALQUER';
@@ -74,14 +74,13 @@ export interface EscopoPendencias {
   paradasAntesDe?: Date | null;
 }
 
-/** The trâmites waiting for an act of the scope's side now (the rule of `pendenteParaOrgao`, in SQL). */
+/**
+ * The trâmites waiting for an act of the scope's side now: `orgao_pendente_id` is PostgreSQL's copy of the rule of
+ * `pendenteParaOrgao` (tables.ts), indexed with the page's order.
+ */
 export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
-  const doRemetente = inArray(t.situacao, situacoesPendentesDe('REMETENTE'));
-  const doDestinatario = inArray(t.situacao, situacoesPendentesDe('DESTINATARIO'));
-  const paradas = escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined;
-  if (escopo.orgaoId == null) return and(or(doRemetente, doDestinatario), paradas)!;
   return and(
-    or(and(eq(t.remetenteOrgaoId, escopo.orgaoId), doRemetente), and(eq(t.destinatarioOrgaoId, escopo.orgaoId), doDestinatario)),
-    paradas,
+    escopo.orgaoId == null ? isNotNull(t.orgaoPendenteId) : eq(t.orgaoPendenteId, escopo.orgaoId),
+    escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined,
   )!;
 }
