@@ -396,8 +396,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('orgao with papel ORIGEM, DESTINO and QUALQUER (the default)', async () => {
       const orgao = gid('Orgao', mgiId);
       const origem = await ids('select id::int from tramites where remetente_orgao_id = $1', [mgiId]);
-      const destino = await ids('select id::int from tramites where destinatario_orgao_id = $1', [mgiId]);
-      const qualquer = await ids('select id::int from tramites where remetente_orgao_id = $1 or destinatario_orgao_id = $1', [mgiId]);
+      // As destination a refused trâmite (8, 9) counts nowhere: after a refusal only the sender sees it (docs/domain.md §3, §9).
+      const destino = await ids('select id::int from tramites where destinatario_orgao_id = $1 and situacao not in (8, 9)', [mgiId]);
+      const qualquer = await ids(
+        'select id::int from tramites where remetente_orgao_id = $1 or (destinatario_orgao_id = $1 and situacao not in (8, 9))',
+        [mgiId],
+      );
       expect(origem.length).toBeGreaterThan(0);
       expect(destino.length).toBeGreaterThan(0);
       expect((await listed({ orgao, papel: 'ORIGEM' })).ids).toEqual(origem);
@@ -417,8 +421,8 @@ describe.each(BACKENDS)('%s', (backend) => {
       const unidadeGid = gid('UnidadeAdministrativa', u);
       const cases: [string, string][] = [
         ['ORIGEM', 'remetente_unidade_id = $1'],
-        ['DESTINO', 'destinatario_unidade_id = $1'],
-        ['QUALQUER', 'remetente_unidade_id = $1 or destinatario_unidade_id = $1'],
+        ['DESTINO', 'destinatario_unidade_id = $1 and situacao not in (8, 9)'],
+        ['QUALQUER', 'remetente_unidade_id = $1 or (destinatario_unidade_id = $1 and situacao not in (8, 9))'],
       ];
       for (const [papel, where] of cases) {
         const expected = await ids(`select id::int from tramites where ${where}`, [u]);
@@ -481,9 +485,12 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('filters combine with AND, and with the viewer’s visibility', async () => {
       const filtro = { situacoes: ['CONCLUIDO', 'RECUSADO', 'CIENCIA_RECUSA'], orgao: gid('Orgao', mgiId), papel: 'DESTINO' };
-      const asAdmin = await ids('select id::int from tramites where situacao in (6, 8, 9) and destinatario_orgao_id = $1', [mgiId]);
+      // As destination the trâmites it refused count nowhere, for PEN_ADMIN as for the MGI's gestor (docs/domain.md §9);
+      // PEN_ADMIN still finds them from the sender's side.
+      const asAdmin = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
       expect((await listed(filtro)).ids).toEqual(asAdmin);
-      // The MGI's gestor does not see the trâmites it refused (docs/domain.md).
+      const recusados = await ids('select id::int from tramites where situacao in (8, 9) and destinatario_orgao_id = $1', [mgiId]);
+      expect(recusados.length).toBeGreaterThan(0);
       const asGestor = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
       const got = await listed(filtro, anaMgi);
       expect(got.ids).toEqual(asGestor);
@@ -599,7 +606,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         const p = ok(await gw.gql<{ painel: Painel }>(PAINEL, vars, anaMgi)).painel;
         expect(p.orgao).toEqual({ id: gid('Orgao', mgiId), sigla: 'MGI' });
         await expectCounts(p.comoOrigem, 'remetente_orgao_id = $1', [mgiId]);
-        await expectCounts(p.comoDestino, 'destinatario_orgao_id = $1', [mgiId]);
+        await expectCounts(p.comoDestino, 'destinatario_orgao_id = $1 and situacao not in (8, 9)', [mgiId]);
         expect(p.comoOrigem.total).toBeGreaterThan(0);
         expect(p.comoDestino.total).toBeGreaterThan(0);
       }
@@ -623,11 +630,11 @@ describe.each(BACKENDS)('%s', (backend) => {
         desde,
         ate,
       ]);
-      await expectCounts(periodo.comoDestino, 'destinatario_orgao_id = $1 and criado_em between $2::timestamptz and $3::timestamptz', [
-        mgiId,
-        desde,
-        ate,
-      ]);
+      await expectCounts(
+        periodo.comoDestino,
+        'destinatario_orgao_id = $1 and situacao not in (8, 9) and criado_em between $2::timestamptz and $3::timestamptz',
+        [mgiId, desde, ate],
+      );
     });
 
     test('PEN_ADMIN sees any agency’s panel and the whole platform’s', async () => {
@@ -635,7 +642,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const p = ok(await gw.gql<{ painel: Painel }>(PAINEL, { orgao: gid('Orgao', ms!.id) }, admin)).painel;
       expect(p.orgao).toEqual({ id: gid('Orgao', ms!.id), sigla: 'MS' });
       await expectCounts(p.comoOrigem, 'remetente_orgao_id = $1', [ms!.id]);
-      await expectCounts(p.comoDestino, 'destinatario_orgao_id = $1', [ms!.id]);
+      await expectCounts(p.comoDestino, 'destinatario_orgao_id = $1 and situacao not in (8, 9)', [ms!.id]);
 
       const plataforma = ok(await gw.gql<{ painel: Painel }>(PAINEL, {}, admin)).painel;
       expect(plataforma.orgao).toBeNull();

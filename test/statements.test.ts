@@ -2,8 +2,8 @@
 // nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
-import { startTestApp, type TestApp } from './support/gateway.js';
-import { GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
+import { GESTORA_MGI, PEN_ADMIN, SPE_MGI } from './support/accounts.js';
 
 const PAGE = /* GraphQL */ `
   query Pagina($first: Int!, $after: String) {
@@ -98,6 +98,29 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.tramites.edges.length).toBeGreaterThan(0);
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('a page of pendencias with nested units and agencies is ONE statement, the next page too', async () => {
+    const spe = await gw.tokenOf(SPE_MGI);
+    const query = `query($after: String) { pendencias(first: 5, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id acaoEsperada ondeEstaOProcesso unidadeRemetente { sigla orgao { sigla } } unidadeDestinataria { sigla orgao { sigla } } }
+    } }`;
+    await gw.gql(query, {}, spe); // warm-up: the agency lookup
+    let after: string | null = null;
+    for (let page = 0; page < 2; page++) {
+      statements.length = 0;
+      const res: GraphQLResponse = await gw.gql(query, { after }, spe);
+      const sql = [...statements];
+      console.log(`[statements] ${backend}: pendencias page ${page + 1}: ${sql.length} statement(s)`);
+      expect(res.errors).toBeUndefined();
+      const nodes = res.data!.pendencias.nodes as { acaoEsperada: string | null; unidadeRemetente: { orgao: { sigla: string } } }[];
+      expect(nodes.length).toBeGreaterThan(0);
+      for (const n of nodes) expect(n.acaoEsperada).toEqual(expect.any(String));
+      expect(sql, sql.join('\n---\n')).toHaveLength(1);
+      if (!res.data!.pendencias.pageInfo.hasNextPage) break;
+      after = res.data!.pendencias.pageInfo.endCursor;
+    }
   });
 
   test('every onboarding with its agency and its whole history (each event with its agency) is ONE statement', async () => {

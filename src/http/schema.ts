@@ -6,6 +6,7 @@ import '../tramites/graphql/painel.js';
 import '../tramites/graphql/grafo.js';
 import '../tramites/graphql/mutacoes.js';
 import '../tramites/graphql/evento-tramite.js';
+import '../tramites/graphql/pendencia.js';
 import '../onboarding/graphql/onboarding.js';
 import '../onboarding/graphql/evento-onboarding.js';
 import { fileURLToPath } from 'node:url';

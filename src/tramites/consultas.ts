@@ -1,6 +1,8 @@
 /** Reads of trâmites that are not a page of rows: the control panel's counts. No GraphQL here. */
-import { and, eq, gte, lte, or, sql } from 'drizzle-orm';
+import { or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import type { Viewer } from '../kernel/viewer.js';
+import { filtroTramitesSql, type PapelNoTramite } from './filtro.js';
 import { SITUACOES, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
 
@@ -21,13 +23,24 @@ export interface PainelData {
 }
 
 /**
- * Counts per status for one agency as origin and as destination, in one statement; with no
- * agency, the whole platform (every trâmite has both an origin and a destination). Every status
- * is listed, with zero where there is none, so a frontend draws the same ten bars every time.
+ * Counts per status for one agency as origin and as destination, in one statement; with no agency, the whole
+ * platform (every trâmite has both an origin and a destination). Each side's count is `filtroTramitesSql` with that
+ * side's `papel`, the very condition of the `tramites` list, so a panel number always opens into the list it counts
+ * (a refused trâmite counts for its sender only). Every status is listed, with zero where there is none, so a
+ * frontend draws the same ten bars every time.
  */
-export async function contarPainel(db: Database, orgaoId: number | null, desde: Date | null, ate: Date | null): Promise<PainelData> {
-  const origem = orgaoId == null ? sql`true` : eq(tramites.remetenteOrgaoId, orgaoId);
-  const destino = orgaoId == null ? sql`true` : eq(tramites.destinatarioOrgaoId, orgaoId);
+export async function contarPainel(
+  db: Database,
+  viewer: Viewer,
+  orgaoId: number | null,
+  desde: Date | null,
+  ate: Date | null,
+  agora: Date,
+): Promise<PainelData> {
+  const doLado = (papel: PapelNoTramite) =>
+    filtroTramitesSql(tramites, viewer, { orgaoId, papel, criadoDesde: desde, criadoAte: ate }, agora);
+  const origem = doLado('ORIGEM');
+  const destino = doLado('DESTINO');
   const rows = await db
     .select({
       situacao: tramites.situacao,
@@ -35,13 +48,7 @@ export async function contarPainel(db: Database, orgaoId: number | null, desde: 
       comoDestino: sql<number>`(count(*) filter (where ${destino}))::int`,
     })
     .from(tramites)
-    .where(
-      and(
-        orgaoId == null ? undefined : or(origem, destino),
-        desde ? gte(tramites.criadoEm, desde) : undefined,
-        ate ? lte(tramites.criadoEm, ate) : undefined,
-      ),
-    )
+    .where(or(origem, destino))
     .groupBy(tramites.situacao);
   const contagens = (pick: (r: (typeof rows)[number]) => number): Contagens => {
     const porSituacao = SITUACOES.map((situacao) => {

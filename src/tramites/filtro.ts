@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
 import { DAY_MS } from '../kernel/clock.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
@@ -20,10 +20,14 @@ export interface FiltroTramites {
   numeroProcesso?: string | null;
 }
 
-function porParte(papel: PapelNoTramite, remetente: SQL, destinatario: SQL): SQL {
+/** After a refusal only the sender sees a trâmite (docs/domain.md §3): as destination, 8 and 9 count nowhere (§9). */
+const SITUACOES_FORA_DO_DESTINO: Situacao[] = [8, 9];
+
+function porParte(papel: PapelNoTramite, t: typeof tramites, remetente: SQL, destinatario: SQL): SQL {
+  const comoDestino = and(destinatario, notInArray(t.situacao, SITUACOES_FORA_DO_DESTINO))!;
   if (papel === 'ORIGEM') return remetente;
-  if (papel === 'DESTINO') return destinatario;
-  return or(remetente, destinatario)!;
+  if (papel === 'DESTINO') return comoDestino;
+  return or(remetente, comoDestino)!;
 }
 
 /**
@@ -35,9 +39,11 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
   return and(
     tramitesVisiveisSql(viewer, t),
     filtro.situacoes?.length ? inArray(t.situacao, filtro.situacoes) : undefined,
-    filtro.orgaoId != null ? porParte(papel, eq(t.remetenteOrgaoId, filtro.orgaoId), eq(t.destinatarioOrgaoId, filtro.orgaoId)) : undefined,
+    filtro.orgaoId != null
+      ? porParte(papel, t, eq(t.remetenteOrgaoId, filtro.orgaoId), eq(t.destinatarioOrgaoId, filtro.orgaoId))
+      : undefined,
     filtro.unidadeId != null
-      ? porParte(papel, eq(t.remetenteUnidadeId, filtro.unidadeId), eq(t.destinatarioUnidadeId, filtro.unidadeId))
+      ? porParte(papel, t, eq(t.remetenteUnidadeId, filtro.unidadeId), eq(t.destinatarioUnidadeId, filtro.unidadeId))
       : undefined,
     filtro.criadoDesde ? gte(t.criadoEm, filtro.criadoDesde) : undefined,
     filtro.criadoAte ? lte(t.criadoEm, filtro.criadoAte) : undefined,
@@ -55,4 +61,26 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
 /** Whole days a trâmite has spent in its current status. */
 export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
   return Math.max(0, Math.floor((agora.getTime() - situacaoAlteradaEm.getTime()) / DAY_MS));
+}
+
+/**
+ * Whose pending work a `pendencias` list shows. Per agency for now; an SPE serving several agencies (issue 10's
+ * entity) widens this scope to its agencies here, the one seam for "by SPE".
+ */
+export interface EscopoPendencias {
+  /** null: the whole platform (PEN_ADMIN without an agency). */
+  orgaoId: number | null;
+  /** Only those in their status since before this instant (stuck alerts). */
+  paradasAntesDe?: Date | null;
+}
+
+/**
+ * The trâmites waiting for an act of the scope's side now: `orgao_pendente_id` is PostgreSQL's copy of the rule of
+ * `pendenteParaOrgao` (tables.ts), indexed with the page's order.
+ */
+export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
+  return and(
+    escopo.orgaoId == null ? isNotNull(t.orgaoPendenteId) : eq(t.orgaoPendenteId, escopo.orgaoId),
+    escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined,
+  )!;
 }

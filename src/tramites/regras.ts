@@ -119,6 +119,9 @@ export function passosAPartirDe(situacao: Situacao): Passo[] {
   return PASSOS.filter((p) => p.de.includes(situacao));
 }
 
+/** Default threshold of a stuck alert: the connection module's own monitor warns at 60 (and 90) minutes. */
+export const MINUTOS_ALERTA_PARADO = 60;
+
 /** Default number of calendar days without a status change before the platform cancels (FAQ: N = 8). */
 export const DIAS_PARA_CANCELAMENTO_AUTOMATICO = 8;
 
@@ -150,3 +153,61 @@ export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & 
   const lados = ladosDoViewer(viewer, tramite);
   return passosAPartirDe(tramite.situacao).filter((p) => lados.includes(p.lado));
 }
+
+/**
+ * The act each status waits for from the side in `quemDeveAgir` (MSP `PendenciasTramiteRN.php`: the sender acts on
+ * 1, 5 and 8, the recipient on 2-4). Derived from PASSOS: the one step out of the status taken by that side that
+ * moves the trâmite forward (cancelling and refusing are choices, never the expected act).
+ */
+const ACOES_DE_ESCOLHA: readonly Acao[] = ['CANCELAR', 'RECUSAR', 'CANCELAR_AUTOMATICAMENTE'];
+export function acaoEsperada(situacao: Situacao): Acao | null {
+  const lado = SITUACAO_INFO[situacao].quemDeveAgir;
+  if (lado == null) return null;
+  return passosAPartirDe(situacao).find((p) => p.lado === lado && !ACOES_DE_ESCOLHA.includes(p.acao))?.acao ?? null;
+}
+
+/** The statuses in which a side has something pending: a "pendência" of that side. */
+export function situacoesPendentesDe(lado: 'REMETENTE' | 'DESTINATARIO'): Situacao[] {
+  return SITUACOES.filter((s) => SITUACAO_INFO[s].quemDeveAgir === lado);
+}
+
+/** Whether an agency's side must act now on a trâmite (the `pendencias` rule, one place). */
+export function pendenteParaOrgao(orgaoId: number, tramite: TramiteParticipantes & { situacao: Situacao }): boolean {
+  const lado = SITUACAO_INFO[tramite.situacao].quemDeveAgir;
+  if (lado === 'REMETENTE') return tramite.remetenteOrgaoId === orgaoId;
+  if (lado === 'DESTINATARIO') return tramite.destinatarioOrgaoId === orgaoId;
+  return false;
+}
+
+export type OndeEstaOProcesso = 'ORIGEM' | 'PLATAFORMA' | 'DESTINO';
+
+/**
+ * FAQ 7.12's guidance per status, as data beside the status table: where the process is and what can be done
+ * (pt-BR, shown to users as is). Status 7's "onde está" follows FAQ 7.12 (destino), not the 2023 MTO (docs/domain.md §9).
+ */
+export const ORIENTACAO_FAQ: Record<Situacao, { ondeEsta: OndeEstaOProcesso; oQuePodeSerFeito: string | null }> = {
+  1: { ondeEsta: 'ORIGEM', oQuePodeSerFeito: 'O órgão de origem pode cancelar o trâmite.' },
+  2: {
+    ondeEsta: 'PLATAFORMA',
+    oQuePodeSerFeito:
+      'O órgão de origem pode cancelar o trâmite. Provavelmente há um problema no destino: entre em contato com o gestor de protocolo do órgão destinatário.',
+  },
+  3: { ondeEsta: 'PLATAFORMA', oQuePodeSerFeito: 'Problema no destino: entre em contato com o gestor de protocolo do órgão destinatário.' },
+  4: { ondeEsta: 'DESTINO', oQuePodeSerFeito: 'Problema no destino: entre em contato com o gestor de protocolo do órgão destinatário.' },
+  5: {
+    ondeEsta: 'DESTINO',
+    oQuePodeSerFeito: 'O sistema de origem provavelmente está fora do ar: entre em contato com o gestor de protocolo do órgão de origem.',
+  },
+  6: { ondeEsta: 'DESTINO', oQuePodeSerFeito: null },
+  7: { ondeEsta: 'DESTINO', oQuePodeSerFeito: null },
+  8: {
+    ondeEsta: 'PLATAFORMA',
+    oQuePodeSerFeito:
+      'O sistema de origem não consegue falar com a plataforma; ou a unidade foi inativada no SIORG (mapeie-a de novo no Portal de Administração); ou a justificativa passou de 500 caracteres (atualize o módulo de conexão para 3.1.8 ou superior).',
+  },
+  9: {
+    ondeEsta: 'ORIGEM',
+    oQuePodeSerFeito: 'Leia o motivo da recusa e entre em contato com o gestor de protocolo do órgão destinatário.',
+  },
+  10: { ondeEsta: 'ORIGEM', oQuePodeSerFeito: 'Filtre o Painel de Controle pela situação 10 e envie o processo de novo.' },
+};

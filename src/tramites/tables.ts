@@ -18,6 +18,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
+import { situacoesPendentesDe } from './regras.js';
 
 /** IDTs of trâmites started through this gateway (the demo data uses lower numbers). */
 export const idtSequence = pgSequence('tramite_idt_seq', { startWith: 10_000_000 });
@@ -56,6 +57,16 @@ export const tramites = pgTable(
     criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
     atualizadoEm: timestamp('atualizado_em', { withTimezone: true }).notNull(),
     situacaoAlteradaEm: timestamp('situacao_alterada_em', { withTimezone: true }).notNull(),
+    /**
+     * The agency whose side must act now (regras.ts: remetente at 1, 5, 8; destinatário at 2-4), null when final:
+     * computed by PostgreSQL from the status, so a `pendencias` page is one ordered index range, not a sort.
+     */
+    orgaoPendenteId: integer('orgao_pendente_id').generatedAlwaysAs(
+      sql.raw(
+        `case when situacao in (${situacoesPendentesDe('REMETENTE').join(', ')}) then remetente_orgao_id ` +
+          `when situacao in (${situacoesPendentesDe('DESTINATARIO').join(', ')}) then destinatario_orgao_id end`,
+      ),
+    ),
   },
   (t) => [
     check('tramites_situacao_ck', sql`${t.situacao} between 1 and 10`),
@@ -69,6 +80,8 @@ export const tramites = pgTable(
     index('tramites_destinatario_unidade_idx').on(t.destinatarioUnidadeId),
     index('tramites_situacao_alterada_idx').on(t.situacao, t.situacaoAlteradaEm),
     index('tramites_criado_em_idx').on(t.criadoEm),
+    index('tramites_pendencias_idx').on(t.orgaoPendenteId, t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
+    index('tramites_pendencias_plataforma_idx').on(t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
   ],
 );
 

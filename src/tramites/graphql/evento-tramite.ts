@@ -85,11 +85,17 @@ builder.subscriptionType({
     'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
 });
 
-function abrirFluxo(ctx: GatewayContext, filtro: FiltroFeed, aPartirDe: string | null | undefined) {
+/** A trâmite feed for the viewer: the filter and read rule of `passaNoFeed`, narrowed by `tambem` when given. */
+export function abrirFluxo(
+  ctx: GatewayContext,
+  filtro: FiltroFeed,
+  aPartirDe: string | null | undefined,
+  tambem: (evento: EventoComTramite) => boolean = () => true,
+) {
   const viewer = requireViewer(ctx);
   return assinarEventos<EventoComTramite>({
     barramento: ctx.feeds.tramites,
-    passa: (evento) => passaNoFeed(viewer, filtro, evento),
+    passa: (evento) => passaNoFeed(viewer, filtro, evento) && tambem(evento),
     lerHistorico: (depoisDe, ate, limite) => lerEventosTramite(ctx.db, depoisDe, limite, ate, filtro.tramiteId ?? null),
     aPartirDe: aPartirDe == null ? null : Number(aPartirDe),
     ...limitesDoContexto(ctx),

@@ -42,7 +42,11 @@ const PainelRef = builder.objectRef<PainelData>('Painel').implement({
     desde: t.expose('desde', { type: 'DateTime', nullable: true, description: 'Início do período (criação do trâmite), se informado.' }),
     ate: t.expose('ate', { type: 'DateTime', nullable: true, description: 'Fim do período, se informado.' }),
     comoOrigem: t.expose('comoOrigem', { type: ContagensRef, description: 'Trâmites em que o órgão é remetente.' }),
-    comoDestino: t.expose('comoDestino', { type: ContagensRef, description: 'Trâmites em que o órgão é destinatário.' }),
+    comoDestino: t.expose('comoDestino', {
+      type: ContagensRef,
+      description:
+        'Trâmites em que o órgão é destinatário, sem os recusados (após a recusa só o remetente vê o trâmite). Cada número é o `totalCount` de `tramites` com o mesmo órgão, período, papel e situação.',
+    }),
   }),
 });
 
@@ -59,7 +63,7 @@ builder.queryField('painel', (t) =>
     resolve: (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
       if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
-      return contarPainel(ctx.db, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null);
+      return contarPainel(ctx.db, viewer, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null, ctx.clock());
     },
   }),
 );

@@ -8,6 +8,7 @@ import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/b
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
+import type { Viewer } from '../../kernel/viewer.js';
 import { canReadTramite } from '../acesso.js';
 import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
 import { acoesPermitidas, MOTIVOS_RECUSA, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Situacao } from '../regras.js';
@@ -172,7 +173,8 @@ const FiltroTramitesInput = builder.inputType('FiltroTramites', {
     papel: t.field({
       type: PapelNoTramite,
       defaultValue: 'QUALQUER',
-      description: 'Papel de `orgao`/`unidade`: origem, destino ou qualquer um.',
+      description:
+        'Papel de `orgao`/`unidade`: origem, destino ou qualquer um. Sem `orgao` nem `unidade`, vale para o seu órgão (PEN_ADMIN: informe um). Como destino não entram os recusados (8, 9): após a recusa só o remetente vê o trâmite.',
     }),
     criadoDesde: t.field({ type: 'DateTime', description: 'Iniciados a partir deste instante.' }),
     criadoAte: t.field({ type: 'DateTime', description: 'Iniciados até este instante.' }),
@@ -188,14 +190,25 @@ const FiltroTramitesInput = builder.inputType('FiltroTramites', {
   }),
 });
 
-function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined): FiltroTramites {
+/**
+ * `papel` needs an agency or unit to apply to: without either it applies to the viewer's own agency; a viewer with
+ * no agency (PEN_ADMIN) must name one (BAD_USER_INPUT), never a silently ignored `papel`.
+ */
+function orgaoDoFiltro(input: typeof FiltroTramitesInput.$inferInput, viewer: Viewer): number | null {
+  if (input.orgao) return Number(input.orgao.id);
+  if (input.unidade || (input.papel ?? 'QUALQUER') === 'QUALQUER') return null;
+  if (viewer.orgaoId == null) throw badUserInput('filtro.papel', 'informe `orgao` ou `unidade` para filtrar por papel.');
+  return viewer.orgaoId;
+}
+
+function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined, viewer: Viewer): FiltroTramites {
   if (!input) return {};
   if (input.criadoDesde && input.criadoAte && input.criadoDesde > input.criadoAte) {
     throw badUserInput('filtro.criadoAte', 'deve ser posterior a `criadoDesde`.');
   }
   return {
     situacoes: input.situacoes as Situacao[] | null | undefined,
-    orgaoId: input.orgao ? Number(input.orgao.id) : null,
+    orgaoId: orgaoDoFiltro(input, viewer),
     unidadeId: input.unidade ? Number(input.unidade.id) : null,
     papel: input.papel,
     criadoDesde: input.criadoDesde,
@@ -240,12 +253,12 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => {
       const viewer = requireViewer(ctx);
-      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro), ctx.clock()));
+      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer), ctx.clock()));
     },
     resolve: (query, _parent, args, ctx) => {
       const viewer = requireViewer(ctx);
       assertCursors(args, args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? ['date', 'int'] : ['int'], args.ordem ?? 'MAIS_RECENTES');
-      const filtro = toFiltro(args.filtro);
+      const filtro = toFiltro(args.filtro, viewer);
       const agora = ctx.clock();
       return plannedRows(
         ctx.db.query.tramites.findMany(

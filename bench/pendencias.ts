@@ -1,0 +1,185 @@
+/**
+ * `pendencias` on a large database: p50/p99 at concurrency 10 through the gateway (HTTP, in this process) against
+ * the very SQL statement the gateway sends, run directly on the same pool (ratio printed), and its EXPLAIN.
+ *
+ *   npx tsx bench/pendencias.ts
+ *
+ * Uses BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the end) or a throwaway
+ * server (test/support/postgres-server.sh), stopped at the end. Seeds the demo data, then BENCH_UNIDADES (100,000)
+ * units and BENCH_TRAMITES (1,000,000) trâmites with generate_series (one statement each). Each measurement is
+ * bounded: BENCH_REQUESTS (3,000) requests or BENCH_SECONDS (20) seconds, whichever comes first. Not part of the suite.
+ * Structure search is not measured here yet (not built on this branch).
+ */
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startGateway } from '../src/http/gateway.js';
+import { mintToken } from '../src/identity/tokens.js';
+import { createDatabase } from '../src/db/client.js';
+import { bancoDeBench, type Limpeza } from './support.js';
+
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+const UNIDADES = envInt('BENCH_UNIDADES', 100_000);
+const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
+const PEDIDOS = envInt('BENCH_REQUESTS', 3000);
+const LIMITE_MS = envInt('BENCH_SECONDS', 20) * 1000;
+const CONCORRENCIA = 10;
+const PAGINA = 50;
+const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
+const PRIMEIRO_NUMERO = 50_000_000;
+
+const QUERY = `query($first: Int!) { pendencias(first: $first) {
+  pageInfo { hasNextPage endCursor }
+  nodes { id idt situacao acaoEsperada situacaoAlteradaEm unidadeRemetente { sigla } unidadeDestinataria { sigla } }
+} }`;
+
+function percentil(ordenados: number[], p: number): number {
+  if (ordenados.length === 0) return Number.NaN;
+  return ordenados[Math.min(ordenados.length - 1, Math.ceil((p / 100) * ordenados.length) - 1)]!;
+}
+
+/** `CONCORRENCIA` loops calling `op(cliente)` until `PEDIDOS` calls or `LIMITE_MS`; latencies in ms. */
+async function medir(op: (cliente: number) => Promise<void>): Promise<{ n: number; p50: number; p99: number; porSegundo: number }> {
+  const latencias: number[] = [];
+  const fim = Date.now() + LIMITE_MS;
+  let feitos = 0;
+  const inicio = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCORRENCIA }, async (_, c) => {
+      while (feitos < PEDIDOS && Date.now() < fim) {
+        feitos += 1;
+        const t0 = performance.now();
+        await op(c);
+        latencias.push(performance.now() - t0);
+      }
+    }),
+  );
+  const segundos = (performance.now() - inicio) / 1000;
+  latencias.sort((a, b) => a - b);
+  return { n: latencias.length, p50: percentil(latencias, 50), p99: percentil(latencias, 99), porSegundo: latencias.length / segundos };
+}
+
+async function main(): Promise<void> {
+  const limpeza: Limpeza = [];
+  try {
+    const { handle, url, servidor, versao } = await bancoDeBench('pendencias', CONCORRENCIA + 5, limpeza);
+    console.log(`PostgreSQL ${versao} on ${servidor}`);
+
+    let t0 = performance.now();
+    await handle.rows(
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento)
+       select r.repositorio_id, $1::int + g, 'BU' || g, 'Unidade de bench ' || g, r.id, r.id, true, true
+         from generate_series(1, $2::int) g
+         join (select row_number() over (order by id) - 1 as k, id, repositorio_id, count(*) over () as n
+                 from estruturas where pai_id is null) r on r.k = g % r.n`,
+      [PRIMEIRO_NUMERO, UNIDADES],
+    );
+    console.log(`seeded ${UNIDADES} units in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    t0 = performance.now();
+    // Mostly concluded (6), the rest across the other statuses, one trâmite in progress per NRE (rule 0044).
+    await handle.rows(
+      `with bu as (select row_number() over (order by id) - 1 as k, id, orgao_id from estruturas where numero_identificacao > $1::int)
+       insert into tramites (idt, nre, numero_processo, tipo, remetente_unidade_id, remetente_orgao_id, destinatario_unidade_id,
+                             destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em)
+       select 9000000000 + g, lpad((8000000000 + g)::text, 16, '0'), 'BENCH-' || g, 'PROCESSO', r.id, r.orgao_id, d.id, d.orgao_id,
+              case when g % 100 < 88 then 6 else (array[1, 2, 3, 4, 5, 8, 7, 9, 10, 1, 2, 5])[1 + g % 12] end,
+              1, s.em - interval '1 hour', s.em, s.em
+         from generate_series(1, $2::int) g
+         cross join lateral (select now() - ((g::bigint * 7919) % 5184000) * interval '1 second' as em) s
+         join bu r on r.k = g % $3::int
+         join bu d on d.k = (g * 7 + 13) % $3::int`,
+      [PRIMEIRO_NUMERO, TRAMITES, UNIDADES],
+    );
+    await handle.rows('analyze tramites');
+    await handle.rows('analyze estruturas');
+    console.log(`seeded ${TRAMITES} trâmites in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // The ten agencies with the most pending work, each played by an SPE token.
+    const orgaos = await handle.rows<{ id: number; repositorio: number; estrutura: number; pendentes: number }>(
+      `select o.id::int as id, o.repositorio_id::int as repositorio, o.numero_identificacao::int as estrutura,
+              (select count(*)::int from tramites t where (t.remetente_orgao_id = o.id and t.situacao in (1, 5, 8))
+                                                   or (t.destinatario_orgao_id = o.id and t.situacao in (2, 3, 4))) as pendentes
+         from estruturas o where o.pai_id is null order by pendentes desc, id limit $1`,
+      [CONCORRENCIA],
+    );
+    const tokens = await Promise.all(
+      orgaos.map((o) =>
+        mintToken(SECRET, { sub: `bench.spe.${o.id}`, orgao: { repositorio: o.repositorio, estrutura: o.estrutura }, roles: ['SPE'] }),
+      ),
+    );
+    console.log(`pending per agency: ${orgaos.map((o) => o.pendentes).join(', ')}`);
+
+    // The gateway on its own pool, with a hook that keeps the statement each agency's first page sends.
+    const capturadas = new Map<string, { sql: string; params: unknown[] }>();
+    let capturando: string | null = null;
+    const banco = await createDatabase(
+      { kind: 'postgres', url, poolSize: CONCORRENCIA + 2 },
+      {
+        onQuery: (sql, params) => {
+          if (capturando && sql.includes('"tramites"')) capturadas.set(capturando, { sql, params });
+        },
+      },
+    );
+    limpeza.push(() => banco.close());
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: url,
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      AUTO_CANCEL_ENABLED: 'false',
+    });
+    const gateway = await startGateway({ config, database: banco, logger: createLogger('silent') });
+    limpeza.push(() => gateway.close());
+
+    async function pedir(token: string) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: QUERY, variables: { first: PAGINA } }),
+      });
+      const body = (await res.json()) as { data?: { pendencias: { nodes: unknown[] } }; errors?: unknown };
+      if (body.errors || !body.data) throw new Error(`pendencias failed: ${JSON.stringify(body.errors)}`);
+      return body.data.pendencias.nodes.length;
+    }
+    for (const [i, token] of tokens.entries()) {
+      capturando = String(i);
+      const n = await pedir(token); // warm-up, and the statement to replay directly
+      capturando = null;
+      if (n !== Math.min(PAGINA, orgaos[i]!.pendentes))
+        throw new Error(`agency ${orgaos[i]!.id}: ${n} items, expected ${Math.min(PAGINA, orgaos[i]!.pendentes)}`);
+    }
+    const direto = [...capturadas.values()];
+    if (direto.length !== tokens.length) throw new Error(`captured ${direto.length} statements for ${tokens.length} agencies`);
+
+    const [plano] = direto;
+    const explain = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${plano!.sql}`, plano!.params);
+    console.log(`\nEXPLAIN ANALYZE of one page (agency ${orgaos[0]!.id}):\n${explain.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}\n`);
+
+    const viaSql = await medir(async (c) => {
+      const { sql, params } = direto[c % direto.length]!;
+      await banco.rows(sql, params);
+    });
+    const viaGateway = await medir(async (c) => {
+      await pedir(tokens[c % tokens.length]!);
+    });
+    const linha = (nome: string, m: typeof viaSql) =>
+      `${nome.padEnd(28)} ${String(m.n).padStart(6)} req  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  ${m.porSegundo.toFixed(0).padStart(6)}/s`;
+    console.log(`pendencias(first: ${PAGINA}), concurrency ${CONCORRENCIA}, ${TRAMITES} trâmites, ${UNIDADES} units`);
+    console.log(linha('same SQL, direct', viaSql));
+    console.log(linha('through the gateway (HTTP)', viaGateway));
+    console.log(`ratio gateway / SQL: p50 ${(viaGateway.p50 / viaSql.p50).toFixed(2)}x, p99 ${(viaGateway.p99 / viaSql.p99).toFixed(2)}x`);
+  } finally {
+    for (const f of limpeza.reverse()) {
+      await f().catch((e) => console.error('cleanup:', e));
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

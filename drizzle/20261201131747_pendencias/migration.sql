@@ -1,0 +1,3 @@
+ALTER TABLE "tramites" ADD COLUMN "orgao_pendente_id" integer GENERATED ALWAYS AS (case when situacao in (1, 5, 8) then remetente_orgao_id when situacao in (2, 3, 4) then destinatario_orgao_id end) STORED;--> statement-breakpoint
+CREATE INDEX "tramites_pendencias_idx" ON "tramites" ("orgao_pendente_id","situacao_alterada_em","id") WHERE orgao_pendente_id is not null;--> statement-breakpoint
+CREATE INDEX "tramites_pendencias_plataforma_idx" ON "tramites" ("situacao_alterada_em","id") WHERE orgao_pendente_id is not null;

@@ -1,0 +1,160 @@
+/**
+ * Pending work ("pendências", the platform's `tramites/pendentes`): the trâmites waiting for an act of the viewer's
+ * side now, with the act expected; its live feed; and FAQ 7.12's guidance on every trâmite.
+ */
+import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { ARG_A_PARTIR_DE } from '../../schema/assinaturas.js';
+import { builder, plannedRows } from '../../schema/builder.js';
+import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { assertCursors } from '../../schema/cursors.js';
+import type { EventoComTramite } from '../feed.js';
+import { pendenciasSql, type EscopoPendencias } from '../filtro.js';
+import { z } from 'zod';
+import {
+  acaoEsperada,
+  DIAS_PARA_CANCELAMENTO_AUTOMATICO,
+  MINUTOS_ALERTA_PARADO,
+  ORIENTACAO_FAQ,
+  pendenteParaOrgao,
+  SITUACAO_INFO,
+  type OndeEstaOProcesso,
+  type Situacao,
+} from '../regras.js';
+import type { TramiteRow } from '../servico.js';
+import type { tramites } from '../tables.js';
+import { abrirFluxo } from './evento-tramite.js';
+import { AcaoTramite, Tramite } from './tramite.js';
+
+export const OndeEstaOProcessoEnum = builder.enumType('OndeEstaOProcesso', {
+  description: '"Onde está o processo?" (FAQ 7.12 do Tramita.GOV.BR), conforme a situação do trâmite.',
+  values: {
+    ORIGEM: { description: 'No órgão de origem (remetente).' },
+    PLATAFORMA: { description: 'No Tramita.GOV.BR.' },
+    DESTINO: { description: 'No órgão de destino (destinatário).' },
+  } as const satisfies Record<OndeEstaOProcesso, unknown>,
+});
+
+builder.drizzleObjectFields(Tramite, (t) => ({
+  acaoEsperada: t.field({
+    type: AcaoTramite,
+    nullable: true,
+    description: 'O passo que o lado em `quemDeveAgir` deve dar agora para o trâmite seguir; nulo nas situações finais.',
+    resolve: (row) => acaoEsperada(row.situacao as Situacao),
+  }),
+  ondeEstaOProcesso: t.field({
+    type: OndeEstaOProcessoEnum,
+    description: 'Onde está o processo nesta situação (FAQ 7.12).',
+    resolve: (row) => ORIENTACAO_FAQ[row.situacao as Situacao].ondeEsta,
+  }),
+  oQuePodeSerFeito: t.string({
+    nullable: true,
+    description: 'O que pode ser feito nesta situação (FAQ 7.12, resumido); nulo quando não há nada a fazer.',
+    resolve: (row) => ORIENTACAO_FAQ[row.situacao as Situacao].oQuePodeSerFeito,
+  }),
+}));
+
+const DESCRICAO_ARG_ORGAO = 'Órgão cujas pendências ver; padrão: o do seu token. PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
+
+/** A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in). */
+function paginaDePendencias(escopo: EscopoPendencias) {
+  return { where: { RAW: (tr: typeof tramites) => pendenciasSql(tr, escopo) }, orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' } } as const;
+}
+
+builder.queryFields((t) => ({
+  pendencias: t.drizzleConnection({
+    type: Tramite,
+    description:
+      'Pendências: os trâmites que esperam agora um passo do seu lado (remetente em 1, 5 e 8; destinatário em 2, 3 e 4), com o passo em `acaoEsperada`, os mais antigos na situação primeiro. Um SPE pode integrar-se só por esta lista: dê o passo de cada item e consulte de novo.',
+    args: { orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }) },
+    resolve: (query, _parent, args, ctx) => {
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      assertCursors(args, ['date', 'int'], 'PENDENCIAS');
+      return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
+    },
+  }),
+  alertasParados: t.drizzleConnection({
+    type: Tramite,
+    description: `Alertas de trâmites parados: as suas pendências que estão há mais de \`minutos\` na mesma situação (o módulo de conexão avisa aos 60 e aos 90 minutos), os mais antigos primeiro, para agir antes do cancelamento automático (${DIAS_PARA_CANCELAMENTO_AUTOMATICO} dias por padrão).`,
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      minutos: t.arg.int({
+        required: false,
+        defaultValue: MINUTOS_ALERTA_PARADO,
+        description: 'Limite em minutos sem mudança de situação (padrão: 60).',
+        validate: z
+          .number()
+          .int()
+          .min(1, 'deve ser ao menos 1')
+          .max(60 * 24 * 3650, 'no máximo 10 anos'),
+      }),
+    },
+    resolve: (query, _parent, args, ctx) => {
+      const agora = ctx.clock();
+      const minutos = args.minutos ?? MINUTOS_ALERTA_PARADO;
+      const escopo: EscopoPendencias = {
+        orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao),
+        paradasAntesDe: new Date(agora.getTime() - minutos * 60_000),
+      };
+      assertCursors(args, ['date', 'int'], 'ALERTAS_PARADOS');
+      return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
+    },
+  }),
+}));
+
+/** Whether a trâmite in `situacao` is in the scope's pending list (the same rule as `pendenciasSql`). */
+function pendente(escopo: EscopoPendencias, tramite: TramiteRow, situacao: number | null): boolean {
+  if (situacao == null) return false;
+  const s = situacao as Situacao;
+  if (escopo.orgaoId == null) return SITUACAO_INFO[s].quemDeveAgir != null;
+  return pendenteParaOrgao(escopo.orgaoId, { ...tramite, situacao: s });
+}
+
+type EventoPendenciaData = EventoComTramite & { pendente: boolean };
+
+const EventoPendencia = builder.objectRef<EventoPendenciaData>('EventoPendencia').implement({
+  description: 'Uma mudança na sua lista de pendências: um trâmite entrou nela, mudou de passo esperado ou saiu dela.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Posição do evento no registro de eventos; passe-a em `aPartirDe` para retomar.',
+      resolve: (e) => String(e.seq),
+    }),
+    pendente: t.boolean({
+      description: 'Verdadeiro se o trâmite está agora na sua lista (espera um passo seu); falso se saiu dela.',
+      resolve: (e) => e.pendente,
+    }),
+    acaoEsperada: t.field({
+      type: AcaoTramite,
+      nullable: true,
+      description: 'O passo que você deve dar agora; nulo quando o trâmite saiu da sua lista.',
+      resolve: (e) => (e.pendente ? acaoEsperada(e.paraSituacao as Situacao) : null),
+    }),
+    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (e) => e.ocorridoEm }),
+    tramite: t.field({ type: Tramite, description: 'O trâmite, como está agora.', resolve: (e) => e.tramite }),
+  }),
+});
+
+builder.subscriptionField('pendenciasAoVivo', (t) =>
+  t.field({
+    type: EventoPendencia,
+    description:
+      'A lista de `pendencias` ao vivo: um evento quando um trâmite entra nela, muda de passo esperado ou sai dela. Com `aPartirDe`, primeiro o que foi gravado depois do cursor. Após recusar, o destinatário deixa de ver o trâmite (só o remetente o vê) e não recebe o evento da saída: ele mesmo a causou.',
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
+    },
+    subscribe: (_root, args, ctx) => {
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      return abrirFluxo(
+        ctx,
+        { orgaoId: escopo.orgaoId },
+        args.aPartirDe,
+        (e) => pendente(escopo, e.tramite, e.deSituacao) || pendente(escopo, e.tramite, e.paraSituacao),
+      );
+    },
+    resolve: (evento, args, ctx) => {
+      const e = evento as EventoComTramite;
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      return { ...e, pendente: pendente(escopo, e.tramite, e.paraSituacao) };
+    },
+  }),
+);
