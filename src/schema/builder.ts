@@ -1,4 +1,4 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { brandWithType } from '@pothos/core';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -7,7 +7,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
 import { requireViewer, type GatewayContext } from './context.js';
 import { badUserInput } from './errors.js';
-import { readRuleOf, readRulesPlugin } from './read-rules.js';
+import { nodeReaderOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -44,20 +44,16 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
+      resolve: async (_root, { id }, ctx) => {
         const viewer = requireViewer(ctx);
-        // The node types `node(id:)` resolves are those that registered a read rule (read-rules.ts).
-        const canRead = readRuleOf(id.typename);
-        if (!canRead) return null;
-        let node: unknown;
-        try {
-          node = await resolveNode(id);
-        } catch (error) {
-          // The drizzle loader rejects a key with no row; for `node` that is simply "not found".
-          if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
-          throw error;
-        }
-        return node && canRead(viewer, node as never) ? node : null;
+        // The node types `node(id:)` resolves are those that registered a read rule and a loader (read-rules.ts).
+        const reader = nodeReaderOf(id.typename);
+        if (!reader) return null;
+        const row = await reader.load(ctx.db, String(id.id));
+        if (row == null || !reader.canRead(viewer, row)) return null;
+        // Two node types share the estruturas table: the brand tells the Node interface which one this is.
+        brandWithType(row, id.typename as never);
+        return row;
       },
     },
     nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },

@@ -71,7 +71,11 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
 
 
 // An agency's people see their own agency's onboarding; PEN_ADMIN every one.
-registerReadRule<OnboardingRow>('Onboarding', (viewer, o) => podeVerOnboarding(viewer, o.orgaoId));
+registerReadRule<OnboardingRow>(
+  'Onboarding',
+  (viewer, o) => podeVerOnboarding(viewer, o.orgaoId),
+  (db, orgaoId) => db.query.onboardings.findFirst({ where: { orgaoId: Number(orgaoId) } }),
+);
 
 builder.queryFields((t) => ({
   onboarding: t.drizzleField({

@@ -4,6 +4,7 @@ import { builder, plannedRows, registerReadRule } from '../../schema/builder.js'
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import { requireViewer } from '../../schema/context.js';
+import type { Database } from '../../db/client.js';
 import { estruturas } from '../tables.js';
 
 /** The agencies (roots) matching the `orgaos` arguments; one function serves the page and its count. */
@@ -62,8 +63,9 @@ export const Orgao = builder.drizzleNode('estruturas', {
 });
 
 // Every signed-in viewer reads the agency directory; an id of a unit is not an agency's.
-registerReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null);
-registerReadRule('UnidadeAdministrativa', () => true);
+const estruturaPorId = (db: Database, id: string) => db.query.estruturas.findFirst({ where: { id: Number(id) } });
+registerReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null, estruturaPorId);
+registerReadRule('UnidadeAdministrativa', () => true, estruturaPorId);
 
 export const FinalidadeTramitacao = builder.enumType('FinalidadeTramitacao', {
   description: 'Finalidade para a qual uma unidade pode estar habilitada.',

@@ -151,7 +151,7 @@ export const Tramite = builder.drizzleNode('tramites', {
   }),
 });
 
-registerReadRule('Tramite', canReadTramite);
+registerReadRule('Tramite', canReadTramite, (db, id) => db.query.tramites.findFirst({ where: { id: Number(id) } }));
 
 const FiltroTramitesInput = builder.inputType('FiltroTramites', {
   description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
