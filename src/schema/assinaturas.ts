@@ -21,7 +21,7 @@ export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430 } 
 export function limitesDoContexto(ctx: GatewayContext): Pick<OpcoesAssinatura<never>, 'limiteFila' | 'expiraEm' | 'erroExpiracao' | 'aoFalhar'> {
   return {
     limiteFila: ctx.feeds.limiteFila,
-    expiraEm: ctx.tokenExpiraEm,
+    expiraEm: ctx.expiresAt,
     erroExpiracao: () =>
       new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', { extensions: { code: 'TOKEN_EXPIRED' } }),
     aoFalhar: (erro) => {

@@ -23,7 +23,7 @@ export interface GatewayContext {
   clock: Clock;
   feeds: Feeds;
   /** When the viewer's token expires: subscriptions end then. */
-  tokenExpiraEm: Date | null;
+  expiresAt: Date | null;
   /** WebSocket only: closes the connection with a code (slow consumer, expired token). */
   encerrarConexao?: (codigo: number, motivo: string) => void;
 }
