@@ -2,20 +2,26 @@ import SchemaBuilder, { brandWithType } from '@pothos/core';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
-import { requireViewer, type GatewayContext } from './context.js';
-import { badUserInput } from './errors.js';
+import type { AuthenticatedContext, GatewayContext } from './context.js';
+import { badUserInput, unauthenticated } from './errors.js';
 import { nodeReaderOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
+
+/** The scope every root field has: `t.withAuth(AUTHENTICATED)` gives its resolver a non-null viewer. */
+export const AUTHENTICATED = { authenticated: true } as const;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export { registerReadRule } from './read-rules.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  AuthScopes: { authenticated: boolean };
+  AuthContexts: { authenticated: AuthenticatedContext };
   DrizzleRelations: typeof relations;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
@@ -24,7 +30,17 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, readRulesPlugin],
+  // Scope auth first, so its check runs before the other plugins' wrappers.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, readRulesPlugin],
+  // One scope, `authenticated`, on the root types (below and where each domain declares Mutation and
+  // Subscription): every root field needs a viewer, and `t.withAuth(AUTHENTICATED)` types it non-null.
+  // Object types keep their read rules (read-rules.ts): a refused scope is an error, the rules answer null.
+  scopeAuth: {
+    authScopes: (ctx) => ({ authenticated: ctx.viewer != null }),
+    // Subscriptions are checked once when they start, as before, not again on every event.
+    authorizeOnSubscribe: true,
+    unauthorizedError: () => unauthenticated('Autenticação necessária: envie um token Bearer válido.'),
+  },
   // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
@@ -44,8 +60,10 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
+      authScopes: AUTHENTICATED,
       resolve: async (_root, { id }, ctx) => {
-        const viewer = requireViewer(ctx);
+        // The scope above ran first: the viewer is there (the relay plugin's options take no typed context).
+        const viewer = ctx.viewer!;
         // The node types `node(id:)` resolves are those that registered a read rule and a loader (read-rules.ts).
         const reader = nodeReaderOf(id.typename);
         if (!reader) return null;
@@ -97,7 +115,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.' });
+builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.', authScopes: AUTHENTICATED });
 
 /**
  * plugin-drizzle 0.20 types a connection's planned query under drizzle 1.0 rc as selecting no

@@ -6,8 +6,9 @@
  * without its author remembering the rule. Non-null fields are left alone: they are reached only
  * through an object already read (e.g. an event's trâmite), and nulling one would be an error.
  *
- * Why not @pothos/plugin-scope-auth: its type-level scopes answer a refusal with an error (and null
- * the nearest nullable parent), while the gateway's contract for an unreadable trâmite is a plain null.
+ * Why not @pothos/plugin-scope-auth here (the builder uses it for the root types' `authenticated` scope
+ * only): its type-level scopes answer a refusal with an error (and null the nearest nullable parent),
+ * while the gateway's contract for an unreadable trâmite is a plain null.
  */
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { builder, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
-import { requireViewer } from '../../schema/context.js';
 import type { Database } from '../../db/client.js';
 import { estruturas } from '../tables.js';
 
@@ -153,11 +152,9 @@ builder.queryFields((t) => ({
       repositorio: t.arg.int({ required: false, description: 'Só órgãos deste repositório de estruturas.' }),
     },
     totalCount: (_parent, args, ctx) => {
-      requireViewer(ctx);
       return ctx.db.$count(estruturas, filtroOrgaos(estruturas, args));
     },
     resolve: (query, _parent, args, ctx) => {
-      requireViewer(ctx);
       assertCursors(args, ['string', 'int'], 'por sigla');
       return plannedRows(
         ctx.db.query.estruturas.findMany(
@@ -176,7 +173,6 @@ builder.queryFields((t) => ({
       numeroIdentificacao: t.arg.int({ required: false, description: 'Número de identificação no repositório.' }),
     },
     resolve: (query, _parent, args, ctx) => {
-      requireViewer(ctx);
       if ((args.id != null) === (args.repositorio != null || args.numeroIdentificacao != null)) {
         throw badUserInput('id', 'informe `id` ou o par `repositorio` + `numeroIdentificacao`, não ambos.');
       }
