@@ -53,7 +53,7 @@ describe.skipIf(!temPostgres)(
     const viewerDoLado = (lado: string) => (lado === 'REMETENTE' ? rem : dest);
 
     beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
+      fresh = await freshDatabase('postgres', { migrated: true });
       handle = await createDatabase({ kind: 'postgres', url: fresh.url!, poolSize: 60 });
       await seedDemoData(handle.db, new Date());
       const [par] = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(

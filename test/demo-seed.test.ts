@@ -52,7 +52,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   const count = async (sql: string, params: unknown[] = []) => (await handle.rows<{ n: number }>(sql, params))[0]!.n;
 
   beforeAll(async () => {
-    fresh = await freshDatabase(backend);
+    fresh = await freshDatabase(backend, { migrated: true });
     handle = await createDatabase(fresh.options, { onQuery: () => void (counting && statements++) });
     counting = true;
     result = await seedDemoData(handle.db, NOW);

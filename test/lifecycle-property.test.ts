@@ -99,7 +99,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => handle.rows<T>(sql, params);
 
   beforeAll(async () => {
-    fresh = await freshDatabase(backend);
+    fresh = await freshDatabase(backend, { migrated: true });
     handle = await createDatabase(fresh.options);
     await seedDemoData(handle.db, new Date());
     // A sender unit and a recipient unit of two different agencies, and a third agency: by SQL.

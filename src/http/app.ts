@@ -118,7 +118,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         clock,
         feeds,
         tramites,
-        tokenExpiraEm: auth.expiresAt,
+        expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
       };

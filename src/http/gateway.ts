@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
@@ -23,13 +23,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = await createApp(options);
   const { yoga, feeds } = app;
   let draining = false;
+  // Requests in flight per HTTP socket. While draining, a socket with none is closed at once, so close()
+  // ends with the last in-flight request instead of waiting out the grace period. Node's
+  // closeIdleConnections() is not enough: it skips a socket a client's pool opened and never sent a
+  // request on (fetch opens one beside a streaming SSE response), which then held shutdown for the grace.
+  const requestsInFlight = new Map<Socket, number>();
+  const closeUnusedSockets = () => {
+    for (const [socket, requests] of requestsInFlight) if (requests === 0) socket.destroy();
+  };
 
   // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
   const httpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    // While draining, a keep-alive connection that just finished its response is closed at once,
-    // so close() ends with the last in-flight request instead of waiting out the grace period.
-    res.once('finish', () => {
-      if (draining) setImmediate(() => httpServer.closeIdleConnections());
+    const socket = req.socket;
+    requestsInFlight.set(socket, (requestsInFlight.get(socket) ?? 0) + 1);
+    // 'close', not 'finish': a response the client aborted (an SSE stream) never finishes.
+    res.once('close', () => {
+      if (requestsInFlight.has(socket)) requestsInFlight.set(socket, requestsInFlight.get(socket)! - 1);
+      if (draining) setImmediate(closeUnusedSockets);
     });
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -55,6 +65,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   httpServer.requestTimeout = config.limits.requestTimeoutMs;
   httpServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
 
+  httpServer.on('connection', (socket: Socket) => {
+    requestsInFlight.set(socket, 0);
+    socket.once('close', () => requestsInFlight.delete(socket));
+  });
+  // An upgraded socket belongs to graphql-ws, which closes it with 1001 below.
+  httpServer.on('upgrade', (req: IncomingMessage) => requestsInFlight.delete(req.socket));
   const wsServer = attachWebSocketServer(httpServer, app, { config, logger });
 
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // Going away (1001): clients reconnect elsewhere and resume.
       for (const socket of wsServer.clients) socket.close(1001, 'Servidor em desligamento');
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
+      closeUnusedSockets();
       const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);

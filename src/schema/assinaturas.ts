@@ -24,7 +24,7 @@ export function limitesDoContexto(
 ): Pick<OpcoesAssinatura<never>, 'limiteFila' | 'expiraEm' | 'erroExpiracao' | 'aoFalhar'> {
   return {
     limiteFila: ctx.feeds.limiteFila,
-    expiraEm: ctx.tokenExpiraEm,
+    expiraEm: ctx.expiresAt,
     erroExpiracao: () =>
       new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', {
         extensions: { code: 'TOKEN_EXPIRED' },

@@ -1,16 +1,20 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { brandWithType } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
-import { requireViewer, type GatewayContext } from './context.js';
-import { badUserInput } from './errors.js';
-import { readRuleOf, readRulesPlugin } from './read-rules.js';
+import type { AuthenticatedContext, GatewayContext } from './context.js';
+import { badUserInput, unauthenticated } from './errors.js';
+import { nodeReaderOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
+
+/** The scope every root field has: `t.withAuth(AUTHENTICATED)` gives its resolver a non-null viewer. */
+export const AUTHENTICATED = { authenticated: true } as const;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export { registerReadRule } from './read-rules.js';
@@ -28,6 +32,8 @@ const PAGE_ITEMS_COST = { field: 1, multiplier: 1 };
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  AuthScopes: { authenticated: boolean };
+  AuthContexts: { authenticated: AuthenticatedContext };
   DrizzleRelations: typeof relations;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
@@ -36,9 +42,19 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, ComplexityPlugin, readRulesPlugin],
+  // Scope auth first, so its check runs before the other plugins' wrappers.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, ComplexityPlugin, readRulesPlugin],
   // Costs are declared here and on fields; the gateway's query-cost plugin enforces them before execution.
   complexity: { disabled: true, defaultComplexity: 1, defaultListMultiplier: LIST_COST_MULTIPLIER },
+  // One scope, `authenticated`, on the root types (below and where each domain declares Mutation and
+  // Subscription): every root field needs a viewer, and `t.withAuth(AUTHENTICATED)` types it non-null.
+  // Object types keep their read rules (read-rules.ts): a refused scope is an error, the rules answer null.
+  scopeAuth: {
+    authScopes: (ctx) => ({ authenticated: ctx.viewer != null }),
+    // Subscriptions are checked once when they start, as before, not again on every event.
+    authorizeOnSubscribe: true,
+    unauthorizedError: () => unauthenticated('Autenticação necessária: envie um token Bearer válido.'),
+  },
   // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,
   drizzle: {
@@ -58,20 +74,18 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
-        const viewer = requireViewer(ctx);
-        // The node types `node(id:)` resolves are those that registered a read rule (read-rules.ts).
-        const canRead = readRuleOf(id.typename);
-        if (!canRead) return null;
-        let node: unknown;
-        try {
-          node = await resolveNode(id);
-        } catch (error) {
-          // The drizzle loader rejects a key with no row; for `node` that is simply "not found".
-          if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
-          throw error;
-        }
-        return node && canRead(viewer, node as never) ? node : null;
+      authScopes: AUTHENTICATED,
+      resolve: async (_root, { id }, ctx) => {
+        // The scope above ran first: the viewer is there (the relay plugin's options take no typed context).
+        const viewer = ctx.viewer!;
+        // The node types `node(id:)` resolves are those that registered a read rule and a loader (read-rules.ts).
+        const reader = nodeReaderOf(id.typename);
+        if (!reader) return null;
+        const row = await reader.load(ctx.db, String(id.id));
+        if (row == null || !reader.canRead(viewer, row)) return null;
+        // Two node types share the estruturas table: the brand tells the Node interface which one this is.
+        brandWithType(row, id.typename as never);
+        return row;
       },
     },
     nodeTypeOptions: { description: 'Objeto com identificador global, recuperável pela consulta `node(id:)`.' },
@@ -118,7 +132,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.' });
+builder.queryType({ description: 'Consultas do gateway do Tramita.GOV.BR.', authScopes: AUTHENTICATED });
 
 /**
  * plugin-drizzle 0.20 types a connection's planned query under drizzle 1.0 rc as selecting no

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.js';
 import type { Clock } from '../kernel/clock.js';
 import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
-import { forbidden, unauthenticated } from './errors.js';
+import { forbidden } from './errors.js';
 
 /** This instance's live-event buses (one per event log, declared by its domain) and their limits. */
 export interface Feeds {
@@ -23,15 +23,13 @@ export interface GatewayContext {
   clock: Clock;
   feeds: Feeds;
   /** When the viewer's token expires: subscriptions end then. */
-  tokenExpiraEm: Date | null;
+  expiresAt: Date | null;
   /** WebSocket only: closes the connection with a code (slow consumer, expired token). */
   encerrarConexao?: (codigo: number, motivo: string) => void;
 }
 
-export function requireViewer(ctx: GatewayContext): Viewer {
-  if (!ctx.viewer) throw unauthenticated('Autenticação necessária: envie um token Bearer válido.');
-  return ctx.viewer;
-}
+/** The context of a field behind the `authenticated` scope (builder.ts): the viewer is there. */
+export type AuthenticatedContext = GatewayContext & { viewer: Viewer };
 
 /**
  * The agency an agency-scoped field is about: the viewer's own by default; for PEN_ADMIN the one

@@ -6,24 +6,38 @@
  * without its author remembering the rule. Non-null fields are left alone: they are reached only
  * through an object already read (e.g. an event's trâmite), and nulling one would be an error.
  *
- * Why not @pothos/plugin-scope-auth: its type-level scopes answer a refusal with an error (and null
- * the nearest nullable parent), while the gateway's contract for an unreadable trâmite is a plain null.
+ * Why not @pothos/plugin-scope-auth here (the builder uses it for the root types' `authenticated` scope
+ * only): its type-level scopes answer a refusal with an error (and null the nearest nullable parent),
+ * while the gateway's contract for an unreadable trâmite is a plain null.
  */
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
+import type { Database } from '../db/client.js';
 import type { Viewer } from '../kernel/viewer.js';
 
 export type ReadRule<Row = never> = (viewer: Viewer, row: Row) => boolean;
 
-const readRules = new Map<string, ReadRule>();
+/** The row of a node type by the key in its global id, or undefined when there is none. */
+export type NodeLoader<Row = never> = (db: Database, id: string) => Promise<Row | undefined>;
 
-export function registerReadRule<Row>(typename: string, rule: ReadRule<Row>): void {
+const readRules = new Map<string, ReadRule>();
+const nodeLoaders = new Map<string, NodeLoader<unknown>>();
+
+/**
+ * Who may read an object of this type; `load` makes the type one `node(id:)` resolves. The loader is the
+ * domain's own read by key, answering undefined for a missing row (plugin-drizzle's node loader rejects
+ * instead, with nothing but its message to tell "not found" from a failure).
+ */
+export function registerReadRule<Row>(typename: string, rule: ReadRule<Row>, load: NodeLoader<Row>): void {
   readRules.set(typename, rule as ReadRule);
+  nodeLoaders.set(typename, load as NodeLoader<unknown>);
 }
 
-/** The rule registered for a type, if any (`node(id:)` resolves only types that registered one). */
-export function readRuleOf(typename: string): ReadRule | undefined {
-  return readRules.get(typename);
+/** How `node(id:)` reads a type: its loader and its rule, if the type registered them. */
+export function nodeReaderOf(typename: string): { load: NodeLoader<unknown>; canRead: ReadRule<unknown> } | undefined {
+  const load = nodeLoaders.get(typename);
+  const canRead = readRules.get(typename);
+  return load && canRead ? { load, canRead: canRead as ReadRule<unknown> } : undefined;
 }
 
 declare global {

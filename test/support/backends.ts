@@ -37,7 +37,11 @@ export interface FreshDatabase {
 }
 
 const adminUrl: string | null = inject('postgresUrl') ?? null;
-const pgliteTemplate: Blob = new Blob([readFileSync(inject('pgliteTemplate'))]);
+const pgliteTemplates = {
+  empty: new Blob([readFileSync(inject('pgliteTemplate'))]),
+  migrated: new Blob([readFileSync(inject('pgliteMigratedTemplate'))]),
+};
+const postgresMigratedTemplate: string | null = inject('postgresMigratedTemplate') ?? null;
 
 export const BACKENDS: BackendName[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -55,13 +59,18 @@ async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty, isolated database for one test file (or one describe block). */
-export async function freshDatabase(backend: BackendName): Promise<FreshDatabase> {
+/**
+ * A fresh, empty, isolated database for one test file (or one describe block). With `migrated`, a copy of
+ * one the global setup migrated once (createDatabase's migrations then find nothing to do): for files whose
+ * subject is not the migrations themselves.
+ */
+export async function freshDatabase(backend: BackendName, { migrated = false }: { migrated?: boolean } = {}): Promise<FreshDatabase> {
   if (backend === 'pglite') {
-    return { options: { kind: 'pglite', dataDir: 'memory://', loadDataDir: pgliteTemplate }, url: null, drop: async () => {} };
+    const loadDataDir = migrated ? pgliteTemplates.migrated : pgliteTemplates.empty;
+    return { options: { kind: 'pglite', dataDir: 'memory://', loadDataDir }, url: null, drop: async () => {} };
   }
   const name = `t_${randomBytes(8).toString('hex')}`;
-  await withAdmin((sql) => sql.unsafe(`create database "${name}"`));
+  await withAdmin((sql) => sql.unsafe(`create database "${name}"${migrated ? ` template "${postgresMigratedTemplate}"` : ''}`));
   const url = new URL(adminUrl!);
   url.pathname = `/${name}`;
   let dropped = false;

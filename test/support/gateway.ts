@@ -89,7 +89,7 @@ export interface StartOptions {
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
-  const fresh: FreshDatabase = await freshDatabase(backend);
+  const fresh: FreshDatabase = await freshDatabase(backend, { migrated: true });
   const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());

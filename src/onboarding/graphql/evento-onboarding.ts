@@ -4,8 +4,8 @@ import { ATOR_PLATAFORMA } from '../../kernel/platform.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { Tramite } from '../../tramites/graphql/tramite.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
-import { builder } from '../../schema/builder.js';
-import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { AUTHENTICATED, builder } from '../../schema/builder.js';
+import { orgaoEmFoco } from '../../schema/context.js';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { lerEventosOnboarding, podeVerOnboarding } from '../feed.js';
 import type { EventoOnboarding as EventoRow } from '../eventos.js';
@@ -52,7 +52,7 @@ export const EventoOnboardingRef = builder.drizzleObject('onboardingEventos', {
 });
 
 builder.subscriptionField('eventosOnboarding', (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: EventoOnboardingRef,
     description:
       'Mudanças de etapa e de checklist ao vivo: de um órgão (o seu, por padrão) ou, para PEN_ADMIN sem `orgao`, de todos. Retomável por cursor.',
@@ -61,7 +61,7 @@ builder.subscriptionField('eventosOnboarding', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       const orgaoId = orgaoEmFoco(viewer, args.orgao);
       return assinarEventos<EventoRow>({
         barramento: ctx.feeds.onboarding,

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { isPenAdmin } from '../../kernel/viewer.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { builder, registerReadRule } from '../../schema/builder.js';
-import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { AUTHENTICATED, builder, registerReadRule } from '../../schema/builder.js';
+import { orgaoEmFoco } from '../../schema/context.js';
 import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
@@ -67,9 +67,10 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
     acoesPermitidas: t.field({
       type: [AcaoOnboarding],
       description: 'Os passos que você pode dar agora (os critérios de cada um são conferidos ao agir).',
+      // An object field, reached only through a root field behind the authenticated scope: the viewer is there.
       resolve: (o, _a, ctx) =>
         passosOnboardingAPartirDe(o.etapa)
-          .filter((p) => podeAgir(requireViewer(ctx), p.responsavel, o.orgaoId))
+          .filter((p) => podeAgir(ctx.viewer!, p.responsavel, o.orgaoId))
           .map((p) => p.acao),
     }),
     historico: t.relation('eventos', {
@@ -81,21 +82,25 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
 });
 
 // An agency's people see their own agency's onboarding; PEN_ADMIN every one.
-registerReadRule<OnboardingRow>('Onboarding', (viewer, o) => podeVerOnboarding(viewer, o.orgaoId));
+registerReadRule<OnboardingRow>(
+  'Onboarding',
+  (viewer, o) => podeVerOnboarding(viewer, o.orgaoId),
+  (db, orgaoId) => db.query.onboardings.findFirst({ where: { orgaoId: Number(orgaoId) } }),
+);
 
 builder.queryFields((t) => ({
-  onboarding: t.drizzleField({
+  onboarding: t.withAuth(AUTHENTICATED).drizzleField({
     type: OnboardingRef,
     nullable: true,
     description: 'O onboarding de um órgão (o seu, por padrão). Nulo se o órgão ainda não solicitou acesso.',
     args: { orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão (PEN_ADMIN: qualquer um).' }) },
     resolve: async (query, _root, args, ctx) => {
-      const orgaoId = orgaoEmFoco(requireViewer(ctx), args.orgao);
+      const orgaoId = orgaoEmFoco(ctx.viewer, args.orgao);
       if (orgaoId == null) throw badUserInput('orgao', 'informe o órgão (seu token não representa um).');
       return (await ctx.db.query.onboardings.findFirst(query({ where: { orgaoId } }))) ?? null;
     },
   }),
-  onboardings: t.drizzleField({
+  onboardings: t.withAuth(AUTHENTICATED).drizzleField({
     type: [OnboardingRef],
     description: 'Para a equipe do PEN (PEN_ADMIN): todos os órgãos em onboarding, por etapa e ambiente, os mais antigos primeiro.',
     args: {
@@ -103,7 +108,7 @@ builder.queryFields((t) => ({
       ambiente: t.arg({ type: Ambiente, required: false, description: 'Só etapas deste ambiente.' }),
     },
     resolve: async (query, _root, args, ctx) => {
-      if (!isPenAdmin(requireViewer(ctx))) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.');
+      if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.');
       const etapas = ETAPAS.filter(
         (e) => (!args.etapas?.length || args.etapas.includes(e)) && (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente),
       );
@@ -171,7 +176,7 @@ const AcaoOnboardingInput = builder.inputType('AcaoOnboardingInput', {
 for (const passo of PASSOS_ONBOARDING) {
   const { mutacao, descricao } = NOME_ACAO[passo.acao];
   builder.mutationField(mutacao, (t) =>
-    t.field({
+    t.withAuth(AUTHENTICATED).field({
       type: OnboardingAtualizado,
       description: `${descricao} Quem age: ${passo.responsavel === 'PEN' ? 'PEN_ADMIN' : 'gestor de protocolo do órgão'}.`,
       errors: { types: ERROS_ONBOARDING, directResult: true, union: { description: `Resultado de \`${mutacao}\`.` } },
@@ -180,7 +185,7 @@ for (const passo of PASSOS_ONBOARDING) {
         executarPassoOnboarding(ctx.db, {
           acao: passo.acao,
           orgaoId: Number(input.orgao.id),
-          viewer: requireViewer(ctx),
+          viewer: ctx.viewer,
           agora: ctx.clock(),
           motivo: input.motivo,
           versaoEsperada: input.versaoEsperada,
@@ -219,7 +224,7 @@ const MUTACOES_REQUISITO: Array<{ nome: string; acao: AcaoRequisito; descricao: 
 
 for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
   builder.mutationField(nome, (t) =>
-    t.field({
+    t.withAuth(AUTHENTICATED).field({
       type: OnboardingAtualizado,
       description: `${descricao} Só na etapa em que o ambiente faz seus requisitos.`,
       errors: { types: ERROS_ONBOARDING, directResult: true, union: { description: `Resultado de \`${nome}\`.` } },
@@ -231,7 +236,7 @@ for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
           ambiente: input.ambiente as CodigoAmbiente,
           codigo: input.codigo,
           nota: input.nota,
-          viewer: requireViewer(ctx),
+          viewer: ctx.viewer,
           agora: ctx.clock(),
         }),
     }),

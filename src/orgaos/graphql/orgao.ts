@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
-import { requireViewer } from '../../schema/context.js';
+import type { Database } from '../../db/client.js';
 import { estruturas } from '../tables.js';
 
 /** The agencies (roots) matching the `orgaos` arguments; one function serves the page and its count. */
@@ -62,8 +62,9 @@ export const Orgao = builder.drizzleNode('estruturas', {
 });
 
 // Every signed-in viewer reads the agency directory; an id of a unit is not an agency's.
-registerReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null);
-registerReadRule('UnidadeAdministrativa', () => true);
+const estruturaPorId = (db: Database, id: string) => db.query.estruturas.findFirst({ where: { id: Number(id) } });
+registerReadRule<{ paiId: number | null }>('Orgao', (_viewer, estrutura) => estrutura.paiId == null, estruturaPorId);
+registerReadRule('UnidadeAdministrativa', () => true, estruturaPorId);
 
 export const FinalidadeTramitacao = builder.enumType('FinalidadeTramitacao', {
   description: 'Finalidade para a qual uma unidade pode estar habilitada.',
@@ -157,11 +158,9 @@ builder.queryFields((t) => ({
       repositorio: t.arg.int({ required: false, description: 'Só órgãos deste repositório de estruturas.' }),
     },
     totalCount: (_parent, args, ctx) => {
-      requireViewer(ctx);
       return ctx.db.$count(estruturas, filtroOrgaos(estruturas, args));
     },
     resolve: (query, _parent, args, ctx) => {
-      requireViewer(ctx);
       assertCursors(args, ['string', 'int'], 'por sigla');
       return plannedRows(
         ctx.db.query.estruturas.findMany(query({ where: { RAW: (e) => filtroOrgaos(e, args) }, orderBy: { sigla: 'asc', id: 'asc' } })),
@@ -178,7 +177,6 @@ builder.queryFields((t) => ({
       numeroIdentificacao: t.arg.int({ required: false, description: 'Número de identificação no repositório.' }),
     },
     resolve: (query, _parent, args, ctx) => {
-      requireViewer(ctx);
       if ((args.id != null) === (args.repositorio != null || args.numeroIdentificacao != null)) {
         throw badUserInput('id', 'informe `id` ou o par `repositorio` + `numeroIdentificacao`, não ambos.');
       }

@@ -2,9 +2,9 @@
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { builder } from '../../schema/builder.js';
+import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { badUserInput, notFound } from '../../schema/errors.js';
-import { orgaoEmFoco, requireViewer, type GatewayContext } from '../../schema/context.js';
+import { orgaoEmFoco, type AuthenticatedContext } from '../../schema/context.js';
 import { canReadTramite } from '../acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
 import type { tramites } from '../tables.js';
@@ -81,18 +81,19 @@ builder.drizzleObjectFields(EventoTramite, (t) => ({
 }));
 
 builder.subscriptionType({
+  authScopes: AUTHENTICATED,
   description:
     'Mudanças de situação ao vivo (graphql-ws em /graphql, ou GraphQL sobre SSE no mesmo endereço). Cada evento traz `cursor`: passe o último recebido em `aPartirDe` ao reconectar para receber o que perdeu, sem lacunas nem repetições. Os campos escalares do evento e do trâmite vêm prontos; relações (órgãos, unidades, histórico) custam uma consulta ao banco por evento: peça-as só se precisar. Fechamentos do WebSocket: 4401 token expirado, 4430 consumidor lento (retome pelo cursor), 1001 servidor em desligamento (reconecte e retome).',
 });
 
 /** A trâmite feed for the viewer: the filter and read rule of `passaNoFeed`, narrowed by `tambem` when given. */
 export function abrirFluxo(
-  ctx: GatewayContext,
+  ctx: AuthenticatedContext,
   filtro: FiltroFeed,
   aPartirDe: string | null | undefined,
   tambem: (evento: EventoComTramite) => boolean = () => true,
 ) {
-  const viewer = requireViewer(ctx);
+  const { viewer } = ctx;
   return assinarEventos<EventoComTramite>({
     barramento: ctx.feeds.tramites,
     passa: (evento) => passaNoFeed(viewer, filtro, evento) && tambem(evento),
@@ -103,7 +104,7 @@ export function abrirFluxo(
 }
 
 builder.subscriptionField('eventosTramite', (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: EventoTramite,
     description: 'As mudanças de situação de um trâmite que você pode ver.',
     args: {
@@ -111,7 +112,7 @@ builder.subscriptionField('eventosTramite', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       const tramiteId = Number(args.tramite.id);
       const atual = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
       if (!atual || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
@@ -122,7 +123,7 @@ builder.subscriptionField('eventosTramite', (t) =>
 );
 
 builder.subscriptionField('eventosTramites', (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: EventoTramite,
     description:
       'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
@@ -138,7 +139,7 @@ builder.subscriptionField('eventosTramites', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       const orgaoId = orgaoEmFoco(viewer, args.orgao);
       if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
       return abrirFluxo(ctx, { orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);

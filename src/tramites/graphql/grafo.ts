@@ -1,6 +1,5 @@
 /** The official status graph (statuses and allowed steps), as data a frontend draws without hard-coding it. */
 import { builder } from '../../schema/builder.js';
-import { requireViewer } from '../../schema/context.js';
 import { AcaoTramite, LadoTramite, MUTACAO_POR_ACAO, SituacaoTramite } from './tramite.js';
 import { PASSOS, SITUACAO_INFO, SITUACOES, type Passo, type SituacaoInfo } from '../regras.js';
 
@@ -51,9 +50,6 @@ builder.queryField('grafoSituacoes', (t) =>
   t.field({
     type: GrafoRef,
     description: 'O grafo oficial de situações e transições (o mesmo que as mutações aplicam).',
-    resolve: (_root, _args, ctx) => {
-      requireViewer(ctx);
-      return { situacoes: SITUACOES.map((s) => SITUACAO_INFO[s]), passos: PASSOS };
-    },
+    resolve: () => ({ situacoes: SITUACOES.map((s) => SITUACAO_INFO[s]), passos: PASSOS }),
   }),
 );

@@ -1,6 +1,5 @@
 import { UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
-import { builder, type BuilderTypes } from '../../schema/builder.js';
-import { requireViewer } from '../../schema/context.js';
+import { AUTHENTICATED, builder, type BuilderTypes } from '../../schema/builder.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import {
@@ -25,6 +24,7 @@ declare module '../../schema/context.js' {
 }
 
 builder.mutationType({
+  authScopes: AUTHENTICATED,
   description: 'Ações sobre trâmites. Cada uma é um passo oficial do fluxo, feito pelo lado dono do passo, numa transação.',
 });
 
@@ -176,7 +176,7 @@ const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: s
 for (const { acao, input, descricao } of MUTACOES) {
   const nome = MUTACAO_POR_ACAO[acao]!;
   builder.mutationField(nome, (t) =>
-    t.field({
+    t.withAuth(AUTHENTICATED).field({
       type: ResultadoTransicao,
       description: `${descricao} Lado: ${PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário'} (ou PEN_ADMIN, registrado como tal).`,
       errors: {
@@ -191,7 +191,7 @@ for (const { acao, input, descricao } of MUTACOES) {
         return ctx.tramites.executarPasso({
           acao,
           tramiteId: Number(entrada.tramite.id),
-          viewer: requireViewer(ctx),
+          viewer: ctx.viewer,
           agora: ctx.clock(),
           esperado: { situacao: entrada.situacaoEsperada, versao: entrada.versaoEsperada },
           chaveIdempotencia: entrada.chaveIdempotencia,
@@ -225,7 +225,7 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
 });
 
 builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: ResultadoTransicao,
     description:
       'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
@@ -233,7 +233,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>
       ctx.tramites.iniciarTramite({
-        viewer: requireViewer(ctx),
+        viewer: ctx.viewer,
         agora: ctx.clock(),
         tipo: input.tipo,
         numeroProcesso: input.numeroProcesso,

@@ -1,7 +1,7 @@
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { builder } from '../../schema/builder.js';
+import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
-import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { orgaoEmFoco } from '../../schema/context.js';
 import { SituacaoTramite } from './tramite.js';
 import { contarPainel, type ContagemPorSituacao, type Contagens, type PainelData } from '../consultas.js';
 
@@ -51,7 +51,7 @@ const PainelRef = builder.objectRef<PainelData>('Painel').implement({
 });
 
 builder.queryField('painel', (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: PainelRef,
     description:
       'Painel de Controle. Um gestor vê o do seu órgão (o padrão); PEN_ADMIN vê o de qualquer órgão ou, sem `orgao`, o da plataforma inteira.',
@@ -61,7 +61,7 @@ builder.queryField('painel', (t) =>
       ate: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados até este instante.' }),
     },
     resolve: (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
       return contarPainel(ctx.db, viewer, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null, ctx.clock());
     },

@@ -4,8 +4,8 @@
  */
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE } from '../../schema/assinaturas.js';
-import { builder, plannedRows } from '../../schema/builder.js';
-import { orgaoEmFoco, requireViewer } from '../../schema/context.js';
+import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
+import { orgaoEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
 import type { EventoComTramite } from '../feed.js';
 import { pendenciasSql, type EscopoPendencias } from '../filtro.js';
@@ -61,18 +61,18 @@ function paginaDePendencias(escopo: EscopoPendencias) {
 }
 
 builder.queryFields((t) => ({
-  pendencias: t.drizzleConnection({
+  pendencias: t.withAuth(AUTHENTICATED).drizzleConnection({
     type: Tramite,
     description:
       'Pendências: os trâmites que esperam agora um passo do seu lado (remetente em 1, 5 e 8; destinatário em 2, 3 e 4), com o passo em `acaoEsperada`, os mais antigos na situação primeiro. Um SPE pode integrar-se só por esta lista: dê o passo de cada item e consulte de novo.',
     args: { orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }) },
     resolve: (query, _parent, args, ctx) => {
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       assertCursors(args, ['date', 'int'], 'PENDENCIAS');
       return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
     },
   }),
-  alertasParados: t.drizzleConnection({
+  alertasParados: t.withAuth(AUTHENTICATED).drizzleConnection({
     type: Tramite,
     description: `Alertas de trâmites parados: as suas pendências que estão há mais de \`minutos\` na mesma situação (o módulo de conexão avisa aos 60 e aos 90 minutos), os mais antigos primeiro, para agir antes do cancelamento automático (${DIAS_PARA_CANCELAMENTO_AUTOMATICO} dias por padrão).`,
     args: {
@@ -92,7 +92,7 @@ builder.queryFields((t) => ({
       const agora = ctx.clock();
       const minutos = args.minutos ?? MINUTOS_ALERTA_PARADO;
       const escopo: EscopoPendencias = {
-        orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao),
+        orgaoId: orgaoEmFoco(ctx.viewer, args.orgao),
         paradasAntesDe: new Date(agora.getTime() - minutos * 60_000),
       };
       assertCursors(args, ['date', 'int'], 'ALERTAS_PARADOS');
@@ -134,7 +134,7 @@ const EventoPendencia = builder.objectRef<EventoPendenciaData>('EventoPendencia'
 });
 
 builder.subscriptionField('pendenciasAoVivo', (t) =>
-  t.field({
+  t.withAuth(AUTHENTICATED).field({
     type: EventoPendencia,
     description:
       'A lista de `pendencias` ao vivo: um evento quando um trâmite entra nela, muda de passo esperado ou sai dela. Com `aPartirDe`, primeiro o que foi gravado depois do cursor. Após recusar, o destinatário deixa de ver o trâmite (só o remetente o vê) e não recebe o evento da saída: ele mesmo a causou.',
@@ -143,7 +143,7 @@ builder.subscriptionField('pendenciasAoVivo', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       return abrirFluxo(
         ctx,
         { orgaoId: escopo.orgaoId },
@@ -153,7 +153,7 @@ builder.subscriptionField('pendenciasAoVivo', (t) =>
     },
     resolve: (evento, args, ctx) => {
       const e = evento as EventoComTramite;
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(requireViewer(ctx), args.orgao) };
+      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       return { ...e, pendente: pendente(escopo, e.tramite, e.paraSituacao) };
     },
   }),

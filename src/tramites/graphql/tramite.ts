@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
-import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
+import { AUTHENTICATED, builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
-import { requireViewer } from '../../schema/context.js';
 import type { Viewer } from '../../kernel/viewer.js';
 import { canReadTramite } from '../acesso.js';
 import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
@@ -152,8 +151,9 @@ export const Tramite = builder.drizzleNode('tramites', {
     acoesPermitidas: t.field({
       type: [AcaoTramite],
       description: 'Os passos que você pode dar agora neste trâmite (vazio se nenhum).',
+      // An object field, reached only through a root field behind the authenticated scope: the viewer is there.
       resolve: (row, _args, ctx) =>
-        acoesPermitidas(requireViewer(ctx), { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
+        acoesPermitidas(ctx.viewer!, { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
     }),
     historico: t.relation('eventos', {
       description: 'Todas as mudanças de situação, da criação à atual, em ordem.',
@@ -162,7 +162,7 @@ export const Tramite = builder.drizzleNode('tramites', {
   }),
 });
 
-registerReadRule('Tramite', canReadTramite);
+registerReadRule('Tramite', canReadTramite, (db, id) => db.query.tramites.findFirst({ where: { id: Number(id) } }));
 
 const FiltroTramitesInput = builder.inputType('FiltroTramites', {
   description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
@@ -220,7 +220,7 @@ function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefin
 }
 
 builder.queryFields((t) => ({
-  tramite: t.drizzleField({
+  tramite: t.withAuth(AUTHENTICATED).drizzleField({
     type: Tramite,
     nullable: true,
     description: 'Um trâmite pelo identificador global ou pelo IDT. Nulo se não existir ou se você não puder vê-lo.',
@@ -233,7 +233,6 @@ builder.queryFields((t) => ({
       }),
     },
     resolve: async (query, _root, args, ctx) => {
-      requireViewer(ctx);
       if ((args.id == null) === (args.idt == null)) throw badUserInput('id', 'informe `id` ou `idt` (exatamente um).');
       const where = args.id ? { id: Number(args.id.id) } : { idt: Number(args.idt) };
       // The columns the read rule needs (registered on the type above: an unreadable trâmite is null).
@@ -243,7 +242,7 @@ builder.queryFields((t) => ({
       return row ?? null;
     },
   }),
-  tramites: t.drizzleConnection({
+  tramites: t.withAuth(AUTHENTICATED).drizzleConnection({
     type: Tramite,
     complexity: pageCost,
     description: 'Trâmites que você pode ver (do seu órgão, como remetente ou destinatário; todos para PEN_ADMIN), filtrados e paginados.',
@@ -252,11 +251,11 @@ builder.queryFields((t) => ({
       ordem: t.arg({ type: OrdemTramites, required: false, defaultValue: 'MAIS_RECENTES', description: 'Ordem da lista.' }),
     },
     totalCount: (_parent, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer), ctx.clock()));
     },
     resolve: (query, _parent, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const { viewer } = ctx;
       assertCursors(args, args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? ['date', 'int'] : ['int'], args.ordem ?? 'MAIS_RECENTES');
       const filtro = toFiltro(args.filtro, viewer);
       const agora = ctx.clock();
