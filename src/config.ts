@@ -55,6 +55,7 @@ const envSchema = z
     FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
     FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
     FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
+    COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES').default(100 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -100,6 +101,10 @@ function toConfig(env: z.output<typeof envSchema>) {
       pollMs: env.FEED_POLL_MS,
       maxPendingEvents: env.FEED_MAX_PENDING_EVENTS,
       maxSubscriptionsPerConnection: env.FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
+    componentes: {
+      // Per digital component, checked on the declaration and while the bytes stream in.
+      maxBytes: env.COMPONENT_MAX_BYTES,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

@@ -26,10 +26,13 @@ import { operationLog } from './plugins/operation-log.js';
 import { persistedOperations } from './plugins/persisted-operations.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
-import { comporServicos } from './servicos.js';
+import { comporServicos, type Servicos } from './servicos.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding'>;
+  config: Pick<
+    Config,
+    'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'componentes'
+  >;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
@@ -45,6 +48,8 @@ export interface App {
   yoga: ReturnType<typeof createYoga<WebSocketServerContext, GatewayContext>>;
   authenticate: Authenticator;
   feeds: Feeds;
+  /** The domains' commands, for the plain HTTP routes (component upload and download). */
+  servicos: Servicos;
   /** Stops the event buses. */
   close(): Promise<void>;
 }
@@ -59,7 +64,8 @@ export async function createApp({ config, database, logger, clock = systemClock 
     limiteFila: config.feeds.maxPendingEvents,
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
-  const { tramites } = comporServicos(database.db, config);
+  const servicos = comporServicos(database.db, config);
+  const { tramites } = servicos;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authentications = new WeakMap<Request, Promise<Authentication>>();
   const authenticateRequest = (request: Request): Promise<Authentication> => {
@@ -123,6 +129,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     yoga,
     authenticate,
     feeds,
+    servicos,
     async close() {
       await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
     },

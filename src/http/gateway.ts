@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
+import { componentRoutes } from './componentes.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export interface GatewayOptions extends AppOptions {
@@ -23,6 +24,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = await createApp(options);
   const { yoga, feeds } = app;
   let draining = false;
+  const componentes = componentRoutes({ app, database, logger, store: app.servicos.store, maxBytes: config.componentes.maxBytes });
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     // While draining, a keep-alive connection that just finished its response is closed at once,
@@ -41,6 +43,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         .catch((error: Error) => sendJson(res, 503, { status: 'not ready', reason: error.message }));
       return;
     }
+    if (componentes(req, res, path ?? '/')) return;
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;

@@ -1,10 +1,13 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
+import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
 
 export interface Servicos {
   tramites: ServicoTramites;
+  /** Where digital components' bytes live (the download route reads it). */
+  store: ComponentStore;
 }
 
 /**
@@ -12,6 +15,13 @@ export interface Servicos {
  * requirement check in its transaction. The gateway, the tests and the benches all build them here,
  * so none of them runs a path production does not.
  */
-export function comporServicos(db: Database, config: Pick<Config, 'onboarding'>): Servicos {
-  return { tramites: criarServicoTramites(db, [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)]) };
+export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes'>): Servicos {
+  return {
+    store: postgresComponentStore,
+    tramites: criarServicoTramites(db, {
+      efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
+      store: postgresComponentStore,
+      limiteComponente: config.componentes.maxBytes,
+    }),
+  };
 }

@@ -32,7 +32,9 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from './regras.js';
-import { idempotencia, tramites } from './tables.js';
+import { idempotencia, tramiteComponentes, tramites } from './tables.js';
+import type { ComponentStore } from './componentes.js';
+import { receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
 
@@ -76,6 +78,10 @@ export interface PedidoInicio {
   unidadeRemetenteId: number;
   unidadeDestinatariaId: number;
   chaveIdempotencia?: string | null;
+  /** The process metadata (§4.1); validated with `processoSchema`. */
+  processo?: unknown;
+  /** The documents with their digital components (§4.2); validated with `documentosSchema`. */
+  documentos?: unknown;
 }
 
 /** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
@@ -115,18 +121,29 @@ const pedidoInicioSchema = z
     message: 'deve ser outra unidade que a remetente',
   });
 
-
 export interface ServicoTramites {
   /** One step on an existing trâmite (status 2 to 9). */
   executarPasso(pedido: PedidoPasso): Promise<ResultadoPasso>;
   /** Starts a trâmite (status 1). */
   iniciarTramite(pedido: PedidoInicio): Promise<ResultadoPasso>;
+  /** Stores one uploaded digital component; the last missing one moves the trâmite to 2 (the platform). */
+  receberComponente(pedido: PedidoComponente): Promise<ResultadoComponente>;
 }
 
-export function criarServicoTramites(db: Database, efeitos: readonly EfeitoDePasso[]): ServicoTramites {
+export interface OpcoesServicoTramites {
+  /** Work other domains run in every step's transaction. */
+  efeitos: readonly EfeitoDePasso[];
+  /** Where component bytes live. */
+  store: ComponentStore;
+  /** Maximum bytes per digital component (COMPONENT_MAX_BYTES). */
+  limiteComponente: number;
+}
+
+export function criarServicoTramites(db: Database, { efeitos, store, limiteComponente }: OpcoesServicoTramites): ServicoTramites {
   return {
     executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
-    iniciarTramite: (pedido) => iniciarTramite(db, pedido),
+    iniciarTramite: (pedido) => iniciarTramite(db, pedido, limiteComponente),
+    receberComponente: (pedido) => receberComponente(db, store, efeitos, pedido),
   };
 }
 
@@ -158,6 +175,9 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
     if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
+    // With declared components the platform moves 1 → 2 itself, when the last one arrives (envio.ts).
+    if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id)))
+      throw new AcaoNaoPermitida('PLATAFORMA', lados);
     if (!passo.de.includes(situacao)) {
       throw new TransicaoInvalida(situacao, pedido.acao, passosAPartirDe(situacao).filter((p) => lados.includes(p.lado)).map((p) => p.acao));
     }
@@ -190,10 +210,11 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
 }
 
 /** The remetente's side, between units enabled to send and to receive. */
-async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
+async function iniciarTramite(db: Database, pedido: PedidoInicio, limiteComponente: number): Promise<ResultadoPasso> {
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
+  const conteudo = validarConteudo(pedido.processo, pedido.documentos, limiteComponente);
   // Everything the request asks for: a key reused with any other value is another operation.
-  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao])}`;
+  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
     const unidades = await tx
@@ -242,6 +263,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
       if (violouUmEmAndamentoPorNre(error)) throw new ProcessoEmAndamento(nre);
       throw error;
     }
+    if (conteudo) await registrarConteudo(tx, inserido!, conteudo.processo, conteudo.documentos);
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: inserido!.id,
@@ -253,6 +275,15 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
     ]);
     return { tramite: inserido!, evento: evento!, repetida: false };
   });
+}
+
+async function temComponentesDeclarados(tx: Transaction, tramiteId: number): Promise<boolean> {
+  const [algum] = await tx
+    .select({ id: tramiteComponentes.id })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, tramiteId))
+    .limit(1);
+  return algum !== undefined;
 }
 
 /** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */

@@ -48,7 +48,13 @@ export interface InProcessTestApp extends TestApp {
 
 /** The gateway configuration tests use; one place, so a new setting reaches every test. */
 export function testGatewayConfig(
-  options: { introspectionPublic?: boolean; maxPendingEvents?: number; feedPollMs?: number; trustedDocuments?: TrustedDocuments } = {},
+  options: {
+    introspectionPublic?: boolean;
+    maxPendingEvents?: number;
+    feedPollMs?: number;
+    trustedDocuments?: TrustedDocuments;
+    componentMaxBytes?: number;
+  } = {},
 ): GatewayOptions['config'] {
   return {
     host: '127.0.0.1',
@@ -60,6 +66,7 @@ export function testGatewayConfig(
     trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
+    componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }

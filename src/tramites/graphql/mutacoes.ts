@@ -12,6 +12,7 @@ import {
   TransicaoInvalida,
   UnidadeNaoHabilitada,
 } from '../erros.js';
+import { DocumentoInput, MetadadosDoProcessoInput } from './documento.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
@@ -182,6 +183,12 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
     unidadeRemetente: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que envia (habilitada para envio).' }),
     unidadeDestinataria: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que recebe (habilitada para recebimento).' }),
     chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
+    processo: t.field({ type: MetadadosDoProcessoInput, description: 'Metadados do processo (obrigatórios quando há `documentos`).' }),
+    documentos: t.field({
+      type: [DocumentoInput],
+      description:
+        'Documentos, em ordem, com seus componentes digitais. Com eles, a plataforma passa o trâmite a 2 sozinha quando o último componente chega (POST /tramites/<idt>/componentes).',
+    }),
   }),
 });
 
@@ -202,6 +209,8 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
         unidadeRemetenteId: Number(input.unidadeRemetente.id),
         unidadeDestinatariaId: Number(input.unidadeDestinataria.id),
         chaveIdempotencia: input.chaveIdempotencia,
+        processo: input.processo,
+        documentos: input.documentos,
       }),
   }),
 );

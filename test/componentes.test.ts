@@ -1,0 +1,251 @@
+// What a trâmite carries, over real HTTP on both backends: documents and components declared on
+// iniciarTramite (reference lists from the database, sigilo rules), the streamed upload with fetch +
+// FormData (hash and size checked, nothing stored on a mismatch), the platform's automatic 1 → 2, and
+// the download route (access by side, SHA-256 in ETag/Digest, Range).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
+import { BACKENDS } from './support/backends.js';
+import {
+  arquivo,
+  documentosDe,
+  enviarComponentes,
+  origem,
+  PROCESSO_PUBLICO,
+  sha256,
+  tresOrgaos,
+  type Arquivo,
+  type Lados,
+} from './support/componentes.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { gid } from './support/ids.js';
+
+const INICIAR = `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) {
+  __typename
+  ... on TransicaoRealizada { tramite { id idt codigoSituacao } }
+  ... on ErroValidacao { codigo problemas { campo mensagem } }
+} }`;
+
+const TRAMITE = `query($id: ID!) { node(id: $id) { ... on Tramite {
+  codigoSituacao totalDeDocumentos totalDeComponentes tamanhoTotalEmBytes
+  processo { nivelDeSigilo processoDeNegocio interessados urgente motivoUrgencia { codigo } }
+  documentos { ordem descricao nivelDeSigilo especie { codigo nome } hipoteseLegal { identificacao }
+    componentes { ordem nome hash tamanhoEmBytes mimeType recebidoPelaPlataforma urlDeDownload } }
+  componentesPendentesDeEnvio { hash }
+  historico { situacao lado ator }
+} } }`;
+
+describe.each(BACKENDS)('%s', (backend) => {
+  let gw: TestGateway;
+  let l: Lados;
+  let n = 0;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    l = await tresOrgaos(gw);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const contagem = async () =>
+    (
+      await gw.database.rows<{ tramites: number; conteudos: number; blocos: number }>(
+        'select (select count(*)::int from tramites) as tramites, (select count(*)::int from conteudos) as conteudos, (select count(*)::int from conteudo_blocos) as blocos',
+      )
+    )[0]!;
+
+  async function iniciar(extra: Record<string, unknown>) {
+    n += 1;
+    const data = await gw.ok(
+      INICIAR,
+      {
+        input: {
+          tipo: 'PROCESSO',
+          numeroProcesso: `${backend}-componentes-${n}`,
+          unidadeRemetente: gid('UnidadeAdministrativa', l.rem.unidade),
+          unidadeDestinataria: gid('UnidadeAdministrativa', l.dest.unidade),
+          ...extra,
+        },
+      },
+      l.rem.token,
+    );
+    return data.r;
+  }
+
+  async function comArquivos(...porDocumento: Arquivo[][]) {
+    const r = await iniciar({ processo: PROCESSO_PUBLICO, documentos: documentosDe(...porDocumento) });
+    expect(r.__typename, JSON.stringify(r)).toBe('TransicaoRealizada');
+    return r.tramite as { id: string; idt: string };
+  }
+
+  const tramite = async (id: string, token = l.rem.token) => (await gw.ok(TRAMITE, { id }, token)).node;
+
+  test('the reference lists are data: espécies, hipóteses legais (active filter) and motivos de urgência', async () => {
+    const data = await gw.ok(
+      '{ especiesDocumentais { codigo nome } hipotesesLegais(ativas: true) { identificacao ativa } motivosUrgencia { codigo } }',
+      {},
+      l.rem.token,
+    );
+    const [{ especies, ativas, motivos }] = (await gw.database.rows<{ especies: number; ativas: number; motivos: number }>(
+      'select (select count(*)::int from especies_documentais) as especies, (select count(*)::int from hipoteses_legais where ativa) as ativas, (select count(*)::int from motivos_urgencia) as motivos',
+    )) as [{ especies: number; ativas: number; motivos: number }];
+    expect(data.especiesDocumentais).toHaveLength(especies);
+    expect(data.especiesDocumentais).toContainEqual({ codigo: 63, nome: 'Ofício' });
+    expect(data.hipotesesLegais).toHaveLength(ativas);
+    expect(data.hipotesesLegais.every((h: { ativa: boolean }) => h.ativa)).toBe(true);
+    expect(data.motivosUrgencia).toHaveLength(motivos);
+  });
+
+  test('sigiloso, restrito without hipótese legal, unknown codes and bad hashes are coded validation errors; nothing is written', async () => {
+    const antes = await contagem();
+    const docs = documentosDe([arquivo('a.pdf')]);
+    const casos: Array<[Record<string, unknown>, string]> = [
+      [{ processo: { nivelDeSigilo: 'SIGILOSO' }, documentos: docs }, 'processo.nivelDeSigilo'],
+      [{ processo: { nivelDeSigilo: 'RESTRITO' }, documentos: docs }, 'processo.hipoteseLegal'],
+      [{ processo: PROCESSO_PUBLICO, documentos: [{ ...docs[0], nivelDeSigilo: 'RESTRITO' }] }, 'documentos.0.hipoteseLegal'],
+      [{ processo: PROCESSO_PUBLICO, documentos: [{ ...docs[0], nivelDeSigilo: 'SIGILOSO' }] }, 'documentos.0.nivelDeSigilo'],
+      [{ processo: PROCESSO_PUBLICO, documentos: [{ ...docs[0], especie: 4242 }] }, 'documentos.0.especie'],
+      [{ processo: { nivelDeSigilo: 'RESTRITO', hipoteseLegal: 10 }, documentos: docs }, 'processo.hipoteseLegal'], // inactive
+      [{ processo: { ...PROCESSO_PUBLICO, urgente: true, motivoUrgencia: 77 }, documentos: docs }, 'processo.motivoUrgencia'],
+      [
+        { processo: PROCESSO_PUBLICO, documentos: [{ ...docs[0], componentes: [{ ...docs[0]!.componentes[0], hash: 'abc' }] }] },
+        'documentos.0.componentes.0.hash',
+      ],
+      [{ processo: PROCESSO_PUBLICO, documentos: [{ ...docs[0], ordem: 2 }] }, 'documentos'],
+      [{ processo: PROCESSO_PUBLICO, documentos: [] }, 'documentos'],
+    ];
+    for (const [input, campo] of casos) {
+      const r = await iniciar(input);
+      expect(r.__typename, JSON.stringify(input)).toBe('ErroValidacao');
+      expect(
+        r.problemas.map((p: { campo: string }) => p.campo),
+        JSON.stringify(r),
+      ).toContain(campo);
+    }
+    expect(await contagem()).toEqual(antes);
+  });
+
+  test('a restricted process with an active hipótese legal is accepted; the restricted description is hidden from PEN_ADMIN only', async () => {
+    const a = arquivo('parecer.pdf');
+    const [doc] = documentosDe([a]);
+    const r = await iniciar({
+      processo: { nivelDeSigilo: 'RESTRITO', hipoteseLegal: 1, urgente: true, motivoUrgencia: 2 },
+      documentos: [{ ...doc, nivelDeSigilo: 'RESTRITO', hipoteseLegal: 1, descricao: 'Parecer com dados pessoais' }],
+    });
+    expect(r.__typename, JSON.stringify(r)).toBe('TransicaoRealizada');
+    const visto = await tramite(r.tramite.id);
+    expect(visto.processo).toMatchObject({ nivelDeSigilo: 'RESTRITO', urgente: true, motivoUrgencia: { codigo: 2 } });
+    expect(visto.documentos[0]).toMatchObject({
+      descricao: 'Parecer com dados pessoais',
+      nivelDeSigilo: 'RESTRITO',
+      hipoteseLegal: { identificacao: 1 },
+    });
+    const peloAdmin = await tramite(r.tramite.id, await gw.tokenOf('pen.admin'));
+    expect(peloAdmin.documentos[0].descricao).toBeNull();
+  });
+
+  test('upload: a mismatch stores nothing; the last component moves the trâmite to 2 by the platform; a repeat is a no-op', async () => {
+    const a = arquivo('oficio.pdf');
+    const b = arquivo('anexo.png', undefined, 'image/png');
+    const c = arquivo('despacho.pdf');
+    const t = await comArquivos([a, b], [c]);
+    let visto = await tramite(t.id);
+    expect(visto).toMatchObject({
+      codigoSituacao: 1,
+      totalDeDocumentos: 2,
+      totalDeComponentes: 3,
+      tamanhoTotalEmBytes: a.bytes.length + b.bytes.length + c.bytes.length,
+    });
+    expect(visto.componentesPendentesDeEnvio.map((p: { hash: string }) => p.hash).sort()).toEqual([a.hash, b.hash, c.hash].sort());
+
+    const antes = await contagem();
+    const corrompido = Buffer.from(a.bytes);
+    corrompido[10] = corrompido[10]! ^ 0xff;
+    const erros: Array<[Parameters<typeof enviarComponentes>[3], number, string]> = [
+      [[{ ...a, bytes: corrompido }], 422, 'HASH_NAO_CONFERE'],
+      [[{ ...a, bytes: Buffer.concat([a.bytes, Buffer.from('x')]) }], 422, 'TAMANHO_NAO_CONFERE'],
+      [[{ ...a, bytes: a.bytes.subarray(1) }], 422, 'TAMANHO_NAO_CONFERE'],
+      [[{ ...a, mimeType: 'text/html' }], 422, 'MIME_TYPE_NAO_CONFERE'],
+      [[arquivo('intruso.pdf')], 422, 'COMPONENTE_NAO_DECLARADO'],
+    ];
+    for (const [partes, status, codigo] of erros) {
+      const res = await enviarComponentes(gw, l.rem.token, t.idt, partes);
+      expect(res.body.erro?.codigo, JSON.stringify(res.body)).toBe(codigo);
+      expect(res.status).toBe(status);
+    }
+    expect(await enviarComponentes(gw, l.dest.token, t.idt, [a]).then((r) => r.body.erro.codigo)).toBe('ACAO_NAO_PERMITIDA');
+    expect(await enviarComponentes(gw, l.outro.token, t.idt, [a]).then((r) => r.status)).toBe(404);
+    // No orphan bytes after any of them.
+    expect(await contagem()).toEqual(antes);
+
+    // The manual step is the platform's now.
+    const manual = await gw.ok(
+      'mutation($t: ID!) { r: registrarComponentesDigitaisEnviados(input: { tramite: $t }) { __typename ... on ErroAcaoNaoPermitida { ladoExigido } } }',
+      { t: t.id },
+      l.rem.token,
+    );
+    expect(manual.r).toEqual({ __typename: 'ErroAcaoNaoPermitida', ladoExigido: 'PLATAFORMA' });
+
+    const primeiro = await enviarComponentes(gw, l.rem.token, t.idt, [a, b]);
+    expect(primeiro.status, JSON.stringify(primeiro.body)).toBe(200);
+    expect(primeiro.body).toMatchObject({
+      situacao: 1,
+      recebidos: [
+        { hash: a.hash, jaGuardado: false },
+        { hash: b.hash, jaGuardado: false },
+      ],
+    });
+    visto = await tramite(t.id);
+    expect(visto.componentesPendentesDeEnvio).toEqual([{ hash: c.hash }]);
+    const repetido = await enviarComponentes(gw, l.rem.token, t.idt, [a]);
+    expect(repetido.body).toMatchObject({ situacao: 1, recebidos: [{ hash: a.hash, jaGuardado: true }] });
+
+    const ultimo = await enviarComponentes(gw, l.rem.token, t.idt, [c]);
+    expect(ultimo.body).toMatchObject({ situacao: 2 });
+    visto = await tramite(t.id);
+    expect(visto.codigoSituacao).toBe(2);
+    expect(visto.componentesPendentesDeEnvio).toEqual([]);
+    expect(visto.documentos.flatMap((d: { componentes: unknown[] }) => d.componentes).every((x: any) => x.recebidoPelaPlataforma)).toBe(
+      true,
+    );
+    expect(visto.historico.at(-1)).toEqual({ situacao: 'ARQUIVOS_RECEBIDOS_PELA_PLATAFORMA', lado: 'PLATAFORMA', ator: ATOR_PLATAFORMA });
+    // Past 1, uploads are refused with the status machine's error.
+    expect(await enviarComponentes(gw, l.rem.token, t.idt, [c]).then((r) => [r.status, r.body.erro.codigo])).toEqual([
+      409,
+      'TRANSICAO_INVALIDA',
+    ]);
+  });
+
+  test('download: sides only, whole or by Range, with the SHA-256 in ETag and Digest', async () => {
+    const a = arquivo('grande.bin', Buffer.concat([Buffer.alloc(1024 * 1024 + 10, 7), Buffer.from('fim')]), 'application/octet-stream');
+    const t = await comArquivos([a]);
+    const [componente] = (await tramite(t.id)).documentos[0].componentes;
+    const url = `${origem(gw)}${componente.urlDeDownload}`;
+    const get = (token: string, headers: Record<string, string> = {}) =>
+      fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } });
+
+    expect((await get(l.rem.token)).status).toBe(409); // not sent yet
+    expect((await get(l.dest.token)).status).toBe(404); // the recipient reads from 2 on
+    await enviarComponentes(gw, l.rem.token, t.idt, [a]);
+
+    const inteiro = await get(l.dest.token);
+    expect(inteiro.status).toBe(200);
+    const bytes = Buffer.from(await inteiro.arrayBuffer());
+    expect(sha256(bytes)).toBe(a.hash);
+    expect(inteiro.headers.get('content-length')).toBe(String(a.bytes.length));
+    expect(inteiro.headers.get('etag')).toBe(`"${a.hash}"`);
+    expect(inteiro.headers.get('digest')).toBe(`sha-256=${a.hash}`);
+
+    // Resuming across the 1 MiB block boundary.
+    const parte = await get(l.dest.token, { range: `bytes=${1024 * 1024 - 5}-` });
+    expect(parte.status).toBe(206);
+    expect(parte.headers.get('content-range')).toBe(`bytes ${1024 * 1024 - 5}-${a.bytes.length - 1}/${a.bytes.length}`);
+    expect(Buffer.from(await parte.arrayBuffer()).equals(a.bytes.subarray(1024 * 1024 - 5))).toBe(true);
+    const sufixo = await get(l.rem.token, { range: 'bytes=-3' });
+    expect(Buffer.from(await sufixo.arrayBuffer()).toString()).toBe('fim');
+    expect((await get(l.rem.token, { range: `bytes=${a.bytes.length}-` })).status).toBe(416);
+
+    expect((await get(l.outro.token)).status).toBe(404);
+    expect((await fetch(url)).status).toBe(401);
+  });
+});
