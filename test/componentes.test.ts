@@ -248,4 +248,81 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect((await get(l.outro.token)).status).toBe(404);
     expect((await fetch(url)).status).toBe(401);
   });
+
+  const passo = async (mutacao: string, input: Record<string, unknown>, token: string, tipo = 'AcaoTramiteInput') =>
+    (
+      await gw.ok(
+        `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) { __typename ... on TransicaoRealizada { tramite { codigoSituacao } evento { lado motivoRecusa justificativa } } ... on Erro { codigo mensagem } } }`,
+        { input },
+        token,
+      )
+    ).r;
+
+  /** The recipient downloads every component and computes its hashes, as the connection module does. */
+  async function baixarEConferir(id: string, token: string, corromper = false) {
+    const visto = await tramite(id, token);
+    const hashes = [];
+    for (const d of visto.documentos) {
+      for (const c of d.componentes) {
+        const res = await fetch(`${origem(gw)}${c.urlDeDownload}`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        // A transfer that went wrong on the recipient's side: the bytes it computes over differ.
+        if (corromper && d.ordem === 1 && c.ordem === 2) bytes[0] = bytes[0]! ^ 0xff;
+        hashes.push({ documento: d.ordem, componente: c.ordem, hash: sha256(bytes) });
+      }
+    }
+    return hashes;
+  }
+
+  const CONFIRMAR = 'ConfirmarRecebimentoDeComponentesInput';
+
+  test('the three endings end to end with real bytes: success (6), refusal with motive 02 after a corrupted download (9), cancellation (7)', async () => {
+    const arquivos = [arquivo('1.pdf'), arquivo('2.pdf'), arquivo('3.txt', undefined, 'text/plain')];
+    const [a, b, c] = arquivos as [Arquivo, Arquivo, Arquivo];
+
+    // Success.
+    const ok = await comArquivos([a, b], [c]);
+    await enviarComponentes(gw, l.rem.token, ok.idt, arquivos);
+    expect((await tramite(ok.id)).codigoSituacao).toBe(2);
+    expect(await passo('registrarMetadadosRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 3 } });
+    // The plain step is refused while components are declared: the hashes must be confirmed.
+    expect(await passo('registrarComponentesDigitaisRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ __typename: 'ErroValidacao' });
+    const hashes = await baixarEConferir(ok.id, l.dest.token);
+    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes: hashes.slice(1) }, l.dest.token, CONFIRMAR)).toMatchObject({
+      __typename: 'ErroValidacao',
+    });
+    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes }, l.outro.token, CONFIRMAR)).toMatchObject({
+      __typename: 'ErroTramiteNaoEncontrado',
+    });
+    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes }, l.dest.token, CONFIRMAR)).toMatchObject({
+      tramite: { codigoSituacao: 4 },
+      evento: { lado: 'DESTINATARIO' },
+    });
+    expect(await passo('enviarReciboConclusao', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 5 } });
+    expect(await passo('registrarReciboConclusaoRecebido', { tramite: ok.id }, l.rem.token)).toMatchObject({ tramite: { codigoSituacao: 6 } });
+
+    // Refusal: the recipient's hash of component 2 of document 1 differs → motive 02, automatically.
+    const recusado = await comArquivos([a, b], [c]);
+    await enviarComponentes(gw, l.rem.token, recusado.idt, arquivos);
+    await passo('registrarMetadadosRecebidos', { tramite: recusado.id }, l.dest.token);
+    const corrompidos = await baixarEConferir(recusado.id, l.dest.token, true);
+    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: recusado.id, hashes: corrompidos }, l.dest.token, CONFIRMAR)).toMatchObject({
+      tramite: { codigoSituacao: 8 },
+      evento: { lado: 'DESTINATARIO', motivoRecusa: 'MOTIVO_02', justificativa: 'Hash do componente digital de ordem 2 não confere com o valor informado pelo remetente.' },
+    });
+    // After the refusal only the sender reads the components.
+    const [, segundo] = (await tramite(recusado.id)).documentos[0].componentes;
+    const baixar = (token: string) => fetch(`${origem(gw)}${segundo.urlDeDownload}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await baixar(l.dest.token)).status).toBe(404);
+    expect(sha256(Buffer.from(await (await baixar(l.rem.token)).arrayBuffer()))).toBe(b.hash);
+    expect(await passo('darCienciaRecusa', { tramite: recusado.id }, l.rem.token)).toMatchObject({ tramite: { codigoSituacao: 9 } });
+
+    // Cancellation once the platform holds the files.
+    const cancelado = await comArquivos([a]);
+    await enviarComponentes(gw, l.rem.token, cancelado.idt, [a]);
+    expect(await passo('cancelarTramite', { tramite: cancelado.id, justificativa: 'Enviado por engano' }, l.rem.token, 'CancelarTramiteInput')).toMatchObject({
+      tramite: { codigoSituacao: 7 },
+    });
+  });
 });

@@ -4,6 +4,7 @@
  * service checks the reference codes against the database after this validation.
  */
 import { z } from 'zod';
+import { DadosInvalidos } from '../kernel/erros.js';
 
 export const NIVEIS_DE_SIGILO = { 1: 'PUBLICO', 2: 'RESTRITO', 3: 'SIGILOSO' } as const;
 export type NivelDeSigilo = keyof typeof NIVEIS_DE_SIGILO;
@@ -113,3 +114,43 @@ export function codigosReferenciados(processo: ProcessoDeclarado, documentos: re
 
 /** Whether a viewer that is not one of the two sides may read a document's description. */
 export const descricaoVisivelATerceiros = (nivelDeSigilo: number) => nivelDeSigilo === 1;
+
+/** A hash the recipient computed over a downloaded component, named by document and component order. */
+export interface HashCalculado {
+  documento: number;
+  componente: number;
+  hash: string;
+}
+
+export interface ComponenteParaConferir {
+  ordemDocumento: number;
+  ordem: number;
+  hash: string;
+}
+
+/**
+ * Compares the recipient's hashes with the declared ones. Every declared component must be confirmed
+ * once (and nothing else): otherwise DadosInvalidos. A differing hash names the component to refuse
+ * for (motive 02): the first in document and component order.
+ */
+export function conferirHashes(declarados: readonly ComponenteParaConferir[], calculados: readonly HashCalculado[]) {
+  const chave = (documento: number, componente: number) => `${documento}/${componente}`;
+  const recebidos = new Map(calculados.map((c) => [chave(c.documento, c.componente), c.hash]));
+  const faltando = declarados.filter((d) => !recebidos.has(chave(d.ordemDocumento, d.ordem)));
+  const desconhecidos = calculados.filter((c) => !declarados.some((d) => d.ordemDocumento === c.documento && d.ordem === c.componente));
+  if (faltando.length > 0 || desconhecidos.length > 0 || recebidos.size !== calculados.length) {
+    throw new DadosInvalidos([
+      ...faltando.map((f) => ({ campo: 'hashes', mensagem: `falta o hash do componente ${f.ordem} do documento ${f.ordemDocumento}` })),
+      ...desconhecidos.map((d) => ({ campo: 'hashes', mensagem: `o documento ${d.documento} não tem componente ${d.componente}` })),
+      ...(recebidos.size !== calculados.length ? [{ campo: 'hashes', mensagem: 'um componente aparece mais de uma vez' }] : []),
+    ]);
+  }
+  const divergente = [...declarados]
+    .sort((a, b) => a.ordemDocumento - b.ordemDocumento || a.ordem - b.ordem)
+    .find((d) => recebidos.get(chave(d.ordemDocumento, d.ordem)) !== d.hash);
+  return { divergente: divergente ?? null };
+}
+
+/** The connection module's justification for motive 02 (ReceberComponenteDigitalRN.php). */
+export const mensagemHashDivergente = (c: ComponenteParaConferir) =>
+  `Hash do componente digital de ordem ${c.ordem} não confere com o valor informado pelo remetente.`;

@@ -260,3 +260,12 @@ export function componentesPendentesDeEnvio(db: Database, tramiteId: number): Pr
     .from(tramiteComponentes)
     .where(and(eq(tramiteComponentes.tramiteId, tramiteId), isNull(tramiteComponentes.conteudoId)));
 }
+
+/** The declared components of a trâmite with their document's order, for the recipient's confirmation. */
+export function componentesDeclarados(db: Database, tramiteId: number) {
+  return db
+    .select({ ordemDocumento: tramiteDocumentos.ordem, ordem: tramiteComponentes.ordem, hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .innerJoin(tramiteDocumentos, eq(tramiteDocumentos.id, tramiteComponentes.documentoId))
+    .where(eq(tramiteComponentes.tramiteId, tramiteId));
+}

@@ -34,7 +34,8 @@ import {
 } from './regras.js';
 import { idempotencia, tramiteComponentes, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
-import { receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
+import { componentesDeclarados, receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
+import { conferirHashes, mensagemHashDivergente, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
 
@@ -65,6 +66,8 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
+  /** Set by `confirmarRecebimento` only: 3 → 4 on a trâmite with components needs the hashes confirmed. */
+  hashesConferidos?: boolean;
 }
 
 export interface PedidoInicio {
@@ -128,6 +131,15 @@ export interface ServicoTramites {
   iniciarTramite(pedido: PedidoInicio): Promise<ResultadoPasso>;
   /** Stores one uploaded digital component; the last missing one moves the trâmite to 2 (the platform). */
   receberComponente(pedido: PedidoComponente): Promise<ResultadoComponente>;
+  /**
+   * The recipient's confirmation of every component with the SHA-256 it computed: 3 → 4 when all
+   * match, otherwise the refusal with motive 02 naming the first component that differs (→ 8).
+   */
+  confirmarRecebimento(pedido: PedidoConfirmacao): Promise<ResultadoPasso>;
+}
+
+export interface PedidoConfirmacao extends Pick<PedidoPasso, 'tramiteId' | 'viewer' | 'agora' | 'esperado' | 'chaveIdempotencia'> {
+  hashes: HashCalculado[];
 }
 
 export interface OpcoesServicoTramites {
@@ -144,6 +156,20 @@ export function criarServicoTramites(db: Database, { efeitos, store, limiteCompo
     executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, limiteComponente),
     receberComponente: (pedido) => receberComponente(db, store, efeitos, pedido),
+    confirmarRecebimento: async (pedido) => {
+      // Who is not a side learns nothing about the components, not even through a validation message.
+      const tramite = await db.query.tramites.findFirst({ where: { id: pedido.tramiteId } });
+      if (!tramite || ladosDoViewer(pedido.viewer, tramite).length === 0 || !canReadTramite(pedido.viewer, tramite)) throw new TramiteNaoEncontrado();
+      const conferencia = conferirHashes(await componentesDeclarados(db, pedido.tramiteId), pedido.hashes);
+      // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
+      return executarPasso(
+        db,
+        conferencia.divergente
+          ? { ...pedido, acao: 'RECUSAR', motivo: '02', justificativa: mensagemHashDivergente(conferencia.divergente) }
+          : { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS', hashesConferidos: true },
+        efeitos,
+      );
+    },
   };
 }
 
@@ -176,8 +202,10 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
     }
     if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
     // With declared components the platform moves 1 → 2 itself, when the last one arrives (envio.ts).
-    if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id)))
-      throw new AcaoNaoPermitida('PLATAFORMA', lados);
+    if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id))) throw new AcaoNaoPermitida('PLATAFORMA', lados);
+    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos && (await temComponentesDeclarados(tx, atual.id))) {
+      throw new DadosInvalidos([{ campo: 'hashes', mensagem: 'este trâmite tem componentes digitais: confirme os hashes calculados com confirmarRecebimentoDeComponentes' }]);
+    }
     if (!passo.de.includes(situacao)) {
       throw new TransicaoInvalida(situacao, pedido.acao, passosAPartirDe(situacao).filter((p) => lados.includes(p.lado)).map((p) => p.acao));
     }

@@ -173,6 +173,42 @@ for (const { acao, input, descricao } of MUTACOES) {
   );
 }
 
+const HashCalculadoInput = builder.inputType('HashCalculadoInput', {
+  description: 'O SHA-256 que o destinatário calculou sobre um componente baixado.',
+  fields: (t) => ({
+    documento: t.int({ required: true, description: 'Ordem do documento.' }),
+    componente: t.int({ required: true, description: 'Ordem do componente no documento.' }),
+    hash: t.string({ required: true, description: 'SHA-256 calculado, em base64.' }),
+  }),
+});
+
+const ConfirmarRecebimentoInput = builder.inputType('ConfirmarRecebimentoDeComponentesInput', {
+  description: 'Confirmação, pelo destinatário, de todos os componentes digitais baixados, com os hashes calculados.',
+  fields: (t) => ({
+    ...camposComuns(t),
+    hashes: t.field({ type: [HashCalculadoInput], required: true, description: 'Um hash por componente declarado do trâmite.' }),
+  }),
+});
+
+builder.mutationField('confirmarRecebimentoDeComponentes', (t) =>
+  t.field({
+    type: ResultadoTransicao,
+    description:
+      'O destinatário confirma cada componente com o SHA-256 que calculou: 3 → 4 se todos conferem; se um diverge, o trâmite é recusado automaticamente com o motivo 02 ("Hash do componente digital de ordem N não confere com o valor informado pelo remetente."): 3 → 8. Lado: destinatário.',
+    errors: { types: ERROS_PASSO, directResult: true, union: { description: 'Resultado de `confirmarRecebimentoDeComponentes`.' } },
+    args: { input: t.arg({ type: ConfirmarRecebimentoInput, required: true, description: 'Hashes calculados.' }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.tramites.confirmarRecebimento({
+        tramiteId: Number(input.tramite.id),
+        viewer: requireViewer(ctx),
+        agora: ctx.clock(),
+        esperado: { situacao: input.situacaoEsperada, versao: input.versaoEsperada },
+        chaveIdempotencia: input.chaveIdempotencia,
+        hashes: input.hashes,
+      }),
+  }),
+);
+
 const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   description: 'Metadados para iniciar um trâmite (situação 1).',
   fields: (t) => ({
