@@ -81,10 +81,17 @@ export interface StartOptions {
   feedPollMs?: number;
   /** Trusted-documents mode (TRUSTED_DOCUMENTS); without it the gateway speaks automatic persisted queries. */
   trustedDocuments?: TrustedDocuments;
+  /** COMPONENT_MAX_BYTES (default 100 MB). */
+  componentMaxBytes?: number;
+  /** PGlite only: a folder on disk instead of an in-memory database (pages then leave the WASM heap). */
+  pgliteDataDir?: string;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
-  const fresh: FreshDatabase = await freshDatabase(backend);
+  const fresh: FreshDatabase =
+    backend === 'pglite' && options.pgliteDataDir
+      ? { options: { kind: 'pglite', dataDir: options.pgliteDataDir }, url: null, drop: async () => {} }
+      : await freshDatabase(backend);
   const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());
