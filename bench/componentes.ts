@@ -2,7 +2,7 @@
  * Throughput and memory of a 200 MB digital component through the gateway, against `cat` of the same
  * file into PostgreSQL's COPY, in the same run on the same server.
  *
- *   npx tsx bench/componentes.ts
+ *   node --expose-gc --import tsx bench/componentes.ts     (or npx tsx bench/componentes.ts: no GC before each measure)
  *
  * Uses BENCH_DATABASE_URL (admin URL; a fresh database is created and dropped) or a throwaway server
  * (test/support/postgres-server.sh). BENCH_COMPONENT_MB (200) sets the size. The file is base64 text
@@ -31,6 +31,8 @@ const TAMANHO_MB = Number(process.env.BENCH_COMPONENT_MB) > 0 ? Number(process.e
 const SEGREDO = 'bench-secret-with-at-least-thirty-two-characters';
 
 async function medir<T>(trabalho: () => Promise<T>) {
+  // With --expose-gc: start from collected garbage (the file's generation leaves plenty).
+  (globalThis as { gc?: () => void }).gc?.();
   const inicio = process.memoryUsage.rss();
   let pico = inicio;
   const amostra = setInterval(() => (pico = Math.max(pico, process.memoryUsage.rss())), 10);
