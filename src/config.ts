@@ -55,7 +55,14 @@ const envSchema = z
     FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
     FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
     FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
-    COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES').default(100 * 1024 * 1024),
+    COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES')
+      .max(2 ** 31 - 1, 'COMPONENT_MAX_BYTES must be below 2 GiB')
+      .default(100 * 1024 * 1024),
+    RECEIPT_SIGNING_KEY: z
+      .string()
+      .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'RECEIPT_SIGNING_KEY must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
+      .optional(),
+    RECEIPT_SIGNING_ALG: z.enum(['ES256', 'RS256', 'EdDSA'], { error: 'RECEIPT_SIGNING_ALG: ES256, RS256 or EdDSA' }).default('ES256'),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -105,6 +112,12 @@ function toConfig(env: z.output<typeof envSchema>) {
     componentes: {
       // Per digital component, checked on the declaration and while the bytes stream in.
       maxBytes: env.COMPONENT_MAX_BYTES,
+    },
+    recibos: {
+      // Without a key one is generated at start (the embedded demo): its receipts verify while this process
+      // runs. Several instances on one DATABASE_URL must share RECEIPT_SIGNING_KEY.
+      pem: env.RECEIPT_SIGNING_KEY ?? null,
+      alg: env.RECEIPT_SIGNING_ALG,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

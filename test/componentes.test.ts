@@ -2,6 +2,7 @@
 // iniciarTramite (reference lists from the database, sigilo rules), the streamed upload with fetch +
 // FormData (hash and size checked, nothing stored on a mismatch), the platform's automatic 1 → 2, and
 // the download route (access by side, SHA-256 in ETag/Digest, Range).
+import { compactVerify, createRemoteJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
 import { BACKENDS } from './support/backends.js';
@@ -285,6 +286,26 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ok = await comArquivos([a, b], [c]);
     await enviarComponentes(gw, l.rem.token, ok.idt, arquivos);
     expect((await tramite(ok.id)).codigoSituacao).toBe(2);
+    // The recibo de envio, verified from outside with jose through the published JWKS.
+    const { node } = await gw.ok(
+      'query($id: ID!) { node(id: $id) { ... on Tramite { idt nre reciboDeEnvio { jws chaveId chavesPublicasUrl hashesDosComponentesDigitais } } } }',
+      { id: ok.id },
+      l.rem.token,
+    );
+    const recibo = node.reciboDeEnvio;
+    const jwks = createRemoteJWKSet(new URL(`${origem(gw)}${recibo.chavesPublicasUrl}`));
+    const verificado = await compactVerify(recibo.jws, jwks);
+    expect(verificado.protectedHeader.kid).toBe(recibo.chaveId);
+    expect(JSON.parse(new TextDecoder().decode(verificado.payload))).toEqual({
+      IDT: node.idt,
+      NRE: node.nre,
+      dataDeRecebimentoDoUltimoComponenteDigital: expect.any(String),
+      hashesDosComponentesDigitais: arquivos.map((x) => x.hash).sort(),
+    });
+    // A tampered receipt does not verify.
+    const [cabecalho, , assinatura] = recibo.jws.split('.');
+    const adulterado = Buffer.from(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(verificado.payload)), NRE: '0000000000000000' })).toString('base64url');
+    await expect(compactVerify(`${cabecalho}.${adulterado}.${assinatura}`, jwks)).rejects.toThrow();
     expect(await passo('registrarMetadadosRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 3 } });
     // The plain step is refused while components are declared: the hashes must be confirmed.
     expect(await passo('registrarComponentesDigitaisRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ __typename: 'ErroValidacao' });

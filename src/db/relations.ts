@@ -18,6 +18,7 @@ import {
   idempotencia,
   idtSequence,
   motivosUrgencia,
+  recibosDeEnvio,
   tipoTramitavel,
   tramiteComponentes,
   tramiteDocumentos,
@@ -42,6 +43,7 @@ export const tables = {
   conteudos,
   conteudoBlocos,
   tramiteComponentes,
+  recibosDeEnvio,
   ambiente,
   etapaOnboarding,
   tipoRequisito,
@@ -92,6 +94,7 @@ export const relations = defineRelations(tables, (r) => ({
     processo: r.one.tramiteProcessos({ from: r.tramites.id, to: r.tramiteProcessos.tramiteId }),
     documentos: r.many.tramiteDocumentos(),
     componentes: r.many.tramiteComponentes(),
+    reciboDeEnvio: r.one.recibosDeEnvio({ from: r.tramites.id, to: r.recibosDeEnvio.tramiteId }),
   },
   tramiteDocumentos: {
     tramite: r.one.tramites({ from: r.tramiteDocumentos.tramiteId, to: r.tramites.id, optional: false }),

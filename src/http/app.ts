@@ -31,7 +31,7 @@ import { comporServicos, type Servicos } from './servicos.js';
 export interface AppOptions {
   config: Pick<
     Config,
-    'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'componentes'
+    'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'componentes' | 'recibos'
   >;
   database: DatabaseHandle;
   logger: Logger;

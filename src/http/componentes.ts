@@ -4,6 +4,7 @@
  *   POST /tramites/<idt>/componentes   multipart/form-data, one file part per component, named by its
  *                                      declared SHA-256 (base64); streamed into the ComponentStore
  *   GET  /componentes/<id>             the bytes, streamed, with Content-Length, ETag/Digest (SHA-256), Range
+ *   GET  /.well-known/jwks.json        the public key of the recibo de envio's signature
  *
  * Why not GraphQL multipart: yoga's parser (@whatwg-node/node-fetch `Body.formData`) collects each file
  * into memory before the resolver runs; these routes stream with busboy, one block in memory at a time.
@@ -18,11 +19,14 @@ import { canReadTramite } from '../tramites/acesso.js';
 import type { ComponentStore } from '../tramites/componentes.js';
 import { AcaoNaoPermitida, TramiteNaoEncontrado, TransicaoInvalida } from '../tramites/erros.js';
 import { ladosDoViewer } from '../tramites/regras.js';
+import { CAMINHO_JWKS } from '../tramites/graphql/recibo.js';
 import { conteudos, tramiteComponentes, tramites } from '../tramites/tables.js';
 import type { App } from './app.js';
 
 export const ROTA_ENVIO = /^\/tramites\/(\d{1,15})\/componentes$/;
 export const ROTA_DOWNLOAD = /^\/componentes\/(\d{1,15})$/;
+/** The gateway's public receipt-signing keys (JWKS, RFC 7517). */
+export const ROTA_JWKS = CAMINHO_JWKS;
 
 export interface ComponentRoutesOptions {
   app: App;
@@ -207,6 +211,12 @@ export function componentRoutes({ app, database, logger, store, maxBytes }: Comp
 
   /** Answers the request when it is one of these routes; false otherwise. */
   return function route(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    if (path === ROTA_JWKS) {
+      void app.servicos.assinador.jwks().then((jwks) => {
+        res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }).end(JSON.stringify(jwks));
+      });
+      return true;
+    }
     const envioMatch = ROTA_ENVIO.exec(path);
     const downloadMatch = ROTA_DOWNLOAD.exec(path);
     if (!envioMatch && !downloadMatch) return false;

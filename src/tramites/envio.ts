@@ -24,9 +24,11 @@ import {
 import { registrarEventos, type Evento, type Transaction } from './eventos.js';
 import { ladosDoViewer, passosAPartirDe, type Situacao } from './regras.js';
 import type { EfeitoDePasso, TramiteRow } from './servico.js';
+import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
   especiesDocumentais,
   hipotesesLegais,
+  recibosDeEnvio,
   motivosUrgencia,
   tramiteComponentes,
   tramiteDocumentos,
@@ -178,6 +180,7 @@ const MIME_GENERICOS = new Set(['', 'application/octet-stream']);
 export async function receberComponente(
   db: Database,
   store: ComponentStore,
+  assinador: AssinadorDeRecibos,
   efeitos: readonly EfeitoDePasso[],
   pedido: PedidoComponente,
 ): Promise<ResultadoComponente> {
@@ -237,6 +240,9 @@ export async function receberComponente(
       .returning();
     if (!atualizado) throw new ConflitoConcorrencia(situacao, atual.versao);
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: pedido.agora });
+    const hashes = await tx.select({ hash: tramiteComponentes.hash }).from(tramiteComponentes).where(eq(tramiteComponentes.tramiteId, atual.id));
+    const jws = await assinador.assinar(conteudoReciboDeEnvio(atual, hashes.map((h) => h.hash), pedido.agora));
+    await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: pedido.agora });
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: atual.id,

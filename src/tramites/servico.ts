@@ -34,6 +34,7 @@ import {
 } from './regras.js';
 import { idempotencia, tramiteComponentes, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
+import type { AssinadorDeRecibos } from './recibos.js';
 import { componentesDeclarados, receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
 import { conferirHashes, mensagemHashDivergente, type HashCalculado } from './conteudo.js';
 
@@ -149,13 +150,15 @@ export interface OpcoesServicoTramites {
   store: ComponentStore;
   /** Maximum bytes per digital component (COMPONENT_MAX_BYTES). */
   limiteComponente: number;
+  /** Signs the recibo de envio when the platform moves a trâmite to 2. */
+  assinador: AssinadorDeRecibos;
 }
 
-export function criarServicoTramites(db: Database, { efeitos, store, limiteComponente }: OpcoesServicoTramites): ServicoTramites {
+export function criarServicoTramites(db: Database, { efeitos, store, limiteComponente, assinador }: OpcoesServicoTramites): ServicoTramites {
   return {
     executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, limiteComponente),
-    receberComponente: (pedido) => receberComponente(db, store, efeitos, pedido),
+    receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
     confirmarRecebimento: async (pedido) => {
       // Who is not a side learns nothing about the components, not even through a validation message.
       const tramite = await db.query.tramites.findFirst({ where: { id: pedido.tramiteId } });

@@ -234,3 +234,12 @@ export const tramiteComponentes = pgTable(
     check('tramite_componentes_tamanho_ck', sql`${t.tamanho} >= 0`),
   ],
 );
+
+/** The recibo de envio the platform signed when the trâmite reached 2 (compact JWS, see recibos.ts). */
+export const recibosDeEnvio = pgTable('recibos_de_envio', {
+  tramiteId: bigint('tramite_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tramites.id),
+  jws: text('jws').notNull(),
+  emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
+});

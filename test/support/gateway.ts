@@ -67,6 +67,7 @@ export function testGatewayConfig(
     shutdownGraceMs: 2_000,
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
     componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
+    recibos: { pem: null, alg: 'ES256' },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }
