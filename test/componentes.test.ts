@@ -339,6 +339,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sha256(Buffer.from(await (await baixar(l.rem.token)).arrayBuffer()))).toBe(b.hash);
     expect(await passo('darCienciaRecusa', { tramite: recusado.id }, l.rem.token)).toMatchObject({ tramite: { codigoSituacao: 9 } });
 
+    // Resending after the refusal: only the components the platform lacks for this NRE are asked for.
+    const { nre } = (await gw.ok('query($id: ID!) { node(id: $id) { ... on Tramite { nre } } }', { id: recusado.id }, l.rem.token)).node;
+    const novo = arquivo('4-corrigido.pdf');
+    const reenvio = await iniciar({ nre, enviarApenasComponentesDigitaisPendentes: true, processo: PROCESSO_PUBLICO, documentos: documentosDe([a, b], [c, novo]) });
+    expect(reenvio.__typename, JSON.stringify(reenvio)).toBe('TransicaoRealizada');
+    expect((await tramite(reenvio.tramite.id)).componentesPendentesDeEnvio).toEqual([{ hash: novo.hash }]);
+    expect((await enviarComponentes(gw, l.rem.token, reenvio.tramite.idt, [novo])).body).toMatchObject({ situacao: 2 });
+
     // Cancellation once the platform holds the files.
     const cancelado = await comArquivos([a]);
     await enviarComponentes(gw, l.rem.token, cancelado.idt, [a]);

@@ -227,36 +227,54 @@ export async function receberComponente(
       )
       .returning();
 
-    const [{ faltam }] = (await tx
-      .select({ faltam: sql<number>`count(*)::int` })
-      .from(tramiteComponentes)
-      .where(and(eq(tramiteComponentes.tramiteId, atual.id), isNull(tramiteComponentes.conteudoId)))) as [{ faltam: number }];
-    if (faltam > 0) return { componentes, jaGuardado: false, tramite: atual, evento: null };
-
-    const [atualizado] = await tx
-      .update(tramites)
-      .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
-      .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
-      .returning();
-    if (!atualizado) throw new ConflitoConcorrencia(situacao, atual.versao);
-    for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: pedido.agora });
-    const hashes = await tx.select({ hash: tramiteComponentes.hash }).from(tramiteComponentes).where(eq(tramiteComponentes.tramiteId, atual.id));
-    const jws = await assinador.assinar(conteudoReciboDeEnvio(atual, hashes.map((h) => h.hash), pedido.agora));
-    await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: pedido.agora });
-    const [evento] = await registrarEventos(tx, [
-      {
-        tramiteId: atual.id,
-        deSituacao: 1,
-        paraSituacao: 2,
-        atorSujeito: ATOR_PLATAFORMA,
-        atorLado: 'PLATAFORMA',
-        atorPenAdmin: false,
-        atorOrgaoId: null,
-        ocorridoEm: pedido.agora,
-      },
-    ]);
-    return { componentes, jaGuardado: false, tramite: atualizado, evento: evento! };
+    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
+    return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
+}
+
+/**
+ * The platform's move 1 → 2 when no declared component is missing, with its signed recibo de envio,
+ * in the caller's transaction; null while some are missing.
+ */
+export async function passarA2SeCompleto(
+  tx: Transaction,
+  atual: TramiteRow,
+  agora: Date,
+  assinador: AssinadorDeRecibos,
+  efeitos: readonly EfeitoDePasso[],
+): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
+  const [{ faltam }] = (await tx
+    .select({ faltam: sql<number>`count(*)::int` })
+    .from(tramiteComponentes)
+    .where(and(eq(tramiteComponentes.tramiteId, atual.id), isNull(tramiteComponentes.conteudoId)))) as [{ faltam: number }];
+  if (faltam > 0) return null;
+  const [atualizado] = await tx
+    .update(tramites)
+    .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
+    .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
+    .returning();
+  if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
+  for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
+  const hashes = await tx.select({ hash: tramiteComponentes.hash }).from(tramiteComponentes).where(eq(tramiteComponentes.tramiteId, atual.id));
+  const jws = await assinador.assinar(conteudoReciboDeEnvio(atual, hashes.map((h) => h.hash), agora));
+  await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
+  const [evento] = await registrarEventos(tx, [
+    { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null, ocorridoEm: agora },
+  ]);
+  return { tramite: atualizado, evento: evento! };
+}
+
+/**
+ * "Enviar apenas componentes digitais pendentes" (§4.5): declared components whose bytes the platform
+ * already holds from an earlier trâmite of the same NRE count as sent.
+ */
+export async function aproveitarComponentesDoNre(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<void> {
+  await tx.execute(sql`
+    update tramite_componentes novo set conteudo_id = anterior.conteudo_id, enviado_em = ${agora}
+      from tramite_componentes anterior join tramites t on t.id = anterior.tramite_id
+     where novo.tramite_id = ${tramite.id} and novo.conteudo_id is null
+       and t.nre = ${tramite.nre} and t.id <> ${tramite.id} and anterior.conteudo_id is not null
+       and anterior.hash = novo.hash and anterior.tamanho = novo.tamanho`);
 }
 
 /** Components of a trâmite not yet held by the platform (the sender's pending list). */

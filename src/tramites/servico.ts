@@ -35,7 +35,7 @@ import {
 import { idempotencia, tramiteComponentes, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
-import { componentesDeclarados, receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
+import { aproveitarComponentesDoNre, componentesDeclarados, passarA2SeCompleto, receberComponente, registrarConteudo, validarConteudo, type PedidoComponente, type ResultadoComponente } from './envio.js';
 import { conferirHashes, mensagemHashDivergente, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
@@ -86,6 +86,8 @@ export interface PedidoInicio {
   processo?: unknown;
   /** The documents with their digital components (§4.2); validated with `documentosSchema`. */
   documentos?: unknown;
+  /** Components already held from earlier trâmites of the NRE count as sent (§4.5). */
+  enviarApenasComponentesDigitaisPendentes?: boolean | null;
 }
 
 /** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
@@ -154,10 +156,11 @@ export interface OpcoesServicoTramites {
   assinador: AssinadorDeRecibos;
 }
 
-export function criarServicoTramites(db: Database, { efeitos, store, limiteComponente, assinador }: OpcoesServicoTramites): ServicoTramites {
+export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites): ServicoTramites {
+  const { efeitos, store, assinador } = opcoes;
   return {
     executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
-    iniciarTramite: (pedido) => iniciarTramite(db, pedido, limiteComponente),
+    iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
     confirmarRecebimento: async (pedido) => {
       // Who is not a side learns nothing about the components, not even through a validation message.
@@ -241,11 +244,11 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
 }
 
 /** The remetente's side, between units enabled to send and to receive. */
-async function iniciarTramite(db: Database, pedido: PedidoInicio, limiteComponente: number): Promise<ResultadoPasso> {
+async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: OpcoesServicoTramites): Promise<ResultadoPasso> {
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
-  const conteudo = validarConteudo(pedido.processo, pedido.documentos, limiteComponente);
+  const conteudo = validarConteudo(pedido.processo, pedido.documentos, opcoes.limiteComponente);
   // Everything the request asks for: a key reused with any other value is another operation.
-  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo])}`;
+  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
     const unidades = await tx
@@ -304,6 +307,12 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, limiteComponen
         ocorridoEm: pedido.agora,
       },
     ]);
+    if (conteudo && pedido.enviarApenasComponentesDigitaisPendentes) {
+      await aproveitarComponentesDoNre(tx, inserido!, pedido.agora);
+      // Everything already held: the platform moves it to 2 at once.
+      const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
+      if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
+    }
     return { tramite: inserido!, evento: evento!, repetida: false };
   });
 }

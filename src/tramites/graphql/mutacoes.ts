@@ -219,6 +219,10 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
     unidadeRemetente: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que envia (habilitada para envio).' }),
     unidadeDestinataria: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que recebe (habilitada para recebimento).' }),
     chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
+    enviarApenasComponentesDigitaisPendentes: t.boolean({
+      description:
+        'Com `nre`: componentes que a plataforma já guarda de trâmites anteriores deste processo contam como enviados; só os pendentes precisam ir (e, se nenhum faltar, o trâmite passa a 2 de imediato).',
+    }),
     processo: t.field({ type: MetadadosDoProcessoInput, description: 'Metadados do processo (obrigatórios quando há `documentos`).' }),
     documentos: t.field({
       type: [DocumentoInput],
@@ -247,6 +251,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
         chaveIdempotencia: input.chaveIdempotencia,
         processo: input.processo,
         documentos: input.documentos,
+        enviarApenasComponentesDigitaisPendentes: input.enviarApenasComponentesDigitaisPendentes,
       }),
   }),
 );
