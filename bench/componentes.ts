@@ -59,7 +59,11 @@ async function main() {
     const saida = createWriteStream(caminho);
     let tamanho = 0;
     while (tamanho < TAMANHO_MB * MB) {
-      const linhas = Buffer.from(`${randomBytes(57 * 16384).toString('base64').replace(/(.{76})/g, '$1\n')}\n`);
+      const linhas = Buffer.from(
+        `${randomBytes(57 * 16384)
+          .toString('base64')
+          .replace(/(.{76})/g, '$1\n')}\n`,
+      );
       sha.update(linhas);
       tamanho += linhas.length;
       if (!saida.write(linhas)) await new Promise<void>((r) => saida.once('drain', () => r()));
@@ -76,7 +80,11 @@ async function main() {
       'select repositorio_id::int as repositorio, numero_identificacao::int as numero from estruturas where id = $1',
       [par.rem_orgao],
     );
-    const token = await mintToken(SEGREDO, { sub: 'bench', orgao: { repositorio: rem!.repositorio, estrutura: rem!.numero }, roles: ['SPE'] });
+    const token = await mintToken(SEGREDO, {
+      sub: 'bench',
+      orgao: { repositorio: rem!.repositorio, estrutura: rem!.numero },
+      roles: ['SPE'],
+    });
     const gid = (id: number) => Buffer.from(`UnidadeAdministrativa:${id}`).toString('base64');
     const inicio = await fetch(gateway.url, {
       method: 'POST',
@@ -96,7 +104,9 @@ async function main() {
                 ordem: 1,
                 especie: 79,
                 nivelDeSigilo: 'PUBLICO',
-                componentes: [{ ordem: 1, nome: 'componente.txt', hash, tamanhoEmBytes: tamanho, mimeType: 'text/plain', tipoDeConteudo: 'txt' }],
+                componentes: [
+                  { ordem: 1, nome: 'componente.txt', hash, tamanhoEmBytes: tamanho, mimeType: 'text/plain', tipoDeConteudo: 'txt' },
+                ],
               },
             ],
           },
@@ -109,12 +119,18 @@ async function main() {
     const envio = await medir(async () => {
       const form = new FormData();
       form.append(hash, await openAsBlob(caminho, { type: 'text/plain' }), 'componente.txt');
-      const res = await fetch(`${origem}/tramites/${tramite.idt}/componentes`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const res = await fetch(`${origem}/tramites/${tramite.idt}/componentes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
       const body = (await res.json()) as any;
       if (body.situacao !== 2) throw new Error(`upload failed: ${JSON.stringify(body)}`);
     });
     const download = await medir(async () => {
-      const res = await fetch(`${origem}${tramite.documentos[0].componentes[0].urlDeDownload}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${origem}${tramite.documentos[0].componentes[0].urlDeDownload}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const h = createHash('sha256');
       for await (const parte of res.body!) h.update(parte);
       if (h.digest('base64') !== hash) throw new Error('downloaded bytes differ');
@@ -123,9 +139,22 @@ async function main() {
     await banco.handle.rows('create table bench_copia (linha text)');
     const bindir = (await run('pg_config', ['--bindir'])).stdout.trim();
     const copia = await medir(() =>
-      run('/usr/bin/time', ['-f', '%M', 'bash', '-c', `cat "$0" | "$1/psql" -X -q -d "$2" -c 'copy bench_copia (linha) from stdin'`, caminho, bindir, banco.url], {
-        maxBuffer: 16 * MB,
-      }),
+      run(
+        '/usr/bin/time',
+        [
+          '-f',
+          '%M',
+          'bash',
+          '-c',
+          `cat "$0" | "$1/psql" -X -q -d "$2" -c 'copy bench_copia (linha) from stdin'`,
+          caminho,
+          bindir,
+          banco.url,
+        ],
+        {
+          maxBuffer: 16 * MB,
+        },
+      ),
     );
     const psqlKb = Number(copia.resultado.stderr.trim().split('\n').pop());
 
@@ -133,9 +162,13 @@ async function main() {
     const mb = (b: number) => `${Math.round(b / MB)} MB`;
     console.log(`PostgreSQL ${banco.versao} (${banco.servidor}); component ${(tamanho / MB).toFixed(1)} MB`);
     console.log(`upload   (gateway, multipart, streamed): ${mbps(envio.segundos)} MB/s  peak RSS +${mb(envio.rssAcima)} (gateway process)`);
-    console.log(`download (gateway, GET, hashed):        ${mbps(download.segundos)} MB/s  peak RSS +${mb(download.rssAcima)} (gateway process)`);
+    console.log(
+      `download (gateway, GET, hashed):        ${mbps(download.segundos)} MB/s  peak RSS +${mb(download.rssAcima)} (gateway process)`,
+    );
     console.log(`baseline cat | psql COPY FROM STDIN:    ${mbps(copia.segundos)} MB/s  psql max RSS ${Math.round(psqlKb / 1024)} MB`);
-    console.log(`ratio: upload ${(copia.segundos / envio.segundos).toFixed(2)}x COPY, download ${(copia.segundos / download.segundos).toFixed(2)}x COPY`);
+    console.log(
+      `ratio: upload ${(copia.segundos / envio.segundos).toFixed(2)}x COPY, download ${(copia.segundos / download.segundos).toFixed(2)}x COPY`,
+    );
   } finally {
     for (const passo of limpeza.reverse()) await passo().catch((e) => console.error('cleanup:', e));
   }

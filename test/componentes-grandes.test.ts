@@ -93,7 +93,16 @@ describe.each(BACKENDS)('%s', (backend) => {
               ordem: 1,
               especie: 79,
               nivelDeSigilo: 'PUBLICO',
-              componentes: [{ ordem: 1, nome: 'grande.bin', hash, tamanhoEmBytes: TAMANHO, mimeType: 'application/octet-stream', tipoDeConteudo: 'out' }],
+              componentes: [
+                {
+                  ordem: 1,
+                  nome: 'grande.bin',
+                  hash,
+                  tamanhoEmBytes: TAMANHO,
+                  mimeType: 'application/octet-stream',
+                  tipoDeConteudo: 'out',
+                },
+              ],
             },
           ],
         },
@@ -103,11 +112,15 @@ describe.each(BACKENDS)('%s', (backend) => {
     const t = iniciado.r.tramite as { id: string; idt: string };
     const arquivo = await openAsBlob(caminho, { type: 'application/octet-stream' });
 
-    const envio = await picoDeRss(() => enviarComponentes(gw, l.rem.token, t.idt, [{ hash, nome: 'grande.bin', mimeType: 'application/octet-stream', bytes: arquivo }]));
+    const envio = await picoDeRss(() =>
+      enviarComponentes(gw, l.rem.token, t.idt, [{ hash, nome: 'grande.bin', mimeType: 'application/octet-stream', bytes: arquivo }]),
+    );
     expect(envio.resultado.body, JSON.stringify(envio.resultado.body)).toMatchObject({ situacao: 2 });
     expect(envio.acima, `upload RSS +${Math.round(envio.acima / MB)} MB`).toBeLessThan(LIMITE_RSS[backend]!);
 
-    const [{ url }] = (await gw.database.rows<{ url: string }>('select id::text as url from tramite_componentes where tramite_id = $1', [dbId(t.id)])) as [{ url: string }];
+    const [{ url }] = (await gw.database.rows<{ url: string }>('select id::text as url from tramite_componentes where tramite_id = $1', [
+      dbId(t.id),
+    ])) as [{ url: string }];
     const download = await picoDeRss(async () => {
       const res = await fetch(`${origem(gw)}/componentes/${url}`, { headers: { authorization: `Bearer ${l.rem.token}` } });
       const sha = createHash('sha256');
@@ -120,6 +133,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
     expect(download.resultado).toEqual({ bytes: TAMANHO, hash, cabecalho: `"${hash}"` });
     expect(download.acima, `download RSS +${Math.round(download.acima / MB)} MB`).toBeLessThan(LIMITE_RSS[backend]!);
-    console.log(`[${backend}] 200 MB component: upload RSS +${Math.round(envio.acima / MB)} MB, download RSS +${Math.round(download.acima / MB)} MB`);
+    console.log(
+      `[${backend}] 200 MB component: upload RSS +${Math.round(envio.acima / MB)} MB, download RSS +${Math.round(download.acima / MB)} MB`,
+    );
   });
 });

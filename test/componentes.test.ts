@@ -304,13 +304,19 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
     // A tampered receipt does not verify.
     const [cabecalho, , assinatura] = recibo.jws.split('.');
-    const adulterado = Buffer.from(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(verificado.payload)), NRE: '0000000000000000' })).toString('base64url');
+    const adulterado = Buffer.from(
+      JSON.stringify({ ...JSON.parse(new TextDecoder().decode(verificado.payload)), NRE: '0000000000000000' }),
+    ).toString('base64url');
     await expect(compactVerify(`${cabecalho}.${adulterado}.${assinatura}`, jwks)).rejects.toThrow();
     expect(await passo('registrarMetadadosRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 3 } });
     // The plain step is refused while components are declared: the hashes must be confirmed.
-    expect(await passo('registrarComponentesDigitaisRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ __typename: 'ErroValidacao' });
+    expect(await passo('registrarComponentesDigitaisRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({
+      __typename: 'ErroValidacao',
+    });
     const hashes = await baixarEConferir(ok.id, l.dest.token);
-    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes: hashes.slice(1) }, l.dest.token, CONFIRMAR)).toMatchObject({
+    expect(
+      await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes: hashes.slice(1) }, l.dest.token, CONFIRMAR),
+    ).toMatchObject({
       __typename: 'ErroValidacao',
     });
     expect(await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes }, l.outro.token, CONFIRMAR)).toMatchObject({
@@ -321,16 +327,24 @@ describe.each(BACKENDS)('%s', (backend) => {
       evento: { lado: 'DESTINATARIO' },
     });
     expect(await passo('enviarReciboConclusao', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 5 } });
-    expect(await passo('registrarReciboConclusaoRecebido', { tramite: ok.id }, l.rem.token)).toMatchObject({ tramite: { codigoSituacao: 6 } });
+    expect(await passo('registrarReciboConclusaoRecebido', { tramite: ok.id }, l.rem.token)).toMatchObject({
+      tramite: { codigoSituacao: 6 },
+    });
 
     // Refusal: the recipient's hash of component 2 of document 1 differs → motive 02, automatically.
     const recusado = await comArquivos([a, b], [c]);
     await enviarComponentes(gw, l.rem.token, recusado.idt, arquivos);
     await passo('registrarMetadadosRecebidos', { tramite: recusado.id }, l.dest.token);
     const corrompidos = await baixarEConferir(recusado.id, l.dest.token, true);
-    expect(await passo('confirmarRecebimentoDeComponentes', { tramite: recusado.id, hashes: corrompidos }, l.dest.token, CONFIRMAR)).toMatchObject({
+    expect(
+      await passo('confirmarRecebimentoDeComponentes', { tramite: recusado.id, hashes: corrompidos }, l.dest.token, CONFIRMAR),
+    ).toMatchObject({
       tramite: { codigoSituacao: 8 },
-      evento: { lado: 'DESTINATARIO', motivoRecusa: 'MOTIVO_02', justificativa: 'Hash do componente digital de ordem 2 não confere com o valor informado pelo remetente.' },
+      evento: {
+        lado: 'DESTINATARIO',
+        motivoRecusa: 'MOTIVO_02',
+        justificativa: 'Hash do componente digital de ordem 2 não confere com o valor informado pelo remetente.',
+      },
     });
     // After the refusal only the sender reads the components.
     const [, segundo] = (await tramite(recusado.id)).documentos[0].componentes;
@@ -342,7 +356,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Resending after the refusal: only the components the platform lacks for this NRE are asked for.
     const { nre } = (await gw.ok('query($id: ID!) { node(id: $id) { ... on Tramite { nre } } }', { id: recusado.id }, l.rem.token)).node;
     const novo = arquivo('4-corrigido.pdf');
-    const reenvio = await iniciar({ nre, enviarApenasComponentesDigitaisPendentes: true, processo: PROCESSO_PUBLICO, documentos: documentosDe([a, b], [c, novo]) });
+    const reenvio = await iniciar({
+      nre,
+      enviarApenasComponentesDigitaisPendentes: true,
+      processo: PROCESSO_PUBLICO,
+      documentos: documentosDe([a, b], [c, novo]),
+    });
     expect(reenvio.__typename, JSON.stringify(reenvio)).toBe('TransicaoRealizada');
     expect((await tramite(reenvio.tramite.id)).componentesPendentesDeEnvio).toEqual([{ hash: novo.hash }]);
     expect((await enviarComponentes(gw, l.rem.token, reenvio.tramite.idt, [novo])).body).toMatchObject({ situacao: 2 });
@@ -350,7 +369,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Cancellation once the platform holds the files.
     const cancelado = await comArquivos([a]);
     await enviarComponentes(gw, l.rem.token, cancelado.idt, [a]);
-    expect(await passo('cancelarTramite', { tramite: cancelado.id, justificativa: 'Enviado por engano' }, l.rem.token, 'CancelarTramiteInput')).toMatchObject({
+    expect(
+      await passo('cancelarTramite', { tramite: cancelado.id, justificativa: 'Enviado por engano' }, l.rem.token, 'CancelarTramiteInput'),
+    ).toMatchObject({
       tramite: { codigoSituacao: 7 },
     });
   });

@@ -61,7 +61,8 @@ function enviarJson(res: ServerResponse, status: number, body: unknown): void {
 function enviarErro(res: ServerResponse, erro: unknown, extra: Record<string, unknown> = {}): void {
   if (erro instanceof ErroDeNegocio) {
     const { message, stack: _stack, ...campos } = erro as ErroDeNegocio & Record<string, unknown>;
-    return enviarJson(res, statusDe(erro), { erro: { ...campos, codigo: erro.codigo, mensagem: message }, ...extra });
+    enviarJson(res, statusDe(erro), { erro: { ...campos, codigo: erro.codigo, mensagem: message }, ...extra });
+    return;
   }
   throw erro;
 }
@@ -213,7 +214,9 @@ export function componentRoutes({ app, database, logger, store, maxBytes }: Comp
   return function route(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path === ROTA_JWKS) {
       void app.servicos.assinador.jwks().then((jwks) => {
-        res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }).end(JSON.stringify(jwks));
+        res
+          .writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' })
+          .end(JSON.stringify(jwks));
       });
       return true;
     }

@@ -60,15 +60,15 @@ export function validarConteudo(processo: unknown, documentos: unknown, limiteCo
   };
   const p = coletar(() => validar(processoSchema, processo ?? {}), 'processo');
   const d = coletar(() => validar(documentosSchema.min(1, 'ao menos um documento'), documentos ?? []), 'documentos');
-  d?.forEach((doc, i) =>
+  d?.forEach((doc, i) => {
     doc.componentes.forEach((c, j) => {
       if (c.tamanhoEmBytes > limiteComponente)
         problemas.push({
           campo: `documentos.${i}.componentes.${j}.tamanhoEmBytes`,
           mensagem: `no máximo ${limiteComponente} bytes por componente`,
         });
-    }),
-  );
+    });
+  });
   if (problemas.length > 0 || !p || !d) throw new DadosInvalidos(problemas);
   return { processo: p, documentos: d };
 }
@@ -255,11 +255,29 @@ export async function passarA2SeCompleto(
     .returning();
   if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
   for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
-  const hashes = await tx.select({ hash: tramiteComponentes.hash }).from(tramiteComponentes).where(eq(tramiteComponentes.tramiteId, atual.id));
-  const jws = await assinador.assinar(conteudoReciboDeEnvio(atual, hashes.map((h) => h.hash), agora));
+  const hashes = await tx
+    .select({ hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, atual.id));
+  const jws = await assinador.assinar(
+    conteudoReciboDeEnvio(
+      atual,
+      hashes.map((h) => h.hash),
+      agora,
+    ),
+  );
   await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
   const [evento] = await registrarEventos(tx, [
-    { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null, ocorridoEm: agora },
+    {
+      tramiteId: atual.id,
+      deSituacao: 1,
+      paraSituacao: 2,
+      atorSujeito: ATOR_PLATAFORMA,
+      atorLado: 'PLATAFORMA',
+      atorPenAdmin: false,
+      atorOrgaoId: null,
+      ocorridoEm: agora,
+    },
   ]);
   return { tramite: atualizado, evento: evento! };
 }

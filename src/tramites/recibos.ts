@@ -53,7 +53,11 @@ export function criarAssinadorDeRecibos({ pem, alg }: ChaveDeAssinatura): Assina
 }
 
 /** The receipt's content from the trâmite and its components; the hashes sorted (§4.4). */
-export function conteudoReciboDeEnvio(tramite: { idt: number; nre: string }, hashes: readonly string[], ultimoComponenteEm: Date): ConteudoReciboDeEnvio {
+export function conteudoReciboDeEnvio(
+  tramite: { idt: number; nre: string },
+  hashes: readonly string[],
+  ultimoComponenteEm: Date,
+): ConteudoReciboDeEnvio {
   return {
     IDT: String(tramite.idt),
     NRE: tramite.nre,

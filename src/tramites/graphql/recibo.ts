@@ -24,9 +24,15 @@ export const ReciboDeEnvio = builder.objectRef<ReciboRow>('ReciboDeEnvio').imple
       description: 'Quando o último componente digital chegou à plataforma.',
       resolve: (r) => new Date(conteudo(r).dataDeRecebimentoDoUltimoComponenteDigital),
     }),
-    hashesDosComponentesDigitais: t.stringList({ description: 'SHA-256 (base64) de cada componente, em ordem.', resolve: (r) => conteudo(r).hashesDosComponentesDigitais }),
+    hashesDosComponentesDigitais: t.stringList({
+      description: 'SHA-256 (base64) de cada componente, em ordem.',
+      resolve: (r) => conteudo(r).hashesDosComponentesDigitais,
+    }),
     algoritmo: t.string({ description: 'Algoritmo da assinatura (ex.: ES256).', resolve: (r) => String(decodeProtectedHeader(r.jws).alg) }),
-    chaveId: t.string({ description: 'Identificador (`kid`) da chave que assinou, no JWKS.', resolve: (r) => String(decodeProtectedHeader(r.jws).kid) }),
+    chaveId: t.string({
+      description: 'Identificador (`kid`) da chave que assinou, no JWKS.',
+      resolve: (r) => String(decodeProtectedHeader(r.jws).kid),
+    }),
     chavesPublicasUrl: t.string({ description: 'Caminho do JWKS com as chaves públicas do gateway.', resolve: () => CAMINHO_JWKS }),
     emitidoEm: t.field({ type: 'DateTime', description: 'Quando a plataforma emitiu o recibo.', resolve: (r) => r.emitidoEm }),
   }),
