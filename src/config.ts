@@ -79,6 +79,14 @@ const envSchema = z
     EXECUTION_DEADLINE_MS: boundedInt('EXECUTION_DEADLINE_MS', MAX_TIMER_MS).default(15_000),
     DATABASE_READ_TIMEOUT_MS: boundedInt('DATABASE_READ_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
     DATABASE_WRITE_TIMEOUT_MS: boundedInt('DATABASE_WRITE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
+    COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES')
+      .max(2 ** 31 - 1, 'COMPONENT_MAX_BYTES must be below 2 GiB')
+      .default(100 * 1024 * 1024),
+    RECEIPT_SIGNING_KEY: z
+      .string()
+      .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'RECEIPT_SIGNING_KEY must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
+      .optional(),
+    RECEIPT_SIGNING_ALG: z.enum(['ES256', 'RS256', 'EdDSA'], { error: 'RECEIPT_SIGNING_ALG: ES256, RS256 or EdDSA' }).default('ES256'),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
@@ -139,6 +147,16 @@ function toConfig(env: z.output<typeof envSchema>) {
       directives: env.QUERY_MAX_DIRECTIVES,
       cost: env.QUERY_MAX_COST,
       executionDeadlineMs: env.EXECUTION_DEADLINE_MS,
+    },
+    componentes: {
+      // Per digital component, checked on the declaration and while the bytes stream in.
+      maxBytes: env.COMPONENT_MAX_BYTES,
+    },
+    recibos: {
+      // Without a key one is generated at start (the embedded demo): its receipts verify while this process
+      // runs. Several instances on one DATABASE_URL must share RECEIPT_SIGNING_KEY.
+      pem: env.RECEIPT_SIGNING_KEY ?? null,
+      alg: env.RECEIPT_SIGNING_ALG,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

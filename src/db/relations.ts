@@ -10,7 +10,22 @@ import {
   tipoRequisito,
 } from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
-import { idempotencia, idtSequence, tipoTramitavel, tramiteEventos, tramites } from '../tramites/tables.js';
+import {
+  conteudoBlocos,
+  conteudos,
+  especiesDocumentais,
+  hipotesesLegais,
+  idempotencia,
+  idtSequence,
+  motivosUrgencia,
+  recibosDeEnvio,
+  tipoTramitavel,
+  tramiteComponentes,
+  tramiteDocumentos,
+  tramiteEventos,
+  tramiteProcessos,
+  tramites,
+} from '../tramites/tables.js';
 
 export const tables = {
   repositorios,
@@ -20,6 +35,15 @@ export const tables = {
   tramites,
   tramiteEventos,
   idempotencia,
+  especiesDocumentais,
+  hipotesesLegais,
+  motivosUrgencia,
+  tramiteProcessos,
+  tramiteDocumentos,
+  conteudos,
+  conteudoBlocos,
+  tramiteComponentes,
+  recibosDeEnvio,
   ambiente,
   etapaOnboarding,
   tipoRequisito,
@@ -67,6 +91,20 @@ export const relations = defineRelations(tables, (r) => ({
       optional: false,
     }),
     eventos: r.many.tramiteEventos(),
+    processo: r.one.tramiteProcessos({ from: r.tramites.id, to: r.tramiteProcessos.tramiteId }),
+    documentos: r.many.tramiteDocumentos(),
+    componentes: r.many.tramiteComponentes(),
+    reciboDeEnvio: r.one.recibosDeEnvio({ from: r.tramites.id, to: r.recibosDeEnvio.tramiteId }),
+  },
+  tramiteDocumentos: {
+    tramite: r.one.tramites({ from: r.tramiteDocumentos.tramiteId, to: r.tramites.id, optional: false }),
+    especie: r.one.especiesDocumentais({ from: r.tramiteDocumentos.especieCodigo, to: r.especiesDocumentais.codigo, optional: false }),
+    hipoteseLegal: r.one.hipotesesLegais({ from: r.tramiteDocumentos.hipoteseLegalId, to: r.hipotesesLegais.id }),
+    componentes: r.many.tramiteComponentes(),
+  },
+  tramiteComponentes: {
+    tramite: r.one.tramites({ from: r.tramiteComponentes.tramiteId, to: r.tramites.id, optional: false }),
+    documento: r.one.tramiteDocumentos({ from: r.tramiteComponentes.documentoId, to: r.tramiteDocumentos.id, optional: false }),
   },
   onboardings: {
     orgao: r.one.estruturas({ from: r.onboardings.orgaoId, to: r.estruturas.id, optional: false }),

@@ -34,12 +34,22 @@ import { queryShapeLimits } from './plugins/query-shape-limits.js';
 import { requestParseErrors } from './plugins/request-parse-errors.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
-import { comporServicos } from './servicos.js';
+import { comporServicos, type Servicos } from './servicos.js';
 
 export interface AppOptions {
   config: Pick<
     Config,
-    'jwt' | 'jwtIssuer' | 'jwtAudience' | 'introspectionPublic' | 'trustedDocuments' | 'feeds' | 'onboarding' | 'limits' | 'jwtLifetime'
+    | 'jwt'
+    | 'jwtIssuer'
+    | 'jwtAudience'
+    | 'introspectionPublic'
+    | 'trustedDocuments'
+    | 'feeds'
+    | 'onboarding'
+    | 'limits'
+    | 'jwtLifetime'
+    | 'componentes'
+    | 'recibos'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -56,6 +66,8 @@ export interface App {
   yoga: ReturnType<typeof createYoga<WebSocketServerContext, GatewayContext>>;
   authenticate: Authenticator;
   feeds: Feeds;
+  /** The domains' commands, for the plain HTTP routes (component upload and download). */
+  servicos: Servicos;
   /** Stops the event buses. */
   close(): Promise<void>;
 }
@@ -70,7 +82,8 @@ export async function createApp({ config, database, logger, clock = systemClock 
     limiteFila: config.feeds.maxPendingEvents,
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
-  const { tramites } = comporServicos(database.db, config);
+  const servicos = comporServicos(database.db, config);
+  const { tramites } = servicos;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
@@ -151,6 +164,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     yoga,
     authenticate,
     feeds,
+    servicos,
     async close() {
       await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
     },

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
+import { componentRoutes } from './componentes.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export interface GatewayOptions extends AppOptions {
@@ -31,6 +32,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const closeUnusedSockets = () => {
     for (const [socket, requests] of requestsInFlight) if (requests === 0) socket.destroy();
   };
+  const componentes = componentRoutes({ app, database, logger, store: app.servicos.store, maxBytes: config.componentes.maxBytes });
 
   // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
   const httpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req: IncomingMessage, res: ServerResponse) => {
@@ -53,6 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         .catch((error: Error) => sendJson(res, 503, { status: 'not ready', reason: error.message }));
       return;
     }
+    if (componentes(req, res, path ?? '/')) return;
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;

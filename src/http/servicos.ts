@@ -1,10 +1,16 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
+import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
+import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
 import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
 
 export interface Servicos {
   tramites: ServicoTramites;
+  /** Where digital components' bytes live (the download route reads it). */
+  store: ComponentStore;
+  /** The gateway's receipt signer (the JWKS route publishes its key). */
+  assinador: AssinadorDeRecibos;
 }
 
 /**
@@ -12,6 +18,16 @@ export interface Servicos {
  * requirement check in its transaction. The gateway, the tests and the benches all build them here,
  * so none of them runs a path production does not.
  */
-export function comporServicos(db: Database, config: Pick<Config, 'onboarding'>): Servicos {
-  return { tramites: criarServicoTramites(db, [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)]) };
+export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos'>): Servicos {
+  const assinador = criarAssinadorDeRecibos(config.recibos);
+  return {
+    store: postgresComponentStore,
+    assinador,
+    tramites: criarServicoTramites(db, {
+      assinador,
+      efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
+      store: postgresComponentStore,
+      limiteComponente: config.componentes.maxBytes,
+    }),
+  };
 }

@@ -74,3 +74,46 @@ export class ChaveIdempotenciaReutilizada extends ErroTramite {
     super('Esta chave de idempotência já foi usada para outra operação.');
   }
 }
+
+// ---- digital components (upload and download) -------------------------------------------------
+
+/** An upload names a component the trâmite did not declare (or declared with another hash). */
+export class ComponenteNaoDeclarado extends ErroTramite {
+  readonly codigo = 'COMPONENTE_NAO_DECLARADO';
+  constructor(readonly hash: string) {
+    super(`Nenhum componente digital deste trâmite foi declarado com o hash ${hash}.`);
+  }
+}
+
+/** The uploaded bytes do not hash to the declared SHA-256: nothing was stored. */
+export class HashNaoConfere extends ErroTramite {
+  readonly codigo = 'HASH_NAO_CONFERE';
+  constructor(
+    readonly hashDeclarado: string,
+    readonly hashRecebido: string,
+  ) {
+    super(`O hash dos bytes recebidos (${hashRecebido}) não confere com o declarado (${hashDeclarado}); nada foi guardado.`);
+  }
+}
+
+/** The uploaded bytes are more or fewer than declared: nothing was stored. */
+export class TamanhoNaoConfere extends ErroTramite {
+  readonly codigo = 'TAMANHO_NAO_CONFERE';
+  constructor(
+    readonly tamanhoDeclarado: number,
+    readonly tamanhoRecebido: number,
+  ) {
+    super(`Foram recebidos ${tamanhoRecebido} bytes; o componente foi declarado com ${tamanhoDeclarado}. Nada foi guardado.`);
+  }
+}
+
+/** The upload's MIME type differs from the one declared for the component. */
+export class MimeTypeNaoConfere extends ErroTramite {
+  readonly codigo = 'MIME_TYPE_NAO_CONFERE';
+  constructor(
+    readonly declarado: string,
+    readonly recebido: string,
+  ) {
+    super(`O componente foi declarado como ${declarado}; o envio veio como ${recebido}.`);
+  }
+}

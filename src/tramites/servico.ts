@@ -32,7 +32,20 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from './regras.js';
-import { idempotencia, tramites } from './tables.js';
+import { idempotencia, tramiteComponentes, tramites } from './tables.js';
+import type { ComponentStore } from './componentes.js';
+import type { AssinadorDeRecibos } from './recibos.js';
+import {
+  aproveitarComponentesDoNre,
+  componentesDeclarados,
+  passarA2SeCompleto,
+  receberComponente,
+  registrarConteudo,
+  validarConteudo,
+  type PedidoComponente,
+  type ResultadoComponente,
+} from './envio.js';
+import { conferirHashes, mensagemHashDivergente, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
 
@@ -63,6 +76,8 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
+  /** Set by `confirmarRecebimento` only: 3 → 4 on a trâmite with components needs the hashes confirmed. */
+  hashesConferidos?: boolean;
 }
 
 export interface PedidoInicio {
@@ -76,6 +91,12 @@ export interface PedidoInicio {
   unidadeRemetenteId: number;
   unidadeDestinatariaId: number;
   chaveIdempotencia?: string | null;
+  /** The process metadata (§4.1); validated with `processoSchema`. */
+  processo?: unknown;
+  /** The documents with their digital components (§4.2); validated with `documentosSchema`. */
+  documentos?: unknown;
+  /** Components already held from earlier trâmites of the NRE count as sent (§4.5). */
+  enviarApenasComponentesDigitaisPendentes?: boolean | null;
 }
 
 /** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
@@ -123,12 +144,51 @@ export interface ServicoTramites {
   executarPasso(pedido: PedidoPasso): Promise<ResultadoPasso>;
   /** Starts a trâmite (status 1). */
   iniciarTramite(pedido: PedidoInicio): Promise<ResultadoPasso>;
+  /** Stores one uploaded digital component; the last missing one moves the trâmite to 2 (the platform). */
+  receberComponente(pedido: PedidoComponente): Promise<ResultadoComponente>;
+  /**
+   * The recipient's confirmation of every component with the SHA-256 it computed: 3 → 4 when all
+   * match, otherwise the refusal with motive 02 naming the first component that differs (→ 8).
+   */
+  confirmarRecebimento(pedido: PedidoConfirmacao): Promise<ResultadoPasso>;
 }
 
-export function criarServicoTramites(db: Database, efeitos: readonly EfeitoDePasso[]): ServicoTramites {
+export interface PedidoConfirmacao extends Pick<PedidoPasso, 'tramiteId' | 'viewer' | 'agora' | 'esperado' | 'chaveIdempotencia'> {
+  hashes: HashCalculado[];
+}
+
+export interface OpcoesServicoTramites {
+  /** Work other domains run in every step's transaction. */
+  efeitos: readonly EfeitoDePasso[];
+  /** Where component bytes live. */
+  store: ComponentStore;
+  /** Maximum bytes per digital component (COMPONENT_MAX_BYTES). */
+  limiteComponente: number;
+  /** Signs the recibo de envio when the platform moves a trâmite to 2. */
+  assinador: AssinadorDeRecibos;
+}
+
+export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites): ServicoTramites {
+  const { efeitos, store, assinador } = opcoes;
   return {
     executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
-    iniciarTramite: (pedido) => iniciarTramite(db, pedido),
+    iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
+    receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
+    confirmarRecebimento: async (pedido) => {
+      // Who is not a side learns nothing about the components, not even through a validation message.
+      const tramite = await db.query.tramites.findFirst({ where: { id: pedido.tramiteId } });
+      if (!tramite || ladosDoViewer(pedido.viewer, tramite).length === 0 || !canReadTramite(pedido.viewer, tramite))
+        throw new TramiteNaoEncontrado();
+      const conferencia = conferirHashes(await componentesDeclarados(db, pedido.tramiteId), pedido.hashes);
+      // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
+      return executarPasso(
+        db,
+        conferencia.divergente
+          ? { ...pedido, acao: 'RECUSAR', motivo: '02', justificativa: mensagemHashDivergente(conferencia.divergente) }
+          : { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS', hashesConferidos: true },
+        efeitos,
+      );
+    },
   };
 }
 
@@ -160,6 +220,17 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
     if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
+    // With declared components the platform moves 1 → 2 itself, when the last one arrives (envio.ts).
+    if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id)))
+      throw new AcaoNaoPermitida('PLATAFORMA', lados);
+    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos && (await temComponentesDeclarados(tx, atual.id))) {
+      throw new DadosInvalidos([
+        {
+          campo: 'hashes',
+          mensagem: 'este trâmite tem componentes digitais: confirme os hashes calculados com confirmarRecebimentoDeComponentes',
+        },
+      ]);
+    }
     if (!passo.de.includes(situacao)) {
       throw new TransicaoInvalida(
         situacao,
@@ -201,10 +272,11 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
 }
 
 /** The remetente's side, between units enabled to send and to receive. */
-async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<ResultadoPasso> {
+async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: OpcoesServicoTramites): Promise<ResultadoPasso> {
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
+  const conteudo = validarConteudo(pedido.processo, pedido.documentos, opcoes.limiteComponente);
   // Everything the request asks for: a key reused with any other value is another operation.
-  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao])}`;
+  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
     const unidades = await tx
@@ -253,6 +325,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
       if (violouUmEmAndamentoPorNre(error)) throw new ProcessoEmAndamento(nre);
       throw error;
     }
+    if (conteudo) await registrarConteudo(tx, inserido!, conteudo.processo, conteudo.documentos);
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: inserido!.id,
@@ -262,8 +335,23 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
         ocorridoEm: pedido.agora,
       },
     ]);
+    if (conteudo && pedido.enviarApenasComponentesDigitaisPendentes) {
+      await aproveitarComponentesDoNre(tx, inserido!, pedido.agora);
+      // Everything already held: the platform moves it to 2 at once.
+      const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
+      if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
+    }
     return { tramite: inserido!, evento: evento!, repetida: false };
   });
+}
+
+async function temComponentesDeclarados(tx: Transaction, tramiteId: number): Promise<boolean> {
+  const [algum] = await tx
+    .select({ id: tramiteComponentes.id })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, tramiteId))
+    .limit(1);
+  return algum !== undefined;
 }
 
 /** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */

@@ -16,6 +16,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  bytea,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
 import { situacoesPendentesDe } from './regras.js';
@@ -127,3 +128,129 @@ export const idempotencia = pgTable(
   },
   (t) => [primaryKey({ columns: [t.sujeito, t.chave] })],
 );
+
+// ---- what a trâmite carries (docs/domain.md §4.1, §4.2, §7.3) ---------------------------------
+
+/** Espécies documentais (`GET especies`): reference data seeded by migration. */
+export const especiesDocumentais = pgTable('especies_documentais', {
+  codigo: integer('codigo').primaryKey(),
+  nome: text('nome').notNull(),
+});
+
+/** Hipóteses legais of restricted information (`GET hipoteses`): reference data seeded by migration. */
+export const hipotesesLegais = pgTable('hipoteses_legais', {
+  id: integer('id').primaryKey(),
+  nome: text('nome').notNull(),
+  baseLegal: text('base_legal').notNull(),
+  ativa: boolean('ativa').notNull().default(true),
+});
+
+/** Motivos de urgência (`GET motivosUrgencia`), numbered by position as the connection module does. */
+export const motivosUrgencia = pgTable('motivos_urgencia', {
+  codigo: integer('codigo').primaryKey(),
+  descricao: text('descricao').notNull(),
+});
+
+/** The process metadata sent with a trâmite (one row per trâmite started with metadata). */
+export const tramiteProcessos = pgTable(
+  'tramite_processos',
+  {
+    tramiteId: bigint('tramite_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => tramites.id),
+    nivelDeSigilo: smallint('nivel_de_sigilo').notNull(),
+    hipoteseLegalId: integer('hipotese_legal_id').references(() => hipotesesLegais.id),
+    processoDeNegocio: text('processo_de_negocio'),
+    produtor: text('produtor'),
+    interessados: jsonb('interessados').$type<string[]>().notNull(),
+    dataHoraDeProducao: timestamp('data_hora_de_producao', { withTimezone: true }),
+    urgente: boolean('urgente').notNull().default(false),
+    motivoUrgenciaCodigo: integer('motivo_urgencia_codigo').references(() => motivosUrgencia.codigo),
+  },
+  (t) => [check('tramite_processos_sigilo_ck', sql`${t.nivelDeSigilo} in (1, 2)`)],
+);
+
+/** The documents of a trâmite, in order (from 1). */
+export const tramiteDocumentos = pgTable(
+  'tramite_documentos',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tramiteId: bigint('tramite_id', { mode: 'number' })
+      .notNull()
+      .references(() => tramites.id),
+    ordem: integer('ordem').notNull(),
+    especieCodigo: integer('especie_codigo')
+      .notNull()
+      .references(() => especiesDocumentais.codigo),
+    descricao: text('descricao'),
+    nivelDeSigilo: smallint('nivel_de_sigilo').notNull(),
+    hipoteseLegalId: integer('hipotese_legal_id').references(() => hipotesesLegais.id),
+    produtor: text('produtor'),
+    dataHoraDeProducao: timestamp('data_hora_de_producao', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('tramite_documentos_ordem_uq').on(t.tramiteId, t.ordem)],
+);
+
+/**
+ * Bytes the platform holds, once per content (SHA-256 in base64 and size): a component points at
+ * one after a verified upload. Chunks live in `conteudo_blocos` (see componentes.ts).
+ */
+export const conteudos = pgTable(
+  'conteudos',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    hash: text('hash').notNull(),
+    tamanho: bigint('tamanho', { mode: 'number' }).notNull(),
+    criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('conteudos_hash_tamanho_uq').on(t.hash, t.tamanho)],
+);
+
+/** The chunks of one content, numbered from 0. */
+export const conteudoBlocos = pgTable(
+  'conteudo_blocos',
+  {
+    conteudoId: bigint('conteudo_id', { mode: 'number' })
+      .notNull()
+      .references(() => conteudos.id, { onDelete: 'cascade' }),
+    n: integer('n').notNull(),
+    dados: bytea('dados').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conteudoId, t.n] })],
+);
+
+/** The digital components of a document, as declared by the sender; `conteudoId` once the bytes are in. */
+export const tramiteComponentes = pgTable(
+  'tramite_componentes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tramiteId: bigint('tramite_id', { mode: 'number' })
+      .notNull()
+      .references(() => tramites.id),
+    documentoId: bigint('documento_id', { mode: 'number' })
+      .notNull()
+      .references(() => tramiteDocumentos.id),
+    ordem: integer('ordem').notNull(),
+    nome: text('nome').notNull(),
+    hash: text('hash').notNull(),
+    tamanho: bigint('tamanho', { mode: 'number' }).notNull(),
+    mimeType: text('mime_type').notNull(),
+    tipoDeConteudo: text('tipo_de_conteudo').notNull(),
+    conteudoId: bigint('conteudo_id', { mode: 'number' }).references(() => conteudos.id),
+    enviadoEm: timestamp('enviado_em', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('tramite_componentes_ordem_uq').on(t.documentoId, t.ordem),
+    index('tramite_componentes_tramite_idx').on(t.tramiteId),
+    check('tramite_componentes_tamanho_ck', sql`${t.tamanho} >= 0`),
+  ],
+);
+
+/** The recibo de envio the platform signed when the trâmite reached 2 (compact JWS, see recibos.ts). */
+export const recibosDeEnvio = pgTable('recibos_de_envio', {
+  tramiteId: bigint('tramite_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tramites.id),
+  jws: text('jws').notNull(),
+  emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
+});

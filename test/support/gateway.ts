@@ -55,6 +55,7 @@ export function testGatewayConfig(
     feedPollMs?: number;
     trustedDocuments?: TrustedDocuments;
     limits?: Partial<GatewayOptions['config']['limits']>;
+    componentMaxBytes?: number;
   } = {},
 ): GatewayOptions['config'] {
   // The production defaults of every limit: the suite runs under the limits users get.
@@ -71,6 +72,8 @@ export function testGatewayConfig(
     trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
+    componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
+    recibos: { pem: null, alg: 'ES256' },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }
@@ -86,10 +89,17 @@ export interface StartOptions {
   /** Trusted-documents mode (TRUSTED_DOCUMENTS); without it the gateway speaks automatic persisted queries. */
   trustedDocuments?: TrustedDocuments;
   limits?: Partial<GatewayOptions['config']['limits']>;
+  /** COMPONENT_MAX_BYTES (default 100 MB). */
+  componentMaxBytes?: number;
+  /** PGlite only: a folder on disk instead of an in-memory database (pages then leave the WASM heap). */
+  pgliteDataDir?: string;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
-  const fresh: FreshDatabase = await freshDatabase(backend, { migrated: true });
+  const fresh: FreshDatabase =
+    backend === 'pglite' && options.pgliteDataDir
+      ? { options: { kind: 'pglite', dataDir: options.pgliteDataDir }, url: null, drop: async () => {} }
+      : await freshDatabase(backend, { migrated: true });
   const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());

@@ -11,6 +11,7 @@ import {
   TransicaoInvalida,
   UnidadeNaoHabilitada,
 } from '../erros.js';
+import { DocumentoInput, MetadadosDoProcessoInput } from './documento.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
@@ -203,6 +204,42 @@ for (const { acao, input, descricao } of MUTACOES) {
   );
 }
 
+const HashCalculadoInput = builder.inputType('HashCalculadoInput', {
+  description: 'O SHA-256 que o destinatário calculou sobre um componente baixado.',
+  fields: (t) => ({
+    documento: t.int({ required: true, description: 'Ordem do documento.' }),
+    componente: t.int({ required: true, description: 'Ordem do componente no documento.' }),
+    hash: t.string({ required: true, description: 'SHA-256 calculado, em base64.' }),
+  }),
+});
+
+const ConfirmarRecebimentoInput = builder.inputType('ConfirmarRecebimentoDeComponentesInput', {
+  description: 'Confirmação, pelo destinatário, de todos os componentes digitais baixados, com os hashes calculados.',
+  fields: (t) => ({
+    ...camposComuns(t),
+    hashes: t.field({ type: [HashCalculadoInput], required: true, description: 'Um hash por componente declarado do trâmite.' }),
+  }),
+});
+
+builder.mutationField('confirmarRecebimentoDeComponentes', (t) =>
+  t.withAuth(AUTHENTICATED).field({
+    type: ResultadoTransicao,
+    description:
+      'O destinatário confirma cada componente com o SHA-256 que calculou: 3 → 4 se todos conferem; se um diverge, o trâmite é recusado automaticamente com o motivo 02 ("Hash do componente digital de ordem N não confere com o valor informado pelo remetente."): 3 → 8. Lado: destinatário.',
+    errors: { types: ERROS_PASSO, directResult: true, union: { description: 'Resultado de `confirmarRecebimentoDeComponentes`.' } },
+    args: { input: t.arg({ type: ConfirmarRecebimentoInput, required: true, description: 'Hashes calculados.' }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.tramites.confirmarRecebimento({
+        tramiteId: Number(input.tramite.id),
+        viewer: ctx.viewer,
+        agora: ctx.clock(),
+        esperado: { situacao: input.situacaoEsperada, versao: input.versaoEsperada },
+        chaveIdempotencia: input.chaveIdempotencia,
+        hashes: input.hashes,
+      }),
+  }),
+);
+
 const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   description: 'Metadados para iniciar um trâmite (situação 1).',
   fields: (t) => ({
@@ -221,6 +258,16 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
       description: 'Unidade que recebe (habilitada para recebimento).',
     }),
     chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
+    enviarApenasComponentesDigitaisPendentes: t.boolean({
+      description:
+        'Com `nre`: componentes que a plataforma já guarda de trâmites anteriores deste processo contam como enviados; só os pendentes precisam ir (e, se nenhum faltar, o trâmite passa a 2 de imediato).',
+    }),
+    processo: t.field({ type: MetadadosDoProcessoInput, description: 'Metadados do processo (obrigatórios quando há `documentos`).' }),
+    documentos: t.field({
+      type: [DocumentoInput],
+      description:
+        'Documentos, em ordem, com seus componentes digitais. Com eles, a plataforma passa o trâmite a 2 sozinha quando o último componente chega (POST /tramites/<idt>/componentes).',
+    }),
   }),
 });
 
@@ -242,6 +289,9 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
         unidadeRemetenteId: Number(input.unidadeRemetente.id),
         unidadeDestinatariaId: Number(input.unidadeDestinataria.id),
         chaveIdempotencia: input.chaveIdempotencia,
+        processo: input.processo,
+        documentos: input.documentos,
+        enviarApenasComponentesDigitaisPendentes: input.enviarApenasComponentesDigitaisPendentes,
       }),
   }),
 );

@@ -1,0 +1,313 @@
+/**
+ * What the sender sends: the documents and components declared at start (validated by conteudo.ts,
+ * reference codes checked against the lists in the database), and the upload of each component's
+ * bytes. The platform moves the trâmite to 2 in the transaction that stores the last missing one.
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { DadosInvalidos, validar, type Problema } from '../kernel/erros.js';
+import { ATOR_PLATAFORMA } from '../kernel/platform.js';
+import type { Viewer } from '../kernel/viewer.js';
+import { canReadTramite } from './acesso.js';
+import type { ComponentStore } from './componentes.js';
+import { codigosReferenciados, documentosSchema, processoSchema, type DocumentoDeclarado, type ProcessoDeclarado } from './conteudo.js';
+import {
+  AcaoNaoPermitida,
+  ComponenteNaoDeclarado,
+  ConflitoConcorrencia,
+  HashNaoConfere,
+  MimeTypeNaoConfere,
+  TamanhoNaoConfere,
+  TramiteNaoEncontrado,
+  TransicaoInvalida,
+} from './erros.js';
+import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import { ladosDoViewer, passosAPartirDe, type Situacao } from './regras.js';
+import type { EfeitoDePasso, TramiteRow } from './servico.js';
+import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
+import {
+  especiesDocumentais,
+  hipotesesLegais,
+  recibosDeEnvio,
+  motivosUrgencia,
+  tramiteComponentes,
+  tramiteDocumentos,
+  tramiteProcessos,
+  tramites,
+} from './tables.js';
+
+export type ComponenteRow = typeof tramiteComponentes.$inferSelect;
+
+export interface ConteudoDeclarado {
+  processo: ProcessoDeclarado;
+  documentos: DocumentoDeclarado[];
+}
+
+/** Validates the metadata and documents of a start; null when the start declares none. */
+export function validarConteudo(processo: unknown, documentos: unknown, limiteComponente: number): ConteudoDeclarado | null {
+  if (processo == null && documentos == null) return null;
+  const problemas: Problema[] = [];
+  const coletar = <T>(fn: () => T, prefixo: string): T | null => {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof DadosInvalidos)) throw error;
+      problemas.push(
+        ...error.problemas.map((p) => ({ campo: p.campo === '(pedido)' ? prefixo : `${prefixo}.${p.campo}`, mensagem: p.mensagem })),
+      );
+      return null;
+    }
+  };
+  const p = coletar(() => validar(processoSchema, processo ?? {}), 'processo');
+  const d = coletar(() => validar(documentosSchema.min(1, 'ao menos um documento'), documentos ?? []), 'documentos');
+  d?.forEach((doc, i) => {
+    doc.componentes.forEach((c, j) => {
+      if (c.tamanhoEmBytes > limiteComponente)
+        problemas.push({
+          campo: `documentos.${i}.componentes.${j}.tamanhoEmBytes`,
+          mensagem: `no máximo ${limiteComponente} bytes por componente`,
+        });
+    });
+  });
+  if (problemas.length > 0 || !p || !d) throw new DadosInvalidos(problemas);
+  return { processo: p, documentos: d };
+}
+
+/** Writes the declared content of a new trâmite; unknown or inactive reference codes are DadosInvalidos. */
+export async function registrarConteudo(
+  tx: Transaction,
+  tramite: TramiteRow,
+  processo: ProcessoDeclarado,
+  documentos: DocumentoDeclarado[],
+): Promise<void> {
+  const codigos = codigosReferenciados(processo, documentos);
+  const problemas: Problema[] = [];
+  const especies = new Set(
+    (
+      await tx
+        .select({ codigo: especiesDocumentais.codigo })
+        .from(especiesDocumentais)
+        .where(inArray(especiesDocumentais.codigo, [...codigos.especies.keys()]))
+    ).map((e) => e.codigo),
+  );
+  for (const [codigo, campo] of codigos.especies)
+    if (!especies.has(codigo)) problemas.push({ campo, mensagem: `espécie documental ${codigo} não existe` });
+  if (codigos.hipoteses.size > 0) {
+    const ativas = new Set(
+      (
+        await tx
+          .select({ id: hipotesesLegais.id })
+          .from(hipotesesLegais)
+          .where(and(inArray(hipotesesLegais.id, [...codigos.hipoteses.keys()]), eq(hipotesesLegais.ativa, true)))
+      ).map((h) => h.id),
+    );
+    for (const [id, campo] of codigos.hipoteses)
+      if (!ativas.has(id)) problemas.push({ campo, mensagem: `hipótese legal ${id} não existe ou está inativa` });
+  }
+  if (codigos.motivoUrgencia != null) {
+    const [motivo] = await tx.select().from(motivosUrgencia).where(eq(motivosUrgencia.codigo, codigos.motivoUrgencia));
+    if (!motivo) problemas.push({ campo: 'processo.motivoUrgencia', mensagem: `motivo de urgência ${codigos.motivoUrgencia} não existe` });
+  }
+  if (problemas.length > 0) throw new DadosInvalidos(problemas);
+
+  await tx.insert(tramiteProcessos).values({
+    tramiteId: tramite.id,
+    nivelDeSigilo: processo.nivelDeSigilo,
+    hipoteseLegalId: processo.hipoteseLegal ?? null,
+    processoDeNegocio: processo.processoDeNegocio,
+    produtor: processo.produtor,
+    interessados: processo.interessados,
+    dataHoraDeProducao: processo.dataHoraDeProducao ?? null,
+    urgente: processo.urgente,
+    motivoUrgenciaCodigo: processo.motivoUrgencia ?? null,
+  });
+  const linhas = await tx
+    .insert(tramiteDocumentos)
+    .values(
+      documentos.map((d) => ({
+        tramiteId: tramite.id,
+        ordem: d.ordem,
+        especieCodigo: d.especie,
+        descricao: d.descricao,
+        nivelDeSigilo: d.nivelDeSigilo,
+        hipoteseLegalId: d.hipoteseLegal ?? null,
+        produtor: d.produtor,
+        dataHoraDeProducao: d.dataHoraDeProducao ?? null,
+      })),
+    )
+    .returning({ id: tramiteDocumentos.id, ordem: tramiteDocumentos.ordem });
+  const idPorOrdem = new Map(linhas.map((l) => [l.ordem, l.id]));
+  await tx.insert(tramiteComponentes).values(
+    documentos.flatMap((d) =>
+      d.componentes.map((c) => ({
+        tramiteId: tramite.id,
+        documentoId: idPorOrdem.get(d.ordem)!,
+        ordem: c.ordem,
+        nome: c.nome,
+        hash: c.hash,
+        tamanho: c.tamanhoEmBytes,
+        mimeType: c.mimeType,
+        tipoDeConteudo: c.tipoDeConteudo,
+      })),
+    ),
+  );
+}
+
+export interface PedidoComponente {
+  viewer: Viewer;
+  tramiteId: number;
+  /** The declared SHA-256 (base64) the upload claims to be. */
+  hash: string;
+  /** The upload's content type, when the client sent one. */
+  mimeType?: string | null;
+  bytes: AsyncIterable<Uint8Array>;
+  agora: Date;
+}
+
+export interface ResultadoComponente {
+  /** The components (of this trâmite) these bytes satisfy. */
+  componentes: ComponenteRow[];
+  /** True when they were all held already: nothing was stored (a repeated upload). */
+  jaGuardado: boolean;
+  tramite: TramiteRow;
+  /** The platform's move to 2 when this was the last missing component. */
+  evento: Evento | null;
+}
+
+/** Content types a client library may send for "I don't know": they do not contradict the declaration. */
+const MIME_GENERICOS = new Set(['', 'application/octet-stream']);
+
+export async function receberComponente(
+  db: Database,
+  store: ComponentStore,
+  assinador: AssinadorDeRecibos,
+  efeitos: readonly EfeitoDePasso[],
+  pedido: PedidoComponente,
+): Promise<ResultadoComponente> {
+  return db.transaction(async (tx) => {
+    // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing".
+    const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)).for('update');
+    if (!atual) throw new TramiteNaoEncontrado();
+    const lados = ladosDoViewer(pedido.viewer, atual);
+    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
+    const situacao = atual.situacao as Situacao;
+    if (situacao !== 1) {
+      throw new TransicaoInvalida(
+        situacao,
+        'ENVIAR_COMPONENTES_DIGITAIS',
+        passosAPartirDe(situacao)
+          .filter((p) => lados.includes(p.lado))
+          .map((p) => p.acao),
+      );
+    }
+    const alvo = await tx
+      .select()
+      .from(tramiteComponentes)
+      .where(and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, pedido.hash)));
+    if (alvo.length === 0) throw new ComponenteNaoDeclarado(pedido.hash);
+    const declarado = alvo[0]!;
+    const recebido = (pedido.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!MIME_GENERICOS.has(recebido) && !alvo.some((c) => c.mimeType.toLowerCase() === recebido))
+      throw new MimeTypeNaoConfere(declarado.mimeType, recebido);
+    if (alvo.every((c) => c.conteudoId != null)) {
+      // Re-uploading a held component is a no-op; the bytes are read and dropped.
+      for await (const _ of pedido.bytes);
+      return { componentes: alvo, jaGuardado: true, tramite: atual, evento: null };
+    }
+
+    const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
+    if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
+    if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
+    const componentes = await tx
+      .update(tramiteComponentes)
+      .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
+      .where(
+        and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
+      )
+      .returning();
+
+    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
+    return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
+  });
+}
+
+/**
+ * The platform's move 1 → 2 when no declared component is missing, with its signed recibo de envio,
+ * in the caller's transaction; null while some are missing.
+ */
+export async function passarA2SeCompleto(
+  tx: Transaction,
+  atual: TramiteRow,
+  agora: Date,
+  assinador: AssinadorDeRecibos,
+  efeitos: readonly EfeitoDePasso[],
+): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
+  const [{ faltam }] = (await tx
+    .select({ faltam: sql<number>`count(*)::int` })
+    .from(tramiteComponentes)
+    .where(and(eq(tramiteComponentes.tramiteId, atual.id), isNull(tramiteComponentes.conteudoId)))) as [{ faltam: number }];
+  if (faltam > 0) return null;
+  const [atualizado] = await tx
+    .update(tramites)
+    .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
+    .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
+    .returning();
+  if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
+  for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
+  const hashes = await tx
+    .select({ hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, atual.id));
+  const jws = await assinador.assinar(
+    conteudoReciboDeEnvio(
+      atual,
+      hashes.map((h) => h.hash),
+      agora,
+    ),
+  );
+  await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
+  const [evento] = await registrarEventos(tx, [
+    {
+      tramiteId: atual.id,
+      deSituacao: 1,
+      paraSituacao: 2,
+      atorSujeito: ATOR_PLATAFORMA,
+      atorLado: 'PLATAFORMA',
+      atorPenAdmin: false,
+      atorOrgaoId: null,
+      ocorridoEm: agora,
+    },
+  ]);
+  return { tramite: atualizado, evento: evento! };
+}
+
+/**
+ * "Enviar apenas componentes digitais pendentes" (§4.5): declared components whose bytes the platform
+ * already holds from an earlier trâmite of the same NRE count as sent.
+ */
+export async function aproveitarComponentesDoNre(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<void> {
+  await tx.execute(sql`
+    update tramite_componentes novo set conteudo_id = anterior.conteudo_id, enviado_em = ${agora}
+      from tramite_componentes anterior join tramites t on t.id = anterior.tramite_id
+     where novo.tramite_id = ${tramite.id} and novo.conteudo_id is null
+       and t.nre = ${tramite.nre} and t.id <> ${tramite.id} and anterior.conteudo_id is not null
+       and anterior.hash = novo.hash and anterior.tamanho = novo.tamanho`);
+}
+
+/** Components of a trâmite not yet held by the platform (the sender's pending list). */
+export function componentesPendentesDeEnvio(db: Database, tramiteId: number): Promise<ComponenteRow[]> {
+  return db
+    .select()
+    .from(tramiteComponentes)
+    .where(and(eq(tramiteComponentes.tramiteId, tramiteId), isNull(tramiteComponentes.conteudoId)));
+}
+
+/** The declared components of a trâmite with their document's order, for the recipient's confirmation. */
+export function componentesDeclarados(db: Database, tramiteId: number) {
+  return db
+    .select({ ordemDocumento: tramiteDocumentos.ordem, ordem: tramiteComponentes.ordem, hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .innerJoin(tramiteDocumentos, eq(tramiteDocumentos.id, tramiteComponentes.documentoId))
+    .where(eq(tramiteComponentes.tramiteId, tramiteId));
+}

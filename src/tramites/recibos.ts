@@ -1,0 +1,67 @@
+/**
+ * The recibo de envio (docs/domain.md §4.4): when a trâmite reaches 2 the platform signs, as a compact
+ * JWS (jose), `{ IDT, NRE, dataDeRecebimentoDoUltimoComponenteDigital, hashesDosComponentesDigitais }`
+ * with the gateway's key; the public key is published at `/.well-known/jwks.json` (`kid` in the header).
+ */
+import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, type JWK } from 'jose';
+
+export interface ConteudoReciboDeEnvio {
+  IDT: string;
+  NRE: string;
+  dataDeRecebimentoDoUltimoComponenteDigital: string;
+  /** SHA-256 (base64) of every component, sorted, as the platform lists them. */
+  hashesDosComponentesDigitais: string[];
+}
+
+export interface AssinadorDeRecibos {
+  assinar(conteudo: ConteudoReciboDeEnvio): Promise<string>;
+  /** The public key set to verify receipts with. */
+  jwks(): Promise<{ keys: JWK[] }>;
+}
+
+export interface ChaveDeAssinatura {
+  /** PKCS#8 PEM private key (RECEIPT_SIGNING_KEY), or null: a key generated at start (embedded demo only). */
+  pem: string | null;
+  alg: 'ES256' | 'RS256' | 'EdDSA';
+}
+
+export function criarAssinadorDeRecibos({ pem, alg }: ChaveDeAssinatura): AssinadorDeRecibos {
+  // Loaded once, on first use: the service is built synchronously at composition.
+  let chave: Promise<{ privada: CryptoKey; publica: JWK }> | null = null;
+  const carregar = () =>
+    (chave ??= (async () => {
+      if (pem) {
+        const privada = (await importPKCS8(pem, alg, { extractable: true })) as CryptoKey;
+        const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publica } = await exportJWK(privada);
+        return { privada, publica: { ...publica, kid: await calculateJwkThumbprint(publica), alg, use: 'sig' } };
+      }
+      const par = await generateKeyPair(alg, { extractable: true });
+      const publica = await exportJWK(par.publicKey);
+      return { privada: par.privateKey as CryptoKey, publica: { ...publica, kid: await calculateJwkThumbprint(publica), alg, use: 'sig' } };
+    })());
+  return {
+    async assinar(conteudo) {
+      const { privada, publica } = await carregar();
+      return new CompactSign(new TextEncoder().encode(JSON.stringify(conteudo)))
+        .setProtectedHeader({ alg, kid: publica.kid, typ: 'recibo-de-envio+jws' })
+        .sign(privada);
+    },
+    async jwks() {
+      return { keys: [(await carregar()).publica] };
+    },
+  };
+}
+
+/** The receipt's content from the trâmite and its components; the hashes sorted (§4.4). */
+export function conteudoReciboDeEnvio(
+  tramite: { idt: number; nre: string },
+  hashes: readonly string[],
+  ultimoComponenteEm: Date,
+): ConteudoReciboDeEnvio {
+  return {
+    IDT: String(tramite.idt),
+    NRE: tramite.nre,
+    dataDeRecebimentoDoUltimoComponenteDigital: ultimoComponenteEm.toISOString(),
+    hashesDosComponentesDigitais: [...new Set(hashes)].sort(),
+  };
+}

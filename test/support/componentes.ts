@@ -1,0 +1,100 @@
+// Digital components with real bytes: generated files, their declaration for iniciarTramite, and the
+// upload over HTTP with fetch + FormData (the multipart client every browser and Node has).
+import { createHash, randomBytes } from 'node:crypto';
+import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
+import type { TestGateway } from './gateway.js';
+
+export interface Arquivo {
+  nome: string;
+  bytes: Buffer;
+  hash: string;
+  mimeType: string;
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
+
+export function arquivo(
+  nome: string,
+  bytes: Buffer = randomBytes(1000 + Math.floor(Math.random() * 5000)),
+  mimeType = 'application/pdf',
+): Arquivo {
+  return { nome, bytes, hash: sha256(bytes), mimeType };
+}
+
+/** One document per file list, in order, each component declared with its real hash and size. */
+export function documentosDe(...porDocumento: Arquivo[][]) {
+  return porDocumento.map((arquivos, i) => ({
+    ordem: i + 1,
+    especie: 63,
+    descricao: `Documento ${i + 1}`,
+    nivelDeSigilo: 'PUBLICO',
+    componentes: arquivos.map((a, j) => ({
+      ordem: j + 1,
+      nome: a.nome,
+      hash: a.hash,
+      tamanhoEmBytes: a.bytes.length,
+      mimeType: a.mimeType,
+      tipoDeConteudo: 'out',
+    })),
+  }));
+}
+
+export const PROCESSO_PUBLICO = { nivelDeSigilo: 'PUBLICO', processoDeNegocio: 'Acesso à informação', interessados: ['Maria da Silva'] };
+
+/** The gateway's origin (its URL without /graphql). */
+export const origem = (gw: TestGateway) => gw.gateway.url.replace(/\/graphql$/, '');
+
+/** POST /tramites/<idt>/componentes with one file part per component, each named by its hash. */
+export async function enviarComponentes(
+  gw: TestGateway,
+  token: string,
+  idt: string | number,
+  arquivos: Array<Pick<Arquivo, 'hash' | 'nome' | 'mimeType'> & { bytes: Blob | Buffer }>,
+) {
+  const form = new FormData();
+  for (const a of arquivos)
+    form.append(a.hash, a.bytes instanceof Blob ? a.bytes : new Blob([new Uint8Array(a.bytes)], { type: a.mimeType }), a.nome);
+  const res = await fetch(`${origem(gw)}/tramites/${idt}/componentes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+export interface Lados {
+  rem: { token: string; unidade: number; orgao: number };
+  dest: { token: string; unidade: number; orgao: number };
+  outro: { token: string };
+}
+
+/** Three agencies with a demo gestor: one with a unit enabled to send, one enabled to receive, a third. */
+export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
+  const encontrados: Array<{ sujeito: string; orgao: number; envio?: number; recebimento?: number }> = [];
+  for (const conta of DEMO_ACCOUNTS) {
+    if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
+    const [raiz] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
+      [conta.orgao.repositorio, conta.orgao.estrutura],
+    );
+    if (!raiz || encontrados.some((e) => e.orgao === raiz.id)) continue;
+    const [envio] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio order by id limit 1',
+      [raiz.id],
+    );
+    const [recebimento] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where orgao_id = $1 and habilitada_recebimento order by id limit 1',
+      [raiz.id],
+    );
+    encontrados.push({ sujeito: conta.sujeito, orgao: raiz.id, envio: envio?.id, recebimento: recebimento?.id });
+  }
+  const rem = encontrados.find((e) => e.envio);
+  const dest = encontrados.find((e) => e !== rem && e.recebimento);
+  const outro = encontrados.find((e) => e !== rem && e !== dest);
+  if (!rem || !dest || !outro) throw new Error('the demo seed needs three agencies with gestor accounts and enabled units');
+  return {
+    rem: { token: await gw.tokenOf(rem.sujeito), unidade: rem.envio!, orgao: rem.orgao },
+    dest: { token: await gw.tokenOf(dest.sujeito), unidade: dest.recebimento!, orgao: dest.orgao },
+    outro: { token: await gw.tokenOf(outro.sujeito) },
+  };
+}
