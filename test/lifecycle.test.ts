@@ -60,7 +60,7 @@ const RESULTADO_PASSO = `${RESULTADO_COMUM}
   ... on ErroConflito { situacaoAtual versaoAtual }`;
 const RESULTADO_INICIO = `${RESULTADO_COMUM}
   ... on ErroUnidadeNaoHabilitada { sigla }
-  ... on ErroProcessoEmAndamento { nre }`;
+  ... on ErroProcessoEmAndamento { nre codigoPlataforma }`;
 
 /** What a mutation answers (TransicaoRealizada or one of the Erro types), loosely typed. */
 type Resultado = Record<string, any> & { __typename: string };
@@ -483,31 +483,39 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(await totalTramites()).toBe(antes);
     });
 
-    test('one trâmite in progress per NRE (erro 0044): refused while open (also at 8), allowed again once final', async () => {
-      const primeiro = await iniciar();
+    test('one trâmite in progress per process (erro 0044, codigoPlataforma): refused while open (also at 8), with or without the NRE, allowed again once final', async () => {
+      const numeroProcesso = `${backend}-0044-${Date.now()}`;
+      const primeiro = await iniciar({ numeroProcesso });
       const nre: string = primeiro.tramite.nre;
       const id1 = dbId(primeiro.tramite.id);
-      const emAndamento = async () => {
-        const r = await iniciar({ nre });
-        expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroProcessoEmAndamento', codigo: 'PROCESSO_EM_ANDAMENTO', nre });
-        expect(r.mensagem).toContain('0044');
+      const emAndamento = async (nreAberto: string) => {
+        for (const pedido of [{ numeroProcesso, nre: nreAberto }, { numeroProcesso }]) {
+          const r = await iniciar(pedido);
+          expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroProcessoEmAndamento', codigo: 'PROCESSO_EM_ANDAMENTO', codigoPlataforma: '0044', nre: nreAberto });
+          expect(r.mensagem).toContain('0044');
+        }
       };
-      await emAndamento();
+      await emAndamento(nre);
       await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id1, c.rem.token);
       await passoOk('RECEBER_METADADOS', id1, c.dest.token);
       await passoOk('RECUSAR', id1, c.dest.token);
-      await emAndamento(); // 8 is not final: the remetente has not acknowledged the refusal yet
+      await emAndamento(nre); // 8 is not final: the remetente has not acknowledged the refusal yet
       await passoOk('DAR_CIENCIA_RECUSA', id1, c.rem.token);
-      const segundo = await iniciar({ nre });
+      // No success yet, so no NRE to recover: the platform issues a new one (docs/domain.md §2), even if the old one is named.
+      const segundo = await iniciar({ numeroProcesso, nre });
       expect(segundo.__typename, JSON.stringify(segundo)).toBe('TransicaoRealizada');
-      expect(segundo.tramite.nre).toBe(nre);
+      expect(segundo.tramite.nre).toMatch(/^\d{16}$/);
+      expect(segundo.tramite.nre).not.toBe(nre);
       const id2 = dbId(segundo.tramite.id);
       expect(id2).not.toBe(id1);
-      await emAndamento();
+      await emAndamento(segundo.tramite.nre);
       await passoOk('CANCELAR', id2, c.rem.token);
-      const terceiro = await iniciar({ nre });
+      const terceiro = await iniciar({ numeroProcesso });
       expect(terceiro.__typename).toBe('TransicaoRealizada');
-      const [{ n }] = (await rows<{ n: number }>('select count(*)::int as n from tramites where nre = $1 and situacao not in (6, 7, 9, 10)', [nre])) as [{ n: number }];
+      const [{ n }] = (await rows<{ n: number }>(
+        `select count(*)::int as n from tramites where numero_processo = $1 and tipo = 'PROCESSO' and situacao not in (6, 7, 9, 10)`,
+        [numeroProcesso],
+      )) as [{ n: number }];
       expect(n).toBe(1);
     });
 

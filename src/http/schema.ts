@@ -4,6 +4,7 @@ import '../orgaos/graphql/orgao.js';
 import '../tramites/graphql/tramite.js';
 import '../tramites/graphql/painel.js';
 import '../tramites/graphql/grafo.js';
+import '../tramites/graphql/processo.js';
 import '../tramites/graphql/mutacoes.js';
 import '../tramites/graphql/evento-tramite.js';
 import '../onboarding/graphql/onboarding.js';

@@ -63,6 +63,7 @@ export class UnidadeNaoHabilitada extends ErroTramite {
 
 export class ProcessoEmAndamento extends ErroTramite {
   readonly codigo = 'PROCESSO_EM_ANDAMENTO';
+  override readonly codigoPlataforma = '0044';
   constructor(readonly nre: string) {
     super(`Processo já possui um trâmite em andamento (erro 0044 do Tramita.GOV.BR): NRE ${nre}.`);
   }
@@ -75,3 +76,29 @@ export class ChaveIdempotenciaReutilizada extends ErroTramite {
   }
 }
 
+
+/**
+ * The NRE named does not belong to this process (another process's, an avulso's, or never issued):
+ * the platform's "Inconsistência no número de protocolo do processo tramitado por este NRE". Its
+ * `codigoErro` is not in any source (docs/domain.md §9), so none is carried.
+ */
+export class NreInconsistente extends ErroTramite {
+  readonly codigo = 'NRE_INCONSISTENTE';
+  constructor(
+    readonly nre: string,
+    readonly numeroProcesso: string,
+  ) {
+    super(`Inconsistência no número de protocolo do processo tramitado por este NRE (${nre}): ${numeroProcesso} não é o processo deste NRE.`);
+  }
+}
+
+/** Only the process's holder (the last successful recipient, or its first sender) may start its next trâmite. */
+export class ProcessoNaoDetido extends ErroTramite {
+  readonly codigo = 'PROCESSO_NAO_DETIDO';
+  constructor(
+    readonly numeroProcesso: string,
+    readonly detentorOrgaoId: number,
+  ) {
+    super(`O processo ${numeroProcesso} está com outro órgão: só quem o recebeu por último pode enviá-lo.`);
+  }
+}

@@ -120,3 +120,74 @@ export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & 
   const lados = ladosDoViewer(viewer, tramite);
   return passosAPartirDe(tramite.situacao).filter((p) => lados.includes(p.lado));
 }
+
+/**
+ * A process's identity and custody, from its trâmites alone (docs/domain.md §2). The platform issues
+ * the NRE: a process reuses the NRE of its earliest successful trâmite, else gets a new one; a
+ * documento avulso always gets a new one. The holder starts as the first remetente and becomes the
+ * destinatário of each success; a refusal or a cancellation leaves it with the sender. While a
+ * trâmite is open the process is blocked at its sender.
+ */
+export interface TramiteDoProcesso {
+  nre: string;
+  situacao: number;
+  remetenteOrgaoId: number;
+  remetenteUnidadeId: number;
+  destinatarioOrgaoId: number;
+  destinatarioUnidadeId: number;
+}
+
+export interface Detentor {
+  orgaoId: number;
+  unidadeId: number;
+}
+
+export interface EstadoProcesso {
+  /** The NRE its next trâmite travels under; null until one succeeded (the next trâmite gets a new one). */
+  nre: string | null;
+  /** Who may start its next trâmite; null for a process that never travelled. */
+  detentor: Detentor | null;
+  /** The NRE of the open trâmite, if one is open (the process is blocked at its sender). */
+  nreEmAndamento: string | null;
+}
+
+/** `historico`: the process's trâmites in the order they were started. */
+export function estadoDoProcesso(historico: readonly TramiteDoProcesso[]): EstadoProcesso {
+  let nre: string | null = null;
+  let detentor: Detentor | null = null;
+  let nreEmAndamento: string | null = null;
+  for (const t of historico) {
+    detentor ??= { orgaoId: t.remetenteOrgaoId, unidadeId: t.remetenteUnidadeId };
+    if (t.situacao === 6) {
+      nre ??= t.nre;
+      detentor = { orgaoId: t.destinatarioOrgaoId, unidadeId: t.destinatarioUnidadeId };
+    }
+    if (!isSituacao(t.situacao) || !SITUACAO_INFO[t.situacao].final) nreEmAndamento = t.nre;
+  }
+  return { nre, detentor, nreEmAndamento };
+}
+
+/** Why a trâmite may not start, or under which NRE it starts (`null`: a new one). */
+export type DecisaoInicio =
+  | { ok: true; nre: string | null }
+  | { ok: false; motivo: 'NRE_DE_OUTRO_PROCESSO' }
+  | { ok: false; motivo: 'NAO_DETENTOR'; detentor: Detentor }
+  | { ok: false; motivo: 'EM_ANDAMENTO'; nre: string };
+
+/**
+ * The platform's decision on a start. `nreInformado`: what the client named, if anything, and
+ * `nreInformadoPertence`: whether that NRE is one of this process's (never true for an avulso).
+ */
+export function decidirInicio(
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO',
+  estado: EstadoProcesso,
+  remetenteOrgaoId: number,
+  nreInformado: string | null,
+  nreInformadoPertence: boolean,
+): DecisaoInicio {
+  if (nreInformado != null && !nreInformadoPertence) return { ok: false, motivo: 'NRE_DE_OUTRO_PROCESSO' };
+  if (tipo === 'DOCUMENTO_AVULSO') return { ok: true, nre: null };
+  if (estado.detentor && estado.detentor.orgaoId !== remetenteOrgaoId) return { ok: false, motivo: 'NAO_DETENTOR', detentor: estado.detentor };
+  if (estado.nreEmAndamento) return { ok: false, motivo: 'EM_ANDAMENTO', nre: estado.nreEmAndamento };
+  return { ok: true, nre: estado.nre };
+}

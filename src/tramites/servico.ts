@@ -7,14 +7,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import { canReadTramite } from './acesso.js';
+import { historicoDoProcesso } from './consultas.js';
 import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
+  NreInconsistente,
   ProcessoEmAndamento,
+  ProcessoNaoDetido,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
@@ -25,6 +29,8 @@ import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
   PASSO_POR_ACAO,
+  decidirInicio,
+  estadoDoProcesso,
   ladosDoViewer,
   passosAPartirDe,
   type Acao,
@@ -70,7 +76,10 @@ export interface PedidoInicio {
   agora: Date;
   tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
   numeroProcesso: string;
-  /** The process's NRE when it has travelled before; a new one is issued otherwise. */
+  /**
+   * The NRE the SPE stored for the process, if any: checked against the process, never trusted (the
+   * platform recovers the process's NRE itself, or issues a new one).
+   */
   nre?: string | null;
   descricao?: string | null;
   unidadeRemetenteId: number;
@@ -211,7 +220,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
     if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
     if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
-    const nre = pedido.nre ?? (await novoNre(tx));
+    const nre = (await decidirNre(tx, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
     const [{ idt }] = linhas(await tx.execute(sql`select nextval('tramite_idt_seq') as idt`)) as [{ idt: string | number }];
     let inserido: TramiteRow | undefined;
     try {
@@ -253,6 +262,36 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
     ]);
     return { tramite: inserido!, evento: evento!, repetida: false };
   });
+}
+
+/**
+ * The platform's side of a start (regras.ts `decidirInicio`): the process's trâmites are read under a
+ * lock on its number, so of two concurrent starts of one process the second sees the first. Returns
+ * the NRE to reuse, or null for a new one.
+ */
+async function decidirNre(
+  tx: Transaction,
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO',
+  numeroProcesso: string,
+  remetenteOrgaoId: number,
+  nreInformado: string | null,
+): Promise<string | null> {
+  let historico: TramiteRow[] = [];
+  if (tipo === 'PROCESSO') {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numeroProcesso}))`);
+    historico = await historicoDoProcesso(tx, numeroProcesso);
+  }
+  const decisao = decidirInicio(
+    tipo,
+    estadoDoProcesso(historico),
+    remetenteOrgaoId,
+    nreInformado,
+    nreInformado != null && historico.some((t) => t.nre === nreInformado),
+  );
+  if (decisao.ok) return decisao.nre;
+  if (decisao.motivo === 'NRE_DE_OUTRO_PROCESSO') throw new NreInconsistente(nreInformado!, numeroProcesso);
+  if (decisao.motivo === 'NAO_DETENTOR') throw new ProcessoNaoDetido(numeroProcesso, decisao.detentor.orgaoId);
+  throw new ProcessoEmAndamento(decisao.nre);
 }
 
 /** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */

@@ -7,7 +7,9 @@ import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
+  NreInconsistente,
   ProcessoEmAndamento,
+  ProcessoNaoDetido,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
@@ -79,10 +81,28 @@ builder.objectType(ProcessoEmAndamento, {
   nre: t.string({ description: 'NRE do processo.', resolve: (e) => e.nre }),
 }),
 });
+builder.objectType(NreInconsistente, {
+  name: 'ErroNreInconsistente',
+  description:
+    'O NRE informado não é deste processo (é de outro processo, de um documento avulso, ou nunca foi emitido): a "Inconsistência no número de protocolo do processo tramitado por este NRE" da plataforma. O NRE é emitido e recuperado pela plataforma.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    nre: t.string({ description: 'O NRE informado.', resolve: (e) => e.nre }),
+    numeroProcesso: t.string({ description: 'O número do processo informado.', resolve: (e) => e.numeroProcesso }),
+  }),
+});
+builder.objectType(ProcessoNaoDetido, {
+  name: 'ErroProcessoNaoDetido',
+  description: 'O processo está com outro órgão (o detentor): só quem o recebeu por último com sucesso pode iniciar o próximo trâmite.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    numeroProcesso: t.string({ description: 'Número do processo.', resolve: (e) => e.numeroProcesso }),
+  }),
+});
 builder.objectType(ChaveIdempotenciaReutilizada, { name: 'ErroChaveIdempotenciaReutilizada', description: 'A chave de idempotência já foi usada para outra operação.', interfaces: [ErroInterface] });
 
 const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
-const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, ProcessoNaoDetido, NreInconsistente, DadosInvalidos, ChaveIdempotenciaReutilizada];
 
 // ---- success --------------------------------------------------------------------------------
 
@@ -177,7 +197,10 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   fields: (t) => ({
     tipo: t.field({ type: TipoTramitavel, required: true, description: 'Processo ou documento avulso.' }),
     numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
-    nre: t.string({ description: 'NRE do processo, se ele já tramitou antes (16 dígitos); sem ele, um NRE novo é emitido.' }),
+    nre: t.string({
+      description:
+        'NRE que o SPE guardou do processo (16 dígitos), se houver. A plataforma emite o NRE: recupera o do processo (o do seu primeiro trâmite concluído) ou emite um novo (sempre, para documento avulso); um NRE que não é deste processo responde ErroNreInconsistente.',
+    }),
     descricao: t.string({ description: 'Descrição (até 100 caracteres).' }),
     unidadeRemetente: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que envia (habilitada para envio).' }),
     unidadeDestinataria: t.globalID({ required: true, for: [UnidadeAdministrativa], description: 'Unidade que recebe (habilitada para recebimento).' }),
@@ -188,7 +211,8 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
 builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
   t.field({
     type: ResultadoTransicao,
-    description: 'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
+    description:
+      'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente, que precisa ser o detentor do processo (quem o recebeu por último com sucesso; no primeiro trâmite, quem o envia). Um processo só tem um trâmite em andamento por vez (0044) e fica bloqueado no remetente enquanto isso.',
     errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>
