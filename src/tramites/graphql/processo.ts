@@ -15,7 +15,8 @@ import { estadoDoProcesso, type Detentor } from '../regras.js';
 import { TipoTramitavel, Tramite } from './tramite.js';
 
 const DetentorRef = builder.objectRef<Detentor>('DetentorProcesso').implement({
-  description: 'Quem detém o processo: o órgão e a unidade que o receberam por último com sucesso (no primeiro trâmite, os que o enviaram).',
+  description:
+    'Quem detém o processo: o órgão e a unidade que o receberam por último com sucesso (no primeiro trâmite, os que o enviaram).',
   fields: (t) => ({
     orgao: t.drizzleField({
       type: Orgao,
@@ -80,7 +81,8 @@ builder.queryField('processo', (t) =>
     },
     resolve: (_root, args, ctx) => {
       requireViewer(ctx);
-      if ((args.nre == null) === (args.numeroProcesso == null)) throw badUserInput('nre', 'informe `nre` ou `numeroProcesso` (exatamente um).');
+      if ((args.nre == null) === (args.numeroProcesso == null))
+        throw badUserInput('nre', 'informe `nre` ou `numeroProcesso` (exatamente um).');
       return lerProcesso(ctx.db, args.nre != null ? { nre: args.nre } : { numeroProcesso: args.numeroProcesso! });
     },
   }),
