@@ -59,15 +59,33 @@ const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
     orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_INSS },
   },
   {
+    sujeito: 'spe:sei.saude.gov.br',
+    descricao: 'SEI do Ministério da Saúde (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MS },
+  },
+  {
     sujeito: 'gestora.patricia@mec',
     descricao: 'Gestora de protocolo do Ministério da Educação',
     papeis: ['GESTOR_PROTOCOLO'],
     orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MEC },
   },
   {
+    sujeito: 'spe:sei.mec.gov.br',
+    descricao: 'SEI do Ministério da Educação (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MEC },
+  },
+  {
     sujeito: 'gestora.beatriz@trf1',
     descricao: 'Gestora de protocolo do TRF da 1ª Região',
     papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_JUDICIARIO, estrutura: NUM_TRF1 },
+  },
+  {
+    sujeito: 'spe:sei.trf1.jus.br',
+    descricao: 'SEI do TRF da 1ª Região (sistema de processo eletrônico)',
+    papeis: ['SPE'],
     orgao: { repositorio: REPO_JUDICIARIO, estrutura: NUM_TRF1 },
   },
   {

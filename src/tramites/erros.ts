@@ -1,6 +1,7 @@
 /** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
+import type { Papel } from '../kernel/viewer.js';
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
 export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../kernel/erros.js';
@@ -100,5 +101,20 @@ export class ProcessoNaoDetido extends ErroTramite {
     readonly detentorOrgaoId: number,
   ) {
     super(`O processo ${numeroProcesso} está com outro órgão: só quem o recebeu por último pode enviá-lo.`);
+  }
+}
+
+/** The viewer is on the right side but its role does not take this step (e.g. a gestor's token on an SPE step). */
+export class PapelSemPermissao extends ErroTramite {
+  readonly codigo = 'PAPEL_SEM_PERMISSAO';
+  constructor(
+    readonly acao: Acao,
+    readonly papeisExigidos: readonly Papel[],
+  ) {
+    super(
+      papeisExigidos.length === 1 && papeisExigidos[0] === 'SPE'
+        ? `A ação ${acao} é do sistema de processo eletrônico (SPE) do órgão, com a credencial dele; um gestor de protocolo ou a equipe PEN não a fazem.`
+        : `A ação ${acao} é de: ${papeisExigidos.join(', ')}.`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
+import { actsForAgency, isPenAdmin, type Papel, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 
 /**
  * The trâmite status machine of Tramita.GOV.BR (docs/domain.md, FAQ 7.12), as plain data.
@@ -103,22 +103,59 @@ export type MotivoRecusa = keyof typeof MOTIVOS_RECUSA;
 export const JUSTIFICATIVA_RECUSA_MAX = 1000;
 
 /**
- * The sides a viewer may act as on a trâmite: its agency's side(s), or any agency side for PEN_ADMIN
- * (support and tests, recorded as such). PLATAFORMA belongs to the platform's own jobs only.
+ * The sides of a trâmite the viewer's agency is (remetente, destinatário or both), whatever its role;
+ * none for PEN_ADMIN, which acts for no side (docs/domain.md §5). Who may take which step of a side
+ * is `autorizarPasso`'s.
  */
 export function ladosDoViewer(viewer: Viewer, tramite: TramiteParticipantes): LadoAtor[] {
-  if (isPenAdmin(viewer)) return ['REMETENTE', 'DESTINATARIO'];
-  if (!actsForAgency(viewer)) return [];
+  if (isPenAdmin(viewer) || !actsForAgency(viewer)) return [];
   const lados: LadoAtor[] = [];
   if (viewer.orgaoId === tramite.remetenteOrgaoId) lados.push('REMETENTE');
   if (viewer.orgaoId === tramite.destinatarioOrgaoId) lados.push('DESTINATARIO');
   return lados;
 }
 
+/**
+ * The roles that take each step (docs/domain.md §5): every protocol step is an act of the agency's SPE
+ * (its system's credential); the remetente agency's gestor de protocolo may also cancel; PEN_ADMIN only
+ * cancels, on an agency's request with its reason, as the platform, never for a side. The platform's
+ * own step belongs to no role.
+ */
+export const PAPEIS_POR_ACAO: Record<Acao, readonly Papel[]> = {
+  INICIAR: ['SPE'],
+  ENVIAR_COMPONENTES_DIGITAIS: ['SPE'],
+  RECEBER_METADADOS: ['SPE'],
+  RECEBER_COMPONENTES_DIGITAIS: ['SPE'],
+  ENVIAR_RECIBO_CONCLUSAO: ['SPE'],
+  RECEBER_RECIBO_CONCLUSAO: ['SPE'],
+  CANCELAR: ['SPE', 'GESTOR_PROTOCOLO', 'PEN_ADMIN'],
+  RECUSAR: ['SPE'],
+  DAR_CIENCIA_RECUSA: ['SPE'],
+  CANCELAR_AUTOMATICAMENTE: [],
+};
+
+export type Autorizacao =
+  /** `lado`: the side recorded on the event (PLATAFORMA when PEN_ADMIN cancels on request). */
+  | { ok: true; lado: LadoAtor; porAdministradorPen: boolean }
+  | { ok: false; motivo: 'LADO'; ladoExigido: LadoAtor; lados: LadoAtor[] }
+  | { ok: false; motivo: 'PAPEL'; papeisExigidos: readonly Papel[] };
+
+/** Whether this viewer may take this step on this trâmite, whatever its status (that is the status machine's). */
+export function autorizarPasso(viewer: Viewer, passo: Passo, tramite: TramiteParticipantes): Autorizacao {
+  const papeisExigidos = PAPEIS_POR_ACAO[passo.acao];
+  const lados = ladosDoViewer(viewer, tramite);
+  if (passo.lado === 'PLATAFORMA') return { ok: false, motivo: 'LADO', ladoExigido: 'PLATAFORMA', lados };
+  if (isPenAdmin(viewer)) {
+    return papeisExigidos.includes('PEN_ADMIN') ? { ok: true, lado: 'PLATAFORMA', porAdministradorPen: true } : { ok: false, motivo: 'PAPEL', papeisExigidos };
+  }
+  if (!lados.includes(passo.lado)) return { ok: false, motivo: 'LADO', ladoExigido: passo.lado, lados };
+  if (!papeisExigidos.some((p) => viewer.papeis.has(p))) return { ok: false, motivo: 'PAPEL', papeisExigidos };
+  return { ok: true, lado: passo.lado, porAdministradorPen: false };
+}
+
 /** The steps this viewer may take now on a trâmite in `situacao`. */
 export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & { situacao: Situacao }): Passo[] {
-  const lados = ladosDoViewer(viewer, tramite);
-  return passosAPartirDe(tramite.situacao).filter((p) => lados.includes(p.lado));
+  return passosAPartirDe(tramite.situacao).filter((p) => autorizarPasso(viewer, p, tramite).ok);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
   NreInconsistente,
+  PapelSemPermissao,
   ProcessoEmAndamento,
   ProcessoNaoDetido,
   TramiteNaoEncontrado,
@@ -29,11 +30,12 @@ import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
   PASSO_POR_ACAO,
+  autorizarPasso,
   decidirInicio,
   estadoDoProcesso,
-  ladosDoViewer,
   passosAPartirDe,
   type Acao,
+  type Autorizacao,
   type LadoAtor,
   type MotivoRecusa,
   type Situacao,
@@ -87,10 +89,19 @@ export interface PedidoInicio {
   chaveIdempotencia?: string | null;
 }
 
-/** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
-function ator(viewer: Viewer, lado: LadoAtor) {
-  const penAdmin = isPenAdmin(viewer);
-  return { atorSujeito: viewer.sujeito, atorLado: lado, atorPenAdmin: penAdmin, atorOrgaoId: penAdmin ? null : viewer.orgaoId };
+/** The actor columns of an event: an agency's person or system for its side, or PEN staff as the platform. */
+function ator(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
+  return {
+    atorSujeito: viewer.sujeito,
+    atorLado: autorizado.lado,
+    atorPenAdmin: autorizado.porAdministradorPen,
+    atorOrgaoId: autorizado.porAdministradorPen ? null : viewer.orgaoId,
+  };
+}
+
+/** A step refused by the role rules (regras.ts `autorizarPasso`), as the business error it answers. */
+function recusaDePapel(autorizacao: Exclude<Autorizacao, { ok: true }>, acao: Acao): AcaoNaoPermitida | PapelSemPermissao {
+  return autorizacao.motivo === 'LADO' ? new AcaoNaoPermitida(autorizacao.ladoExigido, autorizacao.lados) : new PapelSemPermissao(acao, autorizacao.papeisExigidos);
 }
 
 const textoOpcional = (max: number) =>
@@ -142,33 +153,41 @@ export function criarServicoTramites(db: Database, efeitos: readonly EfeitoDePas
 async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonly EfeitoDePasso[]): Promise<ResultadoPasso> {
   const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
-  const { justificativa, motivo } = validar(
-    recusa
-      ? pedidoPassoSchema
-          // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
-          .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
-          .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' })
-      : pedidoPassoSchema,
-    pedido,
-  );
+  // PEN_ADMIN cancels only on an agency's request: the request's reason is recorded with it.
+  const cancelamentoPen = pedido.acao === 'CANCELAR' && isPenAdmin(pedido.viewer);
+  let schema = pedidoPassoSchema;
+  if (recusa) {
+    schema = schema
+      // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
+      .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
+      .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' }) as unknown as typeof schema;
+  }
+  if (cancelamentoPen) {
+    schema = schema.refine((p) => !!p.justificativa, {
+      path: ['justificativa'],
+      message: 'obrigatória quando a equipe PEN cancela: o motivo do pedido do órgão',
+    }) as unknown as typeof schema;
+  }
+  const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
     const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId));
     if (!atual) throw new TramiteNaoEncontrado();
     const situacao = atual.situacao as Situacao;
-    const lados = ladosDoViewer(pedido.viewer, atual);
     // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
     // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
-    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
     if (
       (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
       (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)
     ) {
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
-    if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
+    const autorizacao = autorizarPasso(pedido.viewer, passo, atual);
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, pedido.acao);
     if (!passo.de.includes(situacao)) {
-      throw new TransicaoInvalida(situacao, pedido.acao, passosAPartirDe(situacao).filter((p) => lados.includes(p.lado)).map((p) => p.acao));
+      const possiveis = passosAPartirDe(situacao).filter((p) => autorizarPasso(pedido.viewer, p, atual).ok);
+      throw new TransicaoInvalida(situacao, pedido.acao, possiveis.map((p) => p.acao));
     }
 
     // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version.
@@ -188,7 +207,7 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
         tramiteId: atual.id,
         deSituacao: situacao,
         paraSituacao: passo.para,
-        ...ator(pedido.viewer, passo.lado),
+        ...ator(pedido.viewer, autorizacao),
         motivo: recusa ? motivo : null,
         justificativa,
         ocorridoEm: pedido.agora,
@@ -215,8 +234,8 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
     if (!destinataria) throw new DadosInvalidos([{ campo: 'unidadeDestinataria', mensagem: 'unidade não encontrada' }]);
     const remetenteOrgaoId = remetente.orgaoId ?? remetente.id;
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
-    const lados = ladosDoViewer(pedido.viewer, { remetenteOrgaoId, destinatarioOrgaoId });
-    if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
+    const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
     if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
     if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
@@ -256,7 +275,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio): Promise<Resul
         tramiteId: inserido!.id,
         deSituacao: null,
         paraSituacao: 1,
-        ...ator(pedido.viewer, 'REMETENTE'),
+        ...ator(pedido.viewer, autorizacao),
         ocorridoEm: pedido.agora,
       },
     ]);

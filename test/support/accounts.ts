@@ -12,3 +12,11 @@ export function demoAccount(sujeito: string): DemoAccount {
   if (!account) throw new Error(`no demo account with subject "${sujeito}"`);
   return account;
 }
+
+/** The demo SPE account of an agency (the credential that takes its protocol steps), if it has one. */
+export function speDoOrgao(orgao: DemoAccount['orgao']): DemoAccount | undefined {
+  if (!orgao) return undefined;
+  return [...DEMO_ACCOUNTS, ...DEMO_CONTAS_ONBOARDING].find(
+    (a) => a.papeis.includes('SPE') && a.orgao?.repositorio === orgao.repositorio && a.orgao.estrutura === orgao.estrutura,
+  );
+}

@@ -8,6 +8,7 @@ import {
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
   NreInconsistente,
+  PapelSemPermissao,
   ProcessoEmAndamento,
   ProcessoNaoDetido,
   TramiteNaoEncontrado,
@@ -16,7 +17,8 @@ import {
 } from '../erros.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
-import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import { PAPEIS_POR_ACAO, PASSO_POR_ACAO, type Acao, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import { PAPEIS } from '../../kernel/viewer.js';
 import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 
 declare module '../../schema/context.js' {
@@ -99,10 +101,26 @@ builder.objectType(ProcessoNaoDetido, {
     numeroProcesso: t.string({ description: 'Número do processo.', resolve: (e) => e.numeroProcesso }),
   }),
 });
+const PapelDoToken = builder.enumType('PapelDoToken', {
+  description: 'Os papéis de um token (claim `roles`).',
+  values: {
+    GESTOR_PROTOCOLO: { description: 'Pessoa gestora de protocolo do órgão: lê, usa o painel, configura estruturas e onboarding, cancela trâmites do órgão.' },
+    SPE: { description: 'O sistema de processo eletrônico do órgão (SEI, SUAP, SAPIENS…), com a credencial dele: faz os passos do protocolo.' },
+    PEN_ADMIN: { description: 'Equipe PEN (administração da plataforma): lê tudo e cancela a pedido de um órgão, com o motivo; nunca age por um lado.' },
+  } satisfies Record<(typeof PAPEIS)[number], { description: string }>,
+});
+builder.objectType(PapelSemPermissao, {
+  name: 'ErroPapelSemPermissao',
+  description: 'Seu papel não faz esta ação (ex.: um gestor de protocolo num passo do SPE, ou a equipe PEN num passo de um lado).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    papeisExigidos: t.field({ type: [PapelDoToken], description: 'Os papéis que fazem esta ação.', resolve: (e) => [...e.papeisExigidos] }),
+  }),
+});
 builder.objectType(ChaveIdempotenciaReutilizada, { name: 'ErroChaveIdempotenciaReutilizada', description: 'A chave de idempotência já foi usada para outra operação.', interfaces: [ErroInterface] });
 
-const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
-const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, ProcessoNaoDetido, NreInconsistente, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_PASSO = [TramiteNaoEncontrado, TransicaoInvalida, AcaoNaoPermitida, PapelSemPermissao, ConflitoConcorrencia, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_INICIO = [AcaoNaoPermitida, PapelSemPermissao, UnidadeNaoHabilitada, ProcessoEmAndamento, ProcessoNaoDetido, NreInconsistente, DadosInvalidos, ChaveIdempotenciaReutilizada];
 
 // ---- success --------------------------------------------------------------------------------
 
@@ -136,10 +154,10 @@ const AcaoTramiteInput = builder.inputType('AcaoTramiteInput', {
   fields: (t) => camposComuns(t),
 });
 const CancelarTramiteInput = builder.inputType('CancelarTramiteInput', {
-  description: 'Entrada do cancelamento pelo remetente.',
+  description: 'Entrada do cancelamento (pelo remetente, ou pela equipe PEN a pedido do órgão).',
   fields: (t) => ({
     ...camposComuns(t),
-    justificativa: t.string({ description: 'Por que cancela (até 1.000 caracteres).' }),
+    justificativa: t.string({ description: 'Por que cancela (até 1.000 caracteres); obrigatória quando a equipe PEN cancela a pedido de um órgão.' }),
   }),
 });
 const RecusarTramiteInput = builder.inputType('RecusarTramiteInput', {
@@ -166,12 +184,24 @@ const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: s
   { acao: 'DAR_CIENCIA_RECUSA', input: AcaoTramiteInput, descricao: 'O remetente dá ciência da recusa: 8 → 9 (concluído com recusa).' },
 ];
 
+/** Who takes a step, in the schema's words (from the rules: regras.ts PAPEIS_POR_ACAO). */
+function quemFaz(acao: Acao): string {
+  const lado = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário';
+  const papeis = PAPEIS_POR_ACAO[acao];
+  const partes = [`o SPE do órgão ${lado} (papel SPE)`];
+  if (papeis.includes('GESTOR_PROTOCOLO')) partes.push(`um gestor de protocolo do órgão ${lado}`);
+  const texto = `Quem faz: ${partes.join(' ou ')}`;
+  return papeis.includes('PEN_ADMIN')
+    ? `${texto}; ou a equipe PEN (PEN_ADMIN) a pedido do órgão, com a justificativa do pedido, registrada como a plataforma.`
+    : `${texto}.`;
+}
+
 for (const { acao, input, descricao } of MUTACOES) {
   const nome = MUTACAO_POR_ACAO[acao]!;
   builder.mutationField(nome, (t) =>
     t.field({
       type: ResultadoTransicao,
-      description: `${descricao} Lado: ${PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário'} (ou PEN_ADMIN, registrado como tal).`,
+      description: `${descricao} ${quemFaz(acao)}`,
       errors: { types: ERROS_PASSO, directResult: true, union: { description: `Resultado de \`${nome}\`: a transição feita ou o motivo de não ter sido.` } },
       args: { input: t.arg({ type: input, required: true, description: 'Dados da ação.' }) },
       resolve: (_root, { input: dados }, ctx) => {
@@ -212,7 +242,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
   t.field({
     type: ResultadoTransicao,
     description:
-      'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente, que precisa ser o detentor do processo (quem o recebeu por último com sucesso; no primeiro trâmite, quem o envia). Um processo só tem um trâmite em andamento por vez (0044) e fica bloqueado no remetente enquanto isso.',
+      'Inicia o trâmite de um processo ou documento avulso: → 1. Quem faz: o SPE do órgão remetente (papel SPE), que precisa ser o detentor do processo (quem o recebeu por último com sucesso; no primeiro trâmite, quem o envia). Um processo só tem um trâmite em andamento por vez (0044) e fica bloqueado no remetente enquanto isso.',
     errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>
