@@ -55,7 +55,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
         order by r.id, d.id limit 1`,
     );
     unidades = { remetente: par!.rem, destinataria: par!.dest };
-    rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) };
+    rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['SPE']) };
     dest = { sujeito: 'conc.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) };
     admin = { sujeito: 'conc.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) };
     // postgres.js opens connections lazily: open the whole pool now, so the parallel calls below

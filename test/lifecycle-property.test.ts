@@ -116,10 +116,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     unidadeRemetente = par!.rem;
     unidadeDestinataria = par!.dest;
     viewers = [
-      { sujeito: 'prop.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) },
-      { sujeito: 'prop.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) },
+      { sujeito: 'prop.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['SPE']) },
+      { sujeito: 'prop.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) },
       { sujeito: 'prop.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) },
-      { sujeito: 'prop.outro', orgaoId: terceiro!.id, papeis: new Set(['GESTOR_PROTOCOLO']) },
+      { sujeito: 'prop.outro', orgaoId: terceiro!.id, papeis: new Set(['SPE']) },
     ];
     // The auto-cancel action runs with a clock in 2000: nothing else in the database is that old.
     const [velhos] = await rows<{ n: number }>("select count(*)::int as n from tramites where situacao_alterada_em < '2000-06-01'");

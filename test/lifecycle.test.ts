@@ -102,7 +102,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const unidades = (orgaoId: number, where: string) =>
       rows<Unidade>(`select id::int as id, sigla from estruturas where orgao_id = $1 and pai_id is not null and ${where} order by id`, [orgaoId]);
     for (const conta of DEMO_ACCOUNTS) {
-      if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
+      if (!conta.orgao || !conta.papeis.includes('SPE')) continue;
       const [raiz] = await rows<{ id: number; sigla: string }>(
         'select id::int as id, sigla from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
         [conta.orgao.repositorio, conta.orgao.estrutura],

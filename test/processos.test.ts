@@ -11,7 +11,10 @@ import { gid } from './support/ids.js';
 interface Agencia {
   id: number;
   sigla: string;
+  /** Its SPE's token (protocol steps). */
   token: string;
+  /** Its gestor de protocolo's token. */
+  gestor: string;
   envio: number;
   recebimento: number;
 }
@@ -40,6 +43,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   let b: Agencia;
   let c: Agencia;
   let agencias: Agencia[];
+  let penAdmin: string;
   let seq = 0;
   const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => app.database.rows<T>(sql, params);
   const novoNumero = () => `${backend}-custodia-${Date.now()}-${++seq}`;
@@ -61,6 +65,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         sigla: r.sigla,
         envio: r.envio,
         recebimento: r.recebimento,
+        gestor: await mintToken(TEST_JWT_SECRET, { sub: `gestor@${r.sigla}`, orgao: { repositorio: r.repositorio, estrutura: r.numero }, roles: ['GESTOR_PROTOCOLO'] }),
         token: await mintToken(TEST_JWT_SECRET, {
           sub: `spe:${r.sigla}`,
           orgao: { repositorio: r.repositorio, estrutura: r.numero },
@@ -69,13 +74,14 @@ describe.each(BACKENDS)('%s', (backend) => {
       })),
     );
     [a, b, c] = agencias as [Agencia, Agencia, Agencia];
+    penAdmin = await mintToken(TEST_JWT_SECRET, { sub: 'pen.admin', orgao: null, roles: ['PEN_ADMIN'] });
   });
 
   afterAll(async () => {
     await app?.close();
   });
 
-  async function iniciar(de: Agencia, para: Agencia, input: Record<string, unknown>) {
+  async function iniciar(de: Agencia, para: Agencia, input: Record<string, unknown>, token = de.token) {
     const data = await app.ok(
       `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
       {
@@ -86,20 +92,25 @@ describe.each(BACKENDS)('%s', (backend) => {
           ...input,
         },
       },
-      de.token,
+      token,
+    );
+    return data.r as Record<string, any>;
+  }
+
+  async function tentar(acao: AcaoPasso, tramiteId: string, token: string, justificativa?: string) {
+    const extra = acao === 'RECUSAR' ? { motivo: 'MOTIVO_99', justificativa: 'Unidade não configurada.' } : acao === 'CANCELAR' && justificativa ? { justificativa } : {};
+    const data = await app.ok(
+      `mutation($i: ${INPUT[acao] ?? 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $i) { ${RESULTADO_PASSO} } }`,
+      { i: { tramite: tramiteId, ...extra } },
+      token,
     );
     return data.r as Record<string, any>;
   }
 
   async function passo(acao: AcaoPasso, tramiteId: string, quem: Agencia) {
-    const extra = acao === 'RECUSAR' ? { motivo: 'MOTIVO_99', justificativa: 'Unidade não configurada.' } : {};
-    const data = await app.ok(
-      `mutation($i: ${INPUT[acao] ?? 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $i) { ${RESULTADO_PASSO} } }`,
-      { i: { tramite: tramiteId, ...extra } },
-      quem.token,
-    );
-    expect(data.r.__typename, `${acao}: ${JSON.stringify(data.r)}`).toBe('TransicaoRealizada');
-    expect(data.r.tramite.codigoSituacao).toBe(PASSO_POR_ACAO[acao].para);
+    const r = await tentar(acao, tramiteId, quem.token);
+    expect(r.__typename, `${acao}: ${JSON.stringify(r)}`).toBe('TransicaoRealizada');
+    expect(r.tramite.codigoSituacao).toBe(PASSO_POR_ACAO[acao].para);
   }
 
   /** A trâmite from `de` to `para` driven to 6 (success). */
@@ -271,5 +282,145 @@ describe.each(BACKENDS)('%s', (backend) => {
       );
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
+  });
+
+  // ---- the generated matrix: role × step × custody state ------------------------------------------
+
+  /**
+   * docs/domain.md §2 and §5, written out here independently of regras.ts. Starting: only an SPE
+   * starts; it needs the process free and held by its agency. Steps: an SPE takes its side's; the
+   * remetente's gestor only cancels; PEN_ADMIN only cancels (on request, with the reason); a
+   * destinatário after a refusal no longer sees the trâmite.
+   */
+  type Custodia = 'NUNCA_TRAMITOU' | 'DETIDO_LIVRE' | 'DETIDO_BLOQUEADO' | 'COM_OUTRO_ORGAO';
+  const CUSTODIAS: Custodia[] = ['NUNCA_TRAMITOU', 'DETIDO_LIVRE', 'DETIDO_BLOQUEADO', 'COM_OUTRO_ORGAO'];
+  type Papel = 'SPE' | 'GESTOR_PROTOCOLO' | 'PEN_ADMIN';
+  const PAPEIS: Papel[] = ['SPE', 'GESTOR_PROTOCOLO', 'PEN_ADMIN'];
+
+  function inicioEsperado(papel: Papel, custodia: Custodia): string {
+    if (papel !== 'SPE') return 'ErroPapelSemPermissao';
+    if (custodia === 'DETIDO_BLOQUEADO') return 'ErroProcessoEmAndamento';
+    if (custodia === 'COM_OUTRO_ORGAO') return 'ErroProcessoNaoDetido';
+    return 'TransicaoRealizada';
+  }
+
+  /** A process number in the given custody state, as seen by agency `a`. */
+  async function processoEm(custodia: Custodia): Promise<string> {
+    const numeroProcesso = novoNumero();
+    if (custodia === 'NUNCA_TRAMITOU') return numeroProcesso;
+    if (custodia === 'COM_OUTRO_ORGAO') {
+      await enviado(b, c, { numeroProcesso });
+      return numeroProcesso;
+    }
+    const t = await enviado(b, a, { numeroProcesso });
+    await concluir(t.id, b, a);
+    if (custodia === 'DETIDO_BLOQUEADO') await enviado(a, c, { numeroProcesso });
+    return numeroProcesso;
+  }
+
+  test.each(PAPEIS)('%s × iniciarTramite × each custody state: the rules’ answer, nothing written when refused', async (papel) => {
+    for (const custodia of CUSTODIAS) {
+      const numeroProcesso = await processoEm(custodia);
+      const token = papel === 'SPE' ? a.token : papel === 'GESTOR_PROTOCOLO' ? a.gestor : penAdmin;
+      const antes = await contar();
+      const r = await iniciar(a, b, { numeroProcesso }, token);
+      expect(r.__typename, `${papel} × ${custodia}: ${JSON.stringify(r)}`).toBe(inicioEsperado(papel, custodia));
+      if (r.__typename === 'ErroPapelSemPermissao') expect(r.codigo).toBe('PAPEL_SEM_PERMISSAO');
+      if (r.__typename !== 'TransicaoRealizada') expect(await contar()).toEqual(antes);
+    }
+  });
+
+  /** Steps from 1 to each status reachable by mutations (10 is the platform's: final like 7). */
+  const CAMINHO: Record<number, AcaoPasso[]> = {
+    1: [],
+    2: ['ENVIAR_COMPONENTES_DIGITAIS'],
+    3: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS'],
+    4: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS'],
+    5: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO'],
+    6: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'],
+    7: ['CANCELAR'],
+    8: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECUSAR'],
+    9: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECUSAR', 'DAR_CIENCIA_RECUSA'],
+  };
+  const LADO: Record<AcaoPasso, 'REMETENTE' | 'DESTINATARIO'> = {
+    ENVIAR_COMPONENTES_DIGITAIS: 'REMETENTE',
+    RECEBER_METADADOS: 'DESTINATARIO',
+    RECEBER_COMPONENTES_DIGITAIS: 'DESTINATARIO',
+    ENVIAR_RECIBO_CONCLUSAO: 'DESTINATARIO',
+    RECEBER_RECIBO_CONCLUSAO: 'REMETENTE',
+    CANCELAR: 'REMETENTE',
+    RECUSAR: 'DESTINATARIO',
+    DAR_CIENCIA_RECUSA: 'REMETENTE',
+  };
+  const ACOES = Object.keys(LADO) as AcaoPasso[];
+  const DE: Record<AcaoPasso, number[]> = {
+    ENVIAR_COMPONENTES_DIGITAIS: [1],
+    RECEBER_METADADOS: [2],
+    RECEBER_COMPONENTES_DIGITAIS: [3],
+    ENVIAR_RECIBO_CONCLUSAO: [4],
+    RECEBER_RECIBO_CONCLUSAO: [5],
+    CANCELAR: [1, 2, 3, 4],
+    RECUSAR: [3, 4],
+    DAR_CIENCIA_RECUSA: [8],
+  };
+
+  type Quem = 'GESTOR_REMETENTE' | 'GESTOR_DESTINATARIO' | 'PEN_ADMIN';
+  function passoEsperado(quem: Quem, acao: AcaoPasso, situacao: number): string {
+    if (quem === 'GESTOR_DESTINATARIO' && [8, 9].includes(situacao)) return 'ErroTramiteNaoEncontrado';
+    const podeCancelar = quem !== 'GESTOR_DESTINATARIO';
+    if (quem === 'GESTOR_DESTINATARIO' && LADO[acao] === 'REMETENTE') return 'ErroAcaoNaoPermitida';
+    if (quem === 'GESTOR_REMETENTE' && LADO[acao] === 'DESTINATARIO') return 'ErroAcaoNaoPermitida';
+    if (acao !== 'CANCELAR' || !podeCancelar) return 'ErroPapelSemPermissao';
+    return DE[acao].includes(situacao) ? 'TransicaoRealizada' : 'ErroTransicaoInvalida';
+  }
+
+  test('gestor (both sides) and PEN_ADMIN × each step × each status: the rules’ answer; acoesPermitidas agrees; refused = nothing written', async () => {
+    const tokens: Record<Quem, string> = { GESTOR_REMETENTE: a.gestor, GESTOR_DESTINATARIO: b.gestor, PEN_ADMIN: penAdmin };
+    let feitos = 0;
+    for (const [situacao, caminho] of Object.entries(CAMINHO).map(([k, v]) => [Number(k), v] as const)) {
+      for (const quem of Object.keys(tokens) as Quem[]) {
+        const t = await enviado(a, b, { numeroProcesso: novoNumero() });
+        for (const acao of caminho) await passo(acao, t.id, LADO[acao] === 'REMETENTE' ? a : b);
+        const lidas = await app.ok('query($id: ID!) { tramite(id: $id) { acoesPermitidas } }', { id: t.id }, tokens[quem]);
+        const permitidas = ACOES.filter((acao) => passoEsperado(quem, acao, situacao) === 'TransicaoRealizada');
+        expect(lidas.tramite?.acoesPermitidas ?? [], `${quem} at ${situacao}`).toEqual(expect.arrayContaining(permitidas));
+        expect((lidas.tramite?.acoesPermitidas ?? []).length, `${quem} at ${situacao}`).toBe(permitidas.length);
+        for (const acao of ACOES.filter((x) => !permitidas.includes(x))) {
+          const antes = await contar();
+          const r = await tentar(acao, t.id, tokens[quem], 'Pedido do órgão remetente, chamado 123.');
+          expect(r.__typename, `${quem} × ${acao} at ${situacao}: ${JSON.stringify(r)}`).toBe(passoEsperado(quem, acao, situacao));
+          expect(await contar()).toEqual(antes);
+          feitos++;
+        }
+        // The allowed one (a cancellation) succeeds, last.
+        for (const acao of permitidas) {
+          const r = await tentar(acao, t.id, tokens[quem], 'Pedido do órgão remetente, chamado 123.');
+          expect(r.__typename, `${quem} × ${acao} at ${situacao}: ${JSON.stringify(r)}`).toBe('TransicaoRealizada');
+        }
+      }
+    }
+    expect(feitos).toBeGreaterThan(100);
+  });
+
+  test('PEN_ADMIN cancels on request only with the request’s reason, recorded as the platform by PEN staff; a gestor’s cancel is the remetente’s', async () => {
+    const t = await enviado(a, b, { numeroProcesso: novoNumero() });
+    const antes = await contar();
+    const semMotivo = await tentar('CANCELAR', t.id, penAdmin);
+    expect(semMotivo).toMatchObject({ __typename: 'ErroValidacao', codigo: 'DADOS_INVALIDOS' });
+    expect(await contar()).toEqual(antes);
+    expect(await tentar('CANCELAR', t.id, penAdmin, 'Pedido do MGI por e-mail, chamado 4521.')).toMatchObject({ __typename: 'TransicaoRealizada' });
+    const [ev] = await rows<{ ator_lado: string; ator_pen_admin: boolean; ator_orgao_id: number | null; justificativa: string }>(
+      'select ator_lado, ator_pen_admin, ator_orgao_id, justificativa from tramite_eventos where tramite_id = $1 and para_situacao = 7',
+      [Number(Buffer.from(t.id, 'base64').toString().split(':')[1])],
+    );
+    expect(ev).toEqual({ ator_lado: 'PLATAFORMA', ator_pen_admin: true, ator_orgao_id: null, justificativa: 'Pedido do MGI por e-mail, chamado 4521.' });
+
+    const t2 = await enviado(a, b, { numeroProcesso: novoNumero() });
+    expect(await tentar('CANCELAR', t2.id, a.gestor)).toMatchObject({ __typename: 'TransicaoRealizada' });
+    const [ev2] = await rows<{ ator_lado: string; ator_pen_admin: boolean }>(
+      'select ator_lado, ator_pen_admin from tramite_eventos where tramite_id = $1 and para_situacao = 7',
+      [Number(Buffer.from(t2.id, 'base64').toString().split(':')[1])],
+    );
+    expect(ev2).toEqual({ ator_lado: 'REMETENTE', ator_pen_admin: false });
   });
 });

@@ -1,3 +1,4 @@
+import { isObjectType } from 'graphql';
 import SchemaBuilder from '@pothos/core';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -44,9 +45,12 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
+      resolve: async (_root, { id }, ctx, info, resolveNode) => {
         const viewer = requireViewer(ctx);
-        // The node types `node(id:)` resolves are those that registered a read rule (read-rules.ts).
+        // The node types `node(id:)` resolves are the Node types that registered a read rule (read-rules.ts);
+        // a read rule also guards plain object types (e.g. Processo), which have no global id.
+        const type = info.schema.getType(id.typename);
+        if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) return null;
         const canRead = readRuleOf(id.typename);
         if (!canRead) return null;
         let node: unknown;

@@ -6,6 +6,7 @@ export const PEN_ADMIN = 'pen.admin';
 export const GESTORA_MGI = 'gestor.ana@mgi';
 export const SPE_MGI = 'spe:sei.mgi.gov.br';
 export const GESTOR_SAUDE = 'gestor.carlos@saude';
+export const SPE_SAUDE = 'spe:sei.saude.gov.br';
 
 export function demoAccount(sujeito: string): DemoAccount {
   const account = [...DEMO_ACCOUNTS, ...DEMO_CONTAS_ONBOARDING].find((a) => a.sujeito === sujeito);
