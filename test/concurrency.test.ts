@@ -88,6 +88,8 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       viewer,
       agora: new Date(),
       ...(acao === 'RECUSAR' ? { motivo: '02' as const, justificativa: 'Hash não confere.' } : {}),
+      // PEN_ADMIN cancels only with the agency's request reason; for the remetente it is optional.
+      ...(acao === 'CANCELAR' ? { justificativa: 'Pedido do órgão remetente.' } : {}),
       ...extra,
     });
 
@@ -134,7 +136,8 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
     console.log(`[concurrency] 50 identical steps: 1 winner, ${conflitos} ConflitoConcorrencia, ${perdedores.length - conflitos} TransicaoInvalida`);
   });
 
-  test('50 parallel different steps from 3 (cancel, refuse, receive, by both sides and PEN_ADMIN): exactly one wins', async () => {
+  test('50 parallel different steps from 3 (cancel, refuse, receive, by both SPEs, the remetente’s gestor and PEN_ADMIN): exactly one wins', async () => {
+    const gestorRem: Viewer = { ...rem, sujeito: 'conc.gestor', papeis: new Set(['GESTOR_PROTOCOLO']) };
     const id = await tramiteEm(3);
     const tentativas: Array<{ acao: AcaoPasso; viewer: Viewer }> = [];
     const opcoes: Array<{ acao: AcaoPasso; viewer: Viewer }> = [
@@ -142,7 +145,7 @@ describe.skipIf(!temPostgres)(temPostgres ? 'postgres: concurrency' : 'postgres:
       { acao: 'RECUSAR', viewer: dest },
       { acao: 'RECEBER_COMPONENTES_DIGITAIS', viewer: dest },
       { acao: 'CANCELAR', viewer: admin },
-      { acao: 'RECUSAR', viewer: admin },
+      { acao: 'CANCELAR', viewer: gestorRem },
     ];
     for (let i = 0; i < 50; i++) tentativas.push(opcoes[i % opcoes.length]!);
     const resultados = await Promise.allSettled(tentativas.map((t) => passo(t.acao, id, t.viewer)));
