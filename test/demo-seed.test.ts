@@ -11,6 +11,7 @@ const NOW_MS = NOW.getTime();
 
 interface TramiteRow {
   id: number;
+  tipo: string;
   idt: number;
   nre: string;
   numero_processo: string;
@@ -58,7 +59,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     result = await seedDemoData(handle.db, NOW);
     counting = false;
     tramites = await handle.rows<TramiteRow>(
-      `select id::int, idt::int, nre, numero_processo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
+      `select id::int, idt::int, nre, numero_processo, tipo::text as tipo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
               ${ms('criado_em')}, ${ms('atualizado_em')}, ${ms('situacao_alterada_em')}
          from tramites order by idt`,
     );
@@ -182,6 +183,30 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const lista of porNre.values()) {
       for (let i = 1; i < lista.length; i++) expect(lista[i]!.criado_em).toBeGreaterThan(lista[i - 1]!.situacao_alterada_em);
     }
+  });
+
+  test('every process’s history is one custody allows (docs/domain.md §2): each trâmite started by the holder, one number per process, the NRE constant from the first success', () => {
+    const porNumero = new Map<string, TramiteRow[]>();
+    for (const t of [...tramites].sort((x, y) => x.criado_em - y.criado_em || x.id - y.id)) {
+      if (t.tipo !== 'PROCESSO') continue;
+      porNumero.set(t.numero_processo, [...(porNumero.get(t.numero_processo) ?? []), t]);
+    }
+    let comVarios = 0;
+    for (const [numero, lista] of porNumero) {
+      if (lista.length > 1) comVarios++;
+      let detentor: number | null = null;
+      let nreDoSucesso: string | null = null;
+      for (const t of lista) {
+        if (detentor !== null) expect(t.remetente_orgao_id, `${numero}: started by its holder`).toBe(detentor);
+        if (nreDoSucesso) expect(t.nre, `${numero}: the NRE of its first success`).toBe(nreDoSucesso);
+        detentor ??= t.remetente_orgao_id;
+        if (t.situacao === 6) {
+          detentor = t.destinatario_orgao_id;
+          nreDoSucesso ??= t.nre;
+        }
+      }
+    }
+    expect(comVarios).toBeGreaterThan(0);
   });
 
   test('remetente units may send, destinatário units may receive, and the agencies are the units’ agencies', async () => {
