@@ -113,7 +113,8 @@ describe.each(BACKENDS)('%s', (backend) => {
           (p) => p.para === e.para_situacao && (atual === null ? p.de.length === 0 : (p.de as readonly number[]).includes(atual)),
         );
         expect(passo, `IDT ${t.idt}: ${atual} -> ${e.para_situacao}`).toBeDefined();
-        expect(e.ator_lado).toBe(passo!.lado);
+        // The step's side; PEN staff cancelling on request acts as the platform.
+        expect(e.ator_lado).toBe(e.ator_pen_admin ? 'PLATAFORMA' : passo!.lado);
         expect(e.em).toBeGreaterThan(anterior);
         anterior = e.em;
         atual = e.para_situacao;
@@ -141,13 +142,17 @@ describe.each(BACKENDS)('%s', (backend) => {
     const porId = new Map(tramites.map((t) => [t.id, t]));
     for (const e of eventos) {
       const t = porId.get(e.tramite_id)!;
-      if (e.ator_lado === 'PLATAFORMA') {
+      if (e.ator_pen_admin) {
+        // PEN staff only cancels, on request, with the reason, as the platform (docs/domain.md §5).
+        expect([e.ator_lado, e.ator_orgao_id, e.para_situacao]).toEqual(['PLATAFORMA', null, 7]);
+        expect(e.justificativa!.length).toBeGreaterThan(0);
+      } else if (e.ator_lado === 'PLATAFORMA') {
         expect(e.ator_orgao_id).toBeNull();
         expect(e.ator_sujeito).toBe('tramita-gov-br');
-      } else if (e.ator_pen_admin) {
-        expect(e.ator_orgao_id).toBeNull();
       } else {
         expect(e.ator_orgao_id).toBe(e.ator_lado === 'REMETENTE' ? t.remetente_orgao_id : t.destinatario_orgao_id);
+        // Every protocol step is the agency's SPE's; only a cancellation may be its gestor's.
+        if (e.para_situacao !== 7) expect(e.ator_sujeito, `event ${e.seq}`).toMatch(/^spe:/);
       }
       if (e.para_situacao === 8) {
         expect(Object.keys(MOTIVOS_RECUSA)).toContain(e.motivo);
@@ -155,7 +160,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         expect(e.justificativa!.length).toBeLessThanOrEqual(1000);
       } else {
         expect(e.motivo).toBeNull();
-        expect(e.justificativa).toBeNull();
+        if (!e.ator_pen_admin) expect(e.justificativa).toBeNull();
       }
     }
     expect(eventos.some((e) => e.ator_pen_admin)).toBe(true);

@@ -325,21 +325,23 @@ function eventosDoCaminho(
   const eventos: EventoPlano[] = [];
   let de: Situacao | null = null;
   for (const para of situacoes) {
-    const { lado } = passo(de, para);
+    let { lado } = passo(de, para);
     let orgao = lado === 'REMETENTE' ? remetente.orgao : lado === 'DESTINATARIO' ? destinatario.orgao : null;
     let sujeito = PLATAFORMA;
-    // The PEN team cancels on the sender's request (docs/domain.md): for the sender's side, on no agency's behalf.
+    let motivo: MotivoRecusa | null = null;
+    let justificativa: string | null = null;
+    // The PEN team cancels on the sender's request (docs/domain.md §5), with its reason, as the platform: for no side.
     const penAdmin = para === 7 && (opcoes.cancelamentoPeloPen ?? rng.chance(0.08));
     if (penAdmin) {
       sujeito = PEN_ADMIN;
       orgao = null;
+      lado = 'PLATAFORMA';
+      justificativa = `Cancelado a pedido do órgão remetente (${remetente.orgao.def.sigla}): trâmite parado, chamado aberto na central de atendimento do PEN.`;
     } else if (orgao) {
-      // People act on cancellations and (sometimes) refusals; the SPE does the rest.
-      const pessoa = para === 7 ? rng.chance(0.7) : para === 8 ? rng.chance(0.4) : false;
+      // The sender's gestor de protocolo may cancel; every other step is the agency's SPE's.
+      const pessoa = para === 7 ? rng.chance(0.7) : false;
       sujeito = pessoa ? rng.pick(orgao.def.gestores) : orgao.def.spe;
     }
-    let motivo: MotivoRecusa | null = null;
-    let justificativa: string | null = null;
     if (para === 8 && de !== null) {
       const r = recusa(de, rng);
       motivo = opcoes.motivo ?? r.motivo;
