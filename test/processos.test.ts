@@ -65,7 +65,11 @@ describe.each(BACKENDS)('%s', (backend) => {
         sigla: r.sigla,
         envio: r.envio,
         recebimento: r.recebimento,
-        gestor: await mintToken(TEST_JWT_SECRET, { sub: `gestor@${r.sigla}`, orgao: { repositorio: r.repositorio, estrutura: r.numero }, roles: ['GESTOR_PROTOCOLO'] }),
+        gestor: await mintToken(TEST_JWT_SECRET, {
+          sub: `gestor@${r.sigla}`,
+          orgao: { repositorio: r.repositorio, estrutura: r.numero },
+          roles: ['GESTOR_PROTOCOLO'],
+        }),
         token: await mintToken(TEST_JWT_SECRET, {
           sub: `spe:${r.sigla}`,
           orgao: { repositorio: r.repositorio, estrutura: r.numero },
@@ -98,7 +102,12 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   async function tentar(acao: AcaoPasso, tramiteId: string, token: string, justificativa?: string) {
-    const extra = acao === 'RECUSAR' ? { motivo: 'MOTIVO_99', justificativa: 'Unidade não configurada.' } : acao === 'CANCELAR' && justificativa ? { justificativa } : {};
+    const extra =
+      acao === 'RECUSAR'
+        ? { motivo: 'MOTIVO_99', justificativa: 'Unidade não configurada.' }
+        : acao === 'CANCELAR' && justificativa
+          ? { justificativa }
+          : {};
     const data = await app.ok(
       `mutation($i: ${INPUT[acao] ?? 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $i) { ${RESULTADO_PASSO} } }`,
       { i: { tramite: tramiteId, ...extra } },
@@ -337,7 +346,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     3: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS'],
     4: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS'],
     5: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO'],
-    6: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECEBER_COMPONENTES_DIGITAIS', 'ENVIAR_RECIBO_CONCLUSAO', 'RECEBER_RECIBO_CONCLUSAO'],
+    6: [
+      'ENVIAR_COMPONENTES_DIGITAIS',
+      'RECEBER_METADADOS',
+      'RECEBER_COMPONENTES_DIGITAIS',
+      'ENVIAR_RECIBO_CONCLUSAO',
+      'RECEBER_RECIBO_CONCLUSAO',
+    ],
     7: ['CANCELAR'],
     8: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECUSAR'],
     9: ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS', 'RECUSAR', 'DAR_CIENCIA_RECUSA'],
@@ -408,12 +423,19 @@ describe.each(BACKENDS)('%s', (backend) => {
     const semMotivo = await tentar('CANCELAR', t.id, penAdmin);
     expect(semMotivo).toMatchObject({ __typename: 'ErroValidacao', codigo: 'DADOS_INVALIDOS' });
     expect(await contar()).toEqual(antes);
-    expect(await tentar('CANCELAR', t.id, penAdmin, 'Pedido do MGI por e-mail, chamado 4521.')).toMatchObject({ __typename: 'TransicaoRealizada' });
+    expect(await tentar('CANCELAR', t.id, penAdmin, 'Pedido do MGI por e-mail, chamado 4521.')).toMatchObject({
+      __typename: 'TransicaoRealizada',
+    });
     const [ev] = await rows<{ ator_lado: string; ator_pen_admin: boolean; ator_orgao_id: number | null; justificativa: string }>(
       'select ator_lado, ator_pen_admin, ator_orgao_id, justificativa from tramite_eventos where tramite_id = $1 and para_situacao = 7',
       [Number(Buffer.from(t.id, 'base64').toString().split(':')[1])],
     );
-    expect(ev).toEqual({ ator_lado: 'PLATAFORMA', ator_pen_admin: true, ator_orgao_id: null, justificativa: 'Pedido do MGI por e-mail, chamado 4521.' });
+    expect(ev).toEqual({
+      ator_lado: 'PLATAFORMA',
+      ator_pen_admin: true,
+      ator_orgao_id: null,
+      justificativa: 'Pedido do MGI por e-mail, chamado 4521.',
+    });
 
     const t2 = await enviado(a, b, { numeroProcesso: novoNumero() });
     expect(await tentar('CANCELAR', t2.id, a.gestor)).toMatchObject({ __typename: 'TransicaoRealizada' });
