@@ -353,11 +353,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sha256(Buffer.from(await (await baixar(l.rem.token)).arrayBuffer()))).toBe(b.hash);
     expect(await passo('darCienciaRecusa', { tramite: recusado.id }, l.rem.token)).toMatchObject({ tramite: { codigoSituacao: 9 } });
 
-    // Resending after the refusal: only the components the platform lacks for this NRE are asked for.
-    const { nre } = (await gw.ok('query($id: ID!) { node(id: $id) { ... on Tramite { nre } } }', { id: recusado.id }, l.rem.token)).node;
+    // Resending the same process after the refusal: only the components the platform lacks for it are asked for.
+    // (The process never reached 6, so the platform issues it a new NRE: docs/domain.md §2.)
+    const { numeroProcesso } = (
+      await gw.ok('query($id: ID!) { node(id: $id) { ... on Tramite { numeroProcesso } } }', { id: recusado.id }, l.rem.token)
+    ).node;
     const novo = arquivo('4-corrigido.pdf');
     const reenvio = await iniciar({
-      nre,
+      numeroProcesso,
       enviarApenasComponentesDigitaisPendentes: true,
       processo: PROCESSO_PUBLICO,
       documentos: documentosDe([a, b], [c, novo]),

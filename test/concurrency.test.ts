@@ -63,7 +63,7 @@ describe.skipIf(!temPostgres)(
         order by r.id, d.id limit 1`,
       );
       unidades = { remetente: par!.rem, destinataria: par!.dest };
-      rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) };
+      rem = { sujeito: 'conc.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['SPE']) };
       dest = { sujeito: 'conc.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) };
       admin = { sujeito: 'conc.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) };
       // postgres.js opens connections lazily: open the whole pool now, so the parallel calls below
@@ -101,6 +101,8 @@ describe.skipIf(!temPostgres)(
         viewer,
         agora: new Date(),
         ...(acao === 'RECUSAR' ? { motivo: '02' as const, justificativa: 'Hash não confere.' } : {}),
+        // PEN_ADMIN cancels only with the agency's request reason; for the remetente it is optional.
+        ...(acao === 'CANCELAR' ? { justificativa: 'Pedido do órgão remetente.' } : {}),
         ...extra,
       });
 
@@ -152,7 +154,8 @@ describe.skipIf(!temPostgres)(
       );
     });
 
-    test('50 parallel different steps from 3 (cancel, refuse, receive, by both sides and PEN_ADMIN): exactly one wins', async () => {
+    test('50 parallel different steps from 3 (cancel, refuse, receive, by both SPEs, the remetente’s gestor and PEN_ADMIN): exactly one wins', async () => {
+      const gestorRem: Viewer = { ...rem, sujeito: 'conc.gestor', papeis: new Set(['GESTOR_PROTOCOLO']) };
       const id = await tramiteEm(3);
       const tentativas: Array<{ acao: AcaoPasso; viewer: Viewer }> = [];
       const opcoes: Array<{ acao: AcaoPasso; viewer: Viewer }> = [
@@ -160,7 +163,7 @@ describe.skipIf(!temPostgres)(
         { acao: 'RECUSAR', viewer: dest },
         { acao: 'RECEBER_COMPONENTES_DIGITAIS', viewer: dest },
         { acao: 'CANCELAR', viewer: admin },
-        { acao: 'RECUSAR', viewer: admin },
+        { acao: 'CANCELAR', viewer: gestorRem },
       ];
       for (let i = 0; i < 50; i++) tentativas.push(opcoes[i % opcoes.length]!);
       const resultados = await Promise.allSettled(tentativas.map((t) => passo(t.acao, id, t.viewer)));

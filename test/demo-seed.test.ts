@@ -11,6 +11,7 @@ const NOW_MS = NOW.getTime();
 
 interface TramiteRow {
   id: number;
+  tipo: string;
   idt: number;
   nre: string;
   numero_processo: string;
@@ -58,7 +59,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     result = await seedDemoData(handle.db, NOW);
     counting = false;
     tramites = await handle.rows<TramiteRow>(
-      `select id::int, idt::int, nre, numero_processo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
+      `select id::int, idt::int, nre, numero_processo, tipo::text as tipo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
               ${ms('criado_em')}, ${ms('atualizado_em')}, ${ms('situacao_alterada_em')}
          from tramites order by idt`,
     );
@@ -112,7 +113,8 @@ describe.each(BACKENDS)('%s', (backend) => {
           (p) => p.para === e.para_situacao && (atual === null ? p.de.length === 0 : (p.de as readonly number[]).includes(atual)),
         );
         expect(passo, `IDT ${t.idt}: ${atual} -> ${e.para_situacao}`).toBeDefined();
-        expect(e.ator_lado).toBe(passo!.lado);
+        // The step's side; PEN staff cancelling on request acts as the platform.
+        expect(e.ator_lado).toBe(e.ator_pen_admin ? 'PLATAFORMA' : passo!.lado);
         expect(e.em).toBeGreaterThan(anterior);
         anterior = e.em;
         atual = e.para_situacao;
@@ -140,13 +142,17 @@ describe.each(BACKENDS)('%s', (backend) => {
     const porId = new Map(tramites.map((t) => [t.id, t]));
     for (const e of eventos) {
       const t = porId.get(e.tramite_id)!;
-      if (e.ator_lado === 'PLATAFORMA') {
+      if (e.ator_pen_admin) {
+        // PEN staff only cancels, on request, with the reason, as the platform (docs/domain.md §5).
+        expect([e.ator_lado, e.ator_orgao_id, e.para_situacao]).toEqual(['PLATAFORMA', null, 7]);
+        expect(e.justificativa!.length).toBeGreaterThan(0);
+      } else if (e.ator_lado === 'PLATAFORMA') {
         expect(e.ator_orgao_id).toBeNull();
         expect(e.ator_sujeito).toBe('tramita-gov-br');
-      } else if (e.ator_pen_admin) {
-        expect(e.ator_orgao_id).toBeNull();
       } else {
         expect(e.ator_orgao_id).toBe(e.ator_lado === 'REMETENTE' ? t.remetente_orgao_id : t.destinatario_orgao_id);
+        // Every protocol step is the agency's SPE's; only a cancellation may be its gestor's.
+        if (e.para_situacao !== 7) expect(e.ator_sujeito, `event ${e.seq}`).toMatch(/^spe:/);
       }
       if (e.para_situacao === 8) {
         expect(Object.keys(MOTIVOS_RECUSA)).toContain(e.motivo);
@@ -154,7 +160,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         expect(e.justificativa!.length).toBeLessThanOrEqual(1000);
       } else {
         expect(e.motivo).toBeNull();
-        expect(e.justificativa).toBeNull();
+        if (!e.ator_pen_admin) expect(e.justificativa).toBeNull();
       }
     }
     expect(eventos.some((e) => e.ator_pen_admin)).toBe(true);
@@ -182,6 +188,30 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const lista of porNre.values()) {
       for (let i = 1; i < lista.length; i++) expect(lista[i]!.criado_em).toBeGreaterThan(lista[i - 1]!.situacao_alterada_em);
     }
+  });
+
+  test('every process’s history is one custody allows (docs/domain.md §2): each trâmite started by the holder, one number per process, the NRE constant from the first success', () => {
+    const porNumero = new Map<string, TramiteRow[]>();
+    for (const t of [...tramites].sort((x, y) => x.criado_em - y.criado_em || x.id - y.id)) {
+      if (t.tipo !== 'PROCESSO') continue;
+      porNumero.set(t.numero_processo, [...(porNumero.get(t.numero_processo) ?? []), t]);
+    }
+    let comVarios = 0;
+    for (const [numero, lista] of porNumero) {
+      if (lista.length > 1) comVarios++;
+      let detentor: number | null = null;
+      let nreDoSucesso: string | null = null;
+      for (const t of lista) {
+        if (detentor !== null) expect(t.remetente_orgao_id, `${numero}: started by its holder`).toBe(detentor);
+        if (nreDoSucesso) expect(t.nre, `${numero}: the NRE of its first success`).toBe(nreDoSucesso);
+        detentor ??= t.remetente_orgao_id;
+        if (t.situacao === 6) {
+          detentor = t.destinatario_orgao_id;
+          nreDoSucesso ??= t.nre;
+        }
+      }
+    }
+    expect(comVarios).toBeGreaterThan(0);
   });
 
   test('remetente units may send, destinatário units may receive, and the agencies are the units’ agencies', async () => {

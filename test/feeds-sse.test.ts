@@ -72,7 +72,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   test('eventosTramites over SSE delivers the event of a mutation made after subscribing', async () => {
     // A remetente agency (demo account) with a unit enabled to send, and another agency's receiving unit.
-    const contas = DEMO_ACCOUNTS.filter((a) => a.orgao && a.papeis.includes('GESTOR_PROTOCOLO'));
+    const contas = DEMO_ACCOUNTS.filter((a) => a.orgao && a.papeis.includes('SPE'));
     let remetente: { conta: (typeof contas)[number]; unidade: number; orgao: number } | null = null;
     for (const conta of contas) {
       const [u] = await gw.database.rows<{ id: number; orgao: number }>(

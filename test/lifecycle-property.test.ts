@@ -18,7 +18,7 @@ import { DadosInvalidos, ErroTramite } from '../src/tramites/erros.js';
 import {
   acoesPermitidas,
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
-  ladosDoViewer,
+  autorizarPasso,
   MOTIVOS_RECUSA,
   PASSO_POR_ACAO,
   PASSOS,
@@ -116,10 +116,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     unidadeRemetente = par!.rem;
     unidadeDestinataria = par!.dest;
     viewers = [
-      { sujeito: 'prop.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) },
-      { sujeito: 'prop.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['GESTOR_PROTOCOLO']) },
+      { sujeito: 'prop.remetente', orgaoId: par!.rem_orgao, papeis: new Set(['SPE']) },
+      { sujeito: 'prop.destinatario', orgaoId: par!.dest_orgao, papeis: new Set(['SPE']) },
       { sujeito: 'prop.pen', orgaoId: null, papeis: new Set(['PEN_ADMIN']) },
-      { sujeito: 'prop.outro', orgaoId: terceiro!.id, papeis: new Set(['GESTOR_PROTOCOLO']) },
+      { sujeito: 'prop.outro', orgaoId: terceiro!.id, papeis: new Set(['SPE']) },
     ];
     // The auto-cancel action runs with a clock in 2000: nothing else in the database is that old.
     const [velhos] = await rows<{ n: number }>("select count(*)::int as n from tramites where situacao_alterada_em < '2000-06-01'");
@@ -223,6 +223,7 @@ describe.each(BACKENDS)('%s', (backend) => {
               agora: new Date(),
               chaveIdempotencia: a.chave === null ? null : `prop-${rodada}-${a.chave}`,
               ...(escolha.acao === 'RECUSAR' ? { motivo: '99' as const, justificativa: 'Outro motivo.' } : {}),
+              ...(escolha.acao === 'CANCELAR' ? { justificativa: 'Pedido do órgão.' } : {}),
             };
           } else {
             quem = a.quem;
@@ -250,17 +251,20 @@ describe.each(BACKENDS)('%s', (backend) => {
 
           // What the rules predict, in the service's documented order of checks.
           const t = { ...participantes, situacao: s };
-          const lados = ladosDoViewer(viewer, t);
-          const justificativaOk = pedido.acao !== 'RECUSAR' || (!!pedido.motivo && !!pedido.justificativa?.trim());
+          const autorizacao = autorizarPasso(viewer, passo, t);
+          // PEN_ADMIN cancels only on an agency's request, with its reason (docs/domain.md §5).
+          const cancelamentoPenSemMotivo = pedido.acao === 'CANCELAR' && isPenAdmin(viewer) && !pedido.justificativa?.trim();
+          const justificativaOk =
+            (pedido.acao !== 'RECUSAR' || (!!pedido.motivo && !!pedido.justificativa?.trim())) && !cancelamentoPenSemMotivo;
           let previsto: string;
           if (!justificativaOk) previsto = 'DADOS_INVALIDOS';
           else if (chaveModelo && chaves.has(chaveModelo)) {
             // A replay answers with the trâmite as it is now, under the read rule of now.
             if (chaves.get(chaveModelo) !== operacao) previsto = 'CHAVE_IDEMPOTENCIA_REUTILIZADA';
             else previsto = canReadTramite(viewer, t) ? 'REPETIDA' : 'TRAMITE_NAO_ENCONTRADO';
-          } else if (lados.length === 0 || !canReadTramite(viewer, t)) previsto = 'TRAMITE_NAO_ENCONTRADO';
+          } else if (!canReadTramite(viewer, t)) previsto = 'TRAMITE_NAO_ENCONTRADO';
           else if (pedido.esperado?.versao != null && pedido.esperado.versao !== antes.versao) previsto = 'CONFLITO';
-          else if (!lados.includes(passo.lado)) previsto = 'ACAO_NAO_PERMITIDA';
+          else if (!autorizacao.ok) previsto = autorizacao.motivo === 'LADO' ? 'ACAO_NAO_PERMITIDA' : 'PAPEL_SEM_PERMISSAO';
           else if (!passo.de.includes(s)) previsto = 'TRANSICAO_INVALIDA';
           else previsto = 'SUCESSO';
 
@@ -278,7 +282,7 @@ describe.each(BACKENDS)('%s', (backend) => {
               sucessos++;
               // Along a PASSO edge from the previous status, by a side allowed to take it.
               expect(passo.de).toContain(s);
-              expect(lados).toContain(passo.lado);
+              expect(autorizacao.ok).toBe(true);
               expect(depois).toEqual({ situacao: passo.para, versao: antes.versao + 1, eventos: antes.eventos + 1 });
               expect(r.tramite).toMatchObject({ id, situacao: passo.para, versao: antes.versao + 1 });
               expect(r.evento).toMatchObject({
@@ -286,7 +290,7 @@ describe.each(BACKENDS)('%s', (backend) => {
                 deSituacao: s,
                 paraSituacao: passo.para,
                 atorSujeito: viewer.sujeito,
-                atorLado: passo.lado,
+                atorLado: autorizacao.ok ? autorizacao.lado : null,
                 atorPenAdmin: isPenAdmin(viewer),
                 atorOrgaoId: isPenAdmin(viewer) ? null : viewer.orgaoId,
               });
@@ -302,8 +306,8 @@ describe.each(BACKENDS)('%s', (backend) => {
         }
 
         // Replaying the log reproduces the trâmite.
-        const eventos = await rows<{ de: number | null; para: number; lado: string; ator: string }>(
-          'select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator from tramite_eventos where tramite_id = $1 order by seq',
+        const eventos = await rows<{ de: number | null; para: number; lado: string; ator: string; pen: boolean }>(
+          'select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator, ator_pen_admin as pen from tramite_eventos where tramite_id = $1 order by seq',
           [id],
         );
         let atual: Situacao | null = null;
@@ -311,7 +315,9 @@ describe.each(BACKENDS)('%s', (backend) => {
           expect(e.de).toBe(atual);
           const aresta = PASSOS.find((p) => p.para === e.para && (atual === null ? p.de.length === 0 : p.de.includes(atual)));
           expect(aresta, `${atual} → ${e.para}`).toBeDefined();
-          expect(e.lado).toBe(aresta!.lado);
+          // The step's side; PEN staff cancelling on request acts as the platform, for no side.
+          expect(e.lado).toBe(e.pen ? 'PLATAFORMA' : aresta!.lado);
+          if (e.pen) expect(aresta!.acao).toBe('CANCELAR');
           if (aresta!.lado === 'PLATAFORMA') expect(e.ator).toBe(ATOR_PLATAFORMA);
           atual = e.para as Situacao;
         }

@@ -1,6 +1,6 @@
 // The trâmite lifecycle over real HTTP, on both backends: the three endings end to end, every refused
 // move generated from the rules table (PASSOS), iniciarTramite's refusals, idempotency and optimistic
-// concurrency, PEN_ADMIN acting for a side, acoesPermitidas, grafoSituacoes, and the automatic
+// concurrency, PEN_ADMIN acting for no side, acoesPermitidas, grafoSituacoes, and the automatic
 // cancellation (correctness; the multi-instance race itself is in concurrency.test.ts).
 //
 // Units and agencies come from SQL over the demo seed (units enabled to send / receive, agencies that
@@ -60,7 +60,7 @@ const RESULTADO_PASSO = `${RESULTADO_COMUM}
   ... on ErroConflito { situacaoAtual versaoAtual }`;
 const RESULTADO_INICIO = `${RESULTADO_COMUM}
   ... on ErroUnidadeNaoHabilitada { sigla }
-  ... on ErroProcessoEmAndamento { nre }`;
+  ... on ErroProcessoEmAndamento { nre codigoPlataforma }`;
 
 /** What a mutation answers (TransicaoRealizada or one of the Erro types), loosely typed. */
 type Resultado = Record<string, any> & { __typename: string };
@@ -104,7 +104,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         orgaoId,
       ]);
     for (const conta of DEMO_ACCOUNTS) {
-      if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
+      if (!conta.orgao || !conta.papeis.includes('SPE')) continue;
       const [raiz] = await rows<{ id: number; sigla: string }>(
         'select id::int as id, sigla from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
         [conta.orgao.repositorio, conta.orgao.estrutura],
@@ -404,16 +404,19 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     /**
      * What a step must answer, from the rules: someone who cannot see the trâmite (no side, or the
-     * destinatário after its refusal) is told it does not exist; then the side is checked (the wrong
-     * side is told whose step it is, whatever the status); then the status. null: allowed, not tried.
+     * destinatário after its refusal) is told it does not exist; PEN_ADMIN, who sees all, takes no
+     * side's step (docs/domain.md §5) and only cancels; then the side is checked (the wrong side is
+     * told whose step it is, whatever the status); then the status. null: allowed, not tried.
      */
     function esperado(viewer: Viewer, situacao: Situacao, p: Passo): Record<string, unknown> | null {
       const t = { ...c.participantes, situacao };
       const lados = ladosDoViewer(viewer, t);
-      if (lados.length === 0 || !canReadTramite(viewer, t))
-        return { __typename: 'ErroTramiteNaoEncontrado', codigo: 'TRAMITE_NAO_ENCONTRADO' };
-      if (!lados.includes(p.lado))
+      if (!canReadTramite(viewer, t)) return { __typename: 'ErroTramiteNaoEncontrado', codigo: 'TRAMITE_NAO_ENCONTRADO' };
+      if (viewer.papeis.has('PEN_ADMIN')) {
+        if (p.acao !== 'CANCELAR') return { __typename: 'ErroPapelSemPermissao', codigo: 'PAPEL_SEM_PERMISSAO' };
+      } else if (!lados.includes(p.lado)) {
         return { __typename: 'ErroAcaoNaoPermitida', codigo: 'ACAO_NAO_PERMITIDA', ladoExigido: p.lado, seusLados: lados };
+      }
       if (!p.de.includes(situacao)) {
         return {
           __typename: 'ErroTransicaoInvalida',
@@ -448,7 +451,12 @@ describe.each(BACKENDS)('%s', (backend) => {
           permitidos += PASSOS_MUTACAO.filter((p) => acoes.includes(p.acao)).length;
           const casos = PASSOS_MUTACAO.map((p) => ({ p, esperado: esperado(q.viewer, s, p) })).filter((x) => x.esperado !== null);
           const respostas = await passos(
-            casos.map((x) => ({ acao: x.p.acao, tramiteId: tramitePorSituacao.get(s)! })),
+            // PEN_ADMIN cancels only with the agency's request reason: given, so the status is what refuses it.
+            casos.map((x) => ({
+              acao: x.p.acao,
+              tramiteId: tramitePorSituacao.get(s)!,
+              extra: q.nome === 'PEN_ADMIN' && x.p.acao === 'CANCELAR' ? { justificativa: 'Pedido do órgão.' } : undefined,
+            })),
             q.token,
           );
           casos.forEach((x, i) => {
@@ -464,7 +472,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       }
       expect(await totalEventos()).toBe(eventosAntes);
       // The matrix covered every kind of refusal, and stayed bounded.
-      expect(Object.keys(porTipo).sort()).toEqual(['ErroAcaoNaoPermitida', 'ErroTramiteNaoEncontrado', 'ErroTransicaoInvalida']);
+      expect(Object.keys(porTipo).sort()).toEqual([
+        'ErroAcaoNaoPermitida',
+        'ErroPapelSemPermissao',
+        'ErroTramiteNaoEncontrado',
+        'ErroTransicaoInvalida',
+      ]);
       expect(tentados + permitidos).toBe(SITUACOES.length * quem().length * PASSOS_MUTACAO.length);
       porTipo = {};
     });
@@ -533,33 +546,43 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(await totalTramites()).toBe(antes);
     });
 
-    test('one trâmite in progress per NRE (erro 0044): refused while open (also at 8), allowed again once final', async () => {
-      const primeiro = await iniciar();
+    test('one trâmite in progress per process (erro 0044, codigoPlataforma): refused while open (also at 8), with or without the NRE, allowed again once final', async () => {
+      const numeroProcesso = `${backend}-0044-${Date.now()}`;
+      const primeiro = await iniciar({ numeroProcesso });
       const nre: string = primeiro.tramite.nre;
       const id1 = dbId(primeiro.tramite.id);
-      const emAndamento = async () => {
-        const r = await iniciar({ nre });
-        expect(r, JSON.stringify(r)).toMatchObject({ __typename: 'ErroProcessoEmAndamento', codigo: 'PROCESSO_EM_ANDAMENTO', nre });
-        expect(r.mensagem).toContain('0044');
+      const emAndamento = async (nreAberto: string) => {
+        for (const pedido of [{ numeroProcesso, nre: nreAberto }, { numeroProcesso }]) {
+          const r = await iniciar(pedido);
+          expect(r, JSON.stringify(r)).toMatchObject({
+            __typename: 'ErroProcessoEmAndamento',
+            codigo: 'PROCESSO_EM_ANDAMENTO',
+            codigoPlataforma: '0044',
+            nre: nreAberto,
+          });
+          expect(r.mensagem).toContain('0044');
+        }
       };
-      await emAndamento();
+      await emAndamento(nre);
       await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id1, c.rem.token);
       await passoOk('RECEBER_METADADOS', id1, c.dest.token);
       await passoOk('RECUSAR', id1, c.dest.token);
-      await emAndamento(); // 8 is not final: the remetente has not acknowledged the refusal yet
+      await emAndamento(nre); // 8 is not final: the remetente has not acknowledged the refusal yet
       await passoOk('DAR_CIENCIA_RECUSA', id1, c.rem.token);
-      const segundo = await iniciar({ nre });
+      // No success yet, so no NRE to recover: the platform issues a new one (docs/domain.md §2), even if the old one is named.
+      const segundo = await iniciar({ numeroProcesso, nre });
       expect(segundo.__typename, JSON.stringify(segundo)).toBe('TransicaoRealizada');
-      expect(segundo.tramite.nre).toBe(nre);
+      expect(segundo.tramite.nre).toMatch(/^\d{16}$/);
+      expect(segundo.tramite.nre).not.toBe(nre);
       const id2 = dbId(segundo.tramite.id);
       expect(id2).not.toBe(id1);
-      await emAndamento();
+      await emAndamento(segundo.tramite.nre);
       await passoOk('CANCELAR', id2, c.rem.token);
-      const terceiro = await iniciar({ nre });
+      const terceiro = await iniciar({ numeroProcesso });
       expect(terceiro.__typename).toBe('TransicaoRealizada');
       const [{ n }] = (await rows<{ n: number }>(
-        'select count(*)::int as n from tramites where nre = $1 and situacao not in (6, 7, 9, 10)',
-        [nre],
+        `select count(*)::int as n from tramites where numero_processo = $1 and tipo = 'PROCESSO' and situacao not in (6, 7, 9, 10)`,
+        [numeroProcesso],
       )) as [{ n: number }];
       expect(n).toBe(1);
     });
@@ -715,50 +738,40 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
   });
 
-  describe('PEN_ADMIN acting for a side', () => {
-    test('recorded as such: porAdministradorPen true, orgaoAtor null, the step’s side, ator = its sub', async () => {
-      const r0 = await iniciar({}, c.admin.token);
-      expect(r0.__typename, JSON.stringify(r0)).toBe('TransicaoRealizada');
-      const id = dbId(r0.tramite.id);
-      await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id, c.admin.token);
-      await passoOk('RECEBER_METADADOS', id, c.admin.token);
-      await passoOk('RECEBER_COMPONENTES_DIGITAIS', id, c.dest.token);
+  describe('PEN_ADMIN acts for no side', () => {
+    test('it starts nothing and takes no side’s step; its cancellation on request is recorded as the platform: porAdministradorPen true, orgaoAtor null, ator = its sub', async () => {
+      const antes = await totalTramites();
+      expect(await iniciar({}, c.admin.token)).toMatchObject({ __typename: 'ErroPapelSemPermissao', codigo: 'PAPEL_SEM_PERMISSAO' });
+      expect(await totalTramites()).toBe(antes);
+      const id = await novoTramite();
+      const eventosAntes = await totalEventos();
+      for (const acao of ['ENVIAR_COMPONENTES_DIGITAIS', 'RECEBER_METADADOS'] as const) {
+        expect(await passo(acao, id, c.admin.token)).toMatchObject({ __typename: 'ErroPapelSemPermissao' });
+      }
+      expect(await totalEventos()).toBe(eventosAntes);
+      await passoOk('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token);
+      await passoOk('CANCELAR', id, c.admin.token, { justificativa: 'Pedido do órgão remetente (ofício 12/2026).' });
       const data = await ok(
         `query($id: ID!) { tramite(id: $id) { historico { ${CAMPOS_EVENTO} } } }`,
         { id: gid('Tramite', id) },
         c.rem.token,
       );
       const h = (data.tramite.historico as Array<Record<string, any>>).map(({ cursor: _c, ...e }) => e);
-      const porAdmin = (de: Situacao | null, para: Situacao, lado: string) => ({
-        situacaoAnterior: de === null ? null : chave(de),
-        situacao: chave(para),
-        lado,
+      expect(h[2]).toEqual({
+        situacaoAnterior: chave(2),
+        situacao: chave(7),
+        lado: 'PLATAFORMA',
         ator: c.admin.conta.sujeito,
         porAdministradorPen: true,
         orgaoAtor: null,
         motivoRecusa: null,
-        justificativa: null,
+        justificativa: 'Pedido do órgão remetente (ofício 12/2026).',
       });
-      expect(h).toEqual([
-        porAdmin(null, 1, 'REMETENTE'),
-        porAdmin(1, 2, 'REMETENTE'),
-        porAdmin(2, 3, 'DESTINATARIO'),
-        {
-          situacaoAnterior: chave(3),
-          situacao: chave(4),
-          lado: 'DESTINATARIO',
-          ator: c.dest.conta.sujeito,
-          porAdministradorPen: false,
-          orgaoAtor: { id: gid('Orgao', c.dest.id) },
-          motivoRecusa: null,
-          justificativa: null,
-        },
-      ]);
       const [sql] = await rows<{ n: number }>(
         'select count(*)::int as n from tramite_eventos where tramite_id = $1 and ator_pen_admin and ator_orgao_id is null',
         [id],
       );
-      expect(sql!.n).toBe(3);
+      expect(sql!.n).toBe(1);
     });
   });
 

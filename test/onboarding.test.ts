@@ -31,7 +31,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
 import { wsClient } from './support/ws.js';
-import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI } from './support/accounts.js';
+import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 
 /** The mutation of each step (src/onboarding/graphql/etapa.ts). */
 const MUTACAO: Record<AcaoOnboarding, string> = {
@@ -807,10 +807,12 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('the checklist updates live from real trâmites; resuming with aPartirDe returns the missed events', async () => {
     const trt = contaDe('gestora.renata@trt18');
     const trtId = await raiz(trt.orgao!.repositorio, trt.orgao!.estrutura);
+    // Trâmites are the agencies' SPEs' acts; the checklist is read with the gestor's token.
     const tokenTrt = await tokenDe(trt);
-    const ladoTrt: Lado = { unidade: await protocolo(trtId), token: tokenTrt };
+    const speTrt = await gw.token({ sub: 'spe:sei.trt18.jus.br', orgao: trt.orgao, roles: ['SPE'] });
+    const ladoTrt: Lado = { unidade: await protocolo(trtId), token: speTrt };
     const ms = await raizPorSigla('MS');
-    const ladoMs: Lado = { unidade: await protocolo(ms), token: await gw.tokenOf(GESTOR_SAUDE) };
+    const ladoMs: Lado = { unidade: await protocolo(ms), token: await gw.tokenOf(SPE_SAUDE) };
     const codB = codigoDoTipo.TRAMITE_RECEBIDO_COM_SUCESSO!;
     const codC = codigoDoTipo.RECUSA_COMO_DESTINATARIO!;
     const [antes] = await rows<{ n: number }>(
@@ -1004,7 +1006,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       gestor = await gw.token({ sub: GESTOR, orgao: { repositorio: 9, estrutura: 17 }, roles: ['GESTOR_PROTOCOLO'] });
       const speTo = await gw.token({ sub: 'spe:sei.to.gov.br', orgao: { repositorio: 9, estrutura: 17 }, roles: ['SPE'] });
       ladoTo = { unidade: to.unidades[0]!, token: speTo };
-      ladoMs = { unidade: await protocolo(await raizPorSigla('MS')), token: await gw.tokenOf(GESTOR_SAUDE) };
+      ladoMs = { unidade: await protocolo(await raizPorSigla('MS')), token: await gw.tokenOf(SPE_SAUDE) };
       ladoDisis = { unidade: disis, token: mgiSpe };
     });
 

@@ -205,12 +205,13 @@ describe('transitions', () => {
 });
 
 describe('who acts: ladosDoViewer', () => {
-  test('each side of the trâmite, its SPE, PEN_ADMIN, and everybody else', () => {
+  test('each side of the trâmite (its gestor and its SPE alike), PEN_ADMIN, and everybody else', () => {
     expect(ladosDoViewer(viewer(ORIGEM, 'GESTOR_PROTOCOLO'), participantes)).toEqual(['REMETENTE']);
     expect(ladosDoViewer(viewer(ORIGEM, 'SPE'), participantes)).toEqual(['REMETENTE']);
     expect(ladosDoViewer(viewer(DESTINO, 'GESTOR_PROTOCOLO'), participantes)).toEqual(['DESTINATARIO']);
     expect(ladosDoViewer(viewer(DESTINO, 'SPE'), participantes)).toEqual(['DESTINATARIO']);
-    expect(ladosDoViewer(viewer(null, 'PEN_ADMIN'), participantes)).toEqual(['REMETENTE', 'DESTINATARIO']);
+    // PEN_ADMIN acts for no side (docs/domain.md §5): it cancels on request, as the platform.
+    expect(ladosDoViewer(viewer(null, 'PEN_ADMIN'), participantes)).toEqual([]);
     expect(ladosDoViewer(viewer(OUTRO, 'GESTOR_PROTOCOLO'), participantes)).toEqual([]);
     expect(ladosDoViewer(viewer(OUTRO, 'SPE'), participantes)).toEqual([]);
   });
@@ -238,23 +239,32 @@ describe('who acts: ladosDoViewer', () => {
 });
 
 describe('acoesPermitidas', () => {
-  const casos: Array<{ quem: string; v: Viewer; lados: LadoAtor[] }> = [
-    { quem: 'remetente gestor', v: viewer(ORIGEM, 'GESTOR_PROTOCOLO'), lados: ['REMETENTE'] },
-    { quem: 'remetente SPE', v: viewer(ORIGEM, 'SPE'), lados: ['REMETENTE'] },
-    { quem: 'destinatário gestor', v: viewer(DESTINO, 'GESTOR_PROTOCOLO'), lados: ['DESTINATARIO'] },
-    { quem: 'destinatário SPE', v: viewer(DESTINO, 'SPE'), lados: ['DESTINATARIO'] },
-    { quem: 'PEN_ADMIN', v: viewer(null, 'PEN_ADMIN'), lados: ['REMETENTE', 'DESTINATARIO'] },
-    { quem: 'unrelated agency', v: viewer(OUTRO, 'GESTOR_PROTOCOLO'), lados: [] },
-    { quem: 'unrelated SPE', v: viewer(OUTRO, 'SPE'), lados: [] },
+  /**
+   * docs/domain.md §5, written out independently of regras.ts: an SPE takes every step of its side(s);
+   * a gestor de protocolo only cancels, for the remetente; PEN_ADMIN only cancels (1-4), for no side.
+   */
+  function esperadasPorPapel(papel: Papel, lados: LadoAtor[], situacao: Situacao): Acao[] {
+    if (papel === 'SPE') return esperadasDoDominio(lados, situacao);
+    if (papel === 'GESTOR_PROTOCOLO') return esperadasDoDominio(lados, situacao).filter((a) => a === 'CANCELAR');
+    return [1, 2, 3, 4].includes(situacao) ? ['CANCELAR'] : [];
+  }
+  const casos: Array<{ quem: string; v: Viewer; papel: Papel; lados: LadoAtor[] }> = [
+    { quem: 'remetente gestor', v: viewer(ORIGEM, 'GESTOR_PROTOCOLO'), papel: 'GESTOR_PROTOCOLO', lados: ['REMETENTE'] },
+    { quem: 'remetente SPE', v: viewer(ORIGEM, 'SPE'), papel: 'SPE', lados: ['REMETENTE'] },
+    { quem: 'destinatário gestor', v: viewer(DESTINO, 'GESTOR_PROTOCOLO'), papel: 'GESTOR_PROTOCOLO', lados: ['DESTINATARIO'] },
+    { quem: 'destinatário SPE', v: viewer(DESTINO, 'SPE'), papel: 'SPE', lados: ['DESTINATARIO'] },
+    { quem: 'PEN_ADMIN', v: viewer(null, 'PEN_ADMIN'), papel: 'PEN_ADMIN', lados: [] },
+    { quem: 'unrelated agency', v: viewer(OUTRO, 'GESTOR_PROTOCOLO'), papel: 'GESTOR_PROTOCOLO', lados: [] },
+    { quem: 'unrelated SPE', v: viewer(OUTRO, 'SPE'), papel: 'SPE', lados: [] },
   ];
 
-  test.each(casos)('$quem: the steps of its side(s) from each status, per docs/domain.md', ({ v, lados }) => {
-    for (const s of SITUACOES) expect(acoesDe(v, s), `status ${s}`).toEqual(esperadasDoDominio(lados, s));
+  test.each(casos)('$quem: the steps its role takes for its side(s) from each status, per docs/domain.md', ({ v, papel, lados }) => {
+    for (const s of SITUACOES) expect(acoesDe(v, s), `status ${s}`).toEqual(esperadasPorPapel(papel, lados, s));
   });
 
-  test('spelled out for the two sides', () => {
-    const rem = viewer(ORIGEM, 'GESTOR_PROTOCOLO');
-    const dest = viewer(DESTINO, 'GESTOR_PROTOCOLO');
+  test('spelled out for the two sides’ SPEs', () => {
+    const rem = viewer(ORIGEM, 'SPE');
+    const dest = viewer(DESTINO, 'SPE');
     const tabela = (v: Viewer) => Object.fromEntries(SITUACOES.map((s) => [s, acoesDe(v, s)]));
     expect(tabela(rem)).toEqual({
       1: ['CANCELAR', 'ENVIAR_COMPONENTES_DIGITAIS'],

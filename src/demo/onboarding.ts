@@ -309,8 +309,8 @@ class Roteiro {
         de: i === 0 ? null : caminho[i - 1]!,
         para,
         lado,
-        // The refusal is a person's decision (the agency's gestor); the SPE does the rest.
-        sujeito: recusa ? this.ag.gestor : lador.spe,
+        // Every step, the refusal included, is the agency's SPE's (docs/domain.md §5).
+        sujeito: lador.spe,
         orgao: lador.orgao,
         motivo: recusa ? '99' : null,
         justificativa: recusa ? RECUSA_TESTE[ambiente] : null,

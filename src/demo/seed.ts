@@ -75,15 +75,33 @@ const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
     orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_INSS },
   },
   {
+    sujeito: 'spe:sei.saude.gov.br',
+    descricao: 'SEI do Ministério da Saúde (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MS },
+  },
+  {
     sujeito: 'gestora.patricia@mec',
     descricao: 'Gestora de protocolo do Ministério da Educação',
     papeis: ['GESTOR_PROTOCOLO'],
     orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MEC },
   },
   {
+    sujeito: 'spe:sei.mec.gov.br',
+    descricao: 'SEI do Ministério da Educação (sistema de processo eletrônico)',
+    papeis: ['SPE'],
+    orgao: { repositorio: REPO_EXECUTIVO, estrutura: NUM_MEC },
+  },
+  {
     sujeito: 'gestora.beatriz@trf1',
     descricao: 'Gestora de protocolo do TRF da 1ª Região',
     papeis: ['GESTOR_PROTOCOLO'],
+    orgao: { repositorio: REPO_JUDICIARIO, estrutura: NUM_TRF1 },
+  },
+  {
+    sujeito: 'spe:sei.trf1.jus.br',
+    descricao: 'SEI do TRF da 1ª Região (sistema de processo eletrônico)',
+    papeis: ['SPE'],
     orgao: { repositorio: REPO_JUDICIARIO, estrutura: NUM_TRF1 },
   },
   {
@@ -353,21 +371,23 @@ function eventosDoCaminho(
   const eventos: EventoPlano[] = [];
   let de: Situacao | null = null;
   for (const para of situacoes) {
-    const { lado } = passo(de, para);
+    let { lado } = passo(de, para);
     let orgao = lado === 'REMETENTE' ? remetente.orgao : lado === 'DESTINATARIO' ? destinatario.orgao : null;
     let sujeito = PLATAFORMA;
-    // The PEN team cancels on the sender's request (docs/domain.md): for the sender's side, on no agency's behalf.
+    let motivo: MotivoRecusa | null = null;
+    let justificativa: string | null = null;
+    // The PEN team cancels on the sender's request (docs/domain.md §5), with its reason, as the platform: for no side.
     const penAdmin = para === 7 && (opcoes.cancelamentoPeloPen ?? rng.chance(0.08));
     if (penAdmin) {
       sujeito = PEN_ADMIN;
       orgao = null;
+      lado = 'PLATAFORMA';
+      justificativa = `Cancelado a pedido do órgão remetente (${remetente.orgao.def.sigla}): trâmite parado, chamado aberto na central de atendimento do PEN.`;
     } else if (orgao) {
-      // People act on cancellations and (sometimes) refusals; the SPE does the rest.
-      const pessoa = para === 7 ? rng.chance(0.7) : para === 8 ? rng.chance(0.4) : false;
+      // The sender's gestor de protocolo may cancel; every other step is the agency's SPE's.
+      const pessoa = para === 7 ? rng.chance(0.7) : false;
       sujeito = pessoa ? rng.pick(orgao.def.gestores) : orgao.def.spe;
     }
-    let motivo: MotivoRecusa | null = null;
-    let justificativa: string | null = null;
     if (para === 8 && de !== null) {
       const r = recusa(de, rng);
       motivo = opcoes.motivo ?? r.motivo;

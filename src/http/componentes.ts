@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import { ErroDeNegocio } from '../kernel/erros.js';
 import { canReadTramite } from '../tramites/acesso.js';
 import type { ComponentStore } from '../tramites/componentes.js';
-import { AcaoNaoPermitida, TramiteNaoEncontrado, TransicaoInvalida } from '../tramites/erros.js';
+import { AcaoNaoPermitida, PapelSemPermissao, TramiteNaoEncontrado, TransicaoInvalida } from '../tramites/erros.js';
 import { ladosDoViewer } from '../tramites/regras.js';
 import { CAMINHO_JWKS } from '../tramites/graphql/recibo.js';
 import { conteudos, tramiteComponentes, tramites } from '../tramites/tables.js';
@@ -46,6 +46,7 @@ interface Recebido {
 const STATUS_POR_ERRO = new Map<new (...args: never[]) => ErroDeNegocio, number>([
   [TramiteNaoEncontrado, 404],
   [AcaoNaoPermitida, 403],
+  [PapelSemPermissao, 403],
   [TransicaoInvalida, 409],
 ]);
 

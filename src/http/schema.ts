@@ -7,6 +7,7 @@ import '../tramites/graphql/grafo.js';
 import '../tramites/graphql/referencias.js';
 import '../tramites/graphql/documento.js';
 import '../tramites/graphql/recibo.js';
+import '../tramites/graphql/processo.js';
 import '../tramites/graphql/mutacoes.js';
 import '../tramites/graphql/evento-tramite.js';
 import '../tramites/graphql/pendencia.js';

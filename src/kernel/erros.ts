@@ -7,6 +7,8 @@ import type { z } from 'zod';
  */
 export abstract class ErroDeNegocio extends Error {
   abstract readonly codigo: string;
+  /** The Tramita.GOV.BR `codigoErro` of the same refusal, where the platform has one (e.g. `0044`). */
+  readonly codigoPlataforma: string | null = null;
 }
 
 export interface Problema {

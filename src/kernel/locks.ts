@@ -11,4 +11,10 @@ export const ADVISORY_LOCKS = {
   onboardingLog: 7_411_027_003,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
+  /**
+   * The class of the two-key form `pg_advisory_xact_lock(class, hashtext(numeroProcesso))`, held while a
+   * trâmite of that process starts, so two starts of one process are decided one after the other. The
+   * two-key form never conflicts with the one-key locks above (PostgreSQL keeps them apart).
+   */
+  processoPorNumero: 74_110_275,
 } as const;

@@ -24,13 +24,14 @@ const readRules = new Map<string, ReadRule>();
 const nodeLoaders = new Map<string, NodeLoader<unknown>>();
 
 /**
- * Who may read an object of this type; `load` makes the type one `node(id:)` resolves. The loader is the
+ * Who may read an object of this type; `load` makes the type one `node(id:)` resolves (a type without
+ * one, such as a plain object with no global id, is only guarded by the rule). The loader is the
  * domain's own read by key, answering undefined for a missing row (plugin-drizzle's node loader rejects
  * instead, with nothing but its message to tell "not found" from a failure).
  */
-export function registerReadRule<Row>(typename: string, rule: ReadRule<Row>, load: NodeLoader<Row>): void {
+export function registerReadRule<Row>(typename: string, rule: ReadRule<Row>, load?: NodeLoader<Row>): void {
   readRules.set(typename, rule as ReadRule);
-  nodeLoaders.set(typename, load as NodeLoader<unknown>);
+  if (load) nodeLoaders.set(typename, load as NodeLoader<unknown>);
 }
 
 /** How `node(id:)` reads a type: its loader and its rule, if the type registered them. */

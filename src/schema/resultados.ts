@@ -7,6 +7,12 @@ export const ErroInterface = builder.interfaceRef<ErroDeNegocio>('Erro').impleme
   fields: (t) => ({
     mensagem: t.exposeString('message', { description: 'Explicação para pessoas (pt-BR).' }),
     codigo: t.exposeString('codigo', { description: 'Código estável para programas.' }),
+    codigoPlataforma: t.string({
+      nullable: true,
+      description:
+        'O `codigoErro` do Tramita.GOV.BR para a mesma recusa, quando a plataforma tem um (ex.: `0044`), para o integrador do SPE mapear um a um; nulo quando o erro é só do gateway.',
+      resolve: (e) => e.codigoPlataforma,
+    }),
   }),
 });
 

@@ -1,5 +1,5 @@
-/** Reads of trâmites that are not a page of rows: the control panel's counts. No GraphQL here. */
-import { or, sql } from 'drizzle-orm';
+/** Reads of trâmites that are not a page of rows: the control panel's counts, a process's history. No GraphQL here. */
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { filtroTramitesSql, type PapelNoTramite } from './filtro.js';
@@ -58,4 +58,36 @@ export async function contarPainel(
     return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
   };
   return { orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
+}
+
+type TramiteRow = typeof tramites.$inferSelect;
+
+/** A process's trâmites in the order they were started: the history its identity and custody follow (regras.ts). */
+export function historicoDoProcesso(db: Pick<Database, 'select'>, numeroProcesso: string): Promise<TramiteRow[]> {
+  return db
+    .select()
+    .from(tramites)
+    .where(and(eq(tramites.tipo, 'PROCESSO'), eq(tramites.numeroProcesso, numeroProcesso)))
+    .orderBy(tramites.criadoEm, tramites.id);
+}
+
+export interface ProcessoLido {
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
+  numeroProcesso: string;
+  historico: TramiteRow[];
+}
+
+/** A process (or a documento avulso, which has one NRE per sending) by its NRE or its number; null if it never travelled. */
+export async function lerProcesso(db: Database, chave: { nre: string } | { numeroProcesso: string }): Promise<ProcessoLido | null> {
+  if ('numeroProcesso' in chave) {
+    const historico = await historicoDoProcesso(db, chave.numeroProcesso);
+    return historico.length ? { tipo: 'PROCESSO', numeroProcesso: chave.numeroProcesso, historico } : null;
+  }
+  const [umDeles] = await db.select().from(tramites).where(eq(tramites.nre, chave.nre)).orderBy(tramites.criadoEm, tramites.id).limit(1);
+  if (!umDeles) return null;
+  if (umDeles.tipo === 'DOCUMENTO_AVULSO') {
+    const historico = await db.select().from(tramites).where(eq(tramites.nre, chave.nre)).orderBy(tramites.criadoEm, tramites.id);
+    return { tipo: 'DOCUMENTO_AVULSO', numeroProcesso: umDeles.numeroProcesso, historico };
+  }
+  return { tipo: 'PROCESSO', numeroProcesso: umDeles.numeroProcesso, historico: await historicoDoProcesso(db, umDeles.numeroProcesso) };
 }

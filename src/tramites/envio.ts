@@ -13,6 +13,7 @@ import type { ComponentStore } from './componentes.js';
 import { codigosReferenciados, documentosSchema, processoSchema, type DocumentoDeclarado, type ProcessoDeclarado } from './conteudo.js';
 import {
   AcaoNaoPermitida,
+  PapelSemPermissao,
   ComponenteNaoDeclarado,
   ConflitoConcorrencia,
   HashNaoConfere,
@@ -22,7 +23,7 @@ import {
   TransicaoInvalida,
 } from './erros.js';
 import { registrarEventos, type Evento, type Transaction } from './eventos.js';
-import { ladosDoViewer, passosAPartirDe, type Situacao } from './regras.js';
+import { ladosDoViewer, PAPEIS_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
 import type { EfeitoDePasso, TramiteRow } from './servico.js';
 import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
@@ -191,6 +192,9 @@ export async function receberComponente(
     const lados = ladosDoViewer(pedido.viewer, atual);
     if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
     if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
+    // Uploading is the sending SPE's act (the 1 → 2 step's roles), never a gestor's or PEN's.
+    if (!PAPEIS_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS.some((p) => pedido.viewer.papeis.has(p)))
+      throw new PapelSemPermissao('ENVIAR_COMPONENTES_DIGITAIS', PAPEIS_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS);
     const situacao = atual.situacao as Situacao;
     if (situacao !== 1) {
       throw new TransicaoInvalida(
@@ -284,14 +288,17 @@ export async function passarA2SeCompleto(
 
 /**
  * "Enviar apenas componentes digitais pendentes" (§4.5): declared components whose bytes the platform
- * already holds from an earlier trâmite of the same NRE count as sent.
+ * already holds from an earlier trâmite of the same process count as sent. "The same process" is its
+ * NRE, or, for a process that never reached 6 (a refused or cancelled first send, which issues a new
+ * NRE on the resend), its number: the one open trâmite per process keeps that history one process's.
  */
-export async function aproveitarComponentesDoNre(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<void> {
+export async function aproveitarComponentesDoProcesso(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<void> {
   await tx.execute(sql`
     update tramite_componentes novo set conteudo_id = anterior.conteudo_id, enviado_em = ${agora}
       from tramite_componentes anterior join tramites t on t.id = anterior.tramite_id
      where novo.tramite_id = ${tramite.id} and novo.conteudo_id is null
-       and t.nre = ${tramite.nre} and t.id <> ${tramite.id} and anterior.conteudo_id is not null
+       and (t.nre = ${tramite.nre} or (${tramite.tipo} = 'PROCESSO' and t.tipo = 'PROCESSO' and t.numero_processo = ${tramite.numeroProcesso}))
+       and t.id <> ${tramite.id} and anterior.conteudo_id is not null
        and anterior.hash = novo.hash and anterior.tamanho = novo.tamanho`);
 }
 

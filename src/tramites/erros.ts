@@ -1,6 +1,7 @@
 /** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
+import type { Papel } from '../kernel/viewer.js';
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
 export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../kernel/erros.js';
@@ -63,6 +64,7 @@ export class UnidadeNaoHabilitada extends ErroTramite {
 
 export class ProcessoEmAndamento extends ErroTramite {
   readonly codigo = 'PROCESSO_EM_ANDAMENTO';
+  override readonly codigoPlataforma = '0044';
   constructor(readonly nre: string) {
     super(`Processo já possui um trâmite em andamento (erro 0044 do Tramita.GOV.BR): NRE ${nre}.`);
   }
@@ -115,5 +117,48 @@ export class MimeTypeNaoConfere extends ErroTramite {
     readonly recebido: string,
   ) {
     super(`O componente foi declarado como ${declarado}; o envio veio como ${recebido}.`);
+  }
+}
+
+/**
+ * The NRE named does not belong to this process (another process's, an avulso's, or never issued):
+ * the platform's "Inconsistência no número de protocolo do processo tramitado por este NRE". Its
+ * `codigoErro` is not in any source (docs/domain.md §9), so none is carried.
+ */
+export class NreInconsistente extends ErroTramite {
+  readonly codigo = 'NRE_INCONSISTENTE';
+  constructor(
+    readonly nre: string,
+    readonly numeroProcesso: string,
+  ) {
+    super(
+      `Inconsistência no número de protocolo do processo tramitado por este NRE (${nre}): ${numeroProcesso} não é o processo deste NRE.`,
+    );
+  }
+}
+
+/** Only the process's holder (the last successful recipient, or its first sender) may start its next trâmite. */
+export class ProcessoNaoDetido extends ErroTramite {
+  readonly codigo = 'PROCESSO_NAO_DETIDO';
+  constructor(
+    readonly numeroProcesso: string,
+    readonly detentorOrgaoId: number,
+  ) {
+    super(`O processo ${numeroProcesso} está com outro órgão: só quem o recebeu por último pode enviá-lo.`);
+  }
+}
+
+/** The viewer is on the right side but its role does not take this step (e.g. a gestor's token on an SPE step). */
+export class PapelSemPermissao extends ErroTramite {
+  readonly codigo = 'PAPEL_SEM_PERMISSAO';
+  constructor(
+    readonly acao: Acao,
+    readonly papeisExigidos: readonly Papel[],
+  ) {
+    super(
+      papeisExigidos.length === 1 && papeisExigidos[0] === 'SPE'
+        ? `A ação ${acao} é do sistema de processo eletrônico (SPE) do órgão, com a credencial dele; um gestor de protocolo ou a equipe PEN não a fazem.`
+        : `A ação ${acao} é de: ${papeisExigidos.join(', ')}.`,
+    );
   }
 }

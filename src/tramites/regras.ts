@@ -1,4 +1,4 @@
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
+import { actsForAgency, isPenAdmin, type Papel, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 
 /**
  * The trâmite status machine of Tramita.GOV.BR (docs/domain.md, FAQ 7.12), as plain data.
@@ -136,22 +136,133 @@ export type MotivoRecusa = keyof typeof MOTIVOS_RECUSA;
 export const JUSTIFICATIVA_RECUSA_MAX = 1000;
 
 /**
- * The sides a viewer may act as on a trâmite: its agency's side(s), or any agency side for PEN_ADMIN
- * (support and tests, recorded as such). PLATAFORMA belongs to the platform's own jobs only.
+ * The sides of a trâmite the viewer's agency is (remetente, destinatário or both), whatever its role;
+ * none for PEN_ADMIN, which acts for no side (docs/domain.md §5). Who may take which step of a side
+ * is `autorizarPasso`'s.
  */
 export function ladosDoViewer(viewer: Viewer, tramite: TramiteParticipantes): LadoAtor[] {
-  if (isPenAdmin(viewer)) return ['REMETENTE', 'DESTINATARIO'];
-  if (!actsForAgency(viewer)) return [];
+  if (isPenAdmin(viewer) || !actsForAgency(viewer)) return [];
   const lados: LadoAtor[] = [];
   if (viewer.orgaoId === tramite.remetenteOrgaoId) lados.push('REMETENTE');
   if (viewer.orgaoId === tramite.destinatarioOrgaoId) lados.push('DESTINATARIO');
   return lados;
 }
 
+/**
+ * The roles that take each step (docs/domain.md §5): every protocol step is an act of the agency's SPE
+ * (its system's credential); the remetente agency's gestor de protocolo may also cancel; PEN_ADMIN only
+ * cancels, on an agency's request with its reason, as the platform, never for a side. The platform's
+ * own step belongs to no role.
+ */
+export const PAPEIS_POR_ACAO: Record<Acao, readonly Papel[]> = {
+  INICIAR: ['SPE'],
+  ENVIAR_COMPONENTES_DIGITAIS: ['SPE'],
+  RECEBER_METADADOS: ['SPE'],
+  RECEBER_COMPONENTES_DIGITAIS: ['SPE'],
+  ENVIAR_RECIBO_CONCLUSAO: ['SPE'],
+  RECEBER_RECIBO_CONCLUSAO: ['SPE'],
+  CANCELAR: ['SPE', 'GESTOR_PROTOCOLO', 'PEN_ADMIN'],
+  RECUSAR: ['SPE'],
+  DAR_CIENCIA_RECUSA: ['SPE'],
+  CANCELAR_AUTOMATICAMENTE: [],
+};
+
+export type Autorizacao =
+  /** `lado`: the side recorded on the event (PLATAFORMA when PEN_ADMIN cancels on request). */
+  | { ok: true; lado: LadoAtor; porAdministradorPen: boolean }
+  | { ok: false; motivo: 'LADO'; ladoExigido: LadoAtor; lados: LadoAtor[] }
+  | { ok: false; motivo: 'PAPEL'; papeisExigidos: readonly Papel[] };
+
+/** Whether this viewer may take this step on this trâmite, whatever its status (that is the status machine's). */
+export function autorizarPasso(viewer: Viewer, passo: Passo, tramite: TramiteParticipantes): Autorizacao {
+  const papeisExigidos = PAPEIS_POR_ACAO[passo.acao];
+  const lados = ladosDoViewer(viewer, tramite);
+  if (passo.lado === 'PLATAFORMA') return { ok: false, motivo: 'LADO', ladoExigido: 'PLATAFORMA', lados };
+  if (isPenAdmin(viewer)) {
+    return papeisExigidos.includes('PEN_ADMIN')
+      ? { ok: true, lado: 'PLATAFORMA', porAdministradorPen: true }
+      : { ok: false, motivo: 'PAPEL', papeisExigidos };
+  }
+  if (!lados.includes(passo.lado)) return { ok: false, motivo: 'LADO', ladoExigido: passo.lado, lados };
+  if (!papeisExigidos.some((p) => viewer.papeis.has(p))) return { ok: false, motivo: 'PAPEL', papeisExigidos };
+  return { ok: true, lado: passo.lado, porAdministradorPen: false };
+}
+
 /** The steps this viewer may take now on a trâmite in `situacao`. */
 export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & { situacao: Situacao }): Passo[] {
-  const lados = ladosDoViewer(viewer, tramite);
-  return passosAPartirDe(tramite.situacao).filter((p) => lados.includes(p.lado));
+  return passosAPartirDe(tramite.situacao).filter((p) => autorizarPasso(viewer, p, tramite).ok);
+}
+
+/**
+ * A process's identity and custody, from its trâmites alone (docs/domain.md §2). The platform issues
+ * the NRE: a process reuses the NRE of its earliest successful trâmite, else gets a new one; a
+ * documento avulso always gets a new one. The holder starts as the first remetente and becomes the
+ * destinatário of each success; a refusal or a cancellation leaves it with the sender. While a
+ * trâmite is open the process is blocked at its sender.
+ */
+export interface TramiteDoProcesso {
+  nre: string;
+  situacao: number;
+  remetenteOrgaoId: number;
+  remetenteUnidadeId: number;
+  destinatarioOrgaoId: number;
+  destinatarioUnidadeId: number;
+}
+
+export interface Detentor {
+  orgaoId: number;
+  unidadeId: number;
+}
+
+export interface EstadoProcesso {
+  /** The NRE its next trâmite travels under; null until one succeeded (the next trâmite gets a new one). */
+  nre: string | null;
+  /** Who may start its next trâmite; null for a process that never travelled. */
+  detentor: Detentor | null;
+  /** The NRE of the open trâmite, if one is open (the process is blocked at its sender). */
+  nreEmAndamento: string | null;
+}
+
+/** `historico`: the process's trâmites in the order they were started. */
+export function estadoDoProcesso(historico: readonly TramiteDoProcesso[]): EstadoProcesso {
+  let nre: string | null = null;
+  let detentor: Detentor | null = null;
+  let nreEmAndamento: string | null = null;
+  for (const t of historico) {
+    detentor ??= { orgaoId: t.remetenteOrgaoId, unidadeId: t.remetenteUnidadeId };
+    if (t.situacao === 6) {
+      nre ??= t.nre;
+      detentor = { orgaoId: t.destinatarioOrgaoId, unidadeId: t.destinatarioUnidadeId };
+    }
+    if (!isSituacao(t.situacao) || !SITUACAO_INFO[t.situacao].final) nreEmAndamento = t.nre;
+  }
+  return { nre, detentor, nreEmAndamento };
+}
+
+/** Why a trâmite may not start, or under which NRE it starts (`null`: a new one). */
+export type DecisaoInicio =
+  | { ok: true; nre: string | null }
+  | { ok: false; motivo: 'NRE_DE_OUTRO_PROCESSO' }
+  | { ok: false; motivo: 'NAO_DETENTOR'; detentor: Detentor }
+  | { ok: false; motivo: 'EM_ANDAMENTO'; nre: string };
+
+/**
+ * The platform's decision on a start. `nreInformado`: what the client named, if anything, and
+ * `nreInformadoPertence`: whether that NRE is one of this process's (never true for an avulso).
+ */
+export function decidirInicio(
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO',
+  estado: EstadoProcesso,
+  remetenteOrgaoId: number,
+  nreInformado: string | null,
+  nreInformadoPertence: boolean,
+): DecisaoInicio {
+  if (nreInformado != null && !nreInformadoPertence) return { ok: false, motivo: 'NRE_DE_OUTRO_PROCESSO' };
+  if (tipo === 'DOCUMENTO_AVULSO') return { ok: true, nre: null };
+  if (estado.detentor && estado.detentor.orgaoId !== remetenteOrgaoId)
+    return { ok: false, motivo: 'NAO_DETENTOR', detentor: estado.detentor };
+  if (estado.nreEmAndamento) return { ok: false, motivo: 'EM_ANDAMENTO', nre: estado.nreEmAndamento };
+  return { ok: true, nre: estado.nre };
 }
 
 /**

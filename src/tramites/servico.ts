@@ -7,14 +7,19 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import { canReadTramite } from './acesso.js';
+import { historicoDoProcesso } from './consultas.js';
 import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
+  NreInconsistente,
+  PapelSemPermissao,
   ProcessoEmAndamento,
+  ProcessoNaoDetido,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
@@ -25,18 +30,22 @@ import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
   PASSO_POR_ACAO,
-  ladosDoViewer,
+  autorizarPasso,
+  decidirInicio,
+  estadoDoProcesso,
   passosAPartirDe,
   type Acao,
+  type Autorizacao,
   type LadoAtor,
   type MotivoRecusa,
   type Situacao,
+  ladosDoViewer,
 } from './regras.js';
 import { idempotencia, tramiteComponentes, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
-  aproveitarComponentesDoNre,
+  aproveitarComponentesDoProcesso,
   componentesDeclarados,
   passarA2SeCompleto,
   receberComponente,
@@ -85,7 +94,10 @@ export interface PedidoInicio {
   agora: Date;
   tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
   numeroProcesso: string;
-  /** The process's NRE when it has travelled before; a new one is issued otherwise. */
+  /**
+   * The NRE the SPE stored for the process, if any: checked against the process, never trusted (the
+   * platform recovers the process's NRE itself, or issues a new one).
+   */
   nre?: string | null;
   descricao?: string | null;
   unidadeRemetenteId: number;
@@ -99,10 +111,21 @@ export interface PedidoInicio {
   enviarApenasComponentesDigitaisPendentes?: boolean | null;
 }
 
-/** The actor columns of an event: an agency's person or system, or PEN staff acting for a side. */
-function ator(viewer: Viewer, lado: LadoAtor) {
-  const penAdmin = isPenAdmin(viewer);
-  return { atorSujeito: viewer.sujeito, atorLado: lado, atorPenAdmin: penAdmin, atorOrgaoId: penAdmin ? null : viewer.orgaoId };
+/** The actor columns of an event: an agency's person or system for its side, or PEN staff as the platform. */
+function ator(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
+  return {
+    atorSujeito: viewer.sujeito,
+    atorLado: autorizado.lado,
+    atorPenAdmin: autorizado.porAdministradorPen,
+    atorOrgaoId: autorizado.porAdministradorPen ? null : viewer.orgaoId,
+  };
+}
+
+/** A step refused by the role rules (regras.ts `autorizarPasso`), as the business error it answers. */
+function recusaDePapel(autorizacao: Exclude<Autorizacao, { ok: true }>, acao: Acao): AcaoNaoPermitida | PapelSemPermissao {
+  return autorizacao.motivo === 'LADO'
+    ? new AcaoNaoPermitida(autorizacao.ladoExigido, autorizacao.lados)
+    : new PapelSemPermissao(acao, autorizacao.papeisExigidos);
 }
 
 const textoOpcional = (max: number) =>
@@ -195,34 +218,41 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
 async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonly EfeitoDePasso[]): Promise<ResultadoPasso> {
   const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
-  const { justificativa, motivo } = validar(
-    recusa
-      ? pedidoPassoSchema
-          // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
-          .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
-          .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' })
-      : pedidoPassoSchema,
-    pedido,
-  );
+  // PEN_ADMIN cancels only on an agency's request: the request's reason is recorded with it.
+  const cancelamentoPen = pedido.acao === 'CANCELAR' && isPenAdmin(pedido.viewer);
+  let schema = pedidoPassoSchema;
+  if (recusa) {
+    schema = schema
+      // `.required()` only drops the optional wrapper of a `.nullish()` field: null would still pass.
+      .refine((p) => p.motivo != null, { path: ['motivo'], message: 'obrigatório na recusa' })
+      .refine((p) => !!p.justificativa, { path: ['justificativa'], message: 'obrigatória na recusa' }) as unknown as typeof schema;
+  }
+  if (cancelamentoPen) {
+    schema = schema.refine((p) => !!p.justificativa, {
+      path: ['justificativa'],
+      message: 'obrigatória quando a equipe PEN cancela: o motivo do pedido do órgão',
+    }) as unknown as typeof schema;
+  }
+  const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
     const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId));
     if (!atual) throw new TramiteNaoEncontrado();
     const situacao = atual.situacao as Situacao;
-    const lados = ladosDoViewer(pedido.viewer, atual);
     // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
     // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
-    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
     if (
       (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
       (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)
     ) {
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
-    if (!lados.includes(passo.lado)) throw new AcaoNaoPermitida(passo.lado, lados);
+    const autorizacao = autorizarPasso(pedido.viewer, passo, atual);
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, pedido.acao);
     // With declared components the platform moves 1 → 2 itself, when the last one arrives (envio.ts).
     if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id)))
-      throw new AcaoNaoPermitida('PLATAFORMA', lados);
+      throw new AcaoNaoPermitida('PLATAFORMA', ladosDoViewer(pedido.viewer, atual));
     if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos && (await temComponentesDeclarados(tx, atual.id))) {
       throw new DadosInvalidos([
         {
@@ -232,12 +262,11 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
       ]);
     }
     if (!passo.de.includes(situacao)) {
+      const possiveis = passosAPartirDe(situacao).filter((p) => autorizarPasso(pedido.viewer, p, atual).ok);
       throw new TransicaoInvalida(
         situacao,
         pedido.acao,
-        passosAPartirDe(situacao)
-          .filter((p) => lados.includes(p.lado))
-          .map((p) => p.acao),
+        possiveis.map((p) => p.acao),
       );
     }
 
@@ -261,7 +290,7 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
         tramiteId: atual.id,
         deSituacao: situacao,
         paraSituacao: passo.para,
-        ...ator(pedido.viewer, passo.lado),
+        ...ator(pedido.viewer, autorizacao),
         motivo: recusa ? motivo : null,
         justificativa,
         ocorridoEm: pedido.agora,
@@ -289,12 +318,12 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     if (!destinataria) throw new DadosInvalidos([{ campo: 'unidadeDestinataria', mensagem: 'unidade não encontrada' }]);
     const remetenteOrgaoId = remetente.orgaoId ?? remetente.id;
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
-    const lados = ladosDoViewer(pedido.viewer, { remetenteOrgaoId, destinatarioOrgaoId });
-    if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
+    const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
     if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
     if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
-    const nre = pedido.nre ?? (await novoNre(tx));
+    const nre = (await decidirNre(tx, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
     const [{ idt }] = linhas(await tx.execute(sql`select nextval('tramite_idt_seq') as idt`)) as [{ idt: string | number }];
     let inserido: TramiteRow | undefined;
     try {
@@ -331,12 +360,12 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
         tramiteId: inserido!.id,
         deSituacao: null,
         paraSituacao: 1,
-        ...ator(pedido.viewer, 'REMETENTE'),
+        ...ator(pedido.viewer, autorizacao),
         ocorridoEm: pedido.agora,
       },
     ]);
     if (conteudo && pedido.enviarApenasComponentesDigitaisPendentes) {
-      await aproveitarComponentesDoNre(tx, inserido!, pedido.agora);
+      await aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora);
       // Everything already held: the platform moves it to 2 at once.
       const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
       if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
@@ -352,6 +381,36 @@ async function temComponentesDeclarados(tx: Transaction, tramiteId: number): Pro
     .where(eq(tramiteComponentes.tramiteId, tramiteId))
     .limit(1);
   return algum !== undefined;
+}
+
+/**
+ * The platform's side of a start (regras.ts `decidirInicio`): the process's trâmites are read under a
+ * lock on its number, so of two concurrent starts of one process the second sees the first. Returns
+ * the NRE to reuse, or null for a new one.
+ */
+async function decidirNre(
+  tx: Transaction,
+  tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO',
+  numeroProcesso: string,
+  remetenteOrgaoId: number,
+  nreInformado: string | null,
+): Promise<string | null> {
+  let historico: TramiteRow[] = [];
+  if (tipo === 'PROCESSO') {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numeroProcesso}))`);
+    historico = await historicoDoProcesso(tx, numeroProcesso);
+  }
+  const decisao = decidirInicio(
+    tipo,
+    estadoDoProcesso(historico),
+    remetenteOrgaoId,
+    nreInformado,
+    nreInformado != null && historico.some((t) => t.nre === nreInformado),
+  );
+  if (decisao.ok) return decisao.nre;
+  if (decisao.motivo === 'NRE_DE_OUTRO_PROCESSO') throw new NreInconsistente(nreInformado!, numeroProcesso);
+  if (decisao.motivo === 'NAO_DETENTOR') throw new ProcessoNaoDetido(numeroProcesso, decisao.detentor.orgaoId);
+  throw new ProcessoEmAndamento(decisao.nre);
 }
 
 /** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */

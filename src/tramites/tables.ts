@@ -75,6 +75,8 @@ export const tramites = pgTable(
     // The platform's rule 0044: one trâmite in progress per process (NRE). Final statuses: 6, 7, 9, 10.
     uniqueIndex('tramites_um_em_andamento_por_nre_uq').on(t.nre).where(sql`situacao not in (6, 7, 9, 10)`),
     index('tramites_nre_idx').on(t.nre),
+    // A process's history (its identity and custody) is read by its number at every start.
+    index('tramites_numero_processo_idx').on(t.numeroProcesso, t.criadoEm),
     index('tramites_remetente_orgao_idx').on(t.remetenteOrgaoId, t.situacao),
     index('tramites_destinatario_orgao_idx').on(t.destinatarioOrgaoId, t.situacao),
     index('tramites_remetente_unidade_idx').on(t.remetenteUnidadeId),

@@ -68,11 +68,11 @@ export interface Lados {
   outro: { token: string };
 }
 
-/** Three agencies with a demo gestor: one with a unit enabled to send, one enabled to receive, a third. */
+/** Three agencies with a demo SPE (protocol steps are the SPE's): one with a unit enabled to send, one enabled to receive, a third. */
 export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
   const encontrados: Array<{ sujeito: string; orgao: number; envio?: number; recebimento?: number }> = [];
   for (const conta of DEMO_ACCOUNTS) {
-    if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
+    if (!conta.orgao || !conta.papeis.includes('SPE')) continue;
     const [raiz] = await gw.database.rows<{ id: number }>(
       'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
       [conta.orgao.repositorio, conta.orgao.estrutura],
@@ -91,7 +91,7 @@ export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
   const rem = encontrados.find((e) => e.envio);
   const dest = encontrados.find((e) => e !== rem && e.recebimento);
   const outro = encontrados.find((e) => e !== rem && e !== dest);
-  if (!rem || !dest || !outro) throw new Error('the demo seed needs three agencies with gestor accounts and enabled units');
+  if (!rem || !dest || !outro) throw new Error('the demo seed needs three agencies with SPE accounts and enabled units');
   return {
     rem: { token: await gw.tokenOf(rem.sujeito), unidade: rem.envio!, orgao: rem.orgao },
     dest: { token: await gw.tokenOf(dest.sujeito), unidade: dest.recebimento!, orgao: dest.orgao },

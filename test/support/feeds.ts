@@ -140,11 +140,11 @@ export interface Cenario {
 
 export type Rows = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
-/** Three agencies with demo GESTOR_PROTOCOLO accounts and units enabled to send / receive, from SQL. */
+/** Three agencies with demo SPE accounts (the credential that takes the protocol steps) and units enabled to send / receive, from SQL. */
 export async function montarCenario(rows: Rows, tokenDe: (conta: DemoAccount) => Promise<string>): Promise<Cenario> {
   const agencias: Agencia[] = [];
   for (const conta of DEMO_ACCOUNTS) {
-    if (!conta.orgao || !conta.papeis.includes('GESTOR_PROTOCOLO')) continue;
+    if (!conta.orgao || !conta.papeis.includes('SPE')) continue;
     const [raiz] = await rows<{ id: number }>(
       'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
       [conta.orgao.repositorio, conta.orgao.estrutura],

@@ -6,7 +6,10 @@ import {
   AcaoNaoPermitida,
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
+  NreInconsistente,
+  PapelSemPermissao,
   ProcessoEmAndamento,
+  ProcessoNaoDetido,
   TramiteNaoEncontrado,
   TransicaoInvalida,
   UnidadeNaoHabilitada,
@@ -14,7 +17,8 @@ import {
 import { DocumentoInput, MetadadosDoProcessoInput } from './documento.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
-import { PASSO_POR_ACAO, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import { PAPEIS_POR_ACAO, PASSO_POR_ACAO, type Acao, type MotivoRecusa as CodigoMotivo } from '../regras.js';
+import { PAPEIS } from '../../kernel/viewer.js';
 import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 
 declare module '../../schema/context.js' {
@@ -84,6 +88,46 @@ builder.objectType(ProcessoEmAndamento, {
     nre: t.string({ description: 'NRE do processo.', resolve: (e) => e.nre }),
   }),
 });
+builder.objectType(NreInconsistente, {
+  name: 'ErroNreInconsistente',
+  description:
+    'O NRE informado não é deste processo (é de outro processo, de um documento avulso, ou nunca foi emitido): a "Inconsistência no número de protocolo do processo tramitado por este NRE" da plataforma. O NRE é emitido e recuperado pela plataforma.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    nre: t.string({ description: 'O NRE informado.', resolve: (e) => e.nre }),
+    numeroProcesso: t.string({ description: 'O número do processo informado.', resolve: (e) => e.numeroProcesso }),
+  }),
+});
+builder.objectType(ProcessoNaoDetido, {
+  name: 'ErroProcessoNaoDetido',
+  description: 'O processo está com outro órgão (o detentor): só quem o recebeu por último com sucesso pode iniciar o próximo trâmite.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    numeroProcesso: t.string({ description: 'Número do processo.', resolve: (e) => e.numeroProcesso }),
+  }),
+});
+const PapelDoToken = builder.enumType('PapelDoToken', {
+  description: 'Os papéis de um token (claim `roles`).',
+  values: {
+    GESTOR_PROTOCOLO: {
+      description: 'Pessoa gestora de protocolo do órgão: lê, usa o painel, configura estruturas e onboarding, cancela trâmites do órgão.',
+    },
+    SPE: {
+      description: 'O sistema de processo eletrônico do órgão (SEI, SUAP, SAPIENS…), com a credencial dele: faz os passos do protocolo.',
+    },
+    PEN_ADMIN: {
+      description: 'Equipe PEN (administração da plataforma): lê tudo e cancela a pedido de um órgão, com o motivo; nunca age por um lado.',
+    },
+  } satisfies Record<(typeof PAPEIS)[number], { description: string }>,
+});
+builder.objectType(PapelSemPermissao, {
+  name: 'ErroPapelSemPermissao',
+  description: 'Seu papel não faz esta ação (ex.: um gestor de protocolo num passo do SPE, ou a equipe PEN num passo de um lado).',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    papeisExigidos: t.field({ type: [PapelDoToken], description: 'Os papéis que fazem esta ação.', resolve: (e) => [...e.papeisExigidos] }),
+  }),
+});
 builder.objectType(ChaveIdempotenciaReutilizada, {
   name: 'ErroChaveIdempotenciaReutilizada',
   description: 'A chave de idempotência já foi usada para outra operação.',
@@ -94,11 +138,21 @@ const ERROS_PASSO = [
   TramiteNaoEncontrado,
   TransicaoInvalida,
   AcaoNaoPermitida,
+  PapelSemPermissao,
   ConflitoConcorrencia,
   DadosInvalidos,
   ChaveIdempotenciaReutilizada,
 ];
-const ERROS_INICIO = [AcaoNaoPermitida, UnidadeNaoHabilitada, ProcessoEmAndamento, DadosInvalidos, ChaveIdempotenciaReutilizada];
+const ERROS_INICIO = [
+  AcaoNaoPermitida,
+  PapelSemPermissao,
+  UnidadeNaoHabilitada,
+  ProcessoEmAndamento,
+  ProcessoNaoDetido,
+  NreInconsistente,
+  DadosInvalidos,
+  ChaveIdempotenciaReutilizada,
+];
 
 // ---- success --------------------------------------------------------------------------------
 
@@ -132,10 +186,12 @@ const AcaoTramiteInput = builder.inputType('AcaoTramiteInput', {
   fields: (t) => camposComuns(t),
 });
 const CancelarTramiteInput = builder.inputType('CancelarTramiteInput', {
-  description: 'Entrada do cancelamento pelo remetente.',
+  description: 'Entrada do cancelamento (pelo remetente, ou pela equipe PEN a pedido do órgão).',
   fields: (t) => ({
     ...camposComuns(t),
-    justificativa: t.string({ description: 'Por que cancela (até 1.000 caracteres).' }),
+    justificativa: t.string({
+      description: 'Por que cancela (até 1.000 caracteres); obrigatória quando a equipe PEN cancela a pedido de um órgão.',
+    }),
   }),
 });
 const RecusarTramiteInput = builder.inputType('RecusarTramiteInput', {
@@ -174,12 +230,24 @@ const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: s
   { acao: 'DAR_CIENCIA_RECUSA', input: AcaoTramiteInput, descricao: 'O remetente dá ciência da recusa: 8 → 9 (concluído com recusa).' },
 ];
 
+/** Who takes a step, in the schema's words (from the rules: regras.ts PAPEIS_POR_ACAO). */
+function quemFaz(acao: Acao): string {
+  const lado = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário';
+  const papeis = PAPEIS_POR_ACAO[acao];
+  const partes = [`o SPE do órgão ${lado} (papel SPE)`];
+  if (papeis.includes('GESTOR_PROTOCOLO')) partes.push(`um gestor de protocolo do órgão ${lado}`);
+  const texto = `Quem faz: ${partes.join(' ou ')}`;
+  return papeis.includes('PEN_ADMIN')
+    ? `${texto}; ou a equipe PEN (PEN_ADMIN) a pedido do órgão, com a justificativa do pedido, registrada como a plataforma.`
+    : `${texto}.`;
+}
+
 for (const { acao, input, descricao } of MUTACOES) {
   const nome = MUTACAO_POR_ACAO[acao]!;
   builder.mutationField(nome, (t) =>
     t.withAuth(AUTHENTICATED).field({
       type: ResultadoTransicao,
-      description: `${descricao} Lado: ${PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? 'remetente' : 'destinatário'} (ou PEN_ADMIN, registrado como tal).`,
+      description: `${descricao} ${quemFaz(acao)}`,
       errors: {
         types: ERROS_PASSO,
         directResult: true,
@@ -245,7 +313,10 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   fields: (t) => ({
     tipo: t.field({ type: TipoTramitavel, required: true, description: 'Processo ou documento avulso.' }),
     numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
-    nre: t.string({ description: 'NRE do processo, se ele já tramitou antes (16 dígitos); sem ele, um NRE novo é emitido.' }),
+    nre: t.string({
+      description:
+        'NRE que o SPE guardou do processo (16 dígitos), se houver. A plataforma emite o NRE: recupera o do processo (o do seu primeiro trâmite concluído) ou emite um novo (sempre, para documento avulso); um NRE que não é deste processo responde ErroNreInconsistente.',
+    }),
     descricao: t.string({ description: 'Descrição (até 100 caracteres).' }),
     unidadeRemetente: t.globalID({
       required: true,
@@ -275,7 +346,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
   t.withAuth(AUTHENTICATED).field({
     type: ResultadoTransicao,
     description:
-      'Inicia o trâmite de um processo ou documento avulso: → 1. Lado: remetente. Um processo só tem um trâmite em andamento por vez.',
+      'Inicia o trâmite de um processo ou documento avulso: → 1. Quem faz: o SPE do órgão remetente (papel SPE), que precisa ser o detentor do processo (quem o recebeu por último com sucesso; no primeiro trâmite, quem o envia). Um processo só tem um trâmite em andamento por vez (0044) e fica bloqueado no remetente enquanto isso.',
     errors: { types: ERROS_INICIO, directResult: true, union: { description: 'Resultado de `iniciarTramite`.' } },
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>

@@ -37,7 +37,10 @@ export const LadoTramite = builder.enumType('LadoTramite', {
   values: {
     REMETENTE: { description: 'O lado que envia (unidade e órgão remetentes).' },
     DESTINATARIO: { description: 'O lado que recebe (unidade e órgão destinatários).' },
-    PLATAFORMA: { description: 'O próprio Tramita.GOV.BR (ex.: cancelamento automático).' },
+    PLATAFORMA: {
+      description:
+        'O próprio Tramita.GOV.BR: o cancelamento automático, e a equipe PEN quando cancela a pedido de um órgão (nunca age por um lado).',
+    },
   } as const,
 });
 

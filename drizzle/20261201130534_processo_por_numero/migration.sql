@@ -1,0 +1,1 @@
+CREATE INDEX "tramites_numero_processo_idx" ON "tramites" ("numero_processo","criado_em");
