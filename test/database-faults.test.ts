@@ -1,10 +1,15 @@
 // Database faults are told apart from bugs (coded, retryable), and every statement has a time bound:
-// the session's statement_timeout for reads, SET LOCAL in each write transaction.
+// the session's statement_timeout for reads, SET LOCAL in each write transaction. A mutation the
+// database does not finish is answered by the execution deadline, and its late commit is safe to retry.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { databaseFault } from '../src/db/faults.js';
-import { postgresAdminUrl, freshDatabase, type FreshDatabase } from './support/backends.js';
+import { ADVISORY_LOCKS } from '../src/kernel/locks.js';
+import { BACKENDS, postgresAdminUrl, freshDatabase, type FreshDatabase } from './support/backends.js';
+import { montarCenario, RESULTADO, tokenDeConta } from './support/feeds.js';
+import { startTestApp, type InProcessTestApp } from './support/gateway.js';
+import { gid } from './support/ids.js';
 
 describe('databaseFault', () => {
   test.each([
@@ -51,5 +56,76 @@ describe.skipIf(!postgresAdminUrl())('postgres: statement timeouts per kind of w
   test('a statement past its timeout fails as DATABASE_TIMEOUT, retryable', async () => {
     const error = await handle.db.transaction(async (tx) => tx.execute(sql`select pg_sleep(2)`)).catch((e: unknown) => e);
     expect(databaseFault(error)?.extensions.code).toBe('DATABASE_TIMEOUT');
+  });
+});
+
+describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend) => {
+  const DEADLINE_MS = 1_000;
+  let gw: InProcessTestApp;
+
+  beforeAll(async () => {
+    gw = await startTestApp(backend, { limits: { executionDeadlineMs: DEADLINE_MS } });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  test('is answered DATABASE_TIMEOUT (retryable) at the deadline; its late commit is what the retry with the same key returns', async () => {
+    const { rem, dest } = await montarCenario(gw.database.rows, tokenDeConta);
+    const iniciar = () =>
+      gw.gql(
+        `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
+        {
+          input: {
+            tipo: 'PROCESSO',
+            numeroProcesso: `${backend}-prazo-1`,
+            chaveIdempotencia: `${backend}-prazo-chave-1`,
+            unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
+            unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
+          },
+        },
+        rem.token,
+      );
+    await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) before the database stalls
+
+    // Another transaction holds the event-log lock (on PGlite, the only session): the mutation's
+    // statements wait, with no statement of their own timing out before the deadline.
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = gw.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
+      holding();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await held;
+    const started = Date.now();
+    let first: Awaited<ReturnType<typeof iniciar>>;
+    try {
+      first = await iniciar();
+    } finally {
+      release();
+      await holder;
+    }
+    expect(Date.now() - started, 'answered near the deadline, not when the database came back').toBeLessThan(DEADLINE_MS + 3_000);
+    expect(first.status).toBeLessThan(500);
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'DATABASE_TIMEOUT', retryable: true });
+
+    // The abandoned execution goes on and commits whole, after its answer.
+    const committed = async () =>
+      (
+        await gw.database.rows<{ n: number }>('select count(*)::int as n from tramites where numero_processo = $1', [`${backend}-prazo-1`])
+      )[0]!.n;
+    for (let t = 0; t < 100 && (await committed()) === 0; t++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const retry = await iniciar();
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data!.r).toMatchObject({ __typename: 'TransicaoRealizada', repetida: true });
+    const [linha] = await gw.database.rows<{ tramites: number; eventos: number }>(
+      `select count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
+         from tramites t join tramite_eventos e on e.tramite_id = t.id where t.numero_processo = $1`,
+      [`${backend}-prazo-1`],
+    );
+    expect(linha).toEqual({ tramites: 1, eventos: 1 });
   });
 });

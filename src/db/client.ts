@@ -171,6 +171,9 @@ async function openPostgres(
     max: options.poolSize ?? 10,
     onnotice,
     backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
+    // A connection attempt that gets no answer fails (CONNECT_TIMEOUT, retryable) within the
+    // execution deadline instead of the default 30 s, so the queries queued behind it move on.
+    connect_timeout: 10,
     // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
     connection: {
       statement_timeout: timeouts.readMs,

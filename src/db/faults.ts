@@ -30,11 +30,20 @@ export function databaseFault(error: unknown): GraphQLError | null {
         extensions: { code: 'DATABASE_UNAVAILABLE', retryable: true },
       });
     }
-    if (code === STATEMENT_TIMEOUT) {
-      return new GraphQLError('A consulta ao banco de dados excedeu o tempo limite.', {
-        extensions: { code: 'DATABASE_TIMEOUT', retryable: true },
-      });
-    }
+    if (code === STATEMENT_TIMEOUT) return databaseTimeout();
   }
   return null;
+}
+
+/**
+ * DATABASE_TIMEOUT, retryable: a statement past statement_timeout, or (with `limitMs`) a mutation
+ * the database did not finish within the execution deadline (http/plugins/execution-deadline.ts).
+ */
+export function databaseTimeout(limitMs?: number): GraphQLError {
+  return new GraphQLError(
+    limitMs === undefined
+      ? 'A consulta ao banco de dados excedeu o tempo limite.'
+      : `O banco de dados não concluiu a operação em ${limitMs} ms: tente de novo com a mesma chaveIdempotencia.`,
+    { extensions: { code: 'DATABASE_TIMEOUT', retryable: true, ...(limitMs === undefined ? {} : { limitMs }) } },
+  );
 }

@@ -1,21 +1,32 @@
 import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { databaseTimeout } from '../../db/faults.js';
 
 export interface ExecutionDeadlineOptions {
-  /** How long a query may execute before it answers EXECUTION_TIMEOUT. */
+  /** How long a query or mutation may execute before it is answered with a coded error. */
   ms: number;
 }
 
 /**
- * A per-request budget for queries: after `ms` the response is EXECUTION_TIMEOUT and the
- * executor's abort signal stops resolving further fields (a statement already running is bounded
- * by PostgreSQL's statement_timeout). Mutations are left to finish: their transaction must commit
- * or roll back whole, and statement_timeout bounds each of its statements. Subscriptions live long.
+ * A per-request budget: after `ms` the client gets its answer and the executor's abort signal stops
+ * resolving further fields. The deadline races the whole execution, because a driver call can stay
+ * pending with no statement running (a connection lost mid-flight, a query queued in the pool while
+ * it reconnects), where statement_timeout does not reach. A query answers EXECUTION_TIMEOUT. A
+ * mutation answers DATABASE_TIMEOUT, retryable: its transaction still commits or rolls back whole
+ * after the answer, and the retry with the same chaveIdempotencia returns the first result if it
+ * committed. Subscriptions live long.
  */
 export function executionDeadline(options: ExecutionDeadlineOptions): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      const operation = getOperationAST(args.document, args.operationName)?.operation;
+      if (operation !== 'query' && operation !== 'mutation') return;
+      const timeoutError = () =>
+        operation === 'mutation'
+          ? databaseTimeout(options.ms)
+          : new GraphQLError(`A consulta excedeu o tempo limite de ${options.ms} ms. Peça menos dados por vez.`, {
+              extensions: { code: 'EXECUTION_TIMEOUT', limitMs: options.ms },
+            });
       setExecuteFn(async (executionArgs) => {
         const controller = new AbortController();
         const upstream = (executionArgs as { signal?: AbortSignal }).signal;
@@ -24,13 +35,7 @@ export function executionDeadline(options: ExecutionDeadlineOptions): Plugin {
         const deadline = new Promise<{ errors: GraphQLError[] }>((resolve) => {
           timer = setTimeout(() => {
             controller.abort(new Error('execution deadline'));
-            resolve({
-              errors: [
-                new GraphQLError(`A consulta excedeu o tempo limite de ${options.ms} ms. Peça menos dados por vez.`, {
-                  extensions: { code: 'EXECUTION_TIMEOUT', limitMs: options.ms },
-                }),
-              ],
-            });
+            resolve({ errors: [timeoutError()] });
           }, options.ms);
         });
         try {
