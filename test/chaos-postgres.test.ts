@@ -47,7 +47,8 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
     // The demo data, and the units the mutations use (two agencies with demo gestor accounts).
     const seed = await createDatabase({ kind: 'postgres', url });
     await seedDemoData(seed.db, new Date());
-    const contas = DEMO_ACCOUNTS.filter((a) => a.orgao && a.papeis.includes('GESTOR_PROTOCOLO'));
+    // Starting a trâmite is the sending agency's SPE act (its gestor's token is refused): SPE accounts.
+    const contas = DEMO_ACCOUNTS.filter((a) => a.orgao && a.papeis.includes('SPE'));
     const unidade = async (conta: (typeof contas)[number], coluna: string) =>
       (
         await seed.rows<{ id: number }>(
