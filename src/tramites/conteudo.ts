@@ -17,7 +17,8 @@ export const MENSAGEM_SIGILOSO = 'Não é possível tramitar um processo com inf
 const hashSha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'SHA-256 em base64 (44 caracteres)');
 const mimeType = z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, 'tipo MIME inválido (ex.: application/pdf)');
 const texto = (max: number) => z.string().trim().min(1, 'obrigatório').max(max, `no máximo ${max} caracteres`);
-const textoOpcional = (max: number) =>
+/** Optional text up to `max` characters, trimmed; empty answers null. */
+export const textoOpcional = (max: number) =>
   z
     .string()
     .trim()

@@ -54,7 +54,7 @@ import {
   type PedidoComponente,
   type ResultadoComponente,
 } from './envio.js';
-import { conferirHashes, mensagemHashDivergente, type HashCalculado } from './conteudo.js';
+import { conferirHashes, mensagemHashDivergente, textoOpcional, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
 
@@ -127,14 +127,6 @@ function recusaDePapel(autorizacao: Exclude<Autorizacao, { ok: true }>, acao: Ac
     ? new AcaoNaoPermitida(autorizacao.ladoExigido, autorizacao.lados)
     : new PapelSemPermissao(acao, autorizacao.papeisExigidos);
 }
-
-const textoOpcional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `no máximo ${max} caracteres`)
-    .nullish()
-    .transform((v) => v || null);
 
 const chaveIdempotenciaSchema = z.string().min(8, 'de 8 a 200 caracteres').max(200, 'de 8 a 200 caracteres').nullish();
 
