@@ -18,7 +18,7 @@ import { DocumentoInput, MetadadosDoProcessoInput } from './documento.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { PAPEIS_POR_ACAO, PASSO_POR_ACAO, type Acao, type MotivoRecusa as CodigoMotivo } from '../regras.js';
-import { PAPEIS } from '../../kernel/viewer.js';
+import type { PAPEIS } from '../../kernel/viewer.js';
 import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 
 declare module '../../schema/context.js' {
