@@ -8,7 +8,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { relations } from '../db/relations.js';
 import type { AuthenticatedContext, GatewayContext } from './context.js';
-import { badUserInput, unauthenticated } from './errors.js';
+import { badUserInput, tokenRequired } from './errors.js';
 import { nodeReaderOf, readRulesPlugin } from './read-rules.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -53,7 +53,7 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({ authenticated: ctx.viewer != null }),
     // Subscriptions are checked once when they start, as before, not again on every event.
     authorizeOnSubscribe: true,
-    unauthorizedError: () => unauthenticated('Autenticação necessária: envie um token Bearer válido.'),
+    unauthorizedError: () => tokenRequired(),
   },
   // Non-null by default (docs/stack.md trap 11): a nullable field is a deliberate choice below.
   defaultFieldNullability: false,

@@ -15,6 +15,11 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
+/** An operation that needs a token arrived without one: one text wherever the gateway refuses it. */
+export function tokenRequired(): GraphQLError {
+  return unauthenticated('Autenticação necessária: envie "Authorization: Bearer <token>".');
+}
+
 export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }

@@ -1,6 +1,6 @@
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { unauthenticated } from '../../schema/errors.js';
+import { tokenRequired, unauthenticated } from '../../schema/errors.js';
 import type { GatewayContext } from '../../schema/context.js';
 
 /** True when the operation only reads the schema (`__schema`, `__type`, `__typename`). */
@@ -20,7 +20,7 @@ export function authGate(options: { introspectionPublic: boolean }): Plugin<Gate
     if (ctx.authError) return unauthenticated(ctx.authError.message);
     if (ctx.viewer) return null;
     if (options.introspectionPublic && isIntrospectionOnly(document, operationName)) return null;
-    return unauthenticated('Autenticação necessária: envie "Authorization: Bearer <token>".');
+    return tokenRequired();
   }
   return {
     onExecute({ args, setResultAndStopExecution }) {

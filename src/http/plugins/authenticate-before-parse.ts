@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { databaseFault } from '../../db/faults.js';
 import type { Authentication } from '../../identity/authenticate.js';
-import { unauthenticated } from '../../schema/errors.js';
+import { tokenRequired, unauthenticated } from '../../schema/errors.js';
 import { isIntrospectionOnly } from './auth-gate.js';
 
 export interface AuthenticateBeforeParseOptions {
@@ -12,8 +12,6 @@ export interface AuthenticateBeforeParseOptions {
   /** Token bound of the throwaway parse that tells anonymous introspection from anything else. */
   maxAnonymousTokens: number;
 }
-
-const NEEDS_TOKEN = 'Autenticação necessária: envie "Authorization: Bearer <token>".';
 
 /**
  * Authentication before any parsing, validation or caching: a request with a bad token, or with
@@ -43,7 +41,7 @@ export function authenticateBeforeParse(options: AuthenticateBeforeParseOptions)
       }
       if (auth.error) return setResult({ errors: [unauthenticated(auth.error.message)] });
       if (auth.viewer) return;
-      if (!isPublicIntrospection(params.query, params.operationName ?? undefined)) setResult({ errors: [unauthenticated(NEEDS_TOKEN)] });
+      if (!isPublicIntrospection(params.query, params.operationName ?? undefined)) setResult({ errors: [tokenRequired()] });
     },
   };
 }
