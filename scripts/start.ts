@@ -2,8 +2,10 @@
  * `npm start`: validates the environment, opens the database (embedded PGlite, or PostgreSQL with
  * DATABASE_URL), applies migrations, seeds the demo data on first run, and serves the gateway.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { createDatabase } from '../src/db/client.js';
+import { createDatabase, type DatabaseOptions } from '../src/db/client.js';
 import { DataFolderInUseError } from '../src/db/folder-lock.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = performance.now();
 
-  const database = await createDatabase(config.database);
+  const database = await createDatabase(withMigratedTemplate(config.database));
   logger.info(
     { backend: database.backend, where: config.database.kind === 'pglite' ? config.database.dataDir : 'DATABASE_URL' },
     'database open, migrations applied',
@@ -75,6 +77,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * `npm run build` leaves beside the compiled start script an embedded database with every migration
+ * applied (dist/pglite-template.tar): a new, empty data folder starts from it instead of running
+ * initdb and the migrations. The migrations still run after it (a no-op when the template is current).
+ */
+function withMigratedTemplate(database: DatabaseOptions): DatabaseOptions {
+  if (database.kind !== 'pglite' || database.dataDir.includes('://')) return database;
+  const template = fileURLToPath(new URL('../pglite-template.tar', import.meta.url));
+  const empty = !existsSync(database.dataDir) || readdirSync(database.dataDir).length === 0;
+  if (!empty || !existsSync(template)) return database;
+  return { ...database, loadDataDir: new Blob([readFileSync(template)]) };
 }
 
 main().catch((error: unknown) => {
