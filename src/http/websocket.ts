@@ -16,6 +16,7 @@ import type { App } from './app.js';
 import { authorizationFromConnectionParams } from './plugins/connection-params.js';
 import { withoutSuggestions } from './plugins/hide-suggestions.js';
 import { trustedWebSocketQuery } from './plugins/persisted-operations.js';
+import { sharedFrames } from './websocket-writes.js';
 
 export function attachWebSocketServer(
   httpServer: Server,
@@ -24,9 +25,13 @@ export function attachWebSocketServer(
 ): WebSocketServer {
   // A bigger message closes the socket with 1009 (message too big) before it is parsed.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.webSocketMessageBytes });
+  // Registered before graphql-ws's own listener: every socket's sends go through the shared frames.
+  const frames = sharedFrames();
+  wsServer.on('connection', (socket) => frames.install(socket));
   useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; cancelExpiry?: () => void }>(
     {
       connectionInitWaitTimeout: 10_000,
+      jsonMessageReplacer: frames.replacer,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
@@ -43,10 +48,9 @@ export function attachWebSocketServer(
       },
       // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
       onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
+      // The result itself, not graphql-ws's copy of it: subscribers sharing it share its serialisation.
       onNext: (_ctx, _id, _payload, _args, result) =>
-        config.introspectionPublic || !result.errors
-          ? undefined
-          : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
+        config.introspectionPublic || !result.errors ? result : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
       onClose: (ctx) => {
         ctx.extra.cancelExpiry?.();
       },
