@@ -4,7 +4,7 @@
  * from one instance to another through PostgreSQL's LISTEN/NOTIFY.
  *
  *   npx tsx bench/fanout.ts [--subscribers 1000,5000,10000] [--events 50] [--per-connection 1] [--cross-events 100]
- *                           [--delivery-timeout 30]
+ *                           [--delivery-timeout 30] [--two-instances false]
  *
  * Real PostgreSQL: BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the
  * end), or a throwaway server started with test/support/postgres-server.sh and stopped at the end.
@@ -21,12 +21,17 @@
  *   3. 3 isolated status changes, each once the previous one reached all N: the latency of one event;
  *   4. a burst of --events status changes (10 trâmites walked 1→6 at once, through the service).
  *   Latency of a delivery = receive time here − the commit's return in the writer; p50/p99, deliveries/s.
- * Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
+ * Then the floor: bench/floor-child.ts (node:http + raw `ws`, no GraphQL, no database) serving the same graphql-ws
+ * clients, the largest count of them, writing frames of the same shape and size one event at a time and in a
+ * burst. Then two instances on the same database with the largest count on each (20,000 by default), the writer
+ * committing once. Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
  * mutations over HTTP through instance 1, one at a time; latency on instance 2 (and, as the same-run
  * baseline, on instance 1 itself) from the mutation's answer.
  *
- * Targets (printed with the results): 10,000 subscribers p99 < 250 ms and < 30 KB each; cross-instance
- * p99 < 50 ms. Baseline: the first (smallest) subscriber count of the same run. Every wait is bounded
+ * Targets (printed with the results, each with its same-run baseline and the ratio): 10,000 subscribers
+ * p99 < 250 ms one event at a time, < 2 s in a burst of 50, <= 30 KB each; the same on two instances with
+ * 20,000; cross-instance p99 < 50 ms. Baselines: the floor for fan-out, the same instance for cross-instance,
+ * and in the full table the first (smallest) subscriber count. Every wait is bounded
  * (connecting: 90 s; one event: 15 s; the burst: --delivery-timeout, 30 s; the whole run: 10 min;
  * deliveries missing at a deadline count as later than it) and the run cleans up when it aborts.
  * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateway children's CPU profiles.
@@ -94,6 +99,8 @@ const EVENTOS = Math.ceil(inteiro('events', 50) / CAMINHO.length) * CAMINHO.leng
 const POR_CONEXAO = Math.min(inteiro('per-connection', 1), MAX_SUBS_POR_CONEXAO);
 const ISOLADOS = 3;
 const LIMITE_ENTREGA_MS = inteiro('delivery-timeout', 30) * 1000;
+/** The two-instance phase (2 × the largest count); `--two-instances false` skips it. */
+const DUAS_INSTANCIAS = argumento('two-instances') !== 'false';
 const EVENTOS_CRUZADOS = Math.ceil(inteiro('cross-events', 100) / CAMINHO.length) * CAMINHO.length;
 
 // ---- file descriptors: one per connection here and one per connection in the gateway child -------------
@@ -107,7 +114,7 @@ function limiteArquivos(): { soft: number; hard: number } {
 }
 
 function garantirDescritores(): number {
-  const precisa = Math.ceil(Math.max(...CONTAGENS) / POR_CONEXAO) + 1_000;
+  const precisa = Math.ceil(((DUAS_INSTANCIAS ? 2 : 1) * Math.max(...CONTAGENS)) / POR_CONEXAO) + 1_000;
   // Node raises its soft limit to the hard one at startup, so what is seen here is the hard limit.
   const { soft, hard } = limiteArquivos();
   if (soft >= precisa) return soft;
@@ -429,6 +436,50 @@ const fmtMs = (r: Pick<Resultado, 'p99' | 'prazoMs'>, campo: 'p50' | 'p99' | 'ma
   return v === Number.POSITIVE_INFINITY ? `> ${r.prazoMs} ms` : Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—';
 };
 
+/** A committed event (or, for the floor, a written one): its seq and when it was committed. */
+type Commit = { seq: number; antes?: number; depois: number };
+
+/**
+ * The two fan-out measurements on `n` subscribers already connected: ISOLADOS events one at a time,
+ * each once the previous reached all of them, then a burst. Rows are named `<rotulo>, one event at a
+ * time` and `<rotulo>, burst of N`.
+ */
+async function medirEntregas(
+  rotulo: string,
+  n: number,
+  base: Pick<Resultado, 'assinantes' | 'conexoes' | 'kbRss' | 'kbHeap' | 'conectarS'>,
+  rec: Recepcao,
+  notas: string[],
+  disparar: { isolado: (i: number) => Promise<Commit>; rajada: () => Promise<Commit[]> },
+): Promise<[Resultado, Resultado]> {
+  const porSeqIsolado = new Map<number, number>();
+  for (let i = 0; i < ISOLADOS; i++) {
+    const antes = rec.n;
+    const c = await disparar.isolado(i);
+    porSeqIsolado.set(c.seq, c.depois);
+    depurar(`${rotulo}: isolated event ${i + 1} committed`);
+    const prazo = Date.now() + LIMITE_ISOLADO_MS;
+    while (rec.n < antes + n && Date.now() < prazo) await sleep(10);
+    depurar(`${rotulo}: isolated event ${i + 1}: ${rec.n - antes} deliveries`);
+    if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
+  }
+  const isolado = resumo(`${rotulo}, one event at a time`, base, rec, porSeqIsolado, n, LIMITE_ISOLADO_MS, [
+    ...notas,
+    'each event alone on the instance',
+  ]);
+  depurar(`${rotulo}: burst`);
+  const antesRajada = rec.n;
+  const inicioRajada = agora();
+  const commits = await disparar.rajada();
+  const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
+  const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
+  const alvo = antesRajada + n * commits.length;
+  while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(50);
+  const rajada = resumo(`${rotulo}, burst of ${commits.length}`, base, rec, porSeq, n, LIMITE_ENTREGA_MS, notas, inicioRajada);
+  depurar(`${rotulo}: burst measured`);
+  return [isolado, rajada];
+}
+
 // ---- main -----------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -518,7 +569,6 @@ async function main(): Promise<void> {
       BENCH_CHILD_DESTINATARIO_ORGAO: String(par.dest_orgao),
     });
     filhos.add(escritor);
-    type Commit = { seq: number; antes?: number; depois: number };
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
@@ -576,47 +626,96 @@ async function main(): Promise<void> {
       };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
-      // 3. isolated events: one status change at a time, the next once the previous reached everyone.
-      const porSeqIsolado = new Map<number, number>();
-      for (const acao of CAMINHO.slice(0, ISOLADOS)) {
-        const antes = rec.n;
-        const [c] = (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [acao] }, 30_000)).commits;
-        porSeqIsolado.set(c!.seq, c!.depois);
-        depurar(`isolated ${acao} committed`);
-        const prazo = Date.now() + LIMITE_ISOLADO_MS;
-        while (rec.n < antes + n && Date.now() < prazo) await sleep(10);
-        depurar(`isolated ${acao}: ${rec.n - antes} deliveries`);
-        if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
-      }
-      resultados.push(
-        resumo('fan-out, one event at a time', base, rec, porSeqIsolado, n, LIMITE_ISOLADO_MS, [
-          notaGc,
-          'each event alone on the instance',
-        ]),
-      );
-
-      // 4. the burst.
-      depurar('burst');
-      const antesRajada = rec.n;
-      const inicioRajada = agora();
-      const commits = await passosServico(tramites);
-      const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
-      const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
-      const alvo = antesRajada + n * commits.length;
-      while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(50);
-      const rajada = resumo(`fan-out, burst of ${EVENTOS}`, base, rec, porSeq, n, LIMITE_ENTREGA_MS, [notaGc], inicioRajada);
-      resultados.push(rajada);
+      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, rec, [notaGc], {
+        isolado: async (i) =>
+          (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
+        rajada: () => passosServico(tramites),
+      });
+      resultados.push(isolado, rajada);
       depurar('burst measured');
       encerrarClientes(clientesAbertos);
       depurar('clients terminated');
       await fecharFilho(gw);
       depurar('gateway closed');
-      const isolado = resultados.at(-2)!;
       console.log(
         `  ${n} subscribers: connected in ${conectarS.toFixed(1)} s; one event at a time: p99 ${fmtMs(isolado)}; ` +
           `burst: ${rajada.entregues}/${rajada.esperadas} deliveries, p50 ${rajada.p50.toFixed(1)} ms, p99 ${fmtMs(rajada)}; ` +
           `${base.kbRss.toFixed(1)} KB RSS + ${base.kbHeap.toFixed(1)} KB heap per subscriber (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`,
       );
+    }
+
+    const nMax = Math.max(...CONTAGENS);
+
+    // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
+    {
+      const inicioFase = Date.now();
+      const { filho: piso, pronto } = await Filho.iniciar<{ url: string }>('floor', 'bench/floor-child.ts', {});
+      filhos.add(piso);
+      const rec = new Recepcao(nMax * (EVENTOS + ISOLADOS) + 1_000);
+      const t0 = Date.now();
+      clientesAbertos = await conectar(pronto.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, t0 + LIMITE_CONEXAO_MS);
+      await esperarAssinantes(piso, nMax, t0 + LIMITE_CONEXAO_MS);
+      const base = {
+        assinantes: nMax,
+        conexoes: Math.ceil(nMax / POR_CONEXAO),
+        kbRss: Number.NaN,
+        kbHeap: Number.NaN,
+        conectarS: (Date.now() - t0) / 1000,
+      };
+      let seq = 1_000_000_000; // far from the log's seqs: the floor's events are its own
+      const escrever = async (k: number) =>
+        (await piso.pedir<{ commits: Commit[] }>({ tipo: 'eventos', seqs: Array.from({ length: k }, () => ++seq) }, LIMITE_ENTREGA_MS))
+          .commits;
+      resultados.push(
+        ...(await medirEntregas('floor (raw ws, same bytes)', nMax, base, rec, ['latency from the first write of each event'], {
+          isolado: async () => (await escrever(1))[0]!,
+          rajada: () => escrever(EVENTOS),
+        })),
+      );
+      encerrarClientes(clientesAbertos);
+      await fecharFilho(piso);
+      console.log(`  floor: ${nMax} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+    }
+
+    // ---- two instances behind one PostgreSQL, nMax subscribers on each ----------------------------------------
+    if (DUAS_INSTANCIAS) {
+      const inicioFase = Date.now();
+      const um = await iniciarGateway('gateway A');
+      const dois = await iniciarGateway('gateway B');
+      const total = 2 * nMax;
+      // Created before anyone subscribes: their events are not part of the measurement.
+      const tramites = await criarTramites(EVENTOS / CAMINHO.length);
+      const [avulso] = await criarTramites(1);
+      await sleep(1_000);
+      const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
+      const t0 = Date.now();
+      const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
+      clientesAbertos = [
+        ...(await conectar(um.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, prazo)),
+        ...(await conectar(dois.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, prazo)),
+      ];
+      await esperarAssinantes(um.filho, nMax, prazo);
+      await esperarAssinantes(dois.filho, nMax, prazo);
+      const base = {
+        assinantes: total,
+        conexoes: 2 * Math.ceil(nMax / POR_CONEXAO),
+        kbRss: Number.NaN,
+        kbHeap: Number.NaN,
+        conectarS: (Date.now() - t0) / 1000,
+      };
+      resultados.push(
+        ...(await medirEntregas('two instances', total, base, rec, [`${nMax} subscribers on each instance`], {
+          isolado: async (i) =>
+            (
+              await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
+            ).commits[0]!,
+          rajada: () => passosServico(tramites),
+        })),
+      );
+      encerrarClientes(clientesAbertos);
+      await fecharFilho(um.filho);
+      await fecharFilho(dois.filho);
+      console.log(`  two instances: ${total} subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
     }
 
     // ---- cross-instance ----------------------------------------------------------------------------------
@@ -737,44 +836,57 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhas) console.log(fmt(l));
   console.log('');
 
-  // Targets.
+  // Targets, each beside the floor of the same run (raw ws writing the same bytes to as many sockets).
   const alvo10k = fanout.find((r) => r.assinantes === 10_000) ?? fanout.at(-1);
   const isolado10k = isolados.find((r) => r.assinantes === alvo10k?.assinantes);
+  const pisoIsolado = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('one event'));
+  const pisoRajada = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('burst'));
+  const duasIsolado = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('one event'));
+  const duasRajada = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('burst'));
   const cruzado = resultados.find((r) => r.fase.startsWith('cross-instance:'));
   const linhasAlvo: string[][] = [];
+  const razao = (r: Resultado, piso: Resultado | undefined) =>
+    piso && Number.isFinite(piso.p99) && piso.p99 > 0
+      ? `${Number.isFinite(r.p99) ? f(r.p99 / piso.p99, 2) : `> ${f(r.prazoMs / piso.p99, 2)}`}x`
+      : '—';
+  const alvo = (nome: string, r: Resultado | undefined, limite: number, piso?: Resultado) => {
+    if (!r || r.eventos === 0) return;
+    linhasAlvo.push([
+      nome,
+      `< ${limite} ms`,
+      fmtMs(r),
+      piso ? fmtMs(piso) : '—',
+      piso ? razao(r, piso) : '—',
+      r.p99 < limite ? 'MET' : 'MISSED',
+    ]);
+  };
   if (alvo10k) {
     const nome = alvo10k.assinantes === 10_000 ? '10,000 subscribers' : `${alvo10k.assinantes} subscribers (10,000 not run)`;
-    if (isolado10k && isolado10k.eventos > 0) {
-      linhasAlvo.push([
-        `${nome}: p99 latency, one event at a time`,
-        '< 250 ms',
-        fmtMs(isolado10k),
-        isolado10k.p99 < 250 ? 'MET' : 'MISSED',
-      ]);
+    alvo(`${nome}: p99 latency, one event at a time`, isolado10k, 250, pisoIsolado);
+    alvo(`${nome}: p99 latency, burst of ${alvo10k.eventos}`, alvo10k, 2_000, pisoRajada);
+    for (const [campo, rotulo] of [
+      ['kbRss', 'RSS'],
+      ['kbHeap', 'heap'],
+    ] as const) {
+      const v = alvo10k[campo];
+      linhasAlvo.push([`${nome}: memory per idle subscriber (${rotulo})`, '<= 30 KB', `${f(v)} KB`, '—', '—', v <= 30 ? 'MET' : 'MISSED']);
     }
-    linhasAlvo.push([
-      `${nome}: p99 latency, burst of ${alvo10k.eventos}`,
-      '< 250 ms',
-      fmtMs(alvo10k),
-      alvo10k.p99 < 250 ? 'MET' : 'MISSED',
-    ]);
-    linhasAlvo.push([
-      `${nome}: memory per idle subscriber (RSS)`,
-      '< 30 KB',
-      `${f(alvo10k.kbRss)} KB`,
-      alvo10k.kbRss < 30 ? 'MET' : 'MISSED',
-    ]);
-    linhasAlvo.push([
-      `${nome}: memory per idle subscriber (heap)`,
-      '< 30 KB',
-      `${f(alvo10k.kbHeap)} KB`,
-      alvo10k.kbHeap < 30 ? 'MET' : 'MISSED',
-    ]);
   }
-  if (cruzado) {
-    linhasAlvo.push(['cross-instance p99 latency', '< 50 ms', fmtMs(cruzado), cruzado.p99 < 50 ? 'MET' : 'MISSED']);
-  }
-  const cabA = ['target', 'goal', 'measured', 'verdict'];
+  alvo(`two instances, ${duasIsolado?.assinantes ?? 0} subscribers: p99, one event at a time`, duasIsolado, 250, pisoIsolado);
+  alvo(
+    `two instances, ${duasRajada?.assinantes ?? 0} subscribers: p99, burst of ${duasRajada?.eventos ?? 0}`,
+    duasRajada,
+    2_000,
+    pisoRajada,
+  );
+  if (cruzado)
+    alvo(
+      'cross-instance p99 latency',
+      cruzado,
+      50,
+      resultados.find((r) => r.fase.startsWith('same instance')),
+    );
+  const cabA = ['target', 'goal', 'measured', 'baseline (same run)', 'ratio', 'verdict'];
   const largA = cabA.map((c, i) => Math.max(c.length, ...linhasAlvo.map((l) => l[i]!.length)));
   const fmtA = (l: string[]) => `| ${l.map((x, i) => x.padEnd(largA[i]!)).join(' | ')} |`;
   console.log('Targets');
@@ -783,7 +895,9 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhasAlvo) console.log(fmtA(l));
   console.log('');
   console.log(
-    'Notes: clients run in this process (one event loop for all of them), so latency includes their own queueing; ' +
+    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients) for fan-out, ' +
+      'the same instance for cross-instance. ' +
+      'Notes: clients run in this process (one event loop for all of them), so latency includes their own queueing; ' +
       'the gateway runs in a child process, the writer in another; memory per subscriber = (RSS or heap after GC with N idle ' +
       'subscribers − the same before them) / N, server side only.',
   );

@@ -1,0 +1,97 @@
+/**
+ * The floor of bench/fanout.ts, in its own process like a gateway instance: node:http + `ws` speaking
+ * just enough graphql-ws (connection_ack, remember each subscribe's id) to serve the same clients, and
+ * writing one prepared event to every socket: the same bytes as the gateway's `next` frame, only the id
+ * spliced in. No GraphQL, no database, no queue: what is left is the cost of the sockets themselves.
+ *
+ *   → { tipo: 'pronto', url }
+ *   ← { tipo: 'memoria', id }                  → { tipo: 'memoria', id, assinantes, rss, heapUsed, ... }
+ *   ← { tipo: 'eventos', id, seqs }            one frame per seq to every subscriber, back to back (one
+ *                                               event per turn of the event loop, as the gateway's bus)
+ *                                               → { tipo: 'feito', id, commits: [{ seq, depois }] }
+ *                                               `depois`: just before the event's first write
+ *   ← { tipo: 'fechar' }
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'eventos'; id: number; seqs: number[] } | { tipo: 'fechar' };
+
+const agora = () => performance.timeOrigin + performance.now();
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench/floor-child.ts runs under bench/fanout.ts (fork with IPC)');
+  const assinantes = new Map<WebSocket, string[]>();
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ server, path: '/graphql', handleProtocols: () => 'graphql-transport-ws' });
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; id?: string };
+      if (m.type === 'connection_init') socket.send('{"type":"connection_ack"}');
+      else if (m.type === 'subscribe' && m.id) {
+        const ids = assinantes.get(socket) ?? [];
+        ids.push(m.id);
+        assinantes.set(socket, ids);
+      } else if (m.type === 'ping') socket.send('{"type":"pong"}');
+    });
+    socket.on('close', () => assinantes.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+
+  const contagem = () => [...assinantes.values()].reduce((n, ids) => n + ids.length, 0);
+  const escrever = (seq: number) => {
+    // The gateway's payload for this bench's subscription, serialised once.
+    const json = JSON.stringify({
+      data: {
+        eventosTramites: {
+          cursor: String(seq),
+          ocorridoEm: new Date().toISOString(),
+          tramite: { idt: seq, situacao: 'METADADOS_RECEBIDOS' },
+        },
+      },
+    });
+    for (const [socket, ids] of assinantes) {
+      for (const id of ids) socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`);
+    }
+  };
+
+  process.on('message', (m: Mensagem) => {
+    if (m.tipo === 'memoria') {
+      const u = process.memoryUsage();
+      process.send!({
+        tipo: 'memoria',
+        id: m.id,
+        rss: u.rss,
+        heapUsed: u.heapUsed,
+        external: u.external,
+        gc: false,
+        assinantes: contagem(),
+        posicao: 0,
+      });
+    } else if (m.tipo === 'eventos') {
+      void (async () => {
+        const commits: Array<{ seq: number; depois: number }> = [];
+        for (const seq of m.seqs) {
+          commits.push({ seq, depois: agora() });
+          escrever(seq);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        process.send!({ tipo: 'feito', id: m.id, commits });
+      })();
+    } else if (m.tipo === 'fechar') {
+      for (const socket of assinantes.keys()) socket.terminate();
+      wss.close();
+      server.close();
+      process.send!({ tipo: 'fechado' }, () => process.exit(0));
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ tipo: 'pronto', url });
+}
+
+main().catch((error) => {
+  console.error('[floor-child]', error);
+  process.exit(1);
+});
