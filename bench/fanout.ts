@@ -114,7 +114,7 @@ function limiteArquivos(): { soft: number; hard: number } {
 }
 
 function garantirDescritores(): number {
-  const precisa = Math.ceil(((DUAS_INSTANCIAS ? 2 : 1) * Math.max(...CONTAGENS)) / POR_CONEXAO) + 1_000;
+  const precisa = Math.ceil(Math.max(...CONTAGENS) / POR_CONEXAO) + 1_000;
   // Node raises its soft limit to the hard one at startup, so what is seen here is the hard limit.
   const { soft, hard } = limiteArquivos();
   if (soft >= precisa) return soft;
@@ -690,9 +690,12 @@ async function main(): Promise<void> {
       const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
       const t0 = Date.now();
       const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
+      // Twice the subscriptions per connection: this process holds every client socket, and 2 × nMax
+      // sockets would pass a typical descriptor limit (20,000 here); the gateways write as many frames.
+      const porConexao = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
       clientesAbertos = [
-        ...(await conectar(um.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, prazo)),
-        ...(await conectar(dois.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, prazo)),
+        ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
+        ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
       ];
       await esperarAssinantes(um.filho, nMax, prazo);
       await esperarAssinantes(dois.filho, nMax, prazo);
@@ -704,7 +707,7 @@ async function main(): Promise<void> {
         conectarS: (Date.now() - t0) / 1000,
       };
       resultados.push(
-        ...(await medirEntregas('two instances', total, base, rec, [`${nMax} subscribers on each instance`], {
+        ...(await medirEntregas('two instances', total, base, rec, [`${nMax} subscribers on each instance, ${porConexao} per connection`], {
           isolado: async (i) =>
             (
               await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
