@@ -1,0 +1,109 @@
+/**
+ * The live-event write path (src/http/websocket-writes.ts): a shared result is serialised once for all
+ * sockets, each frame is exactly what graphql-ws would have written, frames of one turn leave together,
+ * and a socket whose buffer is full waits for the flush. The feeds' end-to-end tests (feeds*.test.ts,
+ * clients.test.ts) run every subscription through it over real sockets.
+ */
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { sharedFrames } from '../src/http/websocket-writes.js';
+
+/** What graphql-ws 6.4.2 does for a `next`: validate, `JSON.stringify(message, replacer)`, then `socket.send`. */
+function emitNext(frames: ReturnType<typeof sharedFrames>, socket: FakeSocket, id: string, payload: unknown): Promise<void> {
+  return new Promise((resolve, reject) =>
+    socket.send(JSON.stringify({ id, type: 'next', payload }, frames.replacer), (err?: Error) => (err ? reject(err) : resolve())),
+  );
+}
+
+class FakeSocket {
+  written: string[] = [];
+  flushes: Array<() => void> = [];
+  bufferedAmount = 0;
+  corks = 0;
+  uncorks = 0;
+  _socket = {
+    writableCorked: 0,
+    cork: () => {
+      this._socket.writableCorked++;
+      this.corks++;
+    },
+    uncork: () => {
+      this._socket.writableCorked--;
+      this.uncorks++;
+    },
+  };
+  send(data: string, cb?: (err?: Error) => void): void {
+    this.written.push(data);
+    if (cb) this.flushes.push(() => cb());
+  }
+}
+
+const install = (frames: ReturnType<typeof sharedFrames>, socket: FakeSocket) => frames.install(socket as unknown as WebSocket);
+
+describe('shared frames for live events', () => {
+  it('serialises a result shared by many subscribers once, and writes each the bytes graphql-ws would', async () => {
+    const frames = sharedFrames();
+    let reads = 0;
+    const result = {
+      get data() {
+        reads++;
+        return { eventosTramites: { cursor: '42', situacao: 'RECEBIDO', texto: 'aspas " e \\ barra, acentuação' } };
+      },
+    };
+    const sockets = Array.from({ length: 50 }, () => new FakeSocket());
+    for (const s of sockets) install(frames, s);
+    await Promise.all(sockets.map((s, i) => emitNext(frames, s, `sub-${i}`, result)));
+    expect(reads).toBe(1);
+    sockets.forEach((s, i) => {
+      expect(s.written).toEqual([JSON.stringify({ id: `sub-${i}`, type: 'next', payload: { data: result.data } })]);
+    });
+  });
+
+  it('leaves other messages, and results not shared, as graphql-ws wrote them', async () => {
+    const frames = sharedFrames();
+    const s = new FakeSocket();
+    install(frames, s);
+    await emitNext(frames, s, '1', { data: { a: 1 } });
+    await emitNext(frames, s, '2', { data: { a: 2 } });
+    s.send(JSON.stringify({ id: '1', type: 'complete' }, frames.replacer));
+    s.send(JSON.stringify({ id: '3', type: 'error', payload: [{ message: 'x' }] }, frames.replacer));
+    // A placeholder-looking text that no replacer call recorded goes out unchanged.
+    s.send('{"id":"9","type":"next","payload":0}');
+    expect(s.written).toEqual([
+      '{"id":"1","type":"next","payload":{"data":{"a":1}}}',
+      '{"id":"2","type":"next","payload":{"data":{"a":2}}}',
+      '{"id":"1","type":"complete"}',
+      '{"id":"3","type":"error","payload":[{"message":"x"}]}',
+      '{"id":"9","type":"next","payload":0}',
+    ]);
+  });
+
+  it('corks each socket for the turn and uncorks them all once', async () => {
+    const frames = sharedFrames();
+    const s = new FakeSocket();
+    install(frames, s);
+    await emitNext(frames, s, '1', { data: 1 });
+    await emitNext(frames, s, '1', { data: 2 });
+    expect([s.corks, s.uncorks]).toEqual([1, 0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([s.corks, s.uncorks]).toEqual([1, 1]);
+  });
+
+  it('resolves a send at once below the high-water mark, and only after the flush above it', async () => {
+    const frames = sharedFrames({ highWaterBytes: 100 });
+    const s = new FakeSocket();
+    install(frames, s);
+    await emitNext(frames, s, '1', { data: 1 }); // resolves without any flush
+    expect(s.flushes).toHaveLength(0);
+    s.bufferedAmount = 100;
+    let resolved = false;
+    const pending = emitNext(frames, s, '1', { data: 2 }).then(() => {
+      resolved = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resolved).toBe(false);
+    s.flushes.shift()!();
+    await pending;
+    expect(resolved).toBe(true);
+  });
+});
