@@ -11,7 +11,7 @@
  *   - baseline: `node --import tsx scripts/start.ts`, the TypeScript compiled at every start and no
  *     template (how `npm start` ran before `npm run build`), measured in the same run.
  * Runs `npm run build` first. Targets: cold < 3 s, warm < 1.5 s (medians). Every start is bounded
- * (60 s) and killed with its process group; the folders are temporary. Not part of the test suite.
+ * (60 s) and killed with its process group (also when the bench is interrupted); the folders are temporary. Not part of the test suite.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +61,18 @@ async function parar(filho: ChildProcess): Promise<void> {
   await saiu;
   clearTimeout(t);
   await sleep(200); // the folder lock is released on exit
+}
+
+/** The start in progress and the folders made so far: an interrupted run still kills and removes them. */
+const emCurso: { filho: ChildProcess | null } = { filho: null };
+const pastas: string[] = [];
+for (const sinal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sinal, () => {
+    const { filho } = emCurso;
+    if (filho?.pid !== undefined && filho.exitCode === null) process.kill(-filho.pid, 'SIGKILL');
+    for (const p of pastas) rmSync(p, { recursive: true, force: true });
+    process.exit(130);
+  });
 }
 
 /** Spawns, polls the query every 10 ms, answers ms to the first 200 with data, and the idle RSS. */
@@ -115,7 +127,6 @@ async function main(): Promise<void> {
   if (!token) throw new Error('no demo token from dist/scripts/token.js');
 
   const figuras = new Map(VARIANTES.map((v) => [v.nome, { frio: [] as number[], quente: [] as number[], rss: [] as number[] }]));
-  const pastas: string[] = [];
   try {
     for (let run = 1; run <= RUNS; run++) {
       for (const v of VARIANTES) {
