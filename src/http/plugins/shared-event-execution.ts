@@ -41,6 +41,7 @@ export function sharedEventExecution(): Plugin<GatewayContext> {
 
 function chaveDeExecucao(args: ExecutionArgs): string {
   const viewer = (args.contextValue as GatewayContext).viewer;
+  // ambiente: once the viewer carries an environment (issue 10) it decides visibility too, so it joins the class.
   const classe = viewer ? `${viewer.orgaoId ?? '-'}:${[...viewer.papeis].sort().join(',')}` : 'anonimo';
   return `${classe}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${print(args.document)}`;
 }
