@@ -13,6 +13,7 @@ import '../tramites/graphql/evento-tramite.js';
 import '../tramites/graphql/pendencia.js';
 import '../onboarding/graphql/onboarding.js';
 import '../onboarding/graphql/evento-onboarding.js';
+import '../onboarding/graphql/chave-spe.js';
 import { fileURLToPath } from 'node:url';
 import { isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from '../schema/builder.js';
