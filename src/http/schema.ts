@@ -9,6 +9,7 @@ import '../tramites/graphql/documento.js';
 import '../tramites/graphql/recibo.js';
 import '../tramites/graphql/processo.js';
 import '../tramites/graphql/mutacoes.js';
+import '../tramites/graphql/envio-componentes.js';
 import '../tramites/graphql/evento-tramite.js';
 import '../tramites/graphql/pendencia.js';
 import '../onboarding/graphql/onboarding.js';
