@@ -4,6 +4,7 @@
 // the download route (access by side, SHA-256 in ETag/Digest, Range).
 import { compactVerify, createRemoteJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { assinarComoSpeDemo } from '../src/demo/chaves-spe.js';
 import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
 import { BACKENDS } from './support/backends.js';
 import {
@@ -13,6 +14,7 @@ import {
   origem,
   PROCESSO_PUBLICO,
   sha256,
+  textoDoReciboDeConclusao,
   tresOrgaos,
   type Arquivo,
   type Lados,
@@ -326,7 +328,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       tramite: { codigoSituacao: 4 },
       evento: { lado: 'DESTINATARIO' },
     });
-    expect(await passo('enviarReciboConclusao', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 5 } });
+    // 4 → 5 with the recipient SPE's signed recibo de conclusão (test/recibo-conclusao.test.ts has its bad cases).
+    const hashDaAssinatura = assinarComoSpeDemo(await textoDoReciboDeConclusao(gw, ok.id, l.dest.token));
+    expect(
+      await passo('enviarReciboConclusao', { tramite: ok.id, hashDaAssinatura }, l.dest.token, 'EnviarReciboConclusaoInput'),
+    ).toMatchObject({ tramite: { codigoSituacao: 5 } });
     expect(await passo('registrarReciboConclusaoRecebido', { tramite: ok.id }, l.rem.token)).toMatchObject({
       tramite: { codigoSituacao: 6 },
     });

@@ -39,7 +39,7 @@ const INPUT_POR_ACAO: Record<AcaoPasso, string> = {
   ENVIAR_COMPONENTES_DIGITAIS: 'AcaoTramiteInput',
   RECEBER_METADADOS: 'AcaoTramiteInput',
   RECEBER_COMPONENTES_DIGITAIS: 'AcaoTramiteInput',
-  ENVIAR_RECIBO_CONCLUSAO: 'AcaoTramiteInput',
+  ENVIAR_RECIBO_CONCLUSAO: 'EnviarReciboConclusaoInput',
   RECEBER_RECIBO_CONCLUSAO: 'AcaoTramiteInput',
   CANCELAR: 'CancelarTramiteInput',
   RECUSAR: 'RecusarTramiteInput',

@@ -193,7 +193,8 @@ describe.each(BACKENDS)('%s', (backend) => {
   // ---- trâmites, through their mutations
 
   async function passoTramite(acao: keyof typeof MUTACAO_POR_ACAO, tramite: string, token: string, extra: Record<string, unknown> = {}) {
-    const tipo = acao === 'RECUSAR' ? 'RecusarTramiteInput' : 'AcaoTramiteInput';
+    const tipo =
+      acao === 'RECUSAR' ? 'RecusarTramiteInput' : acao === 'ENVIAR_RECIBO_CONCLUSAO' ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput';
     const data = await ok(
       `mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO_TRAMITE} } }`,
       { input: { tramite, ...extra } },

@@ -9,6 +9,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { PEN_ADMIN } from './support/accounts.js';
 import { assinar, maxSeq, type Assinatura } from './support/feeds.js';
+import { inputDoPasso } from './support/tramites.js';
 import { waitUntil } from './support/wait.js';
 
 const PAGINA = `query($after: String, $orgao: ID) {
@@ -213,7 +214,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         for (const item of (await todas(token)).filter((i) => meus.has(i.id))) {
           const mutacao = MUTACAO_POR_ACAO[item.acaoEsperada!]!;
           const data = await gw.ok(
-            `mutation($input: AcaoTramiteInput!) { r: ${mutacao}(input: $input) { __typename } }`,
+            `mutation($input: ${inputDoPasso(mutacao)}!) { r: ${mutacao}(input: $input) { __typename } }`,
             { input: { tramite: item.id } },
             token,
           );
@@ -244,7 +245,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     const doTramite = (a: Assinatura) => (a.eventos as unknown as EventoPendencia[]).filter((e) => e.tramite.id === id);
     const ao = assinar(gw.gateway.url, c.tokenDest, SUB, { aPartirDe: inicio });
     const passo = (mutacao: string, token: string) =>
-      gw.ok(`mutation($input: AcaoTramiteInput!) { r: ${mutacao}(input: $input) { __typename } }`, { input: { tramite: id } }, token);
+      gw.ok(
+        `mutation($input: ${inputDoPasso(mutacao)}!) { r: ${mutacao}(input: $input) { __typename } }`,
+        { input: { tramite: id } },
+        token,
+      );
     try {
       await passo('registrarComponentesDigitaisEnviados', c.tokenRem); // 1 → 2: enters the recipient's list
       await passo('registrarMetadadosRecebidos', c.tokenDest); // 2 → 3: still there, another act

@@ -35,7 +35,11 @@ const PROCESSO = `processo { tipo numeroProcesso nre bloqueado
   tramites { id nre codigoSituacao orgaoRemetente { id } orgaoDestinatario { id } } }`;
 
 type AcaoPasso = Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
-const INPUT: Partial<Record<AcaoPasso, string>> = { CANCELAR: 'CancelarTramiteInput', RECUSAR: 'RecusarTramiteInput' };
+const INPUT: Partial<Record<AcaoPasso, string>> = {
+  CANCELAR: 'CancelarTramiteInput',
+  RECUSAR: 'RecusarTramiteInput',
+  ENVIAR_RECIBO_CONCLUSAO: 'EnviarReciboConclusaoInput',
+};
 
 describe.each(BACKENDS)('%s', (backend) => {
   let app: TestGateway;

@@ -1,6 +1,7 @@
 import { defineRelations } from 'drizzle-orm';
 import {
   ambiente,
+  chavesPublicasSpe,
   etapaOnboarding,
   onboardingEventos,
   onboardings,
@@ -18,6 +19,7 @@ import {
   idempotencia,
   idtSequence,
   motivosUrgencia,
+  recibosDeConclusao,
   recibosDeEnvio,
   tipoTramitavel,
   tramiteComponentes,
@@ -44,6 +46,7 @@ export const tables = {
   conteudoBlocos,
   tramiteComponentes,
   recibosDeEnvio,
+  recibosDeConclusao,
   ambiente,
   etapaOnboarding,
   tipoRequisito,
@@ -52,6 +55,7 @@ export const tables = {
   onboardings,
   requisitosOrgao,
   onboardingEventos,
+  chavesPublicasSpe,
 };
 
 export const relations = defineRelations(tables, (r) => ({
@@ -95,6 +99,7 @@ export const relations = defineRelations(tables, (r) => ({
     documentos: r.many.tramiteDocumentos(),
     componentes: r.many.tramiteComponentes(),
     reciboDeEnvio: r.one.recibosDeEnvio({ from: r.tramites.id, to: r.recibosDeEnvio.tramiteId }),
+    reciboDeConclusao: r.one.recibosDeConclusao({ from: r.tramites.id, to: r.recibosDeConclusao.tramiteId }),
   },
   tramiteDocumentos: {
     tramite: r.one.tramites({ from: r.tramiteDocumentos.tramiteId, to: r.tramites.id, optional: false }),

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
@@ -30,6 +30,9 @@ import {
   REPO_JUDICIARIO,
   type UnidadeDef,
 } from './dados.js';
+import { validarChavePublica } from '../onboarding/chaves-spe.js';
+import { chavesPublicasSpe } from '../onboarding/tables.js';
+import { CHAVE_PUBLICA_SPE_DEMO } from './chaves-spe.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
@@ -762,6 +765,22 @@ export async function seedDemoData(
     }
 
     const onboarding = await seedOnboardingDemo(tx, now); // every onboarding stage: src/demo/onboarding.ts
+
+    // Every demo agency's SPE key, in both environments: the demo signs its recibos de conclusão with it.
+    const chaveSpe = await validarChavePublica(CHAVE_PUBLICA_SPE_DEMO);
+    const agencias = await tx.select({ id: estruturas.id }).from(estruturas).where(isNull(estruturas.paiId));
+    const chaves = agencias.flatMap((a) =>
+      (['HOMOLOGACAO', 'PRODUCAO'] as const).map((ambiente) => ({
+        orgaoId: a.id,
+        ambiente,
+        pem: chaveSpe.pem,
+        chaveId: chaveSpe.chaveId,
+        bits: chaveSpe.bits,
+        registradaEm: now,
+        registradaPor: 'demo',
+      })),
+    );
+    for (const lote of lotes(chaves)) await tx.insert(chavesPublicasSpe).values(lote);
 
     // Both plans' events written once, in global time order, so `seq` follows time in an append-only log.
     const eventos = plano.tramites

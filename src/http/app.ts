@@ -60,6 +60,8 @@ export interface AppOptions {
 export interface WebSocketServerContext {
   wsAuth?: Authentication;
   encerrarConexao?: GatewayContext['encerrarConexao'];
+  /** A GraphQL multipart request's file parts (graphql-multipart.ts), for the upload mutation. */
+  arquivosDoPedido?: GatewayContext['arquivosDoPedido'];
 }
 
 export interface App {
@@ -133,6 +135,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         tramites,
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
+        arquivosDoPedido: initial.arquivosDoPedido,
         log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
       };
     },

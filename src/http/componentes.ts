@@ -6,8 +6,8 @@
  *   GET  /componentes/<id>             the bytes, streamed, with Content-Length, ETag/Digest (SHA-256), Range
  *   GET  /.well-known/jwks.json        the public key of the recibo de envio's signature
  *
- * Why not GraphQL multipart: yoga's parser (@whatwg-node/node-fetch `Body.formData`) collects each file
- * into memory before the resolver runs; these routes stream with busboy, one block in memory at a time.
+ * The same upload goes through GraphQL's multipart request spec too (graphql-multipart.ts, the same
+ * command); both stream with busboy, one block in memory at a time (yoga's own parser would buffer).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Busboy } from '@fastify/busboy';

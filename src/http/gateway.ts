@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
 import { componentRoutes } from './componentes.js';
+import { graphqlMultipart } from './graphql-multipart.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export interface GatewayOptions extends AppOptions {
@@ -32,6 +33,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const closeUnusedSockets = () => {
     for (const [socket, requests] of requestsInFlight) if (requests === 0) socket.destroy();
   };
+  const uploadsGraphql = graphqlMultipart({
+    app,
+    maxFileBytes: config.componentes.maxBytes,
+    maxFieldBytes: config.limits.requestBodyBytes,
+  });
   const componentes = componentRoutes({ app, database, logger, store: app.servicos.store, maxBytes: config.componentes.maxBytes });
 
   // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
@@ -56,6 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     if (componentes(req, res, path ?? '/')) return;
+    if (uploadsGraphql(req, res, path ?? '/')) return;
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;

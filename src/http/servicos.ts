@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { ambienteAtualDoOrgao, chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
 import { verificadorDeRequisitos } from '../onboarding/servico.js';
 import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
@@ -28,6 +29,9 @@ export function comporServicos(db: Database, config: Pick<Config, 'onboarding' |
       efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
       store: postgresComponentStore,
       limiteComponente: config.componentes.maxBytes,
+      // ambiente: the recipient's current environment until trâmites carry theirs (issue 10).
+      chaveDoDestinatario: async (tx, tramite) =>
+        chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, await ambienteAtualDoOrgao(tx, tramite.destinatarioOrgaoId)),
     }),
   };
 }

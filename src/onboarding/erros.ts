@@ -32,3 +32,18 @@ export class CriteriosNaoAtendidos extends ErroDeNegocio {
     super(`Ainda falta: ${pendencias.join('; ')}.`);
   }
 }
+
+/** A registered SPE public key must be an RSA key of at least 2048 bits, in PEM (SPKI) or JWK. */
+export class ChavePublicaInvalida extends ErroDeNegocio {
+  readonly codigo = 'CHAVE_PUBLICA_INVALIDA';
+  constructor(readonly motivo: 'FORMATO' | 'NAO_RSA' | 'CURTA' | 'PRIVADA') {
+    super(
+      {
+        FORMATO: 'Chave pública ilegível: envie um PEM (BEGIN PUBLIC KEY) ou um JWK RSA (kty, n, e).',
+        NAO_RSA: 'A chave do SPE deve ser RSA (o recibo de conclusão é assinado com RSA-SHA256).',
+        CURTA: 'A chave RSA deve ter ao menos 2048 bits.',
+        PRIVADA: 'Isto é uma chave privada: registre só a pública, e guarde a privada no SPE.',
+      }[motivo],
+    );
+  }
+}

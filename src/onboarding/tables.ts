@@ -103,3 +103,26 @@ export const onboardingEventos = pgTable(
     check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO')`),
   ],
 );
+
+/**
+ * The public key of an agency's SPE per environment (the key of its platform certificate, Portal ADM
+ * "Gerar Certificado"): the recipient's recibo de conclusão is verified against it. Registering again
+ * rotates it; receipts keep a copy of the key they were verified with (`recibos_de_conclusao`).
+ */
+export const chavesPublicasSpe = pgTable(
+  'chaves_publicas_spe',
+  {
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    ambiente: ambiente('ambiente').notNull(),
+    /** SPKI PEM, whatever form (PEM or JWK) it was registered in. */
+    pem: text('pem').notNull(),
+    /** RFC 7638 JWK thumbprint (SHA-256, base64url): the key's id. */
+    chaveId: text('chave_id').notNull(),
+    bits: integer('bits').notNull(),
+    registradaEm: timestamp('registrada_em', { withTimezone: true }).notNull(),
+    registradaPor: text('registrada_por').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgaoId, t.ambiente] })],
+);

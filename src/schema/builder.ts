@@ -40,6 +40,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     ID: { Input: string; Output: string | number };
     DateTime: { Input: Date; Output: Date };
+    /** A file part of a GraphQL multipart request (src/http/graphql-multipart.ts): the slot's name. */
+    Upload: { Input: string; Output: never };
   };
 }>({
   // Scope auth first, so its check runs before the other plugins' wrappers.

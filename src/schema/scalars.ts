@@ -33,6 +33,9 @@ function parseDateTime(value: unknown): Date {
   return date;
 }
 
+/** How a file slot of a multipart request is named in the variables once its part is routed. */
+export const PREFIXO_UPLOAD = 'arquivo:';
+
 builder.scalarType('DateTime', {
   description:
     'Data e hora em ISO 8601 (UTC na saída, ex.: 2026-11-24T13:45:00.000Z). Na entrada aceita também só a data (AAAA-MM-DD, meia-noite UTC).',
@@ -45,5 +48,21 @@ builder.scalarType('DateTime', {
       // A plain error lets graphql-js attach the literal's location, so the argument gets named.
       throw new TypeError((error as Error).message);
     }
+  },
+});
+
+builder.scalarType('Upload', {
+  description:
+    'Um arquivo enviado numa requisição multipart do GraphQL (GraphQL multipart request spec: campos `operations`, `map` e um campo por arquivo; clientes de upload do Apollo e do urql). Só como entrada; os bytes vão direto para o armazenamento, sem passar inteiros pela memória.',
+  serialize: () => {
+    throw new TypeError('Upload só existe na entrada.');
+  },
+  parseValue: (value) => {
+    // The multipart route puts the slot's name where the spec's `null` was (src/http/graphql-multipart.ts).
+    if (typeof value === 'string' && value.startsWith(PREFIXO_UPLOAD)) return value;
+    throw badUserInput('', 'Envie o arquivo numa requisição multipart/form-data (GraphQL multipart request spec).');
+  },
+  parseLiteral: () => {
+    throw new TypeError('Um Upload não pode ser literal: envie o arquivo numa requisição multipart.');
   },
 });

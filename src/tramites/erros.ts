@@ -162,3 +162,27 @@ export class PapelSemPermissao extends ErroTramite {
     );
   }
 }
+
+/** The recipient's agency has no SPE public key registered: its recibo de conclusão cannot be verified. */
+export class ChavePublicaNaoRegistrada extends ErroTramite {
+  readonly codigo = 'CHAVE_PUBLICA_NAO_REGISTRADA';
+  constructor() {
+    super(
+      'O órgão destinatário não tem chave pública do SPE registrada neste ambiente: um gestor de protocolo a registra com registrarChavePublicaSpe.',
+    );
+  }
+}
+
+/** The recibo de conclusão's signature is malformed or does not verify against the recipient's registered key. */
+export class AssinaturaInvalida extends ErroTramite {
+  readonly codigo = 'ASSINATURA_INVALIDA';
+  constructor(
+    /** The text the gateway rebuilt and verified against (what the SPE must sign). */
+    readonly textoAssinado: string,
+    readonly chaveId: string,
+  ) {
+    super(
+      'A assinatura do recibo de conclusão não confere: assine com RSA-SHA256 (chave do SPE registrada) o texto em textoAssinado e envie-a em base64.',
+    );
+  }
+}

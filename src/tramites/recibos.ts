@@ -1,8 +1,9 @@
 /**
- * The recibo de envio (docs/domain.md §4.4): when a trâmite reaches 2 the platform signs, as a compact
+ * The receipts (docs/domain.md §4.4). The recibo de envio: when a trâmite reaches 2 the platform signs, as a compact
  * JWS (jose), `{ IDT, NRE, dataDeRecebimentoDoUltimoComponenteDigital, hashesDosComponentesDigitais }`
  * with the gateway's key; the public key is published at `/.well-known/jwks.json` (`kid` in the header).
  */
+import { createPublicKey, verify } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, type JWK } from 'jose';
 
 export interface ConteudoReciboDeEnvio {
@@ -64,4 +65,45 @@ export function conteudoReciboDeEnvio(
     dataDeRecebimentoDoUltimoComponenteDigital: ultimoComponenteEm.toISOString(),
     hashesDosComponentesDigitais: [...new Set(hashes)].sort(),
   };
+}
+
+/** What the recipient's SPE signs for the recibo de conclusão (docs/domain.md §4.4). */
+export interface ConteudoReciboDeConclusao {
+  IDT: string;
+  NRE: string;
+  /** When the trâmite reached 4, UTC `YYYY-MM-DDTHH:MM:SS.000Z` (seconds: the module's format). */
+  dataDeRecebimento: string;
+  hashesDosComponentesDigitais: string[];
+}
+
+/** The module's date format: milliseconds always `.000` (`ReceberReciboTramiteRN.php`). */
+export const dataDoRecibo = (data: Date) => `${data.toISOString().slice(0, 19)}.000Z`;
+
+export function conteudoReciboDeConclusao(
+  tramite: { idt: number; nre: string },
+  hashes: readonly string[],
+  chegouA4Em: Date,
+): ConteudoReciboDeConclusao {
+  return {
+    IDT: String(tramite.idt),
+    NRE: tramite.nre,
+    dataDeRecebimento: dataDoRecibo(chegouA4Em),
+    hashesDosComponentesDigitais: [...new Set(hashes)].sort(),
+  };
+}
+
+/**
+ * The text the recipient signs with RSA-SHA256: `<recibo><IDT>…</IDT><NRE>…</NRE><dataDeRecebimento>…
+ * </dataDeRecebimento><hashDoComponenteDigital>…</hashDoComponenteDigital>…</recibo>`, hashes sorted.
+ * The values are digits, a date and base64, so nothing needs XML escaping.
+ */
+export function textoReciboDeConclusao(c: ConteudoReciboDeConclusao): string {
+  const hashes = c.hashesDosComponentesDigitais.map((h) => `<hashDoComponenteDigital>${h}</hashDoComponenteDigital>`).join('');
+  return `<recibo><IDT>${c.IDT}</IDT><NRE>${c.NRE}</NRE><dataDeRecebimento>${c.dataDeRecebimento}</dataDeRecebimento>${hashes}</recibo>`;
+}
+
+/** Whether `hashDaAssinatura` (base64) is the RSA-SHA256 signature of `texto` by `chavePublicaPem`. */
+export function assinaturaConfere(texto: string, hashDaAssinatura: string, chavePublicaPem: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(hashDaAssinatura)) return false;
+  return verify('sha256', Buffer.from(texto, 'utf8'), createPublicKey(chavePublicaPem), Buffer.from(hashDaAssinatura, 'base64'));
 }

@@ -54,6 +54,7 @@ import {
   type PedidoComponente,
   type ResultadoComponente,
 } from './envio.js';
+import { registrarReciboDeConclusao, type ChaveDoSpeDestinatario, type ReciboAssinado } from './conclusao.js';
 import { conferirHashes, mensagemHashDivergente, textoOpcional, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
@@ -87,6 +88,8 @@ export interface PedidoPasso {
   justificativa?: string | null;
   /** Set by `confirmarRecebimento` only: 3 → 4 on a trâmite with components needs the hashes confirmed. */
   hashesConferidos?: boolean;
+  /** 4 → 5: the recipient's signed recibo de conclusão (required when the trâmite has components). */
+  recibo?: ReciboAssinado | null;
 }
 
 export interface PedidoInicio {
@@ -181,12 +184,14 @@ export interface OpcoesServicoTramites {
   limiteComponente: number;
   /** Signs the recibo de envio when the platform moves a trâmite to 2. */
   assinador: AssinadorDeRecibos;
+  /** The recipient SPE's registered public key, that verifies its recibo de conclusão (4 → 5). */
+  chaveDoDestinatario: ChaveDoSpeDestinatario;
 }
 
 export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites): ServicoTramites {
   const { efeitos, store, assinador } = opcoes;
   return {
-    executarPasso: (pedido) => executarPasso(db, pedido, efeitos),
+    executarPasso: (pedido) => executarPasso(db, pedido, opcoes),
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
     confirmarRecebimento: async (pedido) => {
@@ -201,13 +206,17 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
         conferencia.divergente
           ? { ...pedido, acao: 'RECUSAR', motivo: '02', justificativa: mensagemHashDivergente(conferencia.divergente) }
           : { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS', hashesConferidos: true },
-        efeitos,
+        opcoes,
       );
     },
   };
 }
 
-async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonly EfeitoDePasso[]): Promise<ResultadoPasso> {
+async function executarPasso(
+  db: Database,
+  pedido: PedidoPasso,
+  { efeitos, chaveDoDestinatario }: Pick<OpcoesServicoTramites, 'efeitos' | 'chaveDoDestinatario'>,
+): Promise<ResultadoPasso> {
   const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
   // PEN_ADMIN cancels only on an agency's request: the request's reason is recorded with it.
@@ -275,6 +284,9 @@ async function executarPasso(db: Database, pedido: PedidoPasso, efeitos: readonl
         .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
+    // With components (or a signature given), 4 → 5 carries the recipient's verified signed receipt.
+    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' && (pedido.recibo?.hashDaAssinatura || (await temComponentesDeclarados(tx, atual.id))))
+      await registrarReciboDeConclusao(tx, atual, pedido.recibo ?? {}, chaveDoDestinatario, pedido.agora);
     // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     const [evento] = await registrarEventos(tx, [

@@ -256,3 +256,20 @@ export const recibosDeEnvio = pgTable('recibos_de_envio', {
   jws: text('jws').notNull(),
   emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
 });
+
+/**
+ * The recibo de conclusão the recipient's SPE signed (4 → 5), verified on arrival: the text the gateway
+ * rebuilt, the signature, and a copy of the key that verified it (so it stays verifiable after a rotation).
+ */
+export const recibosDeConclusao = pgTable('recibos_de_conclusao', {
+  tramiteId: bigint('tramite_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tramites.id),
+  dataDeRecebimento: timestamp('data_de_recebimento', { withTimezone: true }).notNull(),
+  textoAssinado: text('texto_assinado').notNull(),
+  /** RSA-SHA256 signature of `textoAssinado`, base64 (the platform's `hashDaAssinatura`). */
+  hashDaAssinatura: text('hash_da_assinatura').notNull(),
+  chavePublicaPem: text('chave_publica_pem').notNull(),
+  chaveId: text('chave_id').notNull(),
+  recebidoEm: timestamp('recebido_em', { withTimezone: true }).notNull(),
+});

@@ -2,6 +2,7 @@
 // upload over HTTP with fetch + FormData (the multipart client every browser and Node has).
 import { createHash, randomBytes } from 'node:crypto';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
+import { SITUACAO_INFO } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 
 export interface Arquivo {
@@ -97,4 +98,20 @@ export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
     dest: { token: await gw.tokenOf(dest.sujeito), unidade: dest.recebimento!, orgao: dest.orgao },
     outro: { token: await gw.tokenOf(outro.sujeito) },
   };
+}
+
+/** The recibo de conclusão's text as the connection module writes it (docs/domain.md §4.4), from what the schema shows. */
+export async function textoDoReciboDeConclusao(gw: TestGateway, id: string, token: string): Promise<string> {
+  const { node } = await gw.ok(
+    'query($id: ID!) { node(id: $id) { ... on Tramite { idt nre historico { situacao ocorridoEm } documentos { componentes { hash } } } } }',
+    { id },
+    token,
+  );
+  const chegouA4 = node.historico.findLast((h: { situacao: string }) => h.situacao === SITUACAO_INFO[4].chave).ocorridoEm;
+  const data = `${new Date(chegouA4).toISOString().slice(0, 19)}.000Z`;
+  const hashes = [...new Set<string>(node.documentos.flatMap((d: { componentes: { hash: string }[] }) => d.componentes.map((c) => c.hash)))]
+    .sort()
+    .map((h) => `<hashDoComponenteDigital>${h}</hashDoComponenteDigital>`)
+    .join('');
+  return `<recibo><IDT>${node.idt}</IDT><NRE>${node.nre}</NRE><dataDeRecebimento>${data}</dataDeRecebimento>${hashes}</recibo>`;
 }

@@ -222,7 +222,14 @@ export function motor(url: () => string, c: () => Cenario, prefixo: string) {
       );
     },
     async passo(acao: AcaoPasso, tramiteGid: string, extra: Record<string, unknown> = {}): Promise<Realizada> {
-      const tipoInput = acao === 'RECUSAR' ? 'RecusarTramiteInput' : acao === 'CANCELAR' ? 'CancelarTramiteInput' : 'AcaoTramiteInput';
+      const tipoInput =
+        acao === 'RECUSAR'
+          ? 'RecusarTramiteInput'
+          : acao === 'CANCELAR'
+            ? 'CancelarTramiteInput'
+            : acao === 'ENVIAR_RECIBO_CONCLUSAO'
+              ? 'EnviarReciboConclusaoInput'
+              : 'AcaoTramiteInput';
       return ok(
         `mutation($input: ${tipoInput}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO} } }`,
         { input: { tramite: tramiteGid, ...extra } },

@@ -3,7 +3,7 @@ import { MUTACAO_POR_ACAO } from '../../src/tramites/graphql/tramite.js';
 import type { Acao } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 
-/** Steps that take a plain `AcaoTramiteInput` (no reason, no extra fields). */
+/** Steps that take no reason or extra field (`AcaoTramiteInput`; the receipt's input has only optional extras). */
 const SIMPLE_STEPS: Acao[] = [
   'ENVIAR_COMPONENTES_DIGITAIS',
   'RECEBER_METADADOS',
@@ -31,6 +31,10 @@ export async function movableTramites(gw: TestGateway, token: string): Promise<M
   return found;
 }
 
-/** The mutation document moving `tramite.mutation`'s step, with `$input: AcaoTramiteInput!`. */
+/** The input type of a step's mutation that takes no reason (the receipt's has only optional extras). */
+export const inputDoPasso = (mutacao: string) =>
+  mutacao === MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput';
+
+/** The mutation document moving `tramite.mutation`'s step, with its `$input`. */
 export const stepMutation = (tramite: MovableTramite) =>
-  `mutation Mover($input: AcaoTramiteInput!) { r: ${tramite.mutation}(input: $input) { __typename ... on TransicaoRealizada { tramite { id situacao } } } }`;
+  `mutation Mover($input: ${inputDoPasso(tramite.mutation)}!) { r: ${tramite.mutation}(input: $input) { __typename ... on TransicaoRealizada { tramite { id situacao } } } }`;

@@ -4,7 +4,9 @@ import { DadosInvalidos } from '../../kernel/erros.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import {
   AcaoNaoPermitida,
+  AssinaturaInvalida,
   ChaveIdempotenciaReutilizada,
+  ChavePublicaNaoRegistrada,
   ConflitoConcorrencia,
   NreInconsistente,
   PapelSemPermissao,
@@ -215,7 +217,6 @@ const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: s
   },
   { acao: 'RECEBER_METADADOS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os metadados: 2 → 3.' },
   { acao: 'RECEBER_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os componentes digitais: 3 → 4.' },
-  { acao: 'ENVIAR_RECIBO_CONCLUSAO', input: AcaoTramiteInput, descricao: 'O destinatário enviou o recibo de conclusão assinado: 4 → 5.' },
   {
     acao: 'RECEBER_RECIBO_CONCLUSAO',
     input: AcaoTramiteInput,
@@ -271,6 +272,67 @@ for (const { acao, input, descricao } of MUTACOES) {
     }),
   );
 }
+
+builder.objectType(AssinaturaInvalida, {
+  name: 'ErroAssinaturaInvalida',
+  description:
+    'A assinatura do recibo de conclusão está malformada ou não confere com a chave pública registrada do SPE destinatário; o trâmite continua em 4.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    textoAssinado: t.string({
+      description: 'O texto que o gateway reconstruiu e que o SPE deve assinar (RSA-SHA256).',
+      resolve: (e) => e.textoAssinado,
+    }),
+    chaveId: t.string({
+      description: 'Identificador (JWK thumbprint) da chave registrada usada na verificação.',
+      resolve: (e) => e.chaveId,
+    }),
+  }),
+});
+builder.objectType(ChavePublicaNaoRegistrada, {
+  name: 'ErroChavePublicaNaoRegistrada',
+  description: 'O órgão destinatário não registrou a chave pública do seu SPE neste ambiente (`registrarChavePublicaSpe`).',
+  interfaces: [ErroInterface],
+});
+
+const EnviarReciboConclusaoInput = builder.inputType('EnviarReciboConclusaoInput', {
+  description:
+    'O recibo de conclusão assinado pelo SPE destinatário. Como no módulo de conexão, só vão a data e a assinatura: o gateway reconstrói o texto `<recibo><IDT>…</IDT><NRE>…</NRE><dataDeRecebimento>…</dataDeRecebimento><hashDoComponenteDigital>…</hashDoComponenteDigital>…</recibo>` (hashes em ordem) e o verifica.',
+  fields: (t) => ({
+    ...camposComuns(t),
+    hashDaAssinatura: t.string({
+      description:
+        'Assinatura RSA-SHA256 do texto do recibo, em base64, com a chave privada do SPE (a pública registrada com `registrarChavePublicaSpe`). Obrigatória quando o trâmite tem componentes digitais.',
+    }),
+    dataDeRecebimento: t.field({
+      type: 'DateTime',
+      description: 'Quando o trâmite chegou a 4 (opcional; se enviada, deve ser a da plataforma, em segundos).',
+    }),
+  }),
+});
+
+builder.mutationField(MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO!, (t) =>
+  t.withAuth(AUTHENTICATED).field({
+    type: ResultadoTransicao,
+    description: `O destinatário envia o recibo de conclusão assinado: 4 → 5. Uma assinatura inválida responde ErroAssinaturaInvalida e o trâmite fica em 4. ${quemFaz('ENVIAR_RECIBO_CONCLUSAO')}`,
+    errors: {
+      types: [...ERROS_PASSO, AssinaturaInvalida, ChavePublicaNaoRegistrada],
+      directResult: true,
+      union: { description: 'Resultado de `enviarReciboConclusao`: a transição feita ou o motivo de não ter sido.' },
+    },
+    args: { input: t.arg({ type: EnviarReciboConclusaoInput, required: true, description: 'O recibo assinado.' }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.tramites.executarPasso({
+        acao: 'ENVIAR_RECIBO_CONCLUSAO',
+        tramiteId: Number(input.tramite.id),
+        viewer: ctx.viewer,
+        agora: ctx.clock(),
+        esperado: { situacao: input.situacaoEsperada, versao: input.versaoEsperada },
+        chaveIdempotencia: input.chaveIdempotencia,
+        recibo: { hashDaAssinatura: input.hashDaAssinatura, dataDeRecebimento: input.dataDeRecebimento },
+      }),
+  }),
+);
 
 const HashCalculadoInput = builder.inputType('HashCalculadoInput', {
   description: 'O SHA-256 que o destinatário calculou sobre um componente baixado.',

@@ -1,0 +1,63 @@
+/**
+ * The recibo de conclusão (4 → 5, docs/domain.md §4.4): the recipient's SPE posts only the date and
+ * the signature; the gateway rebuilds the text it signed from its own records, verifies it with
+ * RSA-SHA256 against the key its agency registered, and stores text, signature and key together.
+ */
+import { eq } from 'drizzle-orm';
+import { DadosInvalidos } from '../kernel/erros.js';
+import { AssinaturaInvalida, ChavePublicaNaoRegistrada } from './erros.js';
+import type { Transaction } from './eventos.js';
+import { assinaturaConfere, conteudoReciboDeConclusao, dataDoRecibo, textoReciboDeConclusao } from './recibos.js';
+import { recibosDeConclusao, tramiteComponentes, type tramites } from './tables.js';
+
+type TramiteRow = typeof tramites.$inferSelect;
+
+/** The key the recipient's SPE signs with, found by the composition (the registry lives in onboarding). */
+export type ChaveDoSpeDestinatario = (tx: Transaction, tramite: TramiteRow) => Promise<{ pem: string; chaveId: string } | null>;
+
+export interface ReciboAssinado {
+  /** RSA-SHA256 signature of the receipt's text, base64. */
+  hashDaAssinatura?: string | null;
+  /** When the SPE says the trâmite reached 4: must be the platform's own date, when given. */
+  dataDeRecebimento?: Date | null;
+}
+
+/** Verifies and stores the receipt of `atual` (at 4) in `tx`; a business error leaves nothing written. */
+export async function registrarReciboDeConclusao(
+  tx: Transaction,
+  atual: TramiteRow,
+  recibo: ReciboAssinado,
+  chaveDoDestinatario: ChaveDoSpeDestinatario,
+  agora: Date,
+): Promise<void> {
+  // The trâmite is at 4, so the last status change is its arrival at 4.
+  const chegouA4Em = atual.situacaoAlteradaEm;
+  const problemas = [];
+  if (!recibo.hashDaAssinatura) problemas.push({ campo: 'hashDaAssinatura', mensagem: 'obrigatória: a assinatura do recibo de conclusão' });
+  if (recibo.dataDeRecebimento && dataDoRecibo(recibo.dataDeRecebimento) !== dataDoRecibo(chegouA4Em))
+    problemas.push({ campo: 'dataDeRecebimento', mensagem: `deve ser quando o trâmite chegou a 4: ${dataDoRecibo(chegouA4Em)}` });
+  if (problemas.length > 0) throw new DadosInvalidos(problemas);
+  const hashes = await tx
+    .select({ hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, atual.id));
+  const texto = textoReciboDeConclusao(
+    conteudoReciboDeConclusao(
+      atual,
+      hashes.map((h) => h.hash),
+      chegouA4Em,
+    ),
+  );
+  const chave = await chaveDoDestinatario(tx, atual);
+  if (!chave) throw new ChavePublicaNaoRegistrada();
+  if (!assinaturaConfere(texto, recibo.hashDaAssinatura!, chave.pem)) throw new AssinaturaInvalida(texto, chave.chaveId);
+  await tx.insert(recibosDeConclusao).values({
+    tramiteId: atual.id,
+    dataDeRecebimento: new Date(dataDoRecibo(chegouA4Em)),
+    textoAssinado: texto,
+    hashDaAssinatura: recibo.hashDaAssinatura!,
+    chavePublicaPem: chave.pem,
+    chaveId: chave.chaveId,
+    recebidoEm: agora,
+  });
+}
