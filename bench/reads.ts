@@ -16,6 +16,7 @@
  * Not part of the suite.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -126,12 +127,30 @@ function mediana(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-async function medir(base: URL, pedidos: Pedido[], connections: number, duration: number): Promise<number> {
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(campos[11]) + Number(campos[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface Medida {
+  porSegundo: number;
+  /** The server process's CPU time per request: robust to other load on a shared machine, unlike req/s. */
+  cpuPorPedido: number;
+}
+
+async function medir(base: URL, pedidos: Pedido[], connections: number, duration: number, pid?: number): Promise<Medida> {
+  const cpu0 = cpuMs(pid);
   const r = await autocannon({ url: base.origin, connections, duration, requests: pedidos, pipelining: 1 });
+  const cpu = cpuMs(pid) - cpu0;
   const falhas = r.non2xx + r.errors + r.timeouts;
   if (falhas > 0)
     throw new Error(`${base.origin}: ${falhas} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
-  return r.requests.total / duration;
+  return { porSegundo: r.requests.total / duration, cpuPorPedido: cpu / r.requests.total };
 }
 
 async function main(): Promise<void> {
@@ -252,17 +271,19 @@ async function main(): Promise<void> {
     // Warm-up: JIT, caches, pools.
     for (const w of WORKLOADS) for (const s of SERVIDORES) await medir(bases[s], cargas[w]![s], 10, 1);
 
-    console.log(`\n${RUNS} runs × ${SECONDS} s per point, servers interleaved; median req/s`);
-    const cabecalho = 'workload  conc  gateway  PostGraphile    floor  gw/PG  gw/floor  ≥1.2×PG  ≥0.6×floor';
+    console.log(`\n${RUNS} runs × ${SECONDS} s per point, servers interleaved; median req/s, and CPU ms per request of each server`);
+    const cabecalho = 'workload  conc  gateway  PostGraphile    floor  gw/PG  gw/floor  ≥1.2×PG  ≥0.6×floor   cpu ms/req gw / PG / floor';
     console.log(cabecalho);
+    const pids: Record<Servidor, number | undefined> = { gateway: gw.proc.pid, postgraphile: pgl.proc.pid, floor: floor.proc.pid };
     const linhas: string[] = [];
     for (const w of WORKLOADS) {
       for (const c of CONCORRENCIAS) {
-        const amostras: Record<Servidor, number[]> = { gateway: [], postgraphile: [], floor: [] };
+        const amostras: Record<Servidor, Medida[]> = { gateway: [], postgraphile: [], floor: [] };
         for (let r = 0; r < RUNS; r++) {
-          for (const s of SERVIDORES) amostras[s].push(await medir(bases[s], cargas[w]![s], c, SECONDS));
+          for (const s of SERVIDORES) amostras[s].push(await medir(bases[s], cargas[w]![s], c, SECONDS, pids[s]));
         }
-        const [g, p, f] = SERVIDORES.map((s) => mediana(amostras[s]));
+        const [g, p, f] = SERVIDORES.map((s) => mediana(amostras[s].map((m) => m.porSegundo)));
+        const cpu = SERVIDORES.map((s) => mediana(amostras[s].map((m) => m.cpuPorPedido)).toFixed(2)).join(' / ');
         const linha = [
           w.padEnd(8),
           String(c).padStart(5),
@@ -273,6 +294,7 @@ async function main(): Promise<void> {
           (g! / f!).toFixed(2).padStart(9),
           (g! / p! >= 1.2 ? 'MET' : 'MISSED').padStart(8),
           (g! / f! >= 0.6 ? 'MET' : 'MISSED').padStart(11),
+          cpu.padStart(30),
         ].join(' ');
         linhas.push(linha);
         console.log(linha);
