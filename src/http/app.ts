@@ -10,7 +10,7 @@ import type { DatabaseHandle } from '../db/client.js';
 import { databaseFault } from '../db/faults.js';
 import { Barramento } from '../feeds/barramento.js';
 import { createAuthenticator, type Authentication, type Authenticator } from '../identity/authenticate.js';
-import { createTokenVerifier } from '../identity/tokens.js';
+import { cachedTokenVerifier, createTokenVerifier } from '../identity/tokens.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
@@ -75,9 +75,12 @@ export interface App {
 }
 
 const DEPTH_LIMITS = { maxDepth: 12, maxIntrospectionDepth: 15 };
+/** Verified tokens remembered per instance (a few hundred bytes each): more than the clients one instance serves. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export async function createApp({ config, database, logger, clock = systemClock }: AppOptions): Promise<App> {
-  const authenticate = createAuthenticator(createTokenVerifier(config), database.db);
+  const verify = cachedTokenVerifier(createTokenVerifier(config), { max: VERIFIED_TOKENS_KEPT });
+  const authenticate = createAuthenticator(verify, database.db);
   const feeds: Feeds = {
     tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
     onboarding: new Barramento(database, fonteEventosOnboarding(database.db), logger, { pollMs: config.feeds.pollMs }),

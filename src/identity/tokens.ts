@@ -1,4 +1,5 @@
 import { importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { PAPEIS, type Papel } from '../kernel/viewer.js';
@@ -76,6 +77,27 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | '
       roles: parsed.data.roles,
       expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
     };
+  };
+}
+
+type VerifiedToken = Awaited<ReturnType<TokenVerifier>>;
+
+/**
+ * Remembers tokens that verified, keyed by the token string, so a client sending the same token on every request pays
+ * the signature check (and the claims' validation) once, not per request. Bounded to `max` tokens (least recently used
+ * leave first); an entry is used only until the token's `exp`, after which the token is verified again (and refused
+ * as expired). Refusals are not remembered: a bad token costs its check every time and never fills the cache. This
+ * caches the identity a token proves, never an answer.
+ */
+export function cachedTokenVerifier(verify: TokenVerifier, options: { max: number; now?: () => number }): TokenVerifier {
+  const now = options.now ?? Date.now;
+  const verified = new LRUCache<string, VerifiedToken>({ max: options.max });
+  return async (token) => {
+    const known = verified.get(token);
+    if (known && (known.expiresAt === null || known.expiresAt.getTime() > now())) return known;
+    const result = await verify(token);
+    verified.set(token, result);
+    return result;
   };
 }
 

@@ -53,6 +53,8 @@ export const Orgao = builder.drizzleNode('estruturas', {
   name: 'Orgao',
   description: 'Órgão ou entidade: a raiz de uma estrutura organizacional, com sua árvore de unidades administrativas.',
   id: { column: (e) => e.id },
+  // The read rule's column; the others only when asked for (exposed), so a nested agency reads what the operation names.
+  select: { columns: { paiId: true } },
   fields: (t) => ({
     sigla: t.exposeString('sigla', estruturaFields.sigla),
     nome: t.exposeString('nome', estruturaFields.nome),
@@ -78,6 +80,8 @@ export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
   variant: 'UnidadeAdministrativa',
   description: 'Unidade administrativa de um órgão (ou a própria raiz), que pode enviar e receber trâmites se habilitada.',
   id: { column: (e) => e.id },
+  // Only the columns the operation asks for (exposed fields and the fields' `select`).
+  select: {},
   fields: (t) => ({
     sigla: t.exposeString('sigla', estruturaFields.sigla),
     nome: t.exposeString('nome', estruturaFields.nome),
@@ -90,6 +94,7 @@ export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
     modoTramitacao: t.field({
       type: ModoTramitacao,
       description: 'Resumo de como a unidade participa dos trâmites.',
+      select: { columns: { habilitadaEnvio: true, habilitadaRecebimento: true } },
       resolve: modoTramitacao,
     }),
   }),

@@ -107,18 +107,21 @@ export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
   description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
   id: { column: (t) => t.id },
+  // What the read rule, the status fields and `acoesPermitidas` need; every other column is selected only when its
+  // field is asked for (exposed columns and the fields' `select`), so a page reads what the operation names.
+  select: { columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } },
   fields: (t) => ({
     idt: t.string({
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
+      select: { columns: { idt: true } },
       resolve: (row) => String(row.idt),
     }),
-    nre: t.string({
+    nre: t.exposeString('nre', {
       description: 'NRE: número de registro eletrônico do processo (16 dígitos), o mesmo em todos os seus trâmites.',
-      resolve: (r) => r.nre,
     }),
-    numeroProcesso: t.string({ description: 'Número do processo (NUP) ou protocolo do documento.', resolve: (r) => r.numeroProcesso }),
-    tipo: t.field({ type: TipoTramitavel, description: 'Processo ou documento avulso.', resolve: (r) => r.tipo }),
-    descricao: t.string({ nullable: true, description: 'Descrição do processo (até 100 caracteres).', resolve: (r) => r.descricao }),
+    numeroProcesso: t.exposeString('numeroProcesso', { description: 'Número do processo (NUP) ou protocolo do documento.' }),
+    tipo: t.expose('tipo', { type: TipoTramitavel, description: 'Processo ou documento avulso.' }),
+    descricao: t.exposeString('descricao', { nullable: true, description: 'Descrição do processo (até 100 caracteres).' }),
     situacao: t.field({
       type: SituacaoTramite,
       description: 'Situação atual.',
@@ -135,16 +138,13 @@ export const Tramite = builder.drizzleNode('tramites', {
       description: 'Lado que precisa agir para o trâmite seguir (origem em 1, 5 e 8; destino em 2, 3 e 4); nulo nas finais.',
       resolve: (row) => SITUACAO_INFO[row.situacao as Situacao].quemDeveAgir,
     }),
-    versao: t.int({ description: 'Versão para controle de concorrência otimista: cresce a cada mudança.', resolve: (r) => r.versao }),
-    criadoEm: t.field({ type: 'DateTime', description: 'Quando o trâmite foi iniciado.', resolve: (r) => r.criadoEm }),
-    atualizadoEm: t.field({ type: 'DateTime', description: 'Última alteração.', resolve: (r) => r.atualizadoEm }),
-    situacaoAlteradaEm: t.field({
-      type: 'DateTime',
-      description: 'Quando entrou na situação atual.',
-      resolve: (r) => r.situacaoAlteradaEm,
-    }),
+    versao: t.exposeInt('versao', { description: 'Versão para controle de concorrência otimista: cresce a cada mudança.' }),
+    criadoEm: t.expose('criadoEm', { type: 'DateTime', description: 'Quando o trâmite foi iniciado.' }),
+    atualizadoEm: t.expose('atualizadoEm', { type: 'DateTime', description: 'Última alteração.' }),
+    situacaoAlteradaEm: t.expose('situacaoAlteradaEm', { type: 'DateTime', description: 'Quando entrou na situação atual.' }),
     diasNaSituacao: t.int({
       description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
+      select: { columns: { situacaoAlteradaEm: true } },
       resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
     }),
     unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),
