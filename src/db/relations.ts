@@ -1,6 +1,7 @@
 import { defineRelations } from 'drizzle-orm';
 import {
   ambiente,
+  avisosEmail,
   etapaOnboarding,
   onboardingEventos,
   onboardings,
@@ -52,6 +53,7 @@ export const tables = {
   onboardings,
   requisitosOrgao,
   onboardingEventos,
+  avisosEmail,
 };
 
 export const relations = defineRelations(tables, (r) => ({

@@ -12,7 +12,7 @@ export class EtapaInvalida extends ErroDeNegocio {
   readonly codigo = 'ETAPA_INVALIDA';
   constructor(
     readonly etapaAtual: Etapa | null,
-    readonly acao: AcaoOnboarding | 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO',
+    readonly acao: AcaoOnboarding | 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO' | 'REGISTRAR_TESTES_INICIADOS',
     readonly acoesPossiveis: AcaoOnboarding[],
   ) {
     super(`A ação ${acao} não é possível na etapa ${etapaAtual ?? '(sem solicitação)'}.`);
@@ -30,5 +30,12 @@ export class CriteriosNaoAtendidos extends ErroDeNegocio {
   readonly codigo = 'CRITERIOS_NAO_ATENDIDOS';
   constructor(readonly pendencias: string[]) {
     super(`Ainda falta: ${pendencias.join('; ')}.`);
+  }
+}
+
+export class TestesJaIniciados extends ErroDeNegocio {
+  readonly codigo = 'TESTES_JA_INICIADOS';
+  constructor(readonly iniciadosEm: Date) {
+    super(`O início dos testes em produção já foi registrado em ${iniciadosEm.toISOString()}.`);
   }
 }

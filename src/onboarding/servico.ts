@@ -3,6 +3,7 @@
  * gates against the database, updates the agency's stage or checklist, and appends to the
  * onboarding event log (which feeds the live subscription). No GraphQL here.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
@@ -12,10 +13,12 @@ import type { Viewer } from '../kernel/viewer.js';
 import { estruturas } from '../orgaos/tables.js';
 import type { Evento } from '../tramites/eventos.js';
 import type { TramiteRow } from '../tramites/servico.js';
-import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
+import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido, TestesJaIniciados } from './erros.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
+  ETAPA_DOS_TESTES_DE_PRODUCAO,
+  avisoTestesIniciados,
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
   descricaoDeTeste,
@@ -30,7 +33,7 @@ import {
   type AcaoRequisito,
 } from './regras.js';
 import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
-import { onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
+import { avisosEmail, onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
@@ -368,5 +371,71 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
         ]);
       }
     }
+  };
+}
+
+export interface PedidoTestesIniciados {
+  orgaoId: number;
+  viewer: Viewer;
+  agora: Date;
+  /** Where the institutional notice goes (PEN_NOTICE_EMAIL). */
+  para: string;
+}
+
+/**
+ * The agency records that its production tests began: the PEN team's follow-up starts. In the same
+ * transaction the institutional notice to the PEN team enters the outbox (avisos.ts delivers it), so
+ * the record and its notice commit together or not at all.
+ */
+export async function registrarInicioTestesProducao(db: Database, pedido: PedidoTestesIniciados): Promise<ResultadoOnboarding> {
+  if (!podeAgir(pedido.viewer, 'ORGAO', pedido.orgaoId)) throw new PapelNaoPermitido('ORGAO');
+  return db.transaction(async (tx) => {
+    const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
+    if (!atual) throw new OnboardingNaoEncontrado();
+    if (atual.etapa !== ETAPA_DOS_TESTES_DE_PRODUCAO) throw new EtapaInvalida(atual.etapa, 'REGISTRAR_TESTES_INICIADOS', []);
+    if (atual.testesIniciadosEm) throw new TestesJaIniciados(atual.testesIniciadosEm);
+    const [orgao] = await tx
+      .select({ nome: estruturas.nome, sigla: estruturas.sigla })
+      .from(estruturas)
+      .where(eq(estruturas.id, pedido.orgaoId));
+    const [onboarding] = await tx
+      .update(onboardings)
+      .set({ versao: atual.versao + 1, atualizadoEm: pedido.agora, testesIniciadosEm: pedido.agora })
+      .where(eq(onboardings.orgaoId, pedido.orgaoId))
+      .returning();
+    const { assunto, corpo } = avisoTestesIniciados(orgao!, pedido.viewer.sujeito, pedido.agora);
+    await tx.insert(avisosEmail).values({
+      orgaoId: pedido.orgaoId,
+      tipo: 'TESTES_INICIADOS',
+      para: pedido.para,
+      assunto,
+      corpo,
+      messageId: `<aviso-${randomUUID()}@tramita-gateway>`,
+      criadoEm: pedido.agora,
+      proximaTentativaEm: pedido.agora,
+    });
+    const [evento] = await registrarEventosOnboarding(tx, [
+      {
+        orgaoId: pedido.orgaoId,
+        tipo: 'TESTES_INICIADOS',
+        deEtapa: atual.etapa,
+        paraEtapa: atual.etapa,
+        ambiente: 'PRODUCAO',
+        atorSujeito: pedido.viewer.sujeito,
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { onboarding: onboarding!, evento: evento! };
+  });
+}
+
+/** The onboarding commands that need the deployment's settings, built once at composition. */
+export interface ServicoOnboarding {
+  registrarInicioTestesProducao(pedido: Omit<PedidoTestesIniciados, 'para'>): Promise<ResultadoOnboarding>;
+}
+
+export function criarServicoOnboarding(db: Database, { avisos }: { avisos: { para: string } }): ServicoOnboarding {
+  return {
+    registrarInicioTestesProducao: (pedido) => registrarInicioTestesProducao(db, { ...pedido, para: avisos.para }),
   };
 }

@@ -53,6 +53,8 @@ export const onboardings = pgTable(
     atualizadoEm: timestamp('atualizado_em', { withTimezone: true }).notNull(),
     /** "Data de implantação": when PEN validated the agency in production. */
     implantadoEm: timestamp('implantado_em', { withTimezone: true }),
+    /** When the agency recorded that its production tests began (the PEN team's follow-up starts). */
+    testesIniciadosEm: timestamp('testes_iniciados_em', { withTimezone: true }),
   },
   (t) => [index('onboardings_etapa_idx').on(t.etapa)],
 );
@@ -100,6 +102,36 @@ export const onboardingEventos = pgTable(
   },
   (t) => [
     index('onboarding_eventos_orgao_idx').on(t.orgaoId, t.seq),
-    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO')`),
+    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS')`),
+  ],
+);
+
+/**
+ * The outbox of e-mail notices (the institutional notice to the PEN team): written in the transaction
+ * of the act that causes it, delivered later by a worker (avisos.ts) that claims rows with FOR UPDATE
+ * SKIP LOCKED, so each notice is sent by one instance, retried with backoff, never lost. `messageId`
+ * is fixed at creation: a retry after a lost acknowledgement carries the same Message-ID.
+ */
+export const avisosEmail = pgTable(
+  'avisos_email',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    tipo: text('tipo').notNull(),
+    para: text('para').notNull(),
+    assunto: text('assunto').notNull(),
+    corpo: text('corpo').notNull(),
+    messageId: text('message_id').notNull().unique(),
+    criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
+    tentativas: integer('tentativas').notNull().default(0),
+    proximaTentativaEm: timestamp('proxima_tentativa_em', { withTimezone: true }).notNull(),
+    ultimoErro: text('ultimo_erro'),
+    enviadoEm: timestamp('enviado_em', { withTimezone: true }),
+  },
+  (t) => [
+    index('avisos_email_pendentes_idx').on(t.proximaTentativaEm).where(sql`enviado_em is null`),
+    index('avisos_email_orgao_idx').on(t.orgaoId, t.id),
   ],
 );

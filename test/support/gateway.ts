@@ -74,6 +74,7 @@ export function testGatewayConfig(
     onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
     componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
     recibos: { pem: null, alg: 'ES256' },
+    avisos: defaults.avisos,
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }

@@ -10,7 +10,8 @@ import { AUTHENTICATED, builder, registerReadRule } from '../../schema/builder.j
 import { orgaoEmFoco } from '../../schema/context.js';
 import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
-import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
+import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido, TestesJaIniciados } from '../erros.js';
+import type { AvisoEmail } from '../avisos.js';
 import { podeVerOnboarding } from '../feed.js';
 import {
   AMBIENTE_DA_ETAPA,
@@ -28,10 +29,45 @@ import {
   type AcaoRequisito,
   type OnboardingRow,
   type ResultadoOnboarding,
+  type ServicoOnboarding,
 } from '../servico.js';
 import { AcaoOnboarding, Ambiente, EtapaOnboarding, NOME_ACAO } from './etapa.js';
 import { EventoOnboardingRef } from './evento-onboarding.js';
 import { ItemChecklistRef } from './requisito.js';
+
+declare module '../../schema/context.js' {
+  interface GatewayContext {
+    /** The onboarding commands that need deployment settings, built once at composition. */
+    onboarding: ServicoOnboarding;
+  }
+}
+
+const AvisoEmailRef = builder.objectRef<AvisoEmail>('AvisoEmail').implement({
+  description:
+    'Um aviso por e-mail (a caixa de saída): o aviso institucional à equipe do PEN. Sem SMTP configurado fica pendente aqui, visível ao PEN.',
+  fields: (t) => ({
+    tipo: t.exposeString('tipo', { description: 'TESTES_INICIADOS: início dos testes em produção.' }),
+    para: t.exposeString('para', { description: 'Destinatário.' }),
+    assunto: t.exposeString('assunto', { description: 'Assunto.' }),
+    corpo: t.exposeString('corpo', { description: 'Texto do aviso.' }),
+    messageId: t.exposeString('messageId', { description: 'Message-ID fixo (o mesmo em cada tentativa: não chega duas vezes).' }),
+    criadoEm: t.field({ type: 'DateTime', description: 'Quando o aviso foi gerado.', resolve: (a) => a.criadoEm }),
+    tentativas: t.exposeInt('tentativas', { description: 'Tentativas de entrega feitas.' }),
+    proximaTentativaEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Próxima tentativa (nula depois de enviado).',
+      resolve: (a) => (a.enviadoEm ? null : a.proximaTentativaEm),
+    }),
+    ultimoErro: t.exposeString('ultimoErro', { nullable: true, description: 'Erro da última tentativa que falhou.' }),
+    enviadoEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando o servidor SMTP aceitou o aviso; nulo enquanto pendente.',
+      resolve: (a) => a.enviadoEm,
+    }),
+  }),
+});
 
 export const OnboardingRef = builder.drizzleNode('onboardings', {
   name: 'Onboarding',
@@ -53,6 +89,17 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
       nullable: true,
       description: 'Data de implantação (validação em produção); nula enquanto "em implantação".',
       resolve: (o) => o.implantadoEm,
+    }),
+    testesIniciadosEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando o órgão registrou o início dos testes em produção (o acompanhamento do PEN começa).',
+      resolve: (o) => o.testesIniciadosEm,
+    }),
+    avisosEmail: t.field({
+      type: [AvisoEmailRef],
+      description: 'Os avisos por e-mail gerados para este órgão (enviados ou pendentes na caixa de saída), em ordem.',
+      resolve: (o, _a, ctx) => ctx.db.query.avisosEmail.findMany({ where: { orgaoId: o.orgaoId }, orderBy: { id: 'asc' } }),
     }),
     checklist: t.field({
       type: [ItemChecklistRef],
@@ -144,6 +191,14 @@ builder.objectType(PapelNaoPermitido, {
   name: 'ErroPapelNaoPermitido',
   description: 'A ação é de outro papel (gestor do órgão ou equipe do PEN).',
   interfaces: [ErroInterface],
+});
+builder.objectType(TestesJaIniciados, {
+  name: 'ErroTestesJaIniciados',
+  description: 'O início dos testes em produção já foi registrado.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    iniciadosEm: t.field({ type: 'DateTime', description: 'Quando foi registrado.', resolve: (e) => e.iniciadosEm }),
+  }),
 });
 builder.objectType(CriteriosNaoAtendidos, {
   name: 'ErroCriteriosNaoAtendidos',
@@ -242,3 +297,28 @@ for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
     }),
   );
 }
+
+builder.mutationField('registrarTestesIniciados', (t) =>
+  t.withAuth(AUTHENTICATED).field({
+    type: OnboardingAtualizado,
+    description:
+      'O gestor do órgão registra que os testes em produção começaram (etapa ACESSO_PRODUCAO, uma vez): o acompanhamento do PEN começa e o aviso institucional por e-mail à equipe do PEN entra na caixa de saída, na mesma transação.',
+    errors: {
+      types: [...ERROS_ONBOARDING, TestesJaIniciados],
+      directResult: true,
+      union: { description: 'Resultado de `registrarTestesIniciados`.' },
+    },
+    args: {
+      input: t.arg({
+        type: builder.inputType('TestesIniciadosInput', {
+          description: 'O órgão que iniciou os testes em produção.',
+          fields: (f) => ({ orgao: f.globalID({ required: true, for: [Orgao], description: 'O órgão.' }) }),
+        }),
+        required: true,
+        description: 'O órgão.',
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.onboarding.registrarInicioTestesProducao({ orgaoId: Number(input.orgao.id), viewer: ctx.viewer, agora: ctx.clock() }),
+  }),
+);
