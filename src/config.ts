@@ -56,6 +56,7 @@ const envSchema = z
       .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
+    ACCESS_REQUEST_DOCUMENT_MAX_BYTES: boundedInt('ACCESS_REQUEST_DOCUMENT_MAX_BYTES', 1024 * 1024 * 1024).default(10 * 1024 * 1024),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be smtp://host:port or smtps://user:pass@host:port')
@@ -136,6 +137,8 @@ function toConfig(env: z.output<typeof envSchema>) {
         repositorio: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[0]),
         numeroIdentificacao: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[1]),
       },
+      // The access request's supporting PDF, checked while it streams in.
+      documentoMaxBytes: env.ACCESS_REQUEST_DOCUMENT_MAX_BYTES,
     },
     feeds: {
       pollMs: env.FEED_POLL_MS,

@@ -8,6 +8,8 @@ import {
   requisitosMinimos,
   requisitosOrgao,
   situacaoRequisito,
+  situacaoSolicitacao,
+  solicitacoesAcesso,
   tipoRequisito,
 } from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
@@ -54,6 +56,8 @@ export const tables = {
   requisitosOrgao,
   onboardingEventos,
   avisosEmail,
+  situacaoSolicitacao,
+  solicitacoesAcesso,
 };
 
 export const relations = defineRelations(tables, (r) => ({
