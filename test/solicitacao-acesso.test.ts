@@ -148,6 +148,44 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(await fotografia()).toBe(antes);
   });
 
+  test("PEN rejects with the guide's grounds and free text; the body may request again", async () => {
+    const d = DADOS(repositorio);
+    const dados = {
+      ...d,
+      identificacao: { ...d.identificacao, sigla: 'FUNDVALE', nome: 'Fundação do Vale', cnpj: '00.000.000/0001-91' },
+      gestor: { ...d.gestor, cpf: '111.444.777-35' },
+    };
+    const token = await gw.token({ sub: 'rui@fundvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
+    const r = await solicitar(dados, PDF, token);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const o = gid('Orgao', r.body.orgao.id);
+    const pen = await gw.tokenOf(PEN_ADMIN);
+    const REJEITAR = `mutation($o: ID!, $m: [MotivoRecusaAcesso!]) { rejeitarCadastro(input: { orgao: $o, motivo: "Termo de Adesão sem assinatura.", motivosRecusa: $m }) {
+      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor } } evento { motivo } } ... on Erro { codigo } } }`;
+    const rejeitado = await gw.ok(REJEITAR, { o, m: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'] }, pen);
+    expect(rejeitado.rejeitarCadastro).toEqual({
+      __typename: 'OnboardingAtualizado',
+      onboarding: {
+        etapa: 'CADASTRO_REJEITADO',
+        solicitacoes: [{ situacao: 'REJEITADA', motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'], analisadoPor: 'pen.admin' }],
+      },
+      evento: { motivo: 'Termo de Adesão sem assinatura.' },
+    });
+    // Grounds on another step: coded.
+    const mal = await gw.ok(
+      `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o, motivosRecusa: [OUTRO] }) { __typename ... on Erro { codigo } } }`,
+      { o },
+      pen,
+    );
+    expect(mal.aprovarCadastro).toEqual({ __typename: 'ErroValidacao', codigo: 'DADOS_INVALIDOS' });
+    // Again, now for its own (registered) root, with a token naming it: a new request in analysis.
+    const [n] = await gw.database.rows<{ n: number }>('select numero_identificacao as n from estruturas where id = $1', [r.body.orgao.id]);
+    const proprio = await gw.token({ sub: 'rui@fundvale', orgao: { repositorio, estrutura: n!.n }, roles: ['GESTOR_PROTOCOLO'] });
+    const { identificacao: _i, ...resto } = dados;
+    const de_novo = await solicitar({ ...resto, orgao: { repositorio, estrutura: n!.n } }, PDF, proprio);
+    expect(de_novo).toMatchObject({ status: 201, body: { onboarding: { etapa: 'ANALISE_CADASTRO' } } });
+  });
+
   async function comSiglaExistente(d: ReturnType<typeof DADOS>) {
     const [r] = await gw.database.rows<{ sigla: string }>(
       'select sigla from estruturas where repositorio_id = $1 and pai_id is null limit 1',
@@ -209,8 +247,31 @@ describe.each(BACKENDS)('%s', (backend) => {
     const outra = await solicitar({ ...d, identificacao: { ...d.identificacao, sigla: 'CISVALE2' } }, PDF, novaGestora);
     expect(outra).toMatchObject({ status: 422, body: { erro: { codigo: 'ORGAO_JA_CADASTRADO' } } });
 
-    // PEN approves over GraphQL; the new agency's gestor (a token naming it now) sees its onboarding.
+    // PEN reads the request's content in GraphQL, then approves; the new agency's gestor (a token naming it now) sees its onboarding.
     const pen = await gw.tokenOf(PEN_ADMIN);
+    const lido = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { etapa solicitacoes { situacao uf cnpj cep sistemaGoverno gestorTecnologico gestorNome gestorCpf gestorEmail documentoNome solicitadoPor } } }`,
+      { o: gid('Orgao', orgaoId) },
+      pen,
+    );
+    expect(lido.onboarding).toEqual({
+      etapa: 'ANALISE_CADASTRO',
+      solicitacoes: [
+        {
+          situacao: 'EM_ANALISE',
+          uf: 'GO',
+          cnpj: '11222333000181',
+          cep: '74000000',
+          sistemaGoverno: 'CISVALE - SEI',
+          gestorTecnologico: 'Interno',
+          gestorNome: 'Helena Prado',
+          gestorCpf: '52998224725',
+          gestorEmail: 'helena.prado@cisvale.go.gov.br',
+          documentoNome: 'termo-de-adesao.pdf',
+          solicitadoPor: 'helena.prado@cisvale',
+        },
+      ],
+    });
     const aprovado = await gw.ok(
       `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on Erro { codigo } } }`,
       { o: gid('Orgao', orgaoId) },

@@ -24,7 +24,7 @@ import {
   SolicitacaoEmAberto,
   TestesJaIniciados,
 } from './erros.js';
-import { cepValido, cnpjValido, comecaComoPdf, cpfValido, soDigitos, ufValida } from './solicitacao.js';
+import { cepValido, cnpjValido, comecaComoPdf, cpfValido, type MotivoRecusaAcesso, soDigitos, ufValida } from './solicitacao.js';
 import type { ComponentStore } from '../tramites/componentes.js';
 import { TamanhoNaoConfere } from '../tramites/erros.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
@@ -135,6 +135,8 @@ export interface PedidoOnboarding {
   viewer: Viewer;
   agora: Date;
   motivo?: string | null;
+  /** REJEITAR_CADASTRO: the grounds of the "Guia Operacional para Recusa de Acesso" (solicitacao.ts). */
+  motivosRecusa?: readonly MotivoRecusaAcesso[] | null;
   versaoEsperada?: number | null;
 }
 
@@ -145,8 +147,26 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
     passo.exigeMotivo ? motivoSchema.refine((p) => !!p.motivo, { path: ['motivo'], message: 'obrigatório para esta ação' }) : motivoSchema,
     pedido,
   );
+  if (pedido.motivosRecusa?.length && pedido.acao !== 'REJEITAR_CADASTRO') {
+    throw new DadosInvalidos([{ campo: 'motivosRecusa', mensagem: 'só ao rejeitar um cadastro' }]);
+  }
   if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
-  return db.transaction((tx) => moverEtapa(tx, pedido, motivo ?? null));
+  return db.transaction(async (tx) => {
+    const resultado = await moverEtapa(tx, pedido, motivo ?? null);
+    if (pedido.acao === 'APROVAR_CADASTRO' || pedido.acao === 'REJEITAR_CADASTRO') {
+      // PEN's analysis closes the open request with its content (none for a request made without it).
+      await tx
+        .update(solicitacoesAcesso)
+        .set({
+          situacao: pedido.acao === 'APROVAR_CADASTRO' ? 'APROVADA' : 'REJEITADA',
+          motivosRecusa: pedido.acao === 'REJEITAR_CADASTRO' ? [...new Set(pedido.motivosRecusa ?? [])] : null,
+          analisadoPor: pedido.viewer.sujeito,
+          analisadoEm: pedido.agora,
+        })
+        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')));
+    }
+    return resultado;
+  });
 }
 
 /** The stage move itself, inside the caller's transaction (the caller checked who acts). */

@@ -30,7 +30,9 @@ import {
   type OnboardingRow,
   type ResultadoOnboarding,
   type ServicoOnboarding,
+  type SolicitacaoRow,
 } from '../servico.js';
+import { MOTIVOS_RECUSA_ACESSO, type MotivoRecusaAcesso } from '../solicitacao.js';
 import { AcaoOnboarding, Ambiente, EtapaOnboarding, NOME_ACAO } from './etapa.js';
 import { EventoOnboardingRef } from './evento-onboarding.js';
 import { ItemChecklistRef } from './requisito.js';
@@ -41,6 +43,49 @@ declare module '../../schema/context.js' {
     onboarding: ServicoOnboarding;
   }
 }
+
+const MotivoRecusaAcessoEnum = builder.enumType('MotivoRecusaAcesso', {
+  description: 'Fundamentos de recusa de uma solicitação de acesso ("Guia Operacional para Recusa de Acesso").',
+  values: Object.fromEntries(
+    Object.entries(MOTIVOS_RECUSA_ACESSO).map(([codigo, descricao]) => [codigo, { description: descricao }]),
+  ) as Record<MotivoRecusaAcesso, { description: string }>,
+});
+
+const SituacaoSolicitacaoEnum = builder.enumType('SituacaoSolicitacaoAcesso', {
+  description: 'Estado de uma solicitação de acesso.',
+  values: {
+    EM_ANALISE: { description: 'Aguarda a análise do PEN.' },
+    APROVADA: { description: 'Aprovada pelo PEN.' },
+    REJEITADA: { description: 'Rejeitada pelo PEN, com fundamentos e texto.' },
+  } as const,
+});
+
+const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcesso').implement({
+  description: 'Uma solicitação de acesso com o seu conteúdo (MTO "Solicitação de Acesso") e a análise do PEN.',
+  fields: (t) => ({
+    situacao: t.field({ type: SituacaoSolicitacaoEnum, description: 'Estado.', resolve: (s) => s.situacao }),
+    uf: t.exposeString('uf', { nullable: true, description: 'UF (órgão fora do SIORG).' }),
+    cnpj: t.exposeString('cnpj', { nullable: true, description: 'CNPJ, só dígitos (órgão fora do SIORG).' }),
+    endereco: t.exposeString('endereco', { nullable: true, description: 'Endereço (órgão fora do SIORG).' }),
+    cep: t.exposeString('cep', { nullable: true, description: 'CEP, só dígitos (órgão fora do SIORG).' }),
+    sistemaGoverno: t.exposeString('sistemaGoverno', { description: 'O SPE ("Sistema de Governo") informado.' }),
+    gestorTecnologico: t.exposeString('gestorTecnologico', { description: 'O Gestor Tecnológico informado ("Interno" ou a empresa).' }),
+    gestorNome: t.exposeString('gestorNome', { description: 'Nome do primeiro gestor de protocolo.' }),
+    gestorCpf: t.exposeString('gestorCpf', { description: 'CPF do primeiro gestor, só dígitos.' }),
+    gestorEmail: t.exposeString('gestorEmail', { description: 'E-mail do primeiro gestor.' }),
+    documentoNome: t.exposeString('documentoNome', { description: 'Nome do documento comprobatório (PDF).' }),
+    solicitadoPor: t.exposeString('solicitadoPor', { description: 'Quem solicitou.' }),
+    solicitadoEm: t.field({ type: 'DateTime', description: 'Quando.', resolve: (s) => s.solicitadoEm }),
+    motivosRecusa: t.field({
+      type: [MotivoRecusaAcessoEnum],
+      nullable: true,
+      description: 'Fundamentos da recusa (se rejeitada).',
+      resolve: (s) => (s.motivosRecusa as MotivoRecusaAcesso[] | null) ?? null,
+    }),
+    analisadoPor: t.exposeString('analisadoPor', { nullable: true, description: 'Quem do PEN analisou.' }),
+    analisadoEm: t.field({ type: 'DateTime', nullable: true, description: 'Quando foi analisada.', resolve: (s) => s.analisadoEm }),
+  }),
+});
 
 const AvisoEmailRef = builder.objectRef<AvisoEmail>('AvisoEmail').implement({
   description:
@@ -95,6 +140,11 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
       nullable: true,
       description: 'Quando o órgão registrou o início dos testes em produção (o acompanhamento do PEN começa).',
       resolve: (o) => o.testesIniciadosEm,
+    }),
+    solicitacoes: t.field({
+      type: [SolicitacaoAcessoRef],
+      description: 'As solicitações de acesso do órgão com o seu conteúdo e a análise do PEN, em ordem.',
+      resolve: (o, _a, ctx) => ctx.db.query.solicitacoesAcesso.findMany({ where: { orgaoId: o.orgaoId }, orderBy: { id: 'asc' } }),
     }),
     avisosEmail: t.field({
       type: [AvisoEmailRef],
@@ -224,6 +274,10 @@ const AcaoOnboardingInput = builder.inputType('AcaoOnboardingInput', {
   fields: (t) => ({
     orgao: t.globalID({ required: true, for: [Orgao], description: 'O órgão.' }),
     motivo: t.string({ description: 'Motivo (obrigatório para rejeitar e reprovar; até 1.000 caracteres).' }),
+    motivosRecusa: t.field({
+      type: [MotivoRecusaAcessoEnum],
+      description: 'Só em `rejeitarCadastro`: os fundamentos do "Guia Operacional para Recusa de Acesso" (o texto livre vai em `motivo`).',
+    }),
     versaoEsperada: t.int({ description: 'Se informada, só age se o onboarding ainda estiver nesta versão.' }),
   }),
 });
@@ -243,6 +297,7 @@ for (const passo of PASSOS_ONBOARDING) {
           viewer: ctx.viewer,
           agora: ctx.clock(),
           motivo: input.motivo,
+          motivosRecusa: input.motivosRecusa,
           versaoEsperada: input.versaoEsperada,
         }),
     }),
