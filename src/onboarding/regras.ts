@@ -216,3 +216,9 @@ export function avisoTestesIniciados(orgao: { nome: string; sigla: string }, ges
     ].join('\n'),
   };
 }
+
+/** The stages where the next move is the PEN team's (its queue): every forward step from them is PEN's. */
+export const ETAPAS_AGUARDANDO_PEN: readonly Etapa[] = ETAPAS.filter((e) => {
+  const avancos = passosOnboardingAPartirDe(e).filter((p) => !p.exigeMotivo);
+  return avancos.length > 0 && avancos.every((p) => p.responsavel === 'PEN');
+});

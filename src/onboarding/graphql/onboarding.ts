@@ -13,9 +13,15 @@ import { ErroInterface } from '../../schema/resultados.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido, TestesJaIniciados } from '../erros.js';
 import type { AvisoEmail } from '../avisos.js';
 import { podeVerOnboarding } from '../feed.js';
+import { sql } from 'drizzle-orm';
+import { onboardings, requisitosOrgao } from '../tables.js';
 import {
   AMBIENTE_DA_ETAPA,
+  ETAPA_DOS_REQUISITOS,
   ETAPAS,
+  ETAPAS_AGUARDANDO_PEN,
+  REQUISITO_SATISFEITO,
+  type Etapa as CodigoEtapa,
   PASSOS_ONBOARDING,
   passosOnboardingAPartirDe,
   podeAgir,
@@ -185,6 +191,23 @@ registerReadRule<OnboardingRow>(
   (db, orgaoId) => db.query.onboardings.findFirst({ where: { orgaoId: Number(orgaoId) } }),
 );
 
+const ContagemEtapaRef = builder.objectRef<{ etapa: CodigoEtapa; quantidade: number }>('ContagemEtapaOnboarding').implement({
+  description: 'Quantos órgãos estão numa etapa do onboarding.',
+  fields: (t) => ({
+    etapa: t.field({ type: EtapaOnboarding, description: 'A etapa.', resolve: (c) => c.etapa }),
+    quantidade: t.exposeInt('quantidade', { description: 'Órgãos nela.' }),
+  }),
+});
+
+/** The onboarding (as `onboardings` in the query) is in its environment's requirements stage and lacks `codigo`. */
+const semRequisito = (codigo: string) => (o: typeof onboardings) =>
+  sql`not exists (select 1 from ${requisitosOrgao} r where r.orgao_id = ${o.orgaoId} and r.codigo = ${codigo}
+        and r.ambiente = (case when ${o.etapa} = ${ETAPA_DOS_REQUISITOS.PRODUCAO} then 'PRODUCAO' else 'HOMOLOGACAO' end)::ambiente
+        and r.situacao in (${sql.join(
+          REQUISITO_SATISFEITO.map((s) => sql`${s}`),
+          sql`, `,
+        )}))`;
+
 builder.queryFields((t) => ({
   onboarding: t.withAuth(AUTHENTICATED).drizzleField({
     type: OnboardingRef,
@@ -203,15 +226,42 @@ builder.queryFields((t) => ({
     args: {
       etapas: t.arg({ type: [EtapaOnboarding], required: false, description: 'Só estas etapas.' }),
       ambiente: t.arg({ type: Ambiente, required: false, description: 'Só etapas deste ambiente.' }),
+      aguardandoPen: t.arg.boolean({
+        required: false,
+        description: 'Verdadeiro: só os que esperam a equipe do PEN (análise do cadastro e validações); falso: só os que não esperam.',
+      }),
+      bloqueadoNoRequisito: t.arg.string({
+        required: false,
+        description: 'Só os que fazem os requisitos do seu ambiente e ainda não cumpriram este (letra, ex.: "c").',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
       if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.');
       const etapas = ETAPAS.filter(
-        (e) => (!args.etapas?.length || args.etapas.includes(e)) && (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente),
+        (e) =>
+          (!args.etapas?.length || args.etapas.includes(e)) &&
+          (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente) &&
+          (args.aguardandoPen == null || ETAPAS_AGUARDANDO_PEN.includes(e) === args.aguardandoPen) &&
+          (args.bloqueadoNoRequisito == null || (Object.values(ETAPA_DOS_REQUISITOS) as CodigoEtapa[]).includes(e)),
       );
+      const bloqueado = args.bloqueadoNoRequisito == null ? {} : { RAW: semRequisito(args.bloqueadoNoRequisito) };
+      // Longest waiting first: the time since the last change of each onboarding.
       return ctx.db.query.onboardings.findMany(
-        query({ where: { etapa: { in: etapas } }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
+        query({ where: { etapa: { in: etapas }, ...bloqueado }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
       );
+    },
+  }),
+  onboardingsPorEtapa: t.withAuth(AUTHENTICATED).field({
+    type: [ContagemEtapaRef],
+    description: 'Para a equipe do PEN: quantos órgãos há em cada etapa (todas as etapas, mesmo vazias), numa só consulta.',
+    resolve: async (_root, _args, ctx) => {
+      if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê a fila de onboardings.');
+      const linhas = await ctx.db
+        .select({ etapa: onboardings.etapa, quantidade: sql<number>`count(*)::int` })
+        .from(onboardings)
+        .groupBy(onboardings.etapa);
+      const por = new Map(linhas.map((l) => [l.etapa, Number(l.quantidade)]));
+      return ETAPAS.map((etapa) => ({ etapa, quantidade: por.get(etapa) ?? 0 }));
     },
   }),
 }));
