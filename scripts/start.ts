@@ -12,6 +12,8 @@ import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
 import { agendarCancelamentoAutomatico } from '../src/tramites/cancelamento-automatico.js';
+import { transporteSmtp } from '../src/http/email.js';
+import { agendarEntregaDeAvisos } from '../src/onboarding/avisos.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -47,6 +49,16 @@ async function main(): Promise<void> {
         logger,
       })
     : null;
+  // Without SMTP_URL the notices wait in the outbox (PEN reads them in GraphQL: Onboarding.avisosEmail).
+  const smtp = config.avisos.smtpUrl ? transporteSmtp(config.avisos.smtpUrl) : null;
+  const avisos = smtp
+    ? agendarEntregaDeAvisos(database.db, smtp, {
+        intervaloMs: config.avisos.intervaloMs,
+        de: config.avisos.de,
+        clock: () => new Date(),
+        logger,
+      })
+    : null;
   logger.info({ url: gateway.url, startupMs: Math.round(performance.now() - started) }, 'gateway listening (GraphiQL at this URL)');
 
   if (config.jwt.kind === 'secret' && config.jwt.demo) {
@@ -70,6 +82,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     await autoCancel?.parar();
+    await avisos?.parar();
+    smtp?.fechar();
     await gateway.close();
     await database.close();
     logger.info('bye');

@@ -56,6 +56,14 @@ const envSchema = z
       .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
+    ACCESS_REQUEST_DOCUMENT_MAX_BYTES: boundedInt('ACCESS_REQUEST_DOCUMENT_MAX_BYTES', 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be smtp://host:port or smtps://user:pass@host:port')
+      .optional(),
+    PEN_NOTICE_EMAIL: z.email('PEN_NOTICE_EMAIL must be an e-mail address').default('processo.eletronico@gestao.gov.br'),
+    NOTICE_FROM_EMAIL: z.email('NOTICE_FROM_EMAIL must be an e-mail address').default('gateway@tramita.localhost'),
+    NOTICE_RETRY_MS: boundedInt('NOTICE_RETRY_MS', MAX_TIMER_MS).default(30_000),
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
     AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
@@ -129,6 +137,8 @@ function toConfig(env: z.output<typeof envSchema>) {
         repositorio: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[0]),
         numeroIdentificacao: Number(env.ONBOARDING_PRODUCTION_TEST_UNIT.split('/')[1]),
       },
+      // The access request's supporting PDF, checked while it streams in.
+      documentoMaxBytes: env.ACCESS_REQUEST_DOCUMENT_MAX_BYTES,
     },
     feeds: {
       pollMs: env.FEED_POLL_MS,
@@ -157,6 +167,14 @@ function toConfig(env: z.output<typeof envSchema>) {
       // runs. Several instances on one DATABASE_URL must share RECEIPT_SIGNING_KEY.
       pem: env.RECEIPT_SIGNING_KEY ?? null,
       alg: env.RECEIPT_SIGNING_ALG,
+    },
+    avisos: {
+      // Without SMTP_URL notices stay in the outbox (visible to PEN in GraphQL) until one is configured.
+      smtpUrl: env.SMTP_URL ?? null,
+      para: env.PEN_NOTICE_EMAIL,
+      de: env.NOTICE_FROM_EMAIL,
+      // The delivery worker's poll interval and the first retry delay (doubling after each failure).
+      intervaloMs: env.NOTICE_RETRY_MS,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

@@ -293,6 +293,13 @@ describe('the minimum requirements as data (the migration)', () => {
     ]);
   });
 
+  test("today's list (a later data migration): (d)-(i) kept but no longer required", () => {
+    const dados = readdirSync(pasta).find((d) => d.endsWith('_requisitos_d_a_i_nao_exigidos'));
+    const sql = readFileSync(join(pasta, dados!, 'migration.sql'), 'utf8');
+    const m = /UPDATE "requisitos_minimos" SET "exigido" = false WHERE "codigo" IN \(([^)]*)\)/.exec(sql);
+    expect(m?.[1]?.match(/[a-z]/g)).toEqual(['d', 'e', 'f', 'g', 'h', 'i']);
+  });
+
   test('every trâmite test of the list is one that a trâmite can meet, and one trâmite type per test', () => {
     const atendiveis = new Set<string>();
     for (let s = 1; s <= 10; s++)

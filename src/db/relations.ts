@@ -2,12 +2,15 @@ import { defineRelations } from 'drizzle-orm';
 import {
   ambiente,
   chavesPublicasSpe,
+  avisosEmail,
   etapaOnboarding,
   onboardingEventos,
   onboardings,
   requisitosMinimos,
   requisitosOrgao,
   situacaoRequisito,
+  situacaoSolicitacao,
+  solicitacoesAcesso,
   tipoRequisito,
 } from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
@@ -56,6 +59,9 @@ export const tables = {
   requisitosOrgao,
   onboardingEventos,
   chavesPublicasSpe,
+  avisosEmail,
+  situacaoSolicitacao,
+  solicitacoesAcesso,
 };
 
 export const relations = defineRelations(tables, (r) => ({

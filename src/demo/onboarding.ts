@@ -335,8 +335,8 @@ class Roteiro {
 
   /**
    * An environment's minimum requirements: configuration items registered (with evidence), the
-   * trâmite tests, then PEN's confirmations. By default everything; `confirmar` / `soRegistrar` /
-   * `testes` leave the rest pending. `recusar`: PEN sends one item back first, the agency redoes it.
+   * trâmite tests, then PEN's confirmations. By default every item registered, every trâmite test, and
+   * the required items confirmed; `confirmar` / `soRegistrar` / `testes` choose others. `recusar`: PEN sends one item back first, the agency redoes it.
    */
   cumprirRequisitos(
     ambiente: Ambiente,
@@ -347,9 +347,11 @@ class Roteiro {
       recusar?: { codigo: string; motivo: string };
     } = {},
   ): this {
-    const config = this.p.catalogo.filter((r) => r.tipo === 'CONFIGURACAO').map((r) => r.codigo);
-    const confirmar = opcoes.confirmar ?? config;
-    const registrar = [...confirmar, ...(opcoes.soRegistrar ?? [])];
+    // The agency records every item it did; PEN confirms by default only the required ones (none in
+    // today's list: d–i are kept, still needed to operate, but not required).
+    const config = this.p.catalogo.filter((r) => r.tipo === 'CONFIGURACAO');
+    const confirmar = opcoes.confirmar ?? config.filter((r) => r.exigido).map((r) => r.codigo);
+    const registrar = [...new Set([...(opcoes.confirmar ?? config.map((r) => r.codigo)), ...(opcoes.soRegistrar ?? [])])];
     const testes =
       opcoes.testes ??
       this.p.catalogo.filter((r): r is RequisitoCatalogo & { tipo: TipoRequisitoTramite } => r.tipo !== 'CONFIGURACAO').map((r) => r.tipo);
@@ -418,7 +420,8 @@ function planejarRoteiros(p: Planejamento): void {
     r.depois(HORA, DIA).cumprirRequisitos('HOMOLOGACAO');
     r.depois(4 * HORA, 2 * DIA)
       .passo('SOLICITAR_VALIDACAO_HOMOLOGACAO')
-      .depois(DIA, 3 * DIA)
+      // Validated about seven weeks ago, so its seeded production tests (about 40 days ago) fall in the stage.
+      .apos(p.agora - 50 * DIA, DIA, 3 * DIA)
       .passo('VALIDAR_HOMOLOGACAO');
     r.depois(2 * DIA, 5 * DIA).cumprirRequisitos('PRODUCAO', { confirmar: configs.slice(0, 2), soRegistrar: configs.slice(2, 3) });
   }

@@ -50,6 +50,7 @@ export interface AppOptions {
     | 'jwtLifetime'
     | 'componentes'
     | 'recibos'
+    | 'avisos'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -88,7 +89,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
   const servicos = comporServicos(database.db, config);
-  const { tramites } = servicos;
+  const { tramites, onboarding } = servicos;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
@@ -136,6 +137,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         clock,
         feeds,
         tramites,
+        onboarding,
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         arquivosDoPedido: initial.arquivosDoPedido,

@@ -55,11 +55,11 @@ function statusDe(erro: ErroDeNegocio): number {
   return 422;
 }
 
-function enviarJson(res: ServerResponse, status: number, body: unknown): void {
+export function enviarJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-function enviarErro(res: ServerResponse, erro: unknown, extra: Record<string, unknown> = {}): void {
+export function enviarErro(res: ServerResponse, erro: unknown, extra: Record<string, unknown> = {}): void {
   if (erro instanceof ErroDeNegocio) {
     const { message, stack: _stack, ...campos } = erro as ErroDeNegocio & Record<string, unknown>;
     enviarJson(res, statusDe(erro), { erro: { ...campos, codigo: erro.codigo, mensagem: message }, ...extra });
@@ -72,7 +72,7 @@ function enviarErro(res: ServerResponse, erro: unknown, extra: Record<string, un
  * A part's bytes for the service. Leaving a `for await` early must not destroy busboy's stream (busboy
  * would then wait forever for it): the route drains it instead, and answers once the body has ended.
  */
-const semDestruir = (stream: NodeJS.ReadableStream & { iterator(o: { destroyOnReturn: boolean }): AsyncIterable<Uint8Array> }) =>
+export const semDestruir = (stream: NodeJS.ReadableStream & { iterator(o: { destroyOnReturn: boolean }): AsyncIterable<Uint8Array> }) =>
   stream.iterator({ destroyOnReturn: false });
 
 export function componentRoutes({ app, database, logger, store, maxBytes }: ComponentRoutesOptions) {

@@ -5,6 +5,7 @@ import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
 import { componentRoutes } from './componentes.js';
 import { graphqlMultipart } from './graphql-multipart.js';
+import { accessRequestRoute } from './solicitacoes.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export interface GatewayOptions extends AppOptions {
@@ -39,6 +40,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxFieldBytes: config.limits.requestBodyBytes,
   });
   const componentes = componentRoutes({ app, database, logger, store: app.servicos.store, maxBytes: config.componentes.maxBytes });
+  const solicitacoes = accessRequestRoute({ app, database, logger, maxBytes: config.onboarding.documentoMaxBytes });
 
   // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
   const httpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req: IncomingMessage, res: ServerResponse) => {
@@ -63,6 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (componentes(req, res, path ?? '/')) return;
     if (uploadsGraphql(req, res, path ?? '/')) return;
+    if (solicitacoes(req, res, path ?? '/')) return;
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;

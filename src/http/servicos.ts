@@ -1,13 +1,15 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { ambienteAtualDoOrgao, chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
-import { verificadorDeRequisitos } from '../onboarding/servico.js';
+import { criarServicoOnboarding, type ServicoOnboarding, verificadorDeRequisitos } from '../onboarding/servico.js';
 import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
 import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
 
 export interface Servicos {
   tramites: ServicoTramites;
+  /** Onboarding commands with deployment settings (the PEN notice's recipient). */
+  onboarding: ServicoOnboarding;
   /** Where digital components' bytes live (the download route reads it). */
   store: ComponentStore;
   /** The gateway's receipt signer (the JWKS route publishes its key). */
@@ -19,11 +21,12 @@ export interface Servicos {
  * requirement check in its transaction. The gateway, the tests and the benches all build them here,
  * so none of them runs a path production does not.
  */
-export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos'>): Servicos {
+export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos' | 'avisos'>): Servicos {
   const assinador = criarAssinadorDeRecibos(config.recibos);
   return {
     store: postgresComponentStore,
     assinador,
+    onboarding: criarServicoOnboarding(db, { avisos: config.avisos }),
     tramites: criarServicoTramites(db, {
       assinador,
       efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],

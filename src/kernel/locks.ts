@@ -11,6 +11,8 @@ export const ADVISORY_LOCKS = {
   onboardingLog: 7_411_027_003,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
+  /** Held while an access request registers a new agency: its number in the repositório and its CNPJ are decided one at a time. */
+  novoOrgao: 7_411_027_005,
   /**
    * The class of the two-key form `pg_advisory_xact_lock(class, hashtext(numeroProcesso))`, held while a
    * trâmite of that process starts, so two starts of one process are decided one after the other. The

@@ -12,7 +12,7 @@ export class EtapaInvalida extends ErroDeNegocio {
   readonly codigo = 'ETAPA_INVALIDA';
   constructor(
     readonly etapaAtual: Etapa | null,
-    readonly acao: AcaoOnboarding | 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO',
+    readonly acao: AcaoOnboarding | 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO' | 'REGISTRAR_TESTES_INICIADOS',
     readonly acoesPossiveis: AcaoOnboarding[],
   ) {
     super(`A ação ${acao} não é possível na etapa ${etapaAtual ?? '(sem solicitação)'}.`);
@@ -45,5 +45,48 @@ export class ChavePublicaInvalida extends ErroDeNegocio {
         PRIVADA: 'Isto é uma chave privada: registre só a pública, e guarde a privada no SPE.',
       }[motivo],
     );
+  }
+}
+export class TestesJaIniciados extends ErroDeNegocio {
+  readonly codigo = 'TESTES_JA_INICIADOS';
+  constructor(readonly iniciadosEm: Date) {
+    super(`O início dos testes em produção já foi registrado em ${iniciadosEm.toISOString()}.`);
+  }
+}
+
+export class OrgaoJaCadastrado extends ErroDeNegocio {
+  readonly codigo = 'ORGAO_JA_CADASTRADO';
+  constructor(readonly campo: 'cnpj' | 'sigla' | 'orgao') {
+    super(
+      campo === 'cnpj'
+        ? 'Já existe um órgão cadastrado (ou com solicitação) com este CNPJ.'
+        : campo === 'sigla'
+          ? 'Já existe um órgão com esta sigla neste repositório.'
+          : 'Este órgão já tem onboarding: use a solicitação do próprio órgão.',
+    );
+  }
+}
+
+export class SolicitacaoEmAberto extends ErroDeNegocio {
+  readonly codigo = 'SOLICITACAO_EM_ABERTO';
+  constructor() {
+    super('Este órgão já tem uma solicitação de acesso em análise pelo PEN.');
+  }
+}
+
+export class OrgaoJaEmProducao extends ErroDeNegocio {
+  readonly codigo = 'ORGAO_JA_EM_PRODUCAO';
+  constructor() {
+    super('Este órgão já opera no Tramita.GOV.BR (em produção ou a caminho): não pode solicitar acesso de novo.');
+  }
+}
+
+export class DocumentoInvalido extends ErroDeNegocio {
+  readonly codigo = 'DOCUMENTO_INVALIDO';
+  constructor(
+    readonly motivo: 'AUSENTE' | 'NAO_PDF' | 'GRANDE_DEMAIS',
+    mensagem: string,
+  ) {
+    super(mensagem);
   }
 }

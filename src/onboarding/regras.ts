@@ -190,3 +190,35 @@ export function proximaSituacaoRequisito(
     ? { situacao: 'PENDENTE' }
     : { recusa: 'só um requisito registrado ou confirmado pode ser devolvido' };
 }
+
+/** The agency records "testes iniciados" once, in produção, while doing its requirements there. */
+export const ETAPA_DOS_TESTES_DE_PRODUCAO: Etapa = ETAPA_DOS_REQUISITOS.PRODUCAO;
+
+/**
+ * How long a notice waits after its `tentativas`-th failed delivery: doubling from `baseMs`, at most
+ * one hour, so an SMTP server down for a while is retried often at first, then gently.
+ */
+export function atrasoDeNovaTentativa(tentativas: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, tentativas - 1), 60 * 60 * 1000);
+}
+
+/** The institutional e-mail telling the PEN team an agency began its production tests (MTO, stage 7). */
+export function avisoTestesIniciados(orgao: { nome: string; sigla: string }, gestor: string, em: Date): { assunto: string; corpo: string } {
+  return {
+    assunto: `Tramita.GOV.BR – início dos testes em produção – ${orgao.sigla}`,
+    corpo: [
+      'À equipe do Processo Eletrônico Nacional,',
+      '',
+      `O órgão ${orgao.nome} (${orgao.sigla}) informa que iniciou em ${em.toISOString()} os testes em produção do Tramita.GOV.BR`,
+      'com a unidade de testes, descritos como "TESTE – <órgão>", e solicita o acompanhamento da equipe técnica.',
+      '',
+      `Registrado por: ${gestor}`,
+    ].join('\n'),
+  };
+}
+
+/** The stages where the next move is the PEN team's (its queue): every forward step from them is PEN's. */
+export const ETAPAS_AGUARDANDO_PEN: readonly Etapa[] = ETAPAS.filter((e) => {
+  const avancos = passosOnboardingAPartirDe(e).filter((p) => !p.exigeMotivo);
+  return avancos.length > 0 && avancos.every((p) => p.responsavel === 'PEN');
+});

@@ -3,19 +3,36 @@
  * gates against the database, updates the agency's stage or checklist, and appends to the
  * onboarding event log (which feeds the live subscription). No GraphQL here.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Transaction } from '../db/log.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { estruturas } from '../orgaos/tables.js';
+import { estruturas, repositorios } from '../orgaos/tables.js';
 import type { Evento } from '../tramites/eventos.js';
 import type { TramiteRow } from '../tramites/servico.js';
-import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from './erros.js';
+import {
+  CriteriosNaoAtendidos,
+  DocumentoInvalido,
+  EtapaInvalida,
+  OnboardingNaoEncontrado,
+  OrgaoJaCadastrado,
+  OrgaoJaEmProducao,
+  PapelNaoPermitido,
+  SolicitacaoEmAberto,
+  TestesJaIniciados,
+} from './erros.js';
+import { cepValido, cnpjValido, comecaComoPdf, cpfValido, type MotivoRecusaAcesso, soDigitos, ufValida } from './solicitacao.js';
+import type { ComponentStore } from '../tramites/componentes.js';
+import { TamanhoNaoConfere } from '../tramites/erros.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
+  ETAPA_DOS_TESTES_DE_PRODUCAO,
+  avisoTestesIniciados,
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
   descricaoDeTeste,
@@ -30,7 +47,7 @@ import {
   type AcaoRequisito,
 } from './regras.js';
 import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
-import { onboardings, requisitosMinimos, requisitosOrgao } from './tables.js';
+import { avisosEmail, onboardings, requisitosMinimos, requisitosOrgao, solicitacoesAcesso } from './tables.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
@@ -118,6 +135,8 @@ export interface PedidoOnboarding {
   viewer: Viewer;
   agora: Date;
   motivo?: string | null;
+  /** REJEITAR_CADASTRO: the grounds of the "Guia Operacional para Recusa de Acesso" (solicitacao.ts). */
+  motivosRecusa?: readonly MotivoRecusaAcesso[] | null;
   versaoEsperada?: number | null;
 }
 
@@ -128,62 +147,80 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
     passo.exigeMotivo ? motivoSchema.refine((p) => !!p.motivo, { path: ['motivo'], message: 'obrigatório para esta ação' }) : motivoSchema,
     pedido,
   );
+  if (pedido.motivosRecusa?.length && pedido.acao !== 'REJEITAR_CADASTRO') {
+    throw new DadosInvalidos([{ campo: 'motivosRecusa', mensagem: 'só ao rejeitar um cadastro' }]);
+  }
   if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
-
   return db.transaction(async (tx) => {
-    const [orgao] = await tx
-      .select({ id: estruturas.id, paiId: estruturas.paiId })
-      .from(estruturas)
-      .where(eq(estruturas.id, pedido.orgaoId));
-    if (!orgao || orgao.paiId !== null) throw new OnboardingNaoEncontrado();
-    // Row lock: two moves of one agency's onboarding run one after the other.
-    const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
-    const etapa = atual?.etapa ?? null;
-    if (!passo.de.includes(etapa)) {
-      throw new EtapaInvalida(
-        etapa,
-        pedido.acao,
-        passosOnboardingAPartirDe(etapa)
-          .filter((p) => podeAgir(pedido.viewer, p.responsavel, pedido.orgaoId))
-          .map((p) => p.acao),
-      );
+    const resultado = await moverEtapa(tx, pedido, motivo ?? null);
+    if (pedido.acao === 'APROVAR_CADASTRO' || pedido.acao === 'REJEITAR_CADASTRO') {
+      // PEN's analysis closes the open request with its content (none for a request made without it).
+      await tx
+        .update(solicitacoesAcesso)
+        .set({
+          situacao: pedido.acao === 'APROVAR_CADASTRO' ? 'APROVADA' : 'REJEITADA',
+          motivosRecusa: pedido.acao === 'REJEITAR_CADASTRO' ? [...new Set(pedido.motivosRecusa ?? [])] : null,
+          analisadoPor: pedido.viewer.sujeito,
+          analisadoEm: pedido.agora,
+        })
+        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')));
     }
-    if (pedido.versaoEsperada != null && atual && atual.versao !== pedido.versaoEsperada) {
-      throw new DadosInvalidos([{ campo: 'versaoEsperada', mensagem: `o onboarding está na versão ${atual.versao}` }]);
-    }
-    const pendencias: string[] = [];
-    for (const condicao of passo.condicoes) pendencias.push(...(await pendenciasDaCondicao(tx, pedido.orgaoId, condicao)));
-    if (pendencias.length > 0) throw new CriteriosNaoAtendidos(pendencias);
-
-    const valores = {
-      etapa: passo.para,
-      atualizadoEm: pedido.agora,
-      implantadoEm: passo.para === 'EM_PRODUCAO' ? pedido.agora : (atual?.implantadoEm ?? null),
-    };
-    const [onboarding] = atual
-      ? await tx
-          .update(onboardings)
-          .set({ ...valores, versao: atual.versao + 1 })
-          .where(eq(onboardings.orgaoId, pedido.orgaoId))
-          .returning()
-      : await tx
-          .insert(onboardings)
-          .values({ orgaoId: pedido.orgaoId, ...valores, versao: 1, iniciadoEm: pedido.agora })
-          .returning();
-    const [evento] = await registrarEventosOnboarding(tx, [
-      {
-        orgaoId: pedido.orgaoId,
-        tipo: 'ETAPA',
-        deEtapa: etapa,
-        paraEtapa: passo.para,
-        ambiente: AMBIENTE_DA_ETAPA[passo.para],
-        atorSujeito: pedido.viewer.sujeito,
-        motivo,
-        ocorridoEm: pedido.agora,
-      },
-    ]);
-    return { onboarding: onboarding!, evento: evento! };
+    return resultado;
   });
+}
+
+/** The stage move itself, inside the caller's transaction (the caller checked who acts). */
+async function moverEtapa(tx: Transaction, pedido: PedidoOnboarding, motivo: string | null): Promise<ResultadoOnboarding> {
+  const passo = PASSO_ONBOARDING[pedido.acao];
+  const [orgao] = await tx.select({ id: estruturas.id, paiId: estruturas.paiId }).from(estruturas).where(eq(estruturas.id, pedido.orgaoId));
+  if (!orgao || orgao.paiId !== null) throw new OnboardingNaoEncontrado();
+  // Row lock: two moves of one agency's onboarding run one after the other.
+  const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
+  const etapa = atual?.etapa ?? null;
+  if (!passo.de.includes(etapa)) {
+    throw new EtapaInvalida(
+      etapa,
+      pedido.acao,
+      passosOnboardingAPartirDe(etapa)
+        .filter((p) => podeAgir(pedido.viewer, p.responsavel, pedido.orgaoId))
+        .map((p) => p.acao),
+    );
+  }
+  if (pedido.versaoEsperada != null && atual && atual.versao !== pedido.versaoEsperada) {
+    throw new DadosInvalidos([{ campo: 'versaoEsperada', mensagem: `o onboarding está na versão ${atual.versao}` }]);
+  }
+  const pendencias: string[] = [];
+  for (const condicao of passo.condicoes) pendencias.push(...(await pendenciasDaCondicao(tx, pedido.orgaoId, condicao)));
+  if (pendencias.length > 0) throw new CriteriosNaoAtendidos(pendencias);
+
+  const valores = {
+    etapa: passo.para,
+    atualizadoEm: pedido.agora,
+    implantadoEm: passo.para === 'EM_PRODUCAO' ? pedido.agora : (atual?.implantadoEm ?? null),
+  };
+  const [onboarding] = atual
+    ? await tx
+        .update(onboardings)
+        .set({ ...valores, versao: atual.versao + 1 })
+        .where(eq(onboardings.orgaoId, pedido.orgaoId))
+        .returning()
+    : await tx
+        .insert(onboardings)
+        .values({ orgaoId: pedido.orgaoId, ...valores, versao: 1, iniciadoEm: pedido.agora })
+        .returning();
+  const [evento] = await registrarEventosOnboarding(tx, [
+    {
+      orgaoId: pedido.orgaoId,
+      tipo: 'ETAPA',
+      deEtapa: etapa,
+      paraEtapa: passo.para,
+      ambiente: AMBIENTE_DA_ETAPA[passo.para],
+      atorSujeito: pedido.viewer.sujeito,
+      motivo,
+      ocorridoEm: pedido.agora,
+    },
+  ]);
+  return { onboarding: onboarding!, evento: evento! };
 }
 
 export type { AcaoRequisito };
@@ -369,4 +406,255 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
       }
     }
   };
+}
+
+export interface PedidoTestesIniciados {
+  orgaoId: number;
+  viewer: Viewer;
+  agora: Date;
+  /** Where the institutional notice goes (PEN_NOTICE_EMAIL). */
+  para: string;
+}
+
+/**
+ * The agency records that its production tests began: the PEN team's follow-up starts. In the same
+ * transaction the institutional notice to the PEN team enters the outbox (avisos.ts delivers it), so
+ * the record and its notice commit together or not at all.
+ */
+export async function registrarInicioTestesProducao(db: Database, pedido: PedidoTestesIniciados): Promise<ResultadoOnboarding> {
+  if (!podeAgir(pedido.viewer, 'ORGAO', pedido.orgaoId)) throw new PapelNaoPermitido('ORGAO');
+  return db.transaction(async (tx) => {
+    const [atual] = await tx.select().from(onboardings).where(eq(onboardings.orgaoId, pedido.orgaoId)).for('update');
+    if (!atual) throw new OnboardingNaoEncontrado();
+    if (atual.etapa !== ETAPA_DOS_TESTES_DE_PRODUCAO) throw new EtapaInvalida(atual.etapa, 'REGISTRAR_TESTES_INICIADOS', []);
+    if (atual.testesIniciadosEm) throw new TestesJaIniciados(atual.testesIniciadosEm);
+    const [orgao] = await tx
+      .select({ nome: estruturas.nome, sigla: estruturas.sigla })
+      .from(estruturas)
+      .where(eq(estruturas.id, pedido.orgaoId));
+    const [onboarding] = await tx
+      .update(onboardings)
+      .set({ versao: atual.versao + 1, atualizadoEm: pedido.agora, testesIniciadosEm: pedido.agora })
+      .where(eq(onboardings.orgaoId, pedido.orgaoId))
+      .returning();
+    const { assunto, corpo } = avisoTestesIniciados(orgao!, pedido.viewer.sujeito, pedido.agora);
+    await tx.insert(avisosEmail).values({
+      orgaoId: pedido.orgaoId,
+      tipo: 'TESTES_INICIADOS',
+      para: pedido.para,
+      assunto,
+      corpo,
+      messageId: `<aviso-${randomUUID()}@tramita-gateway>`,
+      criadoEm: pedido.agora,
+      proximaTentativaEm: pedido.agora,
+    });
+    const [evento] = await registrarEventosOnboarding(tx, [
+      {
+        orgaoId: pedido.orgaoId,
+        tipo: 'TESTES_INICIADOS',
+        deEtapa: atual.etapa,
+        paraEtapa: atual.etapa,
+        ambiente: 'PRODUCAO',
+        atorSujeito: pedido.viewer.sujeito,
+        ocorridoEm: pedido.agora,
+      },
+    ]);
+    return { onboarding: onboarding!, evento: evento! };
+  });
+}
+
+/** The onboarding commands that need the deployment's settings, built once at composition. */
+export interface ServicoOnboarding {
+  registrarInicioTestesProducao(pedido: Omit<PedidoTestesIniciados, 'para'>): Promise<ResultadoOnboarding>;
+}
+
+export function criarServicoOnboarding(db: Database, { avisos }: { avisos: { para: string } }): ServicoOnboarding {
+  return {
+    registrarInicioTestesProducao: (pedido) => registrarInicioTestesProducao(db, { ...pedido, para: avisos.para }),
+  };
+}
+
+const texto = (max: number) => z.string().trim().min(1, 'obrigatório').max(max, `no máximo ${max} caracteres`);
+const identificador = z.number().int().positive();
+
+/** The access request's fields (MTO "Solicitação de Acesso"); every one required. */
+export const dadosSolicitacaoSchema = z
+  .object({
+    /** A SIORG root (or any root already registered) chosen from the structures. */
+    orgao: z.object({ repositorio: identificador, estrutura: identificador }).strict().optional(),
+    /** Typed identification of a body outside SIORG, registered by this request. */
+    identificacao: z
+      .object({
+        repositorio: identificador,
+        nome: texto(200),
+        sigla: texto(30),
+        uf: z.string().refine(ufValida, 'uma UF da lista (ex.: GO, DF)'),
+        cnpj: z.string().refine(cnpjValido, 'CNPJ inválido (dígitos verificadores)').transform(soDigitos),
+        endereco: texto(300),
+        cep: z.string().refine(cepValido, 'CEP no formato 00000-000').transform(soDigitos),
+      })
+      .strict()
+      .optional(),
+    sistemaGoverno: texto(200),
+    gestorTecnologico: texto(200),
+    gestor: z
+      .object({
+        nome: texto(200),
+        cpf: z.string().refine(cpfValido, 'CPF inválido (dígitos verificadores)').transform(soDigitos),
+        email: z.email('e-mail inválido'),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((d) => (d.orgao ? 1 : 0) + (d.identificacao ? 1 : 0) === 1, {
+    path: ['orgao'],
+    message: 'informe o órgão (raiz SIORG) ou a identificação de um órgão de outro repositório, um dos dois',
+  });
+export type DadosSolicitacao = z.output<typeof dadosSolicitacaoSchema>;
+
+export interface PedidoSolicitacaoAcesso {
+  viewer: Viewer;
+  agora: Date;
+  /** Unvalidated: the JSON the client sent. */
+  dados: unknown;
+  documento: { nome: string; bytes: AsyncIterable<Uint8Array> } | null;
+}
+
+export type SolicitacaoRow = typeof solicitacoesAcesso.$inferSelect;
+
+/** The first bytes pass through unchanged; `inicio` gets the first `n` of them (or fewer: a short file). */
+async function* espiar(bytes: AsyncIterable<Uint8Array>, n: number, inicio: (b: Uint8Array) => void): AsyncIterable<Uint8Array> {
+  let visto: Uint8Array = new Uint8Array(0);
+  let avisado = false;
+  for await (const parte of bytes) {
+    if (!avisado) {
+      const junto = new Uint8Array(visto.byteLength + parte.byteLength);
+      junto.set(visto);
+      junto.set(parte, visto.byteLength);
+      visto = junto.subarray(0, Math.max(n, visto.byteLength));
+      if (visto.byteLength >= n) {
+        avisado = true;
+        inicio(visto.subarray(0, n));
+      }
+    }
+    yield parte;
+  }
+  if (!avisado) inicio(visto);
+}
+
+/**
+ * An access request with its content, in one transaction: the data checked (coded errors, nothing
+ * written), the agency registered when it is outside SIORG (a new root in the named repositório,
+ * numbered after the highest there), the supporting PDF streamed into the ComponentStore (header
+ * `%PDF-` and `maxBytes` checked while it streams), the request stored and the onboarding moved to
+ * ANALISE_CADASTRO. A body outside SIORG is created at request time, so the onboarding, its events and
+ * PEN's queue refer to it like any other agency; a rejected one keeps its row (it may request again).
+ */
+export async function solicitarAcessoComDados(
+  db: Database,
+  store: ComponentStore,
+  maxBytes: number,
+  pedido: PedidoSolicitacaoAcesso,
+): Promise<ResultadoOnboarding & { solicitacao: SolicitacaoRow }> {
+  const dados = validar(dadosSolicitacaoSchema, pedido.dados);
+  const { viewer } = pedido;
+  if (dados.identificacao && !(viewer.papeis.has('GESTOR_PROTOCOLO') && viewer.orgaoId === null)) {
+    // A new body is registered by its future gestor, whose token names no agency yet.
+    throw new PapelNaoPermitido('ORGAO');
+  }
+  if (!pedido.documento) throw new DocumentoInvalido('AUSENTE', 'Envie o documento comprobatório (PDF) na parte "documento".');
+  const documento = pedido.documento;
+
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.novoOrgao})`);
+    let orgaoId: number;
+    if (dados.orgao) {
+      const [raiz] = await tx
+        .select({ id: estruturas.id, paiId: estruturas.paiId })
+        .from(estruturas)
+        .where(and(eq(estruturas.repositorioId, dados.orgao.repositorio), eq(estruturas.numeroIdentificacao, dados.orgao.estrutura)));
+      if (!raiz || raiz.paiId !== null) {
+        throw new DadosInvalidos([{ campo: 'orgao', mensagem: 'não é a raiz de uma estrutura cadastrada (escolha o órgão raiz)' }]);
+      }
+      if (!podeAgir(viewer, 'ORGAO', raiz.id)) throw new PapelNaoPermitido('ORGAO');
+      orgaoId = raiz.id;
+    } else {
+      const id = dados.identificacao!;
+      const [repositorio] = await tx.select({ id: repositorios.id }).from(repositorios).where(eq(repositorios.id, id.repositorio));
+      if (!repositorio) throw new DadosInvalidos([{ campo: 'identificacao.repositorio', mensagem: 'repositório não cadastrado' }]);
+      const [mesmoCnpj] = await tx
+        .select({ id: solicitacoesAcesso.id })
+        .from(solicitacoesAcesso)
+        .where(and(eq(solicitacoesAcesso.cnpj, id.cnpj), sql`${solicitacoesAcesso.situacao} <> 'REJEITADA'`));
+      if (mesmoCnpj) throw new OrgaoJaCadastrado('cnpj');
+      const [mesmaSigla] = await tx
+        .select({ id: estruturas.id })
+        .from(estruturas)
+        .where(
+          and(
+            eq(estruturas.repositorioId, id.repositorio),
+            sql`${estruturas.paiId} is null`,
+            sql`upper(${estruturas.sigla}) = upper(${id.sigla})`,
+          ),
+        );
+      if (mesmaSigla) throw new OrgaoJaCadastrado('sigla');
+      const [{ proximo }] = (await tx
+        .select({ proximo: sql<number>`(coalesce(max(${estruturas.numeroIdentificacao}), 0) + 1)::int` })
+        .from(estruturas)
+        .where(eq(estruturas.repositorioId, id.repositorio))) as [{ proximo: number }];
+      const [novo] = await tx
+        .insert(estruturas)
+        .values({ repositorioId: id.repositorio, numeroIdentificacao: proximo, sigla: id.sigla, nome: id.nome, criadaEm: pedido.agora })
+        .returning({ id: estruturas.id });
+      await tx.update(estruturas).set({ orgaoId: novo!.id }).where(eq(estruturas.id, novo!.id));
+      orgaoId = novo!.id;
+    }
+
+    const [atual] = await tx.select({ etapa: onboardings.etapa }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId)).for('update');
+    if (atual?.etapa === 'ANALISE_CADASTRO') throw new SolicitacaoEmAberto();
+    if (atual && atual.etapa !== 'CADASTRO_REJEITADO') throw new OrgaoJaEmProducao();
+
+    let inicio: Uint8Array = new Uint8Array(0);
+    let guardado: Awaited<ReturnType<ComponentStore['guardar']>>;
+    try {
+      guardado = await store.guardar(
+        tx,
+        espiar(documento.bytes, 5, (b) => {
+          inicio = b;
+          if (b.byteLength > 0 && !comecaComoPdf(b)) throw new DocumentoInvalido('NAO_PDF', 'O documento comprobatório deve ser um PDF.');
+        }),
+        { tamanhoEsperado: maxBytes, agora: pedido.agora },
+      );
+    } catch (erro) {
+      if (erro instanceof TamanhoNaoConfere) {
+        throw new DocumentoInvalido('GRANDE_DEMAIS', `O documento comprobatório tem mais de ${maxBytes} bytes.`);
+      }
+      throw erro;
+    }
+    if (guardado.tamanho === 0) throw new DocumentoInvalido('AUSENTE', 'O documento comprobatório está vazio.');
+    if (!comecaComoPdf(inicio)) throw new DocumentoInvalido('NAO_PDF', 'O documento comprobatório deve ser um PDF.');
+
+    const [solicitacao] = await tx
+      .insert(solicitacoesAcesso)
+      .values({
+        orgaoId,
+        situacao: 'EM_ANALISE',
+        uf: dados.identificacao?.uf ?? null,
+        cnpj: dados.identificacao?.cnpj ?? null,
+        endereco: dados.identificacao?.endereco ?? null,
+        cep: dados.identificacao?.cep ?? null,
+        sistemaGoverno: dados.sistemaGoverno,
+        gestorTecnologico: dados.gestorTecnologico,
+        gestorNome: dados.gestor.nome,
+        gestorCpf: dados.gestor.cpf,
+        gestorEmail: dados.gestor.email,
+        documentoConteudoId: guardado.id,
+        documentoNome: documento.nome,
+        solicitadoPor: viewer.sujeito,
+        solicitadoEm: pedido.agora,
+      })
+      .returning();
+    const movido = await moverEtapa(tx, { acao: 'SOLICITAR_ACESSO', orgaoId, viewer, agora: pedido.agora }, null);
+    return { ...movido, solicitacao: solicitacao! };
+  });
 }

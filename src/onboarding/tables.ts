@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  char,
   check,
   index,
   integer,
@@ -12,9 +13,10 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
-import { tramites } from '../tramites/tables.js';
+import { conteudos, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
 export const ambiente = pgEnum('ambiente', ['HOMOLOGACAO', 'PRODUCAO']);
@@ -53,6 +55,8 @@ export const onboardings = pgTable(
     atualizadoEm: timestamp('atualizado_em', { withTimezone: true }).notNull(),
     /** "Data de implantação": when PEN validated the agency in production. */
     implantadoEm: timestamp('implantado_em', { withTimezone: true }),
+    /** When the agency recorded that its production tests began (the PEN team's follow-up starts). */
+    testesIniciadosEm: timestamp('testes_iniciados_em', { withTimezone: true }),
   },
   (t) => [index('onboardings_etapa_idx').on(t.etapa)],
 );
@@ -100,7 +104,82 @@ export const onboardingEventos = pgTable(
   },
   (t) => [
     index('onboarding_eventos_orgao_idx').on(t.orgaoId, t.seq),
-    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO')`),
+    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS')`),
+  ],
+);
+
+/**
+ * The outbox of e-mail notices (the institutional notice to the PEN team): written in the transaction
+ * of the act that causes it, delivered later by a worker (avisos.ts) that claims rows with FOR UPDATE
+ * SKIP LOCKED, so each notice is sent by one instance, retried with backoff, never lost. `messageId`
+ * is fixed at creation: a retry after a lost acknowledgement carries the same Message-ID.
+ */
+export const avisosEmail = pgTable(
+  'avisos_email',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    tipo: text('tipo').notNull(),
+    para: text('para').notNull(),
+    assunto: text('assunto').notNull(),
+    corpo: text('corpo').notNull(),
+    messageId: text('message_id').notNull().unique(),
+    criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
+    tentativas: integer('tentativas').notNull().default(0),
+    proximaTentativaEm: timestamp('proxima_tentativa_em', { withTimezone: true }).notNull(),
+    ultimoErro: text('ultimo_erro'),
+    enviadoEm: timestamp('enviado_em', { withTimezone: true }),
+  },
+  (t) => [
+    index('avisos_email_pendentes_idx').on(t.proximaTentativaEm).where(sql`enviado_em is null`),
+    index('avisos_email_orgao_idx').on(t.orgaoId, t.id),
+  ],
+);
+
+export const situacaoSolicitacao = pgEnum('situacao_solicitacao', ['EM_ANALISE', 'APROVADA', 'REJEITADA']);
+
+/**
+ * An access request's content (MTO "Solicitação de Acesso"): the agency (a SIORG root chosen, or a body
+ * of another repository registered by this request with its typed identification), the SPE and Gestor
+ * Tecnológico named, the first gestor de protocolo, and the supporting PDF (bytes in the ComponentStore).
+ * PEN's analysis closes it with the grounds of refusal (a list) and free text.
+ */
+export const solicitacoesAcesso = pgTable(
+  'solicitacoes_acesso',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    situacao: situacaoSolicitacao('situacao').notNull(),
+    /** Typed identification (bodies outside SIORG); null when a SIORG root was chosen. */
+    uf: text('uf'),
+    cnpj: char('cnpj', { length: 14 }),
+    endereco: text('endereco'),
+    cep: char('cep', { length: 8 }),
+    /** "Sistema de Governo" as named by the agency (an SPE entity comes later: the seam is this column). */
+    sistemaGoverno: text('sistema_governo').notNull(),
+    gestorTecnologico: text('gestor_tecnologico').notNull(),
+    gestorNome: text('gestor_nome').notNull(),
+    gestorCpf: char('gestor_cpf', { length: 11 }).notNull(),
+    gestorEmail: text('gestor_email').notNull(),
+    documentoConteudoId: bigint('documento_conteudo_id', { mode: 'number' })
+      .notNull()
+      .references(() => conteudos.id),
+    documentoNome: text('documento_nome').notNull(),
+    solicitadoPor: text('solicitado_por').notNull(),
+    solicitadoEm: timestamp('solicitado_em', { withTimezone: true }).notNull(),
+    motivosRecusa: text('motivos_recusa').array(),
+    analisadoPor: text('analisado_por'),
+    analisadoEm: timestamp('analisado_em', { withTimezone: true }),
+  },
+  (t) => [
+    index('solicitacoes_acesso_orgao_idx').on(t.orgaoId, t.id),
+    // One open request per agency; one registration per CNPJ.
+    uniqueIndex('solicitacoes_acesso_aberta_uq').on(t.orgaoId).where(sql`situacao = 'EM_ANALISE'`),
+    uniqueIndex('solicitacoes_acesso_cnpj_uq').on(t.cnpj).where(sql`cnpj is not null and situacao <> 'REJEITADA'`),
   ],
 );
 

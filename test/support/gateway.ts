@@ -56,6 +56,8 @@ export function testGatewayConfig(
     trustedDocuments?: TrustedDocuments;
     limits?: Partial<GatewayOptions['config']['limits']>;
     componentMaxBytes?: number;
+    /** The access request's PDF limit (small here, so a too-large one is cheap to send). */
+    documentMaxBytes?: number;
   } = {},
 ): GatewayOptions['config'] {
   // The production defaults of every limit: the suite runs under the limits users get.
@@ -71,9 +73,13 @@ export function testGatewayConfig(
     introspectionPublic: options.introspectionPublic ?? true,
     trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
-    onboarding: { unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 } },
+    onboarding: {
+      unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 },
+      documentoMaxBytes: options.documentMaxBytes ?? 64 * 1024,
+    },
     componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
     recibos: { pem: null, alg: 'ES256' },
+    avisos: defaults.avisos,
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }

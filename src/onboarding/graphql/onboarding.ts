@@ -10,11 +10,18 @@ import { AUTHENTICATED, builder, registerReadRule } from '../../schema/builder.j
 import { orgaoEmFoco } from '../../schema/context.js';
 import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
-import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
+import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido, TestesJaIniciados } from '../erros.js';
+import type { AvisoEmail } from '../avisos.js';
 import { podeVerOnboarding } from '../feed.js';
+import { sql } from 'drizzle-orm';
+import { onboardings, requisitosOrgao } from '../tables.js';
 import {
   AMBIENTE_DA_ETAPA,
+  ETAPA_DOS_REQUISITOS,
   ETAPAS,
+  ETAPAS_AGUARDANDO_PEN,
+  REQUISITO_SATISFEITO,
+  type Etapa as CodigoEtapa,
   PASSOS_ONBOARDING,
   passosOnboardingAPartirDe,
   podeAgir,
@@ -28,10 +35,90 @@ import {
   type AcaoRequisito,
   type OnboardingRow,
   type ResultadoOnboarding,
+  type ServicoOnboarding,
+  type SolicitacaoRow,
 } from '../servico.js';
+import { MOTIVOS_RECUSA_ACESSO, type MotivoRecusaAcesso } from '../solicitacao.js';
 import { AcaoOnboarding, Ambiente, EtapaOnboarding, NOME_ACAO } from './etapa.js';
 import { EventoOnboardingRef } from './evento-onboarding.js';
 import { ItemChecklistRef } from './requisito.js';
+
+declare module '../../schema/context.js' {
+  interface GatewayContext {
+    /** The onboarding commands that need deployment settings, built once at composition. */
+    onboarding: ServicoOnboarding;
+  }
+}
+
+const MotivoRecusaAcessoEnum = builder.enumType('MotivoRecusaAcesso', {
+  description: 'Fundamentos de recusa de uma solicitação de acesso ("Guia Operacional para Recusa de Acesso").',
+  values: Object.fromEntries(
+    Object.entries(MOTIVOS_RECUSA_ACESSO).map(([codigo, descricao]) => [codigo, { description: descricao }]),
+  ) as Record<MotivoRecusaAcesso, { description: string }>,
+});
+
+const SituacaoSolicitacaoEnum = builder.enumType('SituacaoSolicitacaoAcesso', {
+  description: 'Estado de uma solicitação de acesso.',
+  values: {
+    EM_ANALISE: { description: 'Aguarda a análise do PEN.' },
+    APROVADA: { description: 'Aprovada pelo PEN.' },
+    REJEITADA: { description: 'Rejeitada pelo PEN, com fundamentos e texto.' },
+  } as const,
+});
+
+const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcesso').implement({
+  description: 'Uma solicitação de acesso com o seu conteúdo (MTO "Solicitação de Acesso") e a análise do PEN.',
+  fields: (t) => ({
+    situacao: t.field({ type: SituacaoSolicitacaoEnum, description: 'Estado.', resolve: (s) => s.situacao }),
+    uf: t.exposeString('uf', { nullable: true, description: 'UF (órgão fora do SIORG).' }),
+    cnpj: t.exposeString('cnpj', { nullable: true, description: 'CNPJ, só dígitos (órgão fora do SIORG).' }),
+    endereco: t.exposeString('endereco', { nullable: true, description: 'Endereço (órgão fora do SIORG).' }),
+    cep: t.exposeString('cep', { nullable: true, description: 'CEP, só dígitos (órgão fora do SIORG).' }),
+    sistemaGoverno: t.exposeString('sistemaGoverno', { description: 'O SPE ("Sistema de Governo") informado.' }),
+    gestorTecnologico: t.exposeString('gestorTecnologico', { description: 'O Gestor Tecnológico informado ("Interno" ou a empresa).' }),
+    gestorNome: t.exposeString('gestorNome', { description: 'Nome do primeiro gestor de protocolo.' }),
+    gestorCpf: t.exposeString('gestorCpf', { description: 'CPF do primeiro gestor, só dígitos.' }),
+    gestorEmail: t.exposeString('gestorEmail', { description: 'E-mail do primeiro gestor.' }),
+    documentoNome: t.exposeString('documentoNome', { description: 'Nome do documento comprobatório (PDF).' }),
+    solicitadoPor: t.exposeString('solicitadoPor', { description: 'Quem solicitou.' }),
+    solicitadoEm: t.field({ type: 'DateTime', description: 'Quando.', resolve: (s) => s.solicitadoEm }),
+    motivosRecusa: t.field({
+      type: [MotivoRecusaAcessoEnum],
+      nullable: true,
+      description: 'Fundamentos da recusa (se rejeitada).',
+      resolve: (s) => (s.motivosRecusa as MotivoRecusaAcesso[] | null) ?? null,
+    }),
+    analisadoPor: t.exposeString('analisadoPor', { nullable: true, description: 'Quem do PEN analisou.' }),
+    analisadoEm: t.field({ type: 'DateTime', nullable: true, description: 'Quando foi analisada.', resolve: (s) => s.analisadoEm }),
+  }),
+});
+
+const AvisoEmailRef = builder.objectRef<AvisoEmail>('AvisoEmail').implement({
+  description:
+    'Um aviso por e-mail (a caixa de saída): o aviso institucional à equipe do PEN. Sem SMTP configurado fica pendente aqui, visível ao PEN.',
+  fields: (t) => ({
+    tipo: t.exposeString('tipo', { description: 'TESTES_INICIADOS: início dos testes em produção.' }),
+    para: t.exposeString('para', { description: 'Destinatário.' }),
+    assunto: t.exposeString('assunto', { description: 'Assunto.' }),
+    corpo: t.exposeString('corpo', { description: 'Texto do aviso.' }),
+    messageId: t.exposeString('messageId', { description: 'Message-ID fixo (o mesmo em cada tentativa: não chega duas vezes).' }),
+    criadoEm: t.field({ type: 'DateTime', description: 'Quando o aviso foi gerado.', resolve: (a) => a.criadoEm }),
+    tentativas: t.exposeInt('tentativas', { description: 'Tentativas de entrega feitas.' }),
+    proximaTentativaEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Próxima tentativa (nula depois de enviado).',
+      resolve: (a) => (a.enviadoEm ? null : a.proximaTentativaEm),
+    }),
+    ultimoErro: t.exposeString('ultimoErro', { nullable: true, description: 'Erro da última tentativa que falhou.' }),
+    enviadoEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando o servidor SMTP aceitou o aviso; nulo enquanto pendente.',
+      resolve: (a) => a.enviadoEm,
+    }),
+  }),
+});
 
 export const OnboardingRef = builder.drizzleNode('onboardings', {
   name: 'Onboarding',
@@ -53,6 +140,22 @@ export const OnboardingRef = builder.drizzleNode('onboardings', {
       nullable: true,
       description: 'Data de implantação (validação em produção); nula enquanto "em implantação".',
       resolve: (o) => o.implantadoEm,
+    }),
+    testesIniciadosEm: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Quando o órgão registrou o início dos testes em produção (o acompanhamento do PEN começa).',
+      resolve: (o) => o.testesIniciadosEm,
+    }),
+    solicitacoes: t.field({
+      type: [SolicitacaoAcessoRef],
+      description: 'As solicitações de acesso do órgão com o seu conteúdo e a análise do PEN, em ordem.',
+      resolve: (o, _a, ctx) => ctx.db.query.solicitacoesAcesso.findMany({ where: { orgaoId: o.orgaoId }, orderBy: { id: 'asc' } }),
+    }),
+    avisosEmail: t.field({
+      type: [AvisoEmailRef],
+      description: 'Os avisos por e-mail gerados para este órgão (enviados ou pendentes na caixa de saída), em ordem.',
+      resolve: (o, _a, ctx) => ctx.db.query.avisosEmail.findMany({ where: { orgaoId: o.orgaoId }, orderBy: { id: 'asc' } }),
     }),
     checklist: t.field({
       type: [ItemChecklistRef],
@@ -88,6 +191,23 @@ registerReadRule<OnboardingRow>(
   (db, orgaoId) => db.query.onboardings.findFirst({ where: { orgaoId: Number(orgaoId) } }),
 );
 
+const ContagemEtapaRef = builder.objectRef<{ etapa: CodigoEtapa; quantidade: number }>('ContagemEtapaOnboarding').implement({
+  description: 'Quantos órgãos estão numa etapa do onboarding.',
+  fields: (t) => ({
+    etapa: t.field({ type: EtapaOnboarding, description: 'A etapa.', resolve: (c) => c.etapa }),
+    quantidade: t.exposeInt('quantidade', { description: 'Órgãos nela.' }),
+  }),
+});
+
+/** The onboarding (as `onboardings` in the query) is in its environment's requirements stage and lacks `codigo`. */
+const semRequisito = (codigo: string) => (o: typeof onboardings) =>
+  sql`not exists (select 1 from ${requisitosOrgao} r where r.orgao_id = ${o.orgaoId} and r.codigo = ${codigo}
+        and r.ambiente = (case when ${o.etapa} = ${ETAPA_DOS_REQUISITOS.PRODUCAO} then 'PRODUCAO' else 'HOMOLOGACAO' end)::ambiente
+        and r.situacao in (${sql.join(
+          REQUISITO_SATISFEITO.map((s) => sql`${s}`),
+          sql`, `,
+        )}))`;
+
 builder.queryFields((t) => ({
   onboarding: t.withAuth(AUTHENTICATED).drizzleField({
     type: OnboardingRef,
@@ -106,15 +226,42 @@ builder.queryFields((t) => ({
     args: {
       etapas: t.arg({ type: [EtapaOnboarding], required: false, description: 'Só estas etapas.' }),
       ambiente: t.arg({ type: Ambiente, required: false, description: 'Só etapas deste ambiente.' }),
+      aguardandoPen: t.arg.boolean({
+        required: false,
+        description: 'Verdadeiro: só os que esperam a equipe do PEN (análise do cadastro e validações); falso: só os que não esperam.',
+      }),
+      bloqueadoNoRequisito: t.arg.string({
+        required: false,
+        description: 'Só os que fazem os requisitos do seu ambiente e ainda não cumpriram este (letra, ex.: "c").',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
       if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.');
       const etapas = ETAPAS.filter(
-        (e) => (!args.etapas?.length || args.etapas.includes(e)) && (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente),
+        (e) =>
+          (!args.etapas?.length || args.etapas.includes(e)) &&
+          (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente) &&
+          (args.aguardandoPen == null || ETAPAS_AGUARDANDO_PEN.includes(e) === args.aguardandoPen) &&
+          (args.bloqueadoNoRequisito == null || (Object.values(ETAPA_DOS_REQUISITOS) as CodigoEtapa[]).includes(e)),
       );
+      const bloqueado = args.bloqueadoNoRequisito == null ? {} : { RAW: semRequisito(args.bloqueadoNoRequisito) };
+      // Longest waiting first: the time since the last change of each onboarding.
       return ctx.db.query.onboardings.findMany(
-        query({ where: { etapa: { in: etapas } }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
+        query({ where: { etapa: { in: etapas }, ...bloqueado }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
       );
+    },
+  }),
+  onboardingsPorEtapa: t.withAuth(AUTHENTICATED).field({
+    type: [ContagemEtapaRef],
+    description: 'Para a equipe do PEN: quantos órgãos há em cada etapa (todas as etapas, mesmo vazias), numa só consulta.',
+    resolve: async (_root, _args, ctx) => {
+      if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê a fila de onboardings.');
+      const linhas = await ctx.db
+        .select({ etapa: onboardings.etapa, quantidade: sql<number>`count(*)::int` })
+        .from(onboardings)
+        .groupBy(onboardings.etapa);
+      const por = new Map(linhas.map((l) => [l.etapa, Number(l.quantidade)]));
+      return ETAPAS.map((etapa) => ({ etapa, quantidade: por.get(etapa) ?? 0 }));
     },
   }),
 }));
@@ -145,6 +292,14 @@ builder.objectType(PapelNaoPermitido, {
   description: 'A ação é de outro papel (gestor do órgão ou equipe do PEN).',
   interfaces: [ErroInterface],
 });
+builder.objectType(TestesJaIniciados, {
+  name: 'ErroTestesJaIniciados',
+  description: 'O início dos testes em produção já foi registrado.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    iniciadosEm: t.field({ type: 'DateTime', description: 'Quando foi registrado.', resolve: (e) => e.iniciadosEm }),
+  }),
+});
 builder.objectType(CriteriosNaoAtendidos, {
   name: 'ErroCriteriosNaoAtendidos',
   description: 'Os critérios de saída da etapa ainda não foram cumpridos.',
@@ -169,6 +324,10 @@ const AcaoOnboardingInput = builder.inputType('AcaoOnboardingInput', {
   fields: (t) => ({
     orgao: t.globalID({ required: true, for: [Orgao], description: 'O órgão.' }),
     motivo: t.string({ description: 'Motivo (obrigatório para rejeitar e reprovar; até 1.000 caracteres).' }),
+    motivosRecusa: t.field({
+      type: [MotivoRecusaAcessoEnum],
+      description: 'Só em `rejeitarCadastro`: os fundamentos do "Guia Operacional para Recusa de Acesso" (o texto livre vai em `motivo`).',
+    }),
     versaoEsperada: t.int({ description: 'Se informada, só age se o onboarding ainda estiver nesta versão.' }),
   }),
 });
@@ -188,6 +347,7 @@ for (const passo of PASSOS_ONBOARDING) {
           viewer: ctx.viewer,
           agora: ctx.clock(),
           motivo: input.motivo,
+          motivosRecusa: input.motivosRecusa,
           versaoEsperada: input.versaoEsperada,
         }),
     }),
@@ -242,3 +402,28 @@ for (const { nome, acao, descricao } of MUTACOES_REQUISITO) {
     }),
   );
 }
+
+builder.mutationField('registrarTestesIniciados', (t) =>
+  t.withAuth(AUTHENTICATED).field({
+    type: OnboardingAtualizado,
+    description:
+      'O gestor do órgão registra que os testes em produção começaram (etapa ACESSO_PRODUCAO, uma vez): o acompanhamento do PEN começa e o aviso institucional por e-mail à equipe do PEN entra na caixa de saída, na mesma transação.',
+    errors: {
+      types: [...ERROS_ONBOARDING, TestesJaIniciados],
+      directResult: true,
+      union: { description: 'Resultado de `registrarTestesIniciados`.' },
+    },
+    args: {
+      input: t.arg({
+        type: builder.inputType('TestesIniciadosInput', {
+          description: 'O órgão que iniciou os testes em produção.',
+          fields: (f) => ({ orgao: f.globalID({ required: true, for: [Orgao], description: 'O órgão.' }) }),
+        }),
+        required: true,
+        description: 'O órgão.',
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.onboarding.registrarInicioTestesProducao({ orgaoId: Number(input.orgao.id), viewer: ctx.viewer, agora: ctx.clock() }),
+  }),
+);

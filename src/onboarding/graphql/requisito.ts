@@ -1,5 +1,8 @@
 /** A minimum requirement of an agency's checklist in one environment, and the evidence trâmite. */
-import { Tramite } from '../../tramites/graphql/tramite.js';
+import { and, desc, eq } from 'drizzle-orm';
+import { MotivoRecusa, SituacaoTramite, Tramite } from '../../tramites/graphql/tramite.js';
+import type { MOTIVOS_RECUSA, Situacao } from '../../tramites/regras.js';
+import { tramiteEventos, tramites } from '../../tramites/tables.js';
 import { builder } from '../../schema/builder.js';
 import type { GatewayContext } from '../../schema/context.js';
 import type { ItemChecklist } from '../servico.js';
@@ -31,6 +34,51 @@ export async function evidencia(ctx: GatewayContext, tramiteId: number | null | 
   return (await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } })) ?? null;
 }
 
+interface Evidencia {
+  idt: number;
+  situacao: number;
+  situacaoAlteradaEm: Date;
+  motivo: string | null;
+}
+
+/**
+ * What the agency may know of the trâmite that met its requirement, even where it may not read the
+ * trâmite itself (its own refusal as recipient is hidden from it afterwards): the IDT, the status, when
+ * it got there and the refusal motive, never the content. Reached only through its own onboarding.
+ */
+async function resumoDaEvidencia(ctx: GatewayContext, tramiteId: number | null | undefined): Promise<Evidencia | null> {
+  if (tramiteId == null) return null;
+  const [linha] = await ctx.db
+    .select({
+      idt: tramites.idt,
+      situacao: tramites.situacao,
+      situacaoAlteradaEm: tramites.situacaoAlteradaEm,
+      motivo: tramiteEventos.motivo,
+    })
+    .from(tramites)
+    .leftJoin(tramiteEventos, and(eq(tramiteEventos.tramiteId, tramites.id), eq(tramiteEventos.paraSituacao, 8)))
+    .where(eq(tramites.id, tramiteId))
+    .orderBy(desc(tramiteEventos.seq))
+    .limit(1);
+  return linha ?? null;
+}
+
+const EvidenciaRequisitoRef = builder.objectRef<Evidencia>('EvidenciaRequisito').implement({
+  description:
+    'O que o próprio órgão vê do trâmite que cumpriu um requisito, mesmo sem poder lê-lo (a sua recusa como destinatário): IDT, situação, data e motivo, nunca o conteúdo.',
+  fields: (t) => ({
+    idt: t.string({ description: 'IDT do trâmite.', resolve: (e) => String(e.idt) }),
+    situacao: t.field({ type: SituacaoTramite, description: 'Situação do trâmite.', resolve: (e) => e.situacao as Situacao }),
+    situacaoAlteradaEm: t.field({ type: 'DateTime', description: 'Quando chegou a essa situação.', resolve: (e) => e.situacaoAlteradaEm }),
+    motivoRecusa: t.field({
+      type: MotivoRecusa,
+      nullable: true,
+      description: 'Motivo da recusa, quando o trâmite foi recusado.',
+      resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
+    }),
+  }),
+});
+
 export const ItemChecklistRef = builder.objectRef<ItemChecklist>('ItemChecklist').implement({
   description: 'Um requisito mínimo do órgão num ambiente.',
   fields: (t) => ({
@@ -45,6 +93,13 @@ export const ItemChecklistRef = builder.objectRef<ItemChecklist>('ItemChecklist'
       nullable: true,
       description: 'O trâmite que cumpriu o requisito (se você puder vê-lo).',
       resolve: (i, _a, ctx) => evidencia(ctx, i.registro?.evidenciaTramiteId),
+    }),
+    evidenciaResumo: t.field({
+      type: EvidenciaRequisitoRef,
+      nullable: true,
+      description:
+        'IDT, situação, data e motivo do trâmite que cumpriu o requisito, visíveis ao próprio órgão mesmo quando o trâmite não é.',
+      resolve: (i, _a, ctx) => resumoDaEvidencia(ctx, i.registro?.evidenciaTramiteId),
     }),
     nota: t.string({ nullable: true, description: 'Evidência descrita pelo órgão.', resolve: (i) => i.registro?.nota ?? null }),
     registradoPor: t.string({ nullable: true, description: 'Quem registrou.', resolve: (i) => i.registro?.registradoPor ?? null }),

@@ -1,0 +1,306 @@
+// The access request with its content, over HTTP on both backends: a body outside SIORG registers
+// itself with a real PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks
+// on to IMPLANTACAO_HOMOLOGACAO (the units enabled with SQL: the structure mutations are another
+// owner's). Every bad input of the issue is a coded error with nothing written.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BACKENDS } from './support/backends.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { gid } from './support/ids.js';
+import { GESTOR_SAUDE, PEN_ADMIN } from './support/accounts.js';
+
+/** A small but well-formed PDF (one empty page). */
+const PDF = new TextEncoder().encode(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n' +
+    '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
+
+const DADOS = (repositorio: number) => ({
+  identificacao: {
+    repositorio,
+    nome: 'Consórcio Intermunicipal de Saúde do Vale',
+    sigla: 'CISVALE',
+    uf: 'GO',
+    cnpj: '11.222.333/0001-81',
+    endereco: 'Rua 10, nº 200, Centro, Goiânia',
+    cep: '74000-000',
+  },
+  sistemaGoverno: 'CISVALE - SEI',
+  gestorTecnologico: 'Interno',
+  gestor: { nome: 'Helena Prado', cpf: '529.982.247-25', email: 'helena.prado@cisvale.go.gov.br' },
+});
+
+describe.each(BACKENDS)('%s', (backend) => {
+  let gw: TestGateway;
+  let base: string;
+  let repositorio: number;
+  let novaGestora: string;
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    base = gw.gateway.url.replace(/\/graphql$/, '');
+    const [r] = await gw.database.rows<{ id: number }>('select id from repositorios where id <> 1 order by id limit 1');
+    repositorio = r!.id;
+    novaGestora = await gw.token({ sub: 'helena.prado@cisvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  async function solicitar(dados: unknown, documento: Uint8Array | null, token: string, nome = 'termo-de-adesao.pdf') {
+    const form = new FormData();
+    form.append('dados', typeof dados === 'string' ? dados : JSON.stringify(dados));
+    if (documento) form.append('documento', new Blob([Buffer.from(documento)], { type: 'application/pdf' }), nome);
+    const res = await fetch(`${base}/onboarding/solicitacoes`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  }
+  const fotografia = async () =>
+    JSON.stringify(
+      await gw.database.rows(
+        `select (select count(*) from estruturas)::int e, (select count(*) from onboardings)::int o, (select count(*) from solicitacoes_acesso)::int s,
+                (select count(*) from conteudos)::int c, (select count(*) from onboarding_eventos)::int ev`,
+      ),
+    );
+
+  test('bad input: each a coded error, nothing written', async () => {
+    const antes = await fotografia();
+    const d = DADOS(repositorio);
+    const casos: Array<[string, unknown, Uint8Array | null, string, number, Record<string, any>]> = [
+      [
+        'invalid CNPJ',
+        { ...d, identificacao: { ...d.identificacao, cnpj: '11.222.333/0001-82' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      [
+        'invalid CEP',
+        { ...d, identificacao: { ...d.identificacao, cep: '7400-0000' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      ['invalid UF', { ...d, identificacao: { ...d.identificacao, uf: 'XX' } }, PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
+      ['invalid CPF', { ...d, gestor: { ...d.gestor, cpf: '111.111.111-11' } }, PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
+      ['missing document', d, null, novaGestora, 422, { codigo: 'DOCUMENTO_INVALIDO', motivo: 'AUSENTE' }],
+      [
+        'not a PDF',
+        d,
+        new TextEncoder().encode('PK\u0003\u0004 a zip file'),
+        novaGestora,
+        422,
+        { codigo: 'DOCUMENTO_INVALIDO', motivo: 'NAO_PDF' },
+      ],
+      [
+        'too large',
+        d,
+        new Uint8Array(64 * 1024 + 10).fill(0x20).map((b, i) => (i < 5 ? PDF[i]! : b)),
+        novaGestora,
+        422,
+        {
+          codigo: 'DOCUMENTO_INVALIDO',
+          motivo: 'GRANDE_DEMAIS',
+        },
+      ],
+      [
+        'a body that already exists (sigla of a root there)',
+        await comSiglaExistente(d),
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'ORGAO_JA_CADASTRADO' },
+      ],
+      ['a gestor of another agency registering a new body', d, PDF, await gw.tokenOf(GESTOR_SAUDE), 403, { codigo: 'PAPEL_NAO_PERMITIDO' }],
+      [
+        'a gestor of another agency requesting for a SIORG root',
+        await paraOutroOrgao(d),
+        PDF,
+        await gw.tokenOf(GESTOR_SAUDE),
+        403,
+        { codigo: 'PAPEL_NAO_PERMITIDO' },
+      ],
+      [
+        'an agency already in produção',
+        await paraOProprioOrgao(d),
+        PDF,
+        await gw.tokenOf(GESTOR_SAUDE),
+        422,
+        { codigo: 'ORGAO_JA_EM_PRODUCAO' },
+      ],
+      [
+        'an agency with an open request',
+        await paraOProprioOrgao(d, 'GOV-PI'),
+        PDF,
+        await gw.tokenOf('gestor.marcos@pi'),
+        422,
+        { codigo: 'SOLICITACAO_EM_ABERTO' },
+      ],
+      ['data that is not JSON', '{nao', PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
+    ];
+    for (const [nome, dados, doc, token, status, erro] of casos) {
+      const r = await solicitar(dados, doc, token);
+      expect({ nome, status: r.status, erro: r.body.erro }, nome).toMatchObject({ nome, status, erro });
+    }
+    expect(await fotografia()).toBe(antes);
+  });
+
+  test("PEN rejects with the guide's grounds and free text; the body may request again", async () => {
+    const d = DADOS(repositorio);
+    const dados = {
+      ...d,
+      identificacao: { ...d.identificacao, sigla: 'FUNDVALE', nome: 'Fundação do Vale', cnpj: '00.000.000/0001-91' },
+      gestor: { ...d.gestor, cpf: '111.444.777-35' },
+    };
+    const token = await gw.token({ sub: 'rui@fundvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
+    const r = await solicitar(dados, PDF, token);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const o = gid('Orgao', r.body.orgao.id);
+    const pen = await gw.tokenOf(PEN_ADMIN);
+    const REJEITAR = `mutation($o: ID!, $m: [MotivoRecusaAcesso!]) { rejeitarCadastro(input: { orgao: $o, motivo: "Termo de Adesão sem assinatura.", motivosRecusa: $m }) {
+      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor } } evento { motivo } } ... on Erro { codigo } } }`;
+    const rejeitado = await gw.ok(REJEITAR, { o, m: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'] }, pen);
+    expect(rejeitado.rejeitarCadastro).toEqual({
+      __typename: 'OnboardingAtualizado',
+      onboarding: {
+        etapa: 'CADASTRO_REJEITADO',
+        solicitacoes: [{ situacao: 'REJEITADA', motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'], analisadoPor: 'pen.admin' }],
+      },
+      evento: { motivo: 'Termo de Adesão sem assinatura.' },
+    });
+    // Grounds on another step: coded.
+    const mal = await gw.ok(
+      `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o, motivosRecusa: [OUTRO] }) { __typename ... on Erro { codigo } } }`,
+      { o },
+      pen,
+    );
+    expect(mal.aprovarCadastro).toEqual({ __typename: 'ErroValidacao', codigo: 'DADOS_INVALIDOS' });
+    // Again, now for its own (registered) root, with a token naming it: a new request in analysis.
+    const [n] = await gw.database.rows<{ n: number }>('select numero_identificacao as n from estruturas where id = $1', [r.body.orgao.id]);
+    const proprio = await gw.token({ sub: 'rui@fundvale', orgao: { repositorio, estrutura: n!.n }, roles: ['GESTOR_PROTOCOLO'] });
+    const { identificacao: _i, ...resto } = dados;
+    const de_novo = await solicitar({ ...resto, orgao: { repositorio, estrutura: n!.n } }, PDF, proprio);
+    expect(de_novo).toMatchObject({ status: 201, body: { onboarding: { etapa: 'ANALISE_CADASTRO' } } });
+  });
+
+  async function comSiglaExistente(d: ReturnType<typeof DADOS>) {
+    const [r] = await gw.database.rows<{ sigla: string }>(
+      'select sigla from estruturas where repositorio_id = $1 and pai_id is null limit 1',
+      [repositorio],
+    );
+    return { ...d, identificacao: { ...d.identificacao, sigla: r!.sigla.toLowerCase() } };
+  }
+  async function paraOutroOrgao(d: ReturnType<typeof DADOS>) {
+    const { identificacao: _i, ...resto } = d;
+    const [mgi] = await gw.database.rows<{ n: number }>(
+      `select numero_identificacao as n from estruturas where sigla = 'MGI' and pai_id is null`,
+    );
+    return { ...resto, orgao: { repositorio: 1, estrutura: mgi!.n } };
+  }
+  async function paraOProprioOrgao(d: ReturnType<typeof DADOS>, sigla = 'MS') {
+    const { identificacao: _i, ...resto } = d;
+    const [o] = await gw.database.rows<{ r: number; n: number }>(
+      `select repositorio_id as r, numero_identificacao as n from estruturas where sigla = $1 and pai_id is null`,
+      [sigla],
+    );
+    return { ...resto, orgao: { repositorio: o!.r, estrutura: o!.n } };
+  }
+
+  test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to IMPLANTACAO_HOMOLOGACAO', async () => {
+    const r = await solicitar(DADOS(repositorio), PDF, novaGestora);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({
+      solicitacao: { situacao: 'EM_ANALISE', documento: 'termo-de-adesao.pdf' },
+      onboarding: { etapa: 'ANALISE_CADASTRO', versao: 1 },
+    });
+    const orgaoId = r.body.orgao.id as number;
+    const [orgao] = await gw.database.rows<{
+      repositorio_id: number;
+      numero_identificacao: number;
+      sigla: string;
+      pai_id: number | null;
+      orgao_id: number;
+    }>('select repositorio_id, numero_identificacao, sigla, pai_id, orgao_id from estruturas where id = $1', [orgaoId]);
+    expect(orgao).toMatchObject({ repositorio_id: repositorio, sigla: 'CISVALE', pai_id: null, orgao_id: orgaoId });
+    // The stored request: digits only, and the PDF's bytes in the component store, hashed.
+    const [s] = await gw.database.rows<Record<string, any>>(
+      `select s.cnpj, s.cep, s.uf, s.gestor_cpf, s.sistema_governo, c.tamanho::int as tamanho, c.hash
+         from solicitacoes_acesso s join conteudos c on c.id = s.documento_conteudo_id where s.orgao_id = $1`,
+      [orgaoId],
+    );
+    const { createHash } = await import('node:crypto');
+    expect(s).toEqual({
+      cnpj: '11222333000181',
+      cep: '74000000',
+      uf: 'GO',
+      gestor_cpf: '52998224725',
+      sistema_governo: 'CISVALE - SEI',
+      tamanho: PDF.byteLength,
+      hash: createHash('sha256').update(PDF).digest('base64'),
+    });
+
+    // Same CNPJ again (another sigla): already registered.
+    const d = DADOS(repositorio);
+    const outra = await solicitar({ ...d, identificacao: { ...d.identificacao, sigla: 'CISVALE2' } }, PDF, novaGestora);
+    expect(outra).toMatchObject({ status: 422, body: { erro: { codigo: 'ORGAO_JA_CADASTRADO' } } });
+
+    // PEN reads the request's content in GraphQL, then approves; the new agency's gestor (a token naming it now) sees its onboarding.
+    const pen = await gw.tokenOf(PEN_ADMIN);
+    const lido = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { etapa solicitacoes { situacao uf cnpj cep sistemaGoverno gestorTecnologico gestorNome gestorCpf gestorEmail documentoNome solicitadoPor } } }`,
+      { o: gid('Orgao', orgaoId) },
+      pen,
+    );
+    expect(lido.onboarding).toEqual({
+      etapa: 'ANALISE_CADASTRO',
+      solicitacoes: [
+        {
+          situacao: 'EM_ANALISE',
+          uf: 'GO',
+          cnpj: '11222333000181',
+          cep: '74000000',
+          sistemaGoverno: 'CISVALE - SEI',
+          gestorTecnologico: 'Interno',
+          gestorNome: 'Helena Prado',
+          gestorCpf: '52998224725',
+          gestorEmail: 'helena.prado@cisvale.go.gov.br',
+          documentoNome: 'termo-de-adesao.pdf',
+          solicitadoPor: 'helena.prado@cisvale',
+        },
+      ],
+    });
+    const aprovado = await gw.ok(
+      `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on Erro { codigo } } }`,
+      { o: gid('Orgao', orgaoId) },
+      pen,
+    );
+    expect(aprovado.aprovarCadastro).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: 'CONFIGURACAO_ESTRUTURA' } });
+    const gestora = await gw.token({
+      sub: 'helena.prado@cisvale',
+      orgao: { repositorio, estrutura: orgao!.numero_identificacao },
+      roles: ['GESTOR_PROTOCOLO'],
+    });
+    // Units of its structure (the structure mutations belong to another owner): one sending and receiving.
+    await gw.database.rows(
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento, criada_em)
+       values ($1, $2, 'PROTOCOLO', 'Protocolo – CISVALE', $3, $3, true, true, now())`,
+      [repositorio, orgao!.numero_identificacao + 1, orgaoId],
+    );
+    const concluido = await gw.ok(
+      `mutation($o: ID!) { concluirConfiguracaoEstrutura(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa historico { etapa ator } } } } }`,
+      { o: gid('Orgao', orgaoId) },
+      gestora,
+    );
+    expect(concluido.concluirConfiguracaoEstrutura.onboarding).toEqual({
+      etapa: 'IMPLANTACAO_HOMOLOGACAO',
+      historico: [
+        { etapa: 'ANALISE_CADASTRO', ator: 'helena.prado@cisvale' },
+        { etapa: 'CONFIGURACAO_ESTRUTURA', ator: 'pen.admin' },
+        { etapa: 'IMPLANTACAO_HOMOLOGACAO', ator: 'helena.prado@cisvale' },
+      ],
+    });
+  });
+});
