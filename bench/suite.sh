@@ -31,23 +31,21 @@ echo "baseline $baseline, ${#files[@]} test files, $runs runs per side"
 one_run() { # <dir> <tag>
   local dir=$1 tag=$2 start end
   start=$(date +%s.%N)
+  # A failed test still yields its timings; it is counted in the last column (under heavy load, the
+  # suite's 30 s test timeout can fail a run of either side).
   (cd "$dir" && /usr/bin/time -o "$work/$tag.time" -f '%U %S' npx vitest run "${files[@]}" \
-    --reporter=json --outputFile="$work/$tag.json" >"$work/$tag.log" 2>&1) || {
-    echo "$tag: the suite failed (see $work/$tag.log)" >&2
-    trap - EXIT
-    exit 1
-  }
+    --reporter=json --outputFile="$work/$tag.json" >"$work/$tag.log" 2>&1) || true
   end=$(date +%s.%N)
   node -e '
     const [json, time, wall, tag] = process.argv.slice(1);
     const r = require(json);
     const summed = r.testResults.reduce((s, t) => s + (t.endTime - t.startTime) / 1000, 0);
     const cpu = require("fs").readFileSync(time, "utf8").trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0);
-    console.log([tag, Number(wall).toFixed(1), summed.toFixed(1), cpu.toFixed(1), r.numPassedTests].join("\t"));
+    console.log([tag, Number(wall).toFixed(1), summed.toFixed(1), cpu.toFixed(1), r.numPassedTests, r.numFailedTests].join("\t"));
   ' "$work/$tag.json" "$work/$tag.time" "$(echo "$end - $start" | bc)" "$tag" | tee -a "$work/results.tsv"
 }
 
-printf 'run\twall_s\tsummed_s\tcpu_s\tpassed\n'
+printf 'run\twall_s\tsummed_s\tcpu_s\tpassed\tfailed\n'
 for i in $(seq 1 "$runs"); do
   one_run "$old" "baseline-$i"
   one_run "$here" "current-$i"
