@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN, SPE_MGI } from './support/accounts.js';
 import { movableTramites, stepMutation, type MovableTramite } from './support/tramites.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -46,7 +47,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    sei = await gw.tokenFor('SEI do MGI');
+    sei = await gw.tokenOf(SPE_MGI);
     tramites = await movableTramites(gw, sei);
     expect(tramites.length).toBeGreaterThanOrEqual(2);
   });
@@ -161,7 +162,7 @@ describe(`${BACKENDS[0]}, trusted documents`, () => {
         [sha256(subscription), subscription],
       ]),
     });
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { negotiateEncoding } from '../src/http/plugins/compression.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 interface RawResponse {
   status: number;
@@ -63,7 +64,7 @@ describe(`${BACKENDS[0]}`, () => {
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!);
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -19,7 +20,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestGateway(backend, { onQuery: () => void statements++, feedPollMs: 600_000 });
-    admin = await gw.tokenFor('Equipe PEN');
+    admin = await gw.tokenOf(PEN_ADMIN);
     cursors.recentes = (await gw.ok(TRAMITES('MAIS_RECENTES'), {}, admin)).tramites.pageInfo.endCursor;
     cursors.parados = (await gw.ok(TRAMITES('PARADOS_HA_MAIS_TEMPO'), {}, admin)).tramites.pageInfo.endCursor;
     cursors.orgaos = (await gw.ok(ORGAOS(), {}, admin)).orgaos.pageInfo.endCursor;

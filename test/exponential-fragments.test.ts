@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { GESTORA_MGI } from './support/accounts.js';
 import { exponentialFragments } from './support/hostile-cases.js';
 
 describe(`${BACKENDS[0]}`, () => {
@@ -12,7 +13,7 @@ describe(`${BACKENDS[0]}`, () => {
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!);
-    gestor = await gw.tokenFor('MGI');
+    gestor = await gw.tokenOf(GESTORA_MGI);
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { FilaLimitada } from '../src/feeds/fila.js';
 import { MAX_TIMER_DELAY_MS, runAt } from '../src/feeds/long-timeout.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 const gid = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
 const DAY_MS = 86_400_000;
@@ -105,8 +106,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     const row = refused.find((r) => account(r.dr, r.de) && account(r.rr, r.re))!;
     expect(row, 'a refused trâmite between two agencies with demo accounts').toBeDefined();
     recusado = { id: row.id, idt: row.idt };
-    destinatario = await gw.tokenFor(account(row.dr, row.de)!.descricao);
-    remetente = await gw.tokenFor(account(row.rr, row.re)!.descricao);
+    destinatario = await gw.tokenOf(account(row.dr, row.de)!.sujeito);
+    remetente = await gw.tokenOf(account(row.rr, row.re)!.sujeito);
   });
 
   afterAll(async () => {
@@ -162,7 +163,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 describe(`${BACKENDS[0]}: shutdown`, () => {
   test('an SSE subscription gets SHUTTING_DOWN once when its gateway closes, and ends', async () => {
     const gw = await startTestGateway(BACKENDS[0]!, { seed: true });
-    const admin = await gw.tokenFor('Equipe PEN');
+    const admin = await gw.tokenOf(PEN_ADMIN);
     let closing: Promise<void> | null = null;
     const reading = sse(gw.gateway.url, admin, 'subscription { eventosTramites { cursor } }', 8_000, () => {
       setTimeout(() => (closing = gw.close()), 300);

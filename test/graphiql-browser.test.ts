@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { GESTORA_MGI, SPE_MGI } from './support/accounts.js';
 import { movableTramites, stepMutation } from './support/tramites.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -52,8 +53,8 @@ describe.skipIf(!runBrowser).each(BACKENDS)('%s, GraphiQL in headless chromium',
   });
 
   test('docs explorer lists Tramite; a pasted token reaches a live subscription; the page is cached', { timeout: 120_000 }, async () => {
-    const gestora = await gw.tokenFor('Gestora de protocolo do MGI');
-    const sei = await gw.tokenFor('SEI do MGI');
+    const gestora = await gw.tokenOf(GESTORA_MGI);
+    const sei = await gw.tokenOf(SPE_MGI);
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const pageErrors: string[] = [];

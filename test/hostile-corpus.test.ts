@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { DEMO_ACCOUNTS } from '../src/demo/seed.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 import { ANY_ERRO, FAMILIES, hostileCases, type Case, type Fixture, type Probe } from './support/hostile-cases.js';
 
 setFlagsFromString('--expose-gc');
@@ -71,9 +72,9 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    const admin = await gw.tokenFor('Equipe PEN');
+    const admin = await gw.tokenOf(PEN_ADMIN);
     const gestorAccount = DEMO_ACCOUNTS.find((a) => a.orgao && a.papeis.includes('GESTOR_PROTOCOLO'))!;
-    const gestor = await gw.tokenFor(gestorAccount.descricao);
+    const gestor = await gw.tokenOf(gestorAccount.sujeito);
     const [orgaoGestor] = await gw.database.rows<{ id: number }>(
       'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2 and pai_id is null',
       [gestorAccount.orgao!.repositorio, gestorAccount.orgao!.estrutura],
@@ -106,7 +107,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       orgao: gestorAccount.orgao!,
       admin,
       gestor,
-      destinatarioRecusou: await gw.tokenFor(destinatario.descricao),
+      destinatarioRecusou: await gw.tokenOf(destinatario.sujeito),
       recusado: { id: gid('Tramite', recusado.id), idt: recusado.idt, numeroProcesso: recusado.numero },
       tramite: gid('Tramite', proprio!.id),
       unidade: gid('UnidadeAdministrativa', unidade!.id),

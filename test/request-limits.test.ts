@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 describe(`${BACKENDS.at(-1)}`, () => {
   let gw: TestGateway;
@@ -34,7 +35,7 @@ describe(`${BACKENDS.at(-1)}`, () => {
   });
 
   test('a query past EXECUTION_DEADLINE_MS answers EXECUTION_TIMEOUT', async () => {
-    const admin = await gw.tokenFor('Equipe PEN');
+    const admin = await gw.tokenOf(PEN_ADMIN);
     const res = await gw.gql(
       '{ tramites(first: 100) { nodes { id historico { situacao ocorridoEm } unidadeRemetente { sigla orgao { todasUnidades { sigla } } } } } }',
       {},

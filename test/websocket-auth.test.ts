@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { authorizationFromConnectionParams } from '../src/http/plugins/connection-params.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PEN_ADMIN } from './support/accounts.js';
 
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
@@ -67,7 +68,7 @@ describe(`${BACKENDS[0]}, public introspection`, () => {
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!, { seed: false });
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {
@@ -126,7 +127,7 @@ describe(`${BACKENDS[0]}, introspection not public`, () => {
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!, { seed: false, introspectionPublic: false });
-    token = await gw.tokenFor('Equipe PEN');
+    token = await gw.tokenOf(PEN_ADMIN);
   });
 
   afterAll(async () => {

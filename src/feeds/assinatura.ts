@@ -18,7 +18,7 @@ export interface OpcoesAssinatura<E extends ComSeq> {
   aPartirDe: number | null;
   limiteFila: number;
   /** Ends the stream with this error at this instant (the token's expiry). */
-  expiraEm?: Date | null;
+  expiresAt?: Date | null;
   erroExpiracao?: () => Error;
   /** Called once when the stream ends with an error (slow consumer, expired token, shutdown). */
   aoFalhar?: (erro: Error) => void;
@@ -52,10 +52,10 @@ export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): A
     },
     encerrar: falhar,
   });
-  if (opcoes.expiraEm && opcoes.erroExpiracao) {
+  if (opcoes.expiresAt && opcoes.erroExpiracao) {
     const erroExpiracao = opcoes.erroExpiracao;
     // Clamped and re-armed: a token valid for more than ~24.9 days still expires on time.
-    cancelarExpiracao = runAt(opcoes.expiraEm, () => falhar(erroExpiracao()));
+    cancelarExpiracao = runAt(opcoes.expiresAt, () => falhar(erroExpiracao()));
   }
 
   let posicaoHistorico = opcoes.aPartirDe ?? limite;

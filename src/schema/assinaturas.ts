@@ -21,10 +21,10 @@ export const CODIGO_FECHAMENTO = { tokenExpirado: 4401, consumidorLento: 4430, d
  */
 export function limitesDoContexto(
   ctx: GatewayContext,
-): Pick<OpcoesAssinatura<never>, 'limiteFila' | 'expiraEm' | 'erroExpiracao' | 'aoFalhar'> {
+): Pick<OpcoesAssinatura<never>, 'limiteFila' | 'expiresAt' | 'erroExpiracao' | 'aoFalhar'> {
   return {
     limiteFila: ctx.feeds.limiteFila,
-    expiraEm: ctx.expiresAt,
+    expiresAt: ctx.expiresAt,
     erroExpiracao: () =>
       new GraphQLError('Token expirado: reconecte com um token novo e retome pelo último cursor.', {
         extensions: { code: 'TOKEN_EXPIRED' },

@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
-import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.js';
+import { seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/kernel/clock.js';
@@ -31,8 +31,6 @@ export interface TestApp {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   /** The same, asserting HTTP 200 and no GraphQL errors; returns `data`. */
   ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>>;
-  /** A token for the demo account whose description contains `who` (see src/demo/seed.ts). */
-  tokenFor(who: string): Promise<string>;
   /** A token for the demo account with this subject (`sub`), e.g. 'pen.admin' (test/support/accounts.ts). */
   tokenOf(sujeito: string): Promise<string>;
   token(claims: TokenClaims, expiresIn?: string | number): Promise<string>;
@@ -139,11 +137,6 @@ function testClient(
       expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
       expect(res.status).toBe(200);
       return res.data!;
-    },
-    tokenFor(who) {
-      const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(who));
-      if (!account) throw new Error(`no demo account matching "${who}"`);
-      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
     },
     tokenOf(sujeito) {
       const account = demoAccount(sujeito);

@@ -1,4 +1,13 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  MaxIntrospectionDepthRule,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface DepthLimitOptions {
@@ -23,7 +32,8 @@ const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
  * Refuses documents nested deeper than the limits, in validation (before any resolver runs).
  * Introspection is measured on its own, larger bound instead of being exempt (an exempt `__schema`
  * is unbounded). Its breadth (`fields { type { fields ... } } }`) is graphql-js's own
- * MaxIntrospectionDepthRule, which yoga runs with the specified rules; this plugin gives that error a code.
+ * MaxIntrospectionDepthRule, which yoga runs with the specified rules; this plugin swaps it for the
+ * same rule with a coded error.
  *
  * Each fragment is measured once per mode (operation / introspection) and memoised, so the work is
  * linear in the document even when fragments spread each other many times.
@@ -96,27 +106,34 @@ export function depthLimit(options: DepthLimitOptions): Plugin {
     };
   };
   return {
-    onValidate({ addValidationRule }) {
+    onValidate({ params, addValidationRule }) {
       addValidationRule(rule);
-      return ({ valid, result, setResult }) => {
-        if (valid) return;
-        // graphql-js's MaxIntrospectionDepthRule (nested type lists) speaks English and has no code.
-        setResult(
-          result.map((error) =>
-            error.message === 'Maximum introspection depth exceeded'
-              ? new GraphQLError(
-                  'Introspecção aninhada demais: listas de tipos dentro de listas de tipos (fields, inputFields, interfaces, possibleTypes) são limitadas a dois níveis.',
-                  {
-                    nodes: error.nodes,
-                    source: error.source,
-                    positions: error.positions,
-                    extensions: { code: 'INTROSPECTION_TOO_DEEP' },
-                  },
-                )
-              : error,
-          ),
-        );
-      };
+      // graphql-js's MaxIntrospectionDepthRule (nested type lists) runs among yoga's specified rules, in
+      // English and without a code: it is swapped, by identity, for the same rule reporting a coded error.
+      const rules = params.rules as ValidationRule[] | undefined;
+      const at = rules?.indexOf(MaxIntrospectionDepthRule) ?? -1;
+      if (at >= 0) rules![at] = codedIntrospectionListRule;
+      else addValidationRule(codedIntrospectionListRule);
     },
   };
 }
+
+/** graphql-js's MaxIntrospectionDepthRule, its errors given a pt-BR message and a code. */
+const codedIntrospectionListRule: ValidationRule = (context) =>
+  MaxIntrospectionDepthRule(
+    new Proxy(context, {
+      get(target, property) {
+        if (property === 'reportError') {
+          return (error: GraphQLError) =>
+            target.reportError(
+              new GraphQLError(
+                'Introspecção aninhada demais: listas de tipos dentro de listas de tipos (fields, inputFields, interfaces, possibleTypes) são limitadas a dois níveis.',
+                { nodes: error.nodes, extensions: { code: 'INTROSPECTION_TOO_DEEP' } },
+              ),
+            );
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  );

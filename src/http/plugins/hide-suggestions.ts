@@ -9,6 +9,7 @@ export interface HideSuggestionsOptions {
   showTo(request: Request): boolean | Promise<boolean>;
 }
 
+// graphql-js has no code or class for its hints, only this wording (pinned by test/hide-suggestions.test.ts).
 const SUGGESTION = / ?Did you mean [^?]*\?$/;
 
 /** The errors without graphql-js's suggestions (validation and variable-coercion messages end with them). */
