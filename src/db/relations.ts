@@ -9,7 +9,7 @@ import {
   situacaoRequisito,
   tipoRequisito,
 } from '../onboarding/tables.js';
-import { estruturas, repositorios } from '../orgaos/tables.js';
+import { estruturaEventos, estruturas, repositorios } from '../orgaos/tables.js';
 import {
   conteudoBlocos,
   conteudos,
@@ -30,6 +30,7 @@ import {
 export const tables = {
   repositorios,
   estruturas,
+  estruturaEventos,
   tipoTramitavel,
   idtSequence,
   tramites,
@@ -64,6 +65,8 @@ export const relations = defineRelations(tables, (r) => ({
     unidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.paiId, alias: 'hierarquia' }),
     orgao: r.one.estruturas({ from: r.estruturas.orgaoId, to: r.estruturas.id, alias: 'orgao' }),
     todasUnidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.orgaoId, alias: 'orgao' }),
+    unidadeCentralizadora: r.one.estruturas({ from: r.estruturas.centralizadoraId, to: r.estruturas.id, alias: 'centralizacao' }),
+    unidadesCentralizadas: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.centralizadoraId, alias: 'centralizacao' }),
   },
   tramites: {
     remetenteUnidade: r.one.estruturas({
@@ -90,6 +93,7 @@ export const relations = defineRelations(tables, (r) => ({
       alias: 'destinatarioOrgao',
       optional: false,
     }),
+    unidadeReceptora: r.one.estruturas({ from: r.tramites.unidadeReceptoraId, to: r.estruturas.id, alias: 'unidadeReceptora' }),
     eventos: r.many.tramiteEventos(),
     processo: r.one.tramiteProcessos({ from: r.tramites.id, to: r.tramiteProcessos.tramiteId }),
     documentos: r.many.tramiteDocumentos(),

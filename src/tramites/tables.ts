@@ -53,6 +53,11 @@ export const tramites = pgTable(
     destinatarioOrgaoId: integer('destinatario_orgao_id')
       .notNull()
       .references(() => estruturas.id),
+    /**
+     * The unit that receives on the destination's behalf: its centralising unit when the destination has one at the start
+     * (docs/domain.md §7.2, `unidadeReceptora`); null when the destination receives itself.
+     */
+    unidadeReceptoraId: integer('unidade_receptora_id').references(() => estruturas.id),
     situacao: smallint('situacao').notNull(),
     versao: integer('versao').notNull().default(1),
     criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
@@ -81,6 +86,7 @@ export const tramites = pgTable(
     index('tramites_destinatario_orgao_idx').on(t.destinatarioOrgaoId, t.situacao),
     index('tramites_remetente_unidade_idx').on(t.remetenteUnidadeId),
     index('tramites_destinatario_unidade_idx').on(t.destinatarioUnidadeId),
+    index('tramites_unidade_receptora_idx').on(t.unidadeReceptoraId).where(sql`unidade_receptora_id is not null`),
     index('tramites_situacao_alterada_idx').on(t.situacao, t.situacaoAlteradaEm),
     index('tramites_criado_em_idx').on(t.criadoEm),
     index('tramites_pendencias_idx').on(t.orgaoPendenteId, t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
