@@ -9,6 +9,8 @@ export const ADVISORY_LOCKS = {
   tramiteLog: 7_411_027_002,
   /** Orders appends to the onboarding event log (onboarding_eventos). */
   onboardingLog: 7_411_027_003,
+  /** Orders appends to the structure-configuration log (estrutura_eventos). */
+  estruturaLog: 7_411_027_011,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
   /**
