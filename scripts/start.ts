@@ -9,6 +9,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
+import { agendarAlertasParados } from '../src/tramites/alertas-parados.js';
 import { agendarCancelamentoAutomatico } from '../src/tramites/cancelamento-automatico.js';
 
 async function main(): Promise<void> {
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
         logger,
       })
     : null;
+  const stuckAlerts = config.stuckAlerts.enabled
+    ? agendarAlertasParados(database.db, {
+        intervaloMs: config.stuckAlerts.intervalMs,
+        limiaresMinutos: config.stuckAlerts.thresholdsMinutes,
+        clock: () => new Date(),
+        logger,
+      })
+    : null;
   logger.info({ url: gateway.url, startupMs: Math.round(performance.now() - started) }, 'gateway listening (GraphiQL at this URL)');
 
   if (config.jwt.kind === 'secret' && config.jwt.demo) {
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     await autoCancel?.parar();
+    await stuckAlerts?.parar();
     await gateway.close();
     await database.close();
     logger.info('bye');

@@ -11,6 +11,8 @@ export const ADVISORY_LOCKS = {
   onboardingLog: 7_411_027_003,
   /** Orders appends to the structure-configuration log (estrutura_eventos). */
   estruturaLog: 7_411_027_011,
+  /** Orders appends to the stuck-alert log (tramite_alertas). */
+  alertaLog: 7_411_027_012,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
   /**

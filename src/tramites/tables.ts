@@ -262,3 +262,30 @@ export const recibosDeEnvio = pgTable('recibos_de_envio', {
   jws: text('jws').notNull(),
   emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Stuck alerts ("alertas de trâmites parados"): one row each time a pending trâmite crosses a configured threshold
+ * in its status, written once whichever instance scans first (the unique key), and read as a log by the live feed.
+ */
+export const tramiteAlertas = pgTable(
+  'tramite_alertas',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    tramiteId: bigint('tramite_id', { mode: 'number' })
+      .notNull()
+      .references(() => tramites.id),
+    limiarMinutos: integer('limiar_minutos').notNull(),
+    situacao: smallint('situacao').notNull(),
+    /** The status's start: the alert holds while the trâmite is still in it since this instant. */
+    situacaoAlteradaEm: timestamp('situacao_alterada_em', { withTimezone: true }).notNull(),
+    /** The agency whose side must act (orgao_pendente_id at the scan). */
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('tramite_alertas_uq').on(t.tramiteId, t.situacaoAlteradaEm, t.limiarMinutos),
+    index('tramite_alertas_limiar_idx').on(t.limiarMinutos, t.situacaoAlteradaEm),
+  ],
+);
