@@ -194,11 +194,11 @@ async function main(): Promise<void> {
       { busca: 'protocolo coordenacao' },
       { busca: 'Divisão de Licitações', ativo: true },
       { busca: 'bu4242' },
-      { busca: 'patrimonio nucleo 77' },
+      { busca: 'patrimonio nucleo' },
       { busca: 'tecnologia informação', permiteEnvio: true },
       { busca: 'auditória' },
       { busca: 'GERENCIA logistica' },
-      { busca: 'secretaria gestao de pessoas 1234' },
+      { busca: 'divisao relacoes 1234' },
     ];
     const QUERY_BUSCA = `query($busca: String, $permiteEnvio: Boolean, $permiteRecebimento: Boolean, $ativo: Boolean) {
       estruturas(busca: $busca, first: 20, permiteEnvio: $permiteEnvio, permiteRecebimento: $permiteRecebimento, ativo: $ativo) {
