@@ -19,9 +19,9 @@ export interface FiltroEstruturas {
   orgaoId?: number | null;
 }
 
-/** The folded text the trigram index holds (migration `estruturas`): `tramita_texto_busca(sigla || ' ' || nome)`. */
-const textoIndexado = sql`tramita_texto_busca(${estruturas.sigla} || ' ' || ${estruturas.nome})`;
-const siglaDobrada = sql`tramita_texto_busca(${estruturas.sigla})`;
+/** The folded text the trigram index holds (generated columns, tables.ts). */
+const textoIndexado = estruturas.textoBusca;
+const siglaDobrada = estruturas.siglaBusca;
 
 const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`);
 

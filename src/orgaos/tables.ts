@@ -45,6 +45,12 @@ export const estruturas = pgTable(
     /** False once inactivated (e.g. after a SIORG change): still findable, marked, never a new trâmite's side. */
     ativo: boolean('ativo').notNull().default(true),
     criadaEm: timestamp('criada_em', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The search text, accent- and case-folded once when written (migration `estruturas`: `tramita_texto_busca`), so the
+     * trigram index's recheck and the ranking read a column instead of calling unaccent() per row and per sort key.
+     */
+    textoBusca: text('texto_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla || ' ' || nome)`),
+    siglaBusca: text('sigla_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla)`),
   },
   (t) => [
     uniqueIndex('estruturas_repositorio_numero_uq').on(t.repositorioId, t.numeroIdentificacao),
@@ -52,7 +58,7 @@ export const estruturas = pgTable(
     index('estruturas_orgao_idx').on(t.orgaoId),
     index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
     // Structure search (orgaos/busca.ts): trigram index over the accent- and case-folded sigla and name.
-    index('estruturas_busca_trgm_idx').using('gin', sql`tramita_texto_busca(${t.sigla} || ' ' || ${t.nome}) gin_trgm_ops`),
+    index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
   ],
 );
 
