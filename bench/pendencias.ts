@@ -1,6 +1,7 @@
 /**
- * `pendencias` on a large database: p50/p99 at concurrency 10 through the gateway (HTTP, in this process) against
- * the very SQL statement the gateway sends, run directly on the same pool (ratio printed), and its EXPLAIN.
+ * `pendencias` and the structure search (`estruturas(busca:)`) on a large database: p50/p99 at concurrency 10 through
+ * the gateway (HTTP, in this process) against the very SQL statement the gateway sends, run directly on the same pool
+ * (ratio printed), and their EXPLAIN.
  *
  *   npx tsx bench/pendencias.ts
  *
@@ -8,7 +9,7 @@
  * server (test/support/postgres-server.sh), stopped at the end. Seeds the demo data, then BENCH_UNIDADES (100,000)
  * units and BENCH_TRAMITES (1,000,000) trâmites with generate_series (one statement each). Each measurement is
  * bounded: BENCH_REQUESTS (3,000) requests or BENCH_SECONDS (20) seconds, whichever comes first. Not part of the suite.
- * Structure search is not measured here yet (not built on this branch).
+ * The units get realistic accented names ("Coordenação de Licitações 123"), mixed operation modes and 2% inactive.
  */
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -70,7 +71,13 @@ async function main(): Promise<void> {
     let t0 = performance.now();
     await handle.rows(
       `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento)
-       select r.repositorio_id, $1::int + g, 'BU' || g, 'Unidade de bench ' || g, r.id, r.id, true, true
+       select r.repositorio_id, $1::int + g, 'BU' || g,
+              (array['Secretaria', 'Coordenação', 'Divisão', 'Serviço', 'Núcleo', 'Diretoria', 'Gerência', 'Seção'])[1 + g % 8]
+                || ' de ' || (array['Gestão de Pessoas', 'Administração', 'Saúde', 'Educação', 'Orçamento e Finanças',
+                                    'Tecnologia da Informação', 'Licitações e Contratos', 'Patrimônio', 'Protocolo',
+                                    'Comunicação Social', 'Auditoria Interna', 'Relações Institucionais', 'Logística'])[1 + (g / 8) % 13]
+                || ' ' || g,
+              r.id, r.id, g % 5 <> 0, g % 7 <> 0
          from generate_series(1, $2::int) g
          join (select row_number() over (order by id) - 1 as k, id, repositorio_id, count(*) over () as n
                  from estruturas where pai_id is null) r on r.k = g % r.n`,
@@ -93,6 +100,9 @@ async function main(): Promise<void> {
          join bu d on d.k = (g * 7 + 13) % $3::int`,
       [PRIMEIRO_NUMERO, TRAMITES, UNIDADES],
     );
+    await handle.rows('update estruturas set ativo = false where numero_identificacao > $1::int and numero_identificacao % 50 = 0', [
+      PRIMEIRO_NUMERO,
+    ]);
     await handle.rows('analyze tramites');
     await handle.rows('analyze estruturas');
     console.log(`seeded ${TRAMITES} trâmites in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -115,11 +125,14 @@ async function main(): Promise<void> {
     // The gateway on its own pool, with a hook that keeps the statement each agency's first page sends.
     const capturadas = new Map<string, { sql: string; params: unknown[] }>();
     let capturando: string | null = null;
+    const buscasCapturadas = new Map<string, { sql: string; params: unknown[] }>();
+    let capturandoBusca: string | null = null;
     const banco = await createDatabase(
       { kind: 'postgres', url, poolSize: CONCORRENCIA + 2 },
       {
         onQuery: (sql, params) => {
           if (capturando && sql.includes('"tramites"')) capturadas.set(capturando, { sql, params });
+          if (capturandoBusca && sql.includes('tramita_texto_busca')) buscasCapturadas.set(capturandoBusca, { sql, params });
         },
       },
     );
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
       JWT_SECRET: SECRET,
       LOG_LEVEL: 'silent',
       AUTO_CANCEL_ENABLED: 'false',
+      STUCK_ALERT_ENABLED: 'false',
     });
     const gateway = await startGateway({ config, database: banco, logger: createLogger('silent') });
     limpeza.push(() => gateway.close());
@@ -172,6 +186,63 @@ async function main(): Promise<void> {
     console.log(linha('same SQL, direct', viaSql));
     console.log(linha('through the gateway (HTTP)', viaGateway));
     console.log(`ratio gateway / SQL: p50 ${(viaGateway.p50 / viaSql.p50).toFixed(2)}x, p99 ${(viaGateway.p99 / viaSql.p99).toFixed(2)}x`);
+
+    // Structure search: accents and case varied on purpose, words in any order, a sigla, filters.
+    const BUSCAS: Array<Record<string, unknown>> = [
+      { busca: 'saúde' },
+      { busca: 'EDUCACAO', permiteRecebimento: true },
+      { busca: 'protocolo coordenacao' },
+      { busca: 'Divisão de Licitações', ativo: true },
+      { busca: 'bu4242' },
+      { busca: 'patrimonio nucleo' },
+      { busca: 'tecnologia informação', permiteEnvio: true },
+      { busca: 'auditória' },
+      { busca: 'GERENCIA logistica' },
+      { busca: 'divisao relacoes 1234' },
+    ];
+    const QUERY_BUSCA = `query($busca: String, $permiteEnvio: Boolean, $permiteRecebimento: Boolean, $ativo: Boolean) {
+      estruturas(busca: $busca, first: 20, permiteEnvio: $permiteEnvio, permiteRecebimento: $permiteRecebimento, ativo: $ativo) {
+        totalCount nodes { id sigla nome ativo modoTramitacao }
+      } }`;
+    async function buscar(token: string, variables: Record<string, unknown>) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: QUERY_BUSCA, variables }),
+      });
+      const body = (await res.json()) as { data?: { estruturas: { totalCount: number; nodes: unknown[] } }; errors?: unknown };
+      if (body.errors || !body.data) throw new Error(`estruturas failed: ${JSON.stringify(body.errors)}`);
+      return body.data.estruturas;
+    }
+    const totais: number[] = [];
+    for (const [i, variables] of BUSCAS.entries()) {
+      capturandoBusca = String(i);
+      const r = await buscar(tokens[0]!, variables);
+      capturandoBusca = null;
+      if (r.nodes.length === 0) throw new Error(`search ${JSON.stringify(variables)} found nothing`);
+      totais.push(r.totalCount);
+    }
+    console.log(`\nsearch matches (totalCount): ${BUSCAS.map((b, i) => `${JSON.stringify(b.busca)} ${totais[i]}`).join(', ')}`);
+    const buscasDiretas = [...buscasCapturadas.values()];
+    if (buscasDiretas.length !== BUSCAS.length) throw new Error(`captured ${buscasDiretas.length} search statements`);
+    for (const i of [0, 4]) {
+      const q = buscasDiretas[i]!;
+      const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${q.sql}`, q.params);
+      console.log(`\nEXPLAIN ANALYZE of search ${JSON.stringify(BUSCAS[i])}:\n${plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
+    }
+    const buscaSql = await medir(async (c) => {
+      const { sql, params } = buscasDiretas[c % buscasDiretas.length]!;
+      await banco.rows(sql, params);
+    });
+    const buscaGateway = await medir(async (c) => {
+      await buscar(tokens[c % tokens.length]!, BUSCAS[c % BUSCAS.length]!);
+    });
+    console.log(`\nestruturas(busca:, first: 20), concurrency ${CONCORRENCIA}, ${UNIDADES} units`);
+    console.log(linha('same SQL, direct', buscaSql));
+    console.log(linha('through the gateway (HTTP)', buscaGateway));
+    console.log(
+      `ratio gateway / SQL: p50 ${(buscaGateway.p50 / buscaSql.p50).toFixed(2)}x, p99 ${(buscaGateway.p99 / buscaSql.p99).toFixed(2)}x`,
+    );
   } finally {
     for (const f of limpeza.reverse()) {
       await f().catch((e) => console.error('cleanup:', e));

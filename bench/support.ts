@@ -49,7 +49,8 @@ export async function bancoDeBench(prefixo: string, poolSize: number, limpeza: L
   });
   const url = new URL(adminUrl);
   url.pathname = `/${nomeBanco}`;
-  const handle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+  // The bench's own handle seeds millions of rows in one statement: bounded by the bench, not by a request's 10 s.
+  const handle = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize, timeouts: { readMs: 300_000, writeMs: 300_000 } });
   limpeza.push(() => handle.close());
   const [linha] = await handle.rows<{ v: string }>("select current_setting('server_version') as v");
   await seedDemoData(handle.db, new Date());

@@ -11,6 +11,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
+import { agendarAlertasParados } from '../src/tramites/alertas-parados.js';
 import { agendarCancelamentoAutomatico } from '../src/tramites/cancelamento-automatico.js';
 import { transporteSmtp } from '../src/http/email.js';
 import { agendarEntregaDeAvisos } from '../src/onboarding/avisos.js';
@@ -59,6 +60,14 @@ async function main(): Promise<void> {
         logger,
       })
     : null;
+  const stuckAlerts = config.stuckAlerts.enabled
+    ? agendarAlertasParados(database.db, {
+        intervaloMs: config.stuckAlerts.intervalMs,
+        limiaresMinutos: config.stuckAlerts.thresholdsMinutes,
+        clock: () => new Date(),
+        logger,
+      })
+    : null;
   logger.info({ url: gateway.url, startupMs: Math.round(performance.now() - started) }, 'gateway listening (GraphiQL at this URL)');
 
   if (config.jwt.kind === 'secret' && config.jwt.demo) {
@@ -84,6 +93,7 @@ async function main(): Promise<void> {
     await autoCancel?.parar();
     await avisos?.parar();
     smtp?.fechar();
+    await stuckAlerts?.parar();
     await gateway.close();
     await database.close();
     logger.info('bye');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadTrustedDocuments } from './trusted-documents.js';
-import { DIAS_PARA_CANCELAMENTO_AUTOMATICO } from './tramites/regras.js';
+import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, LIMIARES_ALERTA_PARADO_MINUTOS } from './tramites/regras.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
@@ -67,6 +67,17 @@ const envSchema = z
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
     AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
+    STUCK_ALERT_ENABLED: booleanFromEnv.default(true),
+    STUCK_ALERT_INTERVAL_MS: boundedInt('STUCK_ALERT_INTERVAL_MS', MAX_TIMER_MS).default(60_000),
+    STUCK_ALERT_THRESHOLDS_MINUTES: z
+      .string()
+      .regex(
+        /^\s*\d{1,6}\s*(,\s*\d{1,6}\s*){0,9}$/,
+        'STUCK_ALERT_THRESHOLDS_MINUTES takes up to 10 minute counts separated by commas, e.g. 60,90',
+      )
+      .transform((v) => [...new Set(v.split(',').map((m) => Number(m.trim())))].sort((a, b) => a - b))
+      .refine((ms) => ms.every((m) => m > 0), 'STUCK_ALERT_THRESHOLDS_MINUTES: every threshold must be positive')
+      .default([...LIMIARES_ALERTA_PARADO_MINUTOS]),
     ONBOARDING_PRODUCTION_TEST_UNIT: z
       .string()
       .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')
@@ -175,6 +186,11 @@ function toConfig(env: z.output<typeof envSchema>) {
       de: env.NOTICE_FROM_EMAIL,
       // The delivery worker's poll interval and the first retry delay (doubling after each failure).
       intervaloMs: env.NOTICE_RETRY_MS,
+    },
+    stuckAlerts: {
+      enabled: env.STUCK_ALERT_ENABLED,
+      intervalMs: env.STUCK_ALERT_INTERVAL_MS,
+      thresholdsMinutes: env.STUCK_ALERT_THRESHOLDS_MINUTES,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

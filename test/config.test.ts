@@ -30,6 +30,8 @@ describe('defaults', () => {
     expect(config.jwtIssuer).toBeUndefined();
     expect(config.jwtAudience).toBeUndefined();
     expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
+    expect(config.stuckAlerts).toEqual({ enabled: true, intervalMs: 60_000, thresholdsMinutes: [60, 90] });
+    expect(loadConfig({ STUCK_ALERT_THRESHOLDS_MINUTES: ' 90, 30,90' }).stuckAlerts.thresholdsMinutes).toEqual([30, 90]);
     expect(config.shutdownGraceMs).toBeGreaterThan(0);
     expect(config.jwtLifetime).toEqual({ maxSeconds: 90 * 86_400, allowNoExp: false });
     expect(config.limits).toMatchObject({
@@ -129,6 +131,10 @@ describe('refusals', () => {
     ['AUTO_CANCEL_INTERVAL_MS', { AUTO_CANCEL_INTERVAL_MS: 'soon' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '0' }],
     ['AUTO_CANCEL_DAYS', { AUTO_CANCEL_DAYS: '2.5' }],
+    ['STUCK_ALERT_ENABLED', { STUCK_ALERT_ENABLED: 'sometimes' }],
+    ['STUCK_ALERT_INTERVAL_MS', { STUCK_ALERT_INTERVAL_MS: '0' }],
+    ['STUCK_ALERT_THRESHOLDS_MINUTES', { STUCK_ALERT_THRESHOLDS_MINUTES: 'an hour' }],
+    ['STUCK_ALERT_THRESHOLDS_MINUTES', { STUCK_ALERT_THRESHOLDS_MINUTES: '60,0' }],
     ['MAX_REQUEST_BODY_BYTES', { MAX_REQUEST_BODY_BYTES: 'big' }],
     ['WS_MAX_MESSAGE_BYTES', { WS_MAX_MESSAGE_BYTES: '0' }],
     ['PARSE_CACHE_MAX_BYTES', { PARSE_CACHE_MAX_BYTES: '-5' }],

@@ -42,9 +42,10 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   test('two fresh databases on the same backend are isolated', async () => {
     if (backend === 'postgres') expect(fresh[0]!.url).not.toBe(fresh[1]!.url);
-    await a.rows('insert into repositorios (id, nome) values ($1, $2)', [1, 'visível só em A']);
-    expect(await a.rows('select id, nome from repositorios')).toEqual([{ id: 1, nome: 'visível só em A' }]);
-    expect(await b.rows('select id, nome from repositorios')).toEqual([]);
+    // Ids from 100: the migrations seed production's repositórios 1 to 14 in both.
+    await a.rows('insert into repositorios (id, nome) values ($1, $2)', [100, 'visível só em A']);
+    expect(await a.rows('select id, nome from repositorios where id >= 100')).toEqual([{ id: 100, nome: 'visível só em A' }]);
+    expect(await b.rows('select id, nome from repositorios where id >= 100')).toEqual([]);
   });
 
   test('listen delivers pg_notify from a committed transaction, not from a rolled-back one', async () => {

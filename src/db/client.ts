@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { sql, type Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgAsyncDatabase } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -57,6 +59,9 @@ export interface CreateDatabaseOptions {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
+/** The contrib extensions the migrations create (structure search: pg_trgm, unaccent); PGlite loads them at open. */
+export const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
+
 export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = extra.onQuery ? { logQuery: (query, params) => extra.onQuery!(query, params) } : undefined;
   const handle = options.kind === 'pglite' ? await openPglite(options, logger) : await openPostgres(options, logger);
@@ -89,7 +94,7 @@ async function openPglite(
   let client: PGlite;
   let db: ReturnType<typeof drizzlePglite<typeof relations>>;
   try {
-    client = await PGlite.create(dataDir, { loadDataDir });
+    client = await PGlite.create(dataDir, { loadDataDir, extensions: PGLITE_EXTENSIONS });
     db = drizzlePglite({ client, relations, logger });
     await migratePglite(db, { migrationsFolder });
   } catch (error) {

@@ -13,7 +13,7 @@ import {
   solicitacoesAcesso,
   tipoRequisito,
 } from '../onboarding/tables.js';
-import { estruturas, repositorios } from '../orgaos/tables.js';
+import { estruturaEventos, estruturas, repositorios } from '../orgaos/tables.js';
 import {
   conteudoBlocos,
   conteudos,
@@ -27,6 +27,7 @@ import {
   tipoTramitavel,
   tramiteComponentes,
   tramiteDocumentos,
+  tramiteAlertas,
   tramiteEventos,
   tramiteProcessos,
   tramites,
@@ -35,10 +36,12 @@ import {
 export const tables = {
   repositorios,
   estruturas,
+  estruturaEventos,
   tipoTramitavel,
   idtSequence,
   tramites,
   tramiteEventos,
+  tramiteAlertas,
   idempotencia,
   especiesDocumentais,
   hipotesesLegais,
@@ -74,6 +77,8 @@ export const relations = defineRelations(tables, (r) => ({
     unidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.paiId, alias: 'hierarquia' }),
     orgao: r.one.estruturas({ from: r.estruturas.orgaoId, to: r.estruturas.id, alias: 'orgao' }),
     todasUnidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.orgaoId, alias: 'orgao' }),
+    unidadeCentralizadora: r.one.estruturas({ from: r.estruturas.centralizadoraId, to: r.estruturas.id, alias: 'centralizacao' }),
+    unidadesCentralizadas: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.centralizadoraId, alias: 'centralizacao' }),
   },
   tramites: {
     remetenteUnidade: r.one.estruturas({
@@ -100,6 +105,7 @@ export const relations = defineRelations(tables, (r) => ({
       alias: 'destinatarioOrgao',
       optional: false,
     }),
+    unidadeReceptora: r.one.estruturas({ from: r.tramites.unidadeReceptoraId, to: r.estruturas.id, alias: 'unidadeReceptora' }),
     eventos: r.many.tramiteEventos(),
     processo: r.one.tramiteProcessos({ from: r.tramites.id, to: r.tramiteProcessos.tramiteId }),
     documentos: r.many.tramiteDocumentos(),

@@ -3,16 +3,18 @@
  * systems, subjects and document kinds. The planners (seed.ts, onboarding.ts) turn it into trâmites and
  * onboardings with the domain's own rules; nothing here is code that decides.
  *
- * Repository ids, "números de identificação" (SIORG-like) and NUP prefixes are illustrative, not the
+ * Repository ids are production's (seeded by migration); "números de identificação" (SIORG-like) and NUP prefixes are illustrative, not the
  * official codes. Names and siglas follow the real agencies' structures.
  */
 import type { Etapa } from '../onboarding/regras.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO } from './contas.js';
 
 export const REPO_EXECUTIVO = 1;
-export const REPO_JUDICIARIO = 3;
-export const REPO_TRIBUNAIS_CONTAS = 5;
-export const REPO_ESTADOS = 9;
+export const REPO_JUDICIARIO = 4;
+export const REPO_TRIBUNAIS_CONTAS = 8;
+export const REPO_JUSTICA_DO_TRABALHO = 12;
+/** States without a repository of their own in production (only MG, PE and SP have one) stand in "Estruturas em Transição". */
+export const REPO_ESTADOS = 11;
 
 export const NUM_MGI = 115_826;
 export const NUM_MS = 304;
@@ -67,13 +69,6 @@ const u = (sigla: string, nome: string, hab: Habilitacao, filhas: UnidadeDef[] =
   ...extra,
 });
 const central = { central: true } as const;
-
-export const REPOSITORIOS = [
-  { id: REPO_EXECUTIVO, nome: 'Poder Executivo Federal' },
-  { id: REPO_JUDICIARIO, nome: 'Poder Judiciário' },
-  { id: REPO_TRIBUNAIS_CONTAS, nome: 'Tribunais de Contas' },
-  { id: REPO_ESTADOS, nome: 'Governos Estaduais' },
-];
 
 export const ORGAOS: OrgaoDef[] = [
   {
@@ -446,7 +441,7 @@ export interface OrgaoOnboardingDemo {
 
 export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
   {
-    repositorio: 9,
+    repositorio: REPO_ESTADOS,
     numero: 22,
     sigla: 'GOV-PI',
     nome: 'Governo do Estado do Piauí',
@@ -462,7 +457,7 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     ],
   },
   {
-    repositorio: 5,
+    repositorio: REPO_TRIBUNAIS_CONTAS,
     numero: 5_052,
     sigla: 'TCE-GO',
     nome: 'Tribunal de Contas do Estado de Goiás',
@@ -480,7 +475,7 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     ],
   },
   {
-    repositorio: 9,
+    repositorio: REPO_ESTADOS,
     numero: 27,
     sigla: 'GOV-AL',
     nome: 'Governo do Estado de Alagoas',
@@ -498,7 +493,7 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     ],
   },
   {
-    repositorio: 3,
+    repositorio: REPO_JUSTICA_DO_TRABALHO,
     numero: 10_218,
     sigla: 'TRT18',
     nome: 'Tribunal Regional do Trabalho da 18ª Região',

@@ -2,7 +2,7 @@ import { inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
-import { estruturas, repositorios } from '../orgaos/tables.js';
+import { estruturas } from '../orgaos/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
   type LadoAtor,
@@ -24,7 +24,6 @@ import {
   NUM_TRF1,
   ORGAOS,
   type OrgaoDef,
-  REPOSITORIOS,
   REPO_ESTADOS,
   REPO_EXECUTIVO,
   REPO_JUDICIARIO,
@@ -684,12 +683,12 @@ export async function seedDemoData(
   return db.transaction(async (tx) => {
     // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
     await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.demoSeed})`);
-    const existente = await tx.select({ id: repositorios.id }).from(repositorios).limit(1);
+    // The repositórios are migration data: the demo seeds a database that has no structures yet.
+    const existente = await tx.select({ id: estruturas.id }).from(estruturas).limit(1);
     if (existente.length > 0) return { seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 };
 
     const nowMs = now.getTime();
     const plano = planejar(now);
-    await tx.insert(repositorios).values(REPOSITORIOS);
 
     // Estruturas level by level, so each level knows its parents' ids.
     const ids = new Map<UnidadeNo, number>();

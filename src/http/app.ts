@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import { fonteEventosOnboarding } from '../onboarding/feed.js';
 import type { Feeds, GatewayContext } from '../schema/context.js';
 import { fonteEventosTramite } from '../tramites/feed.js';
+import { fonteAlertasParados } from '../tramites/alertas-parados.js';
 import { authGate } from './plugins/auth-gate.js';
 import { authenticateBeforeParse, oncePerRequest } from './plugins/authenticate-before-parse.js';
 import { compression } from './plugins/compression.js';
@@ -85,9 +86,10 @@ export async function createApp({ config, database, logger, clock = systemClock 
   const feeds: Feeds = {
     tramites: new Barramento(database, fonteEventosTramite(database.db), logger, { pollMs: config.feeds.pollMs }),
     onboarding: new Barramento(database, fonteEventosOnboarding(database.db), logger, { pollMs: config.feeds.pollMs }),
+    alertas: new Barramento(database, fonteAlertasParados(database.db), logger, { pollMs: config.feeds.pollMs }),
     limiteFila: config.feeds.maxPendingEvents,
   };
-  await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar()]);
+  await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar(), feeds.alertas.iniciar()]);
   const servicos = comporServicos(database.db, config);
   const { tramites, onboarding } = servicos;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
@@ -174,7 +176,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     feeds,
     servicos,
     async close() {
-      await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar()]);
+      await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar(), feeds.alertas.parar()]);
     },
   };
 }

@@ -55,7 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (draining) return sendJson(res, 503, { status: 'draining' });
-      if (!feeds.tramites.pronto || !feeds.onboarding.pronto)
+      if (!feeds.tramites.pronto || !feeds.onboarding.pronto || !feeds.alertas.pronto)
         return sendJson(res, 503, { status: 'not ready', reason: 'event feed is reconnecting to the database' });
       void database
         .rows('select 1')

@@ -1,6 +1,7 @@
 // Every module that declares types, queries or mutations, imported for its effect on the builder.
 import '../schema/scalars.js';
 import '../orgaos/graphql/orgao.js';
+import '../orgaos/graphql/estrutura.js';
 import '../tramites/graphql/tramite.js';
 import '../tramites/graphql/painel.js';
 import '../tramites/graphql/grafo.js';
@@ -12,6 +13,7 @@ import '../tramites/graphql/mutacoes.js';
 import '../tramites/graphql/envio-componentes.js';
 import '../tramites/graphql/evento-tramite.js';
 import '../tramites/graphql/pendencia.js';
+import '../tramites/graphql/unidade-receptora.js';
 import '../onboarding/graphql/onboarding.js';
 import '../onboarding/graphql/evento-onboarding.js';
 import '../onboarding/graphql/chave-spe.js';

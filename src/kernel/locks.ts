@@ -9,6 +9,10 @@ export const ADVISORY_LOCKS = {
   tramiteLog: 7_411_027_002,
   /** Orders appends to the onboarding event log (onboarding_eventos). */
   onboardingLog: 7_411_027_003,
+  /** Orders appends to the structure-configuration log (estrutura_eventos). */
+  estruturaLog: 7_411_027_011,
+  /** Orders appends to the stuck-alert log (tramite_alertas). */
+  alertaLog: 7_411_027_012,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
   /** Held while an access request registers a new agency: its number in the repositório and its CNPJ are decided one at a time. */

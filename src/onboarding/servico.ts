@@ -64,8 +64,9 @@ export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: 
   if (condicao === 'UNIDADES_DEFINIDAS') {
     const [linha] = await db
       .select({
-        envio: sql<number>`(count(*) filter (where ${estruturas.habilitadaEnvio}))::int`,
-        recebimento: sql<number>`(count(*) filter (where ${estruturas.habilitadaRecebimento}))::int`,
+        // The structure as its gestores configured it (orgaos/servico.ts); inactive units do not count.
+        envio: sql<number>`(count(*) filter (where ${estruturas.habilitadaEnvio} and ${estruturas.ativo}))::int`,
+        recebimento: sql<number>`(count(*) filter (where ${estruturas.habilitadaRecebimento} and ${estruturas.ativo}))::int`,
       })
       .from(estruturas)
       .where(eq(estruturas.orgaoId, orgaoId));

@@ -1,9 +1,23 @@
-import { type AnyPgColumn, boolean, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /** A "repositório de estruturas": where an agency's organisational structure comes from (SIORG, AGU...). */
 export const repositorios = pgTable('repositorios', {
   id: integer('id').primaryKey(),
   nome: text('nome').notNull(),
+  ativo: boolean('ativo').notNull().default(true),
 });
 
 /**
@@ -26,11 +40,47 @@ export const estruturas = pgTable(
     habilitadaEnvio: boolean('habilitada_envio').notNull().default(false),
     habilitadaRecebimento: boolean('habilitada_recebimento').notNull().default(false),
     centralizadora: boolean('centralizadora').notNull().default(false),
+    /** The centralising unit (same agency) that receives what is sent to this one; null: it receives itself. */
+    centralizadoraId: integer('centralizadora_id').references((): AnyPgColumn => estruturas.id),
+    /** False once inactivated (e.g. after a SIORG change): still findable, marked, never a new trâmite's side. */
+    ativo: boolean('ativo').notNull().default(true),
     criadaEm: timestamp('criada_em', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The search text, accent- and case-folded once when written (migration `estruturas`: `tramita_texto_busca`), so the
+     * trigram index's recheck and the ranking read a column instead of calling unaccent() per row and per sort key.
+     */
+    textoBusca: text('texto_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla || ' ' || nome)`),
+    siglaBusca: text('sigla_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla)`),
   },
   (t) => [
     uniqueIndex('estruturas_repositorio_numero_uq').on(t.repositorioId, t.numeroIdentificacao),
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
+    index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
+    // Structure search (orgaos/busca.ts): trigram index over the accent- and case-folded sigla and name.
+    index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
   ],
+);
+
+/**
+ * The structure-configuration log: one row per change a gestor de protocolo makes to a unit (operation mode,
+ * centralising role, the units a centralising unit receives for), with who and when. Never updated.
+ */
+export const estruturaEventos = pgTable(
+  'estrutura_eventos',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    estruturaId: integer('estrutura_id')
+      .notNull()
+      .references(() => estruturas.id),
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    tipo: text('tipo').notNull(),
+    /** The unit's configuration before and after: `{ antes, depois }`. */
+    alteracao: jsonb('alteracao').$type<{ antes: Record<string, unknown>; depois: Record<string, unknown> }>().notNull(),
+    atorSujeito: text('ator_sujeito').notNull(),
+    ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('estrutura_eventos_orgao_idx').on(t.orgaoId, t.seq), index('estrutura_eventos_estrutura_idx').on(t.estruturaId, t.seq)],
 );

@@ -70,19 +70,15 @@ export interface Agendador {
   parar(): Promise<void>;
 }
 
-/** Runs the cancellation now and then every `intervaloMs`; a failed run is logged, never fatal. */
-export function agendarCancelamentoAutomatico(
-  db: Database,
-  { intervaloMs, dias, clock, logger }: { intervaloMs: number; dias: number; clock: Clock; logger: Logger },
+/** Runs `tarefa` now and then every `intervaloMs`; a failed run is logged, never fatal. Shared by the platform's periodic jobs. */
+export function agendarPeriodicamente(
+  tarefa: () => Promise<void>,
+  { intervaloMs, logger, nome }: { intervaloMs: number; logger: Logger; nome: string },
 ): Agendador {
   let emCurso: Promise<void> = Promise.resolve();
   let parado = false;
   const rodar = () => {
-    emCurso = cancelarTramitesParados(db, { agora: clock(), dias })
-      .then((n) => {
-        if (n > 0) logger.info({ cancelados: n, dias }, 'auto-cancel: stale trâmites moved to 10');
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'auto-cancel run failed; will retry at the next interval'));
+    emCurso = tarefa().catch((error: unknown) => logger.error({ err: error }, `${nome} run failed; will retry at the next interval`));
   };
   rodar();
   const timer = setInterval(() => {
@@ -96,4 +92,18 @@ export function agendarCancelamentoAutomatico(
       await emCurso;
     },
   };
+}
+
+/** Runs the cancellation now and then every `intervaloMs`. */
+export function agendarCancelamentoAutomatico(
+  db: Database,
+  { intervaloMs, dias, clock, logger }: { intervaloMs: number; dias: number; clock: Clock; logger: Logger },
+): Agendador {
+  return agendarPeriodicamente(
+    async () => {
+      const n = await cancelarTramitesParados(db, { agora: clock(), dias });
+      if (n > 0) logger.info({ cancelados: n, dias }, 'auto-cancel: stale trâmites moved to 10');
+    },
+    { intervaloMs, logger, nome: 'auto-cancel' },
+  );
 }

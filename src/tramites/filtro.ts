@@ -43,7 +43,13 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
       ? porParte(papel, t, eq(t.remetenteOrgaoId, filtro.orgaoId), eq(t.destinatarioOrgaoId, filtro.orgaoId))
       : undefined,
     filtro.unidadeId != null
-      ? porParte(papel, t, eq(t.remetenteUnidadeId, filtro.unidadeId), eq(t.destinatarioUnidadeId, filtro.unidadeId))
+      ? // As destination, a centralising unit also has what it receives for other units (`unidadeReceptora`).
+        porParte(
+          papel,
+          t,
+          eq(t.remetenteUnidadeId, filtro.unidadeId),
+          or(eq(t.destinatarioUnidadeId, filtro.unidadeId), eq(t.unidadeReceptoraId, filtro.unidadeId))!,
+        )
       : undefined,
     filtro.criadoDesde ? gte(t.criadoEm, filtro.criadoDesde) : undefined,
     filtro.criadoAte ? lte(t.criadoEm, filtro.criadoAte) : undefined,

@@ -122,6 +122,9 @@ export function passosAPartirDe(situacao: Situacao): Passo[] {
 /** Default threshold of a stuck alert: the connection module's own monitor warns at 60 (and 90) minutes. */
 export const MINUTOS_ALERTA_PARADO = 60;
 
+/** The thresholds the stuck-alert feed emits at by default (STUCK_ALERT_THRESHOLDS_MINUTES): the monitor's two warnings. */
+export const LIMIARES_ALERTA_PARADO_MINUTOS: readonly number[] = [MINUTOS_ALERTA_PARADO, 90];
+
 /** Default number of calendar days without a status change before the platform cancels (FAQ: N = 8). */
 export const DIAS_PARA_CANCELAMENTO_AUTOMATICO = 8;
 

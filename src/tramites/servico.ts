@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
+import { podeEnviar, unidadeReceptora } from '../orgaos/regras.js';
 import { estruturas } from '../orgaos/tables.js';
 import { canReadTramite } from './acesso.js';
 import { historicoDoProcesso } from './consultas.js';
@@ -312,10 +313,13 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
   const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
+    // The two units and the destination's centralising unit, if it has one (docs/domain.md §7.2).
     const unidades = await tx
       .select()
       .from(estruturas)
-      .where(sql`${estruturas.id} in (${pedido.unidadeRemetenteId}, ${pedido.unidadeDestinatariaId})`);
+      .where(
+        sql`${estruturas.id} in (${pedido.unidadeRemetenteId}, ${pedido.unidadeDestinatariaId}) or ${estruturas.id} = (select e.centralizadora_id from estruturas e where e.id = ${pedido.unidadeDestinatariaId})`,
+      );
     const remetente = unidades.find((u) => u.id === pedido.unidadeRemetenteId);
     const destinataria = unidades.find((u) => u.id === pedido.unidadeDestinatariaId);
     if (!remetente) throw new DadosInvalidos([{ campo: 'unidadeRemetente', mensagem: 'unidade não encontrada' }]);
@@ -324,8 +328,10 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
     const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
     if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
-    if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
-    if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
+    if (!podeEnviar(remetente)) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
+    const centralizadora = unidades.find((u) => u.id === destinataria.centralizadoraId && u.id !== destinataria.id) ?? null;
+    const recepcao = unidadeReceptora(destinataria, centralizadora);
+    if (!recepcao) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
     const nre = (await decidirNre(tx, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
     const [{ idt }] = linhas(await tx.execute(sql`select nextval('tramite_idt_seq') as idt`)) as [{ idt: string | number }];
@@ -345,6 +351,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
             remetenteOrgaoId,
             destinatarioUnidadeId: destinataria.id,
             destinatarioOrgaoId,
+            unidadeReceptoraId: recepcao.centralizada ? recepcao.receptora.id : null,
             situacao: 1,
             versao: 1,
             criadoEm: pedido.agora,

@@ -53,6 +53,11 @@ export const tramites = pgTable(
     destinatarioOrgaoId: integer('destinatario_orgao_id')
       .notNull()
       .references(() => estruturas.id),
+    /**
+     * The unit that receives on the destination's behalf: its centralising unit when the destination has one at the start
+     * (docs/domain.md §7.2, `unidadeReceptora`); null when the destination receives itself.
+     */
+    unidadeReceptoraId: integer('unidade_receptora_id').references(() => estruturas.id),
     situacao: smallint('situacao').notNull(),
     versao: integer('versao').notNull().default(1),
     criadoEm: timestamp('criado_em', { withTimezone: true }).notNull(),
@@ -81,6 +86,7 @@ export const tramites = pgTable(
     index('tramites_destinatario_orgao_idx').on(t.destinatarioOrgaoId, t.situacao),
     index('tramites_remetente_unidade_idx').on(t.remetenteUnidadeId),
     index('tramites_destinatario_unidade_idx').on(t.destinatarioUnidadeId),
+    index('tramites_unidade_receptora_idx').on(t.unidadeReceptoraId).where(sql`unidade_receptora_id is not null`),
     index('tramites_situacao_alterada_idx').on(t.situacao, t.situacaoAlteradaEm),
     index('tramites_criado_em_idx').on(t.criadoEm),
     index('tramites_pendencias_idx').on(t.orgaoPendenteId, t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
@@ -273,3 +279,30 @@ export const recibosDeConclusao = pgTable('recibos_de_conclusao', {
   chaveId: text('chave_id').notNull(),
   recebidoEm: timestamp('recebido_em', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Stuck alerts ("alertas de trâmites parados"): one row each time a pending trâmite crosses a configured threshold
+ * in its status, written once whichever instance scans first (the unique key), and read as a log by the live feed.
+ */
+export const tramiteAlertas = pgTable(
+  'tramite_alertas',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    tramiteId: bigint('tramite_id', { mode: 'number' })
+      .notNull()
+      .references(() => tramites.id),
+    limiarMinutos: integer('limiar_minutos').notNull(),
+    situacao: smallint('situacao').notNull(),
+    /** The status's start: the alert holds while the trâmite is still in it since this instant. */
+    situacaoAlteradaEm: timestamp('situacao_alterada_em', { withTimezone: true }).notNull(),
+    /** The agency whose side must act (orgao_pendente_id at the scan). */
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    emitidoEm: timestamp('emitido_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('tramite_alertas_uq').on(t.tramiteId, t.situacaoAlteradaEm, t.limiarMinutos),
+    index('tramite_alertas_limiar_idx').on(t.limiarMinutos, t.situacaoAlteradaEm),
+  ],
+);

@@ -20,6 +20,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { PGLITE_EXTENSIONS } from '../../src/db/client.js';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -56,7 +57,7 @@ async function postgresBinariesPresent(): Promise<boolean> {
  */
 async function pgliteTemplates(): Promise<{ empty: string; migrated: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tramita-pglite-'));
-  const pglite = await PGlite.create('memory://');
+  const pglite = await PGlite.create('memory://', { extensions: PGLITE_EXTENSIONS });
   const empty = join(dir, 'template.tar');
   await writeFile(empty, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
   await migratePglite(drizzlePglite({ client: pglite }), { migrationsFolder });

@@ -4,6 +4,7 @@ import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/b
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import type { Database } from '../../db/client.js';
+import { modoTramitacao, type ModoTramitacao as CodigoModoTramitacao } from '../regras.js';
 import { estruturas } from '../tables.js';
 
 /** The agencies (roots) matching the `orgaos` arguments; one function serves the page and its count. */
@@ -17,21 +18,14 @@ function filtroOrgaos(e: typeof estruturas, args: { busca?: string | null; repos
 }
 
 export const ModoTramitacao = builder.enumType('ModoTramitacao', {
-  description: 'Como a unidade administrativa participa dos trâmites ("definição de unidades para envio e recebimento").',
+  description: 'Como a unidade administrativa participa dos trâmites ("definição de unidades para envio e recebimento", FAQ 2.14).',
   values: {
-    ENVIO_E_RECEBIMENTO: { description: 'Habilitada para enviar e receber processos e documentos avulsos.' },
-    SOMENTE_ENVIO: { description: 'Habilitada apenas para enviar.' },
-    SOMENTE_RECEBIMENTO: { description: 'Habilitada apenas para receber.' },
+    ENVIO_E_RECEBIMENTO: { description: '"Enviar e Receber": habilitada para enviar e receber processos e documentos avulsos.' },
+    SOMENTE_ENVIO: { description: '"Somente enviar": habilitada apenas para enviar.' },
+    SOMENTE_RECEBIMENTO: { description: '"Somente receber": habilitada apenas para receber.' },
     NAO_HABILITADA: { description: 'Não habilitada pelos gestores de protocolo: não envia nem recebe.' },
-  } as const,
+  } as const satisfies Record<CodigoModoTramitacao, unknown>,
 });
-
-function modoTramitacao(u: { habilitadaEnvio: boolean; habilitadaRecebimento: boolean }) {
-  if (u.habilitadaEnvio && u.habilitadaRecebimento) return 'ENVIO_E_RECEBIMENTO' as const;
-  if (u.habilitadaEnvio) return 'SOMENTE_ENVIO' as const;
-  if (u.habilitadaRecebimento) return 'SOMENTE_RECEBIMENTO' as const;
-  return 'NAO_HABILITADA' as const;
-}
 
 export const Repositorio = builder.drizzleObject('repositorios', {
   name: 'RepositorioEstruturas',

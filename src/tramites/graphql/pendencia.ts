@@ -2,11 +2,14 @@
  * Pending work ("pendências", the platform's `tramites/pendentes`): the trâmites waiting for an act of the viewer's
  * side now, with the act expected; its live feed; and FAQ 7.12's guidance on every trâmite.
  */
+import { assinarEventos } from '../../feeds/assinatura.js';
+import type { Barramento } from '../../feeds/barramento.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { ARG_A_PARTIR_DE } from '../../schema/assinaturas.js';
+import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
 import { orgaoEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
+import { alertaVale, lerAlertas, type AlertaComTramite } from '../alertas-parados.js';
 import type { EventoComTramite } from '../feed.js';
 import { pendenciasSql, type EscopoPendencias } from '../filtro.js';
 import { z } from 'zod';
@@ -23,7 +26,14 @@ import {
 import type { TramiteRow } from '../servico.js';
 import type { tramites } from '../tables.js';
 import { abrirFluxo } from './evento-tramite.js';
-import { AcaoTramite, Tramite } from './tramite.js';
+import { AcaoTramite, SituacaoTramite, Tramite } from './tramite.js';
+
+declare module '../../schema/context.js' {
+  interface Feeds {
+    /** The stuck-alert log's bus (alertas-parados.ts). */
+    alertas: Barramento<AlertaComTramite>;
+  }
+}
 
 export const OndeEstaOProcessoEnum = builder.enumType('OndeEstaOProcesso', {
   description: '"Onde está o processo?" (FAQ 7.12 do Tramita.GOV.BR), conforme a situação do trâmite.',
@@ -156,5 +166,60 @@ builder.subscriptionField('pendenciasAoVivo', (t) =>
       const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       return { ...e, pendente: pendente(escopo, e.tramite, e.paraSituacao) };
     },
+  }),
+);
+
+const EventoAlertaParado = builder.objectRef<AlertaComTramite>('EventoAlertaParado').implement({
+  description:
+    'Um alerta de trâmite parado: uma pendência sua passou de um limite de tempo na mesma situação (os limites vêm da configuração; padrão 60 e 90 minutos, como o monitor do módulo de conexão).',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Posição do alerta no registro de alertas; passe-a em `aPartirDe` para retomar.',
+      resolve: (a) => String(a.seq),
+    }),
+    limiteEmMinutos: t.int({ description: 'O limite ultrapassado, em minutos.', resolve: (a) => a.limiarMinutos }),
+    situacao: t.field({
+      type: SituacaoTramite,
+      description: 'A situação em que o trâmite está parado.',
+      resolve: (a) => a.situacao as Situacao,
+    }),
+    paradoDesde: t.field({
+      type: 'DateTime',
+      description: 'Desde quando o trâmite está nessa situação.',
+      resolve: (a) => a.situacaoAlteradaEm,
+    }),
+    emitidoEm: t.field({ type: 'DateTime', description: 'Quando o alerta foi emitido.', resolve: (a) => a.emitidoEm }),
+    acaoEsperada: t.field({
+      type: AcaoTramite,
+      nullable: true,
+      description: 'O passo que o seu lado deve dar.',
+      resolve: (a) => acaoEsperada(a.situacao as Situacao),
+    }),
+    tramite: t.field({ type: Tramite, description: 'O trâmite, como está agora.', resolve: (a) => a.tramite }),
+  }),
+});
+
+builder.subscriptionField('alertasParadosAoVivo', (t) =>
+  t.withAuth(AUTHENTICATED).field({
+    type: EventoAlertaParado,
+    description:
+      'Os alertas de `alertasParados` ao vivo: um evento quando uma pendência do seu lado passa de um limite configurado (STUCK_ALERT_THRESHOLDS_MINUTES; padrão 60 e 90 minutos) sem mudar de situação. Só chegam alertas ainda válidos (o trâmite continua naquela situação). Com `aPartirDe`, primeiro os emitidos depois do cursor.',
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      limiteEmMinutos: t.arg.int({ required: false, description: 'Só os alertas deste limite (ex.: 90); sem ele, todos os limites.' }),
+      aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
+    },
+    subscribe: (_root, args, ctx) => {
+      const orgaoId = orgaoEmFoco(ctx.viewer, args.orgao);
+      const { viewer } = ctx;
+      return assinarEventos<AlertaComTramite>({
+        barramento: ctx.feeds.alertas,
+        passa: (a) => alertaVale(viewer, orgaoId, args.limiteEmMinutos ?? null, a),
+        lerHistorico: (depoisDe, ate, limite) => lerAlertas(ctx.db, depoisDe, limite, ate),
+        aPartirDe: args.aPartirDe == null ? null : Number(args.aPartirDe),
+        ...limitesDoContexto(ctx),
+      });
+    },
+    resolve: (alerta) => alerta as AlertaComTramite,
   }),
 );
