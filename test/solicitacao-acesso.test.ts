@@ -37,7 +37,10 @@ describe.each(BACKENDS)('%s', (backend) => {
   beforeAll(async () => {
     gw = await startTestGateway(backend);
     base = gw.gateway.url.replace(/\/graphql$/, '');
-    const [r] = await gw.database.rows<{ id: number }>('select id from repositorios where id <> 1 order by id limit 1');
+    const [r] = await gw.database.rows<{ id: number }>(
+      // A repositório other than SIORG that already holds an agency (the bad-input cases reuse its sigla).
+      'select min(repositorio_id) as id from estruturas where repositorio_id <> 1 and pai_id is null',
+    );
     repositorio = r!.id;
     novaGestora = await gw.token({ sub: 'helena.prado@cisvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
   });

@@ -45,7 +45,10 @@ builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
   aptaParaReceberTramites: t.boolean({
     description:
       'Se um trâmite pode ser enviado a esta unidade agora: ativa e habilitada para receber, ou atendida por uma centralizadora (`aptoParaReceberTramites` da plataforma).',
-    select: { with: { unidadeCentralizadora: true } },
+    select: {
+      columns: { ativo: true, habilitadaRecebimento: true },
+      with: { unidadeCentralizadora: { columns: { ativo: true, centralizadora: true, habilitadaRecebimento: true } } },
+    },
     resolve: (u) =>
       u.ativo &&
       (u.habilitadaRecebimento ||
@@ -70,6 +73,7 @@ builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
     nullable: true,
     description:
       'As mudanças de configuração da unidade (modo, centralização), as mais recentes primeiro (até 50). Só os gestores do órgão e a equipe PEN veem; nulo para os demais.',
+    select: { columns: { orgaoId: true } },
     resolve: (u, _args, ctx) => {
       const viewer = ctx.viewer;
       if (!viewer || !(isPenAdmin(viewer) || viewer.orgaoId === (u.orgaoId ?? u.id))) return null;
