@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMBIENTES } from './kernel/ambiente.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO } from './tramites/regras.js';
 
@@ -59,6 +60,7 @@ const envSchema = z
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
     AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
     AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
+    AMBIENTE_PADRAO: z.enum(AMBIENTES, { error: 'AMBIENTE_PADRAO: HOMOLOGACAO or PRODUCAO' }).default('PRODUCAO'),
     ONBOARDING_PRODUCTION_TEST_UNIT: z
       .string()
       .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')
@@ -110,8 +112,14 @@ function toConfig(env: z.output<typeof envSchema>) {
     host: env.HOST,
     port: env.PORT,
     database: embedded
-      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR, timeouts } as const)
-      : ({ kind: 'postgres', url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE, timeouts } as const),
+      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR, timeouts, ambientePadrao: env.AMBIENTE_PADRAO } as const)
+      : ({
+          kind: 'postgres',
+          url: env.DATABASE_URL!,
+          poolSize: env.DATABASE_POOL_SIZE,
+          timeouts,
+          ambientePadrao: env.AMBIENTE_PADRAO,
+        } as const),
     demoSeed: env.DEMO_SEED ?? embedded,
     jwt: env.JWT_PUBLIC_KEY
       ? ({ kind: 'public-key', publicKey: env.JWT_PUBLIC_KEY } as const)
@@ -123,6 +131,8 @@ function toConfig(env: z.output<typeof envSchema>) {
     trustedDocuments: env.TRUSTED_DOCUMENTS ?? null,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    // The environment a read or a start is about when the request names none (never both at once).
+    ambientePadrao: env.AMBIENTE_PADRAO,
     onboarding: {
       // The production test counterpart (DISIS/MGI in the manual); configuration, as the FAQ has changed it.
       unidadeTesteProducao: {

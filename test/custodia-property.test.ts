@@ -98,6 +98,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             const r = await servico(handle.db).iniciarTramite({
               viewer: agencias[de]!.viewer,
               agora: new Date(),
+              ambiente: 'PRODUCAO',
               tipo: 'PROCESSO',
               numeroProcesso,
               nre: e.nomeiaNre ? ultimoNre : null,
@@ -154,7 +155,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           const sucessos = historico.filter((t) => t.situacao === 6);
           const detentorSql = sucessos.length ? sucessos.at(-1)!.destinatario : (historico[0]?.remetente ?? null);
           expect(detentorSql === null ? null : agencias.findIndex((a) => a.orgaoId === detentorSql)).toBe(detentor);
-          const lido = await lerProcesso(handle.db, { numeroProcesso });
+          const lido = await lerProcesso(handle.db, 'PRODUCAO', { numeroProcesso });
           expect(lido ? (estadoDoProcesso(lido.historico).detentor?.orgaoId ?? null) : null).toBe(detentorSql);
         }
       }),

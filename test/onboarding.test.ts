@@ -22,9 +22,9 @@ import {
   podeAgir,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
-  type Ambiente,
   type Etapa,
 } from '../src/onboarding/regras.js';
+import type { Ambiente } from '../src/kernel/ambiente.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';

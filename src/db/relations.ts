@@ -1,6 +1,5 @@
 import { defineRelations } from 'drizzle-orm';
 import {
-  ambiente,
   etapaOnboarding,
   onboardingEventos,
   onboardings,
@@ -11,11 +10,13 @@ import {
 } from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import {
+  ambiente,
   conteudoBlocos,
   conteudos,
   especiesDocumentais,
   hipotesesLegais,
   idempotencia,
+  idtHomologacaoSequence,
   idtSequence,
   motivosUrgencia,
   recibosDeEnvio,
@@ -32,6 +33,7 @@ export const tables = {
   estruturas,
   tipoTramitavel,
   idtSequence,
+  idtHomologacaoSequence,
   tramites,
   tramiteEventos,
   idempotencia,

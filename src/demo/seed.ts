@@ -741,6 +741,8 @@ export async function seedDemoData(
             const ultimo = t.eventos.at(-1)!;
             return {
               idt: t.idt,
+              // The seed's traffic is between agencies in production (onboarding.ts adds homologação's tests).
+              ambiente: 'PRODUCAO' as const,
               nre: t.processo.nre,
               numeroProcesso: t.processo.numero,
               tipo: t.processo.tipo,

@@ -50,6 +50,7 @@ export interface AppOptions {
     | 'jwtLifetime'
     | 'componentes'
     | 'recibos'
+    | 'ambientePadrao'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -129,6 +130,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         viewer: auth.viewer,
         authError: auth.error,
         clock,
+        ambientePadrao: config.ambientePadrao,
         feeds,
         tramites,
         expiresAt: auth.expiresAt,

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { verificadorDeRequisitos } from '../onboarding/servico.js';
+import { verificarAdmissaoNoAmbiente, verificadorDeRequisitos } from '../onboarding/servico.js';
 import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
 import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
@@ -15,7 +15,7 @@ export interface Servicos {
 
 /**
  * The domains' services wired together, once: every trâmite step runs onboarding's automatic
- * requirement check in its transaction. The gateway, the tests and the benches all build them here,
+ * requirement check in its transaction, and every start onboarding's gate of both sides in the trâmite's environment. The gateway, the tests and the benches all build them here,
  * so none of them runs a path production does not.
  */
 export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos'>): Servicos {
@@ -26,6 +26,7 @@ export function comporServicos(db: Database, config: Pick<Config, 'onboarding' |
     tramites: criarServicoTramites(db, {
       assinador,
       efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
+      admissao: verificarAdmissaoNoAmbiente,
       store: postgresComponentStore,
       limiteComponente: config.componentes.maxBytes,
     }),

@@ -14,10 +14,9 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
-import { tramites } from '../tramites/tables.js';
+import { ambiente, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
-export const ambiente = pgEnum('ambiente', ['HOMOLOGACAO', 'PRODUCAO']);
 export const etapaOnboarding = pgEnum('etapa_onboarding', ETAPAS);
 export const tipoRequisito = pgEnum('tipo_requisito', [
   'TRAMITE_ENVIADO_COM_SUCESSO',

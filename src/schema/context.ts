@@ -4,6 +4,7 @@
  * merging next to the code that reads it, and the http layer, which composes the domains, fills it.
  */
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Clock } from '../kernel/clock.js';
 import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,8 @@ export interface GatewayContext {
   viewer: Viewer | null;
   log: Logger;
   clock: Clock;
+  /** The deployment's environment (AMBIENTE_PADRAO): what a read or a start without `ambiente` is about. */
+  ambientePadrao: Ambiente;
   feeds: Feeds;
   /** When the viewer's token expires: subscriptions end then. */
   expiresAt: Date | null;

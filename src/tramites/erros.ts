@@ -1,6 +1,7 @@
 /** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Papel } from '../kernel/viewer.js';
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
@@ -159,6 +160,26 @@ export class PapelSemPermissao extends ErroTramite {
       papeisExigidos.length === 1 && papeisExigidos[0] === 'SPE'
         ? `A ação ${acao} é do sistema de processo eletrônico (SPE) do órgão, com a credencial dele; um gestor de protocolo ou a equipe PEN não a fazem.`
         : `A ação ${acao} é de: ${papeisExigidos.join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * An agency that its onboarding does not admit yet to exchange trâmites in this environment (homologação once its
+ * registration is approved and its structure configured; produção once production access is granted). Decided by
+ * onboarding at composition (src/http/servicos.ts); `etapa` is the stage it is at, null when it never asked for access.
+ */
+export class OrgaoNaoAdmitidoNoAmbiente extends ErroTramite {
+  readonly codigo = 'ORGAO_NAO_ADMITIDO_NO_AMBIENTE';
+  constructor(
+    readonly sigla: string,
+    readonly ambiente: Ambiente,
+    readonly etapa: string | null,
+  ) {
+    super(
+      `O órgão ${sigla} ainda não troca trâmites em ${ambiente === 'PRODUCAO' ? 'produção' : 'homologação'}: ${
+        etapa ? `está na etapa ${etapa} do onboarding` : 'não solicitou acesso'
+      }.`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
 import { DAY_MS } from '../kernel/clock.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
 import { SITUACOES_EM_ANDAMENTO, type Situacao } from './regras.js';
@@ -9,6 +10,8 @@ export type PapelNoTramite = 'ORIGEM' | 'DESTINO' | 'QUALQUER';
 
 /** The `tramites` filter once its global ids are decoded: plain values, no GraphQL. */
 export interface FiltroTramites {
+  /** Always one environment: a list, a count or a panel never mixes them. */
+  ambiente: Ambiente;
   situacoes?: Situacao[] | null;
   orgaoId?: number | null;
   unidadeId?: number | null;
@@ -37,6 +40,7 @@ function porParte(papel: PapelNoTramite, t: typeof tramites, remetente: SQL, des
 export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: FiltroTramites, agora: Date): SQL {
   const papel = filtro.papel ?? 'QUALQUER';
   return and(
+    eq(t.ambiente, filtro.ambiente),
     tramitesVisiveisSql(viewer, t),
     filtro.situacoes?.length ? inArray(t.situacao, filtro.situacoes) : undefined,
     filtro.orgaoId != null
@@ -68,6 +72,7 @@ export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
  * entity) widens this scope to its agencies here, the one seam for "by SPE".
  */
 export interface EscopoPendencias {
+  ambiente: Ambiente;
   /** null: the whole platform (PEN_ADMIN without an agency). */
   orgaoId: number | null;
   /** Only those in their status since before this instant (stuck alerts). */
@@ -80,6 +85,7 @@ export interface EscopoPendencias {
  */
 export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
   return and(
+    eq(t.ambiente, escopo.ambiente),
     escopo.orgaoId == null ? isNotNull(t.orgaoPendenteId) : eq(t.orgaoPendenteId, escopo.orgaoId),
     escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined,
   )!;

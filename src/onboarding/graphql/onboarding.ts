@@ -18,8 +18,8 @@ import {
   PASSOS_ONBOARDING,
   passosOnboardingAPartirDe,
   podeAgir,
-  type Ambiente as CodigoAmbiente,
 } from '../regras.js';
+import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import {
   bloqueios,
   checklist,
@@ -29,7 +29,8 @@ import {
   type OnboardingRow,
   type ResultadoOnboarding,
 } from '../servico.js';
-import { AcaoOnboarding, Ambiente, EtapaOnboarding, NOME_ACAO } from './etapa.js';
+import { Ambiente } from '../../schema/ambiente.js';
+import { AcaoOnboarding, EtapaOnboarding, NOME_ACAO } from './etapa.js';
 import { EventoOnboardingRef } from './evento-onboarding.js';
 import { ItemChecklistRef } from './requisito.js';
 

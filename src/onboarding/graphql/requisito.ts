@@ -3,7 +3,7 @@ import { Tramite } from '../../tramites/graphql/tramite.js';
 import { builder } from '../../schema/builder.js';
 import type { GatewayContext } from '../../schema/context.js';
 import type { ItemChecklist } from '../servico.js';
-import { Ambiente } from './etapa.js';
+import { Ambiente } from '../../schema/ambiente.js';
 
 export const TipoRequisito = builder.enumType('TipoRequisito', {
   description: 'Como um requisito mínimo é cumprido.',

@@ -1,4 +1,5 @@
 import { UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder, type BuilderTypes } from '../../schema/builder.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { ErroInterface } from '../../schema/resultados.js';
@@ -7,6 +8,7 @@ import {
   ChaveIdempotenciaReutilizada,
   ConflitoConcorrencia,
   NreInconsistente,
+  OrgaoNaoAdmitidoNoAmbiente,
   PapelSemPermissao,
   ProcessoEmAndamento,
   ProcessoNaoDetido,
@@ -106,6 +108,21 @@ builder.objectType(ProcessoNaoDetido, {
     numeroProcesso: t.string({ description: 'Número do processo.', resolve: (e) => e.numeroProcesso }),
   }),
 });
+builder.objectType(OrgaoNaoAdmitidoNoAmbiente, {
+  name: 'ErroOrgaoNaoAdmitidoNoAmbiente',
+  description:
+    'Um dos órgãos do trâmite ainda não troca trâmites neste ambiente: em homologação, só depois do cadastro aprovado e da estrutura configurada; em produção, só depois do acesso à produção concedido (os testes com a unidade de testes também). Os dois lados de um trâmite estão sempre no mesmo ambiente.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    sigla: t.string({ description: 'Sigla do órgão não admitido.', resolve: (e) => e.sigla }),
+    ambiente: t.field({ type: Ambiente, description: 'O ambiente do trâmite.', resolve: (e) => e.ambiente }),
+    etapa: t.string({
+      nullable: true,
+      description: 'A etapa do onboarding em que o órgão está (um valor de EtapaOnboarding); nulo se nunca solicitou acesso.',
+      resolve: (e) => e.etapa,
+    }),
+  }),
+});
 const PapelDoToken = builder.enumType('PapelDoToken', {
   description: 'Os papéis de um token (claim `roles`).',
   values: {
@@ -150,6 +167,7 @@ const ERROS_INICIO = [
   ProcessoEmAndamento,
   ProcessoNaoDetido,
   NreInconsistente,
+  OrgaoNaoAdmitidoNoAmbiente,
   DadosInvalidos,
   ChaveIdempotenciaReutilizada,
 ];
@@ -312,6 +330,11 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   description: 'Metadados para iniciar um trâmite (situação 1).',
   fields: (t) => ({
     tipo: t.field({ type: TipoTramitavel, required: true, description: 'Processo ou documento avulso.' }),
+    ambiente: t.field({
+      type: Ambiente,
+      description:
+        'Ambiente do trâmite (padrão: o da implantação, AMBIENTE_PADRAO). Os dois órgãos precisam estar admitidos nele pelo onboarding; o processo é procurado só nele.',
+    }),
     numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
     nre: t.string({
       description:
@@ -353,6 +376,7 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
       ctx.tramites.iniciarTramite({
         viewer: ctx.viewer,
         agora: ctx.clock(),
+        ambiente: input.ambiente ?? ctx.ambientePadrao,
         tipo: input.tipo,
         numeroProcesso: input.numeroProcesso,
         nre: input.nre,
