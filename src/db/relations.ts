@@ -9,6 +9,7 @@ import {
   tipoRequisito,
 } from '../onboarding/tables.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
+import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import {
   ambiente,
   conteudoBlocos,
@@ -31,6 +32,8 @@ import {
 export const tables = {
   repositorios,
   estruturas,
+  sistemas,
+  sistemaOrgaos,
   tipoTramitavel,
   idtSequence,
   idtHomologacaoSequence,
@@ -66,6 +69,16 @@ export const relations = defineRelations(tables, (r) => ({
     unidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.paiId, alias: 'hierarquia' }),
     orgao: r.one.estruturas({ from: r.estruturas.orgaoId, to: r.estruturas.id, alias: 'orgao' }),
     todasUnidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.orgaoId, alias: 'orgao' }),
+    sistemas: r.many.sistemas({
+      from: r.estruturas.id.through(r.sistemaOrgaos.orgaoId),
+      to: r.sistemas.id.through(r.sistemaOrgaos.sistemaId),
+    }),
+  },
+  sistemas: {
+    orgaos: r.many.estruturas({
+      from: r.sistemas.id.through(r.sistemaOrgaos.sistemaId),
+      to: r.estruturas.id.through(r.sistemaOrgaos.orgaoId),
+    }),
   },
   tramites: {
     remetenteUnidade: r.one.estruturas({

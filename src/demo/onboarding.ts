@@ -925,12 +925,13 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       p.planejados,
       existentesRows.map((t) => ({ idt: t.idt, nre: t.nre, criadoEm: t.criadoEm.getTime() })),
     );
+    // Homologação's IDTs in a range of their own, below its sequence (tables.ts `IDT_SEQUENCIA`).
+    const idtDoPlanejado = (t: TramitePlano) => ids.get(t.chave)!.idt + (t.ambiente === 'HOMOLOGACAO' ? IDT_DEMO_HOMOLOGACAO : 0);
     const inseridos = await tx
       .insert(tramites)
       .values(
         p.planejados.map((t) => ({
-          // Homologação's IDTs in a range of their own, below its sequence (tables.ts `IDT_SEQUENCIA`).
-          idt: ids.get(t.chave)!.idt + (t.ambiente === 'HOMOLOGACAO' ? IDT_DEMO_HOMOLOGACAO : 0),
+          idt: idtDoPlanejado(t),
           ambiente: t.ambiente,
           nre: ids.get(t.chave)!.nre,
           numeroProcesso: ids.get(t.chave)!.numero,
@@ -949,7 +950,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       )
       .returning({ id: tramites.id, idt: tramites.idt });
     const porIdt = new Map(inseridos.map((r) => [r.idt, r.id]));
-    for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(ids.get(t.chave)!.idt)!);
+    for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(idtDoPlanejado(t))!);
     // Not written here: the seed writes both plans' events together, once, in time order (the log is append-only).
     eventosTramite.push(
       ...p.planejados

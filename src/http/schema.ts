@@ -1,6 +1,7 @@
 // Every module that declares types, queries or mutations, imported for its effect on the builder.
 import '../schema/scalars.js';
 import '../orgaos/graphql/orgao.js';
+import '../sistemas/graphql/sistema.js';
 import '../tramites/graphql/tramite.js';
 import '../tramites/graphql/painel.js';
 import '../tramites/graphql/grafo.js';

@@ -2,7 +2,7 @@
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
 import type { Ambiente } from '../kernel/ambiente.js';
-import type { Papel } from '../kernel/viewer.js';
+import type { Papel, RecusaDeOrgao } from '../kernel/viewer.js';
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
 export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../kernel/erros.js';
@@ -180,6 +180,21 @@ export class OrgaoNaoAdmitidoNoAmbiente extends ErroTramite {
       `O órgão ${sigla} ainda não troca trâmites em ${ambiente === 'PRODUCAO' ? 'produção' : 'homologação'}: ${
         etapa ? `está na etapa ${etapa} do onboarding` : 'não solicitou acesso'
       }.`,
+    );
+  }
+}
+
+/**
+ * The agency an operation acts for is not one the credential may act for: an SPE naming an agency it does not serve,
+ * an SPE serving several that names none, or a person naming another agency. Nothing is written.
+ */
+export class OrgaoNaoServido extends ErroTramite {
+  readonly codigo = 'ORGAO_NAO_SERVIDO';
+  constructor(readonly motivo: RecusaDeOrgao) {
+    super(
+      motivo === 'NAO_INFORMADO'
+        ? 'Este SPE atende vários órgãos: informe em `orgao` por qual deles age nesta operação.'
+        : 'Esta credencial não age pelo órgão informado em `orgao` (o SPE não atende esse órgão).',
     );
   }
 }

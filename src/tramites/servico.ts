@@ -323,16 +323,14 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
     const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
     if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
-    if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
-    if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
     // Both sides in the trâmite's environment: a trâmite across environments cannot exist.
     await opcoes.admissao(tx, pedido.ambiente, [remetenteOrgaoId, destinatarioOrgaoId]);
+    if (!remetente.habilitadaEnvio) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
+    if (!destinataria.habilitadaRecebimento) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
     const nre =
       (await decidirNre(tx, pedido.ambiente, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
-    const [{ idt }] = linhas(await tx.execute(sql`select nextval(${IDT_SEQUENCIA[pedido.ambiente]}) as idt`)) as [
-      { idt: string | number },
-    ];
+    const [{ idt }] = linhas(await tx.execute(sql`select nextval(${IDT_SEQUENCIA[pedido.ambiente]}) as idt`)) as [{ idt: string | number }];
     let inserido: TramiteRow | undefined;
     try {
       // A savepoint: the unique violation below must not poison the surrounding transaction.

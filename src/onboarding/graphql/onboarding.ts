@@ -12,13 +12,7 @@ import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido } from '../erros.js';
 import { podeVerOnboarding } from '../feed.js';
-import {
-  AMBIENTE_DA_ETAPA,
-  ETAPAS,
-  PASSOS_ONBOARDING,
-  passosOnboardingAPartirDe,
-  podeAgir,
-} from '../regras.js';
+import { AMBIENTE_DA_ETAPA, ETAPAS, PASSOS_ONBOARDING, passosOnboardingAPartirDe, podeAgir } from '../regras.js';
 import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import {
   bloqueios,

@@ -146,7 +146,16 @@ builder.subscriptionField('eventosTramites', (t) =>
       const { viewer } = ctx;
       const orgaoId = orgaoEmFoco(viewer, args.orgao);
       if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
-      return abrirFluxo(ctx, { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);
+      return abrirFluxo(
+        ctx,
+        {
+          ambiente: args.ambiente ?? ctx.ambientePadrao,
+          orgaoId,
+          papel: args.papel,
+          situacoes: args.situacoes as Situacao[] | null | undefined,
+        },
+        args.aPartirDe,
+      );
     },
     resolve: (evento) => evento as EventoComTramite,
   }),

@@ -65,7 +65,15 @@ builder.queryField('painel', (t) =>
     resolve: (_root, args, ctx) => {
       const { viewer } = ctx;
       if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
-      return contarPainel(ctx.db, viewer, args.ambiente ?? ctx.ambientePadrao, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null, ctx.clock());
+      return contarPainel(
+        ctx.db,
+        viewer,
+        args.ambiente ?? ctx.ambientePadrao,
+        orgaoEmFoco(viewer, args.orgao),
+        args.desde ?? null,
+        args.ate ?? null,
+        ctx.clock(),
+      );
     },
   }),
 );

@@ -81,7 +81,11 @@ builder.queryField('processo', (t) =>
     resolve: (_root, args, ctx) => {
       if ((args.nre == null) === (args.numeroProcesso == null))
         throw badUserInput('nre', 'informe `nre` ou `numeroProcesso` (exatamente um).');
-      return lerProcesso(ctx.db, args.ambiente ?? ctx.ambientePadrao, args.nre != null ? { nre: args.nre } : { numeroProcesso: args.numeroProcesso! });
+      return lerProcesso(
+        ctx.db,
+        args.ambiente ?? ctx.ambientePadrao,
+        args.nre != null ? { nre: args.nre } : { numeroProcesso: args.numeroProcesso! },
+      );
     },
   }),
 );

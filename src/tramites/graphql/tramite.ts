@@ -206,7 +206,11 @@ function orgaoDoFiltro(input: typeof FiltroTramitesInput.$inferInput, viewer: Vi
   return viewer.orgaoId;
 }
 
-function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined, viewer: Viewer, ambiente: AmbienteValor): FiltroTramites {
+function toFiltro(
+  input: typeof FiltroTramitesInput.$inferInput | null | undefined,
+  viewer: Viewer,
+  ambiente: AmbienteValor,
+): FiltroTramites {
   if (!input) return { ambiente };
   if (input.criadoDesde && input.criadoAte && input.criadoDesde > input.criadoAte) {
     throw badUserInput('filtro.criadoAte', 'deve ser posterior a `criadoDesde`.');
@@ -261,7 +265,10 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => {
       const { viewer } = ctx;
-      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao), ctx.clock()));
+      return ctx.db.$count(
+        tramites,
+        filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao), ctx.clock()),
+      );
     },
     resolve: (query, _parent, args, ctx) => {
       const { viewer } = ctx;
