@@ -140,11 +140,11 @@ function testClient(
     tokenFor(who) {
       const account = DEMO_ACCOUNTS.find((a) => a.descricao.includes(who));
       if (!account) throw new Error(`no demo account matching "${who}"`);
-      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis, spe: account.spe });
     },
     tokenOf(sujeito) {
       const account = demoAccount(sujeito);
-      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis, spe: account.spe });
     },
     token,
     close,
