@@ -1,4 +1,5 @@
-import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { sistemaOrgaos } from '../sistemas/tables.js';
 import { DAY_MS } from '../kernel/clock.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
@@ -21,6 +22,11 @@ export interface FiltroTramites {
   paradoHaMaisDeDias?: number | null;
   nre?: string | null;
   numeroProcesso?: string | null;
+  /**
+   * Only trâmites whose side (`papel`) is operated by this SPE: a side is operated by the SPEs that serve its agency
+   * (`sistema_orgaos`, derived, not recorded per trâmite). The seam of the painel's "filter by SPE".
+   */
+  sistemaId?: number | null;
 }
 
 /** After a refusal only the sender sees a trâmite (docs/domain.md §3): as destination, 8 and 9 count nowhere (§9). */
@@ -59,7 +65,14 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
       : undefined,
     filtro.nre ? eq(t.nre, filtro.nre) : undefined,
     filtro.numeroProcesso ? eq(t.numeroProcesso, filtro.numeroProcesso) : undefined,
+    filtro.sistemaId != null ? operadosPeloSistema(papel, t, filtro.sistemaId) : undefined,
   )!;
+}
+
+function operadosPeloSistema(papel: PapelNoTramite, t: typeof tramites, sistemaId: number): SQL {
+  const servidos = (coluna: typeof t.remetenteOrgaoId) =>
+    inArray(coluna, sql`(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${sistemaId})`);
+  return porParte(papel, t, servidos(t.remetenteOrgaoId), servidos(t.destinatarioOrgaoId));
 }
 
 /** Whole days a trâmite has spent in its current status. */

@@ -2,6 +2,7 @@
  * A trâmite (a Relay node): its enums, its fields (including the steps the viewer may take now), and the
  * root fields that read it. Its steps are in mutacoes.ts, its events in evento-tramite.ts.
  */
+import { Sistema } from '../../sistemas/graphql/sistema.js';
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import type { Ambiente as AmbienteValor } from '../../kernel/ambiente.js';
 import { z } from 'zod';
@@ -192,6 +193,10 @@ const FiltroTramitesInput = builder.inputType('FiltroTramites', {
       validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos'),
     }),
     numeroProcesso: t.string({ description: 'Só os trâmites deste número de processo (NUP).', validate: z.string().min(1).max(50) }),
+    sistema: t.globalID({
+      for: [Sistema],
+      description: 'Só os trâmites cujo lado (`papel`) é operado por este SPE (um lado é operado pelos SPEs que atendem o órgão dele).',
+    }),
   }),
 });
 
@@ -226,6 +231,7 @@ function toFiltro(
     paradoHaMaisDeDias: input.paradoHaMaisDeDias,
     nre: input.nre,
     numeroProcesso: input.numeroProcesso,
+    sistemaId: input.sistema ? Number(input.sistema.id) : null,
   };
 }
 
