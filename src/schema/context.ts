@@ -41,7 +41,9 @@ export type AuthenticatedContext = GatewayContext & { viewer: Viewer };
 export function orgaoEmFoco(viewer: Viewer, pedido: { id: string | number } | null | undefined): number | null {
   const pedidoId = pedido ? Number(pedido.id) : null;
   if (isPenAdmin(viewer)) return pedidoId;
-  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+  // An SPE serving several agencies reads the one it names, as it acts for the one each mutation names.
+  if (viewer.spe && pedidoId != null && viewer.spe.orgaoIds.includes(pedidoId)) return pedidoId;
+  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão: informe `orgao`.');
   if (pedidoId != null && pedidoId !== viewer.orgaoId) throw forbidden('Você só tem acesso aos dados do seu órgão.');
   return viewer.orgaoId;
 }
