@@ -538,6 +538,7 @@ async function main(): Promise<void> {
               await servicoTramites(handle.db).iniciarTramite({
                 viewer: viewerRem,
                 agora: new Date(),
+                ambiente: 'PRODUCAO',
                 tipo: 'PROCESSO',
                 numeroProcesso: `fanout-${++processo}`,
                 unidadeRemetenteId: par.rem,

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
             servicoTramites(handle.db).iniciarTramite({
               viewer: viewerRem,
               agora: new Date(),
+              ambiente: 'PRODUCAO',
               tipo: 'PROCESSO',
               numeroProcesso: `bench-${++processo}`,
               unidadeRemetenteId: par!.rem,

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
           sub: account.sujeito,
           orgao: account.orgao,
           roles: account.papeis,
+          spe: account.spe,
         });
         return `  ${account.descricao}\n    Authorization: Bearer ${token}`;
       }),

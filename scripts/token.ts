@@ -52,7 +52,7 @@ let claims: TokenClaims;
 if (values.demo !== undefined) {
   const account = /^\d+$/.test(values.demo) ? DEMO_ACCOUNTS[Number(values.demo) - 1] : undefined;
   if (!account) fail(`No demo account ${values.demo}; see --list (1 to ${DEMO_ACCOUNTS.length}).`);
-  claims = { sub: account.sujeito, orgao: account.orgao, roles: account.papeis };
+  claims = { sub: account.sujeito, orgao: account.orgao, roles: account.papeis, spe: account.spe };
 } else {
   if (!values.sub || !values.roles) fail('--sub and --roles are required.');
   const roles = values.roles.split(',').map((r) => r.trim());

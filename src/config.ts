@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMBIENTES } from './kernel/ambiente.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, LIMIARES_ALERTA_PARADO_MINUTOS } from './tramites/regras.js';
 
@@ -78,6 +79,7 @@ const envSchema = z
       .transform((v) => [...new Set(v.split(',').map((m) => Number(m.trim())))].sort((a, b) => a - b))
       .refine((ms) => ms.every((m) => m > 0), 'STUCK_ALERT_THRESHOLDS_MINUTES: every threshold must be positive')
       .default([...LIMIARES_ALERTA_PARADO_MINUTOS]),
+    AMBIENTE_PADRAO: z.enum(AMBIENTES, { error: 'AMBIENTE_PADRAO: HOMOLOGACAO or PRODUCAO' }).default('PRODUCAO'),
     ONBOARDING_PRODUCTION_TEST_UNIT: z
       .string()
       .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')
@@ -129,8 +131,14 @@ function toConfig(env: z.output<typeof envSchema>) {
     host: env.HOST,
     port: env.PORT,
     database: embedded
-      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR, timeouts } as const)
-      : ({ kind: 'postgres', url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE, timeouts } as const),
+      ? ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR, timeouts, ambientePadrao: env.AMBIENTE_PADRAO } as const)
+      : ({
+          kind: 'postgres',
+          url: env.DATABASE_URL!,
+          poolSize: env.DATABASE_POOL_SIZE,
+          timeouts,
+          ambientePadrao: env.AMBIENTE_PADRAO,
+        } as const),
     demoSeed: env.DEMO_SEED ?? embedded,
     jwt: env.JWT_PUBLIC_KEY
       ? ({ kind: 'public-key', publicKey: env.JWT_PUBLIC_KEY } as const)
@@ -142,6 +150,8 @@ function toConfig(env: z.output<typeof envSchema>) {
     trustedDocuments: env.TRUSTED_DOCUMENTS ?? null,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    // The environment a read or a start is about when the request names none (never both at once).
+    ambientePadrao: env.AMBIENTE_PADRAO,
     onboarding: {
       // The production test counterpart (DISIS/MGI in the manual); configuration, as the FAQ has changed it.
       unidadeTesteProducao: {

@@ -15,16 +15,30 @@ const ALLOWED: Record<string, readonly string[]> = {
   feeds: ['kernel', 'db', 'logger'],
   schema: ['kernel', 'db', 'logger', 'feeds'],
   orgaos: ['kernel', 'db', 'logger', 'feeds', 'schema'],
-  tramites: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos'],
-  onboarding: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos', 'tramites'],
+  sistemas: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos'],
+  tramites: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos', 'sistemas'],
+  onboarding: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos', 'sistemas', 'tramites'],
   'trusted-documents': [],
   config: ['kernel', 'tramites', 'trusted-documents'],
-  identity: ['kernel', 'db', 'logger', 'config', 'orgaos'],
-  http: ['kernel', 'db', 'logger', 'feeds', 'schema', 'orgaos', 'tramites', 'onboarding', 'config', 'identity', 'trusted-documents'],
-  demo: ['kernel', 'db', 'logger', 'orgaos', 'tramites', 'onboarding'],
+  identity: ['kernel', 'db', 'logger', 'config', 'orgaos', 'sistemas'],
+  http: [
+    'kernel',
+    'db',
+    'logger',
+    'feeds',
+    'schema',
+    'orgaos',
+    'sistemas',
+    'tramites',
+    'onboarding',
+    'config',
+    'identity',
+    'trusted-documents',
+  ],
+  demo: ['kernel', 'db', 'logger', 'orgaos', 'sistemas', 'tramites', 'onboarding'],
 };
 /** The one module that knows every table: drizzle's relations are declared over all of them. */
-const COMPOSITION_POINTS: Record<string, RegExp> = { 'db/relations.ts': /^(orgaos|tramites|onboarding)\/tables\.ts$/ };
+const COMPOSITION_POINTS: Record<string, RegExp> = { 'db/relations.ts': /^(orgaos|sistemas|tramites|onboarding)\/tables\.ts$/ };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

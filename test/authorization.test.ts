@@ -86,7 +86,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     sorted(
       (
         await rows<{ id: number }>(
-          `select id::int from tramites
+          `select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites
             where remetente_orgao_id = $1 or (destinatario_orgao_id = $1 and situacao not in (8, 9))`,
           [orgaoId],
         )
@@ -215,7 +215,10 @@ describe.each(BACKENDS)('%s', (backend) => {
         const got = await visibleIds(await gestorOf(a));
         expect(got.ids, a.sigla).toEqual(expected);
         expect(got.totalCount, a.sigla).toBe(expected.length);
-        const refusedAsRecipient = await rows('select 1 from tramites where destinatario_orgao_id = $1 and situacao in (8, 9)', [a.id]);
+        const refusedAsRecipient = await rows(
+          "select 1 from (select * from tramites where ambiente = 'PRODUCAO') tramites where destinatario_orgao_id = $1 and situacao in (8, 9)",
+          [a.id],
+        );
         if (refusedAsRecipient.length > 0) someHidden = true;
       }
       expect(someHidden).toBe(true);
@@ -225,7 +228,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       'a refused trâmite (%i) is visible to the remetente and hidden from the destinatário, through every path',
       async (situacao) => {
         const refused = await rows<TramiteRow>(
-          `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites where situacao = $1 order by id`,
+          `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao = $1 order by id`,
           [situacao],
         );
         expect(refused.length).toBeGreaterThan(0);
@@ -244,7 +247,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('a trâmite in any other situação is visible to both sides, and to no third agency', async () => {
       const sample = await rows<TramiteRow>(
         `select distinct on (situacao) id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id
-           from tramites where situacao not in (8, 9) order by situacao, id`,
+           from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao not in (8, 9) order by situacao, id`,
       );
       expect(sample.length).toBe(8);
       for (const t of sample) {
@@ -259,7 +262,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('node(id:) hides a trâmite from a gestor even when only __typename or id is asked', async () => {
       const [t] = await rows<TramiteRow>(
-        `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites where situacao in (8, 9) order by id limit 1`,
+        `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao in (8, 9) order by id limit 1`,
       );
       const token = await gestorOf(agency(t!.destinatario_orgao_id));
       for (const selection of ['__typename', 'id', '... on Tramite { idt }']) {
@@ -273,7 +276,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     test('PEN_ADMIN sees all trâmites', async () => {
-      const all = sorted((await rows<{ id: number }>('select id::int from tramites')).map((r) => r.id));
+      const all = sorted(
+        (await rows<{ id: number }>("select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites")).map((r) => r.id),
+      );
       const got = await visibleIds(admin);
       expect(got.ids).toEqual(all);
       expect(got.totalCount).toBe(all.length);
@@ -291,7 +296,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(viaSpe.ids).toEqual((await visibleIds(await gw.tokenOf(gestor.sujeito))).ids);
       // The refusal rule holds for the SPE too.
       const refused = await rows<TramiteRow>(
-        `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from tramites
+        `select id::int, idt::text, nre, situacao, remetente_orgao_id, destinatario_orgao_id from (select * from tramites where ambiente = 'PRODUCAO') tramites
           where situacao in (8, 9) and (remetente_orgao_id = $1 or destinatario_orgao_id = $1) order by id`,
         [orgaoId],
       );
@@ -310,7 +315,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       const token = await gw.token({ sub: 'sem-orgao', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
       const got = await visibleIds(token);
       expect(got).toEqual({ ids: [], totalCount: 0 });
-      const [t] = await rows<{ id: number }>('select id::int from tramites order by id limit 1');
+      const [t] = await rows<{ id: number }>(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites order by id limit 1",
+      );
       const res = await gw.gql(`query($id: ID!) { tramite(id: $id) { id } node(id: $id) { id } }`, { id: gid('Tramite', t!.id) }, token);
       expect(res.data).toEqual({ tramite: null, node: null });
     });

@@ -81,6 +81,7 @@ describe.skipIf(!temPostgres)(
       return servicoTramites(handle.db).iniciarTramite({
         viewer: rem,
         agora: new Date(),
+        ambiente: 'PRODUCAO',
         tipo: 'PROCESSO',
         numeroProcesso: `conc-${processo}`,
         unidadeRemetenteId: unidades.remetente,
@@ -253,6 +254,7 @@ describe.skipIf(!temPostgres)(
       processo += 1;
       const pedido = {
         viewer: rem,
+        ambiente: 'PRODUCAO' as const,
         tipo: 'PROCESSO' as const,
         numeroProcesso: `conc-idem-${processo}`,
         unidadeRemetenteId: unidades.remetente,

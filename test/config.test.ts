@@ -21,7 +21,13 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 describe('defaults', () => {
   test('an empty environment is the embedded demo: PGlite, demo secret, demo seed', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite', timeouts: { readMs: 10_000, writeMs: 5_000 } });
+    expect(config.database).toEqual({
+      kind: 'pglite',
+      dataDir: '.data/pglite',
+      timeouts: { readMs: 10_000, writeMs: 5_000 },
+      ambientePadrao: 'PRODUCAO',
+    });
+    expect(config.ambientePadrao).toBe('PRODUCAO');
     expect(config.jwt).toEqual({ kind: 'secret', secret: DEMO_JWT_SECRET, demo: true });
     expect(config.demoSeed).toBe(true);
     expect(config.host).toBe('127.0.0.1');
@@ -66,6 +72,7 @@ describe('defaults', () => {
       url: 'postgres://u:p@db:5432/tramita',
       poolSize: 10,
       timeouts: { readMs: 10_000, writeMs: 5_000 },
+      ambientePadrao: 'PRODUCAO',
     });
     expect(config.jwt).toEqual({ kind: 'secret', secret: SECRET, demo: false });
     expect(config.demoSeed).toBe(false);

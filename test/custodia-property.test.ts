@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type Database, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { comporServicos } from '../src/http/servicos.js';
+import { AMBIENTES, type Ambiente } from '../src/kernel/ambiente.js';
 import type { Viewer } from '../src/kernel/viewer.js';
+import { filtroTramitesSql } from '../src/tramites/filtro.js';
+import { tramites } from '../src/tramites/tables.js';
 import { lerProcesso } from '../src/tramites/consultas.js';
 import { ErroTramite } from '../src/tramites/erros.js';
 import { estadoDoProcesso } from '../src/tramites/regras.js';
@@ -43,6 +46,8 @@ const envio = fc.record({
   salto: fc.integer({ min: 1, max: 2 }),
   fim: fc.constantFrom<Fim>('SUCESSO', 'SUCESSO', 'RECUSA', 'CANCELAMENTO', 'ABERTO'),
   nomeiaNre: fc.boolean(),
+  // Each send in one of the two worlds: the same process number is one process per environment.
+  ambiente: fc.constantFrom<Ambiente>('PRODUCAO', 'HOMOLOGACAO'),
 });
 
 describe.each(BACKENDS)('%s', (backend) => {
@@ -74,7 +79,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await fresh?.drop();
   });
 
-  test(`random sends between three agencies keep one open trâmite, a constant NRE and the holder (${NUM_RUNS} runs × ≤ 8 sends)`, async () => {
+  test(`random sends between three agencies keep one open trâmite, a constant NRE and the holder, each environment apart and never visible from the other (${NUM_RUNS} runs × ≤ 8 sends)`, async () => {
     let rodada = 0;
     let aceitos = 0;
     let recusados = 0;
@@ -82,13 +87,22 @@ describe.each(BACKENDS)('%s', (backend) => {
       fc.asyncProperty(fc.array(envio, { minLength: 1, maxLength: 8 }), async (envios) => {
         rodada += 1;
         const numeroProcesso = `prop-custodia-${backend}-${rodada}-${Date.now()}`;
-        // The model, written from the domain's words, not from regras.ts.
-        let detentor: number | null = null;
-        let aberto: { id: number; de: number; para: number } | null = null;
-        let nreDoProcesso: string | null = null;
-        let ultimoNre: string | null = null;
+        // The model, written from the domain's words, not from regras.ts: one process per environment.
+        const modelos = new Map(
+          AMBIENTES.map((a) => [
+            a,
+            {
+              detentor: null as number | null,
+              aberto: null as { id: number; de: number; para: number } | null,
+              nreDoProcesso: null as string | null,
+              ultimoNre: null as string | null,
+            },
+          ]),
+        );
 
         for (const e of envios) {
+          const modelo = modelos.get(e.ambiente)!;
+          let { detentor, aberto, nreDoProcesso, ultimoNre } = modelo;
           const de = e.de;
           const para = (e.de + e.salto) % 3;
           const previsto = detentor !== null && detentor !== de ? 'PROCESSO_NAO_DETIDO' : aberto ? 'PROCESSO_EM_ANDAMENTO' : 'SUCESSO';
@@ -98,6 +112,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             const r = await servico(handle.db).iniciarTramite({
               viewer: agencias[de]!.viewer,
               agora: new Date(),
+              ambiente: e.ambiente,
               tipo: 'PROCESSO',
               numeroProcesso,
               nre: e.nomeiaNre ? ultimoNre : null,
@@ -138,11 +153,13 @@ describe.each(BACKENDS)('%s', (backend) => {
             recusados++;
           }
 
-          // The invariants, from the database.
+          Object.assign(modelo, { detentor, aberto, nreDoProcesso, ultimoNre });
+
+          // The invariants, from the database, in the send's environment.
           const historico = await handle.rows<{ nre: string; situacao: number; remetente: number; destinatario: number }>(
             `select nre, situacao::int, remetente_orgao_id::int as remetente, destinatario_orgao_id::int as destinatario
-               from tramites where numero_processo = $1 order by criado_em, id`,
-            [numeroProcesso],
+               from tramites where numero_processo = $1 and ambiente = $2 order by criado_em, id`,
+            [numeroProcesso, e.ambiente],
           );
           expect(historico.filter((t) => ![6, 7, 9, 10].includes(t.situacao)).length, 'one open trâmite per process').toBeLessThanOrEqual(
             1,
@@ -154,8 +171,28 @@ describe.each(BACKENDS)('%s', (backend) => {
           const sucessos = historico.filter((t) => t.situacao === 6);
           const detentorSql = sucessos.length ? sucessos.at(-1)!.destinatario : (historico[0]?.remetente ?? null);
           expect(detentorSql === null ? null : agencias.findIndex((a) => a.orgaoId === detentorSql)).toBe(detentor);
-          const lido = await lerProcesso(handle.db, { numeroProcesso });
+          const lido = await lerProcesso(handle.db, e.ambiente, { numeroProcesso });
           expect(lido ? (estadoDoProcesso(lido.historico).detentor?.orgaoId ?? null) : null).toBe(detentorSql);
+          // No trâmite is ever visible in the other environment: not in its process, not in its lists.
+          for (const ambiente of AMBIENTES) {
+            const daqui = new Set(
+              (
+                await handle.rows<{ id: number }>('select id::int from tramites where numero_processo = $1 and ambiente = $2', [
+                  numeroProcesso,
+                  ambiente,
+                ])
+              ).map((r) => r.id),
+            );
+            const processo = await lerProcesso(handle.db, ambiente, { numeroProcesso });
+            expect((processo?.historico ?? []).map((t) => t.id).sort()).toEqual([...daqui].sort());
+            for (const { viewer } of agencias) {
+              const lista = await handle.db
+                .select({ id: tramites.id })
+                .from(tramites)
+                .where(filtroTramitesSql(tramites, viewer, { ambiente, numeroProcesso }, new Date()));
+              for (const t of lista) expect(daqui.has(t.id), `trâmite ${t.id} listed in ${ambiente}`).toBe(true);
+            }
+          }
         }
       }),
       { numRuns: NUM_RUNS, endOnFailure: true },

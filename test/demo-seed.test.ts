@@ -59,7 +59,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     result = await seedDemoData(handle.db, NOW);
     counting = false;
     tramites = await handle.rows<TramiteRow>(
-      `select id::int, idt::int, nre, numero_processo, tipo::text as tipo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
+      `select id::int, idt::float8 as idt, nre, numero_processo, tipo::text as tipo, descricao, situacao, versao, remetente_orgao_id, destinatario_orgao_id,
               ${ms('criado_em')}, ${ms('atualizado_em')}, ${ms('situacao_alterada_em')}
          from tramites order by idt`,
     );

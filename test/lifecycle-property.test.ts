@@ -168,6 +168,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         const inicio = await servicoTramites(handle.db).iniciarTramite({
           viewer: viewers[0]!,
           agora,
+          ambiente: 'PRODUCAO',
           tipo: 'PROCESSO',
           numeroProcesso: `prop-${backend}-${rodada}`,
           unidadeRemetenteId: unidadeRemetente,
@@ -342,6 +343,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const inicio = await servicoTramites(handle.db).iniciarTramite({
       viewer: viewers[0]!,
       agora: new Date(),
+      ambiente: 'PRODUCAO',
       tipo: 'DOCUMENTO_AVULSO',
       numeroProcesso: `prop-${backend}-recusa`,
       unidadeRemetenteId: unidadeRemetente,

@@ -22,9 +22,9 @@ import {
   podeAgir,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
-  type Ambiente,
   type Etapa,
 } from '../src/onboarding/regras.js';
+import type { Ambiente } from '../src/kernel/ambiente.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -205,13 +205,14 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   /** A trâmite from `de` to `para` driven to 6 (success) or 9 (refused by `para`, acknowledged by `de`). */
-  async function tramite(de: Lado, para: Lado, descricao: string, fim: 6 | 9): Promise<{ id: number; gid: string }> {
+  async function tramite(de: Lado, para: Lado, descricao: string, fim: 6 | 9, ambiente: Ambiente): Promise<{ id: number; gid: string }> {
     processo += 1;
     const data = await ok(
       `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO_TRAMITE} } }`,
       {
         input: {
           tipo: 'PROCESSO',
+          ambiente,
           numeroProcesso: `${backend}-onboarding-${processo}`,
           descricao,
           unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
@@ -857,7 +858,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await waitUntil('the bus to catch up with the log', () => bus.posicao >= marco);
 
     // (b) received with success: MS → TRT18, 6.
-    const recebido = await tramite(ladoMs, ladoTrt, 'Ofício nº 7/2026 – teste de recebimento', 6);
+    const recebido = await tramite(ladoMs, ladoTrt, 'Ofício nº 7/2026 – teste de recebimento', 6, 'HOMOLOGACAO');
     const [evB] = await ao.receber(1);
     expect(evB).toMatchObject({
       tipo: 'REQUISITO',
@@ -874,7 +875,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await waitUntil('the subscriber to leave', () => bus.assinantes === 0);
 
     // (c) a refusal as destinatário, while nobody listens: missed, then resumed.
-    const recusado = await tramite(ladoMs, ladoTrt, 'Ofício nº 8/2026 – teste de recusa', 9);
+    const recusado = await tramite(ladoMs, ladoTrt, 'Ofício nº 8/2026 – teste de recusa', 9, 'HOMOLOGACAO');
     const seqs = (
       await rows<{ seq: string }>('select seq::text as seq from onboarding_eventos where orgao_id = $1 and seq > $2 order by seq', [
         trtId,
@@ -967,7 +968,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     /** A trâmite that must meet `codigo` (with it as the evidence), or (codigo null) must change nothing. */
     async function tramiteQue(codigo: string | null, ambiente: Ambiente, de: Lado, para: Lado, descricao: string, fim: 6 | 9) {
       const antes = (await lerOnboarding(to.id, pen))!;
-      const t = await tramite(de, para, descricao, fim);
+      const t = await tramite(de, para, descricao, fim, ambiente);
       const depois = (await lerOnboarding(to.id, pen))!;
       if (codigo === null) {
         expect(depois.versao, descricao).toBe(antes.versao);

@@ -292,7 +292,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const sample = await rows<Row>(
         `select id::int, idt::text, nre, numero_processo, situacao, versao, (extract(epoch from criado_em) * 1000)::float8 criado_em,
                 remetente_orgao_id, destinatario_orgao_id, remetente_unidade_id, destinatario_unidade_id
-           from tramites order by id desc limit 3`,
+           from (select * from tramites where ambiente = 'PRODUCAO') tramites order by id desc limit 3`,
       );
       expect(sample.length).toBe(3);
       for (const row of sample) {
@@ -317,7 +317,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     test('node(id:) resolves Tramite, Orgao and UnidadeAdministrativa', async () => {
-      const [t] = await rows<{ id: number; idt: string }>('select id::int, idt::text from tramites order by id limit 1');
+      const [t] = await rows<{ id: number; idt: string }>(
+        "select id::int, idt::text from (select * from tramites where ambiente = 'PRODUCAO') tramites order by id limit 1",
+      );
       const [u] = await rows<{ id: number; sigla: string; orgao: string }>(
         `select u.id, u.sigla, o.sigla orgao from estruturas u join estruturas o on o.id = u.orgao_id where u.sigla = 'DISIS'`,
       );
@@ -359,7 +361,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       );
       let after: string | null = null;
       let seen = 0;
-      const total = await count('select count(*)::int n from tramites');
+      const total = await count("select count(*)::int n from (select * from tramites where ambiente = 'PRODUCAO') tramites");
       for (let pages = 0; pages < Math.ceil(total / 100) + 2; pages++) {
         const page: any = ok(await gw.gql(q, { first: 100, after }, admin)).tramites;
         for (const t of page.nodes) {
@@ -387,7 +389,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     test('situacoes', async () => {
       for (const codigos of [[8, 9], [1], [6, 7, 10]]) {
         const got = await listed({ situacoes: codigos.map(chave) });
-        const expected = await ids('select id::int from tramites where situacao = any($1::int[])', [codigos]);
+        const expected = await ids(
+          "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao = any($1::int[])",
+          [codigos],
+        );
         expect(got.totalCount, String(codigos)).toBe(expected.length);
         expect(got.ids, String(codigos)).toEqual(expected);
       }
@@ -395,11 +400,17 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('orgao with papel ORIGEM, DESTINO and QUALQUER (the default)', async () => {
       const orgao = gid('Orgao', mgiId);
-      const origem = await ids('select id::int from tramites where remetente_orgao_id = $1', [mgiId]);
+      const origem = await ids(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where remetente_orgao_id = $1",
+        [mgiId],
+      );
       // As destination a refused trâmite (8, 9) counts nowhere: after a refusal only the sender sees it (docs/domain.md §3, §9).
-      const destino = await ids('select id::int from tramites where destinatario_orgao_id = $1 and situacao not in (8, 9)', [mgiId]);
+      const destino = await ids(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where destinatario_orgao_id = $1 and situacao not in (8, 9)",
+        [mgiId],
+      );
       const qualquer = await ids(
-        'select id::int from tramites where remetente_orgao_id = $1 or (destinatario_orgao_id = $1 and situacao not in (8, 9))',
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where remetente_orgao_id = $1 or (destinatario_orgao_id = $1 and situacao not in (8, 9))",
         [mgiId],
       );
       expect(origem.length).toBeGreaterThan(0);
@@ -414,7 +425,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('unidade, in each papel', async () => {
       const [unidade] = await rows<{ id: number }>(
-        `select u id from (select remetente_unidade_id u from tramites union all select destinatario_unidade_id from tramites) x
+        `select u id from (select remetente_unidade_id u from (select * from tramites where ambiente = 'PRODUCAO') tramites union all select destinatario_unidade_id from tramites) x
           group by u order by count(*) desc, u limit 1`,
       );
       const u = unidade!.id;
@@ -425,7 +436,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         ['QUALQUER', 'remetente_unidade_id = $1 or (destinatario_unidade_id = $1 and situacao not in (8, 9))'],
       ];
       for (const [papel, where] of cases) {
-        const expected = await ids(`select id::int from tramites where ${where}`, [u]);
+        const expected = await ids(`select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where ${where}`, [u]);
         const got = await listed({ unidade: unidadeGid, papel });
         expect(got.ids, papel).toEqual(expected);
         expect(got.totalCount, papel).toBe(expected.length);
@@ -436,7 +447,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const [bounds] = await rows<{ desde: string; ate: string }>(
         `select to_char(percentile_disc(0.3) within group (order by criado_em) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') desde,
                 to_char(percentile_disc(0.7) within group (order by criado_em) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ate
-           from tramites`,
+           from (select * from tramites where ambiente = 'PRODUCAO') tramites`,
       );
       const { desde, ate } = bounds!;
       const cases: [Record<string, unknown>, string, unknown[]][] = [
@@ -445,7 +456,10 @@ describe.each(BACKENDS)('%s', (backend) => {
         [{ criadoDesde: desde, criadoAte: ate }, 'criado_em between $1::timestamptz and $2::timestamptz', [desde, ate]],
       ];
       for (const [filtro, where, params] of cases) {
-        const expected = await ids(`select id::int from tramites where ${where}`, params);
+        const expected = await ids(
+          `select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where ${where}`,
+          params,
+        );
         expect(expected.length).toBeGreaterThan(0);
         const got = await listed(filtro);
         expect(got.ids, JSON.stringify(filtro)).toEqual(expected);
@@ -454,16 +468,19 @@ describe.each(BACKENDS)('%s', (backend) => {
       // A date alone (midnight UTC) is accepted too.
       const dia = desde.slice(0, 10);
       expect((await listed({ criadoDesde: dia })).ids).toEqual(
-        await ids(`select id::int from tramites where criado_em >= $1::timestamptz`, [`${dia}T00:00:00Z`]),
+        await ids(`select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where criado_em >= $1::timestamptz`, [
+          `${dia}T00:00:00Z`,
+        ]),
       );
     });
 
     test('paradoHaMaisDeDias: in progress and unchanged for more than N days', async () => {
       for (const dias of [0, 3, 10]) {
         const limite = new Date(NOW.getTime() - dias * DIA).toISOString();
-        const expected = await ids(`select id::int from tramites where ${EM_ANDAMENTO_SQL} and situacao_alterada_em < $1::timestamptz`, [
-          limite,
-        ]);
+        const expected = await ids(
+          `select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where ${EM_ANDAMENTO_SQL} and situacao_alterada_em < $1::timestamptz`,
+          [limite],
+        );
         const got = await listed({ paradoHaMaisDeDias: dias });
         expect(got.ids, `${dias} dias`).toEqual(expected);
         expect(got.totalCount).toBe(expected.length);
@@ -473,13 +490,17 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('nre and numeroProcesso', async () => {
       const [processo] = await rows<{ nre: string; numero_processo: string }>(
-        'select nre, numero_processo from tramites group by nre, numero_processo order by count(*) desc, nre limit 1',
+        "select nre, numero_processo from (select * from tramites where ambiente = 'PRODUCAO') tramites group by nre, numero_processo order by count(*) desc, nre limit 1",
       );
-      const porNre = await ids('select id::int from tramites where nre = $1', [processo!.nre]);
+      const porNre = await ids("select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where nre = $1", [
+        processo!.nre,
+      ]);
       expect(porNre.length).toBeGreaterThan(1);
       expect((await listed({ nre: processo!.nre })).ids).toEqual(porNre);
       expect((await listed({ numeroProcesso: processo!.numero_processo })).ids).toEqual(
-        await ids('select id::int from tramites where numero_processo = $1', [processo!.numero_processo]),
+        await ids("select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where numero_processo = $1", [
+          processo!.numero_processo,
+        ]),
       );
     });
 
@@ -487,11 +508,20 @@ describe.each(BACKENDS)('%s', (backend) => {
       const filtro = { situacoes: ['CONCLUIDO', 'RECUSADO', 'CIENCIA_RECUSA'], orgao: gid('Orgao', mgiId), papel: 'DESTINO' };
       // As destination the trâmites it refused count nowhere, for PEN_ADMIN as for the MGI's gestor (docs/domain.md §9);
       // PEN_ADMIN still finds them from the sender's side.
-      const asAdmin = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
+      const asAdmin = await ids(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao = 6 and destinatario_orgao_id = $1",
+        [mgiId],
+      );
       expect((await listed(filtro)).ids).toEqual(asAdmin);
-      const recusados = await ids('select id::int from tramites where situacao in (8, 9) and destinatario_orgao_id = $1', [mgiId]);
+      const recusados = await ids(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao in (8, 9) and destinatario_orgao_id = $1",
+        [mgiId],
+      );
       expect(recusados.length).toBeGreaterThan(0);
-      const asGestor = await ids('select id::int from tramites where situacao = 6 and destinatario_orgao_id = $1', [mgiId]);
+      const asGestor = await ids(
+        "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites where situacao = 6 and destinatario_orgao_id = $1",
+        [mgiId],
+      );
       const got = await listed(filtro, anaMgi);
       expect(got.ids).toEqual(asGestor);
       expect(got.totalCount).toBe(asGestor.length);
@@ -504,16 +534,20 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(nodes.length).toBe(totalCount);
       const times = nodes.map((n) => new Date(n.situacaoAlteradaEm).getTime());
       for (let i = 1; i < times.length; i++) expect(times[i]!, `position ${i}`).toBeGreaterThanOrEqual(times[i - 1]!);
-      const expected = (await rows<{ id: number }>('select id::int from tramites order by situacao_alterada_em asc, id asc')).map(
-        (r) => r.id,
-      );
+      const expected = (
+        await rows<{ id: number }>(
+          "select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites order by situacao_alterada_em asc, id asc",
+        )
+      ).map((r) => r.id);
       expect(nodes.map((n) => dbId(n.id, 'Tramite'))).toEqual(expected);
     });
 
     test('the default order is the most recent first (id descending)', async () => {
       const { nodes } = await walkForward(admin, {}, 100);
       expect(nodes.map((n) => dbId(n.id, 'Tramite'))).toEqual(
-        (await rows<{ id: number }>('select id::int from tramites order by id desc')).map((r) => r.id),
+        (
+          await rows<{ id: number }>("select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites order by id desc")
+        ).map((r) => r.id),
       );
     });
 
@@ -524,9 +558,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       const token = await gw.tokenOf(conta);
       const account = demoAccount(conta);
       const expected = account.papeis.includes('PEN_ADMIN')
-        ? await ids('select id::int from tramites')
+        ? await ids("select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites")
         : await ids(
-            `select id::int from tramites
+            `select id::int from (select * from tramites where ambiente = 'PRODUCAO') tramites
               where remetente_orgao_id = $1 or (destinatario_orgao_id = $1 and situacao not in (8, 9))`,
             [mgiId],
           );
@@ -559,9 +593,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(lastPage.pageInfo.hasNextPage).toBe(false);
       expect(lastPage.pageInfo.hasPreviousPage).toBe(true);
       expect(lastPage.edges.map((e) => dbId(e.node.id, 'Tramite'))).toEqual(
-        (await rows<{ id: number }>('select id::int from (select id from tramites order by id asc limit 3) x order by id desc')).map(
-          (r) => r.id,
-        ),
+        (
+          await rows<{ id: number }>(
+            "select id::int from (select id from (select * from tramites where ambiente = 'PRODUCAO') tramites order by id asc limit 3) x order by id desc",
+          )
+        ).map((r) => r.id),
       );
     });
   });
@@ -584,12 +620,15 @@ describe.each(BACKENDS)('%s', (backend) => {
       const porSituacao = new Map(
         (
           await rows<{ situacao: number; n: number }>(
-            `select situacao, count(*)::int n from tramites where ${where} group by situacao`,
+            `select situacao, count(*)::int n from (select * from tramites where ambiente = 'PRODUCAO') tramites where ${where} group by situacao`,
             params,
           )
         ).map((r) => [r.situacao, r.n]),
       );
-      const total = await count(`select count(*)::int n from tramites where ${where}`, params);
+      const total = await count(
+        `select count(*)::int n from (select * from tramites where ambiente = 'PRODUCAO') tramites where ${where}`,
+        params,
+      );
       expect(c.total).toBe(total);
       // Always the ten rows, in code order, with zero where there is none.
       expect(c.porSituacao.map((s) => s.situacao)).toEqual(SITUACOES.map(chave));
@@ -614,7 +653,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('ten rows even for an agency with few trâmites, and a period filters by criação', async () => {
       const [menor] = await rows<{ id: number }>(
-        `select o.id from estruturas o left join tramites t on t.remetente_orgao_id = o.id
+        `select o.id from estruturas o left join (select * from tramites where ambiente = 'PRODUCAO') t on t.remetente_orgao_id = o.id
           where o.pai_id is null group by o.id order by count(t.id), o.id limit 1`,
       );
       const p = ok(await gw.gql<{ painel: Painel }>(PAINEL, { orgao: gid('Orgao', menor!.id) }, admin)).painel;

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Ambiente } from '../kernel/ambiente.js';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -36,8 +37,15 @@ export type DatabaseOptions =
       /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
       loadDataDir?: Blob;
       timeouts?: StatementTimeouts;
+      ambientePadrao?: Ambiente;
     }
-  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts };
+  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente };
+
+/**
+ * The migrations' session setting that names the deployment's environment (AMBIENTE_PADRAO): the migration that
+ * introduced environments puts the rows that existed before it there (default PRODUCAO).
+ */
+const AMBIENTE_PADRAO_DA_MIGRACAO = 'tramita.ambiente_padrao';
 
 export interface DatabaseHandle {
   db: Database;
@@ -84,7 +92,7 @@ function boundWriteTransactions(db: Database, writeMs: number): void {
 }
 
 async function openPglite(
-  { dataDir, loadDataDir }: { dataDir: string; loadDataDir?: Blob },
+  { dataDir, loadDataDir, ambientePadrao }: { dataDir: string; loadDataDir?: Blob; ambientePadrao?: Ambiente },
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
   const onDisk = !dataDir.includes('://');
@@ -96,6 +104,7 @@ async function openPglite(
   try {
     client = await PGlite.create(dataDir, { loadDataDir, extensions: PGLITE_EXTENSIONS });
     db = drizzlePglite({ client, relations, logger });
+    await client.query('select set_config($1, $2, false)', [AMBIENTE_PADRAO_DA_MIGRACAO, ambientePadrao ?? 'PRODUCAO']);
     await migratePglite(db, { migrationsFolder });
   } catch (error) {
     unlock();
@@ -156,7 +165,7 @@ function guardDriverConnectionLoss(): void {
 }
 
 async function openPostgres(
-  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts },
+  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente },
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
   guardDriverConnectionLoss();
@@ -165,6 +174,7 @@ async function openPostgres(
   const migrationClient = postgres(options.url, { max: 1, onnotice });
   try {
     await migrationClient`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`;
+    await migrationClient`select set_config(${AMBIENTE_PADRAO_DA_MIGRACAO}, ${options.ambientePadrao ?? 'PRODUCAO'}, false)`;
     await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
     await migrationClient`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`;
   } finally {

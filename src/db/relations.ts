@@ -1,6 +1,5 @@
 import { defineRelations } from 'drizzle-orm';
 import {
-  ambiente,
   chavesPublicasSpe,
   avisosEmail,
   etapaOnboarding,
@@ -14,12 +13,15 @@ import {
   tipoRequisito,
 } from '../onboarding/tables.js';
 import { estruturaEventos, estruturas, repositorios } from '../orgaos/tables.js';
+import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import {
+  ambiente,
   conteudoBlocos,
   conteudos,
   especiesDocumentais,
   hipotesesLegais,
   idempotencia,
+  idtHomologacaoSequence,
   idtSequence,
   motivosUrgencia,
   recibosDeConclusao,
@@ -37,8 +39,11 @@ export const tables = {
   repositorios,
   estruturas,
   estruturaEventos,
+  sistemas,
+  sistemaOrgaos,
   tipoTramitavel,
   idtSequence,
+  idtHomologacaoSequence,
   tramites,
   tramiteEventos,
   tramiteAlertas,
@@ -79,6 +84,16 @@ export const relations = defineRelations(tables, (r) => ({
     todasUnidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.orgaoId, alias: 'orgao' }),
     unidadeCentralizadora: r.one.estruturas({ from: r.estruturas.centralizadoraId, to: r.estruturas.id, alias: 'centralizacao' }),
     unidadesCentralizadas: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.centralizadoraId, alias: 'centralizacao' }),
+    sistemas: r.many.sistemas({
+      from: r.estruturas.id.through(r.sistemaOrgaos.orgaoId),
+      to: r.sistemas.id.through(r.sistemaOrgaos.sistemaId),
+    }),
+  },
+  sistemas: {
+    orgaos: r.many.estruturas({
+      from: r.sistemas.id.through(r.sistemaOrgaos.sistemaId),
+      to: r.estruturas.id.through(r.sistemaOrgaos.orgaoId),
+    }),
   },
   tramites: {
     remetenteUnidade: r.one.estruturas({

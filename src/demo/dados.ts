@@ -543,3 +543,42 @@ export const DEMO_ORGAOS_ONBOARDING: OrgaoOnboardingDemo[] = [
     ],
   },
 ];
+
+// ---------------------------------------------------------------------------------------------------
+// SPEs (docs/domain.md §5): each agency's own system, hosted by itself ("Interno"), and one hosted by a
+// Gestor Tecnológico for several agencies (which also keep their own).
+// ---------------------------------------------------------------------------------------------------
+
+export interface SistemaDef {
+  /** The token's `spe` claim. */
+  codigo: string;
+  nome: string;
+  sistema: string;
+  versao: string;
+  gestorTecnologico: string;
+  orgaos: string[];
+}
+
+const SISTEMA_POR_SPE: Record<string, string> = { 'spe:etcu.tcu.gov.br': 'e-TCU' };
+
+export const SISTEMAS: SistemaDef[] = [
+  ...[...ORGAOS, ...DEMO_ORGAOS_ONBOARDING].map((o) => {
+    const sistema = SISTEMA_POR_SPE[o.spe] ?? 'SEI';
+    return {
+      codigo: o.spe.replace(/^spe:/, ''),
+      nome: `${o.sigla} – ${sistema}`,
+      sistema,
+      versao: sistema === 'SEI' ? '4.1.5' : '2.3',
+      gestorTecnologico: 'Interno',
+      orgaos: [o.sigla],
+    };
+  }),
+  {
+    codigo: 'super.dataprev.gov.br',
+    nome: 'Dataprev – SUPER',
+    sistema: 'SUPER',
+    versao: '4.0.12',
+    gestorTecnologico: 'Dataprev',
+    orgaos: ['INSS', 'INCRA', 'ANVISA'],
+  },
+];

@@ -21,6 +21,7 @@
  *
  * Deterministic: the same `agora` gives the same data. Few statements (batched inserts).
  */
+import type { Ambiente } from '../kernel/ambiente.js';
 import { inArray, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
@@ -35,7 +36,6 @@ import {
   proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
-  type Ambiente,
   type Etapa,
   type TipoRequisitoTramite,
 } from '../onboarding/regras.js';
@@ -123,6 +123,7 @@ interface Agencia {
 
 interface TramiteConcluido {
   chave: ChaveTramite;
+  ambiente: Ambiente;
   situacao: 6 | 9;
   em: number;
   descricao: string | null;
@@ -198,7 +199,7 @@ function atende(p: Planejamento, t: TramiteConcluido, orgao: string, ambiente: A
     ['REMETENTE', t.remetente, t.destinatario],
     ['DESTINATARIO', t.destinatario, t.remetente],
   ] as const) {
-    if (proprio.orgao !== orgao) continue;
+    if (proprio.orgao !== orgao || t.ambiente !== ambiente) continue;
     const tipo = requisitoAtendidoPorTramite(t.situacao, lado);
     if (!tipo) continue;
     if (ambiente === 'PRODUCAO' && (contraparte.unidade !== p.disis.unidade || !descricaoDeTeste(t.descricao))) continue;
@@ -319,6 +320,7 @@ class Roteiro {
     });
     const plano: TramitePlano = {
       chave: `p:${this.p.planejados.length}`,
+      ambiente,
       situacao: fim,
       em,
       inicio: this.t,
@@ -688,6 +690,8 @@ function simular(p: Planejamento) {
  * IDT and NRE of each planned trâmite: just after those of the seed's trâmite created before it (the
  * seed's steps leave gaps), or below the seed's first ones for trâmites older than all of them.
  */
+const IDT_DEMO_HOMOLOGACAO = 890_000_000_000;
+
 function identificadores(
   planejados: TramitePlano[],
   existentes: Array<{ idt: number; nre: string; criadoEm: number }>,
@@ -759,6 +763,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     .select({
       id: tramites.id,
       idt: tramites.idt,
+      ambiente: tramites.ambiente,
       nre: tramites.nre,
       situacao: tramites.situacao,
       descricao: tramites.descricao,
@@ -823,6 +828,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
     .filter((t) => t.situacao === 6 || t.situacao === 9)
     .map((t) => ({
       chave: `e:${t.id}`,
+      ambiente: t.ambiente,
       situacao: t.situacao as 6 | 9,
       em: t.situacaoAlteradaEm.getTime(),
       descricao: t.descricao,
@@ -922,11 +928,14 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       p.planejados,
       existentesRows.map((t) => ({ idt: t.idt, nre: t.nre, criadoEm: t.criadoEm.getTime() })),
     );
+    // Homologação's IDTs in a range of their own, below its sequence (tables.ts `IDT_SEQUENCIA`).
+    const idtDoPlanejado = (t: TramitePlano) => ids.get(t.chave)!.idt + (t.ambiente === 'HOMOLOGACAO' ? IDT_DEMO_HOMOLOGACAO : 0);
     const inseridos = await tx
       .insert(tramites)
       .values(
         p.planejados.map((t) => ({
-          idt: ids.get(t.chave)!.idt,
+          idt: idtDoPlanejado(t),
+          ambiente: t.ambiente,
           nre: ids.get(t.chave)!.nre,
           numeroProcesso: ids.get(t.chave)!.numero,
           tipo: 'PROCESSO' as const,
@@ -944,7 +953,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       )
       .returning({ id: tramites.id, idt: tramites.idt });
     const porIdt = new Map(inseridos.map((r) => [r.idt, r.id]));
-    for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(ids.get(t.chave)!.idt)!);
+    for (const t of p.planejados) idDoTramite.set(t.chave, porIdt.get(idtDoPlanejado(t))!);
     // Not written here: the seed writes both plans' events together, once, in time order (the log is append-only).
     eventosTramite.push(
       ...p.planejados

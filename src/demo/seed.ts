@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { estruturas } from '../orgaos/tables.js';
+import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
   type LadoAtor,
@@ -12,7 +13,7 @@ import {
   SITUACAO_INFO,
 } from '../tramites/regras.js';
 import { tramiteEventos, tramites } from '../tramites/tables.js';
-import type { DemoAccount } from './contas.js';
+import { codigoDoSpe, type DemoAccount } from './contas.js';
 import {
   ASSUNTOS_GERAIS,
   ESPECIES_AVULSO,
@@ -24,6 +25,7 @@ import {
   NUM_TRF1,
   ORGAOS,
   type OrgaoDef,
+  SISTEMAS,
   REPO_ESTADOS,
   REPO_EXECUTIVO,
   REPO_JUDICIARIO,
@@ -114,8 +116,21 @@ const CONTAS_DOS_ORGAOS_EM_OPERACAO: DemoAccount[] = [
   },
 ];
 
-/** Every demo account: the agencies in operation, then the gestores of the agencies being onboarded. */
-export const DEMO_ACCOUNTS: DemoAccount[] = [...CONTAS_DOS_ORGAOS_EM_OPERACAO, ...DEMO_CONTAS_ONBOARDING];
+/** The SPE hosted by a Gestor Tecnológico for several agencies: it names the agency in each mutation (`orgao`). */
+const CONTA_SPE_DE_VARIOS_ORGAOS: DemoAccount = {
+  sujeito: 'spe:super.dataprev.gov.br',
+  descricao: 'SUPER hospedado pela Dataprev para INSS, INCRA e ANVISA (SPE de vários órgãos: informe `orgao` nas mutações)',
+  papeis: ['SPE'],
+  orgao: null,
+};
+
+/**
+ * Every demo account: the agencies in operation, the SPE serving several, then the gestores of the agencies being
+ * onboarded. An SPE's account carries its system (`spe` claim).
+ */
+export const DEMO_ACCOUNTS: DemoAccount[] = [...CONTAS_DOS_ORGAOS_EM_OPERACAO, CONTA_SPE_DE_VARIOS_ORGAOS, ...DEMO_CONTAS_ONBOARDING].map(
+  (a) => (a.papeis.includes('SPE') ? { ...a, spe: codigoDoSpe(a.sujeito) } : a),
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Time
@@ -743,6 +758,8 @@ export async function seedDemoData(
             const ultimo = t.eventos.at(-1)!;
             return {
               idt: t.idt,
+              // The seed's traffic is between agencies in production (onboarding.ts adds homologação's tests).
+              ambiente: 'PRODUCAO' as const,
               nre: t.processo.nre,
               numeroProcesso: t.processo.numero,
               tipo: t.processo.tipo,
@@ -780,6 +797,20 @@ export async function seedDemoData(
       })),
     );
     for (const lote of lotes(chaves)) await tx.insert(chavesPublicasSpe).values(lote);
+    // The SPEs and the agencies each serves.
+    const raizes = await tx.select({ id: estruturas.id, sigla: estruturas.sigla }).from(estruturas).where(isNull(estruturas.paiId));
+    const inseridos = await tx
+      .insert(sistemas)
+      .values(SISTEMAS.map(({ orgaos: _orgaos, ...s }) => ({ ...s, criadoEm: now })))
+      .returning({ id: sistemas.id, codigo: sistemas.codigo });
+    await tx.insert(sistemaOrgaos).values(
+      SISTEMAS.flatMap((s) =>
+        s.orgaos.map((sigla) => ({
+          sistemaId: inseridos.find((i) => i.codigo === s.codigo)!.id,
+          orgaoId: raizes.find((r) => r.sigla === sigla)!.id,
+        })),
+      ),
+    );
 
     // Both plans' events written once, in global time order, so `seq` follows time in an append-only log.
     const eventos = plano.tramites

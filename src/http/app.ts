@@ -52,6 +52,7 @@ export interface AppOptions {
     | 'componentes'
     | 'recibos'
     | 'avisos'
+    | 'ambientePadrao'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -137,6 +138,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         viewer: auth.viewer,
         authError: auth.error,
         clock,
+        ambientePadrao: config.ambientePadrao,
         feeds,
         tramites,
         onboarding,

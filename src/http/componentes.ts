@@ -17,7 +17,8 @@ import type { Logger } from '../logger.js';
 import { ErroDeNegocio } from '../kernel/erros.js';
 import { canReadTramite } from '../tramites/acesso.js';
 import type { ComponentStore } from '../tramites/componentes.js';
-import { AcaoNaoPermitida, PapelSemPermissao, TramiteNaoEncontrado, TransicaoInvalida } from '../tramites/erros.js';
+import { paraOrgao } from '../kernel/viewer.js';
+import { AcaoNaoPermitida, OrgaoNaoServido, PapelSemPermissao, TramiteNaoEncontrado, TransicaoInvalida } from '../tramites/erros.js';
 import { ladosDoViewer } from '../tramites/regras.js';
 import { CAMINHO_JWKS } from '../tramites/graphql/recibo.js';
 import { conteudos, tramiteComponentes, tramites } from '../tramites/tables.js';
@@ -82,7 +83,15 @@ export function componentRoutes({ app, database, logger, store, maxBytes }: Comp
       enviarJson(res, 401, { erro: { codigo: 'UNAUTHENTICATED', mensagem: 'Envie um token válido em Authorization: Bearer <token>.' } });
       return null;
     }
-    return auth.viewer;
+    // An SPE serving several agencies names the one it acts for, as in the mutations: `?orgao=<Orgao's global id>`.
+    const pedido = new URL(req.url ?? '/', 'http://gateway').searchParams.get('orgao');
+    const orgaoId = pedido == null ? null : /^Orgao:(\d{1,10})$/.exec(Buffer.from(pedido, 'base64').toString('utf8'))?.[1];
+    const r = paraOrgao(auth.viewer, orgaoId === undefined ? -1 : orgaoId == null ? null : Number(orgaoId));
+    if ('recusa' in r) {
+      enviarErro(res, new OrgaoNaoServido(r.recusa));
+      return null;
+    }
+    return r.viewer;
   };
 
   /** POST /tramites/<idt>/componentes */

@@ -2,6 +2,7 @@
 import '../schema/scalars.js';
 import '../orgaos/graphql/orgao.js';
 import '../orgaos/graphql/estrutura.js';
+import '../sistemas/graphql/sistema.js';
 import '../tramites/graphql/tramite.js';
 import '../tramites/graphql/painel.js';
 import '../tramites/graphql/grafo.js';

@@ -1,7 +1,12 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { ambienteAtualDoOrgao, chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
-import { criarServicoOnboarding, type ServicoOnboarding, verificadorDeRequisitos } from '../onboarding/servico.js';
+import { chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
+import {
+  criarServicoOnboarding,
+  type ServicoOnboarding,
+  verificarAdmissaoNoAmbiente,
+  verificadorDeRequisitos,
+} from '../onboarding/servico.js';
 import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
 import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
@@ -18,8 +23,9 @@ export interface Servicos {
 
 /**
  * The domains' services wired together, once: every trâmite step runs onboarding's automatic
- * requirement check in its transaction. The gateway, the tests and the benches all build them here,
- * so none of them runs a path production does not.
+ * requirement check in its transaction, every start onboarding's gate of both sides in the trâmite's
+ * environment, and every recibo de conclusão the recipient's registered key. The gateway, the tests and the
+ * benches all build them here, so none of them runs a path production does not.
  */
 export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos' | 'avisos'>): Servicos {
   const assinador = criarAssinadorDeRecibos(config.recibos);
@@ -30,11 +36,11 @@ export function comporServicos(db: Database, config: Pick<Config, 'onboarding' |
     tramites: criarServicoTramites(db, {
       assinador,
       efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
+      admissao: verificarAdmissaoNoAmbiente,
       store: postgresComponentStore,
       limiteComponente: config.componentes.maxBytes,
-      // ambiente: the recipient's current environment until trâmites carry theirs (issue 10).
-      chaveDoDestinatario: async (tx, tramite) =>
-        chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, await ambienteAtualDoOrgao(tx, tramite.destinatarioOrgaoId)),
+      // The recipient's key in the trâmite's own environment (one certificate per environment).
+      chaveDoDestinatario: (tx, tramite) => chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, tramite.ambiente),
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { estruturas } from '../orgaos/tables.js';
+import { orgaosServidosPeloSistema } from '../sistemas/consultas.js';
 import { InvalidTokenError, type TokenVerifier } from './tokens.js';
 import type { Viewer } from '../kernel/viewer.js';
 
@@ -20,6 +21,15 @@ const ORGAO_CACHE_TTL_MS = 60_000;
  */
 export function createAuthenticator(verify: TokenVerifier, db: Database) {
   const orgaoIds = new Map<string, { id: number | null; at: number }>();
+  const servidos = new Map<string, { ids: number[] | null; at: number }>();
+
+  async function orgaosDoSistema(codigo: string): Promise<number[] | null> {
+    const cached = servidos.get(codigo);
+    if (cached && Date.now() - cached.at < ORGAO_CACHE_TTL_MS) return cached.ids;
+    const ids = await orgaosServidosPeloSistema(db, codigo);
+    servidos.set(codigo, { ids, at: Date.now() });
+    return ids;
+  }
 
   async function orgaoId(repositorio: number, estrutura: number): Promise<number | null> {
     const key = `${repositorio}/${estrutura}`;
@@ -49,7 +59,21 @@ export function createAuthenticator(verify: TokenVerifier, db: Database) {
           );
         }
       }
-      return { viewer: { sujeito: claims.sub, orgaoId: id, papeis: new Set(claims.roles) }, error: null, expiresAt: claims.expiresAt };
+      let spe: { codigo: string; orgaoIds: number[] } | null = null;
+      if (claims.spe) {
+        const ids = await orgaosDoSistema(claims.spe);
+        if (ids === null) throw new InvalidTokenError(`O SPE do token (${claims.spe}) não está cadastrado.`, 'invalid');
+        if (!claims.roles.includes('SPE')) throw new InvalidTokenError('Um token com `spe` tem o papel SPE.', 'invalid');
+        if (id !== null && !ids.includes(id)) throw new InvalidTokenError(`O SPE ${claims.spe} não atende o órgão do token.`, 'invalid');
+        spe = { codigo: claims.spe, orgaoIds: ids };
+        // Serving one agency, it acts for it; serving several, each operation names one (`paraOrgao`).
+        if (id === null && ids.length === 1) id = ids[0]!;
+      }
+      return {
+        viewer: { sujeito: claims.sub, orgaoId: id, papeis: new Set(claims.roles), spe },
+        error: null,
+        expiresAt: claims.expiresAt,
+      };
     } catch (error) {
       if (error instanceof InvalidTokenError) return { ...ANONYMOUS, error };
       throw error;

@@ -27,6 +27,7 @@ const claimsSchema = z.object({
     })
     .nullish(),
   roles: z.array(z.enum(PAPEIS)).min(1, 'o token precisa de ao menos um papel em `roles`'),
+  spe: z.string().min(1, '`spe` vazio').max(100, '`spe` longo demais').nullish(),
 });
 
 export interface TokenClaims {
@@ -34,6 +35,8 @@ export interface TokenClaims {
   /** The agency the person or system acts for, by repositório and número de identificação. */
   orgao: { repositorio: number; estrutura: number } | null;
   roles: Papel[];
+  /** An SPE's credential: the system's `codigo` (src/sistemas); it acts for each agency the system serves. */
+  spe?: string | null;
 }
 
 export class InvalidTokenError extends Error {
@@ -75,6 +78,7 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'jwtIssuer' | '
       sub: parsed.data.sub,
       orgao: parsed.data.orgao ?? null,
       roles: parsed.data.roles,
+      spe: parsed.data.spe ?? null,
       expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
     };
   };
@@ -131,7 +135,7 @@ export function mintToken(
   claims: TokenClaims,
   options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ orgao: claims.orgao, roles: claims.roles })
+  let jwt = new SignJWT({ orgao: claims.orgao, roles: claims.roles, ...(claims.spe ? { spe: claims.spe } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -9,6 +9,11 @@ export interface Viewer {
   /** Internal id of the agency (root estrutura) the person or system acts for; null for PEN staff. */
   orgaoId: number | null;
   papeis: ReadonlySet<Papel>;
+  /**
+   * An SPE's token (claim `spe`): the agencies that system serves. It acts for one of them per operation (`orgaoId`:
+   * the token's `orgao`, the only one it serves, or the one the operation names: `paraOrgao`). Absent for people.
+   */
+  spe?: { codigo: string; orgaoIds: readonly number[] } | null;
 }
 
 export function isPenAdmin(viewer: Viewer): boolean {
@@ -23,4 +28,17 @@ export function actsForAgency(viewer: Viewer): boolean {
 export interface TramiteParticipantes {
   remetenteOrgaoId: number;
   destinatarioOrgaoId: number;
+}
+
+/** Why an operation cannot act for the agency it names (or does not name). */
+export type RecusaDeOrgao = 'NAO_SERVIDO' | 'NAO_INFORMADO';
+
+/**
+ * The viewer acting for the agency an operation names: an SPE serving several agencies names one of them (required
+ * when its token names none); anyone else may only name its own agency. Pure: the caller turns a refusal into its error.
+ */
+export function paraOrgao(viewer: Viewer, orgaoId: number | null | undefined): { viewer: Viewer } | { recusa: RecusaDeOrgao } {
+  if (orgaoId == null) return viewer.orgaoId == null && viewer.spe ? { recusa: 'NAO_INFORMADO' } : { viewer };
+  if (viewer.spe) return viewer.spe.orgaoIds.includes(orgaoId) ? { viewer: { ...viewer, orgaoId } } : { recusa: 'NAO_SERVIDO' };
+  return orgaoId === viewer.orgaoId ? { viewer } : { recusa: 'NAO_SERVIDO' };
 }

@@ -10,7 +10,8 @@ import type { Database } from '../db/client.js';
 import type { Transaction } from '../db/log.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { ChavePublicaInvalida, PapelNaoPermitido } from './erros.js';
-import { AMBIENTE_DA_ETAPA, type Ambiente } from './regras.js';
+import type { Ambiente } from '../kernel/ambiente.js';
+import { AMBIENTE_DA_ETAPA } from './regras.js';
 import { chavesPublicasSpe, onboardings } from './tables.js';
 
 export type ChavePublicaSpeRow = typeof chavesPublicasSpe.$inferSelect;

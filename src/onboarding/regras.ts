@@ -2,6 +2,7 @@
  * An agency's path onto Tramita.GOV.BR (docs/domain.md, "Onboarding"), as plain data: the stages,
  * which role moves each one, and the gate each move must pass. No database, no GraphQL.
  */
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { actsForAgency, isPenAdmin } from '../kernel/viewer.js';
 
@@ -16,7 +17,6 @@ export const ETAPAS = [
   'EM_PRODUCAO',
 ] as const;
 export type Etapa = (typeof ETAPAS)[number];
-export type Ambiente = 'HOMOLOGACAO' | 'PRODUCAO';
 
 export const AMBIENTE_DA_ETAPA: Record<Etapa, Ambiente> = {
   ANALISE_CADASTRO: 'HOMOLOGACAO',
@@ -34,6 +34,21 @@ export const ETAPA_DOS_REQUISITOS: Record<Ambiente, Etapa> = {
   HOMOLOGACAO: 'IMPLANTACAO_HOMOLOGACAO',
   PRODUCAO: 'ACESSO_PRODUCAO',
 };
+
+/**
+ * Whether an agency at `etapa` exchanges trâmites in `ambiente` (docs/domain.md §6, §8): homologação once its
+ * registration is approved and its structure configured, produção once production access is granted (its tests with
+ * the test unit included). An agency with no onboarding predates it (an agency in operation before the gateway, such
+ * as the test unit's MGI): admitted in both.
+ */
+export const ETAPAS_ADMITIDAS: Record<Ambiente, readonly Etapa[]> = {
+  HOMOLOGACAO: ['IMPLANTACAO_HOMOLOGACAO', 'VALIDACAO_HOMOLOGACAO', 'ACESSO_PRODUCAO', 'VALIDACAO_PRODUCAO', 'EM_PRODUCAO'],
+  PRODUCAO: ['ACESSO_PRODUCAO', 'VALIDACAO_PRODUCAO', 'EM_PRODUCAO'],
+};
+
+export function admitidoNoAmbiente(etapa: Etapa | null, ambiente: Ambiente): boolean {
+  return etapa === null || ETAPAS_ADMITIDAS[ambiente].includes(etapa);
+}
 
 /** Who acts: the agency's own people (gestor de protocolo) or the PEN team. */
 export type Responsavel = 'ORGAO' | 'PEN';

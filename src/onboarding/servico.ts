@@ -4,6 +4,7 @@
  * onboarding event log (which feeds the live subscription). No GraphQL here.
  */
 import { randomUUID } from 'node:crypto';
+import type { Ambiente } from '../kernel/ambiente.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
@@ -12,6 +13,7 @@ import { DadosInvalidos, validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import type { Evento } from '../tramites/eventos.js';
+import { OrgaoNaoAdmitidoNoAmbiente } from '../tramites/erros.js';
 import type { TramiteRow } from '../tramites/servico.js';
 import {
   CriteriosNaoAtendidos,
@@ -35,13 +37,13 @@ import {
   avisoTestesIniciados,
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
+  admitidoNoAmbiente,
   descricaoDeTeste,
   passosOnboardingAPartirDe,
   podeAgir,
   proximaSituacaoRequisito,
   requisitoAtendidoPorTramite,
   type AcaoOnboarding,
-  type Ambiente,
   type Condicao,
   type Etapa,
   type AcaoRequisito,
@@ -329,6 +331,24 @@ export interface UnidadeTesteProducao {
  * counterpart counts; in produção the counterpart unit must be the production test unit (DISIS by
  * default) and the description must mark it as a test ("TESTE – <sigla>").
  */
+/**
+ * The gate of every trâmite start (wired at composition): each side's agency must be admitted by its onboarding in
+ * the trâmite's environment (regras.ts `admitidoNoAmbiente`), else `OrgaoNaoAdmitidoNoAmbiente` names its stage.
+ */
+export async function verificarAdmissaoNoAmbiente(tx: Transaction, ambiente: Ambiente, orgaoIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(orgaoIds)];
+  const etapas = await tx
+    .select({ orgaoId: estruturas.id, sigla: estruturas.sigla, etapa: onboardings.etapa })
+    .from(estruturas)
+    .leftJoin(onboardings, eq(onboardings.orgaoId, estruturas.id))
+    .where(inArray(estruturas.id, ids));
+  for (const id of ids) {
+    const linha = etapas.find((e) => e.orgaoId === id);
+    const etapa = (linha?.etapa ?? null) as Etapa | null;
+    if (!admitidoNoAmbiente(etapa, ambiente)) throw new OrgaoNaoAdmitidoNoAmbiente(linha?.sigla ?? String(id), ambiente, etapa);
+  }
+}
+
 export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
   return async function verificarRequisitosPorTramite(
     tx: Transaction,
@@ -364,6 +384,8 @@ export function verificadorDeRequisitos(unidadeTeste: UnidadeTesteProducao) {
         if (orgaoId !== onboarding.orgaoId) continue;
         const tipo = requisitoAtendidoPorTramite(evento.paraSituacao, lado);
         if (!tipo) continue;
+        // A trâmite meets a test of its own environment only.
+        if (tramite.ambiente !== ambiente) continue;
         if (ambiente === 'PRODUCAO' && (contraparteUnidadeId !== teste?.id || !descricaoDeTeste(tramite.descricao))) continue;
         const [requisito] = await tx
           .select()

@@ -16,10 +16,9 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
-import { conteudos, tramites } from '../tramites/tables.js';
+import { ambiente, conteudos, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
-export const ambiente = pgEnum('ambiente', ['HOMOLOGACAO', 'PRODUCAO']);
 export const etapaOnboarding = pgEnum('etapa_onboarding', ETAPAS);
 export const tipoRequisito = pgEnum('tipo_requisito', [
   'TRAMITE_ENVIADO_COM_SUCESSO',

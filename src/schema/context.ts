@@ -4,6 +4,7 @@
  * merging next to the code that reads it, and the http layer, which composes the domains, fills it.
  */
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Clock } from '../kernel/clock.js';
 import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,8 @@ export interface GatewayContext {
   viewer: Viewer | null;
   log: Logger;
   clock: Clock;
+  /** The deployment's environment (AMBIENTE_PADRAO): what a read or a start without `ambiente` is about. */
+  ambientePadrao: Ambiente;
   feeds: Feeds;
   /** When the viewer's token expires: subscriptions end then. */
   expiresAt: Date | null;
@@ -38,7 +41,9 @@ export type AuthenticatedContext = GatewayContext & { viewer: Viewer };
 export function orgaoEmFoco(viewer: Viewer, pedido: { id: string | number } | null | undefined): number | null {
   const pedidoId = pedido ? Number(pedido.id) : null;
   if (isPenAdmin(viewer)) return pedidoId;
-  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão.');
+  // An SPE serving several agencies reads the one it names, as it acts for the one each mutation names.
+  if (viewer.spe && pedidoId != null && viewer.spe.orgaoIds.includes(pedidoId)) return pedidoId;
+  if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão: informe `orgao`.');
   if (pedidoId != null && pedidoId !== viewer.orgaoId) throw forbidden('Você só tem acesso aos dados do seu órgão.');
   return viewer.orgaoId;
 }

@@ -1,6 +1,7 @@
 /** Reads of trâmites that are not a page of rows: the control panel's counts, a process's history. No GraphQL here. */
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { filtroTramitesSql, type PapelNoTramite } from './filtro.js';
 import { SITUACOES, type Situacao } from './regras.js';
@@ -15,6 +16,7 @@ export interface Contagens {
   porSituacao: ContagemPorSituacao[];
 }
 export interface PainelData {
+  ambiente: Ambiente;
   orgaoId: number | null;
   desde: Date | null;
   ate: Date | null;
@@ -32,13 +34,14 @@ export interface PainelData {
 export async function contarPainel(
   db: Database,
   viewer: Viewer,
+  ambiente: Ambiente,
   orgaoId: number | null,
   desde: Date | null,
   ate: Date | null,
   agora: Date,
 ): Promise<PainelData> {
   const doLado = (papel: PapelNoTramite) =>
-    filtroTramitesSql(tramites, viewer, { orgaoId, papel, criadoDesde: desde, criadoAte: ate }, agora);
+    filtroTramitesSql(tramites, viewer, { ambiente, orgaoId, papel, criadoDesde: desde, criadoAte: ate }, agora);
   const origem = doLado('ORIGEM');
   const destino = doLado('DESTINO');
   const rows = await db
@@ -57,17 +60,17 @@ export async function contarPainel(
     });
     return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
   };
-  return { orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
+  return { ambiente, orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
 }
 
 type TramiteRow = typeof tramites.$inferSelect;
 
 /** A process's trâmites in the order they were started: the history its identity and custody follow (regras.ts). */
-export function historicoDoProcesso(db: Pick<Database, 'select'>, numeroProcesso: string): Promise<TramiteRow[]> {
+export function historicoDoProcesso(db: Pick<Database, 'select'>, ambiente: Ambiente, numeroProcesso: string): Promise<TramiteRow[]> {
   return db
     .select()
     .from(tramites)
-    .where(and(eq(tramites.tipo, 'PROCESSO'), eq(tramites.numeroProcesso, numeroProcesso)))
+    .where(and(eq(tramites.tipo, 'PROCESSO'), eq(tramites.ambiente, ambiente), eq(tramites.numeroProcesso, numeroProcesso)))
     .orderBy(tramites.criadoEm, tramites.id);
 }
 
@@ -77,17 +80,29 @@ export interface ProcessoLido {
   historico: TramiteRow[];
 }
 
-/** A process (or a documento avulso, which has one NRE per sending) by its NRE or its number; null if it never travelled. */
-export async function lerProcesso(db: Database, chave: { nre: string } | { numeroProcesso: string }): Promise<ProcessoLido | null> {
+/**
+ * A process (or a documento avulso, which has one NRE per sending) by its NRE or its number, in one environment; null
+ * if it never travelled there. The same number in the other environment is another process.
+ */
+export async function lerProcesso(
+  db: Database,
+  ambiente: Ambiente,
+  chave: { nre: string } | { numeroProcesso: string },
+): Promise<ProcessoLido | null> {
   if ('numeroProcesso' in chave) {
-    const historico = await historicoDoProcesso(db, chave.numeroProcesso);
+    const historico = await historicoDoProcesso(db, ambiente, chave.numeroProcesso);
     return historico.length ? { tipo: 'PROCESSO', numeroProcesso: chave.numeroProcesso, historico } : null;
   }
-  const [umDeles] = await db.select().from(tramites).where(eq(tramites.nre, chave.nre)).orderBy(tramites.criadoEm, tramites.id).limit(1);
+  const doNre = and(eq(tramites.nre, chave.nre), eq(tramites.ambiente, ambiente));
+  const [umDeles] = await db.select().from(tramites).where(doNre).orderBy(tramites.criadoEm, tramites.id).limit(1);
   if (!umDeles) return null;
   if (umDeles.tipo === 'DOCUMENTO_AVULSO') {
-    const historico = await db.select().from(tramites).where(eq(tramites.nre, chave.nre)).orderBy(tramites.criadoEm, tramites.id);
+    const historico = await db.select().from(tramites).where(doNre).orderBy(tramites.criadoEm, tramites.id);
     return { tipo: 'DOCUMENTO_AVULSO', numeroProcesso: umDeles.numeroProcesso, historico };
   }
-  return { tipo: 'PROCESSO', numeroProcesso: umDeles.numeroProcesso, historico: await historicoDoProcesso(db, umDeles.numeroProcesso) };
+  return {
+    tipo: 'PROCESSO',
+    numeroProcesso: umDeles.numeroProcesso,
+    historico: await historicoDoProcesso(db, ambiente, umDeles.numeroProcesso),
+  };
 }

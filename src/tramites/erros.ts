@@ -1,7 +1,8 @@
 /** What a trâmite step can answer instead of success (see src/kernel/erros.ts). */
 import { ErroDeNegocio as ErroTramite } from '../kernel/erros.js';
 
-import type { Papel } from '../kernel/viewer.js';
+import type { Ambiente } from '../kernel/ambiente.js';
+import type { Papel, RecusaDeOrgao } from '../kernel/viewer.js';
 import type { Acao, LadoAtor, Situacao } from './regras.js';
 
 export { DadosInvalidos, ErroDeNegocio as ErroTramite, type Problema } from '../kernel/erros.js';
@@ -183,6 +184,41 @@ export class AssinaturaInvalida extends ErroTramite {
   ) {
     super(
       'A assinatura do recibo de conclusão não confere: assine com RSA-SHA256 (chave do SPE registrada) o texto em textoAssinado e envie-a em base64.',
+    );
+  }
+}
+
+/**
+ * An agency that its onboarding does not admit yet to exchange trâmites in this environment (homologação once its
+ * registration is approved and its structure configured; produção once production access is granted). Decided by
+ * onboarding at composition (src/http/servicos.ts); `etapa` is the stage it is at, null when it never asked for access.
+ */
+export class OrgaoNaoAdmitidoNoAmbiente extends ErroTramite {
+  readonly codigo = 'ORGAO_NAO_ADMITIDO_NO_AMBIENTE';
+  constructor(
+    readonly sigla: string,
+    readonly ambiente: Ambiente,
+    readonly etapa: string | null,
+  ) {
+    super(
+      `O órgão ${sigla} ainda não troca trâmites em ${ambiente === 'PRODUCAO' ? 'produção' : 'homologação'}: ${
+        etapa ? `está na etapa ${etapa} do onboarding` : 'não solicitou acesso'
+      }.`,
+    );
+  }
+}
+
+/**
+ * The agency an operation acts for is not one the credential may act for: an SPE naming an agency it does not serve,
+ * an SPE serving several that names none, or a person naming another agency. Nothing is written.
+ */
+export class OrgaoNaoServido extends ErroTramite {
+  readonly codigo = 'ORGAO_NAO_SERVIDO';
+  constructor(readonly motivo: RecusaDeOrgao) {
+    super(
+      motivo === 'NAO_INFORMADO'
+        ? 'Este SPE atende vários órgãos: informe em `orgao` por qual deles age nesta operação.'
+        : 'Esta credencial não age pelo órgão informado em `orgao` (o SPE não atende esse órgão).',
     );
   }
 }

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { fonteDoLog } from '../db/log.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
 import { canReadTramite } from './acesso.js';
@@ -18,6 +19,8 @@ import type { TramiteRow } from './servico.js';
 export type EventoComTramite = Evento & { tramite: TramiteRow };
 
 export interface FiltroFeed {
+  /** The subscription's environment: events of the other one never reach it. */
+  ambiente: Ambiente;
   tramiteId?: number | null;
   orgaoId?: number | null;
   papel?: PapelNoTramite | null;
@@ -62,7 +65,7 @@ export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite
  */
 export function passaNoFeed(viewer: Viewer, filtro: FiltroFeed, evento: EventoComTramite): boolean {
   const { tramite } = evento;
-  if (!canReadTramite(viewer, tramite)) return false;
+  if (tramite.ambiente !== filtro.ambiente || !canReadTramite(viewer, tramite)) return false;
   if (filtro.tramiteId != null && evento.tramiteId !== filtro.tramiteId) return false;
   if (filtro.situacoes?.length && !filtro.situacoes.includes(evento.paraSituacao as Situacao)) return false;
   if (filtro.orgaoId != null) {

@@ -1,5 +1,7 @@
-import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { sistemaOrgaos } from '../sistemas/tables.js';
 import { DAY_MS } from '../kernel/clock.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { tramitesVisiveisSql } from './acesso.js';
 import { SITUACOES_EM_ANDAMENTO, type Situacao } from './regras.js';
@@ -9,6 +11,8 @@ export type PapelNoTramite = 'ORIGEM' | 'DESTINO' | 'QUALQUER';
 
 /** The `tramites` filter once its global ids are decoded: plain values, no GraphQL. */
 export interface FiltroTramites {
+  /** Always one environment: a list, a count or a panel never mixes them. */
+  ambiente: Ambiente;
   situacoes?: Situacao[] | null;
   orgaoId?: number | null;
   unidadeId?: number | null;
@@ -18,6 +22,11 @@ export interface FiltroTramites {
   paradoHaMaisDeDias?: number | null;
   nre?: string | null;
   numeroProcesso?: string | null;
+  /**
+   * Only trâmites whose side (`papel`) is operated by this SPE: a side is operated by the SPEs that serve its agency
+   * (`sistema_orgaos`, derived, not recorded per trâmite). The seam of the painel's "filter by SPE".
+   */
+  sistemaId?: number | null;
 }
 
 /** After a refusal only the sender sees a trâmite (docs/domain.md §3): as destination, 8 and 9 count nowhere (§9). */
@@ -37,6 +46,7 @@ function porParte(papel: PapelNoTramite, t: typeof tramites, remetente: SQL, des
 export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: FiltroTramites, agora: Date): SQL {
   const papel = filtro.papel ?? 'QUALQUER';
   return and(
+    eq(t.ambiente, filtro.ambiente),
     tramitesVisiveisSql(viewer, t),
     filtro.situacoes?.length ? inArray(t.situacao, filtro.situacoes) : undefined,
     filtro.orgaoId != null
@@ -61,7 +71,14 @@ export function filtroTramitesSql(t: typeof tramites, viewer: Viewer, filtro: Fi
       : undefined,
     filtro.nre ? eq(t.nre, filtro.nre) : undefined,
     filtro.numeroProcesso ? eq(t.numeroProcesso, filtro.numeroProcesso) : undefined,
+    filtro.sistemaId != null ? operadosPeloSistema(papel, t, filtro.sistemaId) : undefined,
   )!;
+}
+
+function operadosPeloSistema(papel: PapelNoTramite, t: typeof tramites, sistemaId: number): SQL {
+  const servidos = (coluna: typeof t.remetenteOrgaoId) =>
+    inArray(coluna, sql`(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${sistemaId})`);
+  return porParte(papel, t, servidos(t.remetenteOrgaoId), servidos(t.destinatarioOrgaoId));
 }
 
 /** Whole days a trâmite has spent in its current status. */
@@ -74,6 +91,7 @@ export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
  * entity) widens this scope to its agencies here, the one seam for "by SPE".
  */
 export interface EscopoPendencias {
+  ambiente: Ambiente;
   /** null: the whole platform (PEN_ADMIN without an agency). */
   orgaoId: number | null;
   /** Only those in their status since before this instant (stuck alerts). */
@@ -86,6 +104,7 @@ export interface EscopoPendencias {
  */
 export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
   return and(
+    eq(t.ambiente, escopo.ambiente),
     escopo.orgaoId == null ? isNotNull(t.orgaoPendenteId) : eq(t.orgaoPendenteId, escopo.orgaoId),
     escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined,
   )!;

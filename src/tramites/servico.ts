@@ -7,6 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
 import { podeEnviar, unidadeReceptora } from '../orgaos/regras.js';
@@ -42,7 +43,7 @@ import {
   type Situacao,
   ladosDoViewer,
 } from './regras.js';
-import { idempotencia, tramiteComponentes, tramites } from './tables.js';
+import { IDT_SEQUENCIA, idempotencia, tramiteComponentes, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
@@ -76,6 +77,12 @@ export interface Expectativa {
  * Work another domain does in the same transaction as a step (e.g. onboarding checks a trâmite
  * test): it commits or rolls back with the step.
  */
+/**
+ * Whether both agencies may exchange trâmites in the environment (another domain decides: onboarding); throws
+ * `OrgaoNaoAdmitidoNoAmbiente` naming the first that may not. Runs in the start's transaction.
+ */
+export type AdmissaoNoAmbiente = (tx: Transaction, ambiente: Ambiente, orgaoIds: readonly number[]) => Promise<void>;
+
 export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, mudanca: Pick<Evento, 'paraSituacao' | 'ocorridoEm'>) => Promise<void>;
 
 export interface PedidoPasso {
@@ -96,6 +103,8 @@ export interface PedidoPasso {
 export interface PedidoInicio {
   viewer: Viewer;
   agora: Date;
+  /** The world the trâmite lives in: both sides must be admitted there, and its process is looked up there only. */
+  ambiente: Ambiente;
   tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO';
   numeroProcesso: string;
   /**
@@ -179,6 +188,8 @@ export interface PedidoConfirmacao extends Pick<PedidoPasso, 'tramiteId' | 'view
 export interface OpcoesServicoTramites {
   /** Work other domains run in every step's transaction. */
   efeitos: readonly EfeitoDePasso[];
+  /** The gate of each start: both sides admitted in the trâmite's environment. */
+  admissao: AdmissaoNoAmbiente;
   /** Where component bytes live. */
   store: ComponentStore;
   /** Maximum bytes per digital component (COMPONENT_MAX_BYTES). */
@@ -310,7 +321,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
   const { numeroProcesso, descricao } = validar(pedidoInicioSchema, pedido);
   const conteudo = validarConteudo(pedido.processo, pedido.documentos, opcoes.limiteComponente);
   // Everything the request asks for: a key reused with any other value is another operation.
-  const operacao = `INICIAR:${JSON.stringify([pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
+  const operacao = `INICIAR:${JSON.stringify([pedido.ambiente, pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
     // The two units and the destination's centralising unit, if it has one (docs/domain.md §7.2).
@@ -328,13 +339,16 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
     const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
     if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
+    // Both sides in the trâmite's environment: a trâmite across environments cannot exist.
+    await opcoes.admissao(tx, pedido.ambiente, [remetenteOrgaoId, destinatarioOrgaoId]);
     if (!podeEnviar(remetente)) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
     const centralizadora = unidades.find((u) => u.id === destinataria.centralizadoraId && u.id !== destinataria.id) ?? null;
     const recepcao = unidadeReceptora(destinataria, centralizadora);
     if (!recepcao) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
-    const nre = (await decidirNre(tx, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
-    const [{ idt }] = linhas(await tx.execute(sql`select nextval('tramite_idt_seq') as idt`)) as [{ idt: string | number }];
+    const nre =
+      (await decidirNre(tx, pedido.ambiente, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
+    const [{ idt }] = linhas(await tx.execute(sql`select nextval(${IDT_SEQUENCIA[pedido.ambiente]}) as idt`)) as [{ idt: string | number }];
     let inserido: TramiteRow | undefined;
     try {
       // A savepoint: the unique violation below must not poison the surrounding transaction.
@@ -343,6 +357,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
           .insert(tramites)
           .values({
             idt: Number(idt),
+            ambiente: pedido.ambiente,
             nre,
             numeroProcesso,
             tipo: pedido.tipo,
@@ -401,6 +416,7 @@ async function temComponentesDeclarados(tx: Transaction, tramiteId: number): Pro
  */
 async function decidirNre(
   tx: Transaction,
+  ambiente: Ambiente,
   tipo: 'PROCESSO' | 'DOCUMENTO_AVULSO',
   numeroProcesso: string,
   remetenteOrgaoId: number,
@@ -409,7 +425,7 @@ async function decidirNre(
   let historico: TramiteRow[] = [];
   if (tipo === 'PROCESSO') {
     await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numeroProcesso}))`);
-    historico = await historicoDoProcesso(tx, numeroProcesso);
+    historico = await historicoDoProcesso(tx, ambiente, numeroProcesso);
   }
   const decisao = decidirInicio(
     tipo,
@@ -429,7 +445,10 @@ function linhas(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }
 
-/** A new random 16-digit NRE for a process that never travelled; drawn again on the rare collision. */
+/**
+ * A new random 16-digit NRE for a process that never travelled; drawn again on the rare collision. Unique across both
+ * environments (the check reads every trâmite), and random, so an NRE reveals nothing about the other world.
+ */
 async function novoNre(tx: Transaction): Promise<string> {
   for (let tentativa = 0; tentativa < 5; tentativa++) {
     const candidato = String(Math.floor(1e15 + Math.random() * 9e15)).padStart(16, '0');

@@ -18,11 +18,21 @@ import {
   uniqueIndex,
   bytea,
 } from 'drizzle-orm/pg-core';
+import { AMBIENTES, type Ambiente } from '../kernel/ambiente.js';
 import { estruturas } from '../orgaos/tables.js';
 import { situacoesPendentesDe } from './regras.js';
 
-/** IDTs of trâmites started through this gateway (the demo data uses lower numbers). */
+/** The environment a row belongs to (src/kernel/ambiente.ts): trâmites here, onboarding checklists in onboarding/. */
+export const ambiente = pgEnum('ambiente', AMBIENTES);
+
+/**
+ * IDTs are issued per environment, each from its own sequence (`IDT_SEQUENCIA`): counting in one world says nothing
+ * about the other, and the ranges are disjoint, so an IDT names one trâmite in one world. Production's sequence is the
+ * one that existed before environments (the demo data uses lower numbers).
+ */
 export const idtSequence = pgSequence('tramite_idt_seq', { startWith: 10_000_000 });
+export const idtHomologacaoSequence = pgSequence('tramite_idt_homologacao_seq', { startWith: 900_000_000_000 });
+export const IDT_SEQUENCIA: Record<Ambiente, string> = { PRODUCAO: 'tramite_idt_seq', HOMOLOGACAO: 'tramite_idt_homologacao_seq' };
 
 export const tipoTramitavel = pgEnum('tipo_tramitavel', ['PROCESSO', 'DOCUMENTO_AVULSO']);
 
@@ -37,6 +47,8 @@ export const tramites = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     idt: bigint('idt', { mode: 'number' }).notNull().unique(),
+    /** The world the trâmite lives in; both sides, its process, events and receipts are in the same one. */
+    ambiente: ambiente('ambiente').notNull(),
     nre: char('nre', { length: 16 }).notNull(),
     numeroProcesso: text('numero_processo').notNull(),
     tipo: tipoTramitavel('tipo').notNull(),
@@ -81,7 +93,7 @@ export const tramites = pgTable(
     uniqueIndex('tramites_um_em_andamento_por_nre_uq').on(t.nre).where(sql`situacao not in (6, 7, 9, 10)`),
     index('tramites_nre_idx').on(t.nre),
     // A process's history (its identity and custody) is read by its number at every start.
-    index('tramites_numero_processo_idx').on(t.numeroProcesso, t.criadoEm),
+    index('tramites_numero_processo_idx').on(t.numeroProcesso, t.ambiente, t.criadoEm),
     index('tramites_remetente_orgao_idx').on(t.remetenteOrgaoId, t.situacao),
     index('tramites_destinatario_orgao_idx').on(t.destinatarioOrgaoId, t.situacao),
     index('tramites_remetente_unidade_idx').on(t.remetenteUnidadeId),

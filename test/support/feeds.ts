@@ -170,7 +170,7 @@ export async function montarCenario(rows: Rows, tokenDe: (conta: DemoAccount) =>
 }
 
 export const tokenDeConta = (conta: DemoAccount, expiresIn?: string | number) =>
-  mintToken(TEST_JWT_SECRET, { sub: conta.sujeito, orgao: conta.orgao, roles: conta.papeis }, { expiresIn });
+  mintToken(TEST_JWT_SECRET, { sub: conta.sujeito, orgao: conta.orgao, roles: conta.papeis, spe: conta.spe }, { expiresIn });
 
 export type AcaoPasso = Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
 export const RESULTADO = `__typename

@@ -1,6 +1,7 @@
 // The gateway on a fresh database, and a plain-fetch client: `startTestGateway` listens on
 // 127.0.0.1:<free port> (feeds, WebSocket, shutdown, instances); `startTestApp` answers in process
 // through Yoga's fetch, no socket (the read API and bad input).
+import type { Ambiente } from '../../src/kernel/ambiente.js';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
@@ -56,6 +57,7 @@ export function testGatewayConfig(
     componentMaxBytes?: number;
     /** The access request's PDF limit (small here, so a too-large one is cheap to send). */
     documentMaxBytes?: number;
+    ambientePadrao?: Ambiente;
   } = {},
 ): GatewayOptions['config'] {
   // The production defaults of every limit: the suite runs under the limits users get.
@@ -71,6 +73,7 @@ export function testGatewayConfig(
     introspectionPublic: options.introspectionPublic ?? true,
     trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
+    ambientePadrao: options.ambientePadrao ?? defaults.ambientePadrao,
     onboarding: {
       unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 },
       documentoMaxBytes: options.documentMaxBytes ?? 64 * 1024,
@@ -140,7 +143,7 @@ function testClient(
     },
     tokenOf(sujeito) {
       const account = demoAccount(sujeito);
-      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis });
+      return token({ sub: account.sujeito, orgao: account.orgao, roles: account.papeis, spe: account.spe });
     },
     token,
     close,

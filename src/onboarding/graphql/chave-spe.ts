@@ -3,8 +3,8 @@ import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import { ambienteAtualDoOrgao, registrarChavePublicaSpe, type ChavePublicaSpeRow } from '../chaves-spe.js';
 import { ChavePublicaInvalida, PapelNaoPermitido } from '../erros.js';
-import type { Ambiente as CodigoAmbiente } from '../regras.js';
-import { Ambiente } from './etapa.js';
+import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import './onboarding.js';
 
 export const ChavePublicaSpe = builder.objectRef<ChavePublicaSpeRow>('ChavePublicaSpe').implement({

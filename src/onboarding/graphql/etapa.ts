@@ -1,4 +1,4 @@
-/** The stage vocabulary of onboarding as GraphQL enums: stages, environments and steps (regras.ts). */
+/** The stage vocabulary of onboarding as GraphQL enums: stages and steps (the environment enum is src/schema/ambiente.ts) (regras.ts). */
 import { builder } from '../../schema/builder.js';
 import { ETAPAS, PASSOS_ONBOARDING, type AcaoOnboarding as CodigoAcao, type Etapa } from '../regras.js';
 
@@ -17,14 +17,6 @@ const DESCRICAO_ETAPA: Record<Etapa, string> = {
 export const EtapaOnboarding = builder.enumType('EtapaOnboarding', {
   description: 'Etapas do caminho de um órgão até a produção.',
   values: Object.fromEntries(ETAPAS.map((e) => [e, { description: DESCRICAO_ETAPA[e] }])) as Record<Etapa, { description: string }>,
-});
-
-export const Ambiente = builder.enumType('Ambiente', {
-  description: 'Ambiente do Tramita.GOV.BR.',
-  values: {
-    HOMOLOGACAO: { description: 'Homologação: onde o órgão se implanta e testa.' },
-    PRODUCAO: { description: 'Produção.' },
-  } as const,
 });
 
 export const NOME_ACAO: Record<CodigoAcao, { mutacao: string; descricao: string }> = {

@@ -10,7 +10,8 @@ import { assinarEventos } from '../../feeds/assinatura.js';
 import { lerEventosOnboarding, podeVerOnboarding } from '../feed.js';
 import type { EventoOnboarding as EventoRow } from '../eventos.js';
 import type { ItemChecklist } from '../servico.js';
-import { Ambiente, EtapaOnboarding } from './etapa.js';
+import { Ambiente } from '../../schema/ambiente.js';
+import { EtapaOnboarding } from './etapa.js';
 import { evidencia, SituacaoRequisito } from './requisito.js';
 
 declare module '../../schema/context.js' {

@@ -14,6 +14,7 @@ import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNao
 import type { AvisoEmail } from '../avisos.js';
 import { podeVerOnboarding } from '../feed.js';
 import { sql } from 'drizzle-orm';
+import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import { onboardings, requisitosOrgao } from '../tables.js';
 import {
   AMBIENTE_DA_ETAPA,
@@ -25,7 +26,6 @@ import {
   PASSOS_ONBOARDING,
   passosOnboardingAPartirDe,
   podeAgir,
-  type Ambiente as CodigoAmbiente,
 } from '../regras.js';
 import {
   bloqueios,
@@ -38,8 +38,9 @@ import {
   type ServicoOnboarding,
   type SolicitacaoRow,
 } from '../servico.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import { MOTIVOS_RECUSA_ACESSO, type MotivoRecusaAcesso } from '../solicitacao.js';
-import { AcaoOnboarding, Ambiente, EtapaOnboarding, NOME_ACAO } from './etapa.js';
+import { AcaoOnboarding, EtapaOnboarding, NOME_ACAO } from './etapa.js';
 import { EventoOnboardingRef } from './evento-onboarding.js';
 import { ItemChecklistRef } from './requisito.js';
 

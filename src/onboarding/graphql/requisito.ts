@@ -6,7 +6,7 @@ import { tramiteEventos, tramites } from '../../tramites/tables.js';
 import { builder } from '../../schema/builder.js';
 import type { GatewayContext } from '../../schema/context.js';
 import type { ItemChecklist } from '../servico.js';
-import { Ambiente } from './etapa.js';
+import { Ambiente } from '../../schema/ambiente.js';
 
 export const TipoRequisito = builder.enumType('TipoRequisito', {
   description: 'Como um requisito mínimo é cumprido.',

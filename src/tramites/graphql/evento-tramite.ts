@@ -1,4 +1,5 @@
 /** A status change of a trâmite (one row of its event log), and the live feeds that deliver them. */
+import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
@@ -109,14 +110,16 @@ builder.subscriptionField('eventosTramite', (t) =>
     description: 'As mudanças de situação de um trâmite que você pode ver.',
     args: {
       tramite: t.arg.globalID({ for: [Tramite], required: true, description: 'O trâmite.' }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: async (_root, args, ctx) => {
       const { viewer } = ctx;
       const tramiteId = Number(args.tramite.id);
       const atual = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
-      if (!atual || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
-      return abrirFluxo(ctx, { tramiteId }, args.aPartirDe);
+      const ambiente = args.ambiente ?? ctx.ambientePadrao;
+      if (!atual || atual.ambiente !== ambiente || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
+      return abrirFluxo(ctx, { ambiente, tramiteId }, args.aPartirDe);
     },
     resolve: (evento) => evento as EventoComTramite,
   }),
@@ -136,13 +139,23 @@ builder.subscriptionField('eventosTramites', (t) =>
         description: 'Como origem, destino ou qualquer um.',
       }),
       situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
       const { viewer } = ctx;
       const orgaoId = orgaoEmFoco(viewer, args.orgao);
       if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
-      return abrirFluxo(ctx, { orgaoId, papel: args.papel, situacoes: args.situacoes as Situacao[] | null | undefined }, args.aPartirDe);
+      return abrirFluxo(
+        ctx,
+        {
+          ambiente: args.ambiente ?? ctx.ambientePadrao,
+          orgaoId,
+          papel: args.papel,
+          situacoes: args.situacoes as Situacao[] | null | undefined,
+        },
+        args.aPartirDe,
+      );
     },
     resolve: (evento) => evento as EventoComTramite,
   }),

@@ -1,4 +1,5 @@
-import { UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder, type BuilderTypes } from '../../schema/builder.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { ErroInterface } from '../../schema/resultados.js';
@@ -9,6 +10,8 @@ import {
   ChavePublicaNaoRegistrada,
   ConflitoConcorrencia,
   NreInconsistente,
+  OrgaoNaoAdmitidoNoAmbiente,
+  OrgaoNaoServido,
   PapelSemPermissao,
   ProcessoEmAndamento,
   ProcessoNaoDetido,
@@ -20,7 +23,7 @@ import { DocumentoInput, MetadadosDoProcessoInput } from './documento.js';
 import { EventoTramite } from './evento-tramite.js';
 import { AcaoTramite, LadoTramite, MotivoRecusa, MUTACAO_POR_ACAO, SituacaoTramite, TipoTramitavel, Tramite } from './tramite.js';
 import { PAPEIS_POR_ACAO, PASSO_POR_ACAO, type Acao, type MotivoRecusa as CodigoMotivo } from '../regras.js';
-import type { PAPEIS } from '../../kernel/viewer.js';
+import { paraOrgao, type PAPEIS, type Viewer } from '../../kernel/viewer.js';
 import type { PedidoPasso, ResultadoPasso, ServicoTramites } from '../servico.js';
 
 declare module '../../schema/context.js' {
@@ -108,6 +111,38 @@ builder.objectType(ProcessoNaoDetido, {
     numeroProcesso: t.string({ description: 'Número do processo.', resolve: (e) => e.numeroProcesso }),
   }),
 });
+builder.objectType(OrgaoNaoAdmitidoNoAmbiente, {
+  name: 'ErroOrgaoNaoAdmitidoNoAmbiente',
+  description:
+    'Um dos órgãos do trâmite ainda não troca trâmites neste ambiente: em homologação, só depois do cadastro aprovado e da estrutura configurada; em produção, só depois do acesso à produção concedido (os testes com a unidade de testes também). Os dois lados de um trâmite estão sempre no mesmo ambiente.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    sigla: t.string({ description: 'Sigla do órgão não admitido.', resolve: (e) => e.sigla }),
+    ambiente: t.field({ type: Ambiente, description: 'O ambiente do trâmite.', resolve: (e) => e.ambiente }),
+    etapa: t.string({
+      nullable: true,
+      description: 'A etapa do onboarding em que o órgão está (um valor de EtapaOnboarding); nulo se nunca solicitou acesso.',
+      resolve: (e) => e.etapa,
+    }),
+  }),
+});
+builder.objectType(OrgaoNaoServido, {
+  name: 'ErroOrgaoNaoServido',
+  description:
+    'A credencial não age pelo órgão da operação: um SPE que informa um órgão que não atende, um SPE que atende vários e não informa `orgao`, ou uma pessoa que informa outro órgão. Nada foi gravado.',
+  interfaces: [ErroInterface],
+});
+
+/** The viewer acting for the agency the operation names (`orgao`), or the refusal as its error. */
+function viewerDaOperacao(viewer: Viewer, orgao: { id: string | number } | null | undefined): Viewer {
+  const r = paraOrgao(viewer, orgao == null ? null : Number(orgao.id));
+  if ('recusa' in r) throw new OrgaoNaoServido(r.recusa);
+  return r.viewer;
+}
+
+const DESCRICAO_ORGAO_DA_OPERACAO =
+  'Órgão pelo qual a credencial age nesta operação: obrigatório para um SPE que atende vários órgãos (ErroOrgaoNaoServido se não atende o informado); para os demais, omita ou informe o próprio.';
+
 const PapelDoToken = builder.enumType('PapelDoToken', {
   description: 'Os papéis de um token (claim `roles`).',
   values: {
@@ -138,6 +173,7 @@ builder.objectType(ChaveIdempotenciaReutilizada, {
 
 const ERROS_PASSO = [
   TramiteNaoEncontrado,
+  OrgaoNaoServido,
   TransicaoInvalida,
   AcaoNaoPermitida,
   PapelSemPermissao,
@@ -146,12 +182,15 @@ const ERROS_PASSO = [
   ChaveIdempotenciaReutilizada,
 ];
 const ERROS_INICIO = [
+  OrgaoNaoServido,
   AcaoNaoPermitida,
   PapelSemPermissao,
   UnidadeNaoHabilitada,
   ProcessoEmAndamento,
   ProcessoNaoDetido,
   NreInconsistente,
+  OrgaoNaoAdmitidoNoAmbiente,
+  OrgaoNaoServido,
   DadosInvalidos,
   ChaveIdempotenciaReutilizada,
 ];
@@ -181,6 +220,7 @@ const camposComuns = (t: PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'Inpu
   chaveIdempotencia: t.string({
     description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança: a mesma chave devolve o primeiro resultado.',
   }),
+  orgao: t.globalID({ for: [Orgao], description: DESCRICAO_ORGAO_DA_OPERACAO }),
 });
 
 const AcaoTramiteInput = builder.inputType('AcaoTramiteInput', {
@@ -261,7 +301,7 @@ for (const { acao, input, descricao } of MUTACOES) {
         return ctx.tramites.executarPasso({
           acao,
           tramiteId: Number(entrada.tramite.id),
-          viewer: ctx.viewer,
+          viewer: viewerDaOperacao(ctx.viewer, entrada.orgao),
           agora: ctx.clock(),
           esperado: { situacao: entrada.situacaoEsperada, versao: entrada.versaoEsperada },
           chaveIdempotencia: entrada.chaveIdempotencia,
@@ -361,7 +401,7 @@ builder.mutationField('confirmarRecebimentoDeComponentes', (t) =>
     resolve: (_root, { input }, ctx) =>
       ctx.tramites.confirmarRecebimento({
         tramiteId: Number(input.tramite.id),
-        viewer: ctx.viewer,
+        viewer: viewerDaOperacao(ctx.viewer, input.orgao),
         agora: ctx.clock(),
         esperado: { situacao: input.situacaoEsperada, versao: input.versaoEsperada },
         chaveIdempotencia: input.chaveIdempotencia,
@@ -374,6 +414,11 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
   description: 'Metadados para iniciar um trâmite (situação 1).',
   fields: (t) => ({
     tipo: t.field({ type: TipoTramitavel, required: true, description: 'Processo ou documento avulso.' }),
+    ambiente: t.field({
+      type: Ambiente,
+      description:
+        'Ambiente do trâmite (padrão: o da implantação, AMBIENTE_PADRAO). Os dois órgãos precisam estar admitidos nele pelo onboarding; o processo é procurado só nele.',
+    }),
     numeroProcesso: t.string({ required: true, description: 'Número do processo (NUP) ou protocolo do documento (até 50 caracteres).' }),
     nre: t.string({
       description:
@@ -391,6 +436,7 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
       description: 'Unidade que recebe (habilitada para recebimento).',
     }),
     chaveIdempotencia: t.string({ description: 'Chave (8 a 200 caracteres) para repetir o pedido com segurança.' }),
+    orgao: t.globalID({ for: [Orgao], description: DESCRICAO_ORGAO_DA_OPERACAO }),
     enviarApenasComponentesDigitaisPendentes: t.boolean({
       description:
         'Com `nre`: componentes que a plataforma já guarda de trâmites anteriores deste processo contam como enviados; só os pendentes precisam ir (e, se nenhum faltar, o trâmite passa a 2 de imediato).',
@@ -413,8 +459,9 @@ builder.mutationField(MUTACAO_POR_ACAO.INICIAR!, (t) =>
     args: { input: t.arg({ type: IniciarTramiteInput, required: true, description: 'Metadados do trâmite.' }) },
     resolve: (_root, { input }, ctx) =>
       ctx.tramites.iniciarTramite({
-        viewer: ctx.viewer,
+        viewer: viewerDaOperacao(ctx.viewer, input.orgao),
         agora: ctx.clock(),
+        ambiente: input.ambiente ?? ctx.ambientePadrao,
         tipo: input.tipo,
         numeroProcesso: input.numeroProcesso,
         nre: input.nre,

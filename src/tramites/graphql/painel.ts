@@ -1,4 +1,5 @@
 import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
 import { orgaoEmFoco } from '../../schema/context.js';
@@ -59,11 +60,20 @@ builder.queryField('painel', (t) =>
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão do painel.' }),
       desde: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados a partir deste instante.' }),
       ate: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados até este instante.' }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     resolve: (_root, args, ctx) => {
       const { viewer } = ctx;
       if (args.desde && args.ate && args.desde > args.ate) throw badUserInput('ate', 'deve ser posterior a `desde`.');
-      return contarPainel(ctx.db, viewer, orgaoEmFoco(viewer, args.orgao), args.desde ?? null, args.ate ?? null, ctx.clock());
+      return contarPainel(
+        ctx.db,
+        viewer,
+        args.ambiente ?? ctx.ambientePadrao,
+        orgaoEmFoco(viewer, args.orgao),
+        args.desde ?? null,
+        args.ate ?? null,
+        ctx.clock(),
+      );
     },
   }),
 );

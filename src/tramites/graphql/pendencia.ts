@@ -4,6 +4,7 @@
  */
 import { assinarEventos } from '../../feeds/assinatura.js';
 import type { Barramento } from '../../feeds/barramento.js';
+import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
@@ -75,9 +76,12 @@ builder.queryFields((t) => ({
     type: Tramite,
     description:
       'Pendências: os trâmites que esperam agora um passo do seu lado (remetente em 1, 5 e 8; destinatário em 2, 3 e 4), com o passo em `acaoEsperada`, os mais antigos na situação primeiro. Um SPE pode integrar-se só por esta lista: dê o passo de cada item e consulte de novo.',
-    args: { orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }) },
+    args: {
+      orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
+    },
     resolve: (query, _parent, args, ctx) => {
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       assertCursors(args, ['date', 'int'], 'PENDENCIAS');
       return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
     },
@@ -87,6 +91,7 @@ builder.queryFields((t) => ({
     description: `Alertas de trâmites parados: as suas pendências que estão há mais de \`minutos\` na mesma situação (o módulo de conexão avisa aos 60 e aos 90 minutos), os mais antigos primeiro, para agir antes do cancelamento automático (${DIAS_PARA_CANCELAMENTO_AUTOMATICO} dias por padrão).`,
     args: {
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       minutos: t.arg.int({
         required: false,
         defaultValue: MINUTOS_ALERTA_PARADO,
@@ -102,6 +107,7 @@ builder.queryFields((t) => ({
       const agora = ctx.clock();
       const minutos = args.minutos ?? MINUTOS_ALERTA_PARADO;
       const escopo: EscopoPendencias = {
+        ambiente: args.ambiente ?? ctx.ambientePadrao,
         orgaoId: orgaoEmFoco(ctx.viewer, args.orgao),
         paradasAntesDe: new Date(agora.getTime() - minutos * 60_000),
       };
@@ -150,20 +156,21 @@ builder.subscriptionField('pendenciasAoVivo', (t) =>
       'A lista de `pendencias` ao vivo: um evento quando um trâmite entra nela, muda de passo esperado ou sai dela. Com `aPartirDe`, primeiro o que foi gravado depois do cursor. Após recusar, o destinatário deixa de ver o trâmite (só o remetente o vê) e não recebe o evento da saída: ele mesmo a causou.',
     args: {
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: DESCRICAO_ARG_ORGAO }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       return abrirFluxo(
         ctx,
-        { orgaoId: escopo.orgaoId },
+        { ambiente: escopo.ambiente, orgaoId: escopo.orgaoId },
         args.aPartirDe,
         (e) => pendente(escopo, e.tramite, e.deSituacao) || pendente(escopo, e.tramite, e.paraSituacao),
       );
     },
     resolve: (evento, args, ctx) => {
       const e = evento as EventoComTramite;
-      const escopo: EscopoPendencias = { orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: e.tramite.ambiente, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
       return { ...e, pendente: pendente(escopo, e.tramite, e.paraSituacao) };
     },
   }),

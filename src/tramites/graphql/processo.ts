@@ -3,6 +3,7 @@
  * Identity and custody come from its trâmites through one pure rule (regras.ts `estadoDoProcesso`),
  * the same one the start of a trâmite applies.
  */
+import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
 import { AUTHENTICATED, builder, registerReadRule } from '../../schema/builder.js';
@@ -75,11 +76,16 @@ builder.queryField('processo', (t) =>
     args: {
       nre: t.arg.string({ description: 'NRE (16 dígitos).', validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos') }),
       numeroProcesso: t.arg.string({ description: 'Número do processo (NUP).', validate: z.string().trim().min(1).max(50) }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     resolve: (_root, args, ctx) => {
       if ((args.nre == null) === (args.numeroProcesso == null))
         throw badUserInput('nre', 'informe `nre` ou `numeroProcesso` (exatamente um).');
-      return lerProcesso(ctx.db, args.nre != null ? { nre: args.nre } : { numeroProcesso: args.numeroProcesso! });
+      return lerProcesso(
+        ctx.db,
+        args.ambiente ?? ctx.ambientePadrao,
+        args.nre != null ? { nre: args.nre } : { numeroProcesso: args.numeroProcesso! },
+      );
     },
   }),
 );

@@ -2,6 +2,9 @@
  * A trâmite (a Relay node): its enums, its fields (including the steps the viewer may take now), and the
  * root fields that read it. Its steps are in mutacoes.ts, its events in evento-tramite.ts.
  */
+import { Sistema } from '../../sistemas/graphql/sistema.js';
+import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
+import type { Ambiente as AmbienteValor } from '../../kernel/ambiente.js';
 import { z } from 'zod';
 import { Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
 import { AUTHENTICATED, builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
@@ -190,6 +193,10 @@ const FiltroTramitesInput = builder.inputType('FiltroTramites', {
       validate: z.string().regex(/^\d{16}$/, 'o NRE tem 16 dígitos'),
     }),
     numeroProcesso: t.string({ description: 'Só os trâmites deste número de processo (NUP).', validate: z.string().min(1).max(50) }),
+    sistema: t.globalID({
+      for: [Sistema],
+      description: 'Só os trâmites cujo lado (`papel`) é operado por este SPE (um lado é operado pelos SPEs que atendem o órgão dele).',
+    }),
   }),
 });
 
@@ -204,12 +211,17 @@ function orgaoDoFiltro(input: typeof FiltroTramitesInput.$inferInput, viewer: Vi
   return viewer.orgaoId;
 }
 
-function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefined, viewer: Viewer): FiltroTramites {
-  if (!input) return {};
+function toFiltro(
+  input: typeof FiltroTramitesInput.$inferInput | null | undefined,
+  viewer: Viewer,
+  ambiente: AmbienteValor,
+): FiltroTramites {
+  if (!input) return { ambiente };
   if (input.criadoDesde && input.criadoAte && input.criadoDesde > input.criadoAte) {
     throw badUserInput('filtro.criadoAte', 'deve ser posterior a `criadoDesde`.');
   }
   return {
+    ambiente,
     situacoes: input.situacoes as Situacao[] | null | undefined,
     orgaoId: orgaoDoFiltro(input, viewer),
     unidadeId: input.unidade ? Number(input.unidade.id) : null,
@@ -219,6 +231,7 @@ function toFiltro(input: typeof FiltroTramitesInput.$inferInput | null | undefin
     paradoHaMaisDeDias: input.paradoHaMaisDeDias,
     nre: input.nre,
     numeroProcesso: input.numeroProcesso,
+    sistemaId: input.sistema ? Number(input.sistema.id) : null,
   };
 }
 
@@ -234,10 +247,12 @@ builder.queryFields((t) => ({
         description: 'IDT do trâmite no Tramita.GOV.BR.',
         validate: z.string().regex(/^\d{1,15}$/, 'o IDT é um número'),
       }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     resolve: async (query, _root, args, ctx) => {
       if ((args.id == null) === (args.idt == null)) throw badUserInput('id', 'informe `id` ou `idt` (exatamente um).');
-      const where = args.id ? { id: Number(args.id.id) } : { idt: Number(args.idt) };
+      const ambiente = args.ambiente ?? ctx.ambientePadrao;
+      const where = args.id ? { id: Number(args.id.id), ambiente } : { idt: Number(args.idt), ambiente };
       // The columns the read rule needs (registered on the type above: an unreadable trâmite is null).
       const row = await ctx.db.query.tramites.findFirst(
         query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } }),
@@ -252,15 +267,19 @@ builder.queryFields((t) => ({
     args: {
       filtro: t.arg({ type: FiltroTramitesInput, required: false, description: 'Filtros.' }),
       ordem: t.arg({ type: OrdemTramites, required: false, defaultValue: 'MAIS_RECENTES', description: 'Ordem da lista.' }),
+      ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     totalCount: (_parent, args, ctx) => {
       const { viewer } = ctx;
-      return ctx.db.$count(tramites, filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer), ctx.clock()));
+      return ctx.db.$count(
+        tramites,
+        filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao), ctx.clock()),
+      );
     },
     resolve: (query, _parent, args, ctx) => {
       const { viewer } = ctx;
       assertCursors(args, args.ordem === 'PARADOS_HA_MAIS_TEMPO' ? ['date', 'int'] : ['int'], args.ordem ?? 'MAIS_RECENTES');
-      const filtro = toFiltro(args.filtro, viewer);
+      const filtro = toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao);
       const agora = ctx.clock();
       return plannedRows(
         ctx.db.query.tramites.findMany(
