@@ -9,6 +9,7 @@ import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
+import { type Agendador, agendarPeriodicamente } from '../tramites/cancelamento-automatico.js';
 import { atrasoDeNovaTentativa } from './regras.js';
 import { avisosEmail } from './tables.js';
 
@@ -74,27 +75,12 @@ export function agendarEntregaDeAvisos(
   db: Database,
   transporte: TransporteEmail,
   { intervaloMs, de, clock, logger }: { intervaloMs: number; de: string; clock: Clock; logger: Logger },
-): { parar(): Promise<void> } {
-  let emCurso: Promise<void> = Promise.resolve();
-  let parado = false;
-  const rodar = () => {
-    emCurso = emCurso
-      .then(() => entregarAvisos(db, transporte, { agora: clock(), de, baseMs: intervaloMs }))
-      .then(({ enviados, falhas }) => {
-        if (enviados > 0 || falhas > 0) logger.info({ enviados, falhas }, 'e-mail outbox: delivery run');
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'e-mail outbox run failed; will retry at the next interval'));
-  };
-  rodar();
-  const timer = setInterval(() => {
-    if (!parado) rodar();
-  }, intervaloMs);
-  timer.unref();
-  return {
-    async parar() {
-      parado = true;
-      clearInterval(timer);
-      await emCurso;
+): Agendador {
+  return agendarPeriodicamente(
+    async () => {
+      const { enviados, falhas } = await entregarAvisos(db, transporte, { agora: clock(), de, baseMs: intervaloMs });
+      if (enviados > 0 || falhas > 0) logger.info({ enviados, falhas }, 'e-mail outbox: delivery run');
     },
-  };
+    { intervaloMs, logger, nome: 'e-mail outbox' },
+  );
 }

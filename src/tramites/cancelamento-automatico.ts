@@ -70,15 +70,25 @@ export interface Agendador {
   parar(): Promise<void>;
 }
 
-/** Runs `tarefa` now and then every `intervaloMs`; a failed run is logged, never fatal. Shared by the platform's periodic jobs. */
+/**
+ * Runs `tarefa` now and then every `intervaloMs`; a failed run is logged, never fatal. Runs never overlap: a run
+ * that outlasts the interval makes the next tick skip. Shared by the platform's periodic jobs.
+ */
 export function agendarPeriodicamente(
   tarefa: () => Promise<void>,
   { intervaloMs, logger, nome }: { intervaloMs: number; logger: Logger; nome: string },
 ): Agendador {
   let emCurso: Promise<void> = Promise.resolve();
   let parado = false;
+  let ocupado = false;
   const rodar = () => {
-    emCurso = tarefa().catch((error: unknown) => logger.error({ err: error }, `${nome} run failed; will retry at the next interval`));
+    if (ocupado) return; // the previous run is still going: this tick is skipped, not queued
+    ocupado = true;
+    emCurso = tarefa()
+      .catch((error: unknown) => logger.error({ err: error }, `${nome} run failed; will retry at the next interval`))
+      .finally(() => {
+        ocupado = false;
+      });
   };
   rodar();
   const timer = setInterval(() => {
