@@ -54,7 +54,9 @@ if (!existsSync(templateFile) || !existsSync(stampFile) || readFileSync(stampFil
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const pglite = await PGlite.create('memory://');
+  // The same contrib extensions the gateway loads at open (the migrations create them).
+  const { PGLITE_EXTENSIONS } = await import(join(dist, 'src/db/client.js'));
+  const pglite = await PGlite.create('memory://', { extensions: PGLITE_EXTENSIONS });
   await migrate(drizzle({ client: pglite }), { migrationsFolder: join(dist, 'drizzle') });
   writeFileSync(templateFile, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
   await pglite.close();
