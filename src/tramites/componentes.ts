@@ -119,13 +119,24 @@ const FIM_COPY_BINARIO = Buffer.from([0xff, 0xff]);
  * Where the blocks of one content go. On PostgreSQL (postgres.js) they stream through one
  * `COPY conteudo_blocos FROM STDIN (FORMAT binary)` on the transaction's connection: postgres.js sends every
  * parameter as text, so an INSERT of a 1 MiB bytea built a 2 MiB hex string kept in the query's parameters,
- * and a 200 MB upload grew the JS heap (and RSS) by about the file's size before a full GC reclaimed it
+ * garbage only a full GC reclaims: a 200 MB upload grew RSS by ~70 MB, against ~6-25 MB through COPY
  * (bench/componentes.ts). COPY writes the bytes as they are, and with no round trip per block. On PGlite
  * (in process, no wire) one INSERT per block, awaited before the next.
  */
 async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<EscritorDeBlocos> {
+  // drizzle offers no COPY: its postgres-js transaction holds postgres.js's reserved `sql` as `session.client`
+  // (drizzle-orm 1.0.0-rc.5). Should that change, this falls back to INSERTs and test/componentes-grandes.test.ts's
+  // RSS bound fails.
   const cliente = (tx as unknown as { session?: { client?: unknown } }).session?.client;
   if (typeof cliente === 'function' && 'unsafe' in cliente) {
+    // The COPY is one statement as long as the upload: the write transactions' per-statement timeout would
+    // cut any upload longer than it, so it is lifted for the COPY and restored after it. A stalled client is
+    // bounded by the HTTP server's HTTP_REQUEST_TIMEOUT_MS instead (the stream then fails and all rolls back).
+    const [{ anterior }] = (await (cliente as ClientePostgresJs).unsafe("select current_setting('statement_timeout') as anterior")) as [
+      { anterior: string },
+    ];
+    await (cliente as ClientePostgresJs).unsafe('set local statement_timeout = 0');
+    const restaurar = () => (cliente as ClientePostgresJs).unsafe(`set local statement_timeout = '${anterior.replace(/'/g, "''")}'`);
     const consulta = (cliente as ClientePostgresJs).unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)');
     // An aborted COPY also rejects the query itself: the stream's listener below reports it, not this promise.
     consulta.catch(() => {});
@@ -163,6 +174,7 @@ async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<Es
           copia.once('error', reject);
           copia.end(() => (falha ? reject(falha) : resolve()));
         });
+        await restaurar();
       },
       abortar(erro) {
         copia.destroy(erro);
