@@ -1,6 +1,8 @@
 // Uploads through GraphQL with the multipart request spec (operations, map, files), as Apollo's and
-// urql's upload clients send them: here with fetch + FormData, on both backends. The files stream into
+// urql's upload clients send them: with fetch + FormData, and with urql's own fetch exchange (File
+// variables), on both backends. The files stream into
 // the ComponentStore through the same command as the REST route; errors are typed and store nothing.
+import { Client, fetchExchange } from '@urql/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { arquivo, documentosDe, origem, PROCESSO_PUBLICO, tresOrgaos, type Arquivo, type Lados } from './support/componentes.js';
@@ -86,6 +88,29 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
     // Past 1 an upload is refused, typed.
     expect((await multipart(t.id, [a])).body.data.r).toMatchObject({ codigo: 'TRANSICAO_INVALIDA' });
+  });
+
+  test("a real upload client: urql's fetch exchange sends File variables with the multipart spec", async () => {
+    const a = arquivo('a.pdf');
+    const b = arquivo('b.txt', undefined, 'text/plain');
+    const t = await iniciar([a, b]);
+    const client = new Client({
+      url: `${origem(gw)}/graphql`,
+      exchanges: [fetchExchange],
+      fetchOptions: { headers: { authorization: `Bearer ${l.rem.token}` } },
+    });
+    // urql finds the File objects in the variables and builds operations + map + one part per file itself.
+    const arquivos = [a, b].map((x) => ({ hash: x.hash, arquivo: new File([new Uint8Array(x.bytes)], x.nome, { type: x.mimeType }) }));
+    const r = await client.mutation(ENVIAR, { tramite: t.id, arquivos }).toPromise();
+    expect(r.error).toBeUndefined();
+    expect(r.data.r).toMatchObject({
+      __typename: 'ComponentesDigitaisEnviados',
+      tramite: { codigoSituacao: 2, reciboDeEnvio: { hashesDosComponentesDigitais: [a.hash, b.hash].sort() } },
+      recebidos: [
+        { hash: a.hash, jaGuardado: false },
+        { hash: b.hash, jaGuardado: false },
+      ],
+    });
   });
 
   test('bad uploads are typed errors and leave no bytes behind; a malformed request is a 400', async () => {

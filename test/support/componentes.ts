@@ -1,6 +1,8 @@
 // Digital components with real bytes: generated files, their declaration for iniciarTramite, and the
 // upload over HTTP with fetch + FormData (the multipart client every browser and Node has).
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
 import { SITUACAO_INFO } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
@@ -114,4 +116,25 @@ export async function textoDoReciboDeConclusao(gw: TestGateway, id: string, toke
     .map((h) => `<hashDoComponenteDigital>${h}</hashDoComponenteDigital>`)
     .join('');
   return `<recibo><IDT>${node.idt}</IDT><NRE>${node.nre}</NRE><dataDeRecebimento>${data}</dataDeRecebimento>${hashes}</recibo>`;
+}
+
+/** What the child process runs: fetch + FormData of a file-backed Blob (argv: url, token, part name, file, type). */
+const CLIENTE_DE_ENVIO = `const [url, token, nome, caminho, tipo] = process.argv.slice(1);
+(async () => {
+  const form = new FormData();
+  form.append(nome, await require('node:fs').openAsBlob(caminho, { type: tipo }), require('node:path').basename(caminho));
+  const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer ' + token }, body: form });
+  process.stdout.write(await res.text());
+})();`;
+
+/**
+ * Uploads a file from another Node process (fetch + FormData, streamed from disk), for measuring the
+ * gateway's memory alone: in this process fetch's FormData body holds the Blob's bytes (~+230 MB of
+ * external memory for 200 MB here), the client's memory, not the gateway's. Returns the answer's JSON.
+ */
+export async function enviarEmOutroProcesso(url: string, token: string, nome: string, caminho: string, tipo: string) {
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', CLIENTE_DE_ENVIO, url, token, nome, caminho, tipo], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Record<string, any>;
 }

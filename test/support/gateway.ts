@@ -4,7 +4,7 @@
 import type { Ambiente } from '../../src/kernel/ambiente.js';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle } from '../../src/db/client.js';
+import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle, type StatementTimeouts } from '../../src/db/client.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
@@ -100,6 +100,8 @@ export interface StartOptions {
   componentMaxBytes?: number;
   /** PGlite only: a folder on disk instead of an in-memory database (pages then leave the WASM heap). */
   pgliteDataDir?: string;
+  /** DATABASE_READ_TIMEOUT_MS / DATABASE_WRITE_TIMEOUT_MS (the production defaults otherwise). */
+  statementTimeouts?: StatementTimeouts;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
@@ -107,7 +109,10 @@ async function openTestDatabase(backend: BackendName, options: StartOptions) {
     backend === 'pglite' && options.pgliteDataDir
       ? { options: { kind: 'pglite', dataDir: options.pgliteDataDir }, url: null, drop: async () => {} }
       : await freshDatabase(backend, { migrated: true });
-  const database = await createDatabase(fresh.options, { onQuery: options.onQuery });
+  const database = await createDatabase(
+    options.statementTimeouts ? { ...fresh.options, timeouts: options.statementTimeouts } : fresh.options,
+    { onQuery: options.onQuery },
+  );
   const clock = options.clock ?? (() => new Date());
   if (options.seed ?? true) await seedDemoData(database.db, clock());
   return { fresh, database, clock };
