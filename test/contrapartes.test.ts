@@ -26,6 +26,12 @@ const PASSO = (mutacao: string, tipo: string, extra = '') => `mutation($input: $
 } }`;
 const INICIAR = PASSO('iniciarTramite', 'IniciarTramiteInput', '... on ErroOrgaoNaoAdmitidoNoAmbiente { sigla ambiente }');
 
+const VALIDACAO = `mutation($input: AcaoOnboardingInput!) { r: solicitarValidacaoHomologacao(input: $input) {
+  __typename
+  ... on OnboardingAtualizado { onboarding { etapa } }
+  ... on ErroCriteriosNaoAtendidos { codigo pendencias }
+} }`;
+
 const CONTRAPARTES = '{ contrapartesDeTeste { numero sigla nome sistema orgao { id sigla } unidade { id sigla } } }';
 
 const ENVIE_ME = `mutation($input: SolicitarTramiteDeTesteInput!) { r: solicitarTramiteDeTeste(input: $input) {
@@ -69,7 +75,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     );
     orgaoId = orgao!.id;
     // TRT18's SPE acts for it (a token naming its agency, as the platform's certificate does).
-    spe = await gw.token({ sub: 'spe:sei.trt18.jus.br', orgao: { repositorio: orgao!.repositorio, estrutura: orgao!.numero }, roles: ['SPE'] });
+    spe = await gw.token({
+      sub: 'spe:sei.trt18.jus.br',
+      orgao: { repositorio: orgao!.repositorio, estrutura: orgao!.numero },
+      roles: ['SPE'],
+    });
     const [u] = await gw.database.rows<{ id: number }>(
       'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio and habilitada_recebimento and centralizadora_id is null order by id limit 1',
       [orgaoId],
@@ -131,6 +141,10 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   test('(a) (b) (c) with only the counterparts; the receipt verifies against the counterpart key; the checklist gate opens', async () => {
     const [c1] = contrapartes;
+    const pedirValidacao = () => ok(VALIDACAO, { orgao: gid('Orgao', orgaoId) }, gestor);
+    const fechada = await pedirValidacao();
+    expect(fechada, JSON.stringify(fechada)).toMatchObject({ codigo: 'CRITERIOS_NAO_ATENDIDOS' });
+    expect(fechada.pendencias).toHaveLength(3);
     // (a) TRT18 sends; the counterpart receives, checks the hashes, signs (→ 5); TRT18 acknowledges (→ 6).
     const enviado = await enviarParaContraparte(c1!);
     await ate(enviado.id, 5);
@@ -142,7 +156,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       [dbId(c1!.orgao.id)],
     );
     expect(r).toMatchObject({ chavePublicaPem: registrada!.pem, chaveId: registrada!.chave_id });
-    expect(verify('sha256', Buffer.from(r.textoAssinado), createPublicKey(registrada!.pem), Buffer.from(r.hashDaAssinatura, 'base64'))).toBe(true);
+    expect(
+      verify('sha256', Buffer.from(r.textoAssinado), createPublicKey(registrada!.pem), Buffer.from(r.hashDaAssinatura, 'base64')),
+    ).toBe(true);
     // Its acts are the platform's test counterpart's, visible as such in the history.
     const atores = node.historico.filter((h: { lado: string }) => h.lado === 'DESTINATARIO').map((h: { ator: string }) => h.ator);
     expect(atores).toEqual([`${ATOR_CONTRAPARTE_TESTE}/ORGAO1`, `${ATOR_CONTRAPARTE_TESTE}/ORGAO1`, `${ATOR_CONTRAPARTE_TESTE}/ORGAO1`]);
@@ -154,8 +170,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     const pedido = await ok(ENVIE_ME, { unidadeDestinataria: unidade }, gestor);
     expect(pedido.__typename, JSON.stringify(pedido)).toBe('TramiteDeTesteEnviado');
     expect(pedido.tramite).toMatchObject({ codigoSituacao: 2, descricao: 'TESTE – processo enviado pela contraparte ORGAO1' });
-    const [{ ambiente }] = await gw.database.rows<{ ambiente: string }>('select ambiente::text from tramites where id = $1', [dbId(pedido.tramite.id)]);
-    expect(ambiente).toBe('HOMOLOGACAO');
+    const [linha] = await gw.database.rows<{ ambiente: string }>('select ambiente::text from tramites where id = $1', [
+      dbId(pedido.tramite.id),
+    ]);
+    expect(linha?.ambiente).toBe('HOMOLOGACAO');
     const recebido = pedido.tramite.id as string;
     await ok(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: recebido }, spe);
     const hashes = [];
@@ -165,11 +183,19 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
       hashes.push({ documento: 1, componente: i + 1, hash: createHash('sha256').update(bytes).digest('base64') });
     }
-    expect(await ok(PASSO('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'), { tramite: recebido, hashes }, spe)).toMatchObject({
+    expect(
+      await ok(PASSO('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'), { tramite: recebido, hashes }, spe),
+    ).toMatchObject({
       tramite: { codigoSituacao: 4 },
     });
     const texto = await textoDoReciboDeConclusao(gw, recebido, spe);
-    expect(await ok(PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput'), { tramite: recebido, hashDaAssinatura: assinarComoSpeDemo(texto) }, spe)).toMatchObject({
+    expect(
+      await ok(
+        PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput'),
+        { tramite: recebido, hashDaAssinatura: assinarComoSpeDemo(texto) },
+        spe,
+      ),
+    ).toMatchObject({
       tramite: { codigoSituacao: 5 },
     });
     await ate(recebido, 6);
@@ -178,7 +204,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     const outro = (await ok(ENVIE_ME, { unidadeDestinataria: unidade, contraparte: 2 }, gestor)).tramite.id as string;
     await ok(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: outro }, spe);
     expect(
-      await ok(PASSO('recusarTramite', 'RecusarTramiteInput'), { tramite: outro, motivo: 'MOTIVO_99', justificativa: 'Teste de recusa como destinatário.' }, spe),
+      await ok(
+        PASSO('recusarTramite', 'RecusarTramiteInput'),
+        { tramite: outro, motivo: 'MOTIVO_99', justificativa: 'Teste de recusa como destinatário.' },
+        spe,
+      ),
     ).toMatchObject({ tramite: { codigoSituacao: 8 } });
     await ate(outro, 9);
 
@@ -188,13 +218,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       ['TRAMITE_RECEBIDO_COM_SUCESSO', dbId(recebido)],
       ['RECUSA_COMO_DESTINATARIO', dbId(outro)],
     ]);
-    const [pendentes] = await gw.database.rows<{ n: number }>(
-      `select count(*)::int as n from requisitos_minimos m where m.exigido and not exists (
-         select 1 from requisitos_orgao o where o.codigo = m.codigo and o.orgao_id = $1 and o.ambiente = 'HOMOLOGACAO'
-            and o.situacao in ('CONFIRMADO', 'ATENDIDO_AUTOMATICAMENTE'))`,
-      [orgaoId],
-    );
-    expect(pendentes!.n).toBe(0);
+    expect(await pedirValidacao()).toMatchObject({ __typename: 'OnboardingAtualizado', onboarding: { etapa: 'VALIDACAO_HOMOLOGACAO' } });
   });
 
   test('"refuse my next one": the counterpart refuses (99) the next trâmite with the justificativa; the sender gives ciência', async () => {
@@ -257,7 +281,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       },
       mgi,
     );
-    expect(recusa).toMatchObject({ __typename: 'ErroOrgaoNaoAdmitidoNoAmbiente', codigo: 'ORGAO_NAO_ADMITIDO_NO_AMBIENTE', sigla: 'ORGAO1', ambiente: 'PRODUCAO' });
+    expect(recusa).toMatchObject({
+      __typename: 'ErroOrgaoNaoAdmitidoNoAmbiente',
+      codigo: 'ORGAO_NAO_ADMITIDO_NO_AMBIENTE',
+      sigla: 'ORGAO1',
+      ambiente: 'PRODUCAO',
+    });
     expect(recusa.mensagem).toMatch(/contraparte de teste/);
     expect(await gw.database.rows('select id from tramites where ambiente = $1', ['PRODUCAO'])).toHaveLength(antes.length);
     const [emProducao] = await gw.database.rows<{ n: number }>(
@@ -271,7 +300,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(await ok(ENVIE_ME, { unidadeDestinataria: gid('UnidadeAdministrativa', unidadeMgi!.id) }, gestor)).toMatchObject({
       codigo: 'DADOS_INVALIDOS',
     });
-    expect(await ok(ENVIE_ME, { unidadeDestinataria: unidade, contraparte: 5 }, gestor)).toMatchObject({ codigo: 'CONTRAPARTE_NAO_ENCONTRADA' });
+    expect(await ok(ENVIE_ME, { unidadeDestinataria: unidade, contraparte: 5 }, gestor)).toMatchObject({
+      codigo: 'CONTRAPARTE_NAO_ENCONTRADA',
+    });
     expect(await ok(RECUSE, { contraparte: 0 }, gestor)).toMatchObject({ codigo: 'CONTRAPARTE_NAO_ENCONTRADA' });
   });
 });

@@ -99,8 +99,10 @@ export async function createApp({ config, database, logger, clock = systemClock 
   const trabalhoContrapartes = config.contrapartes.enabled
     ? agendarPeriodicamente(
         async () => {
-          const movidos = await contrapartes.processar(clock());
+          const { movidos, falhas } = await contrapartes.processar(clock());
           if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
+          for (const { tramiteId, erro } of falhas)
+            logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
         },
         { intervaloMs: config.contrapartes.intervaloMs, logger, nome: 'test counterparts' },
       )

@@ -269,8 +269,11 @@ export interface ServicoContrapartes {
   enviarTramiteDeTeste(pedido: PedidoTramiteDeTeste): Promise<ResultadoPasso>;
   /** "Refuse my next one": the counterpart refuses (99) the next trâmite the gestor's agency sends it. */
   pedirRecusaDeTeste(pedido: PedidoRecusaDeTeste): Promise<PedidoRecusaRow>;
-  /** One worker run: acts on up to `lote` trâmites of the counterparts in homologação; returns how many it moved. */
-  processar(agora: Date): Promise<number>;
+  /**
+   * One worker run: acts on up to `lote` trâmites of the counterparts in homologação; how many it moved, and the ones
+   * whose step failed (rolled back alone, retried next run, never blocking the others).
+   */
+  processar(agora: Date): Promise<{ movidos: number; falhas: Array<{ tramiteId: number; erro: unknown }> }>;
 }
 
 const JUSTIFICATIVA_PADRAO = 'Recusa de teste solicitada pelo órgão remetente (contraparte automática de homologação).';
@@ -399,16 +402,21 @@ export function criarServicoContrapartes(db: Database, opcoes: OpcoesContraparte
         .orderBy(asc(tramites.situacaoAlteradaEm))
         .limit(lote);
       let movidos = 0;
+      const falhas: Array<{ tramiteId: number; erro: unknown }> = [];
       for (const { id } of candidatos) {
-        // One transaction per trâmite, holding its row: another instance skips it, and a step's failure rolls back only it.
-        const moveu = await db.transaction(async (tx) => {
-          const [atual] = await tx.select().from(tramites).where(eq(tramites.id, id)).for('update', { skipLocked: true });
-          if (!atual) return false;
-          return agir(tx, opcoes.tramitesNaTransacao(tx), opcoes.store, p, atual, agora);
-        });
-        if (moveu) movidos++;
+        try {
+          // One transaction per trâmite, holding its row: another instance skips it, and a step's failure rolls back only it.
+          const moveu = await db.transaction(async (tx) => {
+            const [atual] = await tx.select().from(tramites).where(eq(tramites.id, id)).for('update', { skipLocked: true });
+            if (!atual) return false;
+            return agir(tx, opcoes.tramitesNaTransacao(tx), opcoes.store, p, atual, agora);
+          });
+          if (moveu) movidos++;
+        } catch (erro) {
+          falhas.push({ tramiteId: id, erro });
+        }
       }
-      return movidos;
+      return { movidos, falhas };
     },
   };
 }
