@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assinarComoSpeDemo } from '../src/demo/chaves-spe.js';
 import { ATOR_CONTRAPARTE_TESTE } from '../src/kernel/platform.js';
 import { SITUACAO_INFO } from '../src/tramites/regras.js';
-import { BACKENDS } from './support/backends.js';
+import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { startGateway, type Gateway } from '../src/http/gateway.js';
+import { createLogger } from '../src/logger.js';
+import { BACKENDS, postgresAdminUrl } from './support/backends.js';
 import { SPE_MGI } from './support/accounts.js';
 import { arquivo, documentosDe, enviarComponentes, origem, PROCESSO_PUBLICO, textoDoReciboDeConclusao } from './support/componentes.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, testGatewayConfig, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
 
@@ -304,5 +307,100 @@ describe.each(BACKENDS)('%s', (backend) => {
       codigo: 'CONTRAPARTE_NAO_ENCONTRADA',
     });
     expect(await ok(RECUSE, { contraparte: 0 }, gestor)).toMatchObject({ codigo: 'CONTRAPARTE_NAO_ENCONTRADA' });
+  });
+});
+
+// Two instances on one PostgreSQL, both running the worker: the counterparts are created once, and each trâmite is
+// moved by one of them, each status exactly once.
+describe.runIf(BACKENDS.includes('postgres'))('postgres, two instances', () => {
+  let gw: TestGateway;
+  let segundoBanco: DatabaseHandle | undefined;
+  let segundo: Gateway | undefined;
+
+  beforeAll(async () => {
+    gw = await startTestGateway('postgres', { contrapartesIntervalMs: 50 });
+    const banco = (await gw.database.rows<{ banco: string }>('select current_database() as banco'))[0]!.banco;
+    const url = new URL(postgresAdminUrl()!);
+    url.pathname = `/${banco}`;
+    segundoBanco = await createDatabase({ kind: 'postgres', url: url.toString() });
+    segundo = await startGateway({
+      config: testGatewayConfig({ contrapartesIntervalMs: 50 }),
+      database: segundoBanco,
+      logger: createLogger('silent'),
+    });
+  });
+  afterAll(async () => {
+    await segundo?.close();
+    await segundoBanco?.close();
+    await gw?.close();
+  });
+
+  test('created once; every trâmite sent to them moved to 5 with one event per status', async () => {
+    const gestor = await gw.tokenOf(GESTORA_TRT18);
+    const { contrapartesDeTeste } = await gw.ok(CONTRAPARTES, {}, gestor);
+    await waitUntil('both instances ran', async () => {
+      const [n] = await gw.database.rows<{ n: number }>('select count(*)::int as n from contrapartes_teste');
+      return n!.n === 4;
+    });
+    const contagens = await gw.database.rows<{ n: number }>(
+      `select (select count(*)::int from contrapartes_teste) as n union all select count(*)::int from contrapartes_chave
+        union all select count(*)::int from estruturas where repositorio_id = 1001 union all select count(*)::int from sistema_orgaos so
+          join contrapartes_teste c on c.orgao_id = so.orgao_id`,
+    );
+    expect(contagens.map((c) => c.n)).toEqual([4, 1, 8, 4]);
+
+    const [orgao] = await gw.database.rows<{ id: number; repositorio: number; numero: number }>(
+      `select id::int as id, repositorio_id::int as repositorio, numero_identificacao::int as numero from estruturas where sigla = 'TRT18' and pai_id is null`,
+    );
+    const spe = await gw.token({
+      sub: 'spe:sei.trt18.jus.br',
+      orgao: { repositorio: orgao!.repositorio, estrutura: orgao!.numero },
+      roles: ['SPE'],
+    });
+    const [u] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio and habilitada_recebimento and centralizadora_id is null order by id limit 1',
+      [orgao!.id],
+    );
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const arquivos = [arquivo(`oficio-${i}.pdf`)];
+      const c = contrapartesDeTeste[i % 4];
+      const inicio = (
+        await gw.ok(
+          INICIAR,
+          {
+            input: {
+              ambiente: 'HOMOLOGACAO',
+              tipo: 'PROCESSO',
+              numeroProcesso: `00218.${String(700_000 + i)}/2026-${String(Math.floor(Math.random() * 90) + 10)}`,
+              unidadeRemetente: gid('UnidadeAdministrativa', u!.id),
+              unidadeDestinataria: c.unidade.id,
+              processo: PROCESSO_PUBLICO,
+              documentos: documentosDe(arquivos),
+            },
+          },
+          spe,
+        )
+      ).r;
+      expect(inicio.__typename, JSON.stringify(inicio)).toBe('TransicaoRealizada');
+      expect((await enviarComponentes(gw, spe, inicio.tramite.idt, arquivos)).body).toMatchObject({ situacao: 2 });
+      ids.push(dbId(inicio.tramite.id));
+    }
+    await waitUntil(
+      'all at 5',
+      async () => {
+        const [n] = await gw.database.rows<{ n: number }>(
+          'select count(*)::int as n from tramites where id = any($1::bigint[]) and situacao = 5',
+          [ids],
+        );
+        return n!.n === ids.length;
+      },
+      30_000,
+    );
+    const eventos = await gw.database.rows<{ para: number; n: number }>(
+      `select para_situacao::int as para, count(*)::int as n from tramite_eventos where tramite_id = any($1::bigint[]) group by 1 order by 1`,
+      [ids],
+    );
+    expect(eventos).toEqual([1, 2, 3, 4, 5].map((para) => ({ para, n: ids.length })));
   });
 });
