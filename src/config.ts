@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { AMBIENTES } from './kernel/ambiente.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -107,6 +108,19 @@ const envSchema = z
       .string()
       .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'RECEIPT_SIGNING_KEY must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
       .optional(),
+    TEST_COUNTERPARTS_ENABLED: booleanFromEnv.default(true),
+    TEST_COUNTERPARTS_INTERVAL_MS: boundedInt('TEST_COUNTERPARTS_INTERVAL_MS', MAX_TIMER_MS).default(5_000),
+    TEST_COUNTERPART_SIGNING_KEY: z
+      .string()
+      .refine((v) => {
+        try {
+          const chave = createPrivateKey(v);
+          return chave.asymmetricKeyType === 'rsa' && (chave.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+        } catch {
+          return false;
+        }
+      }, 'TEST_COUNTERPART_SIGNING_KEY must be an RSA private key of at least 2048 bits, PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
+      .optional(),
     RECEIPT_SIGNING_ALG: z.enum(['ES256', 'RS256', 'EdDSA'], { error: 'RECEIPT_SIGNING_ALG: ES256, RS256 or EdDSA' }).default('ES256'),
   })
   .superRefine((env, ctx) => {
@@ -201,6 +215,13 @@ function toConfig(env: z.output<typeof envSchema>) {
       enabled: env.STUCK_ALERT_ENABLED,
       intervalMs: env.STUCK_ALERT_INTERVAL_MS,
       thresholdsMinutes: env.STUCK_ALERT_THRESHOLDS_MINUTES,
+    },
+    contrapartes: {
+      // Homologação's automatic test counterparts: the worker in this instance, and their SPE key (null: generated
+      // once per deployment and kept in the database, so every instance signs with the same one).
+      enabled: env.TEST_COUNTERPARTS_ENABLED,
+      intervaloMs: env.TEST_COUNTERPARTS_INTERVAL_MS,
+      chavePrivadaPem: env.TEST_COUNTERPART_SIGNING_KEY ?? null,
     },
     autoCancel: {
       enabled: env.AUTO_CANCEL_ENABLED,

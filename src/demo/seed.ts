@@ -1,4 +1,4 @@
-import { inArray, isNull, sql } from 'drizzle-orm';
+import { and, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
@@ -32,6 +32,7 @@ import {
   type UnidadeDef,
 } from './dados.js';
 import { validarChavePublica } from '../onboarding/chaves-spe.js';
+import { REPOSITORIO_CONTRAPARTES } from '../onboarding/contrapartes.js';
 import { chavesPublicasSpe } from '../onboarding/tables.js';
 import { CHAVE_PUBLICA_SPE_DEMO } from './chaves-spe.js';
 import { nup } from './nup.js';
@@ -698,8 +699,13 @@ export async function seedDemoData(
   return db.transaction(async (tx) => {
     // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
     await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.demoSeed})`);
-    // The repositórios are migration data: the demo seeds a database that has no structures yet.
-    const existente = await tx.select({ id: estruturas.id }).from(estruturas).limit(1);
+    // The repositórios are migration data: the demo seeds a database that has no structures yet (homologação's test
+    // counterparts, which a gateway creates on first use, do not count).
+    const existente = await tx
+      .select({ id: estruturas.id })
+      .from(estruturas)
+      .where(ne(estruturas.repositorioId, REPOSITORIO_CONTRAPARTES.id))
+      .limit(1);
     if (existente.length > 0) return { seeded: false, orgaos: 0, unidades: 0, tramites: 0, eventos: 0 };
 
     const nowMs = now.getTime();
@@ -784,7 +790,10 @@ export async function seedDemoData(
 
     // Every demo agency's SPE key, in both environments: the demo signs its recibos de conclusão with it.
     const chaveSpe = await validarChavePublica(CHAVE_PUBLICA_SPE_DEMO);
-    const agencias = await tx.select({ id: estruturas.id }).from(estruturas).where(isNull(estruturas.paiId));
+    const agencias = await tx
+      .select({ id: estruturas.id })
+      .from(estruturas)
+      .where(and(isNull(estruturas.paiId), ne(estruturas.repositorioId, REPOSITORIO_CONTRAPARTES.id)));
     const chaves = agencias.flatMap((a) =>
       (['HOMOLOGACAO', 'PRODUCAO'] as const).map((ambiente) => ({
         orgaoId: a.id,

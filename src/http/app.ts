@@ -36,6 +36,7 @@ import { requestParseErrors } from './plugins/request-parse-errors.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
 import { comporServicos, type Servicos } from './servicos.js';
+import { agendarPeriodicamente } from '../tramites/cancelamento-automatico.js';
 
 export interface AppOptions {
   config: Pick<
@@ -52,6 +53,7 @@ export interface AppOptions {
     | 'componentes'
     | 'recibos'
     | 'avisos'
+    | 'contrapartes'
     | 'ambientePadrao'
   >;
   database: DatabaseHandle;
@@ -92,7 +94,19 @@ export async function createApp({ config, database, logger, clock = systemClock 
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar(), feeds.alertas.iniciar()]);
   const servicos = comporServicos(database.db, config);
-  const { tramites, onboarding } = servicos;
+  const { tramites, onboarding, contrapartes } = servicos;
+  // Homologação's test counterparts act in every instance that runs the worker (rows taken with SKIP LOCKED).
+  const trabalhoContrapartes = config.contrapartes.enabled
+    ? agendarPeriodicamente(
+        async () => {
+          const { movidos, falhas } = await contrapartes.processar(clock());
+          if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
+          for (const { tramiteId, erro } of falhas)
+            logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
+        },
+        { intervaloMs: config.contrapartes.intervaloMs, logger, nome: 'test counterparts' },
+      )
+    : null;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
@@ -142,6 +156,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         feeds,
         tramites,
         onboarding,
+        contrapartes,
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         arquivosDoPedido: initial.arquivosDoPedido,
@@ -178,6 +193,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     feeds,
     servicos,
     async close() {
+      await trabalhoContrapartes?.parar();
       await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar(), feeds.alertas.parar()]);
     },
   };

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
+import { criarServicoContrapartes, recusarContrapartesForaDeHomologacao, type ServicoContrapartes } from '../onboarding/contrapartes.js';
 import {
   criarServicoOnboarding,
   type ServicoOnboarding,
@@ -9,7 +10,7 @@ import {
 } from '../onboarding/servico.js';
 import { type ComponentStore, postgresComponentStore } from '../tramites/componentes.js';
 import { criarAssinadorDeRecibos, type AssinadorDeRecibos } from '../tramites/recibos.js';
-import { criarServicoTramites, type ServicoTramites } from '../tramites/servico.js';
+import { criarServicoTramites, type OpcoesServicoTramites, type ServicoTramites } from '../tramites/servico.js';
 
 export interface Servicos {
   tramites: ServicoTramites;
@@ -19,6 +20,8 @@ export interface Servicos {
   store: ComponentStore;
   /** The gateway's receipt signer (the JWKS route publishes its key). */
   assinador: AssinadorDeRecibos;
+  /** Homologação's automatic test counterparts: their gestores' requests and the worker's runs. */
+  contrapartes: ServicoContrapartes;
 }
 
 /**
@@ -27,20 +30,36 @@ export interface Servicos {
  * environment, and every recibo de conclusão the recipient's registered key. The gateway, the tests and the
  * benches all build them here, so none of them runs a path production does not.
  */
-export function comporServicos(db: Database, config: Pick<Config, 'onboarding' | 'componentes' | 'recibos' | 'avisos'>): Servicos {
+export function comporServicos(
+  db: Database,
+  config: Pick<Config, 'onboarding' | 'componentes' | 'recibos' | 'avisos' | 'contrapartes'>,
+): Servicos {
   const assinador = criarAssinadorDeRecibos(config.recibos);
+  const opcoesTramites: OpcoesServicoTramites = {
+    assinador,
+    efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
+    // Onboarding's gate of both sides, and the test counterparts refused outside homologação.
+    admissao: async (tx, ambiente, orgaoIds) => {
+      await recusarContrapartesForaDeHomologacao(tx, ambiente, orgaoIds);
+      await verificarAdmissaoNoAmbiente(tx, ambiente, orgaoIds);
+    },
+    store: postgresComponentStore,
+    limiteComponente: config.componentes.maxBytes,
+    // The recipient's key in the trâmite's own environment (one certificate per environment).
+    chaveDoDestinatario: (tx, tramite) => chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, tramite.ambiente),
+  };
+  const tramites = criarServicoTramites(db, opcoesTramites);
   return {
     store: postgresComponentStore,
     assinador,
     onboarding: criarServicoOnboarding(db, { avisos: config.avisos }),
-    tramites: criarServicoTramites(db, {
-      assinador,
-      efeitos: [verificadorDeRequisitos(config.onboarding.unidadeTesteProducao)],
-      admissao: verificarAdmissaoNoAmbiente,
+    tramites,
+    contrapartes: criarServicoContrapartes(db, {
+      tramites,
+      // The same commands inside the worker's transaction (drizzle nests them as savepoints).
+      tramitesNaTransacao: (tx) => criarServicoTramites(tx as unknown as Database, opcoesTramites),
       store: postgresComponentStore,
-      limiteComponente: config.componentes.maxBytes,
-      // The recipient's key in the trâmite's own environment (one certificate per environment).
-      chaveDoDestinatario: (tx, tramite) => chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, tramite.ambiente),
+      chavePrivadaPem: config.contrapartes.chavePrivadaPem,
     }),
   };
 }

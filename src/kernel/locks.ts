@@ -13,6 +13,8 @@ export const ADVISORY_LOCKS = {
   estruturaLog: 7_411_027_011,
   /** Orders appends to the stuck-alert log (tramite_alertas). */
   alertaLog: 7_411_027_012,
+  /** Held while an instance creates homologação's automatic test counterparts (onboarding/contrapartes.ts). */
+  contrapartesTeste: 7_411_027_013,
   /** Held while one instance writes the demo data into an empty database. */
   demoSeed: 7_411_027_004,
   /** Held while an access request registers a new agency: its number in the repositório and its CNPJ are decided one at a time. */

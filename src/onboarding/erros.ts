@@ -1,4 +1,6 @@
 import { ErroDeNegocio } from '../kernel/erros.js';
+import type { Ambiente } from '../kernel/ambiente.js';
+import { OrgaoNaoAdmitidoNoAmbiente } from '../tramites/erros.js';
 import type { AcaoOnboarding, Etapa } from './regras.js';
 
 export class OnboardingNaoEncontrado extends ErroDeNegocio {
@@ -88,5 +90,24 @@ export class DocumentoInvalido extends ErroDeNegocio {
     mensagem: string,
   ) {
     super(mensagem);
+  }
+}
+
+/**
+ * An automatic test counterpart named as a side of a trâmite outside homologação: they exist only there (docs/domain.md
+ * §6: the four test SEIs are homologação's). The same coded refusal as any agency not admitted in the environment.
+ */
+export class ContraparteSomenteEmHomologacao extends OrgaoNaoAdmitidoNoAmbiente {
+  constructor(sigla: string, ambiente: Ambiente) {
+    super(sigla, ambiente, null);
+    this.message = `O órgão ${sigla} é uma contraparte de teste automática do Tramita.GOV.BR: só troca trâmites em homologação.`;
+  }
+}
+
+/** A test counterpart number that is not one of the four. */
+export class ContraparteNaoEncontrada extends ErroDeNegocio {
+  readonly codigo = 'CONTRAPARTE_NAO_ENCONTRADA';
+  constructor(readonly numero: number) {
+    super(`Não há contraparte de teste ${numero}: use de 1 a 4.`);
   }
 }

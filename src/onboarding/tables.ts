@@ -204,3 +204,55 @@ export const chavesPublicasSpe = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgaoId, t.ambiente] })],
 );
+
+/**
+ * The automatic test counterparts of homologação (contrapartes.ts): agencies operated by the gateway itself, as the PEN
+ * team's four test SEIs are (`sei.orgao1…4.tramita.processoeletronico.gov.br`). Each row names the agency (a root of
+ * the counterparts' repositório) and the unit it sends from and receives at. They trade only in homologação.
+ */
+export const contrapartesTeste = pgTable('contrapartes_teste', {
+  orgaoId: integer('orgao_id')
+    .primaryKey()
+    .references(() => estruturas.id),
+  /** 1 to 4: "Órgão de Teste N". */
+  numero: smallint('numero').notNull().unique(),
+  unidadeId: integer('unidade_id')
+    .notNull()
+    .references(() => estruturas.id),
+  criadaEm: timestamp('criada_em', { withTimezone: true }).notNull(),
+});
+
+/**
+ * The counterparts' signing key, generated once per deployment (when TEST_COUNTERPART_SIGNING_KEY is not set) and kept
+ * here so every instance signs with the same key; its public half is registered as each counterpart's SPE key.
+ * Homologação only: it signs nothing of produção.
+ */
+export const contrapartesChave = pgTable('contrapartes_chave', {
+  ambiente: ambiente('ambiente').primaryKey(),
+  /** PKCS#8 PEM. */
+  privadaPem: text('privada_pem').notNull(),
+  criadaEm: timestamp('criada_em', { withTimezone: true }).notNull(),
+});
+
+/**
+ * What an agency's gestor asked a counterpart to do with the agency's next trâmite to it: refuse it (motive 99 with the
+ * justificativa). The worker takes the oldest pending one when that trâmite arrives and records which one it was.
+ */
+export const contrapartesPedidos = pgTable(
+  'contrapartes_pedidos',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    contraparteOrgaoId: integer('contraparte_orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    justificativa: text('justificativa').notNull(),
+    pedidoPor: text('pedido_por').notNull(),
+    pedidoEm: timestamp('pedido_em', { withTimezone: true }).notNull(),
+    atendidoEm: timestamp('atendido_em', { withTimezone: true }),
+    tramiteId: bigint('tramite_id', { mode: 'number' }).references(() => tramites.id),
+  },
+  (t) => [index('contrapartes_pedidos_pendentes_idx').on(t.orgaoId, t.contraparteOrgaoId).where(sql`atendido_em is null`)],
+);

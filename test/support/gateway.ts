@@ -58,6 +58,8 @@ export function testGatewayConfig(
     /** The access request's PDF limit (small here, so a too-large one is cheap to send). */
     documentMaxBytes?: number;
     ambientePadrao?: Ambiente;
+    /** Run homologação's test-counterpart worker, every this many ms (off unless a test asks for it). */
+    contrapartesIntervalMs?: number;
   } = {},
 ): GatewayOptions['config'] {
   // The production defaults of every limit: the suite runs under the limits users get.
@@ -81,6 +83,11 @@ export function testGatewayConfig(
     componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
     recibos: { pem: null, alg: 'ES256' },
     avisos: defaults.avisos,
+    contrapartes: {
+      enabled: options.contrapartesIntervalMs != null,
+      intervaloMs: options.contrapartesIntervalMs ?? 1_000,
+      chavePrivadaPem: null,
+    },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }
@@ -98,6 +105,8 @@ export interface StartOptions {
   limits?: Partial<GatewayOptions['config']['limits']>;
   /** COMPONENT_MAX_BYTES (default 100 MB). */
   componentMaxBytes?: number;
+  /** Run homologação's test-counterpart worker in the gateway, every this many ms. */
+  contrapartesIntervalMs?: number;
   /** PGlite only: a folder on disk instead of an in-memory database (pages then leave the WASM heap). */
   pgliteDataDir?: string;
   /** DATABASE_READ_TIMEOUT_MS / DATABASE_WRITE_TIMEOUT_MS (the production defaults otherwise). */
