@@ -8,6 +8,7 @@ import { PASSO_POR_ACAO, type Acao } from '../src/tramites/regras.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
+import { inputDoPasso } from './support/tramites.js';
 
 const RESULTADO = `__typename
   ... on TransicaoRealizada { tramite { id codigoSituacao } evento { lado } }
@@ -93,7 +94,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   async function passo(acao: (typeof CAMINHO)[number], tramite: string, orgao: number | null) {
     const data = await app.ok(
-      `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO} } }`,
+      `mutation($input: ${inputDoPasso(MUTACAO_POR_ACAO[acao]!)}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO} } }`,
       { input: { tramite, ...(orgao != null ? { orgao: gid('Orgao', orgao) } : {}) } },
       dataprev,
     );

@@ -365,7 +365,7 @@ builder.mutationField(MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO!, (t) =>
       ctx.tramites.executarPasso({
         acao: 'ENVIAR_RECIBO_CONCLUSAO',
         tramiteId: Number(input.tramite.id),
-        viewer: ctx.viewer,
+        viewer: viewerDaOperacao(ctx.viewer, input.orgao),
         agora: ctx.clock(),
         esperado: { situacao: input.situacaoEsperada, versao: input.versaoEsperada },
         chaveIdempotencia: input.chaveIdempotencia,
