@@ -1,9 +1,10 @@
 /**
  * Structure search (the platform's `repositorios-de-estruturas/{rep}/estruturas-organizacionais`, across every
  * repository here): units by name or sigla, accent- and case-insensitive, ranked, with the platform's filters.
- * One statement per page: the rows, their rank and the total (a window count).
+ * One statement per page (the rows, ranked from the indexes); the total is another, only when asked, and capped.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { estruturas } from './tables.js';
 
@@ -42,46 +43,96 @@ export function filtroEstruturasSql(filtro: FiltroEstruturas): SQL | undefined {
   );
 }
 
+/** The folded sigla in byte order: what the sigla btree index (tables.ts) holds, for prefix ranges and their order. */
+const siglaOrdenada = sql`(${siglaDobrada} collate "C")`;
+
 /**
- * The ranking: the sigla equal to the search first, then a sigla that starts with it, then by trigram similarity
- * of the whole text; ties by sigla and id, so pages are stable. Without words: by sigla.
+ * A search shorter than a trigram in every word (1-2 letters, e.g. "TI") matches no trigram of the index: it is a
+ * prefix search on the sigla (the sigla btree index), not a scan of every unit for the letters anywhere.
  */
-function ordem(busca: string | null | undefined): SQL[] {
-  const palavras = palavrasDaBusca(busca);
-  if (palavras.length === 0) return [sql`${estruturas.sigla} asc`, sql`${estruturas.id} asc`];
-  const termo = palavras.join(' ');
-  return [
-    sql`(${siglaDobrada} = tramita_texto_busca(${termo})) desc`,
-    sql`(${siglaDobrada} like tramita_texto_busca(${escaparLike(termo)}) || '%') desc`,
-    sql`word_similarity(tramita_texto_busca(${termo}), ${textoIndexado}) desc`,
-    sql`${estruturas.sigla} asc`,
-    sql`${estruturas.id} asc`,
-  ];
+export function buscaCurta(palavras: readonly string[]): boolean {
+  return palavras.length > 0 && palavras.every((p) => [...p].length < 3);
+}
+
+/** Units whose folded sigla starts with the search, folded in SQL; as a byte range, so the btree serves it in any plan. */
+function siglaComecaCom(termo: string): SQL {
+  const dobrado = sql`tramita_texto_busca(${termo})`;
+  return and(
+    sql`${siglaOrdenada} >= ${dobrado}`,
+    sql`${siglaOrdenada} < ${dobrado} || chr(1114111)`,
+    sql`${siglaDobrada} like tramita_texto_busca(${escaparLike(termo)}) || '%'`,
+  )!;
 }
 
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
-/** The statement of one page (rows with the total matching): the gateway awaits it, the bench reads its SQL. */
+/**
+ * One page of the search, ranked: first the units whose sigla starts with the search (the sigla equal to it is the
+ * first of them in byte order), by sigla; then the others by trigram word similarity of the whole text, nearest
+ * first, ties by sigla and id, so pages are stable. Neither group is ranked whole: each is read from its index in
+ * rank order and only the first `offset + limit` of it, so a broad term (thousands of matches) costs about what a
+ * narrow one does. The sigla group comes from the C-collated btree (a range), the others from the GiST trigram index
+ * ordered by distance (`<->>`, KNN), both filtered by the words and flags. A short search (`buscaCurta`) is the
+ * sigla group alone. Without words: every unit matching the flags, by sigla.
+ */
 export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: { limit: number; offset: number }) {
-  return db
-    .select({ estrutura: estruturas, total: sql<number>`(count(*) over ())::int` })
+  const palavras = palavrasDaBusca(filtro.busca);
+  const filtros = filtroEstruturasSql({ ...filtro, busca: buscaCurta(palavras) ? null : filtro.busca });
+  if (palavras.length === 0) {
+    return db.select().from(estruturas).where(filtros).orderBy(siglaOrdenada, estruturas.id).limit(pagina.limit).offset(pagina.offset);
+  }
+  const termo = palavras.join(' ');
+  const primeiros = pagina.offset + pagina.limit;
+  const porSigla = db
+    .select({ id: estruturas.id, grupo: sql<number>`0`.as('grupo'), distancia: sql<number>`0::real`.as('distancia') })
     .from(estruturas)
-    .where(filtroEstruturasSql(filtro))
-    .orderBy(...ordem(filtro.busca))
+    .where(and(siglaComecaCom(termo), filtros))
+    .orderBy(siglaOrdenada, estruturas.id)
+    .limit(primeiros);
+  const distancia = sql`${textoIndexado} <->> tramita_texto_busca(${termo})`;
+  const porSemelhanca = db
+    .select({ id: estruturas.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
+    .from(estruturas)
+    .where(and(filtros, sql`not (${siglaComecaCom(termo)})`))
+    .orderBy(distancia, siglaOrdenada, estruturas.id)
+    .limit(primeiros);
+  const candidatos = (buscaCurta(palavras) ? porSigla : unionAll(porSigla, porSemelhanca)).as('candidatos');
+  return db
+    .select(getTableColumns(estruturas))
+    .from(candidatos)
+    .innerJoin(estruturas, eq(estruturas.id, candidatos.id))
+    .orderBy(candidatos.grupo, candidatos.distancia, siglaOrdenada, estruturas.id)
     .limit(pagina.limit)
     .offset(pagina.offset);
 }
 
-/** One page of the search and the total that matches (null when the page is past the end). */
-export async function buscarEstruturas(
+/** One page of the search (its rows only: `contarEstruturas` counts, when asked). */
+export function buscarEstruturas(
   db: Database,
   filtro: FiltroEstruturas,
   pagina: { limit: number; offset: number },
-): Promise<{ linhas: EstruturaEncontrada[]; total: number | null }> {
-  const linhas = await consultaDaBusca(db, filtro, pagina);
-  return { linhas: linhas.map((l) => l.estrutura), total: linhas[0]?.total ?? null };
+): Promise<EstruturaEncontrada[]> {
+  return consultaDaBusca(db, filtro, pagina);
 }
 
-export function contarEstruturas(db: Database, filtro: FiltroEstruturas): Promise<number> {
-  return db.$count(estruturas, filtroEstruturasSql(filtro));
+/** Counting stops here: past it a count reads every match, which a page never needs (`totalCountLimitado`). */
+export const LIMITE_CONTAGEM_ESTRUTURAS = 1000;
+
+/**
+ * How many units match, counted up to `LIMITE_CONTAGEM_ESTRUTURAS` + 1 (so the caller tells "exactly 1,000" from
+ * "more"): one statement that stops reading matches there.
+ */
+export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): Promise<number> {
+  const palavras = palavrasDaBusca(filtro.busca);
+  const onde = buscaCurta(palavras)
+    ? and(filtroEstruturasSql({ ...filtro, busca: null }), siglaComecaCom(palavras.join(' ')))
+    : filtroEstruturasSql(filtro);
+  const amostra = db
+    .select({ id: estruturas.id })
+    .from(estruturas)
+    .where(onde)
+    .limit(LIMITE_CONTAGEM_ESTRUTURAS + 1)
+    .as('amostra');
+  const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);
+  return linha!.n;
 }
