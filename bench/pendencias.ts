@@ -90,10 +90,10 @@ async function main(): Promise<void> {
     await handle.rows(
       `with bu as (select row_number() over (order by id) - 1 as k, id, orgao_id from estruturas where numero_identificacao > $1::int)
        insert into tramites (idt, nre, numero_processo, tipo, remetente_unidade_id, remetente_orgao_id, destinatario_unidade_id,
-                             destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em)
+                             destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em, ambiente)
        select 9000000000 + g, lpad((8000000000 + g)::text, 16, '0'), 'BENCH-' || g, 'PROCESSO', r.id, r.orgao_id, d.id, d.orgao_id,
               case when g % 100 < 88 then 6 else (array[1, 2, 3, 4, 5, 8, 7, 9, 10, 1, 2, 5])[1 + g % 12] end,
-              1, s.em - interval '1 hour', s.em, s.em
+              1, s.em - interval '1 hour', s.em, s.em, 'PRODUCAO'
          from generate_series(1, $2::int) g
          cross join lateral (select now() - ((g::bigint * 7919) % 5184000) * interval '1 second' as em) s
          join bu r on r.k = g % $3::int
@@ -110,8 +110,7 @@ async function main(): Promise<void> {
     // The ten agencies with the most pending work, each played by an SPE token.
     const orgaos = await handle.rows<{ id: number; repositorio: number; estrutura: number; pendentes: number }>(
       `select o.id::int as id, o.repositorio_id::int as repositorio, o.numero_identificacao::int as estrutura,
-              (select count(*)::int from tramites t where (t.remetente_orgao_id = o.id and t.situacao in (1, 5, 8))
-                                                   or (t.destinatario_orgao_id = o.id and t.situacao in (2, 3, 4))) as pendentes
+              (select count(*)::int from tramites t where t.ambiente = 'PRODUCAO' and t.orgao_pendente_id = o.id) as pendentes
          from estruturas o where o.pai_id is null order by pendentes desc, id limit $1`,
       [CONCORRENCIA],
     );
