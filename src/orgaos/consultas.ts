@@ -26,6 +26,12 @@ const siglaDobrada = estruturas.siglaBusca;
 
 const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * A search text folded by PostgreSQL (the same function as the index), once per statement: a scalar subquery is an
+ * InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
+ */
+const dobrada = (texto: string) => sql`(select tramita_texto_busca(${texto}))`;
+
 /** The search words: split on blanks; accents and case are folded by PostgreSQL (the same function as the index). */
 export function palavrasDaBusca(busca: string | null | undefined): string[] {
   return (busca ?? '').trim().split(/\s+/u).filter(Boolean).slice(0, 8);
@@ -34,7 +40,7 @@ export function palavrasDaBusca(busca: string | null | undefined): string[] {
 export function filtroEstruturasSql(filtro: FiltroEstruturas): SQL | undefined {
   const palavras = palavrasDaBusca(filtro.busca);
   return and(
-    ...palavras.map((p) => sql`${textoIndexado} like '%' || tramita_texto_busca(${escaparLike(p)}) || '%'`),
+    ...palavras.map((p) => sql`${textoIndexado} like '%' || ${dobrada(escaparLike(p))} || '%'`),
     filtro.repositorio != null ? eq(estruturas.repositorioId, filtro.repositorio) : undefined,
     filtro.permiteEnvio != null ? eq(estruturas.habilitadaEnvio, filtro.permiteEnvio) : undefined,
     filtro.permiteRecebimento != null ? eq(estruturas.habilitadaRecebimento, filtro.permiteRecebimento) : undefined,
@@ -56,24 +62,31 @@ export function buscaCurta(palavras: readonly string[]): boolean {
 
 /** Units whose folded sigla starts with the search, folded in SQL; as a byte range, so the btree serves it in any plan. */
 function siglaComecaCom(termo: string): SQL {
-  const dobrado = sql`tramita_texto_busca(${termo})`;
+  const dobrado = dobrada(termo);
   return and(
     sql`${siglaOrdenada} >= ${dobrado}`,
     sql`${siglaOrdenada} < ${dobrado} || chr(1114111)`,
-    sql`${siglaDobrada} like tramita_texto_busca(${escaparLike(termo)}) || '%'`,
+    sql`${siglaDobrada} like ${dobrada(escaparLike(termo))} || '%'`,
   )!;
 }
 
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
 /**
+ * How many matches a search ranks and counts at most: the first ones by sigla (besides the siglas starting with the
+ * term). Ranking every match of a broad term (thousands: "saúde") costs a similarity per match, most of them tied
+ * anyway (a word found whole is at distance 0, so the order among them is the sigla's). Past it, refine the search.
+ */
+export const LIMITE_BUSCA_ESTRUTURAS = 500;
+
+/**
  * One page of the search, ranked: first the units whose sigla starts with the search (the sigla equal to it is the
- * first of them in byte order), by sigla; then the others by trigram word similarity of the whole text, nearest
- * first, ties by sigla and id, so pages are stable. Neither group is ranked whole: each is read from its index in
- * rank order and only the first `offset + limit` of it, so a broad term (thousands of matches) costs about what a
- * narrow one does. The sigla group comes from the C-collated btree (a range), the others from the GiST trigram index
- * ordered by distance (`<->>`, KNN), both filtered by the words and flags. A short search (`buscaCurta`) is the
- * sigla group alone. Without words: every unit matching the flags, by sigla.
+ * first of them in byte order), by sigla, from the C-collated btree (a range); then the other matches by trigram word
+ * similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so pages are stable. The similarity is
+ * computed only for a bounded candidate set, the first `LIMITE_BUSCA_ESTRUTURAS` matches by sigla (the words' GIN
+ * trigram index, or the sigla btree when matches are many): a broad term costs about what a narrow one does. The
+ * ranking is the exact one whenever those candidates hold a page of the best-ranked kind (whole-word matches). A
+ * short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
  */
 export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: { limit: number; offset: number }) {
   const palavras = palavrasDaBusca(filtro.busca);
@@ -89,12 +102,18 @@ export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: 
     .where(and(siglaComecaCom(termo), filtros))
     .orderBy(siglaOrdenada, estruturas.id)
     .limit(primeiros);
-  const distancia = sql`${textoIndexado} <->> tramita_texto_busca(${termo})`;
-  const porSemelhanca = db
-    .select({ id: estruturas.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
+  const amostra = db
+    .select({ id: estruturas.id, texto: sql<string>`${textoIndexado}`.as('texto'), sigla: sql<string>`${siglaOrdenada}`.as('sigla') })
     .from(estruturas)
     .where(and(filtros, sql`not (${siglaComecaCom(termo)})`))
-    .orderBy(distancia, siglaOrdenada, estruturas.id)
+    .orderBy(siglaOrdenada, estruturas.id)
+    .limit(LIMITE_BUSCA_ESTRUTURAS)
+    .as('amostra');
+  const distancia = sql`${amostra.texto} <->> ${dobrada(termo)}`;
+  const porSemelhanca = db
+    .select({ id: amostra.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
+    .from(amostra)
+    .orderBy(distancia, amostra.sigla, amostra.id)
     .limit(primeiros);
   const candidatos = (buscaCurta(palavras) ? porSigla : unionAll(porSigla, porSemelhanca)).as('candidatos');
   return db
@@ -115,12 +134,9 @@ export function buscarEstruturas(
   return consultaDaBusca(db, filtro, pagina);
 }
 
-/** Counting stops here: past it a count reads every match, which a page never needs (`totalCountLimitado`). */
-export const LIMITE_CONTAGEM_ESTRUTURAS = 1000;
-
 /**
- * How many units match, counted up to `LIMITE_CONTAGEM_ESTRUTURAS` + 1 (so the caller tells "exactly 1,000" from
- * "more"): one statement that stops reading matches there.
+ * How many units match, counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1 (so the caller tells "exactly the limit" from
+ * "more", `totalCountLimitado`): one statement that stops reading matches there.
  */
 export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): Promise<number> {
   const palavras = palavrasDaBusca(filtro.busca);
@@ -131,7 +147,7 @@ export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): 
     .select({ id: estruturas.id })
     .from(estruturas)
     .where(onde)
-    .limit(LIMITE_CONTAGEM_ESTRUTURAS + 1)
+    .limit(LIMITE_BUSCA_ESTRUTURAS + 1)
     .as('amostra');
   const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);
   return linha!.n;

@@ -57,11 +57,10 @@ export const estruturas = pgTable(
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
     index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
-    // Structure search (orgaos/consultas.ts): trigram indexes over the accent- and case-folded sigla and name. GIN
-    // answers the words' LIKE filters (and the capped count); GiST reads the matches nearest first (KNN `<->>`), so a
-    // page ranks only what it shows; the C-collated btree serves sigla prefixes (ranges in byte order) and their order.
+    // Structure search (orgaos/consultas.ts): the GIN trigram index over the accent- and case-folded sigla and name
+    // answers the words' LIKE filters; the C-collated btree serves sigla prefixes (ranges in byte order) and the
+    // sigla order the search's candidates are taken in.
     index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
-    index('estruturas_busca_gist_idx').using('gist', sql`${t.textoBusca} gist_trgm_ops`),
     index('estruturas_sigla_busca_idx').on(sql`(${t.siglaBusca} collate "C")`, t.id),
   ],
 );

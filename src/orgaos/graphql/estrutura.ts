@@ -10,7 +10,7 @@ import { isPenAdmin } from '../../kernel/viewer.js';
 import { AUTHENTICATED, builder, pageCost } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
-import { buscarEstruturas, contarEstruturas, LIMITE_CONTAGEM_ESTRUTURAS, type FiltroEstruturas } from '../consultas.js';
+import { buscarEstruturas, contarEstruturas, LIMITE_BUSCA_ESTRUTURAS, type FiltroEstruturas } from '../consultas.js';
 import {
   CentralizacaoInvalida,
   ConfiguracaoNaoPermitida,
@@ -219,12 +219,12 @@ builder.queryFields((t) => ({
       description: 'Uma página da pesquisa de estruturas.',
       fields: (c) => ({
         totalCount: c.int({
-          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_CONTAGEM_ESTRUTURAS.toLocaleString('pt-BR')} (acima disso, ${LIMITE_CONTAGEM_ESTRUTURAS.toLocaleString('pt-BR')} e \`totalCountLimitado\` verdadeiro: refine a pesquisa). Só é contado quando pedido.`,
-          resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_CONTAGEM_ESTRUTURAS),
+          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a). Só é contado quando pedido.`,
+          resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_BUSCA_ESTRUTURAS),
         }),
         totalCountLimitado: c.boolean({
-          description: `Verdadeiro se mais de ${LIMITE_CONTAGEM_ESTRUTURAS.toLocaleString('pt-BR')} unidades atendem à pesquisa (\`totalCount\` é então o limite, não o total).`,
-          resolve: async (p) => (await (p as PaginaDaBusca).contar()) > LIMITE_CONTAGEM_ESTRUTURAS,
+          description: `Verdadeiro se mais de ${LIMITE_BUSCA_ESTRUTURAS} unidades atendem à pesquisa (\`totalCount\` é então o limite, não o total).`,
+          resolve: async (p) => (await (p as PaginaDaBusca).contar()) > LIMITE_BUSCA_ESTRUTURAS,
         }),
       }),
     },

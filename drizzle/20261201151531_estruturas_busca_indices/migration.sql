@@ -1,2 +1,0 @@
-CREATE INDEX "estruturas_busca_gist_idx" ON "estruturas" USING gist ("texto_busca" gist_trgm_ops);--> statement-breakpoint
-CREATE INDEX "estruturas_sigla_busca_idx" ON "estruturas" (("sigla_busca" collate "C"),"id");
