@@ -17,14 +17,26 @@ const MAX_PRICES_PER_DOCUMENT = 64;
  * schema's costs read arguments only, never the context, so a price is remembered per document,
  * operation and variables (a client repeating its query pays the walk once).
  */
+/**
+ * What a price depends on besides the document: the operation and its variables. Null for variables that do not
+ * serialise (nested deeper than the stack, a hostile request): priced uncached, and execution refuses them itself.
+ */
+function priceKey(args: ExecutionArgs): string | null {
+  try {
+    return `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  } catch {
+    return null;
+  }
+}
+
 export function queryCost(options: QueryCostOptions): Plugin {
   const prices = new WeakMap<DocumentNode, Map<string, number | null>>();
 
   /** The operation's cost, or null when it does not validate (execution reports that with its own codes). */
   function price(args: ExecutionArgs): number | null {
-    const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+    const key = priceKey(args);
     let known = prices.get(args.document);
-    if (known?.has(key)) return known.get(key)!;
+    if (key !== null && known?.has(key)) return known.get(key)!;
     let cost = 0;
     const rule = createComplexityRule({
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -35,6 +47,7 @@ export function queryCost(options: QueryCostOptions): Plugin {
       },
     });
     const result = validate(args.schema, args.document, [rule]).length > 0 ? null : cost;
+    if (key === null) return result;
     if (!known || known.size >= MAX_PRICES_PER_DOCUMENT) {
       known = new Map();
       prices.set(args.document, known);
