@@ -124,14 +124,16 @@ async function main(): Promise<void> {
     // The gateway on its own pool, with a hook that keeps the statement each agency's first page sends.
     const capturadas = new Map<string, { sql: string; params: unknown[] }>();
     let capturando: string | null = null;
-    const buscasCapturadas = new Map<string, { sql: string; params: unknown[] }>();
+    // A search sends its page and, when totalCount is asked, its capped count: both are replayed directly, in order.
+    const buscasCapturadas = new Map<string, Array<{ sql: string; params: unknown[] }>>();
     let capturandoBusca: string | null = null;
     const banco = await createDatabase(
       { kind: 'postgres', url, poolSize: CONCORRENCIA + 2 },
       {
         onQuery: (sql, params) => {
           if (capturando && sql.includes('"tramites"')) capturadas.set(capturando, { sql, params });
-          if (capturandoBusca && sql.includes('tramita_texto_busca')) buscasCapturadas.set(capturandoBusca, { sql, params });
+          if (capturandoBusca && sql.includes('"estruturas"'))
+            buscasCapturadas.set(capturandoBusca, [...(buscasCapturadas.get(capturandoBusca) ?? []), { sql, params }]);
         },
       },
     );
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
       { busca: 'auditória' },
       { busca: 'GERENCIA logistica' },
       { busca: 'divisao relacoes 1234' },
+      { busca: 'bu' },
     ];
     const QUERY_BUSCA = `query($busca: String, $permiteEnvio: Boolean, $permiteRecebimento: Boolean, $ativo: Boolean) {
       estruturas(busca: $busca, first: 20, permiteEnvio: $permiteEnvio, permiteRecebimento: $permiteRecebimento, ativo: $ativo) {
@@ -224,14 +227,14 @@ async function main(): Promise<void> {
     console.log(`\nsearch matches (totalCount): ${BUSCAS.map((b, i) => `${JSON.stringify(b.busca)} ${totais[i]}`).join(', ')}`);
     const buscasDiretas = [...buscasCapturadas.values()];
     if (buscasDiretas.length !== BUSCAS.length) throw new Error(`captured ${buscasDiretas.length} search statements`);
-    for (const i of [0, 4]) {
-      const q = buscasDiretas[i]!;
-      const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${q.sql}`, q.params);
-      console.log(`\nEXPLAIN ANALYZE of search ${JSON.stringify(BUSCAS[i])}:\n${plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
+    for (const i of [0, 4, BUSCAS.length - 1]) {
+      for (const q of buscasDiretas[i]!) {
+        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${q.sql}`, q.params);
+        console.log(`\nEXPLAIN ANALYZE of search ${JSON.stringify(BUSCAS[i])}:\n${plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
+      }
     }
     const buscaSql = await medir(async (c) => {
-      const { sql, params } = buscasDiretas[c % buscasDiretas.length]!;
-      await banco.rows(sql, params);
+      for (const { sql, params } of buscasDiretas[c % buscasDiretas.length]!) await banco.rows(sql, params);
     });
     const buscaGateway = await medir(async (c) => {
       await buscar(tokens[c % tokens.length]!, BUSCAS[c % BUSCAS.length]!);
