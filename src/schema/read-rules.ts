@@ -4,8 +4,9 @@
  * nullable field that returns that type, and `node(id:)`, answer null for an object the viewer may
  * not read, as for a missing one, without an error. So the next field that returns a trâmite is safe
  * without its author remembering the rule. A rule also gets the environment the field is about (the field's own
- * `ambiente` argument, else the deployment's AMBIENTE_PADRAO; `node(id:)` has no argument, so it answers in the
- * default environment), so an object of the other environment is null by construction too. Non-null fields are left alone: they are reached only
+ * `ambiente` argument, else the environment of the object it is a field of, e.g. a homologação requirement's
+ * evidence, else the deployment's AMBIENTE_PADRAO; `node(id:)` has neither, so it answers in the default
+ * environment), so an object of another environment is null by construction too. Non-null fields are left alone: they are reached only
  * through an object already read (e.g. an event's trâmite), and nulling one would be an error.
  *
  * Why not @pothos/plugin-scope-auth here (the builder uses it for the root types' `authenticated` scope
@@ -21,9 +22,10 @@ import type { Viewer } from '../kernel/viewer.js';
 /** `ambiente`: the environment the field is about (rules of objects that have none ignore it). */
 export type ReadRule<Row = never> = (viewer: Viewer, row: Row, ambiente: Ambiente) => boolean;
 
-/** The environment a field is about: its `ambiente` argument, else the request's default. */
-export function ambienteDoCampo(args: object, ambientePadrao: Ambiente): Ambiente {
-  return (args as { ambiente?: Ambiente | null }).ambiente ?? ambientePadrao;
+/** The environment a field is about: its `ambiente` argument, else its parent object's, else the request's default. */
+export function ambienteDoCampo(args: object, parent: unknown, ambientePadrao: Ambiente): Ambiente {
+  const doPai = parent != null && typeof parent === 'object' ? (parent as { ambiente?: unknown }).ambiente : undefined;
+  return (args as { ambiente?: Ambiente | null }).ambiente ?? (typeof doPai === 'string' ? (doPai as Ambiente) : ambientePadrao);
 }
 
 /** The row of a node type by the key in its global id, or undefined when there is none. */
@@ -70,7 +72,7 @@ export class ReadRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Types
     return async (parent, args, context, info) => {
       const row = await resolver(parent, args, context, info);
       const { viewer, ambientePadrao } = context as { viewer: Viewer | null; ambientePadrao: Ambiente };
-      return row != null && viewer && rule(viewer, row as never, ambienteDoCampo(args, ambientePadrao)) ? row : null;
+      return row != null && viewer && rule(viewer, row as never, ambienteDoCampo(args, parent, ambientePadrao)) ? row : null;
     };
   }
 }
