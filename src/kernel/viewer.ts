@@ -25,6 +25,24 @@ export function actsForAgency(viewer: Viewer): boolean {
   return viewer.orgaoId !== null && (viewer.papeis.has('GESTOR_PROTOCOLO') || viewer.papeis.has('SPE'));
 }
 
+/**
+ * The agencies the viewer reads as: an SPE credential as each agency its system serves (a Gestor Tecnológico hosting
+ * one SPE for several agencies reads every one's trâmites, whichever one the token or an operation names); a person,
+ * or an SPE without the claim, as its own agency; nobody for PEN_ADMIN (it reads everything as the platform) or a
+ * token with no agency. The served agencies come with the viewer (looked up once at authentication), never per row.
+ */
+export function orgaosDoViewer(viewer: Viewer): readonly number[] {
+  if (isPenAdmin(viewer)) return [];
+  if (viewer.spe && viewer.papeis.has('SPE')) return viewer.spe.orgaoIds;
+  return actsForAgency(viewer) ? [viewer.orgaoId!] : [];
+}
+
+/** The viewer as each agency it reads as (`orgaosDoViewer`): what it may do on a trâmite is the union of these. */
+export function comoCadaOrgao(viewer: Viewer): Viewer[] {
+  if (!viewer.spe || !viewer.papeis.has('SPE') || isPenAdmin(viewer)) return [viewer];
+  return viewer.spe.orgaoIds.map((orgaoId) => ({ ...viewer, orgaoId }));
+}
+
 export interface TramiteParticipantes {
   remetenteOrgaoId: number;
   destinatarioOrgaoId: number;

@@ -57,8 +57,11 @@ export const estruturas = pgTable(
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
     index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
-    // Structure search (orgaos/busca.ts): trigram index over the accent- and case-folded sigla and name.
+    // Structure search (orgaos/consultas.ts): the GIN trigram index over the accent- and case-folded sigla and name
+    // answers the words' LIKE filters; the C-collated btree serves sigla prefixes (ranges in byte order) and the
+    // sigla order the search's candidates are taken in.
     index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
+    index('estruturas_sigla_busca_idx').on(sql`(${t.siglaBusca} collate "C")`, t.id),
   ],
 );
 

@@ -72,7 +72,8 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesQueryOptions: false,
     nodeQueryOptions: {
-      description: 'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo.',
+      description:
+        'Qualquer objeto pelo identificador global. Nulo se não existir ou se você não puder vê-lo. Um objeto de um ambiente (um trâmite) só é respondido no ambiente padrão da implantação (AMBIENTE_PADRAO); de outro ambiente é nulo: leia-o pelo campo que recebe `ambiente` (ex.: `tramite(id:, ambiente:)`).',
       args: { id: { description: 'Identificador global do objeto.' } },
       nullable: true,
       // `node` bypasses the root resolvers, so it applies the read rule the type registered.
@@ -84,7 +85,8 @@ export const builder = new SchemaBuilder<{
         const reader = nodeReaderOf(id.typename);
         if (!reader) return null;
         const row = await reader.load(ctx.db, String(id.id));
-        if (row == null || !reader.canRead(viewer, row)) return null;
+        // No `ambiente` argument here: an object of another environment than the default is null (read-rules.ts).
+        if (row == null || !reader.canRead(viewer, row, ctx.ambientePadrao)) return null;
         // Two node types share the estruturas table: the brand tells the Node interface which one this is.
         brandWithType(row, id.typename as never);
         return row;

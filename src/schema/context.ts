@@ -6,7 +6,7 @@
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Clock } from '../kernel/clock.js';
-import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
+import { isPenAdmin, orgaosDoViewer, type Viewer } from '../kernel/viewer.js';
 import type { Logger } from '../logger.js';
 import { forbidden } from './errors.js';
 
@@ -46,4 +46,15 @@ export function orgaoEmFoco(viewer: Viewer, pedido: { id: string | number } | nu
   if (viewer.orgaoId == null) throw forbidden('Seu token não representa um órgão: informe `orgao`.');
   if (pedidoId != null && pedidoId !== viewer.orgaoId) throw forbidden('Você só tem acesso aos dados do seu órgão.');
   return viewer.orgaoId;
+}
+
+/**
+ * The agencies a trâmite list or feed is about: the one of `orgaoEmFoco`, except that an SPE credential naming none
+ * is about every agency its system serves (it reads as each of them, kernel `orgaosDoViewer`). null: every agency
+ * (PEN_ADMIN naming none).
+ */
+export function orgaosEmFoco(viewer: Viewer, pedido: { id: string | number } | null | undefined): readonly number[] | null {
+  if (pedido == null && viewer.spe && !isPenAdmin(viewer)) return orgaosDoViewer(viewer);
+  const orgaoId = orgaoEmFoco(viewer, pedido);
+  return orgaoId == null ? null : [orgaoId];
 }

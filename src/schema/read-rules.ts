@@ -3,7 +3,10 @@
  * viewer may read one of its objects (`registerReadRule('Tramite', canReadTramite)`), and every
  * nullable field that returns that type, and `node(id:)`, answer null for an object the viewer may
  * not read, as for a missing one, without an error. So the next field that returns a trâmite is safe
- * without its author remembering the rule. Non-null fields are left alone: they are reached only
+ * without its author remembering the rule. A rule also gets the environment the field is about (the field's own
+ * `ambiente` argument, else the environment of the object it is a field of, e.g. a homologação requirement's
+ * evidence, else the deployment's AMBIENTE_PADRAO; `node(id:)` has neither, so it answers in the default
+ * environment), so an object of another environment is null by construction too. Non-null fields are left alone: they are reached only
  * through an object already read (e.g. an event's trâmite), and nulling one would be an error.
  *
  * Why not @pothos/plugin-scope-auth here (the builder uses it for the root types' `authenticated` scope
@@ -13,9 +16,17 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 
-export type ReadRule<Row = never> = (viewer: Viewer, row: Row) => boolean;
+/** `ambiente`: the environment the field is about (rules of objects that have none ignore it). */
+export type ReadRule<Row = never> = (viewer: Viewer, row: Row, ambiente: Ambiente) => boolean;
+
+/** The environment a field is about: its `ambiente` argument, else its parent object's, else the request's default. */
+export function ambienteDoCampo(args: object, parent: unknown, ambientePadrao: Ambiente): Ambiente {
+  const doPai = parent != null && typeof parent === 'object' ? (parent as { ambiente?: unknown }).ambiente : undefined;
+  return (args as { ambiente?: Ambiente | null }).ambiente ?? (typeof doPai === 'string' ? (doPai as Ambiente) : ambientePadrao);
+}
 
 /** The row of a node type by the key in its global id, or undefined when there is none. */
 export type NodeLoader<Row = never> = (db: Database, id: string) => Promise<Row | undefined>;
@@ -60,8 +71,8 @@ export class ReadRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Types
     if (!rule) return resolver;
     return async (parent, args, context, info) => {
       const row = await resolver(parent, args, context, info);
-      const viewer = (context as { viewer: Viewer | null }).viewer;
-      return row != null && viewer && rule(viewer, row as never) ? row : null;
+      const { viewer, ambientePadrao } = context as { viewer: Viewer | null; ambientePadrao: Ambiente };
+      return row != null && viewer && rule(viewer, row as never, ambienteDoCampo(args, parent, ambientePadrao)) ? row : null;
     };
   }
 }

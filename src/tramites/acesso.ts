@@ -1,5 +1,6 @@
-import { and, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { actsForAgency, isPenAdmin, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
+import { and, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Ambiente } from '../kernel/ambiente.js';
+import { isPenAdmin, orgaosDoViewer, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 import type { Situacao } from './regras.js';
 import type { tramites } from './tables.js';
 
@@ -7,21 +8,35 @@ import type { tramites } from './tables.js';
 const SITUACOES_SO_REMETENTE_VE: readonly Situacao[] = [8, 9];
 
 /**
- * Who reads a trâmite: its remetente's agency; its destinatário's agency unless it refused it;
- * PEN_ADMIN, all of them. `tramitesVisiveisSql` is the same rule for queries that list them.
+ * Who reads a trâmite: its remetente's agency; its destinatário's agency unless it refused it; PEN_ADMIN, all of
+ * them. An SPE serving several agencies reads as each of them (`orgaosDoViewer`): the union of their visibility, the
+ * refusal hiding it per agency. `tramitesVisiveisSql` is the same rule for queries that list them.
  */
 export function canReadTramite(viewer: Viewer, tramite: TramiteParticipantes & { situacao: number }): boolean {
   if (isPenAdmin(viewer)) return true;
-  if (!actsForAgency(viewer)) return false;
-  if (viewer.orgaoId === tramite.remetenteOrgaoId) return true;
-  return viewer.orgaoId === tramite.destinatarioOrgaoId && !SITUACOES_SO_REMETENTE_VE.includes(tramite.situacao as Situacao);
+  const orgaos = orgaosDoViewer(viewer);
+  if (orgaos.includes(tramite.remetenteOrgaoId)) return true;
+  return orgaos.includes(tramite.destinatarioOrgaoId) && !SITUACOES_SO_REMETENTE_VE.includes(tramite.situacao as Situacao);
+}
+
+/**
+ * The read rule of a trâmite reached by a field (registered on the Tramite type): readable, and in the environment the
+ * field is about. A trâmite of the other environment is null, as a missing one.
+ */
+export function canReadTramiteNoAmbiente(
+  viewer: Viewer,
+  tramite: TramiteParticipantes & { situacao: number; ambiente: Ambiente },
+  ambiente: Ambiente,
+): boolean {
+  return tramite.ambiente === ambiente && canReadTramite(viewer, tramite);
 }
 
 export function tramitesVisiveisSql(viewer: Viewer, t: typeof tramites): SQL {
   if (isPenAdmin(viewer)) return sql`true`;
-  if (!actsForAgency(viewer)) return sql`false`;
+  const orgaos = orgaosDoViewer(viewer);
+  if (orgaos.length === 0) return sql`false`;
   return or(
-    eq(t.remetenteOrgaoId, viewer.orgaoId!),
-    and(eq(t.destinatarioOrgaoId, viewer.orgaoId!), notInArray(t.situacao, [...SITUACOES_SO_REMETENTE_VE])),
+    inArray(t.remetenteOrgaoId, [...orgaos]),
+    and(inArray(t.destinatarioOrgaoId, [...orgaos]), notInArray(t.situacao, [...SITUACOES_SO_REMETENTE_VE])),
   )!;
 }

@@ -97,8 +97,13 @@ export function fonteAlertasParados(db: Database): FonteEventos<AlertaComTramite
  * Whether a subscriber gets an alert: its agency's side must act (PEN_ADMIN without an agency: every side), the
  * trâmite is still in the status the alert is about (a step since then answered it), and the viewer may read it.
  */
-export function alertaVale(viewer: Viewer, orgaoId: number | null, limiarMinutos: number | null, alerta: AlertaComTramite): boolean {
-  if (orgaoId != null && alerta.orgaoId !== orgaoId) return false;
+export function alertaVale(
+  viewer: Viewer,
+  orgaoIds: readonly number[] | null,
+  limiarMinutos: number | null,
+  alerta: AlertaComTramite,
+): boolean {
+  if (orgaoIds != null && !orgaoIds.includes(alerta.orgaoId)) return false;
   if (limiarMinutos != null && alerta.limiarMinutos !== limiarMinutos) return false;
   const { tramite } = alerta;
   if (tramite.situacao !== alerta.situacao || tramite.situacaoAlteradaEm.getTime() !== alerta.situacaoAlteradaEm.getTime()) return false;

@@ -22,7 +22,8 @@ export interface FiltroFeed {
   /** The subscription's environment: events of the other one never reach it. */
   ambiente: Ambiente;
   tramiteId?: number | null;
-  orgaoId?: number | null;
+  /** Only trâmites where one of these agencies is on the side of `papel` (null: no narrowing beyond the read rule). */
+  orgaoIds?: readonly number[] | null;
   papel?: PapelNoTramite | null;
   situacoes?: Situacao[] | null;
 }
@@ -68,10 +69,10 @@ export function passaNoFeed(viewer: Viewer, filtro: FiltroFeed, evento: EventoCo
   if (tramite.ambiente !== filtro.ambiente || !canReadTramite(viewer, tramite)) return false;
   if (filtro.tramiteId != null && evento.tramiteId !== filtro.tramiteId) return false;
   if (filtro.situacoes?.length && !filtro.situacoes.includes(evento.paraSituacao as Situacao)) return false;
-  if (filtro.orgaoId != null) {
+  if (filtro.orgaoIds != null) {
     const papel = filtro.papel ?? 'QUALQUER';
-    const origem = tramite.remetenteOrgaoId === filtro.orgaoId;
-    const destino = tramite.destinatarioOrgaoId === filtro.orgaoId;
+    const origem = filtro.orgaoIds.includes(tramite.remetenteOrgaoId);
+    const destino = filtro.orgaoIds.includes(tramite.destinatarioOrgaoId);
     if (papel === 'ORIGEM' ? !origem : papel === 'DESTINO' ? !destino : !(origem || destino)) return false;
   }
   return true;

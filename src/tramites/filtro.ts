@@ -87,13 +87,13 @@ export function diasNaSituacao(situacaoAlteradaEm: Date, agora: Date): number {
 }
 
 /**
- * Whose pending work a `pendencias` list shows. Per agency for now; an SPE serving several agencies (issue 10's
- * entity) widens this scope to its agencies here, the one seam for "by SPE".
+ * Whose pending work a `pendencias` list shows: one agency's, or every agency an SPE serves (the list is then the
+ * union of their sides' pending work).
  */
 export interface EscopoPendencias {
   ambiente: Ambiente;
   /** null: the whole platform (PEN_ADMIN without an agency). */
-  orgaoId: number | null;
+  orgaoIds: readonly number[] | null;
   /** Only those in their status since before this instant (stuck alerts). */
   paradasAntesDe?: Date | null;
 }
@@ -105,7 +105,7 @@ export interface EscopoPendencias {
 export function pendenciasSql(t: typeof tramites, escopo: EscopoPendencias): SQL {
   return and(
     eq(t.ambiente, escopo.ambiente),
-    escopo.orgaoId == null ? isNotNull(t.orgaoPendenteId) : eq(t.orgaoPendenteId, escopo.orgaoId),
+    escopo.orgaoIds == null ? isNotNull(t.orgaoPendenteId) : inArray(t.orgaoPendenteId, [...escopo.orgaoIds]),
     escopo.paradasAntesDe ? lt(t.situacaoAlteradaEm, escopo.paradasAntesDe) : undefined,
   )!;
 }

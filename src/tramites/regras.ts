@@ -1,4 +1,4 @@
-import { actsForAgency, isPenAdmin, type Papel, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
+import { actsForAgency, comoCadaOrgao, isPenAdmin, type Papel, type TramiteParticipantes, type Viewer } from '../kernel/viewer.js';
 
 /**
  * The trâmite status machine of Tramita.GOV.BR (docs/domain.md, FAQ 7.12), as plain data.
@@ -191,9 +191,14 @@ export function autorizarPasso(viewer: Viewer, passo: Passo, tramite: TramitePar
   return { ok: true, lado: passo.lado, porAdministradorPen: false };
 }
 
-/** The steps this viewer may take now on a trâmite in `situacao`. */
+/**
+ * The steps this viewer may take now on a trâmite in `situacao`. An SPE serving several agencies may take each side's
+ * steps as that side's agency (naming it in the mutation's `orgao`), so its steps are the union over the agencies it
+ * serves; anyone else acts for its own agency.
+ */
 export function acoesPermitidas(viewer: Viewer, tramite: TramiteParticipantes & { situacao: Situacao }): Passo[] {
-  return passosAPartirDe(tramite.situacao).filter((p) => autorizarPasso(viewer, p, tramite).ok);
+  const comoOrgaos = comoCadaOrgao(viewer);
+  return passosAPartirDe(tramite.situacao).filter((p) => comoOrgaos.some((v) => autorizarPasso(v, p, tramite).ok));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ExecutionArgs } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface QueryCostOptions {
@@ -7,13 +7,36 @@ export interface QueryCostOptions {
   maxCost: number;
 }
 
+/** Prices kept per document: yoga's parse cache hands back the same DocumentNode for the same text. */
+const MAX_PRICES_PER_DOCUMENT = 64;
+
 /**
  * Prices each operation with @pothos/plugin-complexity's calculator (fragments memoised: linear)
  * and refuses one above `maxCost` with QUERY_TOO_COSTLY and the computed cost. It runs at execute
- * time, not as a cached validation rule, because the price depends on variables (`first: $n`).
+ * time, not as a cached validation rule, because the price depends on variables (`first: $n`); the
+ * schema's costs read arguments only, never the context, so a price is remembered per document,
+ * operation and variables (a client repeating its query pays the walk once).
  */
+/**
+ * What a price depends on besides the document: the operation and its variables. Null for variables that do not
+ * serialise (nested deeper than the stack, a hostile request): priced uncached, and execution refuses them itself.
+ */
+function priceKey(args: ExecutionArgs): string | null {
+  try {
+    return `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  } catch {
+    return null;
+  }
+}
+
 export function queryCost(options: QueryCostOptions): Plugin {
-  function refusal(args: ExecutionArgs): GraphQLError | null {
+  const prices = new WeakMap<DocumentNode, Map<string, number | null>>();
+
+  /** The operation's cost, or null when it does not validate (execution reports that with its own codes). */
+  function price(args: ExecutionArgs): number | null {
+    const key = priceKey(args);
+    let known = prices.get(args.document);
+    if (key !== null && known?.has(key)) return known.get(key)!;
     let cost = 0;
     const rule = createComplexityRule({
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -23,9 +46,19 @@ export function queryCost(options: QueryCostOptions): Plugin {
         cost = result.complexity;
       },
     });
-    const errors = validate(args.schema, args.document, [rule]);
-    // Variable errors are reported by execution itself with their own codes.
-    if (errors.length > 0 || cost <= options.maxCost) return null;
+    const result = validate(args.schema, args.document, [rule]).length > 0 ? null : cost;
+    if (key === null) return result;
+    if (!known || known.size >= MAX_PRICES_PER_DOCUMENT) {
+      known = new Map();
+      prices.set(args.document, known);
+    }
+    known.set(key, result);
+    return result;
+  }
+
+  function refusal(args: ExecutionArgs): GraphQLError | null {
+    const cost = price(args);
+    if (cost === null || cost <= options.maxCost) return null;
     return new GraphQLError(`Consulta cara demais: custo ${cost} (máximo ${options.maxCost}). Peça páginas menores ou menos níveis.`, {
       extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: options.maxCost },
     });

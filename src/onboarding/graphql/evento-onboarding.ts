@@ -42,6 +42,8 @@ export const EventoOnboardingRef = builder.drizzleObject('onboardingEventos', {
       type: Tramite,
       nullable: true,
       description: 'Trâmite que cumpriu o requisito automaticamente (se você puder vê-lo).',
+      // The event's environment is the evidence's: the Tramite read rule compares them (read-rules.ts).
+      select: { columns: { ambiente: true, evidenciaTramiteId: true } },
       resolve: (e, _a, ctx) => evidencia(ctx, e.evidenciaTramiteId),
     }),
     ator: t.exposeString('atorSujeito', {

@@ -10,7 +10,7 @@ import { isPenAdmin } from '../../kernel/viewer.js';
 import { AUTHENTICATED, builder, pageCost } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
-import { buscarEstruturas, contarEstruturas, type FiltroEstruturas } from '../consultas.js';
+import { buscarEstruturas, contarEstruturas, LIMITE_BUSCA_ESTRUTURAS, type FiltroEstruturas } from '../consultas.js';
 import {
   CentralizacaoInvalida,
   ConfiguracaoNaoPermitida,
@@ -29,6 +29,11 @@ import {
   type TipoAlteracaoEstrutura,
 } from '../servico.js';
 import { ModoTramitacao, Orgao, Repositorio, UnidadeAdministrativa } from './orgao.js';
+
+/** A page of the search with its count, computed on demand (consultas.ts `contarEstruturas`). */
+interface PaginaDaBusca {
+  contar: () => Promise<number>;
+}
 
 builder.drizzleObjectFields(Repositorio, (t) => ({
   ativo: t.exposeBoolean('ativo', { description: 'Se o repositório está ativo (ex.: 9 — TJMG está inativo).' }),
@@ -176,7 +181,8 @@ builder.queryFields((t) => ({
       args: {
         busca: t.arg.string({
           required: false,
-          description: 'Palavras do nome ou da sigla, em qualquer ordem (cada uma deve aparecer). Ex.: "secretaria educacao", "DISIS".',
+          description:
+            'Palavras do nome ou da sigla, em qualquer ordem (cada uma deve aparecer). Ex.: "secretaria educacao", "DISIS". Com uma ou duas letras em cada palavra (ex.: "TI"), procura as siglas que começam por elas.',
           validate: z.string().max(100, 'no máximo 100 caracteres'),
         }),
         repositorio: t.arg.int({ required: false, description: 'Só deste repositório de estruturas.' }),
@@ -201,22 +207,24 @@ builder.queryFields((t) => ({
           permiteRecebimento: args.permiteRecebimento,
           ativo: args.ativo,
         };
-        let total: number | null = null;
-        const conexao = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, async ({ limit, offset }) => {
-          const pagina = await buscarEstruturas(ctx.db, filtro, { limit, offset });
-          total = pagina.total;
-          return pagina.linhas;
-        });
-        const totalCount = total ?? (await contarEstruturas(ctx.db, filtro));
-        return { ...conexao, totalCount };
+        const conexao = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+          buscarEstruturas(ctx.db, filtro, { limit, offset }),
+        );
+        // Counted only when `totalCount` or `totalCountLimitado` is asked, once for both.
+        let contagem: Promise<number> | null = null;
+        return { ...conexao, contar: () => (contagem ??= contarEstruturas(ctx.db, filtro)) };
       },
     },
     {
       description: 'Uma página da pesquisa de estruturas.',
       fields: (c) => ({
         totalCount: c.int({
-          description: 'Total de unidades que atendem à pesquisa, em todas as páginas.',
-          resolve: (p) => (p as { totalCount: number }).totalCount,
+          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a). Só é contado quando pedido.`,
+          resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_BUSCA_ESTRUTURAS),
+        }),
+        totalCountLimitado: c.boolean({
+          description: `Verdadeiro se mais de ${LIMITE_BUSCA_ESTRUTURAS} unidades atendem à pesquisa (\`totalCount\` é então o limite, não o total).`,
+          resolve: async (p) => (await (p as PaginaDaBusca).contar()) > LIMITE_BUSCA_ESTRUTURAS,
         }),
       }),
     },

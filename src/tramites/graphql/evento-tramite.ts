@@ -5,7 +5,7 @@ import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js'
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { badUserInput, notFound } from '../../schema/errors.js';
-import { orgaoEmFoco, type AuthenticatedContext } from '../../schema/context.js';
+import { orgaosEmFoco, type AuthenticatedContext } from '../../schema/context.js';
 import { canReadTramite } from '../acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
 import type { tramites } from '../tables.js';
@@ -131,7 +131,11 @@ builder.subscriptionField('eventosTramites', (t) =>
     description:
       'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
     args: {
-      orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão; padrão: o do seu token.' }),
+      orgao: t.arg.globalID({
+        for: [Orgao],
+        required: false,
+        description: 'Órgão; padrão: o do seu token (um SPE: todos os órgãos que atende).',
+      }),
       papel: t.arg({
         type: PapelNoTramite,
         required: false,
@@ -144,13 +148,13 @@ builder.subscriptionField('eventosTramites', (t) =>
     },
     subscribe: (_root, args, ctx) => {
       const { viewer } = ctx;
-      const orgaoId = orgaoEmFoco(viewer, args.orgao);
+      const orgaoIds = orgaosEmFoco(viewer, args.orgao);
       if (args.situacoes && args.situacoes.length === 0) throw badUserInput('situacoes', 'informe ao menos uma situação, ou omita.');
       return abrirFluxo(
         ctx,
         {
           ambiente: args.ambiente ?? ctx.ambientePadrao,
-          orgaoId,
+          orgaoIds,
           papel: args.papel,
           situacoes: args.situacoes as Situacao[] | null | undefined,
         },

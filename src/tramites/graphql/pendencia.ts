@@ -8,7 +8,7 @@ import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
-import { orgaoEmFoco } from '../../schema/context.js';
+import { orgaosEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { alertaVale, lerAlertas, type AlertaComTramite } from '../alertas-parados.js';
 import type { EventoComTramite } from '../feed.js';
@@ -64,7 +64,8 @@ builder.drizzleObjectFields(Tramite, (t) => ({
   }),
 }));
 
-const DESCRICAO_ARG_ORGAO = 'Órgão cujas pendências ver; padrão: o do seu token. PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
+const DESCRICAO_ARG_ORGAO =
+  'Órgão cujas pendências ver; padrão: o do seu token (um SPE: todos os órgãos que atende). PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
 
 /** A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in). */
 function paginaDePendencias(escopo: EscopoPendencias) {
@@ -81,7 +82,7 @@ builder.queryFields((t) => ({
       ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     resolve: (query, _parent, args, ctx) => {
-      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoIds: orgaosEmFoco(ctx.viewer, args.orgao) };
       assertCursors(args, ['date', 'int'], 'PENDENCIAS');
       return plannedRows(ctx.db.query.tramites.findMany(query(paginaDePendencias(escopo))));
     },
@@ -108,7 +109,7 @@ builder.queryFields((t) => ({
       const minutos = args.minutos ?? MINUTOS_ALERTA_PARADO;
       const escopo: EscopoPendencias = {
         ambiente: args.ambiente ?? ctx.ambientePadrao,
-        orgaoId: orgaoEmFoco(ctx.viewer, args.orgao),
+        orgaoIds: orgaosEmFoco(ctx.viewer, args.orgao),
         paradasAntesDe: new Date(agora.getTime() - minutos * 60_000),
       };
       assertCursors(args, ['date', 'int'], 'ALERTAS_PARADOS');
@@ -121,8 +122,8 @@ builder.queryFields((t) => ({
 function pendente(escopo: EscopoPendencias, tramite: TramiteRow, situacao: number | null): boolean {
   if (situacao == null) return false;
   const s = situacao as Situacao;
-  if (escopo.orgaoId == null) return SITUACAO_INFO[s].quemDeveAgir != null;
-  return pendenteParaOrgao(escopo.orgaoId, { ...tramite, situacao: s });
+  if (escopo.orgaoIds == null) return SITUACAO_INFO[s].quemDeveAgir != null;
+  return escopo.orgaoIds.some((orgaoId) => pendenteParaOrgao(orgaoId, { ...tramite, situacao: s }));
 }
 
 type EventoPendenciaData = EventoComTramite & { pendente: boolean };
@@ -160,17 +161,17 @@ builder.subscriptionField('pendenciasAoVivo', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: args.ambiente ?? ctx.ambientePadrao, orgaoIds: orgaosEmFoco(ctx.viewer, args.orgao) };
       return abrirFluxo(
         ctx,
-        { ambiente: escopo.ambiente, orgaoId: escopo.orgaoId },
+        { ambiente: escopo.ambiente, orgaoIds: escopo.orgaoIds },
         args.aPartirDe,
         (e) => pendente(escopo, e.tramite, e.deSituacao) || pendente(escopo, e.tramite, e.paraSituacao),
       );
     },
     resolve: (evento, args, ctx) => {
       const e = evento as EventoComTramite;
-      const escopo: EscopoPendencias = { ambiente: e.tramite.ambiente, orgaoId: orgaoEmFoco(ctx.viewer, args.orgao) };
+      const escopo: EscopoPendencias = { ambiente: e.tramite.ambiente, orgaoIds: orgaosEmFoco(ctx.viewer, args.orgao) };
       return { ...e, pendente: pendente(escopo, e.tramite, e.paraSituacao) };
     },
   }),
@@ -217,11 +218,11 @@ builder.subscriptionField('alertasParadosAoVivo', (t) =>
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
     subscribe: (_root, args, ctx) => {
-      const orgaoId = orgaoEmFoco(ctx.viewer, args.orgao);
+      const orgaoIds = orgaosEmFoco(ctx.viewer, args.orgao);
       const { viewer } = ctx;
       return assinarEventos<AlertaComTramite>({
         barramento: ctx.feeds.alertas,
-        passa: (a) => alertaVale(viewer, orgaoId, args.limiteEmMinutos ?? null, a),
+        passa: (a) => alertaVale(viewer, orgaoIds, args.limiteEmMinutos ?? null, a),
         lerHistorico: (depoisDe, ate, limite) => lerAlertas(ctx.db, depoisDe, limite, ate),
         aPartirDe: args.aPartirDe == null ? null : Number(args.aPartirDe),
         ...limitesDoContexto(ctx),

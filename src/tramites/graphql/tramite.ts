@@ -11,7 +11,7 @@ import { AUTHENTICATED, builder, pageCost, plannedRows, registerReadRule } from 
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import type { Viewer } from '../../kernel/viewer.js';
-import { canReadTramite } from '../acesso.js';
+import { canReadTramiteNoAmbiente } from '../acesso.js';
 import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
 import { acoesPermitidas, MOTIVOS_RECUSA, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Situacao } from '../regras.js';
 import { tramites } from '../tables.js';
@@ -110,9 +110,10 @@ export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
   description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
   id: { column: (t) => t.id },
-  // What the read rule, the status fields and `acoesPermitidas` need; every other column is selected only when its
-  // field is asked for (exposed columns and the fields' `select`), so a page reads what the operation names.
-  select: { columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } },
+  // What the read rule (its environment included), the status fields and `acoesPermitidas` need; every other column is
+  // selected only when its field is asked for (exposed columns and the fields' `select`), so a page reads what the
+  // operation names.
+  select: { columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true, ambiente: true } },
   fields: (t) => ({
     idt: t.string({
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
@@ -168,7 +169,9 @@ export const Tramite = builder.drizzleNode('tramites', {
   }),
 });
 
-registerReadRule('Tramite', canReadTramite, (db, id) => db.query.tramites.findFirst({ where: { id: Number(id) } }));
+// Readable by the viewer and in the environment the field is about: every nullable field returning a trâmite, and
+// `node(id:)` (in the default environment), answers null for one of the other environment.
+registerReadRule('Tramite', canReadTramiteNoAmbiente, (db, id) => db.query.tramites.findFirst({ where: { id: Number(id) } }));
 
 const FiltroTramitesInput = builder.inputType('FiltroTramites', {
   description: 'Filtros da lista de trâmites; todos opcionais e combinados com E.',
@@ -255,7 +258,7 @@ builder.queryFields((t) => ({
       const where = args.id ? { id: Number(args.id.id), ambiente } : { idt: Number(args.idt), ambiente };
       // The columns the read rule needs (registered on the type above: an unreadable trâmite is null).
       const row = await ctx.db.query.tramites.findFirst(
-        query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true } }),
+        query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true, ambiente: true } }),
       );
       return row ?? null;
     },

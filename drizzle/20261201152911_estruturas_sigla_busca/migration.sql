@@ -1,0 +1,1 @@
+CREATE INDEX "estruturas_sigla_busca_idx" ON "estruturas" (("sigla_busca" collate "C"),"id");
