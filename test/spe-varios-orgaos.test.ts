@@ -9,6 +9,7 @@ import { BACKENDS } from './support/backends.js';
 import { Conexao, SUB_TRAMITES } from './support/feeds.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
+import { waitUntil } from './support/wait.js';
 
 const SUPER = 'spe:super.dataprev.gov.br';
 const AMBIENTES: Ambiente[] = ['PRODUCAO', 'HOMOLOGACAO'];
@@ -210,6 +211,60 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(recebidos.map((e) => e.cursor)).toEqual(esperado.map((e) => e.seq));
     } finally {
       await conexao.encerrar();
+    }
+  });
+
+  test('two SPEs serving several agencies see one event differently: each gets what it may do (the shared execution keeps them apart)', async () => {
+    // A production trâmite that a SUPER agency sends and that waits for its recipient (2–4): visible to both sides.
+    const [t] = await rows<{ id: number; destinatario: number }>(
+      `select t.id::int, t.destinatario_orgao_id::int as destinatario from tramites t
+        where t.ambiente = 'PRODUCAO' and t.situacao between 2 and 4 and t.remetente_orgao_id = any($1::int[])
+          and t.destinatario_orgao_id <> all($1::int[]) order by t.id limit 1`,
+      [ids()],
+    );
+    expect(t).toBeDefined();
+    // A second multi-agency SPE serving the recipient: both tokens have no agency of their own (orgaoId null).
+    const codigo = `outro-spe-${backend}`;
+    const [sistema] = await rows<{ id: number }>(
+      `insert into sistemas (codigo, nome, sistema, gestor_tecnologico, criado_em) values ($1, 'Outro – SPE', 'OUTRO', 'Interno', now()) returning id::int`,
+      [codigo],
+    );
+    await rows('insert into sistema_orgaos (sistema_id, orgao_id) values ($1, $2)', [sistema!.id, t!.destinatario]);
+    const [outroServido] = await rows<{ id: number }>(
+      'select id::int from estruturas where pai_id is null and id <> all($1::int[]) and id <> $2 order by id limit 1',
+      [ids(), t!.destinatario],
+    );
+    await rows('insert into sistema_orgaos (sistema_id, orgao_id) values ($1, $2)', [sistema!.id, outroServido!.id]);
+    const outroToken = await gw.token({ sub: `spe:${codigo}`, orgao: null, roles: ['SPE'], spe: codigo });
+    const acoes = async (token: string) =>
+      [
+        ...(await gw.ok('query($id: ID!) { node(id: $id) { ... on Tramite { acoesPermitidas } } }', { id: gid('Tramite', t!.id) }, token))
+          .node.acoesPermitidas,
+      ].sort();
+    const [doSuper, doOutro] = [await acoes(superToken), await acoes(outroToken)];
+    expect(doSuper).not.toEqual(doOutro); // sender's and recipient's steps
+
+    const sub = 'subscription { e: eventosTramites { cursor tramite { id acoesPermitidas } } }';
+    const antes = gw.gateway.feeds.tramites.assinantes;
+    const deSuper = new Conexao(gw.gateway.url, `Bearer ${superToken}`);
+    const deOutro = new Conexao(gw.gateway.url, `Bearer ${outroToken}`);
+    try {
+      const aSuper = deSuper.assinar(sub, {});
+      const aOutro = deOutro.assinar(sub, {});
+      await waitUntil('both subscriptions on the bus', () => gw.gateway.feeds.tramites.assinantes === antes + 2);
+      // One event on the trâmite, committed and announced as the log's writers do (a single writer here).
+      const [e] = await rows<{ seq: string }>(
+        `insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
+           select id, situacao, situacao, 'teste.classes', 'REMETENTE', now() from tramites where id = $1 returning seq::text`,
+        [t!.id],
+      );
+      await rows(`select pg_notify('tramite_eventos', $1)`, [e!.seq]);
+      const [recebidoSuper] = (await aSuper.receber(1, 20_000)) as unknown as { tramite: { acoesPermitidas: string[] } }[];
+      const [recebidoOutro] = (await aOutro.receber(1, 20_000)) as unknown as { tramite: { acoesPermitidas: string[] } }[];
+      expect([...recebidoSuper!.tramite.acoesPermitidas].sort()).toEqual(doSuper);
+      expect([...recebidoOutro!.tramite.acoesPermitidas].sort()).toEqual(doOutro);
+    } finally {
+      await Promise.all([deSuper.encerrar(), deOutro.encerrar()]);
     }
   });
 

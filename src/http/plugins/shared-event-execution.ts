@@ -1,6 +1,7 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../../schema/context.js';
+import { orgaosDoViewer } from '../../kernel/viewer.js';
 
 /**
  * Live events fan out to thousands of subscribers, most of them asking the same thing. graphql-js
@@ -41,8 +42,11 @@ export function sharedEventExecution(): Plugin<GatewayContext> {
 
 function chaveDeExecucao(args: ExecutionArgs): string {
   const viewer = (args.contextValue as GatewayContext).viewer;
-  // ambiente: once the viewer carries an environment (issue 10) it decides visibility too, so it joins the class.
-  const classe = viewer ? `${viewer.orgaoId ?? '-'}:${[...viewer.papeis].sort().join(',')}` : 'anonimo';
+  // What decides visibility: the agency, every agency an SPE serves (two multi-agency SPEs both have orgaoId null)
+  // and the roles. The environment is an argument of the operation, so the document and variables below carry it.
+  const classe = viewer
+    ? `${viewer.orgaoId ?? '-'}:${[...orgaosDoViewer(viewer)].sort((a, b) => a - b).join('+')}:${[...viewer.papeis].sort().join(',')}`
+    : 'anonimo';
   return `${classe}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${print(args.document)}`;
 }
 
