@@ -28,18 +28,18 @@ describe.each(BACKENDS)('%s', (backend) => {
     await gw?.close();
   });
 
-  const PAINEL = `query($orgao: ID, $desde: DateTime, $ate: DateTime) {
-    painel(orgao: $orgao, desde: $desde, ate: $ate) {
+  const PAINEL = `query($orgao: ID, $sistema: ID, $desde: DateTime, $ate: DateTime) {
+    painel(orgao: $orgao, sistema: $sistema, desde: $desde, ate: $ate) {
       comoOrigem { total porSituacao { situacao quantidade } }
       comoDestino { total porSituacao { situacao quantidade } }
     }
   }`;
 
   /** One query per side with every status's count of the list, as aliases (ten: within the alias limit users get). */
-  const listas = (papel: (typeof LADOS)[number][1]) => `query($orgao: ID, $desde: DateTime, $ate: DateTime) {
+  const listas = (papel: (typeof LADOS)[number][1]) => `query($orgao: ID, $sistema: ID, $desde: DateTime, $ate: DateTime) {
     ${SITUACOES.map(
       (s) =>
-        `${papel}_${s}: tramites(first: 0, filtro: { orgao: $orgao, papel: ${papel}, situacoes: [${SITUACAO_INFO[s].chave}], criadoDesde: $desde, criadoAte: $ate }) { totalCount }`,
+        `${papel}_${s}: tramites(first: 0, filtro: { orgao: $orgao, sistema: $sistema, papel: ${papel}, situacoes: [${SITUACAO_INFO[s].chave}], criadoDesde: $desde, criadoAte: $ate }) { totalCount }`,
     ).join('\n')}
   }`;
 
@@ -75,6 +75,36 @@ describe.each(BACKENDS)('%s', (backend) => {
       'select id::int as id, sigla from estruturas where pai_id is null order by id',
     );
     for (const o of orgaos) await comparar(admin, { orgao: gid('Orgao', o.id) }, `pen.admin on ${o.sigla}`);
+  });
+
+  test('by SPE: every agency account and PEN_ADMIN on each agency an SPE serves (and one it does not), all time and in a period', {
+    timeout: 180_000,
+  }, async () => {
+    const agora = Date.now();
+    const periodo = { desde: new Date(agora - 30 * DIA).toISOString(), ate: new Date(agora - 5 * DIA).toISOString() };
+    const servidos = await gw.database.rows<{ sistema: number; orgaos: number[] }>(
+      'select s.id::int as sistema, coalesce(array_agg(so.orgao_id::int order by so.orgao_id) filter (where so.orgao_id is not null), $1) as orgaos from sistemas s left join sistema_orgaos so on so.sistema_id = s.id group by s.id order by s.id',
+      ['{}'],
+    );
+    const [outro] = await gw.database.rows<{ id: number }>(
+      'select id::int as id from estruturas where pai_id is null order by id desc limit 1',
+    );
+    expect(servidos.length).toBeGreaterThan(1);
+    const admin = await gw.tokenOf(PEN_ADMIN);
+    let comAlgum = 0;
+    for (const { sistema: id, orgaos } of servidos) {
+      const sistema = gid('Sistema', id);
+      for (const conta of DEMO_ACCOUNTS.filter((a) => a.orgao)) {
+        const token = await gw.tokenOf(conta.sujeito);
+        if ((await comparar(token, { sistema }, `${conta.sujeito} by SPE ${id}`)) > 0) comAlgum += 1;
+      }
+      for (const o of [...orgaos, ...(orgaos.includes(outro!.id) ? [] : [outro!.id])]) {
+        await comparar(admin, { orgao: gid('Orgao', o), sistema }, `pen.admin on ${o} by SPE ${id}`);
+        await comparar(admin, { orgao: gid('Orgao', o), sistema, ...periodo }, `pen.admin on ${o} by SPE ${id} (period)`);
+      }
+    }
+    // Some accounts' sides are operated by an SPE and others are not: the filter narrows, it does not empty.
+    expect(comAlgum).toBeGreaterThan(0);
   });
 
   test('a refused trâmite counts for its sender and not for its destination, in the panel as in the list', async () => {

@@ -40,3 +40,11 @@ export function tramitesVisiveisSql(viewer: Viewer, t: typeof tramites): SQL {
     and(inArray(t.destinatarioOrgaoId, [...orgaos]), notInArray(t.situacao, [...SITUACOES_SO_REMETENTE_VE])),
   )!;
 }
+
+/**
+ * Whether the viewer sees every trâmite of the agency `tramitesVisiveisSql` could show (so a count of the agency's
+ * trâmites needs no visibility condition: contagens.ts). Must never say yes where `tramitesVisiveisSql` hides one.
+ */
+export function veTodosOsTramitesDoOrgao(viewer: Viewer, orgaoId: number): boolean {
+  return isPenAdmin(viewer) || orgaosDoViewer(viewer).includes(orgaoId);
+}

@@ -1,9 +1,10 @@
 /** Reads of trâmites that are not a page of rows: the control panel's counts, a process's history. No GraphQL here. */
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { filtroTramitesSql, type PapelNoTramite } from './filtro.js';
+import { contarPorSituacao } from './contagens.js';
+import type { PapelNoTramite } from './filtro.js';
 import { SITUACOES, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
 
@@ -18,6 +19,8 @@ export interface Contagens {
 export interface PainelData {
   ambiente: Ambiente;
   orgaoId: number | null;
+  /** Only the sides this SPE operates (`FiltroTramites.sistemaId`). */
+  sistemaId: number | null;
   desde: Date | null;
   ate: Date | null;
   comoOrigem: Contagens;
@@ -25,42 +28,27 @@ export interface PainelData {
 }
 
 /**
- * Counts per status for one agency as origin and as destination, in one statement; with no agency, the whole
- * platform (every trâmite has both an origin and a destination). Each side's count is `filtroTramitesSql` with that
- * side's `papel`, the very condition of the `tramites` list, so a panel number always opens into the list it counts
- * (a refused trâmite counts for its sender only). Every status is listed, with zero where there is none, so a
- * frontend draws the same ten bars every time.
+ * Counts per status for one agency as origin and as destination; with no agency, the whole platform (every trâmite has
+ * both an origin and a destination); with `sistemaId`, only the sides that SPE operates. Each side's count is
+ * `contarPorSituacao` of the `tramites` filter with that side's `papel`, the very condition of the list, so a panel
+ * number always opens into the list it counts (a refused trâmite counts for its sender only); the counters answer it
+ * (contagens.ts). Every status is listed, with zero where there is none, so a frontend draws the same ten bars every time.
  */
 export async function contarPainel(
   db: Database,
   viewer: Viewer,
-  ambiente: Ambiente,
-  orgaoId: number | null,
-  desde: Date | null,
-  ate: Date | null,
+  filtro: { ambiente: Ambiente; orgaoId: number | null; sistemaId: number | null; desde: Date | null; ate: Date | null },
   agora: Date,
 ): Promise<PainelData> {
+  const { ambiente, orgaoId, sistemaId, desde, ate } = filtro;
   const doLado = (papel: PapelNoTramite) =>
-    filtroTramitesSql(tramites, viewer, { ambiente, orgaoId, papel, criadoDesde: desde, criadoAte: ate }, agora);
-  const origem = doLado('ORIGEM');
-  const destino = doLado('DESTINO');
-  const rows = await db
-    .select({
-      situacao: tramites.situacao,
-      comoOrigem: sql<number>`(count(*) filter (where ${origem}))::int`,
-      comoDestino: sql<number>`(count(*) filter (where ${destino}))::int`,
-    })
-    .from(tramites)
-    .where(or(origem, destino))
-    .groupBy(tramites.situacao);
-  const contagens = (pick: (r: (typeof rows)[number]) => number): Contagens => {
-    const porSituacao = SITUACOES.map((situacao) => {
-      const row = rows.find((r) => r.situacao === situacao);
-      return { situacao, quantidade: row ? pick(row) : 0 };
-    });
+    contarPorSituacao(db, viewer, { ambiente, orgaoId, sistemaId, papel, criadoDesde: desde, criadoAte: ate }, agora);
+  const [origem, destino] = await Promise.all([doLado('ORIGEM'), doLado('DESTINO')]);
+  const contagens = (porLado: Map<Situacao, number>): Contagens => {
+    const porSituacao = SITUACOES.map((situacao) => ({ situacao, quantidade: porLado.get(situacao) ?? 0 }));
     return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
   };
-  return { ambiente, orgaoId, desde, ate, comoOrigem: contagens((r) => r.comoOrigem), comoDestino: contagens((r) => r.comoDestino) };
+  return { ambiente, orgaoId, sistemaId, desde, ate, comoOrigem: contagens(origem), comoDestino: contagens(destino) };
 }
 
 type TramiteRow = typeof tramites.$inferSelect;

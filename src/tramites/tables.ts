@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
   bytea,
+  date,
 } from 'drizzle-orm/pg-core';
 import { AMBIENTES, type Ambiente } from '../kernel/ambiente.js';
 import { estruturas } from '../orgaos/tables.js';
@@ -317,4 +318,26 @@ export const tramiteAlertas = pgTable(
     uniqueIndex('tramite_alertas_uq').on(t.tramiteId, t.situacaoAlteradaEm, t.limiarMinutos),
     index('tramite_alertas_limiar_idx').on(t.limiarMinutos, t.situacaoAlteradaEm),
   ],
+);
+
+/**
+ * Counts of trâmites per (ambiente, escala of the period bucket, lado, agency, bucket start, status), so `painel` and
+ * `totalCount` sum a few rows instead of counting trâmites (contagens.ts). Buckets are by creation instant (the panel's
+ * period), in UTC: `M` a calendar month, `D` a day; `lado` `O` the agency as remetente, `D` as destinatário without the
+ * refused (8, 9), `Q` either, as the agency itself sees them (each trâmite once). Maintained by statement-level triggers on
+ * `tramites` in the writing transaction (every writer: steps, starts, the automatic cancellation, seeds); the migration
+ * `contagens` defines them and backfills from the existing rows.
+ */
+export const tramiteContagens = pgTable(
+  'tramite_contagens',
+  {
+    ambiente: ambiente('ambiente').notNull(),
+    escala: char('escala', { length: 1 }).notNull(),
+    lado: char('lado', { length: 1 }).notNull(),
+    orgaoId: integer('orgao_id').notNull(),
+    inicio: date('inicio', { mode: 'string' }).notNull(),
+    situacao: smallint('situacao').notNull(),
+    quantidade: bigint('quantidade', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ambiente, t.escala, t.lado, t.orgaoId, t.inicio, t.situacao] })],
 );

@@ -1,4 +1,5 @@
 import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { Sistema } from '../../sistemas/graphql/sistema.js';
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
@@ -40,6 +41,13 @@ const PainelRef = builder.objectRef<PainelData>('Painel').implement({
       resolve: (p, _args, ctx) =>
         p.orgaoId == null ? null : ctx.db.query.estruturas.findFirst({ where: { id: p.orgaoId } }).then((r) => r ?? null),
     }),
+    sistema: t.field({
+      type: Sistema,
+      nullable: true,
+      description: 'O SPE cujos lados o painel conta, se informado.',
+      resolve: (p, _args, ctx) =>
+        p.sistemaId == null ? null : ctx.db.query.sistemas.findFirst({ where: { id: p.sistemaId } }).then((r) => r ?? null),
+    }),
     desde: t.expose('desde', { type: 'DateTime', nullable: true, description: 'Início do período (criação do trâmite), se informado.' }),
     ate: t.expose('ate', { type: 'DateTime', nullable: true, description: 'Fim do período, se informado.' }),
     comoOrigem: t.expose('comoOrigem', { type: ContagensRef, description: 'Trâmites em que o órgão é remetente.' }),
@@ -60,6 +68,12 @@ builder.queryField('painel', (t) =>
       orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Órgão do painel.' }),
       desde: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados a partir deste instante.' }),
       ate: t.arg({ type: 'DateTime', required: false, description: 'Só trâmites iniciados até este instante.' }),
+      sistema: t.arg.globalID({
+        for: [Sistema],
+        required: false,
+        description:
+          'Só os lados operados por este SPE (os dos órgãos que ele atende), como `filtro.sistema` de `tramites`: cada número segue igual ao `totalCount` da lista com o mesmo filtro.',
+      }),
       ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
     },
     resolve: (_root, args, ctx) => {
@@ -68,10 +82,13 @@ builder.queryField('painel', (t) =>
       return contarPainel(
         ctx.db,
         viewer,
-        args.ambiente ?? ctx.ambientePadrao,
-        orgaoEmFoco(viewer, args.orgao),
-        args.desde ?? null,
-        args.ate ?? null,
+        {
+          ambiente: args.ambiente ?? ctx.ambientePadrao,
+          orgaoId: orgaoEmFoco(viewer, args.orgao),
+          sistemaId: args.sistema ? Number(args.sistema.id) : null,
+          desde: args.desde ?? null,
+          ate: args.ate ?? null,
+        },
         ctx.clock(),
       );
     },

@@ -12,9 +12,9 @@ import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import type { Viewer } from '../../kernel/viewer.js';
 import { canReadTramiteNoAmbiente } from '../acesso.js';
+import { contarTramites } from '../contagens.js';
 import { diasNaSituacao, filtroTramitesSql, type FiltroTramites } from '../filtro.js';
 import { acoesPermitidas, MOTIVOS_RECUSA, PASSOS, SITUACAO_INFO, SITUACOES, type Acao, type Situacao } from '../regras.js';
-import { tramites } from '../tables.js';
 
 export const SituacaoTramite = builder.enumType('SituacaoTramite', {
   description:
@@ -274,10 +274,8 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => {
       const { viewer } = ctx;
-      return ctx.db.$count(
-        tramites,
-        filtroTramitesSql(tramites, viewer, toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao), ctx.clock()),
-      );
+      // From the counters when the filter is one they answer (contagens.ts), else one count over the rows.
+      return contarTramites(ctx.db, viewer, toFiltro(args.filtro, viewer, args.ambiente ?? ctx.ambientePadrao), ctx.clock());
     },
     resolve: (query, _parent, args, ctx) => {
       const { viewer } = ctx;

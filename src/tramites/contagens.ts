@@ -1,0 +1,159 @@
+/**
+ * Counts of trâmites per status from the counters (`tramite_contagens`, tables.ts), so `painel` and `totalCount` read
+ * a few rows whatever the number of trâmites. A filter the counters answer is one of an environment, statuses, a
+ * creation period, and a side of one agency, of the agencies an SPE serves, or of the whole platform; any other filter
+ * (unit, `paradoHaMaisDeDias`, NRE, process number, or a viewer who sees only part of the agency's trâmites) is
+ * counted on `tramites` itself. Either way the condition is the list's (`filtroTramitesSql`): a number opens into the
+ * list it counts. No GraphQL here.
+ */
+import { and, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { DAY_MS } from '../kernel/clock.js';
+import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
+import { sistemaOrgaos } from '../sistemas/tables.js';
+import { veTodosOsTramitesDoOrgao } from './acesso.js';
+import { filtroTramitesSql, type FiltroTramites } from './filtro.js';
+import type { Situacao } from './regras.js';
+import { tramiteContagens, tramites } from './tables.js';
+
+/** The counter rows a filter's count sums: one side (`lado` of tables.ts) of one agency, of an SPE's agencies, or of all. */
+export interface EscopoContadores {
+  lado: 'O' | 'D' | 'Q';
+  /** null: every agency. */
+  orgaoId: number | null;
+  sistemaId: number | null;
+}
+
+/**
+ * The counters that sum to `filtroTramitesSql(filtro)` for this viewer, or null when no sum of counters equals it. The
+ * cases follow filtro.ts: `papel` applies to `orgao` and to `sistema`; with neither, the filter names every trâmite of
+ * the environment (each once as remetente: `O` of every agency). A viewer who is not PEN_ADMIN must see every trâmite of
+ * the agency counted (acesso.ts), else the visibility rule cuts across the counters.
+ */
+export function escopoDosContadores(viewer: Viewer, filtro: FiltroTramites): EscopoContadores | null {
+  if (filtro.unidadeId != null || filtro.paradoHaMaisDeDias != null || filtro.nre || filtro.numeroProcesso) return null;
+  const papel = filtro.papel ?? 'QUALQUER';
+  const sistemaId = filtro.sistemaId ?? null;
+  const orgaoId = filtro.orgaoId ?? null;
+  if (!isPenAdmin(viewer)) {
+    // What this viewer sees with no agency filter is its own agency's `Q`.
+    if (orgaoId == null && sistemaId == null && viewer.orgaoId != null && veTodosOsTramitesDoOrgao(viewer, viewer.orgaoId))
+      return { lado: 'Q', orgaoId: viewer.orgaoId, sistemaId: null };
+    if (orgaoId == null || !veTodosOsTramitesDoOrgao(viewer, orgaoId)) return null;
+  }
+  if (orgaoId == null && sistemaId == null) return { lado: 'O', orgaoId: null, sistemaId: null };
+  if (papel === 'QUALQUER') return sistemaId == null ? { lado: 'Q', orgaoId, sistemaId: null } : null;
+  return { lado: papel === 'ORIGEM' ? 'O' : 'D', orgaoId, sistemaId };
+}
+
+/** A half-open range of bucket starts (`YYYY-MM-DD`); null ends are open. */
+interface Faixa {
+  de: string | null;
+  ate: string | null;
+}
+
+/**
+ * A creation period (`desde` and `ate` inclusive, either open) as whole months, whole days at the month edges and
+ * exact ranges for the partial days at the ends: the first two are counter rows, the last two at most a day of
+ * trâmites each, counted on `tramites` through the list's own condition. So a period costs at most
+ * (months + 60 days) counter rows plus two days of trâmites, and an exact answer.
+ */
+export interface PartesDoPeriodo {
+  meses: Faixa | null;
+  dias: Faixa[];
+  /** Exact ranges of `criado_em`: from `de` inclusive to `ate` (exclusive, or inclusive when `ateInclusivo`). */
+  bordas: { de: Date | null; ate: Date | null; ateInclusivo: boolean }[];
+}
+
+const diaUtc = (d: Date) => d.toISOString().slice(0, 10);
+const inicioDoDia = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+const inicioDoMes = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+const teto = (d: Date, piso: (d: Date) => Date, proximo: (d: Date) => Date) => (piso(d).getTime() === d.getTime() ? d : proximo(piso(d)));
+const diaSeguinte = (d: Date) => new Date(d.getTime() + DAY_MS);
+const mesSeguinte = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+
+export function partesDoPeriodo(desde: Date | null, ate: Date | null): PartesDoPeriodo {
+  // Whole days: [dia0, dia1); `ate` is inclusive, so its own day is always a partial one.
+  const dia0 = desde ? teto(desde, inicioDoDia, diaSeguinte) : null;
+  const dia1 = ate ? inicioDoDia(ate) : null;
+  if (dia0 && dia1 && dia0 >= dia1) return { meses: null, dias: [], bordas: [{ de: desde, ate, ateInclusivo: true }] };
+  const bordas: PartesDoPeriodo['bordas'] = [];
+  if (desde && dia0 && desde < dia0) bordas.push({ de: desde, ate: dia0, ateInclusivo: false });
+  if (dia1) bordas.push({ de: dia1, ate, ateInclusivo: true });
+  const mes0 = dia0 ? teto(dia0, inicioDoMes, mesSeguinte) : null;
+  const mes1 = dia1 ? inicioDoMes(dia1) : null;
+  if (mes0 && mes1 && mes0 >= mes1) return { meses: null, dias: [{ de: diaUtc(dia0!), ate: diaUtc(dia1!) }], bordas };
+  const dias: Faixa[] = [];
+  if (dia0 && mes0 && dia0 < mes0) dias.push({ de: diaUtc(dia0), ate: diaUtc(mes0) });
+  if (dia1 && mes1 && mes1 < dia1) dias.push({ de: diaUtc(mes1), ate: diaUtc(dia1) });
+  return { meses: { de: mes0 && diaUtc(mes0), ate: mes1 && diaUtc(mes1) }, dias, bordas };
+}
+
+const c = tramiteContagens;
+
+function faixa(escala: 'M' | 'D', f: Faixa): SQL {
+  return and(eq(c.escala, escala), f.de ? gte(c.inicio, f.de) : undefined, f.ate ? lt(c.inicio, f.ate) : undefined)!;
+}
+
+/** The raw rows of `db.execute`, whichever driver (docs/stack.md trap 4). */
+function linhas<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows: T[] }).rows ?? [])) as T[];
+}
+
+/**
+ * The trâmites of `tramites(filtro)` for this viewer, per status (statuses with none are absent): from the counters
+ * plus the partial days at the period's ends when the filter is one they answer, else one count over `tramites`. One
+ * statement either way.
+ */
+export async function contarPorSituacao(db: Database, viewer: Viewer, filtro: FiltroTramites, agora: Date): Promise<Map<Situacao, number>> {
+  const escopo = escopoDosContadores(viewer, filtro);
+  let consulta: SQL;
+  if (!escopo) {
+    consulta = sql`select ${tramites.situacao} as situacao, count(*)::int as n from ${tramites}
+      where ${filtroTramitesSql(tramites, viewer, filtro, agora)} group by 1`;
+  } else {
+    const partes = partesDoPeriodo(filtro.criadoDesde ?? null, filtro.criadoAte ?? null);
+    const baldes = [...(partes.meses ? [faixa('M', partes.meses)] : []), ...partes.dias.map((d) => faixa('D', d))];
+    const pedacos: SQL[] = [];
+    if (baldes.length) {
+      const onde = and(
+        eq(c.ambiente, filtro.ambiente),
+        eq(c.lado, escopo.lado),
+        escopo.orgaoId != null ? eq(c.orgaoId, escopo.orgaoId) : undefined,
+        escopo.sistemaId != null
+          ? inArray(
+              c.orgaoId,
+              sql`(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId})`,
+            )
+          : undefined,
+        filtro.situacoes?.length ? inArray(c.situacao, filtro.situacoes) : undefined,
+        or(...baldes),
+      );
+      pedacos.push(sql`select ${c.situacao} as situacao, ${c.quantidade} as n from ${c} where ${onde}`);
+    }
+    if (partes.bordas.length) {
+      const semPeriodo = filtroTramitesSql(tramites, viewer, { ...filtro, criadoDesde: null, criadoAte: null }, agora);
+      const nasBordas = or(
+        ...partes.bordas.map((b) =>
+          and(
+            b.de ? gte(tramites.criadoEm, b.de) : undefined,
+            b.ate ? (b.ateInclusivo ? lte(tramites.criadoEm, b.ate) : lt(tramites.criadoEm, b.ate)) : undefined,
+          ),
+        ),
+      );
+      pedacos.push(
+        sql`select ${tramites.situacao} as situacao, count(*) as n from ${tramites} where ${and(semPeriodo, nasBordas)} group by 1`,
+      );
+    }
+    consulta = sql`select situacao, sum(n)::int as n from (${sql.join(pedacos, sql` union all `)}) as partes group by 1`;
+  }
+  const rows = linhas<{ situacao: number; n: number }>(await db.execute(consulta));
+  return new Map(rows.filter((r) => Number(r.n) !== 0).map((r) => [Number(r.situacao) as Situacao, Number(r.n)]));
+}
+
+/** `totalCount` of `tramites(filtro)`. */
+export async function contarTramites(db: Database, viewer: Viewer, filtro: FiltroTramites, agora: Date): Promise<number> {
+  let total = 0;
+  for (const n of (await contarPorSituacao(db, viewer, filtro, agora)).values()) total += n;
+  return total;
+}
