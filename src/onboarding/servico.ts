@@ -31,6 +31,7 @@ import type { ComponentStore } from '../tramites/componentes.js';
 import { TamanhoNaoConfere } from '../tramites/erros.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import {
+  ACAO_ACESSO_PRODUCAO,
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
   ETAPA_DOS_TESTES_DE_PRODUCAO,
@@ -51,6 +52,7 @@ import {
 import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
 import { avisosEmail, onboardings, requisitosMinimos, requisitosOrgao, solicitacoesAcesso } from './tables.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
+import { faltasDaConfiguracaoProducao, registrarPrimeiroGestor, replicarConfiguracaoParaProducao } from './configuracao.js';
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
 
@@ -63,6 +65,12 @@ const motivoSchema = z.object({ motivo: z.string().trim().max(1000, 'no máximo 
 
 /** What keeps a gate closed, in words for people; empty when it is open. */
 export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: number, condicao: Condicao): Promise<string[]> {
+  if (condicao === 'CONFIGURACAO_PRODUCAO_CONFIRMADA') {
+    const [linha] = await db.select({ em: onboardings.producaoConfirmadaEm }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId));
+    if (linha?.em) return [];
+    const faltas = await faltasDaConfiguracaoProducao(db, orgaoId);
+    return [...faltas, 'confirmar a configuração de produção (replicada da homologação)'];
+  }
   if (condicao === 'UNIDADES_DEFINIDAS') {
     const [linha] = await db
       .select({
@@ -156,9 +164,12 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
   if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
   return db.transaction(async (tx) => {
     const resultado = await moverEtapa(tx, pedido, motivo ?? null);
+    // Production access replicates homologação's configuration into produção (its stage event records when and by whom).
+    if (pedido.acao === ACAO_ACESSO_PRODUCAO)
+      await replicarConfiguracaoParaProducao(tx, pedido.orgaoId, pedido.viewer.sujeito, pedido.agora);
     if (pedido.acao === 'APROVAR_CADASTRO' || pedido.acao === 'REJEITAR_CADASTRO') {
       // PEN's analysis closes the open request with its content (none for a request made without it).
-      await tx
+      const analisadas = await tx
         .update(solicitacoesAcesso)
         .set({
           situacao: pedido.acao === 'APROVAR_CADASTRO' ? 'APROVADA' : 'REJEITADA',
@@ -166,7 +177,16 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
           analisadoPor: pedido.viewer.sujeito,
           analisadoEm: pedido.agora,
         })
-        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')));
+        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')))
+        .returning();
+      for (const s of pedido.acao === 'APROVAR_CADASTRO' ? analisadas : []) {
+        await registrarPrimeiroGestor(
+          tx,
+          pedido.orgaoId,
+          { nome: s.gestorNome, cpf: s.gestorCpf, email: s.gestorEmail, registradoPor: s.solicitadoPor },
+          pedido.agora,
+        );
+      }
     }
     return resultado;
   });

@@ -56,6 +56,12 @@ export const onboardings = pgTable(
     implantadoEm: timestamp('implantado_em', { withTimezone: true }),
     /** When the agency recorded that its production tests began (the PEN team's follow-up starts). */
     testesIniciadosEm: timestamp('testes_iniciados_em', { withTimezone: true }),
+    /**
+     * When the agency confirmed its produção configuration (replicated from homologação at production access):
+     * the gate of SOLICITAR_VALIDACAO_PRODUCAO.
+     */
+    producaoConfirmadaEm: timestamp('producao_confirmada_em', { withTimezone: true }),
+    producaoConfirmadaPor: text('producao_confirmada_por'),
   },
   (t) => [index('onboardings_etapa_idx').on(t.etapa)],
 );
@@ -97,13 +103,18 @@ export const onboardingEventos = pgTable(
     requisito: text('requisito'),
     situacaoRequisito: text('situacao_requisito'),
     evidenciaTramiteId: bigint('evidencia_tramite_id', { mode: 'number' }),
+    /** GESTOR_REGISTRADO / GESTOR_REMOVIDO: whose CPF. */
+    gestorCpf: char('gestor_cpf', { length: 11 }),
     atorSujeito: text('ator_sujeito').notNull(),
     motivo: text('motivo'),
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('onboarding_eventos_orgao_idx').on(t.orgaoId, t.seq),
-    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS')`),
+    check(
+      'onboarding_eventos_tipo_ck',
+      sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS', 'GESTOR_REGISTRADO', 'GESTOR_REMOVIDO', 'CONFIGURACAO_CONFIRMADA')`,
+    ),
   ],
 );
 
@@ -203,4 +214,25 @@ export const chavesPublicasSpe = pgTable(
     registradaPor: text('registrada_por').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgaoId, t.ambiente] })],
+);
+
+/**
+ * The agency's gestores de protocolo per environment (Portal PROT "Gestores"; docs/domain.md §5, §6: gestores exist
+ * per environment and never cross): the first comes from the approved access request, the others are registered by
+ * a gestor of the agency. A removal deletes the row; the onboarding log keeps who registered and removed whom, when.
+ */
+export const gestoresProtocolo = pgTable(
+  'gestores_protocolo',
+  {
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    ambiente: ambiente('ambiente').notNull(),
+    cpf: char('cpf', { length: 11 }).notNull(),
+    nome: text('nome').notNull(),
+    email: text('email').notNull(),
+    registradoPor: text('registrado_por').notNull(),
+    registradoEm: timestamp('registrado_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgaoId, t.ambiente, t.cpf] })],
 );
