@@ -1,12 +1,16 @@
-// The access request with its content, over HTTP on both backends: a body outside SIORG registers
-// itself with a real PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks
-// on to IMPLANTACAO_HOMOLOGACAO (the units enabled with SQL: the structure mutations are another
-// owner's). Every bad input of the issue is a coded error with nothing written.
+// The access request with its content, over HTTP on both backends: a body outside SIORG registers itself with a real
+// PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks on to production: its units (by
+// SQL here), requirements (a)–(c) in homologação with a partner agency, PEN's validation replicating its configuration
+// into produção, the production tests with the test unit, its produção configuration confirmed, PEN's validation.
+// Every bad input of the issue is a coded error with nothing written.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
-import { GESTOR_SAUDE, PEN_ADMIN } from './support/accounts.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { DEMO_UNIDADE_TESTES_PRODUCAO } from '../src/demo/seed.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
+import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 
 /** A small but well-formed PDF (one empty page). */
 const PDF = new TextEncoder().encode(
@@ -212,7 +216,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     return { ...resto, orgao: { repositorio: o!.r, estrutura: o!.n } };
   }
 
-  test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to IMPLANTACAO_HOMOLOGACAO', async () => {
+  test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to production end to end', async () => {
     const r = await solicitar(DADOS(repositorio), PDF, novaGestora);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({
@@ -305,5 +309,142 @@ describe.each(BACKENDS)('%s', (backend) => {
         { etapa: 'IMPLANTACAO_HOMOLOGACAO', ator: 'helena.prado@cisvale' },
       ],
     });
+
+    // ---- on to production, over HTTP: requirements (a)–(c) in homologação with a partner agency (the Ministério da
+    // Saúde's SPE here), PEN's validation (which replicates the configuration into produção), the production tests
+    // with the test unit, the configuration confirmed, PEN's validation in produção.
+    const o = gid('Orgao', orgaoId);
+    const [unidadeCisvale] = await gw.database.rows<{ id: number }>(
+      `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null`,
+      [orgaoId],
+    );
+    const speCisvale = await gw.token({
+      sub: 'spe:sei.cisvale.go.gov.br',
+      orgao: { repositorio, estrutura: orgao!.numero_identificacao },
+      roles: ['SPE'],
+    });
+    const cisvale = { unidade: unidadeCisvale!.id, token: speCisvale };
+    const unidadeDe = async (where: string, params: unknown[]) =>
+      (await gw.database.rows<{ id: number }>(`select id::int as id from estruturas where ${where} limit 1`, params))[0]!.id;
+    const ms = {
+      unidade: await unidadeDe(
+        `orgao_id = (select id from estruturas where sigla = 'MS' and pai_id is null) and pai_id is not null and habilitada_envio and habilitada_recebimento and ativo order by id`,
+        [],
+      ),
+      token: await gw.tokenOf(SPE_SAUDE),
+    };
+    const disis = {
+      unidade: await unidadeDe('repositorio_id = $1 and numero_identificacao = $2', [
+        DEMO_UNIDADE_TESTES_PRODUCAO.repositorio,
+        DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
+      ]),
+      token: await gw.tokenOf(SPE_MGI),
+    };
+    let processo = 0;
+    type Lado = { unidade: number; token: string };
+    const passo = async (mutacao: string, tipo: string, input: Record<string, unknown>, token: string) => {
+      const r = (
+        await gw.ok(
+          `mutation($i: ${tipo}!) { r: ${mutacao}(input: $i) { __typename ... on Erro { codigo mensagem } } }`,
+          { i: input },
+          token,
+        )
+      ).r;
+      expect(r.__typename, `${mutacao}: ${JSON.stringify(r)}`).toBe('TransicaoRealizada');
+    };
+    const tramite = async (ambiente: string, de: Lado, para: Lado, fim: 6 | 9) => {
+      processo += 1;
+      const iniciado = await gw.ok(
+        `mutation($i: IniciarTramiteInput!) { r: iniciarTramite(input: $i) { __typename ... on TransicaoRealizada { tramite { id } } ... on Erro { codigo mensagem } } }`,
+        {
+          i: {
+            tipo: 'PROCESSO',
+            ambiente,
+            numeroProcesso: `${backend}-cisvale-${processo}`,
+            descricao: 'TESTE – CISVALE',
+            unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
+            unidadeDestinataria: gid('UnidadeAdministrativa', para.unidade),
+          },
+        },
+        de.token,
+      );
+      expect(iniciado.r.__typename, JSON.stringify(iniciado.r)).toBe('TransicaoRealizada');
+      const tramite = iniciado.r.tramite.id as string;
+      await passo(MUTACAO_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, de.token);
+      await passo(MUTACAO_POR_ACAO.RECEBER_METADADOS!, 'AcaoTramiteInput', { tramite }, para.token);
+      if (fim === 9) {
+        await passo(
+          MUTACAO_POR_ACAO.RECUSAR!,
+          'RecusarTramiteInput',
+          { tramite, motivo: 'MOTIVO_99', justificativa: 'Recusa de teste.' },
+          para.token,
+        );
+        await passo(MUTACAO_POR_ACAO.DAR_CIENCIA_RECUSA!, 'AcaoTramiteInput', { tramite }, de.token);
+      } else {
+        await passo(MUTACAO_POR_ACAO.RECEBER_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, para.token);
+        await passo(MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO!, 'EnviarReciboConclusaoInput', { tramite }, para.token);
+        await passo(MUTACAO_POR_ACAO.RECEBER_RECIBO_CONCLUSAO!, 'AcaoTramiteInput', { tramite }, de.token);
+      }
+    };
+    const etapa = async (mutacao: string, token: string, esperada: string) => {
+      const r = (
+        await gw.ok(
+          `mutation($o: ID!) { r: ${mutacao}(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
+          { o },
+          token,
+        )
+      ).r;
+      expect(r, mutacao).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: esperada } });
+    };
+    const satisfeitos = async (ambiente: string) =>
+      (
+        await gw.ok(
+          `query($o: ID, $a: Ambiente) { onboarding(orgao: $o) { checklist(ambiente: $a) { codigo exigido situacao } } }`,
+          { o, a: ambiente },
+          gestora,
+        )
+      ).onboarding.checklist
+        .filter((i: { exigido: boolean }) => i.exigido)
+        .map((i: { codigo: string; situacao: string }) => [i.codigo, i.situacao]);
+
+    await tramite('HOMOLOGACAO', cisvale, ms, 6); // (a) sent
+    await tramite('HOMOLOGACAO', ms, cisvale, 6); // (b) received
+    await tramite('HOMOLOGACAO', ms, cisvale, 9); // (c) refused as recipient
+    expect(await satisfeitos('HOMOLOGACAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
+    await etapa('solicitarValidacaoHomologacao', gestora, 'VALIDACAO_HOMOLOGACAO');
+    await etapa('validarHomologacao', pen, 'ACESSO_PRODUCAO');
+
+    // Produção starts as homologação's copy: the first gestor is there, the SPE key is not (another certificate).
+    const lado = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm } } }`,
+      { o },
+      gestora,
+    );
+    expect(lado.onboarding.configuracoes).toEqual([
+      { ambiente: 'HOMOLOGACAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+      { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+    ]);
+
+    await tramite('PRODUCAO', cisvale, disis, 6);
+    await tramite('PRODUCAO', disis, cisvale, 6);
+    await tramite('PRODUCAO', disis, cisvale, 9);
+    expect(await satisfeitos('PRODUCAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
+    const semConfirmar = await gw.ok(
+      `mutation($o: ID!) { r: solicitarValidacaoProducao(input: { orgao: $o }) { __typename ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
+      { o },
+      gestora,
+    );
+    expect(semConfirmar.r.__typename).toBe('ErroCriteriosNaoAtendidos');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await gw.ok(
+      `mutation($k: String!) { registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: PRODUCAO }) { __typename } }`,
+      { k: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
+      gestora,
+    );
+    await etapa('confirmarConfiguracaoProducao', gestora, 'ACESSO_PRODUCAO');
+    await etapa('solicitarValidacaoProducao', gestora, 'VALIDACAO_PRODUCAO');
+    await etapa('validarProducao', pen, 'EM_PRODUCAO');
+    const fim = await gw.ok(`query($o: ID) { onboarding(orgao: $o) { etapa implantadoEm bloqueios } }`, { o }, pen);
+    expect(fim.onboarding).toMatchObject({ etapa: 'EM_PRODUCAO', implantadoEm: expect.any(String), bloqueios: [] });
   });
 });
