@@ -46,8 +46,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           endereco: 'Rua 10, nº 200, Centro, Goiânia',
           cep: '74000-000',
         },
-        sistemaGoverno: 'CISVALE - SEI',
-        gestorTecnologico: 'Interno',
+        sistemaNovo: { codigo: 'sei.cisvale.go.gov.br', nome: 'CISVALE - SEI', sistema: 'SEI', gestorTecnologico: 'Interno' },
         gestor: { ...PRIMEIRA, cpf: '529.982.247-25' },
       }),
     );

@@ -28,10 +28,12 @@ const DADOS = (repositorio: number) => ({
     endereco: 'Rua 10, nº 200, Centro, Goiânia',
     cep: '74000-000',
   },
-  sistemaGoverno: 'CISVALE - SEI',
-  gestorTecnologico: 'Interno',
+  sistemaNovo: { codigo: 'sei.cisvale.go.gov.br', nome: 'CISVALE - SEI', sistema: 'SEI', versao: '4.1', gestorTecnologico: 'Interno' },
   gestor: { nome: 'Helena Prado', cpf: '529.982.247-25', email: 'helena.prado@cisvale.go.gov.br' },
 });
+
+/** The request without its SPE (to name another). */
+const semSpe = ({ sistemaNovo: _s, ...resto }: ReturnType<typeof DADOS>) => resto;
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -147,6 +149,31 @@ describe.each(BACKENDS)('%s', (backend) => {
         { codigo: 'SOLICITACAO_EM_ABERTO' },
       ],
       ['data that is not JSON', '{nao', PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
+      [
+        'an SPE not registered',
+        { ...semSpe(d), sistema: { codigo: 'sei.nenhum.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      [
+        'a new SPE with the code of a registered one',
+        { ...d, sistemaNovo: { ...d.sistemaNovo, codigo: 'super.dataprev.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      [
+        'both an SPE and a new one',
+        { ...d, sistema: { codigo: 'super.dataprev.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      ['no SPE', semSpe(d), PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
     ];
     for (const [nome, dados, doc, token, status, erro] of casos) {
       const r = await solicitar(dados, doc, token);
@@ -158,8 +185,10 @@ describe.each(BACKENDS)('%s', (backend) => {
   test("PEN rejects with the guide's grounds and free text; the body may request again", async () => {
     const d = DADOS(repositorio);
     const dados = {
-      ...d,
+      ...semSpe(d),
       identificacao: { ...d.identificacao, sigla: 'FUNDVALE', nome: 'Fundação do Vale', cnpj: '00.000.000/0001-91' },
+      // An SPE already registered, hosted by its Gestor Tecnológico for several agencies.
+      sistema: { codigo: 'super.dataprev.gov.br' },
       gestor: { ...d.gestor, cpf: '111.444.777-35' },
     };
     const token = await gw.token({ sub: 'rui@fundvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
@@ -168,13 +197,22 @@ describe.each(BACKENDS)('%s', (backend) => {
     const o = gid('Orgao', r.body.orgao.id);
     const pen = await gw.tokenOf(PEN_ADMIN);
     const REJEITAR = `mutation($o: ID!, $m: [MotivoRecusaAcesso!]) { rejeitarCadastro(input: { orgao: $o, motivo: "Termo de Adesão sem assinatura.", motivosRecusa: $m }) {
-      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor } } evento { motivo } } ... on Erro { codigo } } }`;
+      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor sistemaGoverno gestorTecnologico sistema { codigo } } } evento { motivo } } ... on Erro { codigo } } }`;
     const rejeitado = await gw.ok(REJEITAR, { o, m: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'] }, pen);
     expect(rejeitado.rejeitarCadastro).toEqual({
       __typename: 'OnboardingAtualizado',
       onboarding: {
         etapa: 'CADASTRO_REJEITADO',
-        solicitacoes: [{ situacao: 'REJEITADA', motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'], analisadoPor: 'pen.admin' }],
+        solicitacoes: [
+          {
+            situacao: 'REJEITADA',
+            motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'],
+            analisadoPor: 'pen.admin',
+            sistemaGoverno: 'Dataprev – SUPER',
+            gestorTecnologico: 'Dataprev',
+            sistema: { codigo: 'super.dataprev.gov.br' },
+          },
+        ],
       },
       evento: { motivo: 'Termo de Adesão sem assinatura.' },
     });
@@ -234,7 +272,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(orgao).toMatchObject({ repositorio_id: repositorio, sigla: 'CISVALE', pai_id: null, orgao_id: orgaoId });
     // The stored request: digits only, and the PDF's bytes in the component store, hashed.
     const [s] = await gw.database.rows<Record<string, any>>(
-      `select s.cnpj, s.cep, s.uf, s.gestor_cpf, s.sistema_governo, c.tamanho::int as tamanho, c.hash
+      `select s.cnpj, s.cep, s.uf, s.gestor_cpf, s.sistema_id, s.sistema_novo->>'nome' as sistema_governo, c.tamanho::int as tamanho, c.hash
          from solicitacoes_acesso s join conteudos c on c.id = s.documento_conteudo_id where s.orgao_id = $1`,
       [orgaoId],
     );
@@ -244,6 +282,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       cep: '74000000',
       uf: 'GO',
       gestor_cpf: '52998224725',
+      sistema_id: null,
       sistema_governo: 'CISVALE - SEI',
       tamanho: PDF.byteLength,
       hash: createHash('sha256').update(PDF).digest('base64'),
@@ -285,6 +324,26 @@ describe.each(BACKENDS)('%s', (backend) => {
       pen,
     );
     expect(aprovado.aprovarCadastro).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: 'CONFIGURACAO_ESTRUTURA' } });
+    // The approval created the SPE the request described and linked it to the agency.
+    const spe = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { solicitacoes { sistemaGoverno gestorTecnologico sistema { codigo nome sistema versao gestorTecnologico orgaos { sigla } } } } }`,
+      { o: gid('Orgao', orgaoId) },
+      pen,
+    );
+    expect(spe.onboarding.solicitacoes).toEqual([
+      {
+        sistemaGoverno: 'CISVALE - SEI',
+        gestorTecnologico: 'Interno',
+        sistema: {
+          codigo: 'sei.cisvale.go.gov.br',
+          nome: 'CISVALE - SEI',
+          sistema: 'SEI',
+          versao: '4.1',
+          gestorTecnologico: 'Interno',
+          orgaos: [{ sigla: 'CISVALE' }],
+        },
+      },
+    ]);
     const gestora = await gw.token({
       sub: 'helena.prado@cisvale',
       orgao: { repositorio, estrutura: orgao!.numero_identificacao },

@@ -7,6 +7,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -16,6 +17,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
+import { sistemas } from '../sistemas/tables.js';
 import { ambiente, conteudos, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
@@ -148,6 +150,18 @@ export const avisosEmail = pgTable(
   ],
 );
 
+/**
+ * A new SPE as an access request describes it. Requests made before the SPE entity hold only `nome` (their
+ * "Sistema de Governo" text) and `gestorTecnologico`.
+ */
+export interface SistemaDescrito {
+  codigo?: string;
+  nome: string;
+  sistema?: string;
+  versao?: string | null;
+  gestorTecnologico: string;
+}
+
 export const situacaoSolicitacao = pgEnum('situacao_solicitacao', ['EM_ANALISE', 'APROVADA', 'REJEITADA']);
 
 /**
@@ -169,9 +183,10 @@ export const solicitacoesAcesso = pgTable(
     cnpj: char('cnpj', { length: 14 }),
     endereco: text('endereco'),
     cep: char('cep', { length: 8 }),
-    /** "Sistema de Governo" as named by the agency (an SPE entity comes later: the seam is this column). */
-    sistemaGoverno: text('sistema_governo').notNull(),
-    gestorTecnologico: text('gestor_tecnologico').notNull(),
+    /** The SPE ("Sistema de Governo") chosen from `sistemas`, or (a new one) the one the approval created and linked. */
+    sistemaId: integer('sistema_id').references(() => sistemas.id),
+    /** A new SPE as the request describes it (with its Gestor Tecnológico); created in `sistemas` on approval. */
+    sistemaNovo: jsonb('sistema_novo').$type<SistemaDescrito>(),
     gestorNome: text('gestor_nome').notNull(),
     gestorCpf: char('gestor_cpf', { length: 11 }).notNull(),
     gestorEmail: text('gestor_email').notNull(),

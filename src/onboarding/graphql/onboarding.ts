@@ -3,9 +3,11 @@
  * the root fields that read it, and every mutation that moves it.
  */
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { isPenAdmin } from '../../kernel/viewer.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { Sistema } from '../../sistemas/graphql/sistema.js';
 import { AUTHENTICATED, builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { orgaoEmFoco } from '../../schema/context.js';
@@ -68,6 +70,9 @@ const SituacaoSolicitacaoEnum = builder.enumType('SituacaoSolicitacaoAcesso', {
   } as const,
 });
 
+const sistemaDe = (ctx: { db: Database }, s: SolicitacaoRow) =>
+  s.sistemaId === null ? Promise.resolve(undefined) : ctx.db.query.sistemas.findFirst({ where: { id: s.sistemaId } });
+
 const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcesso').implement({
   description: 'Uma solicitação de acesso com o seu conteúdo (MTO "Solicitação de Acesso") e a análise do PEN.',
   fields: (t) => ({
@@ -76,8 +81,22 @@ const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcess
     cnpj: t.exposeString('cnpj', { nullable: true, description: 'CNPJ, só dígitos (órgão fora do SIORG).' }),
     endereco: t.exposeString('endereco', { nullable: true, description: 'Endereço (órgão fora do SIORG).' }),
     cep: t.exposeString('cep', { nullable: true, description: 'CEP, só dígitos (órgão fora do SIORG).' }),
-    sistemaGoverno: t.exposeString('sistemaGoverno', { description: 'O SPE ("Sistema de Governo") informado.' }),
-    gestorTecnologico: t.exposeString('gestorTecnologico', { description: 'O Gestor Tecnológico informado ("Interno" ou a empresa).' }),
+    sistema: t.field({
+      type: Sistema,
+      nullable: true,
+      description:
+        'O SPE ("Sistema de Governo") escolhido entre os cadastrados, ou o novo que a aprovação criou e vinculou (nulo: novo, ainda não aprovado).',
+      resolve: (s, _a, ctx) =>
+        s.sistemaId === null ? null : ctx.db.query.sistemas.findFirst({ where: { id: s.sistemaId } }).then((x) => x ?? null),
+    }),
+    sistemaGoverno: t.string({
+      description: 'O nome do SPE ("Sistema de Governo") informado.',
+      resolve: async (s, _a, ctx) => s.sistemaNovo?.nome ?? (await sistemaDe(ctx, s))?.nome ?? '',
+    }),
+    gestorTecnologico: t.string({
+      description: 'O Gestor Tecnológico do SPE ("Interno" ou a empresa).',
+      resolve: async (s, _a, ctx) => s.sistemaNovo?.gestorTecnologico ?? (await sistemaDe(ctx, s))?.gestorTecnologico ?? '',
+    }),
     gestorNome: t.exposeString('gestorNome', { description: 'Nome do primeiro gestor de protocolo.' }),
     gestorCpf: t.exposeString('gestorCpf', { description: 'CPF do primeiro gestor, só dígitos.' }),
     gestorEmail: t.exposeString('gestorEmail', { description: 'E-mail do primeiro gestor.' }),
