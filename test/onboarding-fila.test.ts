@@ -24,9 +24,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       )
     ).map((r) => r.id);
   const lista = async (args: string) =>
-    ((await app.ok(`{ onboardings${args} { orgao { id } } }`, {}, pen)).onboardings as Array<{ orgao: { id: string } }>).map((o) =>
-      dbId(o.orgao.id),
-    );
+    (
+      (await app.ok(`{ onboardings(first: 100 ${args.replace(/^\(|\)$/g, '')}) { nodes { orgao { id } } } }`, {}, pen)).onboardings
+        .nodes as Array<{ orgao: { id: string } }>
+    ).map((o) => dbId(o.orgao.id));
 
   test('counts per stage: every stage, from one GROUP BY', async () => {
     const porEtapa = (await app.ok('{ onboardingsPorEtapa { etapa quantidade } }', {}, pen)).onboardingsPorEtapa as Array<{

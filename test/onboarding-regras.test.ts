@@ -74,7 +74,7 @@ const DOMINIO: Array<{
     de: ['ACESSO_PRODUCAO'],
     para: 'VALIDACAO_PRODUCAO',
     quem: 'ORGAO',
-    portao: ['REQUISITOS_PRODUCAO'],
+    portao: ['CONFIGURACAO_PRODUCAO_CONFIRMADA', 'REQUISITOS_PRODUCAO'],
     motivo: false,
   },
   {
@@ -182,7 +182,9 @@ describe('steps', () => {
       if (p.para === 'IMPLANTACAO_HOMOLOGACAO') expect(p.condicoes).toEqual(['UNIDADES_DEFINIDAS']);
       if (p.para === 'VALIDACAO_HOMOLOGACAO' || p.para === 'ACESSO_PRODUCAO')
         expect(p.condicoes, p.acao).toEqual(['REQUISITOS_HOMOLOGACAO']);
-      if (p.para === 'VALIDACAO_PRODUCAO' || p.para === 'EM_PRODUCAO') expect(p.condicoes, p.acao).toEqual(['REQUISITOS_PRODUCAO']);
+      // The agency asks for validation in produção once it confirmed the configuration replicated there.
+      if (p.para === 'VALIDACAO_PRODUCAO') expect(p.condicoes, p.acao).toEqual(['CONFIGURACAO_PRODUCAO_CONFIRMADA', 'REQUISITOS_PRODUCAO']);
+      if (p.para === 'EM_PRODUCAO') expect(p.condicoes, p.acao).toEqual(['REQUISITOS_PRODUCAO']);
       // The requirements gates are checked where the requirements were done, never before.
       for (const c of p.condicoes) {
         if (c === 'UNIDADES_DEFINIDAS') continue;

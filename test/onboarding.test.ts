@@ -6,6 +6,7 @@
 //
 // Expectations come from regras.ts, the requirement list in the database and SQL, never from seed
 // numbers. The agencies that walk the path here are created with SQL.
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
@@ -66,7 +67,7 @@ const SUB_ONBOARDING = `subscription($orgao: ID, $aPartirDe: String) {
 type Resultado = Record<string, any> & { __typename: string };
 /** An event as compared: everything but cursor and time. */
 type EventoEsperado = {
-  tipo: 'ETAPA' | 'REQUISITO';
+  tipo: 'ETAPA' | 'REQUISITO' | 'GESTOR_REGISTRADO' | 'CONFIGURACAO_CONFIRMADA';
   etapaAnterior: Etapa | null;
   etapa: Etapa;
   ambiente: Ambiente | null;
@@ -288,16 +289,22 @@ describe.each(BACKENDS)('%s', (backend) => {
   // -------------------------------------------------------------------------------------------------
 
   test('demo data: every stage present; each history replays through the rules to its stage; versao = events; checklists agree', async () => {
-    const data = await ok(
-      `{ onboardings {
+    // Page by page (a page of whole histories and two checklists is priced per onboarding).
+    const lista: Array<Record<string, any>> = [];
+    for (let after: string | null = null, pagina = 0; pagina < 20; pagina++) {
+      const data = await ok(
+        `query($after: String) { onboardings(first: 10, after: $after) { pageInfo { hasNextPage endCursor } nodes {
           orgao { id sigla } etapa versao iniciadoEm atualizadoEm implantadoEm bloqueios
           historico { ${CAMPOS_EVENTO} }
           h: checklist(ambiente: HOMOLOGACAO) { ${CAMPOS_CHECKLIST} }
-          p: checklist(ambiente: PRODUCAO) { ${CAMPOS_CHECKLIST} } } }`,
-      {},
-      pen,
-    );
-    const lista = data.onboardings as Array<Record<string, any>>;
+          p: checklist(ambiente: PRODUCAO) { ${CAMPOS_CHECKLIST} } } } }`,
+        { after },
+        pen,
+      );
+      lista.push(...data.onboardings.nodes);
+      if (!data.onboardings.pageInfo.hasNextPage) break;
+      after = data.onboardings.pageInfo.endCursor;
+    }
     expect(new Set(lista.map((o) => o.etapa))).toEqual(new Set(ETAPAS));
 
     for (const o of lista) {
@@ -398,7 +405,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     );
     const evidenciasGo = (go.p as Array<Record<string, any>>).filter((i) => i.tipo !== 'CONFIGURACAO').map((i) => dbId(i.evidencia.id));
     expect(new Set(evidenciasGo)).toEqual(new Set(testesGo.map((t) => t.id)));
-    expect(go.bloqueios).toEqual([]);
+    // Its requirements are all met; what is left is confirming the produção configuration replicated from homologação.
+    expect(go.bloqueios.filter((b: string) => b.startsWith('requisito '))).toEqual([]);
+    expect(go.bloqueios.at(-1)).toBe('confirmar a configuração de produção (replicada da homologação)');
 
     // One log, in time order.
     expect(
@@ -720,7 +729,13 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('PEN lists onboardings by stage and environment, oldest change first, with what blocks each', async () => {
     const lista = async (args: string) =>
       (
-        (await ok(`{ onboardings${args} { orgao { id } etapa ambiente bloqueios } }`, {}, pen)).onboardings as Array<Record<string, any>>
+        (
+          await ok(
+            `{ onboardings(first: 100 ${args.replace(/^\(|\)$/g, '')}) { nodes { orgao { id } etapa ambiente bloqueios } } }`,
+            {},
+            pen,
+          )
+        ).onboardings.nodes as Array<Record<string, any>>
       ).map((o): Record<string, any> => ({ ...o, orgao: dbId(o.orgao.id) }));
     const sql = async (where: string) =>
       (await rows<{ id: number }>(`select orgao_id::int as id from onboardings where ${where} order by atualizado_em, orgao_id`)).map(
@@ -745,10 +760,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       if (o.etapa === 'CADASTRO_REJEITADO' || o.etapa === 'EM_PRODUCAO') expect(o.bloqueios).toEqual([]);
       if (o.etapa === 'VALIDACAO_HOMOLOGACAO' || o.etapa === 'VALIDACAO_PRODUCAO')
         expect(o.bloqueios).toEqual(['aguardando validação da equipe do PEN']);
-      // An agency doing its requirements is blocked only by required items (Goiás in produção has met them all).
-      if (o.etapa === 'IMPLANTACAO_HOMOLOGACAO' || o.etapa === 'ACESSO_PRODUCAO') {
-        expect(o.bloqueios.every((b: string) => b.startsWith('requisito '))).toBe(true);
-      }
+      // An agency doing its requirements is blocked by required items (Goiás in produção has met them all) and, in
+      // produção, by its replicated configuration until it confirms it (no demo agency there has yet).
+      const outros = o.bloqueios.filter((b: string) => !b.startsWith('requisito '));
+      if (o.etapa === 'IMPLANTACAO_HOMOLOGACAO') expect(outros).toEqual([]);
+      if (o.etapa === 'ACESSO_PRODUCAO') expect(outros.at(-1)).toBe('confirmar a configuração de produção (replicada da homologação)');
       if (o.etapa === 'IMPLANTACAO_HOMOLOGACAO') expect(o.bloqueios.length).toBeGreaterThan(0);
     }
   });
@@ -766,7 +782,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ms = await raizPorSigla('MS');
     for (const [query, vars] of [
       ['query($o: ID) { onboarding(orgao: $o) { etapa } }', { o: gid('Orgao', ms) }],
-      ['{ onboardings { etapa } }', {}],
+      ['{ onboardings { nodes { etapa } } }', {}],
     ] as const) {
       const res = await gw.gql(query, vars, tokenGo);
       expect(res.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
@@ -1137,6 +1153,41 @@ describe.each(BACKENDS)('%s', (backend) => {
         configs.map((codigo) => [codigo, catalogo.find((r) => r.codigo === codigo)!.exigido, 'PENDENTE']),
       );
       expect(catalogo.filter((r) => r.exigido).map((r) => r.codigo)).toEqual(['a', 'b', 'c']);
+
+      // The produção configuration (replicated from homologação: no gestor there, no SPE key) must be confirmed first.
+      const portao = await passo('SOLICITAR_VALIDACAO_PRODUCAO', to.id, gestor);
+      expect(portao).toMatchObject({ __typename: 'ErroCriteriosNaoAtendidos' });
+      expect(portao.pendencias).toHaveLength(3);
+      const g = await ok(
+        `mutation($o: ID!) { registrarGestorProtocolo(input: { orgao: $o, ambiente: PRODUCAO, nome: "Ana Tocantins", cpf: "529.982.247-25", email: "ana@to.gov.br" }) {
+          __typename ... on GestoresAtualizados { gestores { cpf } evento { ${CAMPOS_EVENTO} } } } }`,
+        { o: gid('Orgao', to.id) },
+        gestor,
+      );
+      expect(g.registrarGestorProtocolo.gestores).toEqual([{ cpf: '52998224725' }]);
+      const eg: EventoEsperado = {
+        ...requisitoEsperado('ACESSO_PRODUCAO', 'PRODUCAO', '', '', GESTOR),
+        tipo: 'GESTOR_REGISTRADO',
+        requisito: null,
+        situacaoRequisito: null,
+      };
+      expect(semCursor(g.registrarGestorProtocolo.evento)).toEqual(eg);
+      esperado.push(eg);
+      const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const chave = await ok(
+        `mutation($k: String!) { registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: PRODUCAO }) { __typename } }`,
+        { k: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
+        gestor,
+      );
+      expect(chave.registrarChavePublicaSpe.__typename).toBe('ChavePublicaSpe');
+      const c = await ok(
+        `mutation($o: ID!) { confirmarConfiguracaoProducao(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { evento { ${CAMPOS_EVENTO} } } } }`,
+        { o: gid('Orgao', to.id) },
+        gestor,
+      );
+      const ec = { ...eg, tipo: 'CONFIGURACAO_CONFIRMADA' as const };
+      expect(semCursor(c.confirmarConfiguracaoProducao.evento)).toEqual(ec);
+      esperado.push(ec);
 
       await avancar('SOLICITAR_VALIDACAO_PRODUCAO', gestor);
       await avancar('REPROVAR_PRODUCAO', pen, 'Os testes em produção não foram comunicados por e-mail institucional.');

@@ -1,12 +1,16 @@
-// The access request with its content, over HTTP on both backends: a body outside SIORG registers
-// itself with a real PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks
-// on to IMPLANTACAO_HOMOLOGACAO (the units enabled with SQL: the structure mutations are another
-// owner's). Every bad input of the issue is a coded error with nothing written.
+// The access request with its content, over HTTP on both backends: a body outside SIORG registers itself with a real
+// PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks on to production: its units (by
+// SQL here), requirements (a)–(c) in homologação with a partner agency, PEN's validation replicating its configuration
+// into produção, the production tests with the test unit, its produção configuration confirmed, PEN's validation.
+// Every bad input of the issue is a coded error with nothing written.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
-import { GESTOR_SAUDE, PEN_ADMIN } from './support/accounts.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { DEMO_UNIDADE_TESTES_PRODUCAO } from '../src/demo/seed.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
+import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 
 /** A small but well-formed PDF (one empty page). */
 const PDF = new TextEncoder().encode(
@@ -24,10 +28,12 @@ const DADOS = (repositorio: number) => ({
     endereco: 'Rua 10, nº 200, Centro, Goiânia',
     cep: '74000-000',
   },
-  sistemaGoverno: 'CISVALE - SEI',
-  gestorTecnologico: 'Interno',
+  sistemaNovo: { codigo: 'sei.cisvale.go.gov.br', nome: 'CISVALE - SEI', sistema: 'SEI', versao: '4.1', gestorTecnologico: 'Interno' },
   gestor: { nome: 'Helena Prado', cpf: '529.982.247-25', email: 'helena.prado@cisvale.go.gov.br' },
 });
+
+/** The request without its SPE (to name another). */
+const semSpe = ({ sistemaNovo: _s, ...resto }: ReturnType<typeof DADOS>) => resto;
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -143,6 +149,31 @@ describe.each(BACKENDS)('%s', (backend) => {
         { codigo: 'SOLICITACAO_EM_ABERTO' },
       ],
       ['data that is not JSON', '{nao', PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
+      [
+        'an SPE not registered',
+        { ...semSpe(d), sistema: { codigo: 'sei.nenhum.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      [
+        'a new SPE with the code of a registered one',
+        { ...d, sistemaNovo: { ...d.sistemaNovo, codigo: 'super.dataprev.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      [
+        'both an SPE and a new one',
+        { ...d, sistema: { codigo: 'super.dataprev.gov.br' } },
+        PDF,
+        novaGestora,
+        422,
+        { codigo: 'DADOS_INVALIDOS' },
+      ],
+      ['no SPE', semSpe(d), PDF, novaGestora, 422, { codigo: 'DADOS_INVALIDOS' }],
     ];
     for (const [nome, dados, doc, token, status, erro] of casos) {
       const r = await solicitar(dados, doc, token);
@@ -154,8 +185,10 @@ describe.each(BACKENDS)('%s', (backend) => {
   test("PEN rejects with the guide's grounds and free text; the body may request again", async () => {
     const d = DADOS(repositorio);
     const dados = {
-      ...d,
+      ...semSpe(d),
       identificacao: { ...d.identificacao, sigla: 'FUNDVALE', nome: 'Fundação do Vale', cnpj: '00.000.000/0001-91' },
+      // An SPE already registered, hosted by its Gestor Tecnológico for several agencies.
+      sistema: { codigo: 'super.dataprev.gov.br' },
       gestor: { ...d.gestor, cpf: '111.444.777-35' },
     };
     const token = await gw.token({ sub: 'rui@fundvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
@@ -164,13 +197,22 @@ describe.each(BACKENDS)('%s', (backend) => {
     const o = gid('Orgao', r.body.orgao.id);
     const pen = await gw.tokenOf(PEN_ADMIN);
     const REJEITAR = `mutation($o: ID!, $m: [MotivoRecusaAcesso!]) { rejeitarCadastro(input: { orgao: $o, motivo: "Termo de Adesão sem assinatura.", motivosRecusa: $m }) {
-      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor } } evento { motivo } } ... on Erro { codigo } } }`;
+      __typename ... on OnboardingAtualizado { onboarding { etapa solicitacoes { situacao motivosRecusa analisadoPor sistemaGoverno gestorTecnologico sistema { codigo } } } evento { motivo } } ... on Erro { codigo } } }`;
     const rejeitado = await gw.ok(REJEITAR, { o, m: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'] }, pen);
     expect(rejeitado.rejeitarCadastro).toEqual({
       __typename: 'OnboardingAtualizado',
       onboarding: {
         etapa: 'CADASTRO_REJEITADO',
-        solicitacoes: [{ situacao: 'REJEITADA', motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'], analisadoPor: 'pen.admin' }],
+        solicitacoes: [
+          {
+            situacao: 'REJEITADA',
+            motivosRecusa: ['DOCUMENTACAO_INCOMPLETA', 'OUTRO'],
+            analisadoPor: 'pen.admin',
+            sistemaGoverno: 'Dataprev – SUPER',
+            gestorTecnologico: 'Dataprev',
+            sistema: { codigo: 'super.dataprev.gov.br' },
+          },
+        ],
       },
       evento: { motivo: 'Termo de Adesão sem assinatura.' },
     });
@@ -212,7 +254,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     return { ...resto, orgao: { repositorio: o!.r, estrutura: o!.n } };
   }
 
-  test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to IMPLANTACAO_HOMOLOGACAO', async () => {
+  test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to production end to end', async () => {
     const r = await solicitar(DADOS(repositorio), PDF, novaGestora);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({
@@ -230,7 +272,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(orgao).toMatchObject({ repositorio_id: repositorio, sigla: 'CISVALE', pai_id: null, orgao_id: orgaoId });
     // The stored request: digits only, and the PDF's bytes in the component store, hashed.
     const [s] = await gw.database.rows<Record<string, any>>(
-      `select s.cnpj, s.cep, s.uf, s.gestor_cpf, s.sistema_governo, c.tamanho::int as tamanho, c.hash
+      `select s.cnpj, s.cep, s.uf, s.gestor_cpf, s.sistema_id, s.sistema_novo->>'nome' as sistema_governo, c.tamanho::int as tamanho, c.hash
          from solicitacoes_acesso s join conteudos c on c.id = s.documento_conteudo_id where s.orgao_id = $1`,
       [orgaoId],
     );
@@ -240,6 +282,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       cep: '74000000',
       uf: 'GO',
       gestor_cpf: '52998224725',
+      sistema_id: null,
       sistema_governo: 'CISVALE - SEI',
       tamanho: PDF.byteLength,
       hash: createHash('sha256').update(PDF).digest('base64'),
@@ -281,6 +324,26 @@ describe.each(BACKENDS)('%s', (backend) => {
       pen,
     );
     expect(aprovado.aprovarCadastro).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: 'CONFIGURACAO_ESTRUTURA' } });
+    // The approval created the SPE the request described and linked it to the agency.
+    const spe = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { solicitacoes { sistemaGoverno gestorTecnologico sistema { codigo nome sistema versao gestorTecnologico orgaos { sigla } } } } }`,
+      { o: gid('Orgao', orgaoId) },
+      pen,
+    );
+    expect(spe.onboarding.solicitacoes).toEqual([
+      {
+        sistemaGoverno: 'CISVALE - SEI',
+        gestorTecnologico: 'Interno',
+        sistema: {
+          codigo: 'sei.cisvale.go.gov.br',
+          nome: 'CISVALE - SEI',
+          sistema: 'SEI',
+          versao: '4.1',
+          gestorTecnologico: 'Interno',
+          orgaos: [{ sigla: 'CISVALE' }],
+        },
+      },
+    ]);
     const gestora = await gw.token({
       sub: 'helena.prado@cisvale',
       orgao: { repositorio, estrutura: orgao!.numero_identificacao },
@@ -305,5 +368,142 @@ describe.each(BACKENDS)('%s', (backend) => {
         { etapa: 'IMPLANTACAO_HOMOLOGACAO', ator: 'helena.prado@cisvale' },
       ],
     });
+
+    // ---- on to production, over HTTP: requirements (a)–(c) in homologação with a partner agency (the Ministério da
+    // Saúde's SPE here), PEN's validation (which replicates the configuration into produção), the production tests
+    // with the test unit, the configuration confirmed, PEN's validation in produção.
+    const o = gid('Orgao', orgaoId);
+    const [unidadeCisvale] = await gw.database.rows<{ id: number }>(
+      `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null`,
+      [orgaoId],
+    );
+    const speCisvale = await gw.token({
+      sub: 'spe:sei.cisvale.go.gov.br',
+      orgao: { repositorio, estrutura: orgao!.numero_identificacao },
+      roles: ['SPE'],
+    });
+    const cisvale = { unidade: unidadeCisvale!.id, token: speCisvale };
+    const unidadeDe = async (where: string, params: unknown[]) =>
+      (await gw.database.rows<{ id: number }>(`select id::int as id from estruturas where ${where} limit 1`, params))[0]!.id;
+    const ms = {
+      unidade: await unidadeDe(
+        `orgao_id = (select id from estruturas where sigla = 'MS' and pai_id is null) and pai_id is not null and habilitada_envio and habilitada_recebimento and ativo order by id`,
+        [],
+      ),
+      token: await gw.tokenOf(SPE_SAUDE),
+    };
+    const disis = {
+      unidade: await unidadeDe('repositorio_id = $1 and numero_identificacao = $2', [
+        DEMO_UNIDADE_TESTES_PRODUCAO.repositorio,
+        DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
+      ]),
+      token: await gw.tokenOf(SPE_MGI),
+    };
+    let processo = 0;
+    type Lado = { unidade: number; token: string };
+    const passo = async (mutacao: string, tipo: string, input: Record<string, unknown>, token: string) => {
+      const r = (
+        await gw.ok(
+          `mutation($i: ${tipo}!) { r: ${mutacao}(input: $i) { __typename ... on Erro { codigo mensagem } } }`,
+          { i: input },
+          token,
+        )
+      ).r;
+      expect(r.__typename, `${mutacao}: ${JSON.stringify(r)}`).toBe('TransicaoRealizada');
+    };
+    const tramite = async (ambiente: string, de: Lado, para: Lado, fim: 6 | 9) => {
+      processo += 1;
+      const iniciado = await gw.ok(
+        `mutation($i: IniciarTramiteInput!) { r: iniciarTramite(input: $i) { __typename ... on TransicaoRealizada { tramite { id } } ... on Erro { codigo mensagem } } }`,
+        {
+          i: {
+            tipo: 'PROCESSO',
+            ambiente,
+            numeroProcesso: `${backend}-cisvale-${processo}`,
+            descricao: 'TESTE – CISVALE',
+            unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
+            unidadeDestinataria: gid('UnidadeAdministrativa', para.unidade),
+          },
+        },
+        de.token,
+      );
+      expect(iniciado.r.__typename, JSON.stringify(iniciado.r)).toBe('TransicaoRealizada');
+      const tramite = iniciado.r.tramite.id as string;
+      await passo(MUTACAO_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, de.token);
+      await passo(MUTACAO_POR_ACAO.RECEBER_METADADOS!, 'AcaoTramiteInput', { tramite }, para.token);
+      if (fim === 9) {
+        await passo(
+          MUTACAO_POR_ACAO.RECUSAR!,
+          'RecusarTramiteInput',
+          { tramite, motivo: 'MOTIVO_99', justificativa: 'Recusa de teste.' },
+          para.token,
+        );
+        await passo(MUTACAO_POR_ACAO.DAR_CIENCIA_RECUSA!, 'AcaoTramiteInput', { tramite }, de.token);
+      } else {
+        await passo(MUTACAO_POR_ACAO.RECEBER_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, para.token);
+        await passo(MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO!, 'EnviarReciboConclusaoInput', { tramite }, para.token);
+        await passo(MUTACAO_POR_ACAO.RECEBER_RECIBO_CONCLUSAO!, 'AcaoTramiteInput', { tramite }, de.token);
+      }
+    };
+    const etapa = async (mutacao: string, token: string, esperada: string) => {
+      const r = (
+        await gw.ok(
+          `mutation($o: ID!) { r: ${mutacao}(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
+          { o },
+          token,
+        )
+      ).r;
+      expect(r, mutacao).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: esperada } });
+    };
+    const satisfeitos = async (ambiente: string) =>
+      (
+        await gw.ok(
+          `query($o: ID, $a: Ambiente) { onboarding(orgao: $o) { checklist(ambiente: $a) { codigo exigido situacao } } }`,
+          { o, a: ambiente },
+          gestora,
+        )
+      ).onboarding.checklist
+        .filter((i: { exigido: boolean }) => i.exigido)
+        .map((i: { codigo: string; situacao: string }) => [i.codigo, i.situacao]);
+
+    await tramite('HOMOLOGACAO', cisvale, ms, 6); // (a) sent
+    await tramite('HOMOLOGACAO', ms, cisvale, 6); // (b) received
+    await tramite('HOMOLOGACAO', ms, cisvale, 9); // (c) refused as recipient
+    expect(await satisfeitos('HOMOLOGACAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
+    await etapa('solicitarValidacaoHomologacao', gestora, 'VALIDACAO_HOMOLOGACAO');
+    await etapa('validarHomologacao', pen, 'ACESSO_PRODUCAO');
+
+    // Produção starts as homologação's copy: the first gestor is there, the SPE key is not (another certificate).
+    const lado = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm } } }`,
+      { o },
+      gestora,
+    );
+    expect(lado.onboarding.configuracoes).toEqual([
+      { ambiente: 'HOMOLOGACAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+      { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+    ]);
+
+    await tramite('PRODUCAO', cisvale, disis, 6);
+    await tramite('PRODUCAO', disis, cisvale, 6);
+    await tramite('PRODUCAO', disis, cisvale, 9);
+    expect(await satisfeitos('PRODUCAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
+    const semConfirmar = await gw.ok(
+      `mutation($o: ID!) { r: solicitarValidacaoProducao(input: { orgao: $o }) { __typename ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
+      { o },
+      gestora,
+    );
+    expect(semConfirmar.r.__typename).toBe('ErroCriteriosNaoAtendidos');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await gw.ok(
+      `mutation($k: String!) { registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: PRODUCAO }) { __typename } }`,
+      { k: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
+      gestora,
+    );
+    await etapa('confirmarConfiguracaoProducao', gestora, 'ACESSO_PRODUCAO');
+    await etapa('solicitarValidacaoProducao', gestora, 'VALIDACAO_PRODUCAO');
+    await etapa('validarProducao', pen, 'EM_PRODUCAO');
+    const fim = await gw.ok(`query($o: ID) { onboarding(orgao: $o) { etapa implantadoEm bloqueios } }`, { o }, pen);
+    expect(fim.onboarding).toMatchObject({ etapa: 'EM_PRODUCAO', implantadoEm: expect.any(String), bloqueios: [] });
   });
 });

@@ -123,11 +123,15 @@ describe.each(BACKENDS)('%s', (backend) => {
     }
   });
 
-  test('every onboarding with its agency and its whole history (each event with its agency) is ONE statement', async () => {
-    const query = '{ onboardings { etapa orgao { sigla } historico { cursor etapa orgao { sigla } } } }';
+  test('the PEN queue: a page of onboardings with its agency and whole history (each event with its agency) is ONE statement', async () => {
+    const query =
+      'query($after: String) { onboardings(first: 100, after: $after) { nodes { etapa orgao { sigla } historico { cursor etapa orgao { sigla } } } } }';
     const { res, sql } = await measure(query, {});
-    console.log(`[statements] ${backend}: onboardings with orgao and historico: ${sql.length} statement(s)`);
-    const onboardings = res.data!.onboardings as { orgao: { sigla: string }; historico: { cursor: string; orgao: { sigla: string } }[] }[];
+    console.log(`[statements] ${backend}: a queue page with orgao and historico: ${sql.length} statement(s)`);
+    const onboardings = res.data!.onboardings.nodes as {
+      orgao: { sigla: string };
+      historico: { cursor: string; orgao: { sigla: string } }[];
+    }[];
     const [contagem] = await gw.database.rows<{ onboardings: number; eventos: number }>(
       'select (select count(*)::int from onboardings) as onboardings, (select count(*)::int from onboarding_eventos) as eventos',
     );
@@ -136,5 +140,26 @@ describe.each(BACKENDS)('%s', (backend) => {
     // The nested objects are really there: each event is its onboarding's agency's.
     for (const o of onboardings) for (const e of o.historico) expect(e.orgao.sigla).toBe(o.orgao.sigla);
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('the PEN queue page by page: each page one statement, totalCount one more, whatever the page size', async () => {
+    const query = `query($after: String, $first: Int!) { onboardings(first: $first, after: $after, aguardandoPen: false) {
+      totalCount nodes { etapa atualizadoEm orgao { sigla } } pageInfo { hasNextPage endCursor } } }`;
+    const vistos: string[] = [];
+    let after: string | null = null;
+    for (let pagina = 0; pagina < 20; pagina++) {
+      const { res, sql } = await measure(query, { first: 3, after });
+      const conexao = res.data!.onboardings;
+      vistos.push(...conexao.nodes.map((n: { orgao: { sigla: string } }) => n.orgao.sigla));
+      // The page and its count: two statements, none per row.
+      expect(sql, sql.join('\n---\n')).toHaveLength(2);
+      if (!conexao.pageInfo.hasNextPage) {
+        expect(vistos).toHaveLength(conexao.totalCount);
+        break;
+      }
+      after = conexao.pageInfo.endCursor;
+    }
+    expect(new Set(vistos).size).toBe(vistos.length);
+    expect(vistos.length).toBeGreaterThan(3);
   });
 });

@@ -3,6 +3,7 @@ import {
   chavesPublicasSpe,
   avisosEmail,
   etapaOnboarding,
+  gestoresProtocolo,
   onboardingEventos,
   onboardings,
   requisitosMinimos,
@@ -70,6 +71,7 @@ export const tables = {
   avisosEmail,
   situacaoSolicitacao,
   solicitacoesAcesso,
+  gestoresProtocolo,
 };
 
 export const relations = defineRelations(tables, (r) => ({

@@ -529,6 +529,7 @@ interface OnboardingPlano {
   iniciadoEm: number;
   atualizadoEm: number;
   implantadoEm: number | null;
+  producaoConfirmadaEm: number | null;
 }
 
 function simular(p: Planejamento) {
@@ -567,7 +568,11 @@ function simular(p: Planejamento) {
       for (const condicao of passo.condicoes) {
         const ag = p.agencias.get(acao.orgao)!;
         if (condicao === 'UNIDADES_DEFINIDAS' && (!ag.envio || !ag.recebimento)) throw falha(acao.orgao, acao.em, 'units not enabled');
-        if (condicao !== 'UNIDADES_DEFINIDAS') {
+        // The demo's agencies confirm their replicated produção configuration when they first ask for its validation.
+        if (condicao === 'CONFIGURACAO_PRODUCAO_CONFIRMADA') {
+          const o = estado.get(acao.orgao)!;
+          o.producaoConfirmadaEm ??= acao.em;
+        } else if (condicao !== 'UNIDADES_DEFINIDAS') {
           const faltam = pendencias(acao.orgao, condicao === 'REQUISITOS_HOMOLOGACAO' ? 'HOMOLOGACAO' : 'PRODUCAO');
           if (faltam.length > 0) throw falha(acao.orgao, acao.em, `${acao.acao} with ${faltam.map((r) => r.codigo).join(', ')} pending`);
         }
@@ -580,6 +585,7 @@ function simular(p: Planejamento) {
           iniciadoEm: acao.em,
           atualizadoEm: acao.em,
           implantadoEm: null,
+          producaoConfirmadaEm: null,
         });
       anotar({
         orgao: acao.orgao,
@@ -984,6 +990,8 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
         iniciadoEm: new Date(o.iniciadoEm),
         atualizadoEm: new Date(o.atualizadoEm),
         implantadoEm: o.implantadoEm === null ? null : new Date(o.implantadoEm),
+        producaoConfirmadaEm: o.producaoConfirmadaEm === null ? null : new Date(o.producaoConfirmadaEm),
+        producaoConfirmadaPor: o.producaoConfirmadaEm === null ? null : p.agencias.get(o.orgao)!.gestor,
       })),
     );
   }

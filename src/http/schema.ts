@@ -19,6 +19,7 @@ import '../onboarding/graphql/onboarding.js';
 import '../onboarding/graphql/evento-onboarding.js';
 import '../onboarding/graphql/chave-spe.js';
 import '../onboarding/graphql/contraparte.js';
+import '../onboarding/graphql/configuracao.js';
 import { fileURLToPath } from 'node:url';
 import { isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from '../schema/builder.js';

@@ -14,7 +14,15 @@ export class EtapaInvalida extends ErroDeNegocio {
   readonly codigo = 'ETAPA_INVALIDA';
   constructor(
     readonly etapaAtual: Etapa | null,
-    readonly acao: AcaoOnboarding | 'REGISTRAR_REQUISITO' | 'CONFIRMAR_REQUISITO' | 'RECUSAR_REQUISITO' | 'REGISTRAR_TESTES_INICIADOS',
+    readonly acao:
+      | AcaoOnboarding
+      | 'REGISTRAR_REQUISITO'
+      | 'CONFIRMAR_REQUISITO'
+      | 'RECUSAR_REQUISITO'
+      | 'REGISTRAR_TESTES_INICIADOS'
+      | 'REGISTRAR_GESTOR'
+      | 'REMOVER_GESTOR'
+      | 'CONFIRMAR_CONFIGURACAO_PRODUCAO',
     readonly acoesPossiveis: AcaoOnboarding[],
   ) {
     super(`A ação ${acao} não é possível na etapa ${etapaAtual ?? '(sem solicitação)'}.`);
@@ -109,5 +117,27 @@ export class ContraparteNaoEncontrada extends ErroDeNegocio {
   readonly codigo = 'CONTRAPARTE_NAO_ENCONTRADA';
   constructor(readonly numero: number) {
     super(`Não há contraparte de teste ${numero}: use de 1 a 4.`);
+  }
+}
+
+export class GestorJaCadastrado extends ErroDeNegocio {
+  readonly codigo = 'GESTOR_JA_CADASTRADO';
+  constructor() {
+    super('Já há um gestor de protocolo com este CPF neste órgão e ambiente.');
+  }
+}
+
+export class GestorNaoEncontrado extends ErroDeNegocio {
+  readonly codigo = 'GESTOR_NAO_ENCONTRADO';
+  constructor() {
+    super('Não há gestor de protocolo com este CPF neste órgão e ambiente.');
+  }
+}
+
+/** The last gestor of an environment stays: the agency would be left without anyone to keep its configuration. */
+export class UltimoGestor extends ErroDeNegocio {
+  readonly codigo = 'ULTIMO_GESTOR';
+  constructor() {
+    super('Este é o único gestor de protocolo do órgão neste ambiente: cadastre outro antes de removê-lo.');
   }
 }

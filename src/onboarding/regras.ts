@@ -54,7 +54,7 @@ export function admitidoNoAmbiente(etapa: Etapa | null, ambiente: Ambiente): boo
 export type Responsavel = 'ORGAO' | 'PEN';
 
 /** What must hold for a move, checked against the database by the service. */
-export type Condicao = 'UNIDADES_DEFINIDAS' | 'REQUISITOS_HOMOLOGACAO' | 'REQUISITOS_PRODUCAO';
+export type Condicao = 'UNIDADES_DEFINIDAS' | 'REQUISITOS_HOMOLOGACAO' | 'REQUISITOS_PRODUCAO' | 'CONFIGURACAO_PRODUCAO_CONFIRMADA';
 
 export type AcaoOnboarding =
   | 'SOLICITAR_ACESSO'
@@ -134,7 +134,7 @@ export const PASSOS_ONBOARDING: readonly PassoOnboarding[] = [
     de: ['ACESSO_PRODUCAO'],
     para: 'VALIDACAO_PRODUCAO',
     responsavel: 'ORGAO',
-    condicoes: ['REQUISITOS_PRODUCAO'],
+    condicoes: ['CONFIGURACAO_PRODUCAO_CONFIRMADA', 'REQUISITOS_PRODUCAO'],
     exigeMotivo: false,
   },
   {
@@ -237,3 +237,23 @@ export const ETAPAS_AGUARDANDO_PEN: readonly Etapa[] = ETAPAS.filter((e) => {
   const avancos = passosOnboardingAPartirDe(e).filter((p) => !p.exigeMotivo);
   return avancos.length > 0 && avancos.every((p) => p.responsavel === 'PEN');
 });
+
+/**
+ * The stages in which an environment's configuration (its gestores, its SPE key) is kept by the agency: homologação's
+ * from the approved registration on; produção's from production access on (where it starts as homologação's copy).
+ */
+export const ETAPAS_DA_CONFIGURACAO: Record<Ambiente, readonly Etapa[]> = {
+  HOMOLOGACAO: ETAPAS.filter((e) => e !== 'ANALISE_CADASTRO' && e !== 'CADASTRO_REJEITADO'),
+  PRODUCAO: ETAPAS_ADMITIDAS.PRODUCAO,
+};
+
+/** The step that grants production access: it replicates homologação's configuration into produção. */
+export const ACAO_ACESSO_PRODUCAO: AcaoOnboarding = 'VALIDAR_HOMOLOGACAO';
+
+/** What a produção configuration lacks before the agency may confirm it (pt-BR, for the person). */
+export function faltasDaConfiguracao(c: { gestores: number; chaveSpe: boolean }): string[] {
+  const faltas: string[] = [];
+  if (c.gestores === 0) faltas.push('cadastrar ao menos um gestor de protocolo em produção');
+  if (!c.chaveSpe) faltas.push('registrar a chave pública do SPE em produção (o certificado de produção é outro)');
+  return faltas;
+}

@@ -12,6 +12,7 @@ import type { Transaction } from '../db/log.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
+import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import type { Evento } from '../tramites/eventos.js';
 import { OrgaoNaoAdmitidoNoAmbiente } from '../tramites/erros.js';
 import type { TramiteRow } from '../tramites/servico.js';
@@ -31,6 +32,7 @@ import type { ComponentStore } from '../tramites/componentes.js';
 import { TamanhoNaoConfere } from '../tramites/erros.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import {
+  ACAO_ACESSO_PRODUCAO,
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
   ETAPA_DOS_TESTES_DE_PRODUCAO,
@@ -51,6 +53,7 @@ import {
 import { registrarEventosOnboarding, type EventoOnboarding } from './eventos.js';
 import { avisosEmail, onboardings, requisitosMinimos, requisitosOrgao, solicitacoesAcesso } from './tables.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
+import { faltasDaConfiguracaoProducao, registrarPrimeiroGestor, replicarConfiguracaoParaProducao } from './configuracao.js';
 
 export type OnboardingRow = typeof onboardings.$inferSelect;
 
@@ -63,6 +66,12 @@ const motivoSchema = z.object({ motivo: z.string().trim().max(1000, 'no máximo 
 
 /** What keeps a gate closed, in words for people; empty when it is open. */
 export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: number, condicao: Condicao): Promise<string[]> {
+  if (condicao === 'CONFIGURACAO_PRODUCAO_CONFIRMADA') {
+    const [linha] = await db.select({ em: onboardings.producaoConfirmadaEm }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId));
+    if (linha?.em) return [];
+    const faltas = await faltasDaConfiguracaoProducao(db, orgaoId);
+    return [...faltas, 'confirmar a configuração de produção (replicada da homologação)'];
+  }
   if (condicao === 'UNIDADES_DEFINIDAS') {
     const [linha] = await db
       .select({
@@ -156,9 +165,12 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
   if (!podeAgir(pedido.viewer, passo.responsavel, pedido.orgaoId)) throw new PapelNaoPermitido(passo.responsavel);
   return db.transaction(async (tx) => {
     const resultado = await moverEtapa(tx, pedido, motivo ?? null);
+    // Production access replicates homologação's configuration into produção (its stage event records when and by whom).
+    if (pedido.acao === ACAO_ACESSO_PRODUCAO)
+      await replicarConfiguracaoParaProducao(tx, pedido.orgaoId, pedido.viewer.sujeito, pedido.agora);
     if (pedido.acao === 'APROVAR_CADASTRO' || pedido.acao === 'REJEITAR_CADASTRO') {
       // PEN's analysis closes the open request with its content (none for a request made without it).
-      await tx
+      const analisadas = await tx
         .update(solicitacoesAcesso)
         .set({
           situacao: pedido.acao === 'APROVAR_CADASTRO' ? 'APROVADA' : 'REJEITADA',
@@ -166,7 +178,17 @@ export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboar
           analisadoPor: pedido.viewer.sujeito,
           analisadoEm: pedido.agora,
         })
-        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')));
+        .where(and(eq(solicitacoesAcesso.orgaoId, pedido.orgaoId), eq(solicitacoesAcesso.situacao, 'EM_ANALISE')))
+        .returning();
+      for (const s of pedido.acao === 'APROVAR_CADASTRO' ? analisadas : []) {
+        await vincularSistemaAprovado(tx, s);
+        await registrarPrimeiroGestor(
+          tx,
+          pedido.orgaoId,
+          { nome: s.gestorNome, cpf: s.gestorCpf, email: s.gestorEmail, registradoPor: s.solicitadoPor },
+          pedido.agora,
+        );
+      }
     }
     return resultado;
   });
@@ -518,8 +540,25 @@ export const dadosSolicitacaoSchema = z
       })
       .strict()
       .optional(),
-    sistemaGoverno: texto(200),
-    gestorTecnologico: texto(200),
+    /** The SPE ("Sistema de Governo"): an existing one, by its code… */
+    sistema: z
+      .object({ codigo: texto(100) })
+      .strict()
+      .optional(),
+    /** …or a new one, with its Gestor Tecnológico ("Interno" or the company), created and linked on approval. */
+    sistemaNovo: z
+      .object({
+        codigo: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9][a-z0-9:._-]{1,99}$/, 'minúsculas, dígitos e ":._-" (ex.: "spe:sei.orgao.gov.br")'),
+        nome: texto(200),
+        sistema: texto(60),
+        versao: texto(60).nullish(),
+        gestorTecnologico: texto(200),
+      })
+      .strict()
+      .optional(),
     gestor: z
       .object({
         nome: texto(200),
@@ -532,6 +571,10 @@ export const dadosSolicitacaoSchema = z
   .refine((d) => (d.orgao ? 1 : 0) + (d.identificacao ? 1 : 0) === 1, {
     path: ['orgao'],
     message: 'informe o órgão (raiz SIORG) ou a identificação de um órgão de outro repositório, um dos dois',
+  })
+  .refine((d) => (d.sistema ? 1 : 0) + (d.sistemaNovo ? 1 : 0) === 1, {
+    path: ['sistema'],
+    message: 'informe o SPE: um já cadastrado (`sistema.codigo`) ou um novo (`sistemaNovo`), um dos dois',
   });
 export type DadosSolicitacao = z.output<typeof dadosSolicitacaoSchema>;
 
@@ -544,6 +587,45 @@ export interface PedidoSolicitacaoAcesso {
 }
 
 export type SolicitacaoRow = typeof solicitacoesAcesso.$inferSelect;
+
+/** The SPE a request names: an existing one's id (null for a new one, whose code must still be free). */
+async function sistemaDaSolicitacao(tx: Transaction, dados: DadosSolicitacao): Promise<number | null> {
+  const codigo = dados.sistema?.codigo ?? dados.sistemaNovo!.codigo;
+  const [existente] = await tx.select({ id: sistemas.id }).from(sistemas).where(eq(sistemas.codigo, codigo));
+  if (dados.sistema && !existente) throw new DadosInvalidos([{ campo: 'sistema.codigo', mensagem: 'SPE não cadastrado' }]);
+  if (dados.sistemaNovo && existente) {
+    throw new DadosInvalidos([{ campo: 'sistemaNovo.codigo', mensagem: 'já há um SPE com este código: escolha-o em `sistema`' }]);
+  }
+  return existente?.id ?? null;
+}
+
+/**
+ * On approval: the SPE the request named serves the agency from now on ("Vincular Sistemas"); a new one is created
+ * first (its code taken meanwhile is a coded refusal, the approval rolled back) and the request points at it.
+ */
+async function vincularSistemaAprovado(tx: Transaction, solicitacao: SolicitacaoRow): Promise<void> {
+  let sistemaId = solicitacao.sistemaId;
+  const novo = solicitacao.sistemaNovo;
+  if (sistemaId === null && novo?.codigo && novo.sistema) {
+    const [criado] = await tx
+      .insert(sistemas)
+      .values({
+        codigo: novo.codigo,
+        nome: novo.nome,
+        sistema: novo.sistema,
+        versao: novo.versao ?? null,
+        gestorTecnologico: novo.gestorTecnologico,
+        criadoEm: solicitacao.analisadoEm ?? new Date(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: sistemas.id });
+    if (!criado)
+      throw new DadosInvalidos([{ campo: 'sistemaNovo.codigo', mensagem: `o código ${novo.codigo} já foi tomado por outro SPE` }]);
+    sistemaId = criado.id;
+    await tx.update(solicitacoesAcesso).set({ sistemaId }).where(eq(solicitacoesAcesso.id, solicitacao.id));
+  }
+  if (sistemaId !== null) await tx.insert(sistemaOrgaos).values({ sistemaId, orgaoId: solicitacao.orgaoId }).onConflictDoNothing();
+}
 
 /** The first bytes pass through unchanged; `inicio` gets the first `n` of them (or fewer: a short file). */
 async function* espiar(bytes: AsyncIterable<Uint8Array>, n: number, inicio: (b: Uint8Array) => void): AsyncIterable<Uint8Array> {
@@ -633,6 +715,7 @@ export async function solicitarAcessoComDados(
       orgaoId = novo!.id;
     }
 
+    const sistemaId = await sistemaDaSolicitacao(tx, dados);
     const [atual] = await tx.select({ etapa: onboardings.etapa }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId)).for('update');
     if (atual?.etapa === 'ANALISE_CADASTRO') throw new SolicitacaoEmAberto();
     if (atual && atual.etapa !== 'CADASTRO_REJEITADO') throw new OrgaoJaEmProducao();
@@ -666,8 +749,8 @@ export async function solicitarAcessoComDados(
         cnpj: dados.identificacao?.cnpj ?? null,
         endereco: dados.identificacao?.endereco ?? null,
         cep: dados.identificacao?.cep ?? null,
-        sistemaGoverno: dados.sistemaGoverno,
-        gestorTecnologico: dados.gestorTecnologico,
+        sistemaId,
+        sistemaNovo: dados.sistemaNovo ?? null,
         gestorNome: dados.gestor.nome,
         gestorCpf: dados.gestor.cpf,
         gestorEmail: dados.gestor.email,

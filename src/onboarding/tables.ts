@@ -7,6 +7,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -16,6 +17,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
+import { sistemas } from '../sistemas/tables.js';
 import { ambiente, conteudos, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
@@ -56,6 +58,12 @@ export const onboardings = pgTable(
     implantadoEm: timestamp('implantado_em', { withTimezone: true }),
     /** When the agency recorded that its production tests began (the PEN team's follow-up starts). */
     testesIniciadosEm: timestamp('testes_iniciados_em', { withTimezone: true }),
+    /**
+     * When the agency confirmed its produção configuration (replicated from homologação at production access):
+     * the gate of SOLICITAR_VALIDACAO_PRODUCAO.
+     */
+    producaoConfirmadaEm: timestamp('producao_confirmada_em', { withTimezone: true }),
+    producaoConfirmadaPor: text('producao_confirmada_por'),
   },
   (t) => [index('onboardings_etapa_idx').on(t.etapa)],
 );
@@ -97,13 +105,18 @@ export const onboardingEventos = pgTable(
     requisito: text('requisito'),
     situacaoRequisito: text('situacao_requisito'),
     evidenciaTramiteId: bigint('evidencia_tramite_id', { mode: 'number' }),
+    /** GESTOR_REGISTRADO / GESTOR_REMOVIDO: whose CPF. */
+    gestorCpf: char('gestor_cpf', { length: 11 }),
     atorSujeito: text('ator_sujeito').notNull(),
     motivo: text('motivo'),
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('onboarding_eventos_orgao_idx').on(t.orgaoId, t.seq),
-    check('onboarding_eventos_tipo_ck', sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS')`),
+    check(
+      'onboarding_eventos_tipo_ck',
+      sql`${t.tipo} in ('ETAPA', 'REQUISITO', 'TESTES_INICIADOS', 'GESTOR_REGISTRADO', 'GESTOR_REMOVIDO', 'CONFIGURACAO_CONFIRMADA')`,
+    ),
   ],
 );
 
@@ -137,6 +150,18 @@ export const avisosEmail = pgTable(
   ],
 );
 
+/**
+ * A new SPE as an access request describes it. Requests made before the SPE entity hold only `nome` (their
+ * "Sistema de Governo" text) and `gestorTecnologico`.
+ */
+export interface SistemaDescrito {
+  codigo?: string;
+  nome: string;
+  sistema?: string;
+  versao?: string | null;
+  gestorTecnologico: string;
+}
+
 export const situacaoSolicitacao = pgEnum('situacao_solicitacao', ['EM_ANALISE', 'APROVADA', 'REJEITADA']);
 
 /**
@@ -158,9 +183,10 @@ export const solicitacoesAcesso = pgTable(
     cnpj: char('cnpj', { length: 14 }),
     endereco: text('endereco'),
     cep: char('cep', { length: 8 }),
-    /** "Sistema de Governo" as named by the agency (an SPE entity comes later: the seam is this column). */
-    sistemaGoverno: text('sistema_governo').notNull(),
-    gestorTecnologico: text('gestor_tecnologico').notNull(),
+    /** The SPE ("Sistema de Governo") chosen from `sistemas`, or (a new one) the one the approval created and linked. */
+    sistemaId: integer('sistema_id').references(() => sistemas.id),
+    /** A new SPE as the request describes it (with its Gestor Tecnológico); created in `sistemas` on approval. */
+    sistemaNovo: jsonb('sistema_novo').$type<SistemaDescrito>(),
     gestorNome: text('gestor_nome').notNull(),
     gestorCpf: char('gestor_cpf', { length: 11 }).notNull(),
     gestorEmail: text('gestor_email').notNull(),
@@ -255,4 +281,25 @@ export const contrapartesPedidos = pgTable(
     tramiteId: bigint('tramite_id', { mode: 'number' }).references(() => tramites.id),
   },
   (t) => [index('contrapartes_pedidos_pendentes_idx').on(t.orgaoId, t.contraparteOrgaoId).where(sql`atendido_em is null`)],
+);
+
+/**
+ * The agency's gestores de protocolo per environment (Portal PROT "Gestores"; docs/domain.md §5, §6: gestores exist
+ * per environment and never cross): the first comes from the approved access request, the others are registered by
+ * a gestor of the agency. A removal deletes the row; the onboarding log keeps who registered and removed whom, when.
+ */
+export const gestoresProtocolo = pgTable(
+  'gestores_protocolo',
+  {
+    orgaoId: integer('orgao_id')
+      .notNull()
+      .references(() => estruturas.id),
+    ambiente: ambiente('ambiente').notNull(),
+    cpf: char('cpf', { length: 11 }).notNull(),
+    nome: text('nome').notNull(),
+    email: text('email').notNull(),
+    registradoPor: text('registrado_por').notNull(),
+    registradoEm: timestamp('registrado_em', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgaoId, t.ambiente, t.cpf] })],
 );

@@ -26,7 +26,14 @@ export const EventoOnboardingRef = builder.drizzleObject('onboardingEventos', {
   description: 'Uma mudança no onboarding de um órgão: de etapa, ou de um requisito do checklist.',
   fields: (t) => ({
     cursor: t.string({ description: 'Posição global do evento (para retomar a assinatura).', resolve: (e) => String(e.seq) }),
-    tipo: t.exposeString('tipo', { description: 'ETAPA (mudança de etapa) ou REQUISITO (mudança no checklist).' }),
+    tipo: t.exposeString('tipo', {
+      description:
+        'ETAPA (mudança de etapa), REQUISITO (mudança no checklist), TESTES_INICIADOS, GESTOR_REGISTRADO, GESTOR_REMOVIDO (gestores de protocolo) ou CONFIGURACAO_CONFIRMADA (configuração de produção confirmada pelo órgão).',
+    }),
+    gestorCpf: t.exposeString('gestorCpf', {
+      nullable: true,
+      description: 'CPF do gestor cadastrado ou removido, nos eventos de gestores.',
+    }),
     orgao: t.relation('orgao', { type: Orgao, description: 'O órgão.' }),
     etapaAnterior: t.field({ type: EtapaOnboarding, nullable: true, description: 'Etapa antes do evento.', resolve: (e) => e.deEtapa }),
     etapa: t.field({ type: EtapaOnboarding, description: 'Etapa depois do evento.', resolve: (e) => e.paraEtapa }),

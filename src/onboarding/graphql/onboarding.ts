@@ -3,17 +3,20 @@
  * the root fields that read it, and every mutation that moves it.
  */
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { isPenAdmin } from '../../kernel/viewer.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
-import { AUTHENTICATED, builder, registerReadRule } from '../../schema/builder.js';
+import { Sistema } from '../../sistemas/graphql/sistema.js';
+import { AUTHENTICATED, builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
+import { assertCursors } from '../../schema/cursors.js';
 import { orgaoEmFoco } from '../../schema/context.js';
 import { badUserInput, forbidden } from '../../schema/errors.js';
 import { ErroInterface } from '../../schema/resultados.js';
 import { CriteriosNaoAtendidos, EtapaInvalida, OnboardingNaoEncontrado, PapelNaoPermitido, TestesJaIniciados } from '../erros.js';
 import type { AvisoEmail } from '../avisos.js';
 import { podeVerOnboarding } from '../feed.js';
-import { sql } from 'drizzle-orm';
+import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import { onboardings, requisitosOrgao } from '../tables.js';
 import {
@@ -67,6 +70,9 @@ const SituacaoSolicitacaoEnum = builder.enumType('SituacaoSolicitacaoAcesso', {
   } as const,
 });
 
+const sistemaDe = (ctx: { db: Database }, s: SolicitacaoRow) =>
+  s.sistemaId === null ? Promise.resolve(undefined) : ctx.db.query.sistemas.findFirst({ where: { id: s.sistemaId } });
+
 const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcesso').implement({
   description: 'Uma solicitação de acesso com o seu conteúdo (MTO "Solicitação de Acesso") e a análise do PEN.',
   fields: (t) => ({
@@ -75,8 +81,22 @@ const SolicitacaoAcessoRef = builder.objectRef<SolicitacaoRow>('SolicitacaoAcess
     cnpj: t.exposeString('cnpj', { nullable: true, description: 'CNPJ, só dígitos (órgão fora do SIORG).' }),
     endereco: t.exposeString('endereco', { nullable: true, description: 'Endereço (órgão fora do SIORG).' }),
     cep: t.exposeString('cep', { nullable: true, description: 'CEP, só dígitos (órgão fora do SIORG).' }),
-    sistemaGoverno: t.exposeString('sistemaGoverno', { description: 'O SPE ("Sistema de Governo") informado.' }),
-    gestorTecnologico: t.exposeString('gestorTecnologico', { description: 'O Gestor Tecnológico informado ("Interno" ou a empresa).' }),
+    sistema: t.field({
+      type: Sistema,
+      nullable: true,
+      description:
+        'O SPE ("Sistema de Governo") escolhido entre os cadastrados, ou o novo que a aprovação criou e vinculou (nulo: novo, ainda não aprovado).',
+      resolve: (s, _a, ctx) =>
+        s.sistemaId === null ? null : ctx.db.query.sistemas.findFirst({ where: { id: s.sistemaId } }).then((x) => x ?? null),
+    }),
+    sistemaGoverno: t.string({
+      description: 'O nome do SPE ("Sistema de Governo") informado.',
+      resolve: async (s, _a, ctx) => s.sistemaNovo?.nome ?? (await sistemaDe(ctx, s))?.nome ?? '',
+    }),
+    gestorTecnologico: t.string({
+      description: 'O Gestor Tecnológico do SPE ("Interno" ou a empresa).',
+      resolve: async (s, _a, ctx) => s.sistemaNovo?.gestorTecnologico ?? (await sistemaDe(ctx, s))?.gestorTecnologico ?? '',
+    }),
     gestorNome: t.exposeString('gestorNome', { description: 'Nome do primeiro gestor de protocolo.' }),
     gestorCpf: t.exposeString('gestorCpf', { description: 'CPF do primeiro gestor, só dígitos.' }),
     gestorEmail: t.exposeString('gestorEmail', { description: 'E-mail do primeiro gestor.' }),
@@ -209,6 +229,28 @@ const semRequisito = (codigo: string) => (o: typeof onboardings) =>
           sql`, `,
         )}))`;
 
+interface FiltroFila {
+  etapas?: readonly CodigoEtapa[] | null;
+  ambiente?: CodigoAmbiente | null;
+  aguardandoPen?: boolean | null;
+  bloqueadoNoRequisito?: string | null;
+}
+
+/** The queue's filters as one SQL condition over `o` (the page's query and its totalCount share it). */
+function filtroFila(o: typeof onboardings, args: FiltroFila): SQL {
+  const etapas = ETAPAS.filter(
+    (e) =>
+      (!args.etapas?.length || args.etapas.includes(e)) &&
+      (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente) &&
+      (args.aguardandoPen == null || ETAPAS_AGUARDANDO_PEN.includes(e) === args.aguardandoPen) &&
+      (args.bloqueadoNoRequisito == null || (Object.values(ETAPA_DOS_REQUISITOS) as CodigoEtapa[]).includes(e)),
+  );
+  const porEtapa = inArray(o.etapa, etapas);
+  return args.bloqueadoNoRequisito == null ? porEtapa : and(porEtapa, semRequisito(args.bloqueadoNoRequisito)(o))!;
+}
+
+const SO_PEN = 'Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.';
+
 builder.queryFields((t) => ({
   onboarding: t.withAuth(AUTHENTICATED).drizzleField({
     type: OnboardingRef,
@@ -221,9 +263,11 @@ builder.queryFields((t) => ({
       return (await ctx.db.query.onboardings.findFirst(query({ where: { orgaoId } }))) ?? null;
     },
   }),
-  onboardings: t.withAuth(AUTHENTICATED).drizzleField({
-    type: [OnboardingRef],
-    description: 'Para a equipe do PEN (PEN_ADMIN): todos os órgãos em onboarding, por etapa e ambiente, os mais antigos primeiro.',
+  onboardings: t.withAuth(AUTHENTICATED).drizzleConnection({
+    type: OnboardingRef,
+    complexity: pageCost,
+    description:
+      'A fila da equipe do PEN (PEN_ADMIN): os órgãos em onboarding, filtrados e paginados, os que esperam há mais tempo primeiro (desde a última mudança de cada um).',
     args: {
       etapas: t.arg({ type: [EtapaOnboarding], required: false, description: 'Só estas etapas.' }),
       ambiente: t.arg({ type: Ambiente, required: false, description: 'Só etapas deste ambiente.' }),
@@ -236,19 +280,18 @@ builder.queryFields((t) => ({
         description: 'Só os que fazem os requisitos do seu ambiente e ainda não cumpriram este (letra, ex.: "c").',
       }),
     },
-    resolve: async (query, _root, args, ctx) => {
-      if (!isPenAdmin(ctx.viewer)) throw forbidden('Só a equipe do PEN (PEN_ADMIN) vê todos os onboardings.');
-      const etapas = ETAPAS.filter(
-        (e) =>
-          (!args.etapas?.length || args.etapas.includes(e)) &&
-          (!args.ambiente || AMBIENTE_DA_ETAPA[e] === args.ambiente) &&
-          (args.aguardandoPen == null || ETAPAS_AGUARDANDO_PEN.includes(e) === args.aguardandoPen) &&
-          (args.bloqueadoNoRequisito == null || (Object.values(ETAPA_DOS_REQUISITOS) as CodigoEtapa[]).includes(e)),
-      );
-      const bloqueado = args.bloqueadoNoRequisito == null ? {} : { RAW: semRequisito(args.bloqueadoNoRequisito) };
+    totalCount: (_parent, args, ctx) => {
+      if (!isPenAdmin(ctx.viewer)) throw forbidden(SO_PEN);
+      return ctx.db.$count(onboardings, filtroFila(onboardings, args));
+    },
+    resolve: (query, _root, args, ctx) => {
+      if (!isPenAdmin(ctx.viewer)) throw forbidden(SO_PEN);
+      assertCursors(args, ['date', 'int'], 'MAIS_TEMPO_ESPERANDO');
       // Longest waiting first: the time since the last change of each onboarding.
-      return ctx.db.query.onboardings.findMany(
-        query({ where: { etapa: { in: etapas }, ...bloqueado }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
+      return plannedRows(
+        ctx.db.query.onboardings.findMany(
+          query({ where: { RAW: (o) => filtroFila(o, args) }, orderBy: { atualizadoEm: 'asc', orgaoId: 'asc' } }),
+        ),
       );
     },
   }),
@@ -312,7 +355,7 @@ builder.objectType(CriteriosNaoAtendidos, {
 
 const ERROS_ONBOARDING = [OnboardingNaoEncontrado, EtapaInvalida, PapelNaoPermitido, CriteriosNaoAtendidos, DadosInvalidos];
 
-const OnboardingAtualizado = builder.objectRef<ResultadoOnboarding>('OnboardingAtualizado').implement({
+export const OnboardingAtualizado = builder.objectRef<ResultadoOnboarding>('OnboardingAtualizado').implement({
   description: 'A ação foi feita: o onboarding como ficou e o evento registrado.',
   fields: (t) => ({
     onboarding: t.field({ type: OnboardingRef, description: 'O onboarding depois da ação.', resolve: (r) => r.onboarding }),
