@@ -49,11 +49,12 @@ const RECUSE = `mutation($input: SolicitarRecusaDeTesteInput!) { r: solicitarRec
   ... on Erro { codigo mensagem }
 } }`;
 
-const TRAMITE = `query($id: ID!) { node(id: $id) { ... on Tramite {
+// The counterparts trade in homologação only: read there (node(id:) answers in the deployment's default environment).
+const TRAMITE = `query($id: ID!) { node: tramite(id: $id, ambiente: HOMOLOGACAO) {
   codigoSituacao
   historico { situacao lado ator motivoRecusa justificativa }
   reciboDeConclusao { textoAssinado hashDaAssinatura chavePublicaPem chaveId }
-} } }`;
+} }`;
 
 interface Contraparte {
   numero: number;
@@ -153,7 +154,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await ate(enviado.id, 5);
     const { node } = await gw.ok(TRAMITE, { id: enviado.id }, spe);
     const r = node.reciboDeConclusao;
-    expect(r.textoAssinado).toBe(await textoDoReciboDeConclusao(gw, enviado.id, spe));
+    expect(r.textoAssinado).toBe(await textoDoReciboDeConclusao(gw, enviado.id, spe, 'HOMOLOGACAO'));
     const [registrada] = await gw.database.rows<{ pem: string; chave_id: string }>(
       `select pem, chave_id from chaves_publicas_spe where orgao_id = $1 and ambiente = 'HOMOLOGACAO'`,
       [dbId(c1!.orgao.id)],
@@ -191,7 +192,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     ).toMatchObject({
       tramite: { codigoSituacao: 4 },
     });
-    const texto = await textoDoReciboDeConclusao(gw, recebido, spe);
+    const texto = await textoDoReciboDeConclusao(gw, recebido, spe, 'HOMOLOGACAO');
     expect(
       await ok(
         PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput'),

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
+import type { Ambiente } from '../../src/kernel/ambiente.js';
 import { SITUACAO_INFO } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 
@@ -103,10 +104,10 @@ export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
 }
 
 /** The recibo de conclusão's text as the connection module writes it (docs/domain.md §4.4), from what the schema shows. */
-export async function textoDoReciboDeConclusao(gw: TestGateway, id: string, token: string): Promise<string> {
+export async function textoDoReciboDeConclusao(gw: TestGateway, id: string, token: string, ambiente?: Ambiente): Promise<string> {
   const { node } = await gw.ok(
-    'query($id: ID!) { node(id: $id) { ... on Tramite { idt nre historico { situacao ocorridoEm } documentos { componentes { hash } } } } }',
-    { id },
+    'query($id: ID!, $ambiente: Ambiente) { node: tramite(id: $id, ambiente: $ambiente) { idt nre historico { situacao ocorridoEm } documentos { componentes { hash } } } }',
+    { id, ambiente },
     token,
   );
   const chegouA4 = node.historico.findLast((h: { situacao: string }) => h.situacao === SITUACAO_INFO[4].chave).ocorridoEm;
