@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { sharedFrames } from '../src/http/websocket-writes.js';
+import { nextFrameBody, nextFrameHead, sharedFrames } from '../src/http/websocket-writes.js';
 
 /** What graphql-ws 6.4.2 does for a `next`: validate, `JSON.stringify(message, replacer)`, then `socket.send`. */
 function emitNext(frames: ReturnType<typeof sharedFrames>, socket: FakeSocket, id: string, payload: unknown): Promise<void> {
@@ -16,12 +16,22 @@ function emitNext(frames: ReturnType<typeof sharedFrames>, socket: FakeSocket, i
 }
 
 class FakeSocket {
+  readyState = 1;
   written: string[] = [];
+  /** What went straight to the TCP stream (the broadcast's frames). */
+  raw: Buffer[] = [];
+  rawFlushes: Array<() => void> = [];
   flushes: Array<() => void> = [];
   bufferedAmount = 0;
   corks = 0;
   uncorks = 0;
   _socket = {
+    writable: true,
+    write: (chunk: Buffer, cb?: () => void) => {
+      this.raw.push(chunk);
+      if (cb) this.rawFlushes.push(cb);
+      return true;
+    },
     writableCorked: 0,
     cork: () => {
       this._socket.writableCorked++;
@@ -105,5 +115,35 @@ describe('shared frames for live events', () => {
     s.flushes.shift()!();
     await pending;
     expect(resolved).toBe(true);
+  });
+
+  it('writes a broadcast frame as one unmasked text frame holding exactly the message graphql-ws would send', () => {
+    const frames = sharedFrames();
+    for (const size of [10, 200, 70_000]) {
+      const s = new FakeSocket();
+      const payload = { data: { e: { cursor: '7', texto: 'ç"\\'.repeat(size) } } };
+      const flushed: number[] = [];
+      expect(
+        frames.writeNext(s as unknown as WebSocket, nextFrameHead('sub-1'), nextFrameBody(frames.json(payload)), () => flushed.push(size)),
+      ).toBe(true);
+      const bytes = Buffer.concat(s.raw);
+      expect(bytes[0]).toBe(0x81); // FIN + text, no RSV bits
+      const mark = bytes[1]!;
+      expect(mark & 0x80).toBe(0); // a server never masks
+      const [length, start] = mark < 126 ? [mark, 2] : mark === 126 ? [bytes.readUInt16BE(2), 4] : [Number(bytes.readBigUInt64BE(2)), 10];
+      expect(bytes.length - start).toBe(length);
+      expect(bytes.subarray(start).toString()).toBe(JSON.stringify({ id: 'sub-1', type: 'next', payload }));
+      expect(flushed).toEqual([]);
+      for (const f of s.rawFlushes) f();
+      expect(flushed).toEqual([size]);
+    }
+  });
+
+  it('writes nothing to a socket that is no longer open', () => {
+    const frames = sharedFrames();
+    const s = new FakeSocket();
+    s.readyState = 2; // CLOSING: the close frame may already be out
+    expect(frames.writeNext(s as unknown as WebSocket, nextFrameHead('1'), nextFrameBody('{}'), () => {})).toBe(false);
+    expect(s.raw).toEqual([]);
   });
 });

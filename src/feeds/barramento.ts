@@ -24,6 +24,8 @@ export interface Ouvinte<E> {
   entregar(evento: E): void;
   /** The bus stops (shutdown): the subscriber ends with this error. */
   encerrar?(erro: Error): void;
+  /** How many subscribers this listener delivers to (a broadcast group: its members); 1 when absent. */
+  readonly assinantes?: number;
 }
 
 export interface OpcoesBarramento {
@@ -61,7 +63,9 @@ export class Barramento<E extends ComSeq> {
   }
 
   get assinantes(): number {
-    return this.ouvintes.size;
+    let n = 0;
+    for (const ouvinte of this.ouvintes) n += ouvinte.assinantes ?? 1;
+    return n;
   }
 
   async iniciar(): Promise<void> {

@@ -4,6 +4,7 @@
  * node:http and `websocket.ts` over graphql-ws; tests call `app.yoga.fetch` in process.
  */
 import { randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -35,6 +36,7 @@ import { queryShapeLimits } from './plugins/query-shape-limits.js';
 import { requestParseErrors } from './plugins/request-parse-errors.js';
 import { sharedEventExecution } from './plugins/shared-event-execution.js';
 import { schema } from './schema.js';
+import type { DestinoAoVivo } from './websocket-broadcast.js';
 import { comporServicos, type Servicos } from './servicos.js';
 import { agendarPeriodicamente } from '../tramites/cancelamento-automatico.js';
 
@@ -65,6 +67,8 @@ export interface AppOptions {
 export interface WebSocketServerContext {
   wsAuth?: Authentication;
   encerrarConexao?: GatewayContext['encerrarConexao'];
+  /** graphql-ws only: the subscription's way into its live broadcast group. */
+  aoVivoWs?: DestinoAoVivo;
   /** A GraphQL multipart request's file parts (graphql-multipart.ts), for the upload mutation. */
   arquivosDoPedido?: GatewayContext['arquivosDoPedido'];
 }
@@ -110,6 +114,22 @@ export async function createApp({ config, database, logger, clock = systemClock 
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
+  const mascararErro = (error: unknown, message: string, isDev?: boolean): Error => {
+    // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
+    // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
+    const fault = databaseFault((error as { originalError?: unknown }).originalError ?? error);
+    if (fault) {
+      logger.warn(
+        { err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code },
+        'database fault in operation',
+      );
+      return fault;
+    }
+    const masked = maskError(error, message, isDev);
+    if (masked !== error)
+      logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
+    return masked;
+  };
 
   const yoga = createYoga<WebSocketServerContext, GatewayContext>({
     schema,
@@ -125,24 +145,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
       warn: (...args) => logger.warn({ yoga: args }),
       error: (...args) => logger.error({ yoga: args }),
     },
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        // Unexpected errors reach clients as "Unexpected error."; the log keeps the real cause.
-        // Expected ones (coded GraphQL errors) pass through unchanged and are not logged as failures.
-        const fault = databaseFault((error as { originalError?: unknown }).originalError ?? error);
-        if (fault) {
-          logger.warn(
-            { err: (error as { originalError?: unknown }).originalError ?? error, code: fault.extensions.code },
-            'database fault in operation',
-          );
-          return fault;
-        }
-        const masked = maskError(error, message, isDev);
-        if (masked !== error)
-          logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected error in operation');
-        return masked;
-      },
-    },
+    maskedErrors: { maskError: mascararErro },
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
       const auth = initial.wsAuth ?? (await (initial.request ? authenticateRequest(initial.request) : authenticate(null)));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
@@ -182,7 +185,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
       queryCost({ maxCost: limits.cost }),
       executionDeadline({ ms: limits.executionDeadlineMs }),
       inputErrorCodes(),
-      sharedEventExecution(),
+      sharedEventExecution({ maskError: (error) => mascararErro(error, 'Unexpected error.') as GraphQLError }),
       operationLog(),
     ],
   });

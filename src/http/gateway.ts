@@ -17,6 +17,8 @@ export interface Gateway {
   url: string;
   port: number;
   feeds: Feeds;
+  /** graphql-ws subscriptions now served by a broadcast group (caught up, live). */
+  readonly assinantesEmDifusao: number;
   close(): Promise<void>;
 }
 
@@ -84,7 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   // An upgraded socket belongs to graphql-ws, which closes it with 1001 below.
   httpServer.on('upgrade', (req: IncomingMessage) => requestsInFlight.delete(req.socket));
-  const wsServer = attachWebSocketServer(httpServer, app, { config, logger });
+  const { wsServer, difusao } = attachWebSocketServer(httpServer, app, { config, logger });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -97,6 +99,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${host}:${port}/graphql`,
     port,
     feeds,
+    get assinantesEmDifusao() {
+      return difusao.membros;
+    },
     async close() {
       draining = true;
       await app.close();

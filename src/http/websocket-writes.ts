@@ -16,6 +16,13 @@
  * so the transport takes the subscriber's next event without waiting for the kernel; past it, only
  * when the frame is flushed, so a client that does not read falls behind in its bounded queue (and is
  * closed as a slow consumer there) instead of in memory here.
+ *
+ * Broadcast (websocket-broadcast.ts): a caught-up subscriber's live events skip graphql-ws's send and
+ * go straight to the socket's TCP stream as WebSocket text frames (RFC 6455 §5.2, server side: unmasked,
+ * no extension — the server negotiates none): a small head per subscriber (frame header and
+ * `{"id":…`) and the body every member of the group shares (`,"type":"next","payload":…}`), the same
+ * bytes graphql-ws would have written, in the same corked batch as the sends above. ws writes its own
+ * frames to that stream synchronously and whole (no compression, no fragments), so frames never interleave.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -25,7 +32,26 @@ export interface SharedFrames {
   replacer: (this: unknown, key: string, value: unknown) => unknown;
   /** Routes a socket's sends through the shared frames and the batched writes; once per socket. */
   install(socket: WebSocket): void;
+  /** The JSON of a `next` payload, computed once per payload object (the replacer's too). */
+  json(payload: object): string;
+  /**
+   * Writes one `next` frame (`head` from `nextFrameHead`, `body` from `nextFrameBody`) to an open
+   * socket; `onFlushed` runs once its bytes have left this process. False when the socket is not open.
+   */
+  writeNext(socket: WebSocket, head: Buffer, body: Buffer, onFlushed: () => void): boolean;
 }
+
+/** The start of a `next` frame's text for one subscription: `{"id":<id>`. */
+export function nextFrameHead(id: string): Buffer {
+  return Buffer.from(`{"id":${JSON.stringify(id)}`);
+}
+
+/** The rest of a `next` frame's text, the same for every subscription: `,"type":"next","payload":<json>}`. */
+export function nextFrameBody(json: string): Buffer {
+  return Buffer.from(`,"type":"next","payload":${json}}`);
+}
+
+const OPEN = 1; // WebSocket.OPEN
 
 export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: number } = {}): SharedFrames {
   const payloads = new WeakMap<object, string>();
@@ -35,6 +61,19 @@ export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: 
   const uncorkAll = () => {
     for (const raw of corked.splice(0)) raw.uncork();
   };
+  const corkForTheTurn = (raw: Socket) => {
+    if (raw.writableCorked) return;
+    raw.cork();
+    if (corked.push(raw) === 1) setImmediate(uncorkAll);
+  };
+  const json = (payload: object) => {
+    let text = payloads.get(payload);
+    if (text === undefined) {
+      text = JSON.stringify(payload);
+      payloads.set(payload, text);
+    }
+    return text;
+  };
 
   return {
     replacer(key, value) {
@@ -43,14 +82,32 @@ export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: 
       if (key !== 'payload' || message.type !== 'next' || typeof message.id !== 'string' || typeof value !== 'object' || value === null) {
         return value;
       }
-      let json = payloads.get(value);
-      if (json === undefined) {
-        json = JSON.stringify(value);
-        payloads.set(value, json);
-      }
       const id = JSON.stringify(message.id);
-      recorded = { placeholder: `{"id":${id},"type":"next","payload":0}`, frame: `{"id":${id},"type":"next","payload":${json}}` };
+      recorded = { placeholder: `{"id":${id},"type":"next","payload":0}`, frame: `{"id":${id},"type":"next","payload":${json(value)}}` };
       return 0;
+    },
+    json,
+    writeNext(socket, head, body, onFlushed) {
+      const raw = (socket as unknown as { _socket?: Socket })._socket;
+      if (socket.readyState !== OPEN || !raw?.writable) return false;
+      const length = head.length + body.length;
+      const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+      const start = Buffer.allocUnsafe(headerBytes + head.length);
+      start[0] = 0x81; // FIN, text
+      if (headerBytes === 2) start[1] = length;
+      else if (headerBytes === 4) {
+        start[1] = 126;
+        start.writeUInt16BE(length, 2);
+      } else {
+        start[1] = 127;
+        start.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+        start.writeUInt32BE(length >>> 0, 6);
+      }
+      head.copy(start, headerBytes);
+      corkForTheTurn(raw);
+      raw.write(start);
+      raw.write(body, onFlushed);
+      return true;
     },
     install(socket) {
       const send = socket.send.bind(socket) as (data: string, cb?: (err?: Error) => void) => void;
@@ -59,10 +116,7 @@ export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: 
         let text = data;
         if (recorded && data === recorded.placeholder) text = recorded.frame;
         recorded = null;
-        if (raw && !raw.writableCorked) {
-          raw.cork();
-          if (corked.push(raw) === 1) setImmediate(uncorkAll);
-        }
+        if (raw) corkForTheTurn(raw);
         if (!cb || socket.bufferedAmount >= highWaterBytes) return send(text, cb);
         send(text);
         cb();

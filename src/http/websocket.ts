@@ -4,7 +4,7 @@
  * number of subscriptions and is closed when its token expires.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
@@ -16,18 +16,24 @@ import type { App } from './app.js';
 import { authorizationFromConnectionParams } from './plugins/connection-params.js';
 import { withoutSuggestions } from './plugins/hide-suggestions.js';
 import { trustedWebSocketQuery } from './plugins/persisted-operations.js';
+import { difusaoWebSocket, type DifusaoWebSocket } from './websocket-broadcast.js';
 import { sharedFrames } from './websocket-writes.js';
 
 export function attachWebSocketServer(
   httpServer: Server,
   { yoga, authenticate }: App,
   { config, logger }: { config: Pick<Config, 'feeds' | 'introspectionPublic' | 'trustedDocuments' | 'limits'>; logger: Logger },
-): WebSocketServer {
+): { wsServer: WebSocketServer; difusao: DifusaoWebSocket } {
   // A bigger message closes the socket with 1009 (message too big) before it is parsed.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.webSocketMessageBytes });
   // Registered before graphql-ws's own listener: every socket's sends go through the shared frames.
   const frames = sharedFrames();
   wsServer.on('connection', (socket) => frames.install(socket));
+  // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
+  // The result itself, not a copy of it: subscribers sharing it share its serialisation.
+  const paraOCliente = (result: ExecutionResult): ExecutionResult =>
+    config.introspectionPublic || !result.errors ? result : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) };
+  const difusao = difusaoWebSocket({ frames, paraOCliente });
   useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; cancelExpiry?: () => void }>(
     {
       connectionInitWaitTimeout: 10_000,
@@ -46,18 +52,15 @@ export function attachWebSocketServer(
         }
         return true;
       },
-      // Every WebSocket client is authenticated: it sees suggestions unless introspection is private.
       onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
-      // The result itself, not graphql-ws's copy of it: subscribers sharing it share its serialisation.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        config.introspectionPublic || !result.errors ? result : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) },
+      onNext: (_ctx, _id, _payload, _args, result) => paraOCliente(result as ExecutionResult),
       onClose: (ctx) => {
         ctx.extra.cancelExpiry?.();
       },
       onComplete: (ctx) => {
         ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         if ((ctx.extra.subscriptions ?? 0) >= config.feeds.maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`Limite de ${config.feeds.maxSubscriptionsPerConnection} assinaturas por conexão atingido.`, {
@@ -84,6 +87,7 @@ export function attachWebSocketServer(
             socket: ctx.extra.socket,
             params: payload,
             wsAuth: ctx.extra.auth,
+            aoVivoWs: difusao.destino(ctx.extra.socket, id),
             encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
           });
           const query = trustedWebSocketQuery(config.trustedDocuments, payload);
@@ -131,5 +135,5 @@ export function attachWebSocketServer(
     },
     wsServer,
   );
-  return wsServer;
+  return { wsServer, difusao };
 }

@@ -1,7 +1,14 @@
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { AssinaturaDeEventos } from '../../feeds/assinatura.js';
+import type { ComSeq } from '../../feeds/barramento.js';
 import type { GatewayContext } from '../../schema/context.js';
-import { orgaosDoViewer } from '../../kernel/viewer.js';
+import type { DestinoAoVivo } from '../websocket-broadcast.js';
+
+export interface SharedEventExecutionOptions {
+  /** Yoga's error masking: results written by the broadcast skip envelop's result hooks, so they get it here. */
+  maskError: (error: GraphQLError) => GraphQLError;
+}
 
 /**
  * Live events fan out to thousands of subscribers, most of them asking the same thing. graphql-js
@@ -10,42 +17,64 @@ import { orgaosDoViewer } from '../../kernel/viewer.js';
  * it. The bus delivers one object per event to all subscribers, so a WeakMap keyed by it forgets
  * each event's results as soon as the event is gone.
  *
- * The viewer class is what resolvers read of the viewer (its agency and roles, e.g. for
- * `acoesPermitidas`): subscribers that differ only in `sub` see the same data.
+ * Over graphql-ws (the context carries `aoVivoWs`), a subscription that has caught up leaves this
+ * per-subscriber path and joins its key's broadcast group (websocket-broadcast.ts): per event one
+ * execution, one serialisation, one write loop over the members' sockets.
+ *
+ * The viewer class is what resolvers and feed filters read of the viewer: its agency, roles, the
+ * agencies its SPE serves, and the deployment's environment (what an operation without `ambiente`
+ * is about). Subscribers that differ only in `sub` see the same data.
  */
-export function sharedEventExecution(): Plugin<GatewayContext> {
+export function sharedEventExecution({ maskError }: SharedEventExecutionOptions): Plugin<GatewayContext> {
   const resultados = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+  const executarUmaVez = (args: ExecutionArgs, chave: string, evento: unknown) => {
+    if (typeof evento !== 'object' || evento === null) return execute({ ...args, rootValue: evento });
+    let porChave = resultados.get(evento);
+    if (!porChave) {
+      porChave = new Map();
+      resultados.set(evento, porChave);
+    }
+    let resultado = porChave.get(chave);
+    if (!resultado) {
+      resultado = execute({ ...args, rootValue: evento });
+      porChave.set(chave, resultado);
+    }
+    return resultado;
+  };
+  const mascarar = (r: ExecutionResult): ExecutionResult =>
+    r.errors ? { ...r, errors: r.errors.map((e) => maskError(e as GraphQLError)) } : r;
   return {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const fonte = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in fonte)) return fonte;
         const chave = chaveDeExecucao(args);
-        return mapear(fonte, (evento) => {
-          if (typeof evento !== 'object' || evento === null) return execute({ ...args, rootValue: evento });
-          let porChave = resultados.get(evento);
-          if (!porChave) {
-            porChave = new Map();
-            resultados.set(evento, porChave);
-          }
-          let resultado = porChave.get(chave);
-          if (!resultado) {
-            resultado = execute({ ...args, rootValue: evento });
-            porChave.set(chave, resultado);
-          }
-          return resultado;
-        });
+        const destino = (args.contextValue as { aoVivoWs?: DestinoAoVivo }).aoVivoWs;
+        if (destino && typeof (fonte as Partial<AssinaturaDeEventos<ComSeq>>).entregarAoVivoPor === 'function') {
+          (fonte as AssinaturaDeEventos<ComSeq>).entregarAoVivoPor(
+            destino.aderir(chave, (evento) => {
+              const r = executarUmaVez(args, chave, evento);
+              return r instanceof Promise ? r.then(mascarar) : mascarar(r);
+            }),
+          );
+        }
+        return mapear(fonte, (evento) => executarUmaVez(args, chave, evento));
       });
     },
   };
 }
 
 function chaveDeExecucao(args: ExecutionArgs): string {
-  const viewer = (args.contextValue as GatewayContext).viewer;
-  // What decides visibility: the agency, every agency an SPE serves (two multi-agency SPEs both have orgaoId null)
-  // and the roles. The environment is an argument of the operation, so the document and variables below carry it.
+  const { viewer, ambientePadrao } = args.contextValue as GatewayContext;
+  // What decides visibility and acoesPermitidas: the agency, every agency an SPE serves (two multi-agency SPEs both
+  // have orgaoId null), the roles, and the environment an operation defaults to.
   const classe = viewer
-    ? `${viewer.orgaoId ?? '-'}:${[...orgaosDoViewer(viewer)].sort((a, b) => a - b).join('+')}:${[...viewer.papeis].sort().join(',')}`
+    ? [
+        viewer.orgaoId ?? '-',
+        [...viewer.papeis].sort().join(','),
+        viewer.spe ? [...viewer.spe.orgaoIds].sort((a, b) => a - b).join(',') : '-',
+        ambientePadrao,
+      ].join(':')
     : 'anonimo';
   return `${classe}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${print(args.document)}`;
 }
