@@ -110,14 +110,12 @@ export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
   description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
   id: { column: (t) => t.id },
-  // What the read rule (its environment included), the status fields and `acoesPermitidas` need; every other column is
-  // selected only when its field is asked for (exposed columns and the fields' `select`), so a page reads what the
-  // operation names.
-  select: { columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true, ambiente: true } },
+  // Every column (no type-level `select`): live events arrive with their trâmite row already read by the feed, and a
+  // column field with a `select` would send each of them back to the database through the model loader (a burst then
+  // outpaces the subscriber's queue). The nested units and agencies still select only what is asked.
   fields: (t) => ({
     idt: t.string({
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
-      select: { columns: { idt: true } },
       resolve: (row) => String(row.idt),
     }),
     nre: t.exposeString('nre', {
@@ -148,7 +146,6 @@ export const Tramite = builder.drizzleNode('tramites', {
     situacaoAlteradaEm: t.expose('situacaoAlteradaEm', { type: 'DateTime', description: 'Quando entrou na situação atual.' }),
     diasNaSituacao: t.int({
       description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
-      select: { columns: { situacaoAlteradaEm: true } },
       resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
     }),
     unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),
