@@ -1,5 +1,4 @@
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { tramiteEventos } from './tables.js';
 
 export type { Transaction };
@@ -10,7 +9,6 @@ export const LOG_TRAMITES: EventLog = {
   tabela: tramiteEventos,
   seq: tramiteEventos.seq,
   canal: 'tramite_eventos',
-  chaveTrava: ADVISORY_LOCKS.tramiteLog,
 };
 
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
