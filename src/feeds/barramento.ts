@@ -129,7 +129,7 @@ export class Barramento<E extends ComSeq> {
     if (primeira.xid == null) return 0;
     for (let espera = 1; ; espera = Math.min(espera * 2, 100)) {
       const seguinte = await this.fonte.marcar(primeira.alocado);
-      if (seguinte.xmin > primeira.xid) return (this.confirmado = primeira.alocado);
+      if (seguinte.xmin > primeira.xid) return primeira.alocado;
       await new Promise((resolve) => setTimeout(resolve, espera));
     }
   }
