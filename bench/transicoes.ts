@@ -254,7 +254,7 @@ async function main(): Promise<void> {
     const mutacoes = Object.fromEntries(
       CAMINHO.map((acao) => [
         acao,
-        `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
+        `mutation($input: ${acao === 'ENVIAR_RECIBO_CONCLUSAO' ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
       ]),
     );
     let primeiroErroHttp: unknown = null;

@@ -244,6 +244,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (let tentativa = 0; tentativa < 5 && !sub; tentativa++) {
       const [semAviso] = await gw.database.db
         .transaction(async (tx) => {
+          // Without the log's triggers for this one insert: no NOTIFY (a lone writer needs no xid-first rule).
+          await tx.execute(sql`set local session_replication_role = replica`);
           return tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
             values (${tramiteId}, 1, 1, 'teste.sem-aviso', 'REMETENTE', now()) returning seq::text as seq`);
         })

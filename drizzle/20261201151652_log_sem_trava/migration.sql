@@ -27,3 +27,24 @@ BEGIN
     xid := pg_current_xact_id();
   END IF;
 END $$;
+--> statement-breakpoint
+-- 3. Each insert into a log announces its highest seq on the channel named after the table, from the
+--    writer's own transaction (delivered on commit, dropped on rollback), with no statement of its own.
+CREATE FUNCTION log_anunciar() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ultimo bigint;
+BEGIN
+  SELECT max(seq) INTO ultimo FROM novos;
+  IF ultimo IS NOT NULL THEN
+    PERFORM pg_notify(TG_TABLE_NAME, ultimo::text);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER tramite_eventos_anunciar AFTER INSERT ON tramite_eventos REFERENCING NEW TABLE AS novos FOR EACH STATEMENT EXECUTE FUNCTION log_anunciar();
+--> statement-breakpoint
+CREATE TRIGGER onboarding_eventos_anunciar AFTER INSERT ON onboarding_eventos REFERENCING NEW TABLE AS novos FOR EACH STATEMENT EXECUTE FUNCTION log_anunciar();
+--> statement-breakpoint
+CREATE TRIGGER estrutura_eventos_anunciar AFTER INSERT ON estrutura_eventos REFERENCING NEW TABLE AS novos FOR EACH STATEMENT EXECUTE FUNCTION log_anunciar();
+--> statement-breakpoint
+CREATE TRIGGER tramite_alertas_anunciar AFTER INSERT ON tramite_alertas REFERENCING NEW TABLE AS novos FOR EACH STATEMENT EXECUTE FUNCTION log_anunciar();

@@ -7,7 +7,7 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /**
  * An append-only event log, the one shape every domain's log takes: its table and `seq` column (a
  * `bigserial`: its sequence hands out one value at a time, never a cached block) and its NOTIFY
- * channel (lower case: docs/stack.md trap 3).
+ * channel, the table's name (lower case: docs/stack.md trap 3).
  *
  * Writers take no lock: `seq` values are handed out in the order writers ask for them, and a writer
  * may commit after another that took a later seq. Readers that resume "after seq N" therefore read
@@ -21,15 +21,13 @@ export interface EventLog {
 }
 
 /**
- * Appends rows to an event log and announces them, inside the caller's transaction. The table's
- * statement trigger (migration `log_sem_trava`) gives the transaction its id before the rows take
- * their seq, which the horizon rule needs. `pg_notify` on the transaction is delivered on commit and
- * dropped on rollback (docs/stack.md trap 2).
+ * Appends rows to an event log, inside the caller's transaction. The table's triggers (migration
+ * `log_sem_trava`) give the transaction its id before the rows take their seq, which the horizon rule
+ * needs, and announce the highest seq on `canal` with `pg_notify` in the same transaction (delivered
+ * on commit, dropped on rollback: docs/stack.md trap 2), so an append is one statement.
  */
-export async function anexarAoLog<T extends { seq: number }>(tx: Transaction, log: EventLog, inserir: () => Promise<T[]>): Promise<T[]> {
-  const inseridos = (await inserir()).sort((a, b) => a.seq - b.seq);
-  if (inseridos.length > 0) await tx.execute(sql`select pg_notify(${log.canal}, ${String(inseridos.at(-1)!.seq)})`);
-  return inseridos;
+export async function anexarAoLog<T extends { seq: number }>(inserir: () => Promise<T[]>): Promise<T[]> {
+  return (await inserir()).sort((a, b) => a.seq - b.seq);
 }
 
 /**

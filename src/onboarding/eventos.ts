@@ -12,5 +12,5 @@ export const LOG_ONBOARDING: EventLog = {
 
 /** Appends stage and checklist changes to the onboarding event log, in commit order, and announces them. */
 export function registrarEventosOnboarding(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {
-  return anexarAoLog(tx, LOG_ONBOARDING, () => tx.insert(onboardingEventos).values(eventos).returning());
+  return anexarAoLog(() => tx.insert(onboardingEventos).values(eventos).returning());
 }

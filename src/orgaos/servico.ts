@@ -82,9 +82,7 @@ async function aplicar(
       ocorridoEm: pedido.agora,
     });
   }
-  const eventos = registros.length
-    ? await anexarAoLog(tx, LOG_ESTRUTURAS, () => tx.insert(estruturaEventos).values(registros).returning())
-    : [];
+  const eventos = registros.length ? await anexarAoLog(() => tx.insert(estruturaEventos).values(registros).returning()) : [];
   return { unidades, eventos };
 }
 

@@ -39,7 +39,7 @@ export async function emitirAlertasParados(db: Database, { agora, limiaresMinuto
     total += await db.transaction(async (tx) => {
       // One scan at a time: the watermark and the insert see every earlier scan, whichever instance ran it.
       await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.varreduraAlertas})`);
-      const inseridos = await anexarAoLog(tx, LOG_ALERTAS, async () => {
+      const inseridos = await anexarAoLog(async () => {
         const [marca] = await tx
           .select({ ultimo: sql<Date | string | null>`max(${tramiteAlertas.situacaoAlteradaEm})` })
           .from(tramiteAlertas)

@@ -14,5 +14,5 @@ export const LOG_TRAMITES: EventLog = {
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
 export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promise<Evento[]> {
   if (eventos.length === 0) return Promise.resolve([]);
-  return anexarAoLog(tx, LOG_TRAMITES, () => tx.insert(tramiteEventos).values(eventos).returning());
+  return anexarAoLog(() => tx.insert(tramiteEventos).values(eventos).returning());
 }
