@@ -326,6 +326,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     const r0 = await m.iniciar();
     await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
     const r3 = await m.passo('RECEBER_METADADOS', r0.tramite.id);
+    // Delivered before the refusal: an event read after it follows the read rule of then (none for the destinatário).
+    await destinatario.receber(3);
     const r8 = await m.passo('RECUSAR', r0.tramite.id, { motivo: 'MOTIVO_02', justificativa: 'Hash do componente não confere.' });
     const r9 = await m.passo('DAR_CIENCIA_RECUSA', r0.tramite.id);
     await remetente.receber(5);
