@@ -9,11 +9,17 @@
  * beforehand and not timed):
  *   - through the service (executarPasso), 1 client and BENCH_CLIENTS (20) concurrent clients;
  *   - over real HTTP (startGateway, fetch with keep-alive), 1 and BENCH_CLIENTS clients;
+ *   - the floor: the same step by hand over HTTP (node:http + postgres.js, no auth, no GraphQL: lock the
+ *     row, check the status, update, insert the event, pg_notify, commit), 1 and BENCH_CLIENTS clients;
  * against baselines measured in the same run: `select 1` round trips and a trivial `{ __typename }`
- * GraphQL request. Each measurement is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS
+ * GraphQL request. Prints the HTTP mutation / floor ratio at 1 and BENCH_CLIENTS clients with MET/MISSED
+ * against ≥ 0.7×. Each measurement is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS
  * (20) seconds, whichever comes first. Not part of the test suite.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
+import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
@@ -37,6 +43,8 @@ const CLIENTES = envInt('BENCH_CLIENTS', 20);
 const ALVO = envInt('BENCH_TRANSITIONS', 3000);
 const LIMITE_MS = envInt('BENCH_SECONDS', 20) * 1000;
 const BASE_ALVO = 5000;
+/** Goal 3 of issue 15: the HTTP mutation at ≥ 0.7× the floor. */
+const ALVO_PISO = 0.7;
 const BASE_LIMITE_MS = 5000;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
 const CAMINHO: Array<PedidoPasso['acao']> = [
@@ -46,6 +54,48 @@ const CAMINHO: Array<PedidoPasso['acao']> = [
   'ENVIAR_RECIBO_CONCLUSAO',
   'RECEBER_RECIBO_CONCLUSAO',
 ];
+
+/**
+ * The floor: one step by hand, the transaction the gateway runs stripped of everything but the SQL a
+ * step needs (lock the row, check, update, insert the event, pg_notify), behind a bare node:http
+ * server answering JSON. No authentication, no GraphQL, no validation.
+ */
+async function iniciarPiso(url: string, max: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const sql = postgres(url, { max, onnotice: () => {} });
+  const server: Server = createServer(async (req, res) => {
+    let corpo = '';
+    for await (const parte of req) corpo += parte;
+    const { tramite, acao } = JSON.parse(corpo) as { tramite: number; acao: PedidoPasso['acao'] };
+    const passo = PASSO_POR_ACAO[acao];
+    try {
+      const versao = await sql.begin(async (tx) => {
+        const [atual] = await tx<{ situacao: number }[]>`select situacao from tramites where id = ${tramite} for update`;
+        if (!atual || !passo.de.includes(atual.situacao as never)) throw new Error(`cannot ${acao} from ${atual?.situacao}`);
+        const [novo] = await tx<{ versao: number }[]>`update tramites set situacao = ${passo.para}, versao = versao + 1,
+            atualizado_em = now(), situacao_alterada_em = now() where id = ${tramite} returning versao`;
+        const [evento] = await tx<
+          { seq: string }[]
+        >`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
+            values (${tramite}, ${atual.situacao}, ${passo.para}, 'bench.piso', ${passo.lado}, now()) returning seq`;
+        await tx`select pg_notify('tramite_eventos', ${evento!.seq})`;
+        return novo!.versao;
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { r: { __typename: 'TransicaoRealizada', tramite: { versao } } } }));
+    } catch (error) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await sql.end();
+    },
+  };
+}
 
 interface Medida {
   nome: string;
@@ -204,7 +254,7 @@ async function main(): Promise<void> {
     const mutacoes = Object.fromEntries(
       CAMINHO.map((acao) => [
         acao,
-        `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
+        `mutation($input: ${acao === 'ENVIAR_RECIBO_CONCLUSAO' ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
       ]),
     );
     let primeiroErroHttp: unknown = null;
@@ -244,7 +294,26 @@ async function main(): Promise<void> {
     const http1 = await medir('baseline: HTTP { __typename }', 1, BASE_ALVO, BASE_LIMITE_MS, typename);
     const httpN = await medir('baseline: HTTP { __typename }', CLIENTES, BASE_ALVO, BASE_LIMITE_MS, typename);
     const g1 = await caminhar('transitions: service, gateway running', 1, ALVO, viaServico);
+
+    // ---- 3. the floor, in the same process beside the running gateway (whose feeds read its events too) ---
+    const piso = await iniciarPiso(url, poolSize);
+    limpeza.push(() => piso.close());
+    const viaPiso = async (acao: PedidoPasso['acao'], id: number) => {
+      const res = await fetch(piso.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tramite: id, acao }),
+      });
+      const body = (await res.json()) as any;
+      const ok = body?.data?.r?.__typename === 'TransicaoRealizada';
+      if (!ok && primeiroErroHttp === null) primeiroErroHttp = body;
+      return ok;
+    };
+    await caminhar('warm-up floor', CLIENTES, 400, viaPiso);
+    // Interleaved: the floor right before the gateway at each concurrency, so both see the same machine.
+    const p1 = await caminhar('floor: the same step by hand (HTTP)', 1, ALVO, viaPiso);
     const h1 = await caminhar('transitions: HTTP mutation', 1, ALVO, viaHttp);
+    const pN = await caminhar('floor: the same step by hand (HTTP)', CLIENTES, ALVO, viaPiso);
     const hN = await caminhar('transitions: HTTP mutation', CLIENTES, ALVO, viaHttp);
 
     baseN.nota = `${(baseN.porSegundo / base1.porSegundo).toFixed(2)}x the 1-client rate`;
@@ -254,7 +323,12 @@ async function main(): Promise<void> {
     g1.nota = `${(g1.porSegundo / s1.porSegundo).toFixed(2)}x the service alone (1 client)`;
     h1.nota = `${(h1.porSegundo / g1.porSegundo).toFixed(2)}x the service with gateway; +${(h1.p50 - g1.p50).toFixed(2)} ms p50`;
     hN.nota = `${(hN.porSegundo / h1.porSegundo).toFixed(2)}x the 1-client rate`;
-    medidas.push(base1, baseN, s1, sN, http1, httpN, g1, h1, hN);
+    pN.nota = `${(pN.porSegundo / p1.porSegundo).toFixed(2)}x the 1-client rate`;
+    medidas.push(base1, baseN, s1, sN, http1, httpN, g1, p1, h1, pN, hN);
+    const razoes = [
+      { clientes: 1, gateway: h1, piso: p1 },
+      { clientes: CLIENTES, gateway: hN, piso: pN },
+    ];
 
     // ---- report ------------------------------------------------------------------------------------------
     const cab = ['measurement', 'clients', 'ops', 'seconds', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'compared with'];
@@ -275,11 +349,19 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao} on ${servidor}`);
     console.log(
-      `Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert under the log lock, NOTIFY)`,
+      `Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert, NOTIFY; no lock orders the log)`,
     );
     console.log(fmt(cab));
     console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const l of linhas) console.log(fmt(l));
+    console.log('');
+    console.log(`Goal: HTTP mutation ≥ ${ALVO_PISO}× the floor (same run)`);
+    for (const r of razoes) {
+      const razao = r.gateway.porSegundo / r.piso.porSegundo;
+      console.log(
+        `  ${String(r.clientes).padStart(2)} client(s): gateway ${r.gateway.porSegundo.toFixed(0)}/s, floor ${r.piso.porSegundo.toFixed(0)}/s, ratio ${razao.toFixed(2)}  ${razao >= ALVO_PISO ? 'MET' : 'MISSED'}`,
+      );
+    }
     console.log('');
     const errosTotais = medidas.reduce((a, m) => a + m.erros, 0);
     if (errosTotais > 0) {

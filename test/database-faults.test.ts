@@ -89,13 +89,13 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
       );
     await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) before the database stalls
 
-    // Another transaction holds the event-log lock (on PGlite, the only session): the mutation's
-    // statements wait, with no statement of their own timing out before the deadline.
+    // Another transaction holds the lock a start of this process takes (on PGlite, the only session):
+    // the mutation's statements wait, with no statement of their own timing out before the deadline.
     let release!: () => void;
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
     const holder = gw.database.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
+      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${`${backend}-prazo-1`}))`);
       holding();
       await new Promise<void>((resolve) => (release = resolve));
     });

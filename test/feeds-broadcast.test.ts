@@ -4,7 +4,6 @@
 // Expectations come from the event log itself.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADVISORY_LOCKS } from '../src/kernel/locks.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId } from './support/ids.js';
@@ -43,7 +42,6 @@ describe.each(BACKENDS)('%s: broadcast', (backend) => {
   /** `n` events of one trâmite in one transaction, announced once: the bus delivers them one per turn. */
   async function rajada(tramiteId: number, n: number): Promise<void> {
     await gw.database.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
       await tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
         select ${tramiteId}, 1, 1, 'teste.difusao', 'REMETENTE', now() from generate_series(1, ${n})`);
       await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import { ADVISORY_LOCKS } from '../src/kernel/locks.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway, type Gateway } from '../src/http/gateway.js';
 import { BACKENDS, postgresAdminUrl, startPrivatePostgres, type PrivatePostgresServer } from './support/backends.js';
@@ -159,7 +158,6 @@ describe.skipIf(!temPostgres)('postgres: two instances, slow consumer', () => {
     let total = 0;
     for (let rodada = 1; rodada <= 4 && (rodada === 1 || bus.assinantes === 2); rodada++) {
       await gw.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.tramiteLog})`);
         await tx.execute(sql`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, justificativa, ocorrido_em)
           select ${tramiteId}, 1, 1, 'teste.rajada', 'REMETENTE', ${justificativa}, now() from generate_series(1, ${N})`);
         await tx.execute(sql`select pg_notify('tramite_eventos', (select max(seq) from tramite_eventos)::text)`);

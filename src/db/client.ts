@@ -79,7 +79,7 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
 
 /**
  * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
- * with `SET LOCAL statement_timeout`, so one slow statement cannot hold the event-log lock for long.
+ * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
  * Savepoints (`tx.transaction`) inherit it.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {

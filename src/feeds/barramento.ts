@@ -3,8 +3,14 @@
  * events after the last one it delivered, and fans them out in process. NOTIFY only says "there is
  * more"; the log is the truth. A NOTIFY lost while the connection was down is covered by the
  * catch-up on reconnect and by a slow poll, so subscribers miss nothing.
+ *
+ * Writers take no lock, so a seq may commit after a later one. The bus delivers in seq order only
+ * up to its horizon: the `alocado` of a mark (db/log.ts) whose transaction id a later mark's xmin has
+ * passed, i.e. a seq below which every writer has finished. A later commit with a lower seq is thus
+ * never skipped, and `posicao` is always a position every replay can stop at.
  */
 import type { DatabaseHandle } from '../db/client.js';
+import type { Marca } from '../db/log.js';
 import type { Logger } from '../logger.js';
 import { ServidorEmDesligamento } from './fila.js';
 
@@ -14,11 +20,14 @@ export interface ComSeq {
 
 export interface FonteEventos<E extends ComSeq> {
   canal: string;
-  /** Committed events with seq > `depoisDe`, in seq order, at most `limite`. */
-  ler(depoisDe: number, limite: number): Promise<E[]>;
-  /** The highest committed seq (0 when the log is empty). */
-  ultimoSeq(): Promise<number>;
+  /** Committed events with depoisDe < seq <= ate, in seq order, at most `limite`. */
+  ler(depoisDe: number, ate: number, limite: number): Promise<E[]>;
+  /** A mark on the log (db/log.ts): a new transaction id only when seqs after `desde` were handed out. */
+  marcar(desde: number): Promise<Marca>;
 }
+
+/** Marks waiting for confirmation, at most: while more wait (a long transaction), no new one is taken. */
+const MARCAS_PENDENTES = 32;
 
 export interface Ouvinte<E> {
   entregar(evento: E): void;
@@ -36,6 +45,12 @@ export interface OpcoesBarramento {
 
 export class Barramento<E extends ComSeq> {
   private ultimo = 0;
+  /** Marks not yet passed by an xmin, oldest first (their `alocado` and `xid` both increase). */
+  private pendentes: Array<{ alocado: number; xid: bigint }> = [];
+  /** The highest confirmed horizon (ahead of `ultimo` only while a read of it failed midway). */
+  private confirmado = 0;
+  private releitura: NodeJS.Timeout | null = null;
+  private esperaReleitura = 0;
   private readonly ouvintes = new Set<Ouvinte<E>>();
   private lendo: Promise<void> | null = null;
   private deNovo = false;
@@ -69,7 +84,7 @@ export class Barramento<E extends ComSeq> {
   }
 
   async iniciar(): Promise<void> {
-    this.ultimo = await this.fonte.ultimoSeq();
+    this.ultimo = await this.horizonteInicial();
     this.pararEscuta = await this.database.listen(
       this.fonte.canal,
       () => this.sincronizar(),
@@ -82,6 +97,7 @@ export class Barramento<E extends ComSeq> {
   async parar(): Promise<void> {
     this.parado = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.releitura) clearTimeout(this.releitura);
     await this.lendo;
     for (const ouvinte of [...this.ouvintes]) ouvinte.encerrar?.(new ServidorEmDesligamento());
     await this.pararEscuta?.().catch(() => {});
@@ -108,11 +124,55 @@ export class Barramento<E extends ComSeq> {
     return this.lendo;
   }
 
+  /**
+   * Where the bus starts: the seqs handed out so far, once every writer holding one has finished
+   * (a new subscription starts after them: they were all committed, or rolled back, before it).
+   */
+  private async horizonteInicial(): Promise<number> {
+    const primeira = await this.fonte.marcar(0);
+    if (primeira.xid == null) return 0;
+    for (let espera = 1; ; espera = Math.min(espera * 2, 100)) {
+      const seguinte = await this.fonte.marcar(primeira.alocado);
+      if (seguinte.xmin > primeira.xid) return primeira.alocado;
+      await new Promise((resolve) => setTimeout(resolve, espera));
+    }
+  }
+
+  /**
+   * Takes a mark and confirms the pending ones an xmin has passed: the highest seq below which every
+   * writer has finished. A mark just taken is usually confirmed by the next one, so two at most here.
+   */
+  private async horizonte(): Promise<number> {
+    for (let volta = 0; volta < 2; volta++) {
+      const cheio = this.pendentes.length >= MARCAS_PENDENTES;
+      const desde = this.pendentes.at(-1)?.alocado ?? Math.max(this.ultimo, this.confirmado);
+      const marca = await this.fonte.marcar(cheio ? Number.MAX_SAFE_INTEGER : desde);
+      while (this.pendentes.length > 0 && this.pendentes[0]!.xid < marca.xmin)
+        this.confirmado = Math.max(this.confirmado, this.pendentes.shift()!.alocado);
+      if (marca.xid != null) this.pendentes.push({ alocado: marca.alocado, xid: marca.xid });
+      if (this.pendentes.length === 0 || volta === 1) break;
+    }
+    return Math.max(this.ultimo, this.confirmado);
+  }
+
+  /** A mark still waits (a writer that began before it is still open): read again soon, backing off to the poll. */
+  private reler(): void {
+    if (this.releitura || this.parado) return;
+    this.releitura = setTimeout(() => {
+      this.releitura = null;
+      void this.sincronizar();
+    }, this.esperaReleitura);
+    this.releitura.unref();
+    this.esperaReleitura = Math.min(Math.max(1, this.esperaReleitura * 2), this.opcoes.pollMs ?? 1_000);
+  }
+
   private async lerTudo(): Promise<void> {
     const lote = this.opcoes.lote ?? 500;
     try {
-      for (;;) {
-        const eventos = await this.fonte.ler(this.ultimo, lote);
+      const ate = await this.horizonte();
+      if (ate > this.ultimo) this.esperaReleitura = 0;
+      while (this.ultimo < ate) {
+        const eventos = await this.fonte.ler(this.ultimo, ate, lote);
         for (const evento of eventos) {
           if (this.parado) return;
           this.ultimo = evento.seq;
@@ -124,6 +184,9 @@ export class Barramento<E extends ComSeq> {
         }
         if (eventos.length < lote) break;
       }
+      // Everything up to the horizon is final: the seqs in between that no event holds were rolled back.
+      this.ultimo = ate;
+      if (this.pendentes.length > 0) this.reler();
       if (!this.saudavel) this.logger.info({ canal: this.fonte.canal, seq: this.ultimo }, 'event feed reconnected and caught up');
       this.saudavel = true;
       this.falhas = 0;

@@ -5,14 +5,10 @@
 export const ADVISORY_LOCKS = {
   /** Held while one instance applies the migrations; the others wait for it (db/client.ts). */
   migrations: 7_411_027_001,
-  /** Orders appends to the trâmite event log (tramite_eventos): seq follows commit order. */
-  tramiteLog: 7_411_027_002,
-  /** Orders appends to the onboarding event log (onboarding_eventos). */
-  onboardingLog: 7_411_027_003,
-  /** Orders appends to the structure-configuration log (estrutura_eventos). */
-  estruturaLog: 7_411_027_011,
-  /** Orders appends to the stuck-alert log (tramite_alertas). */
-  alertaLog: 7_411_027_012,
+  // 7_411_027_002, _003 and _011 ordered appends to the event logs until readers took over the ordering
+  // (db/log.ts): retired, not to be reused while an older instance may still run.
+  /** Held while one stuck-alert scan reads its watermark and appends (tramites/alertas-parados.ts). */
+  varreduraAlertas: 7_411_027_012,
   /** Held while an instance creates homologação's automatic test counterparts (onboarding/contrapartes.ts). */
   contrapartesTeste: 7_411_027_013,
   /** Held while one instance writes the demo data into an empty database. */

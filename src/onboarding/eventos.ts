@@ -1,5 +1,4 @@
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { onboardingEventos } from './tables.js';
 
 export type NovoEventoOnboarding = typeof onboardingEventos.$inferInsert;
@@ -9,10 +8,9 @@ export const LOG_ONBOARDING: EventLog = {
   tabela: onboardingEventos,
   seq: onboardingEventos.seq,
   canal: 'onboarding_eventos',
-  chaveTrava: ADVISORY_LOCKS.onboardingLog,
 };
 
 /** Appends stage and checklist changes to the onboarding event log, in commit order, and announces them. */
 export function registrarEventosOnboarding(tx: Transaction, eventos: NovoEventoOnboarding[]): Promise<EventoOnboarding[]> {
-  return anexarAoLog(tx, LOG_ONBOARDING, () => tx.insert(onboardingEventos).values(eventos).returning());
+  return anexarAoLog(() => tx.insert(onboardingEventos).values(eventos).returning());
 }

@@ -29,7 +29,7 @@ export function lerEventosOnboarding(
 }
 
 export function fonteEventosOnboarding(db: Database): FonteEventos<EventoOnboarding> {
-  return fonteDoLog(db, LOG_ONBOARDING, (depoisDe, limite) => lerEventosOnboarding(db, depoisDe, limite));
+  return fonteDoLog(db, LOG_ONBOARDING, (depoisDe, ate, limite) => lerEventosOnboarding(db, depoisDe, limite, ate));
 }
 
 /** An agency's people follow their own agency; PEN_ADMIN any agency (or all, with `orgaoId` null). */

@@ -6,7 +6,6 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import type { Viewer } from '../kernel/viewer.js';
 import { CentralizacaoInvalida, ConfiguracaoNaoPermitida, UnidadeDeOutroOrgao, UnidadeNaoEncontrada } from './erros.js';
 import { habilitacaoDoModo, type ModoTramitacao } from './regras.js';
@@ -19,7 +18,6 @@ export const LOG_ESTRUTURAS: EventLog = {
   tabela: estruturaEventos,
   seq: estruturaEventos.seq,
   canal: 'estrutura_eventos',
-  chaveTrava: ADVISORY_LOCKS.estruturaLog,
 };
 
 export type TipoAlteracaoEstrutura = 'MODO_TRAMITACAO' | 'CENTRALIZADORA' | 'UNIDADE_CENTRALIZADORA';
@@ -84,9 +82,7 @@ async function aplicar(
       ocorridoEm: pedido.agora,
     });
   }
-  const eventos = registros.length
-    ? await anexarAoLog(tx, LOG_ESTRUTURAS, () => tx.insert(estruturaEventos).values(registros).returning())
-    : [];
+  const eventos = registros.length ? await anexarAoLog(() => tx.insert(estruturaEventos).values(registros).returning()) : [];
   return { unidades, eventos };
 }
 

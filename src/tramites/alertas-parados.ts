@@ -23,7 +23,6 @@ export const LOG_ALERTAS: EventLog = {
   tabela: tramiteAlertas,
   seq: tramiteAlertas.seq,
   canal: 'tramite_alertas',
-  chaveTrava: ADVISORY_LOCKS.alertaLog,
 };
 
 /** How far back the first scan of a threshold looks (later scans start where the previous one ended). */
@@ -38,8 +37,9 @@ export async function emitirAlertasParados(db: Database, { agora, limiaresMinuto
   for (const limiar of limiaresMinutos) {
     const ate = new Date(agora.getTime() - limiar * 60_000);
     total += await db.transaction(async (tx) => {
-      const inseridos = await anexarAoLog(tx, LOG_ALERTAS, async () => {
-        // Under the log's lock: the watermark and the insert see every earlier scan, whichever instance ran it.
+      // One scan at a time: the watermark and the insert see every earlier scan, whichever instance ran it.
+      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.varreduraAlertas})`);
+      const inseridos = await anexarAoLog(async () => {
         const [marca] = await tx
           .select({ ultimo: sql<Date | string | null>`max(${tramiteAlertas.situacaoAlteradaEm})` })
           .from(tramiteAlertas)
@@ -90,7 +90,7 @@ export async function lerAlertas(db: Database, depoisDe: number, limite: number,
 }
 
 export function fonteAlertasParados(db: Database): FonteEventos<AlertaComTramite> {
-  return fonteDoLog(db, LOG_ALERTAS, (depoisDe, limite) => lerAlertas(db, depoisDe, limite));
+  return fonteDoLog(db, LOG_ALERTAS, (depoisDe, ate, limite) => lerAlertas(db, depoisDe, limite, ate));
 }
 
 /**

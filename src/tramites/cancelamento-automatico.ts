@@ -18,7 +18,7 @@ const PASSO = PASSO_POR_ACAO.CANCELAR_AUTOMATICAMENTE;
 export interface OpcoesCancelamento {
   agora: Date;
   dias: number;
-  /** Trâmites per transaction: bounded so row locks and the event-log lock are held briefly. */
+  /** Trâmites per transaction: bounded so row locks are held briefly. */
   lote?: number;
 }
 

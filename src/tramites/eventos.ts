@@ -1,5 +1,4 @@
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
-import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { tramiteEventos } from './tables.js';
 
 export type { Transaction };
@@ -10,11 +9,10 @@ export const LOG_TRAMITES: EventLog = {
   tabela: tramiteEventos,
   seq: tramiteEventos.seq,
   canal: 'tramite_eventos',
-  chaveTrava: ADVISORY_LOCKS.tramiteLog,
 };
 
 /** Appends status changes to the trâmite event log, in commit order, and announces them. */
 export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promise<Evento[]> {
   if (eventos.length === 0) return Promise.resolve([]);
-  return anexarAoLog(tx, LOG_TRAMITES, () => tx.insert(tramiteEventos).values(eventos).returning());
+  return anexarAoLog(() => tx.insert(tramiteEventos).values(eventos).returning());
 }

@@ -56,7 +56,7 @@ export async function lerEventosTramite(
 }
 
 export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite> {
-  return fonteDoLog(db, LOG_TRAMITES, (depoisDe, limite) => lerEventosTramite(db, depoisDe, limite));
+  return fonteDoLog(db, LOG_TRAMITES, (depoisDe, ate, limite) => lerEventosTramite(db, depoisDe, limite, ate));
 }
 
 /**

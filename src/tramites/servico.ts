@@ -299,7 +299,7 @@ async function executarPasso(
     // With components (or a signature given), 4 → 5 carries the recipient's verified signed receipt.
     if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' && (pedido.recibo?.hashDaAssinatura || (await temComponentesDeclarados(tx, atual.id))))
       await registrarReciboDeConclusao(tx, atual, pedido.recibo ?? {}, chaveDoDestinatario, pedido.agora);
-    // Before the event is appended: the event-log lock is then held only for the insert and COMMIT.
+    // The other domains' work in this step (onboarding's check), then the event.
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     const [evento] = await registrarEventos(tx, [
       {

@@ -108,9 +108,9 @@ export const tramites = pgTable(
 );
 
 /**
- * The trâmite event log: one row per status change, never updated. `seq` is global and increases
- * in commit order (writers take a short transaction-level lock before inserting), which is what
- * lets live feeds resume from a cursor without gaps.
+ * The trâmite event log: one row per status change, never updated. `seq` is global; writers take no
+ * lock, and readers deliver it in order only up to the seq below which every writer has finished
+ * (db/log.ts), which is what lets live feeds resume from a cursor without gaps.
  */
 export const tramiteEventos = pgTable(
   'tramite_eventos',

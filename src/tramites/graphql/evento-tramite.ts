@@ -25,7 +25,8 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
   fields: (t) => ({
     cursor: t.string({
-      description: 'Posição global do evento no registro de eventos (cresce na ordem dos commits).',
+      description:
+        'Posição global do evento no registro de eventos: as assinaturas entregam em ordem crescente de cursor, sem lacunas; passe o último recebido em `aPartirDe` para retomar.',
       resolve: (e) => String(e.seq),
     }),
     situacaoAnterior: t.field({
