@@ -56,6 +56,15 @@ function statusDe(erro: ErroDeNegocio): number {
   return 422;
 }
 
+/** Pipes the request into the multipart parser; resolves once it has read the body, with the parser's error, if any. */
+export function lerCorpoMultipart(req: IncomingMessage, parser: InstanceType<typeof Busboy>): Promise<unknown> {
+  return new Promise((resolve) => {
+    parser.on('finish', () => resolve(null));
+    parser.on('error', (erro: unknown) => resolve(erro));
+    req.pipe(parser);
+  });
+}
+
 export function enviarJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
@@ -140,15 +149,8 @@ export function componentRoutes({ app, database, logger, store, maxBytes }: Comp
         }
       });
     });
-    parser.on('error', (erro: unknown) => {
-      falha ??= erro;
-    });
-    const terminou = new Promise<void>((resolve) => {
-      parser.on('finish', resolve);
-      parser.on('error', () => resolve());
-    });
-    req.pipe(parser);
-    await terminou;
+    const erroDoCorpo = await lerCorpoMultipart(req, parser);
+    falha ??= erroDoCorpo;
     await fila;
     if (falha instanceof ErroDeNegocio) return enviarErro(res, falha, { recebidos });
     if (falha) {

@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import { PapelNaoPermitido } from '../onboarding/erros.js';
 import { solicitarAcessoComDados } from '../onboarding/servico.js';
 import type { App } from './app.js';
-import { enviarErro, enviarJson, semDestruir } from './componentes.js';
+import { enviarErro, enviarJson, lerCorpoMultipart, semDestruir } from './componentes.js';
 
 export const ROTA_SOLICITACAO = '/onboarding/solicitacoes';
 
@@ -81,15 +81,8 @@ export function accessRequestRoute({ app, database, logger, maxBytes }: AccessRe
         })
         .finally(() => stream.resume());
     });
-    parser.on('error', (erro: unknown) => {
-      falha ??= erro;
-    });
-    const terminou = new Promise<void>((resolve) => {
-      parser.on('finish', resolve);
-      parser.on('error', () => resolve());
-    });
-    req.pipe(parser);
-    await terminou;
+    const erroDoCorpo = await lerCorpoMultipart(req, parser);
+    falha ??= erroDoCorpo;
     await trabalho;
     // No file part (or the data after it): the service decides, so the order of checks is one.
     if (!trabalho && !falha) {
