@@ -13,7 +13,7 @@ import { ConflitoConcorrencia, TramiteNaoEncontrado, TransicaoInvalida } from '.
 import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
@@ -235,6 +235,17 @@ describe.skipIf(!temPostgres)(
       expect(notificados).toHaveLength(N * 6);
       for (let i = 1; i < notificados.length; i++) expect(notificados[i]!, `notification ${i}`).toBeGreaterThan(notificados[i - 1]!);
       expect([...notificados].sort((a, b) => a - b)).toEqual([...seqsDoTeste].sort((a, b) => a - b));
+    });
+
+    test('identical bytes uploaded to 20 trâmites at once: every upload stored (→ 2), the content held once', async () => {
+      const ids = await Promise.all(Array.from({ length: 20 }, async () => (await novo()).tramite.id));
+      const resultados = await Promise.allSettled(ids.map((id) => passo('ENVIAR_COMPONENTES_DIGITAIS', id)));
+      expect(resultados.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      for (const id of ids) expect((await linha(id)).situacao).toBe(2);
+      const [{ n }] = (await rows<{ n: number }>('select count(*)::int as n from conteudos where hash = $1', [HASH_DE_DEMO])) as [
+        { n: number },
+      ];
+      expect(n).toBe(1);
     });
 
     test('20 parallel retries of a step with the same idempotency key: one event, all answer the same evento.seq', async () => {
