@@ -17,23 +17,22 @@
  */
 import { createDatabase, type Database } from '../src/db/client.js';
 import type { Viewer } from '../src/kernel/viewer.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { loadConfig } from '../src/config.js';
 import { comporServicos } from '../src/http/servicos.js';
-import type { PedidoPasso } from '../src/tramites/servico.js';
+import { conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { passoPorHttp } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
 
-type Acao = PedidoPasso['acao'];
+type Acao = PedidoDeConducao['acao'];
 type Mensagem =
   | { tipo: 'servico'; id: number; tramites: number[]; passos: Acao[] }
   | { tipo: 'http'; id: number; url: string; tramites: number[]; passos: Acao[]; tokenRemetente: string; tokenDestinatario: string }
   | { tipo: 'fechar' };
 
 const agora = () => performance.timeOrigin + performance.now();
-const gid = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/driver-child.ts runs under bench/fanout.ts (fork with IPC)');
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
           mensagem.tramites.map(async (tramiteId) => {
             for (const acao of mensagem.passos) {
               const viewer = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest;
-              const r = await servicoTramites(database.db).executarPasso({ acao, tramiteId, viewer, agora: new Date() });
+              const r = await conduzirPasso(database.db, servicoTramites(database.db), { acao, tramiteId, viewer, agora: new Date() });
               commits.push({ seq: r.evento.seq, depois: agora() });
             }
           }),
@@ -74,18 +73,10 @@ async function main(): Promise<void> {
           for (const acao of mensagem.passos) {
             const token = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? mensagem.tokenRemetente : mensagem.tokenDestinatario;
             const antes = agora();
-            const res = await fetch(mensagem.url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({
-                query: `mutation($input: AcaoTramiteInput!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { evento { cursor } } ... on Erro { codigo mensagem } } }`,
-                variables: { input: { tramite: gid('Tramite', tramiteId) } },
-              }),
-            });
-            const body = (await res.json()) as { data?: { r?: { __typename: string; evento?: { cursor: string } } } };
+            const r = await passoPorHttp(mensagem.url, database.db, acao, tramiteId, token);
             const depois = agora();
-            if (body.data?.r?.__typename !== 'TransicaoRealizada') throw new Error(`mutation failed: ${JSON.stringify(body)}`);
-            commits.push({ seq: Number(body.data.r.evento!.cursor), antes, depois });
+            if (!r.ok) throw new Error(`mutation failed: ${JSON.stringify(r.body)}`);
+            commits.push({ seq: r.seq!, antes, depois });
           }
         }
         process.send!({ tipo: 'feito', id: mensagem.id, commits });

@@ -49,7 +49,7 @@ import type { Viewer } from '../src/kernel/viewer.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
-import type { PedidoPasso } from '../src/tramites/servico.js';
+import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
@@ -57,7 +57,7 @@ const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).trami
 
 const raiz = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const CAMINHO: Array<PedidoPasso['acao']> = [
+const CAMINHO: Array<PedidoDeConducao['acao']> = [
   'ENVIAR_COMPONENTES_DIGITAIS',
   'RECEBER_METADADOS',
   'RECEBER_COMPONENTES_DIGITAIS',
@@ -543,6 +543,7 @@ async function main(): Promise<void> {
                 numeroProcesso: `fanout-${++processo}`,
                 unidadeRemetenteId: par.rem,
                 unidadeDestinatariaId: par.dest,
+                ...CONTEUDO_DE_DEMO,
               })
             ).tramite.id,
         ),

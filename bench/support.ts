@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import type { Database } from '../src/db/client.js';
+import { assinaturaDeDemo, COMPONENTE_DE_DEMO, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { seedDemoData } from '../src/demo/seed.js';
+import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 
 export const run = promisify(execFile);
 
@@ -74,4 +77,54 @@ export async function parDeUnidades(handle: DatabaseHandle): Promise<ParDeUnidad
   );
   if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');
   return par;
+}
+
+/**
+ * One step of a trâmite started with CONTEUDO_DE_DEMO, over HTTP as its SPE takes it: the component uploaded with the
+ * GraphQL multipart request spec, the hash confirmed, the recibo de conclusão signed with the demo key, the bare step
+ * otherwise. Answers the GraphQL body, with the step's event seq when it succeeded.
+ */
+export async function passoPorHttp(
+  url: string,
+  db: Database,
+  acao: PedidoDeConducao['acao'],
+  tramiteId: number,
+  token: string,
+): Promise<{ ok: boolean; seq: number | null; body: unknown }> {
+  const tramite = Buffer.from(`Tramite:${tramiteId}`).toString('base64');
+  const headers = { authorization: `Bearer ${token}` };
+  if (acao === 'ENVIAR_COMPONENTES_DIGITAIS') {
+    const form = new FormData();
+    form.append(
+      'operations',
+      JSON.stringify({
+        query: `mutation($t: ID!, $f: Upload!) { r: enviarComponentesDigitais(tramite: $t, arquivos: [{ hash: "${HASH_DE_DEMO}", arquivo: $f }]) { __typename ... on ComponentesDigitaisEnviados { evento { cursor } } ... on Erro { codigo mensagem } } }`,
+        variables: { t: tramite, f: null },
+      }),
+    );
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    form.append('0', new Blob([new Uint8Array(COMPONENTE_DE_DEMO)], { type: 'application/pdf' }), 'oficio.pdf');
+    const res = await fetch(url, { method: 'POST', headers, body: form });
+    const body = (await res.json()) as { data?: { r?: { evento?: { cursor: string } | null } } };
+    // The upload that brings the last component answers the platform's move to 2.
+    const cursor = body.data?.r?.evento?.cursor;
+    return { ok: cursor != null, seq: cursor != null ? Number(cursor) : null, body };
+  }
+  const [tipo, extra] =
+    acao === 'RECEBER_COMPONENTES_DIGITAIS'
+      ? ['ConfirmarRecebimentoDeComponentesInput', { hashes: [{ documento: 1, componente: 1, hash: HASH_DE_DEMO }] }]
+      : acao === 'ENVIAR_RECIBO_CONCLUSAO'
+        ? ['EnviarReciboConclusaoInput', { hashDaAssinatura: await assinaturaDeDemo(db, tramiteId) }]
+        : ['AcaoTramiteInput', {}];
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { evento { cursor } } ... on Erro { codigo mensagem } } }`,
+      variables: { input: { tramite, ...extra } },
+    }),
+  });
+  const body = (await res.json()) as { data?: { r?: { __typename: string; evento?: { cursor: string } } } };
+  const ok = body.data?.r?.__typename === 'TransicaoRealizada';
+  return { ok, seq: ok ? Number(body.data!.r!.evento!.cursor) : null, body };
 }

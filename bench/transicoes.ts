@@ -24,13 +24,12 @@ import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway, type Gateway } from '../src/http/gateway.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO } from '../src/tramites/regras.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
-import type { PedidoPasso } from '../src/tramites/servico.js';
-import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { bancoDeBench, parDeUnidades, passoPorHttp, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -47,7 +46,7 @@ const BASE_ALVO = 5000;
 const ALVO_PISO = 0.7;
 const BASE_LIMITE_MS = 5000;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const CAMINHO: Array<PedidoPasso['acao']> = [
+const CAMINHO: Array<PedidoDeConducao['acao']> = [
   'ENVIAR_COMPONENTES_DIGITAIS',
   'RECEBER_METADADOS',
   'RECEBER_COMPONENTES_DIGITAIS',
@@ -65,7 +64,7 @@ async function iniciarPiso(url: string, max: number): Promise<{ url: string; clo
   const server: Server = createServer(async (req, res) => {
     let corpo = '';
     for await (const parte of req) corpo += parte;
-    const { tramite, acao } = JSON.parse(corpo) as { tramite: number; acao: PedidoPasso['acao'] };
+    const { tramite, acao } = JSON.parse(corpo) as { tramite: number; acao: PedidoDeConducao['acao'] };
     const passo = PASSO_POR_ACAO[acao];
     try {
       const versao = await sql.begin(async (tx) => {
@@ -165,7 +164,7 @@ async function main(): Promise<void> {
     const par = await parDeUnidades(handle);
     const viewerRem: Viewer = { sujeito: 'bench.remetente', orgaoId: par.rem_orgao, papeis: new Set(['SPE']) };
     const viewerDest: Viewer = { sujeito: 'bench.destinatario', orgaoId: par.dest_orgao, papeis: new Set(['SPE']) };
-    const viewerDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest);
+    const viewerDe = (acao: PedidoDeConducao['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest);
     const raiz = async (id: number) =>
       (
         await handle.rows<{ repositorio: number; estrutura: number }>(
@@ -175,10 +174,9 @@ async function main(): Promise<void> {
       )[0]!;
     const tokenRem = await mintToken(SECRET, { sub: viewerRem.sujeito, orgao: await raiz(par.rem_orgao), roles: ['SPE'] });
     const tokenDest = await mintToken(SECRET, { sub: viewerDest.sujeito, orgao: await raiz(par.dest_orgao), roles: ['SPE'] });
-    const tokenDe = (acao: PedidoPasso['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? tokenRem : tokenDest);
+    const tokenDe = (acao: PedidoDeConducao['acao']) => (PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? tokenRem : tokenDest);
 
     let gateway: Gateway | null = null;
-    const gid = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
     // Node's fetch (undici) keeps connections alive and reuses them by default.
     async function gql(query: string, variables: Record<string, unknown>, token: string): Promise<any> {
       const res = await fetch(gateway!.url, {
@@ -206,6 +204,7 @@ async function main(): Promise<void> {
               numeroProcesso: `bench-${++processo}`,
               unidadeRemetenteId: par!.rem,
               unidadeDestinatariaId: par!.dest,
+              ...CONTEUDO_DE_DEMO,
             }),
           ),
         );
@@ -220,7 +219,7 @@ async function main(): Promise<void> {
       nome: string,
       clientes: number,
       alvo: number,
-      passo: (acao: PedidoPasso['acao'], id: number) => Promise<boolean>,
+      passo: (acao: PedidoDeConducao['acao'], id: number) => Promise<boolean>,
     ) {
       // A shared queue: a client that finishes its trâmite takes the next one.
       const todos = await criar(Math.ceil(alvo / CAMINHO.length) + clientes);
@@ -247,20 +246,13 @@ async function main(): Promise<void> {
       return medida;
     }
 
-    const viaServico = async (acao: PedidoPasso['acao'], id: number) => {
-      await servicoTramites(handle.db).executarPasso({ acao, tramiteId: id, viewer: viewerDe(acao), agora: new Date() });
+    const viaServico = async (acao: PedidoDeConducao['acao'], id: number) => {
+      await conduzirPasso(handle.db, servicoTramites(handle.db), { acao, tramiteId: id, viewer: viewerDe(acao), agora: new Date() });
       return true;
     };
-    const mutacoes = Object.fromEntries(
-      CAMINHO.map((acao) => [
-        acao,
-        `mutation($input: ${acao === 'ENVIAR_RECIBO_CONCLUSAO' ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput'}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { tramite { versao } } ... on Erro { codigo mensagem } } }`,
-      ]),
-    );
     let primeiroErroHttp: unknown = null;
-    const viaHttp = async (acao: PedidoPasso['acao'], id: number) => {
-      const body = await gql(mutacoes[acao]!, { input: { tramite: gid('Tramite', id) } }, tokenDe(acao));
-      const ok = body?.data?.r?.__typename === 'TransicaoRealizada';
+    const viaHttp = async (acao: PedidoDeConducao['acao'], id: number) => {
+      const { ok, body } = await passoPorHttp(gateway!.url, handle.db, acao, id, tokenDe(acao));
       if (!ok && primeiroErroHttp === null) primeiroErroHttp = body;
       return ok;
     };
@@ -298,7 +290,7 @@ async function main(): Promise<void> {
     // ---- 3. the floor, in the same process beside the running gateway (whose feeds read its events too) ---
     const piso = await iniciarPiso(url, poolSize);
     limpeza.push(() => piso.close());
-    const viaPiso = async (acao: PedidoPasso['acao'], id: number) => {
+    const viaPiso = async (acao: PedidoDeConducao['acao'], id: number) => {
       const res = await fetch(piso.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import { assinar, type Assinatura } from './support/feeds.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
+import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 
 const SUB = `subscription($aPartirDe: String, $limite: Int) {
   e: alertasParadosAoVivo(aPartirDe: $aPartirDe, limiteEmMinutos: $limite) { cursor limiteEmMinutos situacao acaoEsperada paradoDesde tramite { id } }
@@ -73,6 +74,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           numeroProcesso: `${backend}-alerta-1`,
           unidadeRemetente: gid('UnidadeAdministrativa', origem!.id),
           unidadeDestinataria: gid('UnidadeAdministrativa', destino!.id),
+          ...CONTEUDO_DE_DEMO_GQL,
         },
       },
       speMs,
@@ -102,7 +104,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(doTramite(retomada, id).map((a) => a.limiteEmMinutos)).toEqual([90]);
 
     // The step answers the alert: now the destination must act, and only its side hears of it.
-    await gw.ok('mutation($t: ID!) { r: registrarComponentesDigitaisEnviados(input: { tramite: $t }) { __typename } }', { t: id }, speMs);
+    const upload = await passoComConteudo(gw.gateway.url, 'ENVIAR_COMPONENTES_DIGITAIS', id, speMs, {
+      sucesso: 'tramite { id }',
+      erro: 'codigo',
+    });
+    expect(upload.data.r.__typename).toBe('TransicaoRealizada');
     await varrer(new Date(Date.now() + 61 * MINUTO));
     await waitUntil('the destination’s alert', () => doTramite(destinatario, id).length === 1, 10_000);
     expect(doTramite(destinatario, id)[0]).toMatchObject({ limiteEmMinutos: 60, acaoEsperada: 'RECEBER_METADADOS' });

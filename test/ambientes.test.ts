@@ -8,6 +8,7 @@ import { ETAPAS_ADMITIDAS, type Etapa } from '../src/onboarding/regras.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
+import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 
 interface Agencia {
   id: number;
@@ -70,6 +71,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           numeroProcesso: `${backend}-amb-${Date.now()}-${++seq}`,
           unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
           unidadeDestinataria: gid('UnidadeAdministrativa', para.unidade),
+          ...CONTEUDO_DE_DEMO_GQL,
           ...(ambiente ? { ambiente } : {}),
         },
       },
@@ -172,6 +174,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             ambiente,
             unidadeRemetente: gid('UnidadeAdministrativa', legado.unidade),
             unidadeDestinataria: gid('UnidadeAdministrativa', producao.unidade),
+            ...CONTEUDO_DE_DEMO_GQL,
           },
         },
         legado.spe,

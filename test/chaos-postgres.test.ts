@@ -14,6 +14,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { postgresAdminUrl, startPrivatePostgres, type PrivatePostgresServer } from './support/backends.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
+import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 
 const MUTATIONS = 300;
 const SPACING_MS = 10; // 100 mutations per second, the rate at which an unpatched postgres.js 3.4.9 crashed here
@@ -142,6 +143,7 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
         chaveIdempotencia: `caos-chave-${i}`,
         unidadeRemetente: gid('UnidadeAdministrativa', remetente!.unidade),
         unidadeDestinataria: gid('UnidadeAdministrativa', destino!),
+        ...CONTEUDO_DE_DEMO_GQL,
       };
       const until = Date.now() + RETRY_LIMIT_MS;
       while (Date.now() < until) {

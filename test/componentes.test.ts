@@ -181,13 +181,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     // No orphan bytes after any of them.
     expect(await contagem()).toEqual(antes);
 
-    // The manual step is the platform's now.
-    const manual = await gw.ok(
-      'mutation($t: ID!) { r: registrarComponentesDigitaisEnviados(input: { tramite: $t }) { __typename ... on ErroAcaoNaoPermitida { ladoExigido } } }',
-      { t: t.id },
-      l.rem.token,
-    );
-    expect(manual.r).toEqual({ __typename: 'ErroAcaoNaoPermitida', ladoExigido: 'PLATAFORMA' });
+    // The manual steps are gone: 1 → 2 is the platform's, 3 → 4 is the confirmation of the hashes.
+    const mutacoes = await gw.ok('{ __type(name: "Mutation") { fields { name } } }', {}, l.rem.token);
+    const nomes = mutacoes.__type.fields.map((f: { name: string }) => f.name);
+    expect(nomes).toEqual(expect.arrayContaining(['enviarComponentesDigitais', 'confirmarRecebimentoDeComponentes']));
+    expect(nomes).not.toContain('registrarComponentesDigitaisEnviados');
+    expect(nomes).not.toContain('registrarComponentesDigitaisRecebidos');
 
     const primeiro = await enviarComponentes(gw, l.rem.token, t.idt, [a, b]);
     expect(primeiro.status, JSON.stringify(primeiro.body)).toBe(200);
@@ -311,10 +310,6 @@ describe.each(BACKENDS)('%s', (backend) => {
     ).toString('base64url');
     await expect(compactVerify(`${cabecalho}.${adulterado}.${assinatura}`, jwks)).rejects.toThrow();
     expect(await passo('registrarMetadadosRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({ tramite: { codigoSituacao: 3 } });
-    // The plain step is refused while components are declared: the hashes must be confirmed.
-    expect(await passo('registrarComponentesDigitaisRecebidos', { tramite: ok.id }, l.dest.token)).toMatchObject({
-      __typename: 'ErroValidacao',
-    });
     const hashes = await baixarEConferir(ok.id, l.dest.token);
     expect(
       await passo('confirmarRecebimentoDeComponentes', { tramite: ok.id, hashes: hashes.slice(1) }, l.dest.token, CONFIRMAR),

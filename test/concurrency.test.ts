@@ -17,6 +17,7 @@ import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { fonteEventosTramite } from '../src/tramites/feed.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
@@ -24,7 +25,7 @@ import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
-type AcaoPasso = PedidoPasso['acao'];
+type AcaoPasso = PedidoDeConducao['acao'];
 const DIA_MS = 86_400_000;
 const temPostgres = BACKENDS.includes('postgres');
 const SUCESSO: AcaoPasso[] = [
@@ -91,6 +92,7 @@ describe.skipIf(!temPostgres)(
         unidadeRemetenteId: unidades.remetente,
         unidadeDestinatariaId: unidades.destinataria,
         chaveIdempotencia,
+        ...CONTEUDO_DE_DEMO,
       });
     }
 
@@ -100,7 +102,7 @@ describe.skipIf(!temPostgres)(
       viewer = viewerDoLado(PASSO_POR_ACAO[acao].lado),
       extra: Partial<PedidoPasso> = {},
     ) =>
-      servicoTramites(handle.db).executarPasso({
+      conduzirPasso(handle.db, servicoTramites(handle.db), {
         acao,
         tramiteId,
         viewer,
@@ -249,17 +251,27 @@ describe.skipIf(!temPostgres)(
       expect(entregues.filter((seq) => seqsDoTeste.includes(seq)).sort((a, b) => a - b)).toEqual([...seqsDoTeste].sort((a, b) => a - b));
     });
 
+    test('identical bytes uploaded to 20 trâmites at once: every upload stored (→ 2), the content held once', async () => {
+      const ids = await Promise.all(Array.from({ length: 20 }, async () => (await novo()).tramite.id));
+      const resultados = await Promise.allSettled(ids.map((id) => passo('ENVIAR_COMPONENTES_DIGITAIS', id)));
+      expect(resultados.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      for (const id of ids) expect((await linha(id)).situacao).toBe(2);
+      const [{ n }] = (await rows<{ n: number }>('select count(*)::int as n from conteudos where hash = $1', [HASH_DE_DEMO])) as [
+        { n: number },
+      ];
+      expect(n).toBe(1);
+    });
+
     test('20 parallel retries of a step with the same idempotency key: one event, all answer the same evento.seq', async () => {
-      const id = (await novo()).tramite.id;
+      // 1 → 2 is the platform's (an upload takes no key): the retried step is the recipient's 2 → 3.
+      const id = await tramiteEm(2);
       const chaveIdempotencia = `conc-passo-${id}`;
-      const resultados = await Promise.all(
-        Array.from({ length: 20 }, () => passo('ENVIAR_COMPONENTES_DIGITAIS', id, rem, { chaveIdempotencia })),
-      );
+      const resultados = await Promise.all(Array.from({ length: 20 }, () => passo('RECEBER_METADADOS', id, dest, { chaveIdempotencia })));
       expect(new Set(resultados.map((r) => r.evento.seq)).size).toBe(1);
       expect(resultados.filter((r) => !r.repetida)).toHaveLength(1);
-      expect(resultados.every((r) => r.tramite.id === id && r.evento.paraSituacao === 2)).toBe(true);
-      expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2]);
-      expect(await linha(id)).toEqual({ situacao: 2, versao: 2 });
+      expect(resultados.every((r) => r.tramite.id === id && r.evento.paraSituacao === 3)).toBe(true);
+      expect((await eventosDe(id)).map((e) => e.para)).toEqual([1, 2, 3]);
+      expect(await linha(id)).toEqual({ situacao: 3, versao: 3 });
     });
 
     test('20 parallel retries of iniciarTramite with the same key: one trâmite, one event, the same answer', async () => {
@@ -274,6 +286,7 @@ describe.skipIf(!temPostgres)(
         unidadeRemetenteId: unidades.remetente,
         unidadeDestinatariaId: unidades.destinataria,
         chaveIdempotencia,
+        ...CONTEUDO_DE_DEMO,
       };
       const resultados = await Promise.all(
         Array.from({ length: 20 }, () => servicoTramites(handle.db).iniciarTramite({ ...pedido, agora: new Date() })),

@@ -9,6 +9,7 @@ import { count } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { comporServicos } from '../src/http/servicos.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -17,7 +18,7 @@ import { contarPorSituacao, escopoDosContadores, partesDoPeriodo } from '../src/
 import { ErroDeNegocio } from '../src/kernel/erros.js';
 import { filtroTramitesSql, type FiltroTramites, type PapelNoTramite } from '../src/tramites/filtro.js';
 import { acoesPermitidas, DIAS_PARA_CANCELAMENTO_AUTOMATICO, type Situacao } from '../src/tramites/regras.js';
-import type { PedidoPasso, ServicoTramites } from '../src/tramites/servico.js';
+import type { ServicoTramites } from '../src/tramites/servico.js';
 import { tramites } from '../src/tramites/tables.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 import { testGatewayConfig } from './support/gateway.js';
@@ -124,6 +125,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       numeroProcesso: `contagens-${backend}-${processo}`,
       unidadeRemetenteId: par.rem,
       unidadeDestinatariaId: par.dest,
+      ...CONTEUDO_DE_DEMO,
     });
     return r.tramite.id;
   }
@@ -136,11 +138,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       situacao: t!.situacao as Situacao,
     };
     const opcoes = [par.remetente, par.destinatario, admin].flatMap((viewer) =>
-      acoesPermitidas(viewer, participantes).map((p) => ({ viewer, acao: p.acao as PedidoPasso['acao'] })),
+      acoesPermitidas(viewer, participantes).map((p) => ({ viewer, acao: p.acao as PedidoDeConducao['acao'] })),
     );
     if (opcoes.length === 0) return;
     const { viewer, acao } = opcoes[k % opcoes.length]!;
-    await servico.executarPasso({
+    await conduzirPasso(handle.db, servico, {
       acao,
       tramiteId: id,
       viewer,

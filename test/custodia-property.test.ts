@@ -15,7 +15,7 @@ import { tramites } from '../src/tramites/tables.js';
 import { lerProcesso } from '../src/tramites/consultas.js';
 import { ErroTramite } from '../src/tramites/erros.js';
 import { estadoDoProcesso } from '../src/tramites/regras.js';
-import type { PedidoPasso } from '../src/tramites/servico.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 import { testGatewayConfig } from './support/gateway.js';
 
@@ -23,7 +23,7 @@ const NUM_RUNS = 25;
 const servico = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
 type Fim = 'SUCESSO' | 'RECUSA' | 'CANCELAMENTO' | 'ABERTO';
-const CAMINHO: Record<Exclude<Fim, 'ABERTO'>, Array<[PedidoPasso['acao'], 'REM' | 'DEST']>> = {
+const CAMINHO: Record<Exclude<Fim, 'ABERTO'>, Array<[PedidoDeConducao['acao'], 'REM' | 'DEST']>> = {
   SUCESSO: [
     ['ENVIAR_COMPONENTES_DIGITAIS', 'REM'],
     ['RECEBER_METADADOS', 'DEST'],
@@ -118,6 +118,7 @@ describe.each(BACKENDS)('%s', (backend) => {
               nre: e.nomeiaNre ? ultimoNre : null,
               unidadeRemetenteId: agencias[de]!.unidade,
               unidadeDestinatariaId: agencias[para]!.unidade,
+              ...CONTEUDO_DE_DEMO,
             });
             obtido = 'SUCESSO';
             tramite = r.tramite;
@@ -135,7 +136,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             aberto = { id: tramite.id, de, para };
             if (e.fim !== 'ABERTO') {
               for (const [acao, lado] of CAMINHO[e.fim]) {
-                await servico(handle.db).executarPasso({
+                await conduzirPasso(handle.db, servico(handle.db), {
                   acao,
                   tramiteId: tramite.id,
                   viewer: agencias[lado === 'REM' ? de : para]!.viewer,

@@ -10,6 +10,7 @@ import { BACKENDS, postgresAdminUrl, freshDatabase, type FreshDatabase } from '.
 import { montarCenario, RESULTADO, tokenDeConta } from './support/feeds.js';
 import { startTestApp, type InProcessTestApp } from './support/gateway.js';
 import { gid } from './support/ids.js';
+import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 
 describe('databaseFault', () => {
   test.each([
@@ -83,6 +84,7 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
             chaveIdempotencia: `${backend}-prazo-chave-1`,
             unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
             unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
+            ...CONTEUDO_DE_DEMO_GQL,
           },
         },
         rem.token,

@@ -7,6 +7,7 @@ import { GESTOR_SAUDE, GESTORA_MGI, SPE_MGI, SPE_SAUDE } from './support/account
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
+import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 
 const BUSCA = `query($busca: String, $first: Int, $after: String, $ativo: Boolean, $permiteRecebimento: Boolean, $permiteEnvio: Boolean, $repositorio: Int) {
   estruturas(busca: $busca, first: $first, after: $after, ativo: $ativo, permiteRecebimento: $permiteRecebimento, permiteEnvio: $permiteEnvio, repositorio: $repositorio) {
@@ -174,6 +175,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       numeroProcesso: `${backend}-estruturas-${processo}`,
       unidadeRemetente: gid('UnidadeAdministrativa', remetente),
       unidadeDestinataria: gid('UnidadeAdministrativa', destinataria),
+      ...CONTEUDO_DE_DEMO_GQL,
     };
   }
 
@@ -274,12 +276,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       tokenMgi,
     );
     expect(daCentral.tramites.nodes).toContainEqual({ id: iniciado.tramite.id });
-    const enviado = await gw.ok(
-      'mutation($t: ID!) { r: registrarComponentesDigitaisEnviados(input: { tramite: $t }) { __typename } }',
-      { t: iniciado.tramite.id },
-      spe,
-    );
-    expect(enviado.r.__typename).toBe('TransicaoRealizada');
+    // The upload: the platform moves it to 2, the destination's turn.
+    const enviado = await passoComConteudo(gw.gateway.url, 'ENVIAR_COMPONENTES_DIGITAIS', iniciado.tramite.id, spe, {
+      sucesso: 'tramite { id }',
+      erro: 'codigo',
+    });
+    expect(enviado.data.r.__typename).toBe('TransicaoRealizada');
     const pendencias = await gw.ok('{ pendencias(first: 100) { nodes { id acaoEsperada } } }', {}, tokenMgi);
     expect(pendencias.pendencias.nodes.map((n: { id: string }) => n.id)).toContain(iniciado.tramite.id);
 

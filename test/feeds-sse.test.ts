@@ -8,6 +8,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
 import { PEN_ADMIN } from './support/accounts.js';
+import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 
 /** Reads SSE messages (`event:` / `data:` blocks) from a fetch body until `parar` says so or `ms` pass. */
 async function lerSse(
@@ -117,6 +118,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             numeroProcesso: `${backend}-sse-1`,
             unidadeRemetente: gid('UnidadeAdministrativa', remetente!.unidade),
             unidadeDestinataria: gid('UnidadeAdministrativa', destino!.id),
+            ...CONTEUDO_DE_DEMO_GQL,
           },
         },
         tokenRemetente,

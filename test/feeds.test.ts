@@ -7,6 +7,7 @@
 // Expectations come from the event log itself (`select seq from tramite_eventos ... order by seq`),
 // from the mutations' answers and from regras.ts, never from seed numbers.
 import { sql } from 'drizzle-orm';
+import { ATOR_PLATAFORMA } from '../src/kernel/platform.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { mintToken } from '../src/identity/tokens.js';
 import { registrarEventos } from '../src/tramites/eventos.js';
@@ -99,8 +100,9 @@ describe.each(BACKENDS)('%s', (backend) => {
         r,
         de: passo.de.length === 1 ? passo.de[0]! : null,
         para: passo.para,
-        lado: passo.lado,
-        ator: (passo.lado === 'REMETENTE' ? c.rem : c.dest).conta.sujeito,
+        // The upload's move to 2 is recorded as the platform's (quemMuda); the other steps as their side's SPE.
+        lado: passo.quemMuda ?? passo.lado,
+        ator: passo.quemMuda === 'PLATAFORMA' ? ATOR_PLATAFORMA : (passo.lado === 'REMETENTE' ? c.rem : c.dest).conta.sujeito,
       });
       await sub.receber(esperados.length);
     }

@@ -1,5 +1,5 @@
-// Property: random sequences of actions by random viewers against the service (executarPasso, and the
-// platform's auto-cancel) never leave the status graph. Each success moves along a PASSO edge from the
+// Property: random sequences of actions by random viewers against the service (each step as its SPE takes it:
+// the upload for 1 → 2, the hashes for 3 → 4, the signed receipt for 4 → 5; and the platform's auto-cancel) never leave the status graph. Each success moves along a PASSO edge from the
 // previous status, by a side allowed to take it; each failure (or idempotent replay) leaves the status,
 // the version and the event log alone; the outcome is the one the rules predict; and replaying the
 // event log (ordered by seq) reproduces the trâmite, with versao = number of events.
@@ -26,14 +26,14 @@ import {
   type Situacao,
 } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
-import type { PedidoPasso } from '../src/tramites/servico.js';
+import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
 
-type AcaoPasso = PedidoPasso['acao'];
+type AcaoPasso = PedidoDeConducao['acao'];
 const ACOES_PASSO = PASSOS.filter((p) => p.acao !== 'INICIAR' && p.lado !== 'PLATAFORMA').map((p) => p.acao as AcaoPasso);
 const MOTIVOS = Object.keys(MOTIVOS_RECUSA) as MotivoRecusa[];
 const DIA_MS = 86_400_000;
@@ -173,6 +173,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           numeroProcesso: `prop-${backend}-${rodada}`,
           unidadeRemetenteId: unidadeRemetente,
           unidadeDestinatariaId: unidadeDestinataria,
+          ...CONTEUDO_DE_DEMO,
         });
         const id = inicio.tramite.id;
         const participantes = {
@@ -181,7 +182,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         };
         /** Keys this run bound: `${sujeito}|${chave}` → operation. */
         const chaves = new Map<string, string>();
-        let ultimoComChave: { pedido: PedidoPasso; quem: number } | null = null;
+        let ultimoComChave: { pedido: PedidoDeConducao; quem: number } | null = null;
 
         for (const a of acoes) {
           const antes = await linha(id);
@@ -207,7 +208,7 @@ describe.each(BACKENDS)('%s', (backend) => {
             continue;
           }
 
-          let pedido: PedidoPasso;
+          let pedido: PedidoDeConducao;
           let quem: number;
           if (a.tipo === 'repetir') {
             if (!ultimoComChave) continue;
@@ -257,8 +258,23 @@ describe.each(BACKENDS)('%s', (backend) => {
           const cancelamentoPenSemMotivo = pedido.acao === 'CANCELAR' && isPenAdmin(viewer) && !pedido.justificativa?.trim();
           const justificativaOk =
             (pedido.acao !== 'RECUSAR' || (!!pedido.motivo && !!pedido.justificativa?.trim())) && !cancelamentoPenSemMotivo;
+          // The upload takes no idempotency key nor expectation, and the platform moves the trâmite (quemMuda, envio.ts);
+          // the hash confirmation first tells a viewer who may not read the trâmite nothing, before any key (servico.ts).
+          const naoLe = !canReadTramite(viewer, t);
+          const upload = pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS';
           let previsto: string;
-          if (!justificativaOk) previsto = 'DADOS_INVALIDOS';
+          if (upload)
+            previsto = naoLe
+              ? 'TRAMITE_NAO_ENCONTRADO'
+              : !autorizacao.ok
+                ? autorizacao.motivo === 'LADO'
+                  ? 'ACAO_NAO_PERMITIDA'
+                  : 'PAPEL_SEM_PERMISSAO'
+                : !passo.de.includes(s)
+                  ? 'TRANSICAO_INVALIDA'
+                  : 'SUCESSO';
+          else if (!justificativaOk) previsto = 'DADOS_INVALIDOS';
+          else if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && naoLe) previsto = 'TRAMITE_NAO_ENCONTRADO';
           else if (chaveModelo && chaves.has(chaveModelo)) {
             // A replay answers with the trâmite as it is now, under the read rule of now.
             if (chaves.get(chaveModelo) !== operacao) previsto = 'CHAVE_IDEMPOTENCIA_REUTILIZADA';
@@ -271,7 +287,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
           let obtido: string;
           try {
-            const r = await servicoTramites(handle.db).executarPasso(pedido);
+            const r = await conduzirPasso(handle.db, servicoTramites(handle.db), pedido);
             const depois = await linha(id);
             if (r.repetida) {
               obtido = 'REPETIDA';
@@ -290,12 +306,16 @@ describe.each(BACKENDS)('%s', (backend) => {
                 tramiteId: id,
                 deSituacao: s,
                 paraSituacao: passo.para,
-                atorSujeito: viewer.sujeito,
-                atorLado: autorizacao.ok ? autorizacao.lado : null,
-                atorPenAdmin: isPenAdmin(viewer),
-                atorOrgaoId: isPenAdmin(viewer) ? null : viewer.orgaoId,
+                ...(passo.quemMuda === 'PLATAFORMA'
+                  ? { atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null }
+                  : {
+                      atorSujeito: viewer.sujeito,
+                      atorLado: autorizacao.ok ? autorizacao.lado : null,
+                      atorPenAdmin: isPenAdmin(viewer),
+                      atorOrgaoId: isPenAdmin(viewer) ? null : viewer.orgaoId,
+                    }),
               });
-              if (chaveModelo) chaves.set(chaveModelo, operacao);
+              if (chaveModelo && !upload) chaves.set(chaveModelo, operacao);
             }
           } catch (error) {
             if (!(error instanceof ErroTramite)) throw error;
@@ -317,9 +337,10 @@ describe.each(BACKENDS)('%s', (backend) => {
           const aresta = PASSOS.find((p) => p.para === e.para && (atual === null ? p.de.length === 0 : p.de.includes(atual)));
           expect(aresta, `${atual} → ${e.para}`).toBeDefined();
           // The step's side; PEN staff cancelling on request acts as the platform, for no side.
-          expect(e.lado).toBe(e.pen ? 'PLATAFORMA' : aresta!.lado);
+          const quemMuda = aresta!.quemMuda ?? aresta!.lado;
+          expect(e.lado).toBe(e.pen ? 'PLATAFORMA' : quemMuda);
           if (e.pen) expect(aresta!.acao).toBe('CANCELAR');
-          if (aresta!.lado === 'PLATAFORMA') expect(e.ator).toBe(ATOR_PLATAFORMA);
+          if (quemMuda === 'PLATAFORMA') expect(e.ator).toBe(ATOR_PLATAFORMA);
           atual = e.para as Situacao;
         }
         const fim = await linha(id);
@@ -348,13 +369,14 @@ describe.each(BACKENDS)('%s', (backend) => {
       numeroProcesso: `prop-${backend}-recusa`,
       unidadeRemetenteId: unidadeRemetente,
       unidadeDestinatariaId: unidadeDestinataria,
+      ...CONTEUDO_DE_DEMO,
     });
     const id = inicio.tramite.id;
     for (const [acao, quem] of [
       ['ENVIAR_COMPONENTES_DIGITAIS', 0],
       ['RECEBER_METADADOS', 1],
     ] as Array<[AcaoPasso, number]>) {
-      await servicoTramites(handle.db).executarPasso({ acao, tramiteId: id, viewer: viewers[quem]!, agora: new Date() });
+      await conduzirPasso(handle.db, servicoTramites(handle.db), { acao, tramiteId: id, viewer: viewers[quem]!, agora: new Date() });
     }
     const antes = await linha(id);
     const casos: Array<{ motivo?: MotivoRecusa | null; justificativa?: string | null; campos: string[] }> = [

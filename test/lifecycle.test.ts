@@ -27,6 +27,9 @@ import {
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
+import { ARQUIVO_DE_DEMO, CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { textoDoReciboDeConclusao } from './support/componentes.js';
+import { assinarComoSpeDemo } from '../src/demo/chaves-spe.js';
 
 const chave = (s: Situacao) => SITUACAO_INFO[s].chave;
 const DIA_MS = 86_400_000;
@@ -35,10 +38,9 @@ type AcaoPasso = Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
 /** The steps a person takes through a mutation (all but INICIAR and the platform's own). */
 const PASSOS_MUTACAO = PASSOS.filter((p): p is Passo & { acao: AcaoPasso } => p.acao !== 'INICIAR' && p.lado !== 'PLATAFORMA');
 /** Input type of each step mutation (src/tramites/mutacoes.ts). */
-const INPUT_POR_ACAO: Record<AcaoPasso, string> = {
-  ENVIAR_COMPONENTES_DIGITAIS: 'AcaoTramiteInput',
+const INPUT_POR_ACAO: Record<Exclude<AcaoPasso, 'ENVIAR_COMPONENTES_DIGITAIS'>, string> = {
   RECEBER_METADADOS: 'AcaoTramiteInput',
-  RECEBER_COMPONENTES_DIGITAIS: 'AcaoTramiteInput',
+  RECEBER_COMPONENTES_DIGITAIS: 'ConfirmarRecebimentoDeComponentesInput',
   ENVIAR_RECIBO_CONCLUSAO: 'EnviarReciboConclusaoInput',
   RECEBER_RECIBO_CONCLUSAO: 'AcaoTramiteInput',
   CANCELAR: 'CancelarTramiteInput',
@@ -58,6 +60,11 @@ const RESULTADO_COMUM = `
 const RESULTADO_PASSO = `${RESULTADO_COMUM}
   ... on ErroTransicaoInvalida { situacaoAtual acaoSolicitada acoesPossiveis }
   ... on ErroConflito { situacaoAtual versaoAtual }`;
+/** The upload's answer read as a step's (its union has no ErroConflito: an upload takes no expectation). */
+const SELECAO_UPLOAD = {
+  sucesso: `tramite { ${CAMPOS_TRAMITE} } evento { ${CAMPOS_EVENTO} }`,
+  erro: 'codigo mensagem } ... on ErroAcaoNaoPermitida { ladoExigido seusLados } ... on ErroValidacao { problemas { campo mensagem } } ... on ErroTransicaoInvalida { situacaoAtual acaoSolicitada acoesPossiveis',
+};
 const RESULTADO_INICIO = `${RESULTADO_COMUM}
   ... on ErroUnidadeNaoHabilitada { sigla }
   ... on ErroProcessoEmAndamento { nre codigoPlataforma }`;
@@ -155,6 +162,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           descricao: `Teste do ciclo de vida ${processo}`,
           unidadeRemetente: gid('UnidadeAdministrativa', c.rem.envio[0]!.id),
           unidadeDestinataria: gid('UnidadeAdministrativa', c.dest.recebimento[0]!.id),
+          ...CONTEUDO_DE_DEMO_GQL,
           ...input,
         },
       },
@@ -175,18 +183,45 @@ describe.each(BACKENDS)('%s', (backend) => {
     extra?: Record<string, unknown>;
   }
 
-  /** Several step mutations in ONE request, as aliases (mutations run one after the other, in order). */
+  /** What a step's act carries besides its input: the hashes of 3 → 4, the signed receipt of 4 → 5 (as the SPE computes it). */
+  async function doAto(p: PedidoGql, token: string): Promise<Record<string, unknown>> {
+    if (p.acao === 'RECEBER_COMPONENTES_DIGITAIS') return { hashes: [{ documento: 1, componente: 1, hash: ARQUIVO_DE_DEMO.hash }] };
+    if (p.acao === 'ENVIAR_RECIBO_CONCLUSAO')
+      // A trâmite this viewer cannot read, or that never reached 4, is refused before any signature is checked.
+      return {
+        hashDaAssinatura: assinarComoSpeDemo(await textoDoReciboDeConclusao(gw, gid('Tramite', p.tramiteId), token).catch(() => '')),
+      };
+    return {};
+  }
+
+  /**
+   * Several step mutations in ONE request, as aliases (mutations run one after the other, in order); each upload (1 → 2)
+   * is a multipart request of its own, after them.
+   */
   async function passos(pedidos: PedidoGql[], token: string): Promise<Resultado[]> {
-    if (pedidos.length === 0) return [];
-    const vars: Record<string, unknown> = {};
-    const decl: string[] = [];
-    const campos = pedidos.map((p, i) => {
-      decl.push(`$i${i}: ${INPUT_POR_ACAO[p.acao]}!`);
-      vars[`i${i}`] = { tramite: gid('Tramite', p.tramiteId), ...(p.acao === 'RECUSAR' ? RECUSA_PADRAO : {}), ...p.extra };
-      return `a${i}: ${MUTACAO_POR_ACAO[p.acao]}(input: $i${i}) { ${RESULTADO_PASSO} }`;
-    });
-    const data = await ok(`mutation(${decl.join(', ')}) { ${campos.join('\n')} }`, vars, token);
-    return pedidos.map((_, i) => data[`a${i}`] as Resultado);
+    const resultados: Resultado[] = new Array(pedidos.length);
+    const emLote = pedidos.flatMap((p, i) => (p.acao === 'ENVIAR_COMPONENTES_DIGITAIS' ? [] : [{ p, i }]));
+    if (emLote.length > 0) {
+      const vars: Record<string, unknown> = {};
+      const decl: string[] = [];
+      const atos = await Promise.all(emLote.map(({ p }) => doAto(p, token)));
+      const campos = emLote.map(({ p }, i) => {
+        decl.push(`$i${i}: ${INPUT_POR_ACAO[p.acao as Exclude<AcaoPasso, 'ENVIAR_COMPONENTES_DIGITAIS'>]}!`);
+        vars[`i${i}`] = { tramite: gid('Tramite', p.tramiteId), ...(p.acao === 'RECUSAR' ? RECUSA_PADRAO : {}), ...atos[i], ...p.extra };
+        return `a${i}: ${MUTACAO_POR_ACAO[p.acao]}(input: $i${i}) { ${RESULTADO_PASSO} }`;
+      });
+      const data = await ok(`mutation(${decl.join(', ')}) { ${campos.join('\n')} }`, vars, token);
+      emLote.forEach(({ i }, j) => {
+        resultados[i] = data[`a${j}`] as Resultado;
+      });
+    }
+    for (const [i, p] of pedidos.entries()) {
+      if (p.acao !== 'ENVIAR_COMPONENTES_DIGITAIS') continue;
+      const res = await passoComConteudo(gw.gateway.url, p.acao, gid('Tramite', p.tramiteId), token, SELECAO_UPLOAD, p.extra);
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      resultados[i] = res.data.r as Resultado;
+    }
+    return resultados;
   }
 
   async function passo(acao: AcaoPasso, tramiteId: number, token: string, extra?: Record<string, unknown>): Promise<Resultado> {
@@ -264,18 +299,24 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   describe('the three endings, end to end, with the history exactly as acted', () => {
-    type EventoEsperado = { de: Situacao | null; para: Situacao; por: 'rem' | 'dest'; motivo?: string; justificativa?: string };
+    type EventoEsperado = {
+      de: Situacao | null;
+      para: Situacao;
+      por: 'rem' | 'dest' | 'plataforma';
+      motivo?: string;
+      justificativa?: string;
+    };
 
     function historicoEsperado(eventos: EventoEsperado[]) {
       return eventos.map((e) => {
-        const ag = e.por === 'rem' ? c.rem : c.dest;
+        const ag = e.por === 'rem' ? c.rem : e.por === 'dest' ? c.dest : null;
         return {
           situacaoAnterior: e.de === null ? null : chave(e.de),
           situacao: chave(e.para),
-          lado: e.por === 'rem' ? 'REMETENTE' : 'DESTINATARIO',
-          ator: ag.conta.sujeito,
+          lado: e.por === 'rem' ? 'REMETENTE' : e.por === 'dest' ? 'DESTINATARIO' : 'PLATAFORMA',
+          ator: ag ? ag.conta.sujeito : ATOR_PLATAFORMA,
           porAdministradorPen: false,
-          orgaoAtor: { id: gid('Orgao', ag.id) },
+          orgaoAtor: ag ? { id: gid('Orgao', ag.id) } : null,
           motivoRecusa: e.motivo ?? null,
           justificativa: e.justificativa ?? null,
         };
@@ -322,8 +363,14 @@ describe.each(BACKENDS)('%s', (backend) => {
         const antes = await estado(id);
         const r = await passoOk(acao, id, tokenDoLado(p.lado));
         expect(r.tramite.versao).toBe(antes.versao + 1);
-        expect(r.evento).toMatchObject({ situacaoAnterior: chave(antes.situacao as Situacao), situacao: chave(p.para), lado: p.lado });
-        eventos.push({ de: antes.situacao as Situacao, para: p.para, por: p.lado === 'REMETENTE' ? 'rem' : 'dest' });
+        // The upload's move to 2 is the platform's (quemMuda); every other step is its side's.
+        const lado = p.quemMuda ?? p.lado;
+        expect(r.evento).toMatchObject({ situacaoAnterior: chave(antes.situacao as Situacao), situacao: chave(p.para), lado });
+        eventos.push({
+          de: antes.situacao as Situacao,
+          para: p.para,
+          por: lado === 'PLATAFORMA' ? 'plataforma' : lado === 'REMETENTE' ? 'rem' : 'dest',
+        });
       }
       const t = (await lerHistorico(id))!;
       expect(t).toMatchObject({ situacao: 'CONCLUIDO', codigoSituacao: 6, finalizado: true, versao: 6 });
@@ -353,7 +400,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(await semCursores(id, t.historico)).toEqual(
         historicoEsperado([
           { de: null, para: 1, por: 'rem' },
-          { de: 1, para: 2, por: 'rem' },
+          { de: 1, para: 2, por: 'plataforma' },
           { de: 2, para: 3, por: 'dest' },
           { de: 3, para: 8, por: 'dest', motivo: 'MOTIVO_03', justificativa: 'Faltou o componente digital do documento 4.' },
           { de: 8, para: 9, por: 'rem' },
@@ -386,7 +433,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(t).toMatchObject({ codigoSituacao: 7, finalizado: true, versao: antes.versao + 1 });
       const eventos: EventoEsperado[] = [{ de: null, para: 1, por: 'rem' }];
       for (const p of caminhoAte(de))
-        eventos.push({ de: eventos.at(-1)!.para, para: p.para, por: p.lado === 'REMETENTE' ? 'rem' : 'dest' });
+        eventos.push({
+          de: eventos.at(-1)!.para,
+          para: p.para,
+          por: p.quemMuda === 'PLATAFORMA' ? 'plataforma' : p.lado === 'REMETENTE' ? 'rem' : 'dest',
+        });
       eventos.push({ de, para: 7, por: 'rem', justificativa: 'Enviado à unidade errada.' });
       expect(await semCursores(id, t.historico)).toEqual(historicoEsperado(eventos));
     });
@@ -674,31 +725,33 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     test('a step retried with the same key: the first result with repetida, no second event; another operation → ErroChaveIdempotenciaReutilizada', async () => {
-      const id = await novoTramite();
+      // 1 → 2 is the platform's (an upload takes no key): the retried step is the remetente's cancellation at 2.
+      const id = await tramiteEm(2);
       const chaveIdempotencia = `passo-${backend}-${id}`;
-      const r1 = await passo('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token, { chaveIdempotencia });
-      const r2 = await passo('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token, { chaveIdempotencia });
-      expect(r1).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false, tramite: { versao: 2 } });
+      const r1 = await passo('CANCELAR', id, c.rem.token, { chaveIdempotencia });
+      const r2 = await passo('CANCELAR', id, c.rem.token, { chaveIdempotencia });
+      expect(r1).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false, tramite: { versao: 3 } });
       expect(r2).toMatchObject({
         __typename: 'TransicaoRealizada',
         repetida: true,
         evento: r1.evento,
-        tramite: { id: r1.tramite.id, codigoSituacao: 2, versao: 2 },
+        tramite: { id: r1.tramite.id, codigoSituacao: 7, versao: 3 },
       });
-      expect(await estado(id)).toMatchObject({ situacao: 2, versao: 2, eventos: 2 });
+      expect(await estado(id)).toMatchObject({ situacao: 7, versao: 3, eventos: 3 });
 
       const eventos = await totalEventos();
-      const outraAcao = await passo('CANCELAR', id, c.rem.token, { chaveIdempotencia });
+      const outraAcao = await passo('DAR_CIENCIA_RECUSA', id, c.rem.token, { chaveIdempotencia });
       expect(outraAcao).toMatchObject({ __typename: 'ErroChaveIdempotenciaReutilizada' });
-      const outroTramite = await passo('ENVIAR_COMPONENTES_DIGITAIS', await novoTramite(), c.rem.token, { chaveIdempotencia });
+      const outroTramite = await passo('CANCELAR', await novoTramite(), c.rem.token, { chaveIdempotencia });
       expect(outroTramite).toMatchObject({ __typename: 'ErroChaveIdempotenciaReutilizada' });
       const inicio = await iniciar({ chaveIdempotencia });
       expect(inicio).toMatchObject({ __typename: 'ErroChaveIdempotenciaReutilizada' });
-      expect(await estado(id)).toMatchObject({ situacao: 2, versao: 2, eventos: 2 });
+      expect(await estado(id)).toMatchObject({ situacao: 7, versao: 3, eventos: 3 });
       expect(await totalEventos()).toBe(eventos + 1); // only the novoTramite above
 
       // Keys belong to their subject: the destinatário's same key is its own.
-      const dest = await passo('RECEBER_METADADOS', id, c.dest.token, { chaveIdempotencia });
+      const outro = await tramiteEm(2);
+      const dest = await passo('RECEBER_METADADOS', outro, c.dest.token, { chaveIdempotencia });
       expect(dest).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false, tramite: { codigoSituacao: 3 } });
     });
 
@@ -707,7 +760,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const chaveIdempotencia = `recusado-${backend}-${id}`;
       const r1 = await passo('RECEBER_RECIBO_CONCLUSAO', id, c.rem.token, { chaveIdempotencia });
       expect(r1).toMatchObject({ __typename: 'ErroTransicaoInvalida', situacaoAtual: chave(1) });
-      const r2 = await passo('ENVIAR_COMPONENTES_DIGITAIS', id, c.rem.token, { chaveIdempotencia });
+      const r2 = await passo('CANCELAR', id, c.rem.token, { chaveIdempotencia });
       expect(r2).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false });
     });
 

@@ -8,6 +8,8 @@
 // numbers. The agencies that walk the path here are created with SQL.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
+import { registrarChavePublicaSpe } from '../src/onboarding/chaves-spe.js';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -26,13 +28,13 @@ import {
   type Etapa,
 } from '../src/onboarding/regras.js';
 import type { Ambiente } from '../src/kernel/ambiente.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid, dbId } from './support/ids.js';
 import { sleep, waitUntil } from './support/wait.js';
 import { wsClient } from './support/ws.js';
 import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
+import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 
 /** The mutation of each step (src/onboarding/graphql/etapa.ts). */
 const MUTACAO: Record<AcaoOnboarding, string> = {
@@ -194,15 +196,16 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   // ---- trâmites, through their mutations
 
-  async function passoTramite(acao: keyof typeof MUTACAO_POR_ACAO, tramite: string, token: string, extra: Record<string, unknown> = {}) {
-    const tipo =
-      acao === 'RECUSAR' ? 'RecusarTramiteInput' : acao === 'ENVIAR_RECIBO_CONCLUSAO' ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput';
-    const data = await ok(
-      `mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO_TRAMITE} } }`,
-      { input: { tramite, ...extra } },
-      token,
-    );
-    expect(data.r.__typename, `${acao}: ${JSON.stringify(data.r)}`).toBe('TransicaoRealizada');
+  /** One step as its SPE takes it: the upload, the hashes, the signed receipt, the bare step otherwise. */
+  async function passoTramite(
+    acao: Parameters<typeof passoComConteudo>[1],
+    tramite: string,
+    token: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const res = await passoComConteudo(gw.gateway.url, acao, tramite, token, { sucesso: 'tramite { id }', erro: 'codigo mensagem' }, extra);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    expect(res.data.r.__typename, `${acao}: ${JSON.stringify(res.data.r)}`).toBe('TransicaoRealizada');
   }
 
   /** A trâmite from `de` to `para` driven to 6 (success) or 9 (refused by `para`, acknowledged by `de`). */
@@ -218,6 +221,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           descricao,
           unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
           unidadeDestinataria: gid('UnidadeAdministrativa', para.unidade),
+          ...CONTEUDO_DE_DEMO_GQL,
         },
       },
       de.token,
@@ -226,6 +230,16 @@ describe.each(BACKENDS)('%s', (backend) => {
     const id: string = data.r.tramite.id;
     await passoTramite('ENVIAR_COMPONENTES_DIGITAIS', id, de.token);
     await passoTramite('RECEBER_METADADOS', id, para.token);
+    // The recipient signs its recibo de conclusão with the demo key: its gestor registers it for this environment.
+    const [{ orgao }] = (await rows<{ orgao: number }>('select orgao_id::int as orgao from estruturas where id = $1', [para.unidade])) as [
+      { orgao: number },
+    ];
+    await registrarChavePublicaSpe(gw.database.db, {
+      viewer: { sujeito: 'teste.gestor', orgaoId: orgao, papeis: new Set(['GESTOR_PROTOCOLO']) },
+      chavePublica: CHAVE_PUBLICA_SPE_DEMO,
+      ambiente,
+      agora: new Date(),
+    });
     if (fim === 9) {
       await passoTramite('RECUSAR', id, para.token, { motivo: 'MOTIVO_99', justificativa: 'Recusa de teste do requisito mínimo.' });
       await passoTramite('DAR_CIENCIA_RECUSA', id, de.token);

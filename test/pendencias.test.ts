@@ -9,7 +9,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { PEN_ADMIN } from './support/accounts.js';
 import { assinar, maxSeq, type Assinatura } from './support/feeds.js';
-import { inputDoPasso } from './support/tramites.js';
+import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 import { waitUntil } from './support/wait.js';
 
 const PAGINA = `query($after: String, $orgao: ID) {
@@ -195,6 +195,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           numeroProcesso: `${backend}-pendencias-${processo}`,
           unidadeRemetente: gid('UnidadeAdministrativa', c.origem.id),
           unidadeDestinataria: gid('UnidadeAdministrativa', c.destino.id),
+          ...CONTEUDO_DE_DEMO_GQL,
         },
       },
       c.tokenRem,
@@ -212,13 +213,18 @@ describe.each(BACKENDS)('%s', (backend) => {
       let agiu = false;
       for (const token of [c.tokenRem, c.tokenDest]) {
         for (const item of (await todas(token)).filter((i) => meus.has(i.id))) {
-          const mutacao = MUTACAO_POR_ACAO[item.acaoEsperada!]!;
-          const data = await gw.ok(
-            `mutation($input: ${inputDoPasso(mutacao)}!) { r: ${mutacao}(input: $input) { __typename } }`,
-            { input: { tramite: item.id } },
+          // The act expected, as the SPE takes it: the upload, the hashes, the signed receipt, the bare step otherwise.
+          const { data } = await passoComConteudo(
+            gw.gateway.url,
+            item.acaoEsperada as Parameters<typeof passoComConteudo>[1],
+            item.id,
             token,
+            {
+              sucesso: 'tramite { id }',
+              erro: 'codigo',
+            },
           );
-          expect(data.r.__typename, mutacao).toBe('TransicaoRealizada');
+          expect(data.r.__typename, item.acaoEsperada!).toBe('TransicaoRealizada');
           atos.push(item.acaoEsperada!);
           agiu = true;
         }
@@ -244,18 +250,16 @@ describe.each(BACKENDS)('%s', (backend) => {
       'subscription($aPartirDe: String) { e: pendenciasAoVivo(aPartirDe: $aPartirDe) { cursor pendente acaoEsperada tramite { id situacao } } }';
     const doTramite = (a: Assinatura) => (a.eventos as unknown as EventoPendencia[]).filter((e) => e.tramite.id === id);
     const ao = assinar(gw.gateway.url, c.tokenDest, SUB, { aPartirDe: inicio });
-    const passo = (mutacao: string, token: string) =>
-      gw.ok(
-        `mutation($input: ${inputDoPasso(mutacao)}!) { r: ${mutacao}(input: $input) { __typename } }`,
-        { input: { tramite: id } },
-        token,
-      );
+    const passo = async (acao: Parameters<typeof passoComConteudo>[1], token: string) => {
+      const { data } = await passoComConteudo(gw.gateway.url, acao, id, token, { sucesso: 'tramite { id }', erro: 'codigo' });
+      expect(data.r.__typename, acao).toBe('TransicaoRealizada');
+    };
     try {
-      await passo('registrarComponentesDigitaisEnviados', c.tokenRem); // 1 → 2: enters the recipient's list
-      await passo('registrarMetadadosRecebidos', c.tokenDest); // 2 → 3: still there, another act
-      await passo('registrarComponentesDigitaisRecebidos', c.tokenDest); // 3 → 4
-      await passo('enviarReciboConclusao', c.tokenDest); // 4 → 5: leaves it
-      await passo('registrarReciboConclusaoRecebido', c.tokenRem); // 5 → 6: no business of the recipient's list
+      await passo('ENVIAR_COMPONENTES_DIGITAIS', c.tokenRem); // the upload, 1 → 2: enters the recipient's list
+      await passo('RECEBER_METADADOS', c.tokenDest); // 2 → 3: still there, another act
+      await passo('RECEBER_COMPONENTES_DIGITAIS', c.tokenDest); // the hashes, 3 → 4
+      await passo('ENVIAR_RECIBO_CONCLUSAO', c.tokenDest); // the signed receipt, 4 → 5: leaves it
+      await passo('RECEBER_RECIBO_CONCLUSAO', c.tokenRem); // 5 → 6: no business of the recipient's list
       await waitUntil('4 pending events', () => doTramite(ao).length >= 4);
       const meus = doTramite(ao);
       expect(meus.map((e) => [e.pendente, e.acaoEsperada])).toEqual([

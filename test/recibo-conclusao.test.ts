@@ -157,7 +157,17 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('a missing, malformed or wrongly signed receipt is a coded error and the trâmite stays at 4', async () => {
     const { id, texto, chegou } = await ate4();
     const situacao = async () => (await gw.ok(RECIBO, { id }, l.dest.token)).node.codigoSituacao;
-    expect(await enviarRecibo({ tramite: id })).toMatchObject({ codigo: 'DADOS_INVALIDOS', problemas: [{ campo: 'hashDaAssinatura' }] });
+    // A missing signature is refused by the schema itself (`hashDaAssinatura: String!`), before anything runs.
+    const semAssinatura = await gw.gql(
+      PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput', '... on ErroAssinaturaInvalida { textoAssinado chaveId }'),
+      { input: { tramite: id } },
+      l.dest.token,
+    );
+    expect(semAssinatura.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringContaining('hashDaAssinatura'),
+    });
+    expect(await situacao()).toBe(4);
     expect(await enviarRecibo({ tramite: id, hashDaAssinatura: 'não é base64!' })).toMatchObject({
       __typename: 'ErroAssinaturaInvalida',
       codigo: 'ASSINATURA_INVALIDA',

@@ -21,4 +21,9 @@ export const ADVISORY_LOCKS = {
    * two-key form never conflicts with the one-key locks above (PostgreSQL keeps them apart).
    */
   processoPorNumero: 74_110_275,
+  /**
+   * The class of `pg_advisory_xact_lock(class, hashtext(hash))`, held while an upload decides whether its content is
+   * already held: two concurrent uploads of identical bytes take turns instead of racing on the unique (hash, tamanho).
+   */
+  conteudoPorHash: 74_110_276,
 } as const;

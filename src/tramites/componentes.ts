@@ -4,7 +4,8 @@
  * and PostgreSQL); an S3-compatible store would implement the same two calls.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import type { Database } from '../db/client.js';
 import type { Transaction } from './eventos.js';
 import { TamanhoNaoConfere } from './erros.js';
@@ -70,6 +71,8 @@ export const postgresComponentStore: ComponentStore = {
       throw erro;
     }
     const hash = sha.digest('base64');
+    // Identical bytes uploaded at once (to two trâmites) take turns: the second sees the first's row, or its rollback.
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`);
     const [existente] = await tx
       .select({ id: conteudos.id })
       .from(conteudos)

@@ -12,8 +12,6 @@ import { canReadTramite } from './acesso.js';
 import type { ComponentStore } from './componentes.js';
 import { codigosReferenciados, documentosSchema, processoSchema, type DocumentoDeclarado, type ProcessoDeclarado } from './conteudo.js';
 import {
-  AcaoNaoPermitida,
-  PapelSemPermissao,
   ComponenteNaoDeclarado,
   ConflitoConcorrencia,
   HashNaoConfere,
@@ -23,8 +21,8 @@ import {
   TransicaoInvalida,
 } from './erros.js';
 import { registrarEventos, type Evento, type Transaction } from './eventos.js';
-import { ladosDoViewer, PAPEIS_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
-import type { EfeitoDePasso, TramiteRow } from './servico.js';
+import { autorizarPasso, ladosDoViewer, PASSO_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
+import { recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
 import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
   especiesDocumentais,
@@ -44,9 +42,8 @@ export interface ConteudoDeclarado {
   documentos: DocumentoDeclarado[];
 }
 
-/** Validates the metadata and documents of a start; null when the start declares none. */
-export function validarConteudo(processo: unknown, documentos: unknown, limiteComponente: number): ConteudoDeclarado | null {
-  if (processo == null && documentos == null) return null;
+/** Validates the metadata and documents of a start: at least one document, each with at least one component. */
+export function validarConteudo(processo: unknown, documentos: unknown, limiteComponente: number): ConteudoDeclarado {
   const problemas: Problema[] = [];
   const coletar = <T>(fn: () => T, prefixo: string): T | null => {
     try {
@@ -189,14 +186,13 @@ export async function receberComponente(
     // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing".
     const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)).for('update');
     if (!atual) throw new TramiteNaoEncontrado();
-    const lados = ladosDoViewer(pedido.viewer, atual);
-    if (lados.length === 0 || !canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
-    if (!lados.includes('REMETENTE')) throw new AcaoNaoPermitida('REMETENTE', lados);
-    // Uploading is the sending SPE's act (the 1 → 2 step's roles), never a gestor's or PEN's.
-    if (!PAPEIS_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS.some((p) => pedido.viewer.papeis.has(p)))
-      throw new PapelSemPermissao('ENVIAR_COMPONENTES_DIGITAIS', PAPEIS_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS);
+    // Who cannot read the trâmite learns nothing; PEN and the wrong side or role are refused as for any step.
+    if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS, atual);
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'ENVIAR_COMPONENTES_DIGITAIS');
     const situacao = atual.situacao as Situacao;
     if (situacao !== 1) {
+      const lados = ladosDoViewer(pedido.viewer, atual);
       throw new TransicaoInvalida(
         situacao,
         'ENVIAR_COMPONENTES_DIGITAIS',

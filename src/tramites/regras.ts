@@ -91,17 +91,24 @@ export interface Passo {
   /** Statuses the step may start from; empty for INICIAR (no trâmite yet). */
   de: readonly Situacao[];
   para: Situacao;
+  /** The side whose act this is. */
   lado: LadoAtor;
+  /**
+   * Who moves the status: the side, by its step (absent), or PLATAFORMA, in the transaction of the side's act (the
+   * sender uploads the components; the platform moves the trâmite to 2 when the last one is stored, envio.ts).
+   */
+  quemMuda?: 'PLATAFORMA';
 }
 
 /**
  * Every allowed move. Where sources disagree this follows the connection module (docs/domain.md):
  * refusal from 3-4, cancellation and auto-cancellation from 1-4. Uploading the digital components
- * is acted by the remetente; the platform records status 2 once they are complete.
+ * is acted by the remetente (`enviarComponentesDigitais`); the platform moves the trâmite to 2 once every
+ * one is stored. 3 → 4 is the recipient's confirmation of every hash; 4 → 5 always carries the signed receipt.
  */
 export const PASSOS: readonly Passo[] = [
   { acao: 'INICIAR', de: [], para: 1, lado: 'REMETENTE' },
-  { acao: 'ENVIAR_COMPONENTES_DIGITAIS', de: [1], para: 2, lado: 'REMETENTE' },
+  { acao: 'ENVIAR_COMPONENTES_DIGITAIS', de: [1], para: 2, lado: 'REMETENTE', quemMuda: 'PLATAFORMA' },
   { acao: 'RECEBER_METADADOS', de: [2], para: 3, lado: 'DESTINATARIO' },
   { acao: 'RECEBER_COMPONENTES_DIGITAIS', de: [3], para: 4, lado: 'DESTINATARIO' },
   { acao: 'ENVIAR_RECIBO_CONCLUSAO', de: [4], para: 5, lado: 'DESTINATARIO' },

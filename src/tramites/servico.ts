@@ -41,9 +41,8 @@ import {
   type LadoAtor,
   type MotivoRecusa,
   type Situacao,
-  ladosDoViewer,
 } from './regras.js';
-import { IDT_SEQUENCIA, idempotencia, tramiteComponentes, tramites } from './tables.js';
+import { IDT_SEQUENCIA, idempotencia, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
@@ -86,7 +85,8 @@ export type AdmissaoNoAmbiente = (tx: Transaction, ambiente: Ambiente, orgaoIds:
 export type EfeitoDePasso = (tx: Transaction, tramite: TramiteRow, mudanca: Pick<Evento, 'paraSituacao' | 'ocorridoEm'>) => Promise<void>;
 
 export interface PedidoPasso {
-  acao: Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
+  /** Status 1 → 2 is the platform's, on the last upload (`receberComponente`): no step takes it. */
+  acao: Exclude<Acao, 'INICIAR' | 'ENVIAR_COMPONENTES_DIGITAIS' | 'CANCELAR_AUTOMATICAMENTE'>;
   tramiteId: number;
   viewer: Viewer;
   agora: Date;
@@ -94,9 +94,9 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
-  /** Set by `confirmarRecebimento` only: 3 → 4 on a trâmite with components needs the hashes confirmed. */
+  /** Set by `confirmarRecebimento` only: 3 → 4 needs every hash confirmed. */
   hashesConferidos?: boolean;
-  /** 4 → 5: the recipient's signed recibo de conclusão (required when the trâmite has components). */
+  /** 4 → 5: the recipient's signed recibo de conclusão (required). */
   recibo?: ReciboAssinado | null;
 }
 
@@ -117,9 +117,9 @@ export interface PedidoInicio {
   unidadeDestinatariaId: number;
   chaveIdempotencia?: string | null;
   /** The process metadata (§4.1); validated with `processoSchema`. */
-  processo?: unknown;
-  /** The documents with their digital components (§4.2); validated with `documentosSchema`. */
-  documentos?: unknown;
+  processo: unknown;
+  /** The documents with their digital components (§4.2, at least one with one component); validated with `documentosSchema`. */
+  documentos: unknown;
   /** Components already held from earlier trâmites of the NRE count as sent (§4.5). */
   enviarApenasComponentesDigitaisPendentes?: boolean | null;
 }
@@ -135,7 +135,7 @@ function ator(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen:
 }
 
 /** A step refused by the role rules (regras.ts `autorizarPasso`), as the business error it answers. */
-function recusaDePapel(autorizacao: Exclude<Autorizacao, { ok: true }>, acao: Acao): AcaoNaoPermitida | PapelSemPermissao {
+export function recusaDePapel(autorizacao: Exclude<Autorizacao, { ok: true }>, acao: Acao): AcaoNaoPermitida | PapelSemPermissao {
   return autorizacao.motivo === 'LADO'
     ? new AcaoNaoPermitida(autorizacao.ladoExigido, autorizacao.lados)
     : new PapelSemPermissao(acao, autorizacao.papeisExigidos);
@@ -207,10 +207,10 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
     confirmarRecebimento: async (pedido) => {
-      // Who is not a side learns nothing about the components, not even through a validation message.
+      // Who may not read the trâmite learns nothing about the components, not even through a validation message;
+      // whoever may (PEN staff too) is refused as for any step by executarPasso.
       const tramite = await db.query.tramites.findFirst({ where: { id: pedido.tramiteId } });
-      if (!tramite || ladosDoViewer(pedido.viewer, tramite).length === 0 || !canReadTramite(pedido.viewer, tramite))
-        throw new TramiteNaoEncontrado();
+      if (!tramite || !canReadTramite(pedido.viewer, tramite)) throw new TramiteNaoEncontrado();
       const conferencia = conferirHashes(await componentesDeclarados(db, pedido.tramiteId), pedido.hashes);
       // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
       return executarPasso(
@@ -263,16 +263,8 @@ async function executarPasso(
     }
     const autorizacao = autorizarPasso(pedido.viewer, passo, atual);
     if (!autorizacao.ok) throw recusaDePapel(autorizacao, pedido.acao);
-    // With declared components the platform moves 1 → 2 itself, when the last one arrives (envio.ts).
-    if (pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS' && (await temComponentesDeclarados(tx, atual.id)))
-      throw new AcaoNaoPermitida('PLATAFORMA', ladosDoViewer(pedido.viewer, atual));
-    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos && (await temComponentesDeclarados(tx, atual.id))) {
-      throw new DadosInvalidos([
-        {
-          campo: 'hashes',
-          mensagem: 'este trâmite tem componentes digitais: confirme os hashes calculados com confirmarRecebimentoDeComponentes',
-        },
-      ]);
+    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos) {
+      throw new DadosInvalidos([{ campo: 'hashes', mensagem: 'confirme os hashes calculados com confirmarRecebimentoDeComponentes' }]);
     }
     if (!passo.de.includes(situacao)) {
       const possiveis = passosAPartirDe(situacao).filter((p) => autorizarPasso(pedido.viewer, p, atual).ok);
@@ -296,8 +288,8 @@ async function executarPasso(
         .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
-    // With components (or a signature given), 4 → 5 carries the recipient's verified signed receipt.
-    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' && (pedido.recibo?.hashDaAssinatura || (await temComponentesDeclarados(tx, atual.id))))
+    // 4 → 5 carries the recipient's verified signed receipt.
+    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO')
       await registrarReciboDeConclusao(tx, atual, pedido.recibo ?? {}, chaveDoDestinatario, pedido.agora);
     // The other domains' work in this step (onboarding's check), then the event.
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
@@ -380,7 +372,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
       if (violouUmEmAndamentoPorNre(error)) throw new ProcessoEmAndamento(nre);
       throw error;
     }
-    if (conteudo) await registrarConteudo(tx, inserido!, conteudo.processo, conteudo.documentos);
+    await registrarConteudo(tx, inserido!, conteudo.processo, conteudo.documentos);
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: inserido!.id,
@@ -390,7 +382,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
         ocorridoEm: pedido.agora,
       },
     ]);
-    if (conteudo && pedido.enviarApenasComponentesDigitaisPendentes) {
+    if (pedido.enviarApenasComponentesDigitaisPendentes) {
       await aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora);
       // Everything already held: the platform moves it to 2 at once.
       const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
@@ -398,15 +390,6 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     }
     return { tramite: inserido!, evento: evento!, repetida: false };
   });
-}
-
-async function temComponentesDeclarados(tx: Transaction, tramiteId: number): Promise<boolean> {
-  const [algum] = await tx
-    .select({ id: tramiteComponentes.id })
-    .from(tramiteComponentes)
-    .where(eq(tramiteComponentes.tramiteId, tramiteId))
-    .limit(1);
-  return algum !== undefined;
 }
 
 /**

@@ -4,7 +4,6 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
-import type { Ambiente } from '../../src/kernel/ambiente.js';
 import { SITUACAO_INFO } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
 
@@ -104,12 +103,17 @@ export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
 }
 
 /** The recibo de conclusão's text as the connection module writes it (docs/domain.md §4.4), from what the schema shows. */
-export async function textoDoReciboDeConclusao(gw: TestGateway, id: string, token: string, ambiente?: Ambiente): Promise<string> {
-  const { node } = await gw.ok(
-    'query($id: ID!, $ambiente: Ambiente) { node: tramite(id: $id, ambiente: $ambiente) { idt nre historico { situacao ocorridoEm } documentos { componentes { hash } } } }',
-    { id, ambiente },
-    token,
-  );
+export async function textoDoReciboDeConclusao(
+  gw: Pick<TestGateway, 'ok'>,
+  id: string,
+  token: string,
+  /** Read through `tramite(id, ambiente)`; by default through `node(id)`. */
+  ambiente?: 'PRODUCAO' | 'HOMOLOGACAO',
+): Promise<string> {
+  const campos = 'idt nre historico { situacao ocorridoEm } documentos { componentes { hash } }';
+  const node = ambiente
+    ? (await gw.ok(`query($id: ID!, $a: Ambiente) { t: tramite(id: $id, ambiente: $a) { ${campos} } }`, { id, a: ambiente }, token)).t
+    : (await gw.ok(`query($id: ID!) { t: node(id: $id) { ... on Tramite { ${campos} } } }`, { id }, token)).t;
   const chegouA4 = node.historico.findLast((h: { situacao: string }) => h.situacao === SITUACAO_INFO[4].chave).ocorridoEm;
   const data = `${new Date(chegouA4).toISOString().slice(0, 19)}.000Z`;
   const hashes = [...new Set<string>(node.documentos.flatMap((d: { componentes: { hash: string }[] }) => d.componentes.map((c) => c.hash)))]

@@ -3,10 +3,10 @@
 import type { Client } from 'graphql-ws';
 import { DEMO_ACCOUNTS, type DemoAccount } from '../../src/demo/seed.js';
 import { mintToken } from '../../src/identity/tokens.js';
-import { MUTACAO_POR_ACAO } from '../../src/tramites/graphql/tramite.js';
 import { PASSO_POR_ACAO, SITUACAO_INFO, type Acao, type Situacao } from '../../src/tramites/regras.js';
 import { TEST_JWT_SECRET } from './gateway.js';
 import { gid } from './ids.js';
+import { CONTEUDO_DE_DEMO_GQL, passoComConteudo, type SelecaoDoPasso } from './tramites.js';
 import { waitUntil } from './wait.js';
 import { wsClient } from './ws.js';
 
@@ -173,9 +173,11 @@ export const tokenDeConta = (conta: DemoAccount, expiresIn?: string | number) =>
   mintToken(TEST_JWT_SECRET, { sub: conta.sujeito, orgao: conta.orgao, roles: conta.papeis, spe: conta.spe }, { expiresIn });
 
 export type AcaoPasso = Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>;
-export const RESULTADO = `__typename
-  ... on TransicaoRealizada { repetida tramite { id idt situacao } evento { cursor situacaoAnterior situacao lado ator ocorridoEm } }
-  ... on Erro { codigo mensagem }`;
+const SELECAO: SelecaoDoPasso = {
+  sucesso: 'tramite { id idt situacao } evento { cursor situacaoAnterior situacao lado ator ocorridoEm }',
+  erro: 'codigo mensagem',
+};
+export const RESULTADO = `__typename ... on TransicaoRealizada { repetida ${SELECAO.sucesso} } ... on Erro { ${SELECAO.erro} }`;
 
 export interface Realizada {
   __typename: string;
@@ -197,44 +199,36 @@ export async function postGql(url: string, query: string, variables: Record<stri
 export function motor(url: () => string, c: () => Cenario, prefixo: string) {
   let processo = 0;
   const tokenDoLado = (lado: string) => (lado === 'REMETENTE' ? c().rem.token : c().dest.token);
-  async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Realizada> {
-    const res = await postGql(url(), query, variables, token);
-    if (res.errors || res.status !== 200 || res.data?.r?.__typename !== 'TransicaoRealizada') {
-      throw new Error(`mutation failed: ${res.status} ${JSON.stringify(res.errors ?? res.data)}`);
+  const conferir = (res: { status?: number; data?: Record<string, any>; errors?: unknown }): Realizada => {
+    if (res.errors || (res.status ?? 200) !== 200 || res.data?.r?.__typename !== 'TransicaoRealizada') {
+      throw new Error(`mutation failed: ${res.status ?? ''} ${JSON.stringify(res.errors ?? res.data)}`);
     }
     return res.data.r as Realizada;
-  }
+  };
   return {
     async iniciar(extra: Record<string, unknown> = {}, token = c().rem.token): Promise<Realizada> {
       processo += 1;
-      return ok(
-        `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
-        {
-          input: {
-            tipo: 'PROCESSO',
-            numeroProcesso: `${prefixo}-${Date.now()}-${processo}`,
-            unidadeRemetente: gid('UnidadeAdministrativa', c().rem.envio[0]!.id),
-            unidadeDestinataria: gid('UnidadeAdministrativa', c().dest.recebimento[0]!.id),
-            ...extra,
+      return conferir(
+        await postGql(
+          url(),
+          `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
+          {
+            input: {
+              tipo: 'PROCESSO',
+              numeroProcesso: `${prefixo}-${Date.now()}-${processo}`,
+              unidadeRemetente: gid('UnidadeAdministrativa', c().rem.envio[0]!.id),
+              unidadeDestinataria: gid('UnidadeAdministrativa', c().dest.recebimento[0]!.id),
+              ...CONTEUDO_DE_DEMO_GQL,
+              ...extra,
+            },
           },
-        },
-        token,
+          token,
+        ),
       );
     },
+    /** One step as its side's SPE takes it (the upload for 1 → 2, the hashes for 3 → 4, the signed receipt for 4 → 5). */
     async passo(acao: AcaoPasso, tramiteGid: string, extra: Record<string, unknown> = {}): Promise<Realizada> {
-      const tipoInput =
-        acao === 'RECUSAR'
-          ? 'RecusarTramiteInput'
-          : acao === 'CANCELAR'
-            ? 'CancelarTramiteInput'
-            : acao === 'ENVIAR_RECIBO_CONCLUSAO'
-              ? 'EnviarReciboConclusaoInput'
-              : 'AcaoTramiteInput';
-      return ok(
-        `mutation($input: ${tipoInput}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { ${RESULTADO} } }`,
-        { input: { tramite: tramiteGid, ...extra } },
-        tokenDoLado(PASSO_POR_ACAO[acao].lado),
-      );
+      return conferir(await passoComConteudo(url(), acao, tramiteGid, tokenDoLado(PASSO_POR_ACAO[acao].lado), SELECAO, extra));
     },
   };
 }

@@ -2,6 +2,7 @@
 // finding a trâmite to move in the demo data, for tests that need one live event.
 import { randomBytes } from 'node:crypto';
 import { assinarComoSpeDemo } from '../../src/demo/chaves-spe.js';
+import { COMPONENTE_DE_DEMO } from '../../src/demo/conducao.js';
 import { MUTACAO_POR_ACAO } from '../../src/tramites/graphql/tramite.js';
 import type { Acao, Situacao } from '../../src/tramites/regras.js';
 import {
@@ -17,14 +18,8 @@ import {
 import type { TestGateway } from './gateway.js';
 import { gid } from './ids.js';
 
-/** Steps that take no reason or extra field (`AcaoTramiteInput`; the receipt's input has only optional extras). */
-const SIMPLE_STEPS: Acao[] = [
-  'ENVIAR_COMPONENTES_DIGITAIS',
-  'RECEBER_METADADOS',
-  'RECEBER_COMPONENTES_DIGITAIS',
-  'ENVIAR_RECIBO_CONCLUSAO',
-  'RECEBER_RECIBO_CONCLUSAO',
-];
+/** Steps that take no reason, file, hash or signature (`AcaoTramiteInput`). */
+const SIMPLE_STEPS: Acao[] = ['RECEBER_METADADOS', 'RECEBER_RECIBO_CONCLUSAO'];
 
 export interface MovableTramite {
   id: string;
@@ -45,13 +40,9 @@ export async function movableTramites(gw: TestGateway, token: string): Promise<M
   return found;
 }
 
-/** The input type of a step's mutation that takes no reason (the receipt's has only optional extras). */
-export const inputDoPasso = (mutacao: string) =>
-  mutacao === MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO ? 'EnviarReciboConclusaoInput' : 'AcaoTramiteInput';
-
 /** The mutation document moving `tramite.mutation`'s step, with its `$input`. */
 export const stepMutation = (tramite: MovableTramite) =>
-  `mutation Mover($input: ${inputDoPasso(tramite.mutation)}!) { r: ${tramite.mutation}(input: $input) { __typename ... on TransicaoRealizada { tramite { id situacao } } } }`;
+  `mutation Mover($input: AcaoTramiteInput!) { r: ${tramite.mutation}(input: $input) { __typename ... on TransicaoRealizada { tramite { id situacao } } } }`;
 
 /** The step mutations' answer as the helper reads it. */
 const PASSO = (mutacao: string, tipo: string) =>
@@ -138,4 +129,80 @@ export async function conduzirTramite(
   if (situacao === 5) return t;
   await passo('registrarReciboConclusaoRecebido', 'AcaoTramiteInput', lados.rem.token);
   return t;
+}
+
+/** The one component of `CONTEUDO_DE_DEMO` (src/demo/conducao.ts), as the tests' uploads send it. */
+export const ARQUIVO_DE_DEMO: Arquivo = arquivo('oficio.pdf', COMPONENTE_DE_DEMO);
+
+/** `processo` and `documentos` of an `iniciarTramite` input: one public document with `ARQUIVO_DE_DEMO`. */
+export const CONTEUDO_DE_DEMO_GQL = { processo: PROCESSO_PUBLICO, documentos: documentosDe([ARQUIVO_DE_DEMO]) };
+
+async function postar(url: string, token: string, body: BodyInit, json: boolean): Promise<{ data?: any; errors?: unknown }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (json) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method: 'POST', headers, body });
+  return (await res.json()) as { data?: any; errors?: unknown };
+}
+
+/** What a step's answer selects: the fields of a TransicaoRealizada (its trâmite and event) and of an Erro. */
+export interface SelecaoDoPasso {
+  /** Fields of TransicaoRealizada other than `repetida` (always selected), e.g. `tramite { id } evento { cursor }`. */
+  sucesso: string;
+  erro: string;
+}
+
+/**
+ * One step on a trâmite started with `CONTEUDO_DE_DEMO_GQL`, over HTTP as its SPE takes it, answering the mutation's
+ * body (its result as `data.r`): the upload of `ARQUIVO_DE_DEMO` with the GraphQL multipart request spec (answered as
+ * the platform's move to 2 it caused, a TransicaoRealizada with `repetida` false), the confirmation of its hash, the
+ * recibo de conclusão signed with the demo key, the bare step otherwise.
+ */
+export async function passoComConteudo(
+  url: string,
+  acao: Exclude<Acao, 'INICIAR' | 'CANCELAR_AUTOMATICAMENTE'>,
+  tramite: string,
+  token: string,
+  selecao: SelecaoDoPasso,
+  extra: Record<string, unknown> = {},
+): Promise<{ data?: any; errors?: unknown }> {
+  if (acao === 'ENVIAR_COMPONENTES_DIGITAIS') {
+    const form = new FormData();
+    form.append(
+      'operations',
+      JSON.stringify({
+        query: `mutation($t: ID!, $f: Upload!, $o: ID) { r: enviarComponentesDigitais(tramite: $t, orgao: $o, arquivos: [{ hash: "${ARQUIVO_DE_DEMO.hash}", arquivo: $f }]) { __typename ... on ComponentesDigitaisEnviados { movido: evento { cursor } ${selecao.sucesso} } ... on Erro { ${selecao.erro} } } }`,
+        variables: { t: tramite, f: null, o: extra.orgao ?? null },
+      }),
+    );
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    form.append('0', new Blob([new Uint8Array(ARQUIVO_DE_DEMO.bytes)], { type: ARQUIVO_DE_DEMO.mimeType }), ARQUIVO_DE_DEMO.nome);
+    const res = await postar(url, token, form, false);
+    const r = res.data?.r;
+    if (r?.__typename === 'ComponentesDigitaisEnviados') {
+      const { movido, ...campos } = r;
+      if (!movido) throw new Error(`upload did not move trâmite ${tramite} to 2: ${JSON.stringify(res)}`);
+      res.data.r = { ...campos, __typename: 'TransicaoRealizada', repetida: false };
+    }
+    return res;
+  }
+  let tipo = 'AcaoTramiteInput';
+  let doPasso: Record<string, unknown> = {};
+  if (acao === 'RECEBER_COMPONENTES_DIGITAIS') {
+    tipo = 'ConfirmarRecebimentoDeComponentesInput';
+    doPasso = { hashes: [{ documento: 1, componente: 1, hash: ARQUIVO_DE_DEMO.hash }] };
+  } else if (acao === 'ENVIAR_RECIBO_CONCLUSAO') {
+    tipo = 'EnviarReciboConclusaoInput';
+    const consulta = {
+      ok: async (q: string, v: Record<string, unknown>, t: string) =>
+        (await postar(url, t, JSON.stringify({ query: q, variables: v }), true)).data,
+    };
+    // A trâmite this viewer cannot read, or that never reached 4, is refused before any signature is checked.
+    const texto = await textoDoReciboDeConclusao(consulta, tramite, token)
+      .catch(() => textoDoReciboDeConclusao(consulta, tramite, token, 'HOMOLOGACAO'))
+      .catch(() => '');
+    doPasso = { hashDaAssinatura: assinarComoSpeDemo(texto) };
+  } else if (acao === 'RECUSAR') tipo = 'RecusarTramiteInput';
+  else if (acao === 'CANCELAR') tipo = 'CancelarTramiteInput';
+  const query = `mutation($input: ${tipo}!) { r: ${MUTACAO_POR_ACAO[acao]}(input: $input) { __typename ... on TransicaoRealizada { repetida ${selecao.sucesso} } ... on Erro { ${selecao.erro} } } }`;
+  return postar(url, token, JSON.stringify({ query, variables: { input: { tramite, ...doPasso, ...extra } } }), true);
 }

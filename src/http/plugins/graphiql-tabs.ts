@@ -22,7 +22,7 @@ query Parados {
 `;
 
 const ASSINATURA = `# Ao vivo: as mudanças de situação dos trâmites do seu órgão (GraphQL sobre SSE, com o mesmo
-# cabeçalho). Mova um trâmite em outra aba, ex.: registrarComponentesDigitaisEnviados(input: { tramite: "<id>" }).
+# cabeçalho). Mova um trâmite em outra aba, ex.: registrarMetadadosRecebidos(input: { tramite: "<id>" }).
 # Guarde o último \`cursor\`: eventosTramites(aPartirDe: "<cursor>") retoma sem lacunas nem repetições.
 
 subscription AoVivo {

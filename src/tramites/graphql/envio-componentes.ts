@@ -11,15 +11,19 @@ import {
   ComponenteNaoDeclarado,
   HashNaoConfere,
   MimeTypeNaoConfere,
+  OrgaoNaoServido,
   PapelSemPermissao,
   TamanhoNaoConfere,
   TramiteNaoEncontrado,
   TransicaoInvalida,
 } from '../erros.js';
 import type { ComponenteRow } from '../envio.js';
+import type { Evento } from '../eventos.js';
+import { EventoTramite } from './evento-tramite.js';
 import type { TramiteRow } from '../servico.js';
 import { ComponenteDigital } from './documento.js';
-import './mutacoes.js';
+import { DESCRICAO_ORGAO_DA_OPERACAO, viewerDaOperacao } from './mutacoes.js';
+import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { Tramite } from './tramite.js';
 
 /** One file part of a multipart request, as the HTTP layer hands it over. */
@@ -93,13 +97,25 @@ const ComponenteRecebido = builder.objectRef<Recebido>('ComponenteRecebido').imp
   }),
 });
 
-const ComponentesEnviados = builder.objectRef<{ tramite: TramiteRow; recebidos: Recebido[] }>('ComponentesDigitaisEnviados').implement({
-  description: 'Os componentes digitais recebidos, e o trâmite depois deles (em 2 quando chegou o último).',
-  fields: (t) => ({
-    tramite: t.field({ type: Tramite, description: 'O trâmite.', resolve: (r) => r.tramite }),
-    recebidos: t.field({ type: [ComponenteRecebido], description: 'Um item por arquivo, na ordem do envio.', resolve: (r) => r.recebidos }),
-  }),
-});
+const ComponentesEnviados = builder
+  .objectRef<{ tramite: TramiteRow; recebidos: Recebido[]; evento: Evento | null }>('ComponentesDigitaisEnviados')
+  .implement({
+    description: 'Os componentes digitais recebidos, e o trâmite depois deles (em 2 quando chegou o último).',
+    fields: (t) => ({
+      tramite: t.field({ type: Tramite, description: 'O trâmite.', resolve: (r) => r.tramite }),
+      evento: t.field({
+        type: EventoTramite,
+        nullable: true,
+        description: 'A passagem a 2 feita pela plataforma, quando este envio trouxe o último componente que faltava; nulo nos demais.',
+        resolve: (r) => r.evento,
+      }),
+      recebidos: t.field({
+        type: [ComponenteRecebido],
+        description: 'Um item por arquivo, na ordem do envio.',
+        resolve: (r) => r.recebidos,
+      }),
+    }),
+  });
 
 const ArquivoDeComponenteInput = builder.inputType('ArquivoDeComponenteInput', {
   description: 'Um arquivo e o componente declarado que ele é.',
@@ -117,6 +133,7 @@ builder.mutationField('enviarComponentesDigitais', (t) =>
     errors: {
       types: [
         TramiteNaoEncontrado,
+        OrgaoNaoServido,
         TransicaoInvalida,
         AcaoNaoPermitida,
         PapelSemPermissao,
@@ -132,21 +149,25 @@ builder.mutationField('enviarComponentesDigitais', (t) =>
     args: {
       tramite: t.arg.globalID({ required: true, for: [Tramite], description: 'O trâmite (em 1).' }),
       arquivos: t.arg({ type: [ArquivoDeComponenteInput], required: true, description: 'Os arquivos, na ordem das partes do pedido.' }),
+      orgao: t.arg.globalID({ for: [Orgao], description: DESCRICAO_ORGAO_DA_OPERACAO }),
     },
     resolve: async (_root, args, ctx) => {
       const tramiteId = Number(args.tramite.id);
+      const viewer = viewerDaOperacao(ctx.viewer, args.orgao);
       const recebidos: Recebido[] = [];
       let tramite: TramiteRow | null = null;
+      let evento: Evento | null = null;
       for (const { hash, arquivo } of args.arquivos) {
         const parte = ctx.arquivosDoPedido?.get(arquivo);
         if (!parte) throw new TypeError('arquivo ausente do pedido multipart');
         const { bytes, mimeType } = await parte;
-        const r = await ctx.tramites.receberComponente({ viewer: ctx.viewer, tramiteId, hash, mimeType, bytes, agora: ctx.clock() });
+        const r = await ctx.tramites.receberComponente({ viewer, tramiteId, hash, mimeType, bytes, agora: ctx.clock() });
         recebidos.push({ hash, jaGuardado: r.jaGuardado, componentes: r.componentes });
         tramite = r.tramite;
+        evento ??= r.evento;
       }
       if (!tramite) throw new DadosInvalidos([{ campo: 'arquivos', mensagem: 'ao menos um arquivo' }]);
-      return { tramite, recebidos };
+      return { tramite, recebidos, evento };
     },
   }),
 );

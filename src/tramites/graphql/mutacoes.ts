@@ -134,13 +134,13 @@ builder.objectType(OrgaoNaoServido, {
 });
 
 /** The viewer acting for the agency the operation names (`orgao`), or the refusal as its error. */
-function viewerDaOperacao(viewer: Viewer, orgao: { id: string | number } | null | undefined): Viewer {
+export function viewerDaOperacao(viewer: Viewer, orgao: { id: string | number } | null | undefined): Viewer {
   const r = paraOrgao(viewer, orgao == null ? null : Number(orgao.id));
   if ('recusa' in r) throw new OrgaoNaoServido(r.recusa);
   return r.viewer;
 }
 
-const DESCRICAO_ORGAO_DA_OPERACAO =
+export const DESCRICAO_ORGAO_DA_OPERACAO =
   'Órgão pelo qual a credencial age nesta operação: obrigatório para um SPE que atende vários órgãos (ErroOrgaoNaoServido se não atende o informado); para os demais, omita ou informe o próprio.';
 
 const PapelDoToken = builder.enumType('PapelDoToken', {
@@ -250,13 +250,7 @@ const RecusarTramiteInput = builder.inputType('RecusarTramiteInput', {
 type InputRef = typeof AcaoTramiteInput | typeof CancelarTramiteInput | typeof RecusarTramiteInput;
 
 const MUTACOES: Array<{ acao: PedidoPasso['acao']; input: InputRef; descricao: string }> = [
-  {
-    acao: 'ENVIAR_COMPONENTES_DIGITAIS',
-    input: AcaoTramiteInput,
-    descricao: 'O remetente concluiu o envio dos componentes digitais: 1 → 2.',
-  },
   { acao: 'RECEBER_METADADOS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os metadados: 2 → 3.' },
-  { acao: 'RECEBER_COMPONENTES_DIGITAIS', input: AcaoTramiteInput, descricao: 'O destinatário recebeu os componentes digitais: 3 → 4.' },
   {
     acao: 'RECEBER_RECIBO_CONCLUSAO',
     input: AcaoTramiteInput,
@@ -341,8 +335,9 @@ const EnviarReciboConclusaoInput = builder.inputType('EnviarReciboConclusaoInput
   fields: (t) => ({
     ...camposComuns(t),
     hashDaAssinatura: t.string({
+      required: true,
       description:
-        'Assinatura RSA-SHA256 do texto do recibo, em base64, com a chave privada do SPE (a pública registrada com `registrarChavePublicaSpe`). Obrigatória quando o trâmite tem componentes digitais.',
+        'Assinatura RSA-SHA256 do texto do recibo, em base64, com a chave privada do SPE (a pública registrada com `registrarChavePublicaSpe`).',
     }),
     dataDeRecebimento: t.field({
       type: 'DateTime',
@@ -441,11 +436,12 @@ const IniciarTramiteInput = builder.inputType('IniciarTramiteInput', {
       description:
         'Com `nre`: componentes que a plataforma já guarda de trâmites anteriores deste processo contam como enviados; só os pendentes precisam ir (e, se nenhum faltar, o trâmite passa a 2 de imediato).',
     }),
-    processo: t.field({ type: MetadadosDoProcessoInput, description: 'Metadados do processo (obrigatórios quando há `documentos`).' }),
+    processo: t.field({ type: MetadadosDoProcessoInput, required: true, description: 'Metadados do processo.' }),
     documentos: t.field({
       type: [DocumentoInput],
+      required: true,
       description:
-        'Documentos, em ordem, com seus componentes digitais. Com eles, a plataforma passa o trâmite a 2 sozinha quando o último componente chega (POST /tramites/<idt>/componentes).',
+        'Documentos, em ordem (ao menos um, cada um com ao menos um componente digital). A plataforma passa o trâmite a 2 sozinha quando o último componente chega (`enviarComponentesDigitais` ou POST /tramites/<idt>/componentes).',
     }),
   }),
 });

@@ -74,12 +74,12 @@ export const OrdemTramites = builder.enumType('OrdemTramites', {
   } as const,
 });
 
-/** The mutation that takes each step (the platform's own step has none). */
+/** The mutation of each step's act (the upload moves 1 → 2 through the platform; the platform's own step has none). */
 export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {
   INICIAR: 'iniciarTramite',
-  ENVIAR_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisEnviados',
+  ENVIAR_COMPONENTES_DIGITAIS: 'enviarComponentesDigitais',
   RECEBER_METADADOS: 'registrarMetadadosRecebidos',
-  RECEBER_COMPONENTES_DIGITAIS: 'registrarComponentesDigitaisRecebidos',
+  RECEBER_COMPONENTES_DIGITAIS: 'confirmarRecebimentoDeComponentes',
   ENVIAR_RECIBO_CONCLUSAO: 'enviarReciboConclusao',
   RECEBER_RECIBO_CONCLUSAO: 'registrarReciboConclusaoRecebido',
   CANCELAR: 'cancelarTramite',
@@ -90,10 +90,10 @@ export const MUTACAO_POR_ACAO: Record<Acao, string | null> = {
 
 const DESCRICAO_ACAO: Record<Acao, string> = {
   INICIAR: 'Iniciar o trâmite (→ 1).',
-  ENVIAR_COMPONENTES_DIGITAIS: 'Concluir o envio dos componentes digitais (1 → 2).',
+  ENVIAR_COMPONENTES_DIGITAIS: 'Enviar os componentes digitais; a plataforma passa o trâmite a 2 quando o último chega (1 → 2).',
   RECEBER_METADADOS: 'Registrar o recebimento dos metadados (2 → 3).',
-  RECEBER_COMPONENTES_DIGITAIS: 'Registrar o recebimento dos componentes digitais (3 → 4).',
-  ENVIAR_RECIBO_CONCLUSAO: 'Enviar o recibo de conclusão (4 → 5).',
+  RECEBER_COMPONENTES_DIGITAIS: 'Confirmar o recebimento de cada componente digital com o hash calculado (3 → 4).',
+  ENVIAR_RECIBO_CONCLUSAO: 'Enviar o recibo de conclusão assinado (4 → 5).',
   RECEBER_RECIBO_CONCLUSAO: 'Registrar o recebimento do recibo de conclusão (5 → 6).',
   CANCELAR: 'Cancelar (1-4 → 7).',
   RECUSAR: 'Recusar, com motivo e justificativa (3-4 → 8).',
