@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
+import { conduzirTramite } from './support/tramites.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_UNIDADE_TESTES_PRODUCAO } from '../src/demo/seed.js';
-import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
+import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
 import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 
 /** A small but well-formed PDF (one empty page). */
@@ -401,50 +402,26 @@ describe.each(BACKENDS)('%s', (backend) => {
     };
     let processo = 0;
     type Lado = { unidade: number; token: string };
-    const passo = async (mutacao: string, tipo: string, input: Record<string, unknown>, token: string) => {
-      const r = (
-        await gw.ok(
-          `mutation($i: ${tipo}!) { r: ${mutacao}(input: $i) { __typename ... on Erro { codigo mensagem } } }`,
-          { i: input },
-          token,
-        )
-      ).r;
-      expect(r.__typename, `${mutacao}: ${JSON.stringify(r)}`).toBe('TransicaoRealizada');
-    };
-    const tramite = async (ambiente: string, de: Lado, para: Lado, fim: 6 | 9) => {
+    const tramite = async (ambiente: 'PRODUCAO' | 'HOMOLOGACAO', de: Lado, para: Lado, fim: 6 | 9) => {
       processo += 1;
-      const iniciado = await gw.ok(
-        `mutation($i: IniciarTramiteInput!) { r: iniciarTramite(input: $i) { __typename ... on TransicaoRealizada { tramite { id } } ... on Erro { codigo mensagem } } }`,
-        {
-          i: {
-            tipo: 'PROCESSO',
-            ambiente,
-            numeroProcesso: `${backend}-cisvale-${processo}`,
-            descricao: 'TESTE – CISVALE',
-            unidadeRemetente: gid('UnidadeAdministrativa', de.unidade),
-            unidadeDestinataria: gid('UnidadeAdministrativa', para.unidade),
-          },
-        },
-        de.token,
-      );
-      expect(iniciado.r.__typename, JSON.stringify(iniciado.r)).toBe('TransicaoRealizada');
-      const tramite = iniciado.r.tramite.id as string;
-      await passo(MUTACAO_POR_ACAO.ENVIAR_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, de.token);
-      await passo(MUTACAO_POR_ACAO.RECEBER_METADADOS!, 'AcaoTramiteInput', { tramite }, para.token);
-      if (fim === 9) {
-        await passo(
-          MUTACAO_POR_ACAO.RECUSAR!,
-          'RecusarTramiteInput',
-          { tramite, motivo: 'MOTIVO_99', justificativa: 'Recusa de teste.' },
-          para.token,
-        );
-        await passo(MUTACAO_POR_ACAO.DAR_CIENCIA_RECUSA!, 'AcaoTramiteInput', { tramite }, de.token);
-      } else {
-        await passo(MUTACAO_POR_ACAO.RECEBER_COMPONENTES_DIGITAIS!, 'AcaoTramiteInput', { tramite }, para.token);
-        await passo(MUTACAO_POR_ACAO.ENVIAR_RECIBO_CONCLUSAO!, 'EnviarReciboConclusaoInput', { tramite }, para.token);
-        await passo(MUTACAO_POR_ACAO.RECEBER_RECIBO_CONCLUSAO!, 'AcaoTramiteInput', { tramite }, de.token);
-      }
+      // As the two SPEs would: a small real document, its upload, the hashes, the receipt signed with the demo key.
+      await conduzirTramite(gw, { rem: { ...de, orgao: 0 }, dest: { ...para, orgao: 0 } }, fim, {
+        ambiente,
+        numeroProcesso: `${backend}-cisvale-${processo}`,
+        inicio: { descricao: 'TESTE – CISVALE' },
+      });
     };
+    // CISVALE's SPE signs its receipts with the demo key in both environments (registered by its gestora).
+    const registrarChaveDemo = async (ambiente: 'PRODUCAO' | 'HOMOLOGACAO') =>
+      expect(
+        (
+          await gw.ok(
+            'mutation($k: String!, $a: Ambiente!) { r: registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: $a }) { __typename } }',
+            { k: CHAVE_PUBLICA_SPE_DEMO, a: ambiente },
+            gestora,
+          )
+        ).r.__typename,
+      ).not.toMatch(/^Erro/);
     const etapa = async (mutacao: string, token: string, esperada: string) => {
       const r = (
         await gw.ok(
@@ -466,6 +443,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         .filter((i: { exigido: boolean }) => i.exigido)
         .map((i: { codigo: string; situacao: string }) => [i.codigo, i.situacao]);
 
+    await registrarChaveDemo('HOMOLOGACAO');
     await tramite('HOMOLOGACAO', cisvale, ms, 6); // (a) sent
     await tramite('HOMOLOGACAO', ms, cisvale, 6); // (b) received
     await tramite('HOMOLOGACAO', ms, cisvale, 9); // (c) refused as recipient
@@ -480,10 +458,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       gestora,
     );
     expect(lado.onboarding.configuracoes).toEqual([
-      { ambiente: 'HOMOLOGACAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+      // Homologação's key is the demo key its SPE signed the receipts with; produção's is not copied (its own certificate).
+      { ambiente: 'HOMOLOGACAO', gestores: [{ cpf: '52998224725' }], chaveSpe: { chaveId: expect.any(String) }, confirmadaEm: null },
       { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
     ]);
 
+    await registrarChaveDemo('PRODUCAO');
     await tramite('PRODUCAO', cisvale, disis, 6);
     await tramite('PRODUCAO', disis, cisvale, 6);
     await tramite('PRODUCAO', disis, cisvale, 9);

@@ -124,7 +124,7 @@ export async function conduzirTramite(
     hashes: [{ documento: 1, componente: 1, hash: sha256(a.bytes) }],
   });
   if (situacao === 4) return t;
-  const texto = await textoDoReciboDeConclusao(gw, t.id, lados.dest.token);
+  const texto = await textoDoReciboDeConclusao(gw, t.id, lados.dest.token, opcoes.ambiente);
   await passo('enviarReciboConclusao', 'EnviarReciboConclusaoInput', lados.dest.token, { hashDaAssinatura: assinarComoSpeDemo(texto) });
   if (situacao === 5) return t;
   await passo('registrarReciboConclusaoRecebido', 'AcaoTramiteInput', lados.rem.token);
