@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { documentoDeTeste } from '../onboarding/contrapartes.js';
-import { conteudoReciboDeConclusao, textoReciboDeConclusao } from '../tramites/recibos.js';
+import { textoDoReciboDeConclusao } from '../tramites/conclusao.js';
 import type { Acao } from '../tramites/regras.js';
 import type { PedidoInicio, PedidoPasso, ResultadoPasso, ServicoTramites } from '../tramites/servico.js';
-import { tramiteComponentes, tramites } from '../tramites/tables.js';
+import { tramites } from '../tramites/tables.js';
 import { assinarComoSpeDemo } from './chaves-spe.js';
 
 /** The one component every driven trâmite carries (the same bytes: re-sendable, and the hash is theirs). */
@@ -94,17 +94,5 @@ export async function conduzirPasso(db: Database, servico: ServicoTramites, pedi
 export async function assinaturaDeDemo(db: Database, tramiteId: number): Promise<string> {
   const [atual] = await db.select().from(tramites).where(eq(tramites.id, tramiteId));
   if (!atual) return assinarComoSpeDemo('');
-  const hashes = await db
-    .select({ hash: tramiteComponentes.hash })
-    .from(tramiteComponentes)
-    .where(eq(tramiteComponentes.tramiteId, tramiteId));
-  return assinarComoSpeDemo(
-    textoReciboDeConclusao(
-      conteudoReciboDeConclusao(
-        atual,
-        hashes.map((h) => h.hash),
-        atual.situacaoAlteradaEm,
-      ),
-    ),
-  );
+  return assinarComoSpeDemo(await textoDoReciboDeConclusao(db, atual));
 }

@@ -24,7 +24,7 @@ import type { Viewer } from '../kernel/viewer.js';
 import { estruturas, repositorios } from '../orgaos/tables.js';
 import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import type { ComponentStore } from '../tramites/componentes.js';
-import { conteudoReciboDeConclusao, textoReciboDeConclusao } from '../tramites/recibos.js';
+import { textoDoReciboDeConclusao } from '../tramites/conclusao.js';
 import { JUSTIFICATIVA_RECUSA_MAX } from '../tramites/regras.js';
 import type { ResultadoPasso, ServicoTramites, TramiteRow } from '../tramites/servico.js';
 import { tramiteComponentes, tramiteDocumentos, tramites } from '../tramites/tables.js';
@@ -468,17 +468,7 @@ async function agir(
       ).tramite;
     }
     if (atual.situacao === 4) {
-      const hashes = await tx
-        .select({ hash: tramiteComponentes.hash })
-        .from(tramiteComponentes)
-        .where(eq(tramiteComponentes.tramiteId, atual.id));
-      const texto = textoReciboDeConclusao(
-        conteudoReciboDeConclusao(
-          atual,
-          hashes.map((h) => h.hash),
-          atual.situacaoAlteradaEm,
-        ),
-      );
+      const texto = await textoDoReciboDeConclusao(tx, atual);
       const hashDaAssinatura = sign('sha256', Buffer.from(texto, 'utf8'), p.chavePrivada).toString('base64');
       await servico.executarPasso({ acao: 'ENVIAR_RECIBO_CONCLUSAO', tramiteId: atual.id, viewer, agora, recibo: { hashDaAssinatura } });
     }

@@ -22,6 +22,24 @@ export interface ReciboAssinado {
   dataDeRecebimento?: Date | null;
 }
 
+/**
+ * The text the recipient's SPE signs for `atual` (at 4), rebuilt from what the platform holds: its components' hashes
+ * and its arrival at 4 (its last status change). The gateway verifies against it; the SPEs it operates sign it.
+ */
+export async function textoDoReciboDeConclusao(db: Pick<Transaction, 'select'>, atual: TramiteRow): Promise<string> {
+  const hashes = await db
+    .select({ hash: tramiteComponentes.hash })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, atual.id));
+  return textoReciboDeConclusao(
+    conteudoReciboDeConclusao(
+      atual,
+      hashes.map((h) => h.hash),
+      atual.situacaoAlteradaEm,
+    ),
+  );
+}
+
 /** Verifies and stores the receipt of `atual` (at 4) in `tx`; a business error leaves nothing written. */
 export async function registrarReciboDeConclusao(
   tx: Transaction,
@@ -37,17 +55,7 @@ export async function registrarReciboDeConclusao(
   if (recibo.dataDeRecebimento && dataDoRecibo(recibo.dataDeRecebimento) !== dataDoRecibo(chegouA4Em))
     problemas.push({ campo: 'dataDeRecebimento', mensagem: `deve ser quando o trâmite chegou a 4: ${dataDoRecibo(chegouA4Em)}` });
   if (problemas.length > 0) throw new DadosInvalidos(problemas);
-  const hashes = await tx
-    .select({ hash: tramiteComponentes.hash })
-    .from(tramiteComponentes)
-    .where(eq(tramiteComponentes.tramiteId, atual.id));
-  const texto = textoReciboDeConclusao(
-    conteudoReciboDeConclusao(
-      atual,
-      hashes.map((h) => h.hash),
-      chegouA4Em,
-    ),
-  );
+  const texto = await textoDoReciboDeConclusao(tx, atual);
   const chave = await chaveDoDestinatario(tx, atual);
   if (!chave) throw new ChavePublicaNaoRegistrada();
   if (!assinaturaConfere(texto, recibo.hashDaAssinatura!, chave.pem)) throw new AssinaturaInvalida(texto, chave.chaveId);
