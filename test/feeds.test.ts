@@ -55,6 +55,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     return a;
   }
 
+  /** Waits until the bus delivered everything committed so far (live subscriptions opened after it start there). */
+  async function emDia(): Promise<void> {
+    const ultimo = await maxSeq(rows);
+    await waitUntil('the bus to catch up with the log', () => bus().posicao >= ultimo);
+  }
+
   /** Waits until the bus delivered everything committed so far and `n` subscribers listen; returns the last seq. */
   async function marco(n: number): Promise<number> {
     await waitUntil(`${n} subscribers on the bus (now ${bus().assinantes})`, () => bus().assinantes === n);
@@ -313,7 +319,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     await waitUntil('an error', () => outroOrgao.erros.length > 0 || outroOrgao.concluida);
     expect(outroOrgao.erros.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
 
-    // The remetente itself may follow it.
+    // The remetente itself may follow it. A live subscription starts after what the bus delivered: the start's event
+    // is delivered first (the bus waits until every earlier writer finished), so it is not this subscription's.
+    await emDia();
     const legivel = nova(c.rem.token, SUB_TRAMITE, { tramite: r0.tramite.id });
     await waitUntil('the subscription on the bus', () => bus().assinantes === 1);
     const r1 = await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
@@ -322,6 +330,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test("a destinatário stops receiving a trâmite's events from its refusal on; the remetente keeps them", async () => {
+    await emDia();
     const remetente = nova(c.rem.token);
     const destinatario = nova(c.dest.token);
     await marco(2);

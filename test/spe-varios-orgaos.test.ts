@@ -245,6 +245,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(doSuper).not.toEqual(doOutro); // sender's and recipient's steps
 
     const sub = 'subscription { e: eventosTramites { cursor tramite { id acoesPermitidas } } }';
+    // Live subscriptions start after what the bus delivered: let it deliver everything committed so far first.
+    const [ultimo] = await rows<{ seq: string }>('select coalesce(max(seq), 0)::text as seq from tramite_eventos');
+    await waitUntil('the bus to catch up with the log', () => gw.gateway.feeds.tramites.posicao >= Number(ultimo!.seq));
     const antes = gw.gateway.feeds.tramites.assinantes;
     const deSuper = new Conexao(gw.gateway.url, `Bearer ${superToken}`);
     const deOutro = new Conexao(gw.gateway.url, `Bearer ${outroToken}`);
