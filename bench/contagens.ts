@@ -12,12 +12,9 @@
  * throwaway server. Not part of the suite.
  */
 import postgres from 'postgres';
-import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
-import { startGateway } from '../src/http/gateway.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { createLogger } from '../src/logger.js';
-import { bancoDeBench, type Limpeza } from './support.js';
+import { bancoDeBench, gatewayDeBench, type Limpeza } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -108,17 +105,7 @@ async function main(): Promise<void> {
 
     const banco = await createDatabase({ kind: 'postgres', url, poolSize: 12 });
     limpeza.push(() => banco.close());
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: url,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      AUTO_CANCEL_ENABLED: 'false',
-      STUCK_ALERT_ENABLED: 'false',
-    });
-    const gateway = await startGateway({ config, database: banco, logger: createLogger('silent') });
-    limpeza.push(() => gateway.close());
+    const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
     const admin = await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] });
     const doOrgao = await mintToken(SECRET, { sub: 'bench.gestor', orgao: gestor!, roles: ['GESTOR_PROTOCOLO'] });
     const [idOrgao, idSistema] = await Promise.all(

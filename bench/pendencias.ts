@@ -11,12 +11,9 @@
  * bounded: BENCH_REQUESTS (3,000) requests or BENCH_SECONDS (20) seconds, whichever comes first. Not part of the suite.
  * The units get realistic accented names ("Coordenação de Licitações 123"), mixed operation modes and 2% inactive.
  */
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startGateway } from '../src/http/gateway.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
-import { bancoDeBench, type Limpeza } from './support.js';
+import { bancoDeBench, gatewayDeBench, type Limpeza } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -138,17 +135,7 @@ async function main(): Promise<void> {
       },
     );
     limpeza.push(() => banco.close());
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: url,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      AUTO_CANCEL_ENABLED: 'false',
-      STUCK_ALERT_ENABLED: 'false',
-    });
-    const gateway = await startGateway({ config, database: banco, logger: createLogger('silent') });
-    limpeza.push(() => gateway.close());
+    const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
 
     async function pedir(token: string) {
       const res = await fetch(gateway.url, {

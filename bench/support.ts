@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { loadConfig } from '../src/config.js';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { startGateway, type Gateway } from '../src/http/gateway.js';
+import { createLogger } from '../src/logger.js';
 import type { Database } from '../src/db/client.js';
 import { assinaturaDeDemo, COMPONENTE_DE_DEMO, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { seedDemoData } from '../src/demo/seed.js';
@@ -127,4 +130,20 @@ export async function passoPorHttp(
   const body = (await res.json()) as { data?: { r?: { __typename: string; evento?: { cursor: string } } } };
   const ok = body.data?.r?.__typename === 'TransicaoRealizada';
   return { ok, seq: ok ? Number(body.data!.r!.evento!.cursor) : null, body };
+}
+
+/** A gateway on the bench's PostgreSQL with the periodic jobs off (they would write beside the measured traffic). */
+export async function gatewayDeBench(url: string, banco: DatabaseHandle, segredo: string, limpeza: Limpeza): Promise<Gateway> {
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: url,
+    JWT_SECRET: segredo,
+    LOG_LEVEL: 'silent',
+    AUTO_CANCEL_ENABLED: 'false',
+    STUCK_ALERT_ENABLED: 'false',
+  });
+  const gateway = await startGateway({ config, database: banco, logger: createLogger('silent') });
+  limpeza.push(() => gateway.close());
+  return gateway;
 }
