@@ -24,7 +24,7 @@ import { startGateway } from '../src/http/gateway.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
 import { enviarEmOutroProcesso } from '../test/support/componentes.js';
-import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+import { bancoDeBench, parDeUnidades, type Limpeza, limpar } from './support.js';
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -180,7 +180,7 @@ async function main() {
       `ratio: upload ${(copia.segundos / envio.segundos).toFixed(2)}x COPY, download ${(copia.segundos / download.segundos).toFixed(2)}x COPY`,
     );
   } finally {
-    for (const passo of limpeza.reverse()) await passo().catch((e) => console.error('cleanup:', e));
+    await limpar(limpeza);
   }
 }
 

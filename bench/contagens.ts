@@ -14,7 +14,7 @@
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, gatewayDeBench, type Limpeza } from './support.js';
+import { bancoDeBench, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -204,9 +204,7 @@ async function main(): Promise<void> {
     }
     console.log(`\ngoal 2 (p99 < ${META_P99_MS} ms at ${contagem!.t} trâmites / ${contagem!.e} events): ${todas ? 'MET' : 'MISSED'}`);
   } finally {
-    for (const f of limpeza.reverse()) {
-      await f().catch((e) => console.error('cleanup:', e));
-    }
+    await limpar(limpeza);
   }
 }
 

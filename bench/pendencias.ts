@@ -13,7 +13,7 @@
  */
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
-import { bancoDeBench, gatewayDeBench, type Limpeza } from './support.js';
+import { bancoDeBench, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -233,9 +233,7 @@ async function main(): Promise<void> {
       `ratio gateway / SQL: p50 ${(buscaGateway.p50 / buscaSql.p50).toFixed(2)}x, p99 ${(buscaGateway.p99 / buscaSql.p99).toFixed(2)}x`,
     );
   } finally {
-    for (const f of limpeza.reverse()) {
-      await f().catch((e) => console.error('cleanup:', e));
-    }
+    await limpar(limpeza);
   }
 }
 

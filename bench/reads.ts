@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, type Limpeza } from './support.js';
+import { bancoDeBench, type Limpeza, limpar } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -302,7 +302,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nsummary (${TRAMITES} trâmites, ${RUNS}×${SECONDS} s)\n${cabecalho}\n${linhas.join('\n')}`);
   } finally {
-    for (const f of limpeza.reverse()) await f().catch((e) => console.error('cleanup:', e));
+    await limpar(limpeza);
   }
 }
 

@@ -21,6 +21,11 @@ export const run = promisify(execFile);
 /** Cleanup steps, run last-in first-out by the bench when it ends (or is interrupted). */
 export type Limpeza = Array<() => Promise<unknown>>;
 
+/** Undoes what a bench started, last first; a failing step is reported and the rest still run. */
+export async function limpar(limpeza: Limpeza): Promise<void> {
+  for (const passo of limpeza.reverse()) await passo().catch((e) => console.error('cleanup:', e));
+}
+
 export interface BancoDeBench {
   handle: DatabaseHandle;
   /** The database's URL, for child processes. */
