@@ -12,21 +12,18 @@
  * with this process's peak RSS above its start during each (the gateway runs in this process) and
  * psql's maximum resident size from /usr/bin/time. Not part of the test suite.
  */
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { startGateway } from '../src/http/gateway.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
 import { enviarEmOutroProcesso } from '../test/support/componentes.js';
-import { bancoDeBench, parDeUnidades, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, limpar, parDeUnidades, run, type Limpeza } from './support.js';
 
-const run = promisify(execFile);
 const MB = 1024 * 1024;
 const TAMANHO_MB = Number(process.env.BENCH_COMPONENT_MB) > 0 ? Number(process.env.BENCH_COMPONENT_MB) : 200;
 const SEGREDO = 'bench-secret-with-at-least-thirty-two-characters';
