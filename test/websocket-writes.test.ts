@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { nextFrameBody, nextFrameHead, sharedFrames } from '../src/http/websocket-writes.js';
+import { nextFrameBody, nextFrameHead, nextFrames, sharedFrames } from '../src/http/websocket-writes.js';
 
 /** What graphql-ws 6.4.2 does for a `next`: validate, `JSON.stringify(message, replacer)`, then `socket.send`. */
 function emitNext(frames: ReturnType<typeof sharedFrames>, socket: FakeSocket, id: string, payload: unknown): Promise<void> {
@@ -117,25 +117,58 @@ describe('shared frames for live events', () => {
     expect(resolved).toBe(true);
   });
 
+  /** The text of every frame in `bytes`, checking each is one unmasked FIN text frame. */
+  function textFrames(bytes: Buffer): string[] {
+    const texts: string[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      expect(bytes[at]).toBe(0x81); // FIN + text, no RSV bits
+      const mark = bytes[at + 1]!;
+      expect(mark & 0x80).toBe(0); // a server never masks
+      const [length, start] =
+        mark < 126
+          ? [mark, at + 2]
+          : mark === 126
+            ? [bytes.readUInt16BE(at + 2), at + 4]
+            : [Number(bytes.readBigUInt64BE(at + 2)), at + 10];
+      expect(start + length).toBeLessThanOrEqual(bytes.length);
+      texts.push(bytes.subarray(start, start + length).toString());
+      at = start + length;
+    }
+    return texts;
+  }
+
   it('writes a broadcast frame as one unmasked text frame holding exactly the message graphql-ws would send', () => {
     const frames = sharedFrames();
     for (const size of [10, 200, 70_000]) {
       const s = new FakeSocket();
       const payload = { data: { e: { cursor: '7', texto: 'ç"\\'.repeat(size) } } };
       const flushed: number[] = [];
+      const head = nextFrameHead('sub-1');
       expect(
-        frames.writeNext(s as unknown as WebSocket, nextFrameHead('sub-1'), nextFrameBody(frames.json(payload)), () => flushed.push(size)),
+        frames.writeNext(s as unknown as WebSocket, head, nextFrames(head.length, [nextFrameBody(frames.json(payload))]), () =>
+          flushed.push(size),
+        ),
       ).toBe(true);
-      const bytes = Buffer.concat(s.raw);
-      expect(bytes[0]).toBe(0x81); // FIN + text, no RSV bits
-      const mark = bytes[1]!;
-      expect(mark & 0x80).toBe(0); // a server never masks
-      const [length, start] = mark < 126 ? [mark, 2] : mark === 126 ? [bytes.readUInt16BE(2), 4] : [Number(bytes.readBigUInt64BE(2)), 10];
-      expect(bytes.length - start).toBe(length);
-      expect(bytes.subarray(start).toString()).toBe(JSON.stringify({ id: 'sub-1', type: 'next', payload }));
+      expect(s.raw).toHaveLength(1);
+      expect(textFrames(s.raw[0]!)).toEqual([JSON.stringify({ id: 'sub-1', type: 'next', payload })]);
       expect(flushed).toEqual([]);
       for (const f of s.rawFlushes) f();
       expect(flushed).toEqual([size]);
+    }
+  });
+
+  it("writes a turn's frames to each socket in one write, each with that socket's subscription id", () => {
+    const frames = sharedFrames();
+    const payloads = [{ data: { n: 1 } }, { data: { n: 'x'.repeat(300) } }, { data: { n: 3 } }];
+    const layout = nextFrames(
+      nextFrameHead('a').length,
+      payloads.map((p) => nextFrameBody(frames.json(p))),
+    );
+    for (const id of ['a', 'b']) {
+      const s = new FakeSocket();
+      expect(frames.writeNext(s as unknown as WebSocket, nextFrameHead(id), layout, () => {})).toBe(true);
+      expect(s.raw).toHaveLength(1);
+      expect(textFrames(s.raw[0]!)).toEqual(payloads.map((payload) => JSON.stringify({ id, type: 'next', payload })));
     }
   });
 
@@ -143,7 +176,14 @@ describe('shared frames for live events', () => {
     const frames = sharedFrames();
     const s = new FakeSocket();
     s.readyState = 2; // CLOSING: the close frame may already be out
-    expect(frames.writeNext(s as unknown as WebSocket, nextFrameHead('1'), nextFrameBody('{}'), () => {})).toBe(false);
+    expect(
+      frames.writeNext(
+        s as unknown as WebSocket,
+        nextFrameHead('1'),
+        nextFrames(nextFrameHead('1').length, [nextFrameBody('{}')]),
+        () => {},
+      ),
+    ).toBe(false);
     expect(s.raw).toEqual([]);
   });
 });

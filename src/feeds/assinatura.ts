@@ -78,6 +78,8 @@ export function assinarEventos<E extends ComSeq>(opcoes: OpcoesAssinatura<E>): A
       if (!aoVivo.push(evento) && aoVivo.erro) opcoes.aoFalhar?.(aoVivo.erro);
     },
     encerrar: falhar,
+    // Half its queue per turn: a subscriber that keeps up empties it between turns, with room to spare.
+    porVolta: Math.max(1, Math.floor(opcoes.limiteFila / 2)),
   });
   if (opcoes.expiresAt && opcoes.erroExpiracao) {
     const erroExpiracao = opcoes.erroExpiracao;

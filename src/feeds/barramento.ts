@@ -29,12 +29,17 @@ export interface FonteEventos<E extends ComSeq> {
 /** Marks waiting for confirmation, at most: while more wait (a long transaction), no new one is taken. */
 const MARCAS_PENDENTES = 32;
 
+/** Events delivered in one turn of the event loop, at most (fewer when a listener's `porVolta` says so). */
+const EVENTOS_POR_VOLTA = 64;
+
 export interface Ouvinte<E> {
   entregar(evento: E): void;
   /** The bus stops (shutdown): the subscriber ends with this error. */
   encerrar?(erro: Error): void;
   /** How many subscribers this listener delivers to (a broadcast group: its members); 1 when absent. */
   readonly assinantes?: number;
+  /** How many events it takes in one turn of the event loop and still keeps up (its bounded queue's room). */
+  readonly porVolta?: number;
 }
 
 export interface OpcoesBarramento {
@@ -173,14 +178,17 @@ export class Barramento<E extends ComSeq> {
       if (ate > this.ultimo) this.esperaReleitura = 0;
       while (this.ultimo < ate) {
         const eventos = await this.fonte.ler(this.ultimo, ate, lote);
-        for (const evento of eventos) {
+        const porVolta = this.porVolta();
+        for (let i = 0; i < eventos.length; i++) {
           if (this.parado) return;
+          const evento = eventos[i]!;
           this.ultimo = evento.seq;
           for (const ouvinte of this.ouvintes) ouvinte.entregar(evento);
-          // One event per turn of the event loop: subscribers' transports write it out before the
-          // next one comes, so a burst (a whole page at once) does not fill the queue of a subscriber
-          // that keeps up. Only one that cannot write falls `limiteFila` events behind.
-          if (this.ouvintes.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          // A few events per turn of the event loop: subscribers' transports write them out (a broadcast
+          // group all of them in one write per socket) before the next ones come, so a burst (a whole
+          // page at once) does not fill the queue of a subscriber that keeps up. Only one that cannot
+          // write falls `limiteFila` events behind. Between turns `ultimo` is what every listener has had.
+          if ((i + 1) % porVolta === 0 && this.ouvintes.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (eventos.length < lote) break;
       }
@@ -195,6 +203,13 @@ export class Barramento<E extends ComSeq> {
       this.saudavel = false;
       this.falhas++;
     }
+  }
+
+  /** Events per turn: as many as the listener with the least room takes, at most EVENTOS_POR_VOLTA. */
+  private porVolta(): number {
+    let n = EVENTOS_POR_VOLTA;
+    for (const ouvinte of this.ouvintes) if (ouvinte.porVolta != null && ouvinte.porVolta < n) n = Math.max(1, ouvinte.porVolta);
+    return n;
   }
 
   /** The safety-net poll; backs off exponentially while the database is down. */

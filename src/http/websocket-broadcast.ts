@@ -9,17 +9,19 @@
  * connection_init, subscribe (parse, validate, authorization, the replay), complete, errors and close.
  *
  * The filter and the selection are the first member's: the key makes them the same for every member.
- * Events go out in seq order: while one event's execution is pending (a resolver that reads the
- * database), the next ones wait behind it. A member gets only events after the seq it had caught up to.
- * A member whose socket holds more than its `limiteFila` unflushed frames is ended as a slow consumer
- * (its subscription closes the connection with 4430, as before).
+ * Each event's selection starts as soon as the bus delivers it, without waiting for the previous one
+ * (a resolver that reads the database); results are written in seq order, every ready one at the end
+ * of the bus's turn, all of a member's frames in one write. A member gets only events after the seq
+ * it had caught up to. A member whose socket holds more than its `limiteFila` unflushed frames, counting
+ * those waiting behind a pending execution, is ended as a slow consumer (its subscription closes the
+ * connection with 4430, as before).
  */
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { ComSeq, Ouvinte } from '../feeds/barramento.js';
 import type { AdesaoAoVivo, DifusaoAoVivo } from '../feeds/assinatura.js';
 import { ConsumidorLento } from '../feeds/fila.js';
-import { nextFrameBody, nextFrameHead, type SharedFrames } from './websocket-writes.js';
+import { nextFrameBody, nextFrameHead, nextFrames, type NextFrames, type SharedFrames } from './websocket-writes.js';
 
 /** Runs an event's selection for a group (the result is shared by every member). */
 export type ExecutarEvento<E> = (evento: E) => ExecutionResult | Promise<ExecutionResult>;
@@ -42,7 +44,7 @@ interface Membro<E extends ComSeq> {
   adesao: AdesaoAoVivo<E>;
   /** Frames written and not yet flushed. */
   pendentes: number;
-  escrito: () => void;
+  escrito: (frames: number) => void;
 }
 
 export function difusaoWebSocket({
@@ -56,10 +58,17 @@ export function difusaoWebSocket({
   const grupos = new Map<string, Grupo<ComSeq>>();
   let membros = 0;
 
+  /** An event of a group on its way out: its result once its execution has finished. */
+  interface Saida<E> {
+    evento: E;
+    resultado: ExecutionResult | null;
+  }
+
   class Grupo<E extends ComSeq> implements Ouvinte<E> {
     private readonly membros = new Set<Membro<E>>();
-    private readonly espera: E[] = [];
-    private ocupado = false;
+    /** Events not yet written, in seq order. */
+    private readonly fila: Array<Saida<E>> = [];
+    private escritaAgendada = false;
     private sair: (() => void) | null = null;
     private primeira: AdesaoAoVivo<E> | null = null;
 
@@ -70,6 +79,11 @@ export function difusaoWebSocket({
 
     get assinantes(): number {
       return this.membros.size;
+    }
+
+    /** Half a member's queue per turn, as a subscriber's own listener (feeds/assinatura.ts). */
+    get porVolta(): number {
+      return Math.max(1, Math.floor((this.primeira?.limiteFila ?? 2) / 2));
     }
 
     adicionar(membro: Membro<E>): () => void {
@@ -94,14 +108,28 @@ export function difusaoWebSocket({
 
     entregar(evento: E): void {
       if (!this.primeira!.passa(evento)) return;
-      if (!this.ocupado) {
-        this.processar(evento);
-        return;
+      const saida: Saida<E> = { evento, resultado: null };
+      let resultado: ExecutionResult | Promise<ExecutionResult>;
+      try {
+        resultado = this.executar(evento);
+      } catch (erro) {
+        resultado = { errors: [erro as never] };
       }
+      if (resultado instanceof Promise) {
+        resultado
+          .catch((erro: unknown) => ({ errors: [erro as never] }) as ExecutionResult)
+          .then((r) => {
+            saida.resultado = r;
+            this.agendarEscrita();
+          });
+      } else saida.resultado = resultado;
+      this.fila.push(saida);
+      this.agendarEscrita();
       // Waiting behind a pending execution counts as pending for every member, as in its own queue.
-      this.espera.push(evento);
-      for (const membro of this.membros) {
-        if (membro.pendentes + this.espera.length > membro.adesao.limiteFila) this.lento(membro);
+      if (this.fila[0]!.resultado === null) {
+        for (const membro of this.membros) {
+          if (membro.pendentes + this.fila.length > membro.adesao.limiteFila) this.lento(membro);
+        }
       }
     }
 
@@ -109,48 +137,49 @@ export function difusaoWebSocket({
       for (const membro of [...this.membros]) membro.adesao.falhar(erro);
     }
 
-    private processar(evento: E): void {
-      let resultado: ExecutionResult | Promise<ExecutionResult>;
-      try {
-        resultado = this.executar(evento);
-      } catch (erro) {
-        resultado = Promise.reject(erro);
-      }
-      if (!(resultado instanceof Promise)) {
-        this.escrever(evento, resultado);
-        return;
-      }
-      this.ocupado = true;
-      resultado
-        .catch((erro: unknown) => ({ errors: [erro as never] }) as ExecutionResult)
-        .then((r) => {
-          try {
-            this.escrever(evento, r);
-          } finally {
-            this.ocupado = false;
-            const proximo = this.espera.shift();
-            if (proximo) this.processar(proximo);
-          }
-        });
+    /** Once the bus's synchronous delivery is over: the events of its turn leave together. */
+    private agendarEscrita(): void {
+      if (this.escritaAgendada) return;
+      this.escritaAgendada = true;
+      queueMicrotask(() => {
+        this.escritaAgendada = false;
+        this.escrever();
+      });
     }
 
     private lento(membro: Membro<E>): void {
       membro.adesao.falhar(new ConsumidorLento(membro.adesao.limiteFila));
     }
 
-    private escrever(evento: E, resultado: ExecutionResult): void {
+    /** Writes the ready events at the head of the queue, in seq order, one write per member. */
+    private escrever(): void {
+      let prontos = 0;
+      while (prontos < this.fila.length && this.fila[prontos]!.resultado !== null) prontos++;
+      if (prontos === 0) return;
+      const lote = this.fila.splice(0, prontos);
       if (this.membros.size === 0) {
-        this.espera.length = 0; // nobody left to write to
+        this.fila.length = 0; // nobody left to write to
         return;
       }
-      const body = nextFrameBody(frames.json(paraOCliente(resultado)));
+      const bodies = lote.map((s) => nextFrameBody(frames.json(paraOCliente(s.resultado!))));
+      // Laid out once per (first event a member gets, head length): nearly every member gets them all.
+      const leiautes = new Map<number, NextFrames>();
       for (const membro of this.membros) {
-        if (evento.seq <= membro.adesao.depoisDe) continue;
-        if (membro.pendentes >= membro.adesao.limiteFila) {
+        let desde = 0;
+        while (desde < lote.length && lote[desde]!.evento.seq <= membro.adesao.depoisDe) desde++;
+        const quantos = lote.length - desde;
+        if (quantos === 0) continue;
+        if (membro.pendentes + quantos > membro.adesao.limiteFila) {
           this.lento(membro);
           continue;
         }
-        if (frames.writeNext(membro.socket, membro.head, body, membro.escrito)) membro.pendentes++;
+        const chave = desde * 65_536 + membro.head.length;
+        let leiaute = leiautes.get(chave);
+        if (!leiaute) {
+          leiaute = nextFrames(membro.head.length, desde === 0 ? bodies : bodies.slice(desde));
+          leiautes.set(chave, leiaute);
+        }
+        if (frames.writeNext(membro.socket, membro.head, leiaute, () => membro.escrito(quantos))) membro.pendentes += quantos;
       }
     }
   }
@@ -171,8 +200,8 @@ export function difusaoWebSocket({
                 head: nextFrameHead(id),
                 adesao,
                 pendentes: 0,
-                escrito: () => {
-                  membro.pendentes--;
+                escrito: (quantos) => {
+                  membro.pendentes -= quantos;
                 },
               };
               return grupo.adicionar(membro);

@@ -19,10 +19,12 @@
  *
  * Broadcast (websocket-broadcast.ts): a caught-up subscriber's live events skip graphql-ws's send and
  * go straight to the socket's TCP stream as WebSocket text frames (RFC 6455 §5.2, server side: unmasked,
- * no extension — the server negotiates none): a small head per subscriber (frame header and
+ * no extension — the server negotiates none): per frame a small head per subscriber (frame header and
  * `{"id":…`) and the body every member of the group shares (`,"type":"next","payload":…}`), the same
- * bytes graphql-ws would have written, in the same corked batch as the sends above. ws writes its own
- * frames to that stream synchronously and whole (no compression, no fragments), so frames never interleave.
+ * bytes graphql-ws would have written. The frames of a turn are laid out once per head length
+ * (`nextFrames`, the heads left blank) and each socket gets a copy with its head filled in, in one
+ * write. ws writes its own frames to that stream synchronously and whole (no compression, no
+ * fragments), so frames never interleave.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -35,10 +37,11 @@ export interface SharedFrames {
   /** The JSON of a `next` payload, computed once per payload object (the replacer's too). */
   json(payload: object): string;
   /**
-   * Writes one `next` frame (`head` from `nextFrameHead`, `body` from `nextFrameBody`) to an open
-   * socket; `onFlushed` runs once its bytes have left this process. False when the socket is not open.
+   * Writes `frames` (from `nextFrames` for `head.length`) to an open socket with `head` (from
+   * `nextFrameHead`) filled in, in one write; `onFlushed` runs once its bytes have left this process.
+   * False when the socket is not open.
    */
-  writeNext(socket: WebSocket, head: Buffer, body: Buffer, onFlushed: () => void): boolean;
+  writeNext(socket: WebSocket, head: Buffer, frames: NextFrames, onFlushed: () => void): boolean;
 }
 
 /** The start of a `next` frame's text for one subscription: `{"id":<id>`. */
@@ -49,6 +52,41 @@ export function nextFrameHead(id: string): Buffer {
 /** The rest of a `next` frame's text, the same for every subscription: `,"type":"next","payload":<json>}`. */
 export function nextFrameBody(json: string): Buffer {
   return Buffer.from(`,"type":"next","payload":${json}}`);
+}
+
+/** Consecutive `next` frames for every subscription whose head has one length: headers and bodies in place, heads blank. */
+export interface NextFrames {
+  bytes: Buffer;
+  /** Where each frame's head goes. */
+  heads: number[];
+}
+
+/** Lays out one `next` frame per body (from `nextFrameBody`) for heads of `headLength` bytes. */
+export function nextFrames(headLength: number, bodies: readonly Buffer[]): NextFrames {
+  const headerBytes = (length: number) => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+  let total = 0;
+  for (const body of bodies) total += headerBytes(headLength + body.length) + headLength + body.length;
+  const bytes = Buffer.allocUnsafe(total);
+  const heads: number[] = [];
+  let at = 0;
+  for (const body of bodies) {
+    const length = headLength + body.length;
+    bytes[at] = 0x81; // FIN, text
+    if (length < 126) bytes[at + 1] = length;
+    else if (length < 65_536) {
+      bytes[at + 1] = 126;
+      bytes.writeUInt16BE(length, at + 2);
+    } else {
+      bytes[at + 1] = 127;
+      bytes.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+      bytes.writeUInt32BE(length >>> 0, at + 6);
+    }
+    at += headerBytes(length);
+    heads.push(at);
+    at += headLength;
+    at += body.copy(bytes, at);
+  }
+  return { bytes, heads };
 }
 
 const OPEN = 1; // WebSocket.OPEN
@@ -87,26 +125,13 @@ export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: 
       return 0;
     },
     json,
-    writeNext(socket, head, body, onFlushed) {
+    writeNext(socket, head, frames, onFlushed) {
       const raw = (socket as unknown as { _socket?: Socket })._socket;
       if (socket.readyState !== OPEN || !raw?.writable) return false;
-      const length = head.length + body.length;
-      const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-      const start = Buffer.allocUnsafe(headerBytes + head.length);
-      start[0] = 0x81; // FIN, text
-      if (headerBytes === 2) start[1] = length;
-      else if (headerBytes === 4) {
-        start[1] = 126;
-        start.writeUInt16BE(length, 2);
-      } else {
-        start[1] = 127;
-        start.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-        start.writeUInt32BE(length >>> 0, 6);
-      }
-      head.copy(start, headerBytes);
-      corkForTheTurn(raw);
-      raw.write(start);
-      raw.write(body, onFlushed);
+      const bytes = Buffer.allocUnsafe(frames.bytes.length);
+      frames.bytes.copy(bytes);
+      for (const at of frames.heads) head.copy(bytes, at);
+      raw.write(bytes, onFlushed);
       return true;
     },
     install(socket) {
