@@ -5,7 +5,8 @@
  *   ← { tipo: 'servico', id, tramites, passos }
  *        every trâmite walks `passos` one step at a time, all trâmites concurrently, through the service
  *        (executarPasso: one transaction each, committed with its NOTIFY)
- *     → { tipo: 'feito', id, commits: [{ seq, depois }] }      `depois`: right after the commit returned
+ *     → { tipo: 'feito', id, commits: [{ seq, antes, depois }] } `antes`: the step began; `depois`: right after
+ *                                                                the commit returned
  *   ← { tipo: 'http', id, url, tramites, passos, tokenRemetente, tokenDestinatario }
  *        the same walk, one step at a time in total, as GraphQL mutations over HTTP to `url`
  *     → { tipo: 'feito', id, commits: [{ seq, antes, depois }] } `antes`: request sent; `depois`: answer read
@@ -56,13 +57,14 @@ async function main(): Promise<void> {
         process.exit(0);
       }
       if (mensagem.tipo === 'servico') {
-        const commits: Array<{ seq: number; depois: number }> = [];
+        const commits: Array<{ seq: number; antes: number; depois: number }> = [];
         await Promise.all(
           mensagem.tramites.map(async (tramiteId) => {
             for (const acao of mensagem.passos) {
               const viewer = PASSO_POR_ACAO[acao].lado === 'REMETENTE' ? viewerRem : viewerDest;
+              const antes = agora();
               const r = await conduzirPasso(database.db, servicoTramites(database.db), { acao, tramiteId, viewer, agora: new Date() });
-              commits.push({ seq: r.evento.seq, depois: agora() });
+              commits.push({ seq: r.evento.seq, antes, depois: agora() });
             }
           }),
         );

@@ -20,7 +20,9 @@
  *      after GC again; (RSS delta, heap delta) / N = memory per idle subscriber;
  *   3. 3 isolated status changes, each once the previous one reached all N: the latency of one event;
  *   4. a burst of --events status changes (10 trâmites walked 1→6 at once, through the service).
- *   Latency of a delivery = receive time here − the commit's return in the writer; p50/p99, deliveries/s.
+ *   Latency of a delivery = receive time here − the commit's return in the writer; p50/p99, deliveries/s;
+ *   per event, medians of the first subscriber's latency and of the bus's delivery in the gateway (`bus p50`:
+ *   the part before the fan-out, i.e. NOTIFY, the log's horizon and the read).
  * Then the floor: bench/floor-child.ts (node:http + raw `ws`, no GraphQL, no database) serving the same graphql-ws
  * clients, the largest count of them, writing frames of the same shape and size one event at a time and in a
  * burst. Then two instances on the same database with the largest count on each (20,000 by default), the writer
@@ -359,6 +361,8 @@ interface Resultado {
   max: number;
   /** Median over events of the first subscriber's latency: the pipeline before fan-out. */
   primeiraP50: number;
+  /** Median over events of the bus's delivery to its listeners after the commit (gateway phases): the database's part. */
+  barramentoP50: number;
   porSegundo: number;
   kbRss: number;
   kbHeap: number;
@@ -399,6 +403,7 @@ function resumo(
   prazoMs: number,
   notas: string[],
   inicio?: number,
+  barramento?: Map<number, number>,
 ): Resultado {
   const { ordenadas, ultima, primeiras } = latencias(rec, commits);
   const esperadas = n * commits.size;
@@ -419,6 +424,12 @@ function resumo(
     p99: comFaltas(99),
     max: faltam > 0 ? Number.POSITIVE_INFINITY : ordenadas.length ? ordenadas[ordenadas.length - 1]! : Number.NaN,
     primeiraP50: percentil(primeiras, 50),
+    barramentoP50: barramento
+      ? percentil(
+          [...barramento].map(([seq, t]) => t - commits.get(seq)!).sort((a, b) => a - b),
+          50,
+        )
+      : Number.NaN,
     porSegundo: janela > 0 ? ordenadas.length / janela : Number.NaN,
     prazoMs,
     nota: [
@@ -450,7 +461,12 @@ async function medirEntregas(
   base: Pick<Resultado, 'assinantes' | 'conexoes' | 'kbRss' | 'kbHeap' | 'conectarS'>,
   rec: Recepcao,
   notas: string[],
-  disparar: { isolado: (i: number) => Promise<Commit>; rajada: () => Promise<Commit[]> },
+  disparar: {
+    isolado: (i: number) => Promise<Commit>;
+    rajada: () => Promise<Commit[]>;
+    /** When a gateway's bus delivered these seqs (gateway phases). */
+    barramento?: (seqs: number[]) => Promise<Map<number, number>>;
+  },
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
   for (let i = 0; i < ISOLADOS; i++) {
@@ -463,19 +479,44 @@ async function medirEntregas(
     depurar(`${rotulo}: isolated event ${i + 1}: ${rec.n - antes} deliveries`);
     if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
   }
-  const isolado = resumo(`${rotulo}, one event at a time`, base, rec, porSeqIsolado, n, LIMITE_ISOLADO_MS, [
-    ...notas,
-    'each event alone on the instance',
-  ]);
+  const isolado = resumo(
+    `${rotulo}, one event at a time`,
+    base,
+    rec,
+    porSeqIsolado,
+    n,
+    LIMITE_ISOLADO_MS,
+    [...notas, 'each event alone on the instance'],
+    undefined,
+    await disparar.barramento?.([...porSeqIsolado.keys()]),
+  );
   depurar(`${rotulo}: burst`);
   const antesRajada = rec.n;
   const inicioRajada = agora();
   const commits = await disparar.rajada();
   const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
+  const duracoes = commits.filter((c) => c.antes != null).map((c) => c.depois - c.antes!);
+  if (duracoes.length > 0) {
+    duracoes.sort((a, b) => a - b);
+    const janela = Math.max(...commits.map((c) => c.depois)) - Math.min(...commits.map((c) => c.antes ?? c.depois));
+    depurar(
+      `${rotulo}: burst written in ${janela.toFixed(0)} ms; a step took p50 ${percentil(duracoes, 50).toFixed(1)} ms, max ${duracoes.at(-1)!.toFixed(1)} ms`,
+    );
+  }
   const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
   const alvo = antesRajada + n * commits.length;
   while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(50);
-  const rajada = resumo(`${rotulo}, burst of ${commits.length}`, base, rec, porSeq, n, LIMITE_ENTREGA_MS, notas, inicioRajada);
+  const rajada = resumo(
+    `${rotulo}, burst of ${commits.length}`,
+    base,
+    rec,
+    porSeq,
+    n,
+    LIMITE_ENTREGA_MS,
+    notas,
+    inicioRajada,
+    await disparar.barramento?.([...porSeq.keys()]),
+  );
   depurar(`${rotulo}: burst measured`);
   return [isolado, rajada];
 }
@@ -561,6 +602,11 @@ async function main(): Promise<void> {
       filhos.add(filho);
       return { filho, url: pronto.url };
     };
+    /** When `gw`'s bus delivered each of `seqs` (those it delivered). */
+    const entregasDo = (gw: Filho) => async (seqs: number[]) => {
+      const { t } = await gw.pedir<{ t: Array<number | null> }>({ tipo: 'entregas', seqs });
+      return new Map(seqs.flatMap((seq, i) => (t[i] == null ? [] : [[seq, t[i]!] as const])));
+    };
     const fecharFilho = async (f: Filho) => {
       await f.fechar();
       filhos.delete(f);
@@ -632,6 +678,7 @@ async function main(): Promise<void> {
         isolado: async (i) =>
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
+        barramento: entregasDo(gw),
       });
       resultados.push(isolado, rajada);
       depurar('burst measured');
@@ -715,6 +762,7 @@ async function main(): Promise<void> {
               await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
             ).commits[0]!,
           rajada: () => passosServico(tramites),
+          barramento: entregasDo(um.filho),
         })),
       );
       encerrarClientes(clientesAbertos);
@@ -799,6 +847,7 @@ function imprimir(resultados: Resultado[]): void {
     'p99 ms',
     'max ms',
     '1st sub p50',
+    'bus p50',
     'deliveries/s',
     'KB RSS/sub',
     'KB heap/sub',
@@ -827,6 +876,7 @@ function imprimir(resultados: Resultado[]): void {
       ms(r, 'p99'),
       ms(r, 'max'),
       f(r.primeiraP50),
+      f(r.barramentoP50),
       f(r.porSegundo, 0),
       f(r.kbRss),
       f(r.kbHeap),

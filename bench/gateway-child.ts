@@ -5,6 +5,8 @@
  *   → { tipo: 'pronto', url }                      once listening
  *   ← { tipo: 'memoria', id }   → { tipo: 'memoria', id, rss, heapUsed, external, assinantes, posicao }
  *                                                   after two full GCs (when --expose-gc)
+ *   ← { tipo: 'entregas', id, seqs }  → { tipo: 'entregas', id, t }   when the bus delivered each seq (ms since
+ *                                                   the epoch, as the parent's clock; null if it did not)
  *   ← { tipo: 'fechar' }        → { tipo: 'fechado' } then exits
  *
  * Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_JWT_SECRET, BENCH_CHILD_MAX_PENDING,
@@ -15,7 +17,9 @@ import { createDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
 
-type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'fechar' };
+type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'entregas'; id: number; seqs: number[] } | { tipo: 'fechar' };
+
+const agora = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/gateway-child.ts runs under bench/fanout.ts (fork with IPC)');
@@ -38,6 +42,15 @@ async function main(): Promise<void> {
   const database = await createDatabase({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize });
   const gateway = await startGateway({ config, database, logger: createLogger('silent') });
   const gc = (globalThis as { gc?: () => void }).gc;
+  // When the bus handed each event to its listeners: splits a delivery's latency into before and after the fan-out.
+  // Not a subscriber (assinantes: 0), and bounded.
+  const entregas = new Map<number, number>();
+  gateway.feeds.tramites.adicionar({
+    assinantes: 0,
+    entregar: (evento) => {
+      if (entregas.size < 100_000) entregas.set(evento.seq, agora());
+    },
+  });
 
   process.on('message', (mensagem: Mensagem) => {
     if (mensagem.tipo === 'memoria') {
@@ -54,6 +67,8 @@ async function main(): Promise<void> {
         assinantes: gateway.feeds.tramites.assinantes,
         posicao: gateway.feeds.tramites.posicao,
       });
+    } else if (mensagem.tipo === 'entregas') {
+      process.send!({ tipo: 'entregas', id: mensagem.id, t: mensagem.seqs.map((seq) => entregas.get(seq) ?? null) });
     } else if (mensagem.tipo === 'fechar') {
       void (async () => {
         await gateway.close().catch(() => {});
