@@ -696,7 +696,8 @@ async function main(): Promise<void> {
     const nMax = Math.max(...CONTAGENS);
 
     // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
-    {
+    // A failure here is reported, and the rows without a floor are still printed.
+    try {
       const inicioFase = Date.now();
       const { filho: piso, pronto } = await Filho.iniciar<{ url: string }>('floor', 'bench/floor-child.ts', {});
       filhos.add(piso);
@@ -724,51 +725,69 @@ async function main(): Promise<void> {
       encerrarClientes(clientesAbertos);
       await fecharFilho(piso);
       console.log(`  floor: ${nMax} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+    } catch (error) {
+      console.log(`  floor: failed, not measured (${(error as Error).message.slice(0, 200)})`);
+      encerrarClientes(clientesAbertos);
+      for (const f of [...filhos]) if (f.nome === 'floor') await fecharFilho(f);
     }
 
     // ---- two instances behind one PostgreSQL, nMax subscribers on each ----------------------------------------
+    // A failure here is reported too, without losing the rows above.
     if (DUAS_INSTANCIAS) {
-      const inicioFase = Date.now();
-      const um = await iniciarGateway('gateway A');
-      const dois = await iniciarGateway('gateway B');
-      const total = 2 * nMax;
-      // Created before anyone subscribes: their events are not part of the measurement.
-      const tramites = await criarTramites(EVENTOS / CAMINHO.length);
-      const [avulso] = await criarTramites(1);
-      await sleep(1_000);
-      const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
-      const t0 = Date.now();
-      const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
-      // Twice the subscriptions per connection: this process holds every client socket, and 2 × nMax
-      // sockets would pass a typical descriptor limit (20,000 here); the gateways write as many frames.
-      const porConexao = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
-      clientesAbertos = [
-        ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-        ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-      ];
-      await esperarAssinantes(um.filho, nMax, prazo);
-      await esperarAssinantes(dois.filho, nMax, prazo);
-      const base = {
-        assinantes: total,
-        conexoes: 2 * Math.ceil(nMax / POR_CONEXAO),
-        kbRss: Number.NaN,
-        kbHeap: Number.NaN,
-        conectarS: (Date.now() - t0) / 1000,
-      };
-      resultados.push(
-        ...(await medirEntregas('two instances', total, base, rec, [`${nMax} subscribers on each instance, ${porConexao} per connection`], {
-          isolado: async (i) =>
-            (
-              await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
-            ).commits[0]!,
-          rajada: () => passosServico(tramites),
-          barramento: entregasDo(um.filho),
-        })),
-      );
-      encerrarClientes(clientesAbertos);
-      await fecharFilho(um.filho);
-      await fecharFilho(dois.filho);
-      console.log(`  two instances: ${total} subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+      try {
+        const inicioFase = Date.now();
+        const um = await iniciarGateway('gateway A');
+        const dois = await iniciarGateway('gateway B');
+        const total = 2 * nMax;
+        // Created before anyone subscribes: their events are not part of the measurement.
+        const tramites = await criarTramites(EVENTOS / CAMINHO.length);
+        const [avulso] = await criarTramites(1);
+        await sleep(1_000);
+        const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
+        const t0 = Date.now();
+        const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
+        // Twice the subscriptions per connection: this process holds every client socket, and 2 × nMax
+        // sockets would pass a typical descriptor limit (20,000 here); the gateways write as many frames.
+        const porConexao = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
+        clientesAbertos = [
+          ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
+          ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
+        ];
+        await esperarAssinantes(um.filho, nMax, prazo);
+        await esperarAssinantes(dois.filho, nMax, prazo);
+        const base = {
+          assinantes: total,
+          conexoes: 2 * Math.ceil(nMax / POR_CONEXAO),
+          kbRss: Number.NaN,
+          kbHeap: Number.NaN,
+          conectarS: (Date.now() - t0) / 1000,
+        };
+        resultados.push(
+          ...(await medirEntregas(
+            'two instances',
+            total,
+            base,
+            rec,
+            [`${nMax} subscribers on each instance, ${porConexao} per connection`],
+            {
+              isolado: async (i) =>
+                (
+                  await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
+                ).commits[0]!,
+              rajada: () => passosServico(tramites),
+              barramento: entregasDo(um.filho),
+            },
+          )),
+        );
+        encerrarClientes(clientesAbertos);
+        await fecharFilho(um.filho);
+        await fecharFilho(dois.filho);
+        console.log(`  two instances: ${total} subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+      } catch (error) {
+        console.log(`  two instances: failed, not measured (${(error as Error).message.slice(0, 200)})`);
+        encerrarClientes(clientesAbertos);
+        for (const f of [...filhos]) if (f.nome.startsWith('gateway ')) await fecharFilho(f);
+      }
     }
 
     // ---- cross-instance ----------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
  *
  *   → { tipo: 'pronto', url }
  *   ← { tipo: 'memoria', id }                  → { tipo: 'memoria', id, assinantes, rss, heapUsed, ... }
- *   ← { tipo: 'eventos', id, seqs }            one frame per seq to every subscriber, back to back (one
- *                                               event per turn of the event loop, as the gateway's bus)
+ *   ← { tipo: 'eventos', id, seqs }            one frame per seq to every subscriber, up to 64 events per
+ *                                               turn of the event loop, each socket corked for the turn (as
+ *                                               the gateway's bus and broadcast: one write per socket per turn)
  *                                               → { tipo: 'feito', id, commits: [{ seq, depois }] }
  *                                               `depois`: just before the event's first write
  *   ← { tipo: 'fechar' }
@@ -41,9 +42,9 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
   const contagem = () => [...assinantes.values()].reduce((n, ids) => n + ids.length, 0);
-  const escrever = (seq: number) => {
-    // The gateway's payload for this bench's subscription, serialised once.
-    const json = JSON.stringify({
+  /** The gateway's payload for this bench's subscription, serialised once per event. */
+  const payload = (seq: number) =>
+    JSON.stringify({
       data: {
         eventosTramites: {
           cursor: String(seq),
@@ -52,10 +53,17 @@ async function main(): Promise<void> {
         },
       },
     });
+  /** One turn's events to every subscriber: each socket corked, its frames sent, uncorked (one write). */
+  const escrever = (seqs: number[]) => {
+    const jsons = seqs.map(payload);
     for (const [socket, ids] of assinantes) {
-      for (const id of ids) socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`);
+      const raw = (socket as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      raw.cork();
+      for (const json of jsons) for (const id of ids) socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`);
+      raw.uncork();
     }
   };
+  const POR_VOLTA = 64;
 
   process.on('message', (m: Mensagem) => {
     if (m.tipo === 'memoria') {
@@ -73,9 +81,11 @@ async function main(): Promise<void> {
     } else if (m.tipo === 'eventos') {
       void (async () => {
         const commits: Array<{ seq: number; depois: number }> = [];
-        for (const seq of m.seqs) {
-          commits.push({ seq, depois: agora() });
-          escrever(seq);
+        for (let i = 0; i < m.seqs.length; i += POR_VOLTA) {
+          const volta = m.seqs.slice(i, i + POR_VOLTA);
+          const depois = agora();
+          for (const seq of volta) commits.push({ seq, depois });
+          escrever(volta);
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
         process.send!({ tipo: 'feito', id: m.id, commits });
