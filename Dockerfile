@@ -21,12 +21,9 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
-# --ignore-scripts: the postinstall would rebuild. The patched postgres.js is inside the bundle; the patch is
-# applied here too so node_modules matches it.
+# --ignore-scripts: the postinstall would rebuild; the patch it applies (postgres.js) is applied here.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npx patch-package && npm cache clean --force
-# Owned by the runtime user: the embedded template (dist/pglite-template, files mode 0600 as PostgreSQL
-# writes them) is copied into a new data folder at the first start.
-COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 4000

@@ -14,7 +14,18 @@
  * and the container run.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -96,6 +107,11 @@ if (!existsSync(template) || !existsSync(stampFile) || readFileSync(stampFile, '
       migrationsFolder: join(dist, 'drizzle'),
     });
     await database.close();
+    // Readable by any user: the gateway may run as another user than the build's (the container's `node`).
+    for (const name of readdirSync(join(staging, 'pglite'), { recursive: true })) {
+      const path = join(staging, 'pglite', name);
+      chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+    }
     rmSync(template, { recursive: true, force: true });
     renameSync(join(staging, 'pglite'), template);
     writeFileSync(stampFile, digest);
