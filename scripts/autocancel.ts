@@ -1,4 +1,5 @@
 /** `npm run autocancel`: one run of the automatic cancellation against the configured database. */
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
 import { DataFolderInUseError } from '../src/db/folder-lock.js';
@@ -6,7 +7,8 @@ import { cancelarTramitesParados } from '../src/tramites/cancelamento-automatico
 
 try {
   const config = loadConfig();
-  const database = await createDatabase(config.database);
+  // The migrations beside this script: drizzle/ from scripts/, dist/drizzle from the bundle in dist/scripts/.
+  const database = await createDatabase({ ...config.database, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
   const cancelados = await cancelarTramitesParados(database.db, { agora: new Date(), dias: config.autoCancel.days });
   console.log(JSON.stringify({ msg: 'auto-cancel run', cancelados, dias: config.autoCancel.days }));
   await database.close();

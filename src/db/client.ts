@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -30,16 +30,31 @@ export interface StatementTimeouts {
 
 export const DEFAULT_STATEMENT_TIMEOUTS: StatementTimeouts = { readMs: 10_000, writeMs: 5_000 };
 
-export type DatabaseOptions =
-  | {
-      kind: 'pglite';
-      dataDir: string;
-      /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
-      loadDataDir?: Blob;
-      timeouts?: StatementTimeouts;
-      ambientePadrao?: Ambiente;
-    }
-  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente };
+/**
+ * Where the drizzle migrations are: by default drizzle/ beside src/ (the source tree, tests). A bundle does not
+ * keep this module's path (dist/scripts/*.js), so the built scripts pass theirs (dist/drizzle).
+ */
+interface MigrationsLocation {
+  migrationsFolder?: string;
+}
+
+export type DatabaseOptions = MigrationsLocation &
+  (
+    | {
+        kind: 'pglite';
+        dataDir: string;
+        /** A dump (`dumpDataDir`) to start a new data directory from instead of running initdb: tests' fast start. */
+        loadDataDir?: Blob;
+        /**
+         * A data folder shut down cleanly (`npm run build` makes one with every migration applied): an empty
+         * `dataDir` on disk starts as a copy of it instead of running initdb and the migrations.
+         */
+        template?: string;
+        timeouts?: StatementTimeouts;
+        ambientePadrao?: Ambiente;
+      }
+    | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente }
+  );
 
 /**
  * The migrations' session setting that names the deployment's environment (AMBIENTE_PADRAO): the migration that
@@ -65,7 +80,14 @@ export interface CreateDatabaseOptions {
   onQuery?: (sql: string, params: unknown[]) => void;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const SOURCE_MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/**
+ * PGlite's buffer pool (PostgreSQL's default is 128 MB, all of it inside the WebAssembly memory): the embedded
+ * database is one process's demo or development data, which the host's page cache holds anyway. 32 MB takes
+ * ~100 MB off the idle process and some of the time to open.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 /** The contrib extensions the migrations create (structure search: pg_trgm, unaccent); PGlite loads them at open. */
 export const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
@@ -91,8 +113,42 @@ function boundWriteTransactions(db: Database, writeMs: number): void {
     }, config as never)) as Database['transaction'];
 }
 
+/**
+ * Whether a migration in the folder is not yet recorded as applied: one SELECT of the names drizzle's
+ * migrator records (it decides by name too), so a start on a current database skips reading and hashing
+ * every migration file. Any doubt (no journal table yet, another shape) answers true: the migrator decides.
+ */
+async function migrationsPending(migrationsFolder: string, rows: (text: string) => Promise<{ name: string | null }[]>): Promise<boolean> {
+  const local = readdirSync(migrationsFolder).filter((name) => existsSync(`${migrationsFolder}/${name}/migration.sql`));
+  try {
+    const applied = new Set((await rows('select name from drizzle.__drizzle_migrations')).map((row) => row.name));
+    return local.some((name) => !applied.has(name));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Fills an empty data folder with a copy of the template, through a sibling folder renamed into place:
+ * a copy cut short never leaves a half database behind.
+ */
+function copyTemplate(template: string, dataDir: string): void {
+  if (readdirSync(dataDir).length > 0) return;
+  const partial = `${dataDir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(template, partial, { recursive: true });
+  rmdirSync(dataDir);
+  renameSync(partial, dataDir);
+}
+
 async function openPglite(
-  { dataDir, loadDataDir, ambientePadrao }: { dataDir: string; loadDataDir?: Blob; ambientePadrao?: Ambiente },
+  {
+    dataDir,
+    loadDataDir,
+    template,
+    ambientePadrao,
+    migrationsFolder = SOURCE_MIGRATIONS,
+  }: { dataDir: string; loadDataDir?: Blob; template?: string; ambientePadrao?: Ambiente } & MigrationsLocation,
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
   const onDisk = !dataDir.includes('://');
@@ -102,10 +158,13 @@ async function openPglite(
   let client: PGlite;
   let db: ReturnType<typeof drizzlePglite<typeof relations>>;
   try {
-    client = await PGlite.create(dataDir, { loadDataDir, extensions: PGLITE_EXTENSIONS });
+    if (onDisk && template) copyTemplate(template, dataDir);
+    client = await PGlite.create(dataDir, { loadDataDir, extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
     db = drizzlePglite({ client, relations, logger });
-    await client.query('select set_config($1, $2, false)', [AMBIENTE_PADRAO_DA_MIGRACAO, ambientePadrao ?? 'PRODUCAO']);
-    await migratePglite(db, { migrationsFolder });
+    if (await migrationsPending(migrationsFolder, async (text) => (await client.query<{ name: string | null }>(text)).rows)) {
+      await client.query('select set_config($1, $2, false)', [AMBIENTE_PADRAO_DA_MIGRACAO, ambientePadrao ?? 'PRODUCAO']);
+      await migratePglite(db, { migrationsFolder });
+    }
   } catch (error) {
     unlock();
     throw error;
@@ -165,17 +224,20 @@ function guardDriverConnectionLoss(): void {
 }
 
 async function openPostgres(
-  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente },
+  options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente } & MigrationsLocation,
   logger: DrizzleLogger | undefined,
 ): Promise<DatabaseHandle> {
   guardDriverConnectionLoss();
+  const migrationsFolder = options.migrationsFolder ?? SOURCE_MIGRATIONS;
   const onnotice = () => {}; // "relation already exists, skipping" from the migrator is noise
   // Several gateway instances may start together: one migrates while the others wait on the lock.
   const migrationClient = postgres(options.url, { max: 1, onnotice });
   try {
     await migrationClient`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`;
-    await migrationClient`select set_config(${AMBIENTE_PADRAO_DA_MIGRACAO}, ${options.ambientePadrao ?? 'PRODUCAO'}, false)`;
-    await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
+    if (await migrationsPending(migrationsFolder, (text) => migrationClient.unsafe(text))) {
+      await migrationClient`select set_config(${AMBIENTE_PADRAO_DA_MIGRACAO}, ${options.ambientePadrao ?? 'PRODUCAO'}, false)`;
+      await migratePostgres(drizzlePostgres({ client: migrationClient, relations }), { migrationsFolder });
+    }
     await migrationClient`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`;
   } finally {
     await migrationClient.end();

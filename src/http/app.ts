@@ -99,18 +99,24 @@ export async function createApp({ config, database, logger, clock = systemClock 
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar(), feeds.alertas.iniciar()]);
   const servicos = comporServicos(database.db, config);
   const { tramites, onboarding, contrapartes } = servicos;
-  // Homologação's test counterparts act in every instance that runs the worker (rows taken with SKIP LOCKED).
-  const trabalhoContrapartes = config.contrapartes.enabled
-    ? agendarPeriodicamente(
-        async () => {
-          const { movidos, falhas } = await contrapartes.processar(clock());
-          if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
-          for (const { tramiteId, erro } of falhas)
-            logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
-        },
-        { intervaloMs: config.contrapartes.intervaloMs, logger, nome: 'test counterparts' },
-      )
+  // Homologação's test counterparts act in every instance that runs the worker (rows taken with SKIP LOCKED). The
+  // first run waits one interval: at start-up it would compete with the first requests (PGlite has one connection)
+  // and, on a new database, generate the counterparts' RSA key.
+  let trabalhoContrapartes: ReturnType<typeof agendarPeriodicamente> | null = null;
+  const inicioContrapartes = config.contrapartes.enabled
+    ? setTimeout(() => {
+        trabalhoContrapartes = agendarPeriodicamente(
+          async () => {
+            const { movidos, falhas } = await contrapartes.processar(clock());
+            if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
+            for (const { tramiteId, erro } of falhas)
+              logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
+          },
+          { intervaloMs: config.contrapartes.intervaloMs, logger, nome: 'test counterparts' },
+        );
+      }, config.contrapartes.intervaloMs)
     : null;
+  inicioContrapartes?.unref();
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
@@ -196,6 +202,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     feeds,
     servicos,
     async close() {
+      if (inicioContrapartes) clearTimeout(inicioContrapartes);
       await trabalhoContrapartes?.parar();
       await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar(), feeds.alertas.parar()]);
     },

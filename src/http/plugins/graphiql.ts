@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as bundle from '@graphql-yoga/render-graphiql/graphiql';
 import { shouldRenderGraphiQL, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { compress, negotiateEncoding, type ContentEncoding } from './compression.js';
 
@@ -37,7 +36,62 @@ function asset(base: string, extension: string, contentType: string, body: Buffe
  * the page (ETag, 304). Nothing is fetched from a CDN.
  */
 export function graphiqlPage(options: GraphiQLPageOptions): Plugin {
-  const js = (base: string, source: string) => asset(base, 'js', 'text/javascript; charset=utf-8', Buffer.from(source));
+  // Built on the first request for the page or a file: no first answer to a query waits for 9 MB of files.
+  let files: Promise<GraphiQLFiles> | null = null;
+  const base = `${options.endpoint}/assets/`;
+
+  async function encodedBody(a: Asset, encoding: ContentEncoding | null): Promise<Buffer<ArrayBuffer>> {
+    if (!encoding) return a.body;
+    let encoded = a.encoded.get(encoding);
+    if (!encoded) {
+      encoded = compress(a.body, encoding, options.brotliQuality);
+      a.encoded.set(encoding, encoded);
+    }
+    return encoded;
+  }
+
+  return {
+    async onRequest({ request, fetchAPI, endResponse }) {
+      const path = new URL(request.url).pathname;
+      const isPage = path === options.endpoint && shouldRenderGraphiQL(request);
+      if (!isPage && (!path.startsWith(base) || request.method !== 'GET')) return;
+      files ??= import('@graphql-yoga/render-graphiql/graphiql').then((bundle) => graphiqlFiles(bundle, base, options));
+      const { page, assets } = await files;
+      if (isPage) {
+        // The page itself is small and revalidated on each load: it names the current files.
+        const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', etag: page.etag };
+        if (request.headers.get('if-none-match') === page.etag) return endResponse(new fetchAPI.Response(null, { status: 304, headers }));
+        return endResponse(new fetchAPI.Response(page.body, { status: 200, headers }));
+      }
+      const found = assets.get(path.slice(base.length));
+      if (!found) return endResponse(new fetchAPI.Response('Not found', { status: 404 }));
+      const headers: Record<string, string> = {
+        'content-type': found.contentType,
+        'cache-control': IMMUTABLE,
+        etag: found.etag,
+        vary: 'Accept-Encoding',
+      };
+      if (request.headers.get('if-none-match') === found.etag) return endResponse(new fetchAPI.Response(null, { status: 304, headers }));
+      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+      const body = await encodedBody(found, encoding);
+      if (encoding) headers['content-encoding'] = encoding;
+      headers['content-length'] = String(body.length);
+      endResponse(new fetchAPI.Response(body, { status: 200, headers }));
+    },
+  };
+}
+
+interface GraphiQLFiles {
+  page: { body: Buffer<ArrayBuffer>; etag: string };
+  assets: Map<string, Asset>;
+}
+
+function graphiqlFiles(
+  bundle: typeof import('@graphql-yoga/render-graphiql/graphiql'),
+  base: string,
+  options: GraphiQLPageOptions,
+): GraphiQLFiles {
+  const js = (name: string, source: string) => asset(name, 'js', 'text/javascript; charset=utf-8', Buffer.from(source));
   const favicon = asset('favicon', 'ico', 'image/x-icon', Buffer.from(bundle.favicon.replace(/^data:[^,]*;base64,/, ''), 'base64'));
   const script = js('graphiql', bundle.js);
   const styles = asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(bundle.css));
@@ -47,7 +101,6 @@ export function graphiqlPage(options: GraphiQLPageOptions): Plugin {
     graphql: js('graphql.worker', bundle.graphqlWorker),
   };
   const assets = new Map([favicon, script, styles, ...Object.values(workers)].map((a) => [a.name, a]));
-  const base = `${options.endpoint}/assets/`;
   const url = (a: Asset) => `${base}${a.name}`;
   // JSON inside <script>: `<` escaped so no string in the options can close the tag.
   const inline = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -74,42 +127,5 @@ export function graphiqlPage(options: GraphiQLPageOptions): Plugin {
   </body>
 </html>
 `;
-  const page = { body: Buffer.from(html), etag: `"${hashOf(html)}"` };
-
-  async function encodedBody(a: Asset, encoding: ContentEncoding | null): Promise<Buffer<ArrayBuffer>> {
-    if (!encoding) return a.body;
-    let encoded = a.encoded.get(encoding);
-    if (!encoded) {
-      encoded = compress(a.body, encoding, options.brotliQuality);
-      a.encoded.set(encoding, encoded);
-    }
-    return encoded;
-  }
-
-  return {
-    async onRequest({ request, fetchAPI, endResponse }) {
-      const path = new URL(request.url).pathname;
-      if (path === options.endpoint && shouldRenderGraphiQL(request)) {
-        // The page itself is small and revalidated on each load: it names the current files.
-        const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', etag: page.etag };
-        if (request.headers.get('if-none-match') === page.etag) return endResponse(new fetchAPI.Response(null, { status: 304, headers }));
-        return endResponse(new fetchAPI.Response(page.body, { status: 200, headers }));
-      }
-      if (!path.startsWith(base) || request.method !== 'GET') return;
-      const found = assets.get(path.slice(base.length));
-      if (!found) return endResponse(new fetchAPI.Response('Not found', { status: 404 }));
-      const headers: Record<string, string> = {
-        'content-type': found.contentType,
-        'cache-control': IMMUTABLE,
-        etag: found.etag,
-        vary: 'Accept-Encoding',
-      };
-      if (request.headers.get('if-none-match') === found.etag) return endResponse(new fetchAPI.Response(null, { status: 304, headers }));
-      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
-      const body = await encodedBody(found, encoding);
-      if (encoding) headers['content-encoding'] = encoding;
-      headers['content-length'] = String(body.length);
-      endResponse(new fetchAPI.Response(body, { status: 200, headers }));
-    },
-  };
+  return { page: { body: Buffer.from(html), etag: `"${hashOf(html)}"` }, assets };
 }
