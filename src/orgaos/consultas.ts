@@ -37,9 +37,17 @@ export function palavrasDaBusca(busca: string | null | undefined): string[] {
   return (busca ?? '').trim().split(/\s+/u).filter(Boolean).slice(0, 8);
 }
 
-/** Every word appears in `texto` (a folded text column): the trigram index's condition on `texto_busca`. */
+/**
+ * Every word appears in `texto` (a folded text column): the trigram index's condition on `texto_busca`. A word shorter
+ * than a trigram ("de") gives the index nothing to probe but a scan of all of it: it is checked on the rows the other
+ * words found (`strpos`, which the index does not serve).
+ */
 function contemAsPalavras(texto: SQL | typeof textoIndexado, palavras: readonly string[]): SQL | undefined {
-  return and(...palavras.map((p) => sql`${texto} like '%' || ${dobrada(escaparLike(p))} || '%'`));
+  return and(
+    ...palavras.map((p) =>
+      [...p].length < 3 ? sql`strpos(${texto}, ${dobrada(p)}) > 0` : sql`${texto} like '%' || ${dobrada(escaparLike(p))} || '%'`,
+    ),
+  );
 }
 
 /**
