@@ -1,7 +1,8 @@
 /**
  * Structure search (the platform's `repositorios-de-estruturas/{rep}/estruturas-organizacionais`, across every
  * repository here): units by name or sigla, accent- and case-insensitive, ranked, with the platform's filters.
- * One statement per page (the rows, ranked from the indexes); the total is another, only when asked, and capped.
+ * One statement per page (the rows, ranked from the indexes); with words it also carries the capped total, else the
+ * total is another statement, only when asked.
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';

@@ -222,7 +222,7 @@ builder.queryFields((t) => ({
       description: 'Uma página da pesquisa de estruturas.',
       fields: (c) => ({
         totalCount: c.int({
-          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a). Só é contado quando pedido.`,
+          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a).`,
           resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_BUSCA_ESTRUTURAS),
         }),
         totalCountLimitado: c.boolean({
