@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { contarPorSituacaoDeCada } from './contagens.js';
+import { contarPorSituacao } from './contagens.js';
 import type { PapelNoTramite } from './filtro.js';
 import { SITUACOES, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
@@ -32,7 +32,7 @@ export interface PainelData {
  * both an origin and a destination); with `sistemaId`, only the sides that SPE operates. Each side's count is
  * `contarPorSituacao` of the `tramites` filter with that side's `papel`, the very condition of the list, so a panel
  * number always opens into the list it counts (a refused trâmite counts for its sender only); the counters answer it
- * (contagens.ts), both sides in one statement. Every status is listed, with zero where there is none, so a frontend draws the same ten bars every time.
+ * (contagens.ts). Every status is listed, with zero where there is none, so a frontend draws the same ten bars every time.
  */
 export async function contarPainel(
   db: Database,
@@ -41,13 +41,14 @@ export async function contarPainel(
   agora: Date,
 ): Promise<PainelData> {
   const { ambiente, orgaoId, sistemaId, desde, ate } = filtro;
-  const doLado = (papel: PapelNoTramite) => ({ ambiente, orgaoId, sistemaId, papel, criadoDesde: desde, criadoAte: ate });
-  const [origem, destino] = await contarPorSituacaoDeCada(db, viewer, [doLado('ORIGEM'), doLado('DESTINO')], agora);
+  const doLado = (papel: PapelNoTramite) =>
+    contarPorSituacao(db, viewer, { ambiente, orgaoId, sistemaId, papel, criadoDesde: desde, criadoAte: ate }, agora);
+  const [origem, destino] = await Promise.all([doLado('ORIGEM'), doLado('DESTINO')]);
   const contagens = (porLado: Map<Situacao, number>): Contagens => {
     const porSituacao = SITUACOES.map((situacao) => ({ situacao, quantidade: porLado.get(situacao) ?? 0 }));
     return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };
   };
-  return { ambiente, orgaoId, sistemaId, desde, ate, comoOrigem: contagens(origem!), comoDestino: contagens(destino!) };
+  return { ambiente, orgaoId, sistemaId, desde, ate, comoOrigem: contagens(origem), comoDestino: contagens(destino) };
 }
 
 type TramiteRow = typeof tramites.$inferSelect;
