@@ -3,6 +3,7 @@
 // agency's gestor (another agency's unit refused with nothing written) and centralising redirection (`unidadeReceptora`).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NUM_MGI, NUM_MS, REPO_EXECUTIVO } from '../src/demo/dados.js';
+import { LIMITE_BUSCA_ESTRUTURAS, PASSEIO_BUSCA_ESTRUTURAS } from '../src/orgaos/consultas.js';
 import { GESTOR_SAUDE, GESTORA_MGI, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -156,6 +157,48 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(r.r).toEqual({ __typename: 'ErroUnidadeNaoHabilitada', codigo: 'UNIDADE_NAO_HABILITADA' });
     } finally {
       await rows('update estruturas set ativo = true where id = $1', [destino!.id]);
+    }
+  });
+
+  test('more units than the walk in sigla order reads: a broad and a narrow term rank and count as the folded SQL says', async () => {
+    const token = await gw.tokenOf(SPE_MGI);
+    const [mgi] = await rows<{ id: number; repositorio_id: number }>(
+      'select id::int as id, repositorio_id::int as repositorio_id from estruturas where pai_id is null and numero_identificacao = $1',
+      [NUM_MGI],
+    );
+    // Every 4th a broad match (found by the walk), every 300th a narrow one (found by the trigram index).
+    const extras = PASSEIO_BUSCA_ESTRUTURAS + 1000;
+    await rows(
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
+       select $1::int, 90000000 + g, 'ZQ' || g,
+              case when g % 300 = 0 then 'Seção de Paleografia ' when g % 4 = 0 then 'Núcleo de Arquivologia ' else 'Setor ' end || g,
+              $2::int, $2::int
+         from generate_series(1, $3::int) g`,
+      [mgi!.repositorio_id, mgi!.id, extras],
+    );
+    try {
+      const todas = await rows<{ id: number; sigla: string; nome: string }>('select id::int as id, sigla, nome from estruturas');
+      const porSigla = (termo: string) =>
+        todas
+          .filter((u) => dobrar(`${u.sigla} ${u.nome}`).includes(termo))
+          .sort((a, b) => (dobrar(a.sigla) < dobrar(b.sigla) ? -1 : dobrar(a.sigla) > dobrar(b.sigla) ? 1 : a.id - b.id))
+          .map((u) => u.id);
+      const Q = `query($busca: String, $after: String) { estruturas(busca: $busca, first: 20, after: $after) {
+        totalCount totalCountLimitado pageInfo { endCursor } nodes { id } } }`;
+      // Whole-word matches all tie on similarity: the order is the sigla's.
+      const amplas = porSigla('arquivologia');
+      expect(amplas.length).toBeGreaterThan(LIMITE_BUSCA_ESTRUTURAS);
+      const p1 = (await gw.ok(Q, { busca: 'ARQUIVOLOGIA' }, token)).estruturas;
+      expect(p1).toMatchObject({ totalCount: LIMITE_BUSCA_ESTRUTURAS, totalCountLimitado: true });
+      const p2 = (await gw.ok(Q, { busca: 'arquivologia', after: p1.pageInfo.endCursor }, token)).estruturas;
+      expect([...p1.nodes, ...p2.nodes].map((n: { id: string }) => dbId(n.id))).toEqual(amplas.slice(0, 40));
+      const estreitas = porSigla('paleografia');
+      expect(estreitas.length).toBeGreaterThan(0);
+      const p = (await gw.ok(Q, { busca: 'paleográfia' }, token)).estruturas;
+      expect(p).toMatchObject({ totalCount: estreitas.length, totalCountLimitado: false });
+      expect(p.nodes.map((n: { id: string }) => dbId(n.id))).toEqual(estreitas.slice(0, 20));
+    } finally {
+      await rows('delete from estruturas where numero_identificacao > 90000000 and orgao_id = $1', [mgi!.id]);
     }
   });
 

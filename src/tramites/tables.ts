@@ -102,6 +102,9 @@ export const tramites = pgTable(
     index('tramites_unidade_receptora_idx').on(t.unidadeReceptoraId).where(sql`unidade_receptora_id is not null`),
     index('tramites_situacao_alterada_idx').on(t.situacao, t.situacaoAlteradaEm),
     index('tramites_criado_em_idx').on(t.criadoEm),
+    // A panel period's partial days at its ends (contagens.ts), one side of one agency: an index-only range of that day.
+    index('tramites_remetente_orgao_criado_idx').on(t.remetenteOrgaoId, t.ambiente, t.criadoEm, t.situacao),
+    index('tramites_destinatario_orgao_criado_idx').on(t.destinatarioOrgaoId, t.ambiente, t.criadoEm, t.situacao),
     index('tramites_pendencias_idx').on(t.orgaoPendenteId, t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
     index('tramites_pendencias_plataforma_idx').on(t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
   ],

@@ -30,7 +30,7 @@ import {
 } from '../servico.js';
 import { ModoTramitacao, Orgao, Repositorio, UnidadeAdministrativa } from './orgao.js';
 
-/** A page of the search with its count, computed on demand (consultas.ts `contarEstruturas`). */
+/** A page of the search with its count: the page's own, or computed on demand (consultas.ts `contarEstruturas`). */
 interface PaginaDaBusca {
   contar: () => Promise<number>;
 }
@@ -207,19 +207,22 @@ builder.queryFields((t) => ({
           permiteRecebimento: args.permiteRecebimento,
           ativo: args.ativo,
         };
-        const conexao = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
-          buscarEstruturas(ctx.db, filtro, { limit, offset }),
-        );
-        // Counted only when `totalCount` or `totalCountLimitado` is asked, once for both.
+        let total: number | null = null;
+        const conexao = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, async ({ limit, offset }) => {
+          const pagina = await buscarEstruturas(ctx.db, filtro, { limit, offset });
+          total = pagina.total;
+          return pagina.linhas;
+        });
+        // The page's own count when it carried one; else counted only when `totalCount` or `totalCountLimitado` is asked.
         let contagem: Promise<number> | null = null;
-        return { ...conexao, contar: () => (contagem ??= contarEstruturas(ctx.db, filtro)) };
+        return { ...conexao, contar: () => (contagem ??= total != null ? Promise.resolve(total) : contarEstruturas(ctx.db, filtro)) };
       },
     },
     {
       description: 'Uma página da pesquisa de estruturas.',
       fields: (c) => ({
         totalCount: c.int({
-          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a). Só é contado quando pedido.`,
+          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a).`,
           resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_BUSCA_ESTRUTURAS),
         }),
         totalCountLimitado: c.boolean({

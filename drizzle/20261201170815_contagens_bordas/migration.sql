@@ -1,0 +1,2 @@
+CREATE INDEX "tramites_remetente_orgao_criado_idx" ON "tramites" ("remetente_orgao_id","ambiente","criado_em","situacao");--> statement-breakpoint
+CREATE INDEX "tramites_destinatario_orgao_criado_idx" ON "tramites" ("destinatario_orgao_id","ambiente","criado_em","situacao");
