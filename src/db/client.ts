@@ -80,14 +80,18 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
 /**
  * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
  * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
- * Savepoints (`tx.transaction`) inherit it.
+ * Savepoints (`tx.transaction`) inherit it. The SET is not awaited before the transaction's first
+ * statement: both go out together (postgres.js pipelines one connection's queries; PGlite runs them
+ * in order), one round trip instead of two. Should the SET fail, the statements after it fail too
+ * and the SET's own error is the one reported.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {
   const transaction = db.transaction.bind(db);
   db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
     transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`));
-      return run(tx as never);
+      const limite = tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`)).execute();
+      const [, resultado] = await Promise.all([limite, run(tx as never)]);
+      return resultado;
     }, config as never)) as Database['transaction'];
 }
 
