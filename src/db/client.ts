@@ -168,6 +168,34 @@ function guardDriverConnectionLoss(): void {
   });
 }
 
+/**
+ * drizzle's postgres-js driver sends every statement unprepared (`prepare: false`). postgres.js then describes each
+ * statement that has parameters before running it (Parse/Describe, wait, then Bind/Execute): two round trips per
+ * statement, and nothing pipelined behind it, so statements issued together still go one by one. Here a statement
+ * with parameters goes prepared, postgres.js's own default for its tagged queries: described once per connection
+ * (the cache lives as long as the connection, recycled by postgres.js's max_lifetime), then one round trip, and
+ * statements issued together share one. Statements without parameters (BEGIN, SET, COPY) are sent as before.
+ */
+function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
+  type ComCorpo = (...args: unknown[]) => unknown;
+  // begin(fn) / begin(options, fn) and savepoint(fn) / savepoint(name, fn): the reserved connection handed to the callback.
+  const envolverCorpo =
+    (metodo: ComCorpo) =>
+    (...args: unknown[]) => {
+      const corpo = args.pop() as (tx: postgres.Sql) => unknown;
+      return metodo(...args, (tx: postgres.Sql) => corpo(comInstrucoesPreparadas(tx)));
+    };
+  return new Proxy(sql, {
+    get(alvo, nome, receptor) {
+      if (nome === 'unsafe')
+        return (texto: string, params?: unknown[], opcoes?: postgres.UnsafeQueryOptions) =>
+          alvo.unsafe(texto, params as never, params?.length ? { ...opcoes, prepare: true } : opcoes);
+      if (nome === 'begin' || nome === 'savepoint') return envolverCorpo((Reflect.get(alvo, nome) as ComCorpo).bind(alvo));
+      return Reflect.get(alvo, nome, receptor);
+    },
+  });
+}
+
 async function openPostgres(
   options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente },
   logger: DrizzleLogger | undefined,
@@ -199,7 +227,7 @@ async function openPostgres(
       idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
     },
   });
-  const db = drizzlePostgres({ client, relations, logger });
+  const db = drizzlePostgres({ client: comInstrucoesPreparadas(client), relations, logger });
   return {
     db: db as unknown as Database,
     backend: 'postgres',
