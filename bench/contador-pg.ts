@@ -1,7 +1,8 @@
 /**
  * A counting TCP proxy in front of PostgreSQL, for the benches: every byte passes through unchanged, and the
  * frontend messages are read to count the statements a client sends (a simple `Query`, or an extended-protocol
- * `Execute`, with its text from the `Parse` that prepared it). Driver-independent, and it sees what drizzle's logger does not (BEGIN, COMMIT,
+ * `Execute`, with its text from the `Parse` that prepared it) and the writes that carried them (statements sent
+ * together, pipelined, wait for the server once). Driver-independent, and it sees what drizzle's logger does not (BEGIN, COMMIT,
  * COPY, raw `unsafe` calls). Used on a separate, unmeasured pass: the proxy's own parsing is not in any figure.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Instrucao {
   texto: string;
+  /** Which write of the client carried it: statements sent together (pipelined) share one, one round trip. */
+  lote: number;
 }
 
 export interface ContadorPg {
@@ -26,6 +29,7 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
   const alvo = new URL(urlDoBanco);
   const estado = { instrucoes: [] as Instrucao[] };
   const sockets = new Set<Socket>();
+  let lotes = 0;
 
   const server: Server = createServer((cliente) => {
     const servidor = connect(Number(alvo.port || 5432), alvo.hostname);
@@ -36,6 +40,7 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
     let pendente: Buffer = Buffer.alloc(0);
     cliente.on('data', (dados: Buffer) => {
       servidor.write(dados);
+      const lote = ++lotes;
       pendente = pendente.length ? Buffer.concat([pendente, dados]) : dados;
       for (;;) {
         const tipado = !inicio;
@@ -58,7 +63,7 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
           return { valor: corpo.toString('utf8', de, fim), proximo: fim + 1 };
         };
         if (tipo === 'Q') {
-          estado.instrucoes.push({ texto: cstring(0).valor });
+          estado.instrucoes.push({ texto: cstring(0).valor, lote });
         } else if (tipo === 'P') {
           const nome = cstring(0);
           preparadas.set(nome.valor, cstring(nome.proximo).valor);
@@ -66,7 +71,7 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
           const portal = cstring(0);
           ultimaVinculada = cstring(portal.proximo).valor;
         } else if (tipo === 'E') {
-          estado.instrucoes.push({ texto: preparadas.get(ultimaVinculada) ?? '?' });
+          estado.instrucoes.push({ texto: preparadas.get(ultimaVinculada) ?? '?', lote });
         }
       }
     });

@@ -286,14 +286,15 @@ async function main(): Promise<void> {
     ];
 
     // ---- 4. statements per step, both sides, on a separate pass through a counting proxy (not timed) ----------
-    // A second gateway and a second floor whose pools go through the proxy; each walks two trâmites and the second
-    // walk is counted (the first prepares the statements on the proxied connections).
+    // A second gateway and a second floor, each with a pool of one connection through the proxy; each walks two
+    // trâmites and the second walk is counted (the first prepares every statement on that connection, as a warm pool
+    // has: an unprepared statement is described first, which stops postgres.js from pipelining behind it).
     // One proxy per side, so neither side's background reads land in the other's count.
     const contador = await contadorPg(url);
     limpeza.push(() => contador.close());
     const contadorPiso = await contadorPg(url);
     limpeza.push(() => contadorPiso.close());
-    const bancoContado = await createDatabase({ kind: 'postgres', url: contador.url, poolSize: 4 });
+    const bancoContado = await createDatabase({ kind: 'postgres', url: contador.url, poolSize: 1 });
     limpeza.push(() => bancoContado.close());
     const gatewayContado = await startGateway({
       config: loadConfig({
@@ -309,11 +310,11 @@ async function main(): Promise<void> {
       logger: createLogger('silent'),
     });
     limpeza.push(() => gatewayContado.close());
-    const pisoContado = await iniciarPiso(contadorPiso.url, 4);
+    const pisoContado = await iniciarPiso(contadorPiso.url, 1);
     limpeza.push(() => pisoContado.close());
     // The live-event bus of the counted gateway reads each commit (its own and the floor's): not the step's statements.
     const doBarramento = (texto: string) => /log_marca|from "tramite_eventos" inner join "tramites"/.test(texto);
-    const contagens = new Map<string, { gateway: number; piso: number }>();
+    const contagens = new Map<string, { gateway: number; piso: number; idasGateway: number; idasPiso: number }>();
     const lados = [
       {
         lado: 'gateway' as const,
@@ -337,11 +338,12 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, 100));
           if (volta === 0) continue;
           const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
-          const c = contagens.get(acao) ?? { gateway: 0, piso: 0 };
+          const c = contagens.get(acao) ?? { gateway: 0, piso: 0, idasGateway: 0, idasPiso: 0 };
           c[lado] = instrucoes.length;
+          c[lado === 'gateway' ? 'idasGateway' : 'idasPiso'] = new Set(instrucoes.map((i) => i.lote)).size;
           contagens.set(acao, c);
           if (process.env.BENCH_DEBUG)
-            for (const i of instrucoes) console.log(`  ${lado} ${acao}: ${i.texto.replace(/\s+/g, ' ').slice(0, 160)}`);
+            for (const i of instrucoes) console.log(`  ${lado} ${acao} [${i.lote}]: ${i.texto.replace(/\s+/g, ' ').slice(0, 160)}`);
         }
       }
     }
@@ -372,15 +374,19 @@ async function main(): Promise<void> {
     console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const l of linhas) console.log(fmt(l));
     console.log('');
-    console.log('Statements per step (BEGIN and COMMIT included; the live-event bus reading the commits left out):');
-    let totalG = 0;
-    let totalP = 0;
+    console.log(
+      'Statements per step (BEGIN and COMMIT included; the live-event bus reading the commits left out), and in how many writes they went (pipelined statements share one):',
+    );
+    const total = { gateway: 0, piso: 0, idasGateway: 0, idasPiso: 0 };
+    const linha = (nome: string, c: typeof total) =>
+      console.log(
+        `  ${nome.padEnd(30)} gateway ${String(c.gateway).padStart(3)} in ${String(c.idasGateway).padStart(3)}   floor ${String(c.piso).padStart(3)} in ${String(c.idasPiso).padStart(3)}`,
+      );
     for (const [acao, c] of contagens) {
-      totalG += c.gateway;
-      totalP += c.piso;
-      console.log(`  ${acao.padEnd(30)} gateway ${String(c.gateway).padStart(3)}   floor ${String(c.piso).padStart(3)}`);
+      for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k];
+      linha(acao, c);
     }
-    console.log(`  ${'whole walk 1 → 6'.padEnd(30)} gateway ${String(totalG).padStart(3)}   floor ${String(totalP).padStart(3)}`);
+    linha('whole walk 1 → 6', total);
     console.log(
       `CPU of this process per step (gateway or floor, plus the same client work on both): gateway ${h1.cpuMs.toFixed(2)} / ${hN.cpuMs.toFixed(2)} ms, floor ${p1.cpuMs.toFixed(2)} / ${pN.cpuMs.toFixed(2)} ms (1 / ${CLIENTES} clients)`,
     );
