@@ -50,7 +50,8 @@ export async function registrarReciboDeConclusao(
   atual: TramiteRow,
   hashes: readonly string[],
   recibo: ReciboAssinado,
-  chaveDoDestinatario: ChaveDoSpeDestinatario,
+  /** The recipient's registered key (`ChaveDoSpeDestinatario`), looked up by the caller. */
+  chave: { pem: string; chaveId: string } | null,
   agora: Date,
 ): Promise<void> {
   // The trâmite is at 4, so the last status change is its arrival at 4.
@@ -61,7 +62,6 @@ export async function registrarReciboDeConclusao(
     problemas.push({ campo: 'dataDeRecebimento', mensagem: `deve ser quando o trâmite chegou a 4: ${dataDoRecibo(chegouA4Em)}` });
   if (problemas.length > 0) throw new DadosInvalidos(problemas);
   const texto = textoComHashes(atual, hashes);
-  const chave = await chaveDoDestinatario(tx, atual);
   if (!chave) throw new ChavePublicaNaoRegistrada();
   if (!assinaturaConfere(texto, recibo.hashDaAssinatura!, chave.pem)) throw new AssinaturaInvalida(texto, chave.chaveId);
   await tx.insert(recibosDeConclusao).values({

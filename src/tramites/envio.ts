@@ -223,15 +223,16 @@ export async function receberComponente(
     const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
-    const componentes = await tx
+    const marcacao = tx
       .update(tramiteComponentes)
       .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
       .where(
         and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
       )
-      .returning();
-
-    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
+      .returning()
+      .execute();
+    // Its first read goes out with the update (one round trip) and, run after it, already sees these marked.
+    const [componentes, completo] = await Promise.all([marcacao, passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos)]);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
 }

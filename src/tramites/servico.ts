@@ -305,7 +305,9 @@ async function executarPasso(
         ocorridoEm: pedido.agora,
       },
     ]);
-    const [[atualizado], [evento]] = await Promise.all([atualizacao, registro]);
+    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip.
+    const busca = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? chaveDoDestinatario(tx, atual) : Promise.resolve(null);
+    const [[atualizado], [evento], chave] = await Promise.all([atualizacao, registro, busca]);
     if (!atualizado) {
       const [agora] = await tx
         .select({ situacao: tramites.situacao, versao: tramites.versao })
@@ -320,7 +322,7 @@ async function executarPasso(
         atual,
         (componentes ?? []).map((c) => c.hash),
         pedido.recibo ?? {},
-        chaveDoDestinatario,
+        chave,
         pedido.agora,
       );
     // The other domains' work in this step (onboarding's check).
