@@ -9,17 +9,19 @@
  * beforehand and not timed):
  *   - through the service (executarPasso), 1 client and BENCH_CLIENTS (20) concurrent clients;
  *   - over real HTTP (startGateway, fetch with keep-alive), 1 and BENCH_CLIENTS clients;
- *   - the floor: the same step by hand over HTTP (node:http + postgres.js, no auth, no GraphQL: lock the
- *     row, check the status, update, insert the event, pg_notify, commit), 1 and BENCH_CLIENTS clients;
+ *   - the floor (bench/transicoes-piso.ts): the same work per step by hand over HTTP (node:http + postgres.js +
+ *     node:crypto/jose, no GraphQL, no token): the same bytes uploaded in a multipart body parsed by the gateway's
+ *     busboy, hashed and COPYed into the same tables, the recibo de envio signed with the same kind of key, the
+ *     recibo de conclusão's signature verified, the same rows and events, each step one transaction, 1 and
+ *     BENCH_CLIENTS clients;
  * against baselines measured in the same run: `select 1` round trips and a trivial `{ __typename }`
  * GraphQL request. Prints the HTTP mutation / floor ratio at 1 and BENCH_CLIENTS clients with MET/MISSED
- * against ≥ 0.7×. Each measurement is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS
- * (20) seconds, whichever comes first. Not part of the test suite.
+ * against ≥ 0.7×, the CPU of this process per step, and the statements each side sends per step (counted on a
+ * separate, untimed pass through a proxy that reads the wire protocol: bench/contador-pg.ts). Each measurement
+ * is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS (20) seconds, whichever comes first.
+ * Not part of the test suite.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
-import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { createLogger } from '../src/logger.js';
@@ -29,7 +31,10 @@ import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { createDatabase } from '../src/db/client.js';
 import { bancoDeBench, parDeUnidades, passoPorHttp, type Limpeza } from './support.js';
+import { contadorPg } from './contador-pg.js';
+import { iniciarPiso, passoNoPiso } from './transicoes-piso.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -54,48 +59,6 @@ const CAMINHO: Array<PedidoDeConducao['acao']> = [
   'RECEBER_RECIBO_CONCLUSAO',
 ];
 
-/**
- * The floor: one step by hand, the transaction the gateway runs stripped of everything but the SQL a
- * step needs (lock the row, check, update, insert the event, pg_notify), behind a bare node:http
- * server answering JSON. No authentication, no GraphQL, no validation.
- */
-async function iniciarPiso(url: string, max: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const sql = postgres(url, { max, onnotice: () => {} });
-  const server: Server = createServer(async (req, res) => {
-    let corpo = '';
-    for await (const parte of req) corpo += parte;
-    const { tramite, acao } = JSON.parse(corpo) as { tramite: number; acao: PedidoDeConducao['acao'] };
-    const passo = PASSO_POR_ACAO[acao];
-    try {
-      const versao = await sql.begin(async (tx) => {
-        const [atual] = await tx<{ situacao: number }[]>`select situacao from tramites where id = ${tramite} for update`;
-        if (!atual || !passo.de.includes(atual.situacao as never)) throw new Error(`cannot ${acao} from ${atual?.situacao}`);
-        const [novo] = await tx<{ versao: number }[]>`update tramites set situacao = ${passo.para}, versao = versao + 1,
-            atualizado_em = now(), situacao_alterada_em = now() where id = ${tramite} returning versao`;
-        const [evento] = await tx<
-          { seq: string }[]
-        >`insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ocorrido_em)
-            values (${tramite}, ${atual.situacao}, ${passo.para}, 'bench.piso', ${passo.lado}, now()) returning seq`;
-        await tx`select pg_notify('tramite_eventos', ${evento!.seq})`;
-        return novo!.versao;
-      });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { r: { __typename: 'TransicaoRealizada', tramite: { versao } } } }));
-    } catch (error) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await sql.end();
-    },
-  };
-}
-
 interface Medida {
   nome: string;
   clientes: number;
@@ -105,6 +68,8 @@ interface Medida {
   p50: number;
   p99: number;
   erros: number;
+  /** CPU of this process (gateway, floor and the clients alike) per operation, ms. */
+  cpuMs: number;
   nota: string;
 }
 
@@ -128,6 +93,7 @@ async function medir(
   let iniciadas = 0;
   let erros = 0;
   const inicio = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: clientes }, async (_, cliente) => {
       while (iniciadas < alvo && performance.now() - inicio < limiteMs) {
@@ -140,6 +106,7 @@ async function medir(
     }),
   );
   const segundos = (performance.now() - inicio) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   latencias.sort((a, b) => a - b);
   return {
     nome,
@@ -150,6 +117,7 @@ async function medir(
     p50: percentil(latencias, 50),
     p99: percentil(latencias, 99),
     erros,
+    cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencias.length),
     nota: '',
   };
 }
@@ -290,14 +258,9 @@ async function main(): Promise<void> {
     // ---- 3. the floor, in the same process beside the running gateway (whose feeds read its events too) ---
     const piso = await iniciarPiso(url, poolSize);
     limpeza.push(() => piso.close());
+    const orgaoDe = (acao: PedidoDeConducao['acao']) => viewerDe(acao).orgaoId!;
     const viaPiso = async (acao: PedidoDeConducao['acao'], id: number) => {
-      const res = await fetch(piso.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ tramite: id, acao }),
-      });
-      const body = (await res.json()) as any;
-      const ok = body?.data?.r?.__typename === 'TransicaoRealizada';
+      const { ok, body } = await passoNoPiso(piso.url, handle.db, acao, id, orgaoDe(acao));
       if (!ok && primeiroErroHttp === null) primeiroErroHttp = body;
       return ok;
     };
@@ -322,8 +285,71 @@ async function main(): Promise<void> {
       { clientes: CLIENTES, gateway: hN, piso: pN },
     ];
 
+    // ---- 4. statements per step, both sides, on a separate pass through a counting proxy (not timed) ----------
+    // A second gateway and a second floor, each with a pool of one connection through the proxy; each walks two
+    // trâmites and the second walk is counted (the first prepares every statement on that connection, as a warm pool
+    // has: an unprepared statement is described first, which stops postgres.js from pipelining behind it).
+    // One proxy per side, so neither side's background reads land in the other's count.
+    const contador = await contadorPg(url);
+    limpeza.push(() => contador.close());
+    const contadorPiso = await contadorPg(url);
+    limpeza.push(() => contadorPiso.close());
+    const bancoContado = await createDatabase({ kind: 'postgres', url: contador.url, poolSize: 1 });
+    limpeza.push(() => bancoContado.close());
+    const gatewayContado = await startGateway({
+      config: loadConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_URL: contador.url,
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: 'silent',
+        AUTO_CANCEL_ENABLED: 'false',
+        STUCK_ALERT_ENABLED: 'false',
+      }),
+      database: bancoContado,
+      logger: createLogger('silent'),
+    });
+    limpeza.push(() => gatewayContado.close());
+    const pisoContado = await iniciarPiso(contadorPiso.url, 1);
+    limpeza.push(() => pisoContado.close());
+    // The live-event bus of the counted gateway reads each commit (its own and the floor's): not the step's statements.
+    const doBarramento = (texto: string) => /log_marca|from "tramite_eventos" inner join "tramites"/.test(texto);
+    const contagens = new Map<string, { gateway: number; piso: number; idasGateway: number; idasPiso: number }>();
+    const lados = [
+      {
+        lado: 'gateway' as const,
+        contador,
+        passo: async (acao: PedidoDeConducao['acao'], id: number) =>
+          (await passoPorHttp(gatewayContado.url, handle.db, acao, id, tokenDe(acao))).ok,
+      },
+      {
+        lado: 'piso' as const,
+        contador: contadorPiso,
+        passo: async (acao: PedidoDeConducao['acao'], id: number) =>
+          (await passoNoPiso(pisoContado.url, handle.db, acao, id, orgaoDe(acao))).ok,
+      },
+    ];
+    for (const { lado, contador, passo } of lados) {
+      for (const [volta, id] of (await criar(2)).entries()) {
+        for (const acao of CAMINHO) {
+          await new Promise((r) => setTimeout(r, 100));
+          contador.zerar();
+          if (!(await passo(acao, id))) throw new Error(`counting pass: ${lado} ${acao} failed`);
+          await new Promise((r) => setTimeout(r, 100));
+          if (volta === 0) continue;
+          const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
+          const c = contagens.get(acao) ?? { gateway: 0, piso: 0, idasGateway: 0, idasPiso: 0 };
+          c[lado] = instrucoes.length;
+          c[lado === 'gateway' ? 'idasGateway' : 'idasPiso'] = new Set(instrucoes.map((i) => i.lote)).size;
+          contagens.set(acao, c);
+          if (process.env.BENCH_DEBUG)
+            for (const i of instrucoes) console.log(`  ${lado} ${acao} [${i.lote}]: ${i.texto.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+      }
+    }
+
     // ---- report ------------------------------------------------------------------------------------------
-    const cab = ['measurement', 'clients', 'ops', 'seconds', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'compared with'];
+    const cab = ['measurement', 'clients', 'ops', 'seconds', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'errors', 'compared with'];
     const linhas = medidas.map((m) => [
       m.nome,
       String(m.clientes),
@@ -332,6 +358,7 @@ async function main(): Promise<void> {
       m.porSegundo.toFixed(0),
       m.p50.toFixed(2),
       m.p99.toFixed(2),
+      m.cpuMs.toFixed(2),
       String(m.erros),
       m.nota,
     ]);
@@ -341,11 +368,28 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`Trâmite transitions (steps 1→2→3→4→5→6), PostgreSQL ${versao} on ${servidor}`);
     console.log(
-      `Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (read, CAS update, event insert, NOTIFY; no lock orders the log)`,
+      `Node ${process.version}, ${cpus().length} CPU(s), pool ${poolSize}; bounds: ${ALVO} transitions or ${LIMITE_MS / 1000} s per measurement; each transition = one transaction (one upload of the demo component at 1 → 2)`,
     );
     console.log(fmt(cab));
     console.log(`|${larguras.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const l of linhas) console.log(fmt(l));
+    console.log('');
+    console.log(
+      'Statements per step (BEGIN and COMMIT included; the live-event bus reading the commits left out), and in how many writes they went (pipelined statements share one):',
+    );
+    const total = { gateway: 0, piso: 0, idasGateway: 0, idasPiso: 0 };
+    const linha = (nome: string, c: typeof total) =>
+      console.log(
+        `  ${nome.padEnd(30)} gateway ${String(c.gateway).padStart(3)} in ${String(c.idasGateway).padStart(3)}   floor ${String(c.piso).padStart(3)} in ${String(c.idasPiso).padStart(3)}`,
+      );
+    for (const [acao, c] of contagens) {
+      for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k];
+      linha(acao, c);
+    }
+    linha('whole walk 1 → 6', total);
+    console.log(
+      `CPU of this process per step (gateway or floor, plus the same client work on both): gateway ${h1.cpuMs.toFixed(2)} / ${hN.cpuMs.toFixed(2)} ms, floor ${p1.cpuMs.toFixed(2)} / ${pN.cpuMs.toFixed(2)} ms (1 / ${CLIENTES} clients)`,
+    );
     console.log('');
     console.log(`Goal: HTTP mutation ≥ ${ALVO_PISO}× the floor (same run)`);
     for (const r of razoes) {

@@ -102,14 +102,18 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
 /**
  * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
  * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
- * Savepoints (`tx.transaction`) inherit it.
+ * Savepoints (`tx.transaction`) inherit it. The SET is not awaited before the transaction's first
+ * statement: both go out together (postgres.js pipelines one connection's queries; PGlite runs them
+ * in order), one round trip instead of two. Should the SET fail, the statements after it fail too
+ * and the SET's own error is the one reported.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {
   const transaction = db.transaction.bind(db);
   db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
     transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`));
-      return run(tx as never);
+      const limite = tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`)).execute();
+      const [, resultado] = await Promise.all([limite, run(tx as never)]);
+      return resultado;
     }, config as never)) as Database['transaction'];
 }
 
@@ -223,6 +227,34 @@ function guardDriverConnectionLoss(): void {
   });
 }
 
+/**
+ * drizzle's postgres-js driver sends every statement unprepared (`prepare: false`). postgres.js then describes each
+ * statement that has parameters before running it (Parse/Describe, wait, then Bind/Execute): two round trips per
+ * statement, and nothing pipelined behind it, so statements issued together still go one by one. Here a statement
+ * with parameters goes prepared, postgres.js's own default for its tagged queries: described once per connection
+ * (the cache lives as long as the connection, recycled by postgres.js's max_lifetime), then one round trip, and
+ * statements issued together share one. Statements without parameters (BEGIN, SET, COPY) are sent as before.
+ */
+function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
+  type ComCorpo = (...args: unknown[]) => unknown;
+  // begin(fn) / begin(options, fn) and savepoint(fn) / savepoint(name, fn): the reserved connection handed to the callback.
+  const envolverCorpo =
+    (metodo: ComCorpo) =>
+    (...args: unknown[]) => {
+      const corpo = args.pop() as (tx: postgres.Sql) => unknown;
+      return metodo(...args, (tx: postgres.Sql) => corpo(comInstrucoesPreparadas(tx)));
+    };
+  return new Proxy(sql, {
+    get(alvo, nome, receptor) {
+      if (nome === 'unsafe')
+        return (texto: string, params?: unknown[], opcoes?: postgres.UnsafeQueryOptions) =>
+          alvo.unsafe(texto, params as never, params?.length ? { ...opcoes, prepare: true } : opcoes);
+      if (nome === 'begin' || nome === 'savepoint') return envolverCorpo((Reflect.get(alvo, nome) as ComCorpo).bind(alvo));
+      return Reflect.get(alvo, nome, receptor);
+    },
+  });
+}
+
 async function openPostgres(
   options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente } & MigrationsLocation,
   logger: DrizzleLogger | undefined,
@@ -257,7 +289,7 @@ async function openPostgres(
       idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
     },
   });
-  const db = drizzlePostgres({ client, relations, logger });
+  const db = drizzlePostgres({ client: comInstrucoesPreparadas(client), relations, logger });
   return {
     db: db as unknown as Database,
     backend: 'postgres',

@@ -135,10 +135,10 @@ async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<Es
     // The COPY is one statement as long as the upload: the write transactions' per-statement timeout would
     // cut any upload longer than it, so it is lifted for the COPY and restored after it. A stalled client is
     // bounded by the HTTP server's HTTP_REQUEST_TIMEOUT_MS instead (the stream then fails and all rolls back).
-    const [{ anterior }] = (await (cliente as ClientePostgresJs).unsafe("select current_setting('statement_timeout') as anterior")) as [
-      { anterior: string },
-    ];
-    await (cliente as ClientePostgresJs).unsafe('set local statement_timeout = 0');
+    // Read and lifted in one statement: the subquery gives the value before the outer select changes it.
+    const [{ anterior }] = (await (cliente as ClientePostgresJs).unsafe(
+      "select anterior, set_config('statement_timeout', '0', true) from (select current_setting('statement_timeout') as anterior offset 0) s",
+    )) as [{ anterior: string }];
     const restaurar = () => (cliente as ClientePostgresJs).unsafe(`set local statement_timeout = '${anterior.replace(/'/g, "''")}'`);
     const consulta = (cliente as ClientePostgresJs).unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)');
     // An aborted COPY also rejects the query itself: the stream's listener below reports it, not this promise.

@@ -31,21 +31,27 @@ export async function textoDoReciboDeConclusao(db: Pick<Transaction, 'select'>, 
     .select({ hash: tramiteComponentes.hash })
     .from(tramiteComponentes)
     .where(eq(tramiteComponentes.tramiteId, atual.id));
-  return textoReciboDeConclusao(
-    conteudoReciboDeConclusao(
-      atual,
-      hashes.map((h) => h.hash),
-      atual.situacaoAlteradaEm,
-    ),
+  return textoComHashes(
+    atual,
+    hashes.map((h) => h.hash),
   );
 }
 
-/** Verifies and stores the receipt of `atual` (at 4) in `tx`; a business error leaves nothing written. */
+/** The same text from hashes the caller already read. */
+const textoComHashes = (atual: TramiteRow, hashes: readonly string[]) =>
+  textoReciboDeConclusao(conteudoReciboDeConclusao(atual, hashes, atual.situacaoAlteradaEm));
+
+/**
+ * Verifies and stores the receipt of `atual` (at 4) in `tx`, its components' `hashes` read by the caller with the
+ * trâmite; a business error leaves nothing written.
+ */
 export async function registrarReciboDeConclusao(
   tx: Transaction,
   atual: TramiteRow,
+  hashes: readonly string[],
   recibo: ReciboAssinado,
-  chaveDoDestinatario: ChaveDoSpeDestinatario,
+  /** The recipient's registered key (`ChaveDoSpeDestinatario`), looked up by the caller. */
+  chave: { pem: string; chaveId: string } | null,
   agora: Date,
 ): Promise<void> {
   // The trâmite is at 4, so the last status change is its arrival at 4.
@@ -55,8 +61,7 @@ export async function registrarReciboDeConclusao(
   if (recibo.dataDeRecebimento && dataDoRecibo(recibo.dataDeRecebimento) !== dataDoRecibo(chegouA4Em))
     problemas.push({ campo: 'dataDeRecebimento', mensagem: `deve ser quando o trâmite chegou a 4: ${dataDoRecibo(chegouA4Em)}` });
   if (problemas.length > 0) throw new DadosInvalidos(problemas);
-  const texto = await textoDoReciboDeConclusao(tx, atual);
-  const chave = await chaveDoDestinatario(tx, atual);
+  const texto = textoComHashes(atual, hashes);
   if (!chave) throw new ChavePublicaNaoRegistrada();
   if (!assinaturaConfere(texto, recibo.hashDaAssinatura!, chave.pem)) throw new AssinaturaInvalida(texto, chave.chaveId);
   await tx.insert(recibosDeConclusao).values({

@@ -183,8 +183,15 @@ export async function receberComponente(
   pedido: PedidoComponente,
 ): Promise<ResultadoComponente> {
   return db.transaction(async (tx) => {
-    // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing".
-    const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)).for('update');
+    // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing". The components
+    // declared with this hash come in the same statement.
+    const linhas = await tx
+      .select({ tramite: tramites, componente: tramiteComponentes })
+      .from(tramites)
+      .leftJoin(tramiteComponentes, and(eq(tramiteComponentes.tramiteId, tramites.id), eq(tramiteComponentes.hash, pedido.hash)))
+      .where(eq(tramites.id, pedido.tramiteId))
+      .for('update', { of: tramites });
+    const atual = linhas[0]?.tramite;
     if (!atual) throw new TramiteNaoEncontrado();
     // Who cannot read the trâmite learns nothing; PEN and the wrong side or role are refused as for any step.
     if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
@@ -201,10 +208,7 @@ export async function receberComponente(
           .map((p) => p.acao),
       );
     }
-    const alvo = await tx
-      .select()
-      .from(tramiteComponentes)
-      .where(and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, pedido.hash)));
+    const alvo = linhas.flatMap((l) => (l.componente ? [l.componente] : []));
     if (alvo.length === 0) throw new ComponenteNaoDeclarado(pedido.hash);
     const declarado = alvo[0]!;
     const recebido = (pedido.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -219,15 +223,16 @@ export async function receberComponente(
     const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
-    const componentes = await tx
+    const marcacao = tx
       .update(tramiteComponentes)
       .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
       .where(
         and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
       )
-      .returning();
-
-    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
+      .returning()
+      .execute();
+    // Its first read goes out with the update (one round trip) and, run after it, already sees these marked.
+    const [componentes, completo] = await Promise.all([marcacao, passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos)]);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
 }
@@ -243,31 +248,29 @@ export async function passarA2SeCompleto(
   assinador: AssinadorDeRecibos,
   efeitos: readonly EfeitoDePasso[],
 ): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
-  const [{ faltam }] = (await tx
-    .select({ faltam: sql<number>`count(*)::int` })
-    .from(tramiteComponentes)
-    .where(and(eq(tramiteComponentes.tramiteId, atual.id), isNull(tramiteComponentes.conteudoId)))) as [{ faltam: number }];
-  if (faltam > 0) return null;
-  const [atualizado] = await tx
-    .update(tramites)
-    .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
-    .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
-    .returning();
-  if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
-  for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
-  const hashes = await tx
-    .select({ hash: tramiteComponentes.hash })
+  // One read tells whether any is missing and, when none is, lists the hashes the receipt signs.
+  const componentes = await tx
+    .select({ hash: tramiteComponentes.hash, falta: sql<boolean>`${tramiteComponentes.conteudoId} is null` })
     .from(tramiteComponentes)
     .where(eq(tramiteComponentes.tramiteId, atual.id));
+  if (componentes.some((c) => c.falta)) return null;
   const jws = await assinador.assinar(
     conteudoReciboDeEnvio(
       atual,
-      hashes.map((h) => h.hash),
+      componentes.map((c) => c.hash),
       agora,
     ),
   );
-  await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
-  const [evento] = await registrarEventos(tx, [
+  // The move, its receipt and its event go out together (one round trip): when the compare-and-set finds another
+  // version, the error below rolls the other two back.
+  const atualizacao = tx
+    .update(tramites)
+    .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
+    .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
+    .returning()
+    .execute();
+  const recibo = tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora }).execute();
+  const registro = registrarEventos(tx, [
     {
       tramiteId: atual.id,
       deSituacao: 1,
@@ -279,6 +282,9 @@ export async function passarA2SeCompleto(
       ocorridoEm: agora,
     },
   ]);
+  const [[atualizado], , [evento]] = await Promise.all([atualizacao, recibo, registro]);
+  if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
+  for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
   return { tramite: atualizado, evento: evento! };
 }
 
@@ -304,13 +310,4 @@ export function componentesPendentesDeEnvio(db: Database, tramiteId: number): Pr
     .select()
     .from(tramiteComponentes)
     .where(and(eq(tramiteComponentes.tramiteId, tramiteId), isNull(tramiteComponentes.conteudoId)));
-}
-
-/** The declared components of a trâmite with their document's order, for the recipient's confirmation. */
-export function componentesDeclarados(db: Database, tramiteId: number) {
-  return db
-    .select({ ordemDocumento: tramiteDocumentos.ordem, ordem: tramiteComponentes.ordem, hash: tramiteComponentes.hash })
-    .from(tramiteComponentes)
-    .innerJoin(tramiteDocumentos, eq(tramiteDocumentos.id, tramiteComponentes.documentoId))
-    .where(eq(tramiteComponentes.tramiteId, tramiteId));
 }

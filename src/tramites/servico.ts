@@ -47,7 +47,6 @@ import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
   aproveitarComponentesDoProcesso,
-  componentesDeclarados,
   passarA2SeCompleto,
   receberComponente,
   registrarConteudo,
@@ -208,10 +207,17 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
     confirmarRecebimento: async (pedido) => {
       // Who may not read the trâmite learns nothing about the components, not even through a validation message;
-      // whoever may (PEN staff too) is refused as for any step by executarPasso.
-      const tramite = await db.query.tramites.findFirst({ where: { id: pedido.tramiteId } });
+      // whoever may (PEN staff too) is refused as for any step by executarPasso. One statement: the trâmite with
+      // its declared components and their document's order.
+      const tramite = await db.query.tramites.findFirst({
+        where: { id: pedido.tramiteId },
+        with: { componentes: { columns: { ordem: true, hash: true }, with: { documento: { columns: { ordem: true } } } } },
+      });
       if (!tramite || !canReadTramite(pedido.viewer, tramite)) throw new TramiteNaoEncontrado();
-      const conferencia = conferirHashes(await componentesDeclarados(db, pedido.tramiteId), pedido.hashes);
+      const conferencia = conferirHashes(
+        tramite.componentes.map((c) => ({ ordemDocumento: c.documento.ordem, ordem: c.ordem, hash: c.hash })),
+        pedido.hashes,
+      );
       // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
       return executarPasso(
         db,
@@ -249,8 +255,13 @@ async function executarPasso(
   const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
-    const [atual] = await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId));
-    if (!atual) throw new TramiteNaoEncontrado();
+    // 4 → 5 verifies a receipt over the components' hashes: they come with the trâmite, in the same statement.
+    const comHashes = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO';
+    const lido = comHashes
+      ? await tx.query.tramites.findFirst({ where: { id: pedido.tramiteId }, with: { componentes: { columns: { hash: true } } } })
+      : (await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)))[0];
+    if (!lido) throw new TramiteNaoEncontrado();
+    const { componentes, ...atual } = lido as TramiteRow & { componentes?: { hash: string }[] };
     const situacao = atual.situacao as Situacao;
     // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
     // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
@@ -275,25 +286,15 @@ async function executarPasso(
       );
     }
 
-    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version.
-    const [atualizado] = await tx
+    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event goes out
+    // with the update, in one round trip: when the update finds another version, the error below rolls it back.
+    const atualizacao = tx
       .update(tramites)
       .set({ situacao: passo.para, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
       .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
-      .returning();
-    if (!atualizado) {
-      const [agora] = await tx
-        .select({ situacao: tramites.situacao, versao: tramites.versao })
-        .from(tramites)
-        .where(eq(tramites.id, atual.id));
-      throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
-    }
-    // 4 → 5 carries the recipient's verified signed receipt.
-    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO')
-      await registrarReciboDeConclusao(tx, atual, pedido.recibo ?? {}, chaveDoDestinatario, pedido.agora);
-    // The other domains' work in this step (onboarding's check), then the event.
-    for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
-    const [evento] = await registrarEventos(tx, [
+      .returning()
+      .execute();
+    const registro = registrarEventos(tx, [
       {
         tramiteId: atual.id,
         deSituacao: situacao,
@@ -304,6 +305,28 @@ async function executarPasso(
         ocorridoEm: pedido.agora,
       },
     ]);
+    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip.
+    const busca = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? chaveDoDestinatario(tx, atual) : Promise.resolve(null);
+    const [[atualizado], [evento], chave] = await Promise.all([atualizacao, registro, busca]);
+    if (!atualizado) {
+      const [agora] = await tx
+        .select({ situacao: tramites.situacao, versao: tramites.versao })
+        .from(tramites)
+        .where(eq(tramites.id, atual.id));
+      throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
+    }
+    // 4 → 5 carries the recipient's verified signed receipt.
+    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO')
+      await registrarReciboDeConclusao(
+        tx,
+        atual,
+        (componentes ?? []).map((c) => c.hash),
+        pedido.recibo ?? {},
+        chave,
+        pedido.agora,
+      );
+    // The other domains' work in this step (onboarding's check).
+    for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     return { tramite: atualizado, evento: evento!, repetida: false };
   });
 }
