@@ -122,7 +122,7 @@ describe.skipIf(!temPostgres)(
 
     async function eventosDe(id: number) {
       return rows<{ seq: number; de: number | null; para: number }>(
-        'select seq::int as seq, de_situacao::int as de, para_situacao::int as para from tramite_eventos where tramite_id = $1 order by seq',
+        `select seq::int as seq, de_situacao::int as de, para_situacao::int as para from tramite_eventos where tramite_id = $1 and tipo = 'SITUACAO' order by seq`,
         [id],
       );
     }

@@ -20,9 +20,9 @@ import {
   TramiteNaoEncontrado,
   TransicaoInvalida,
 } from './erros.js';
-import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import { eventoComponenteRecebido, eventoReciboEmitido, registrarEventos, type Evento, type Transaction } from './eventos.js';
 import { autorizarPasso, ladosDoViewer, PASSO_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
-import { recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
+import { atorDoPasso, recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
 import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
   especiesDocumentais,
@@ -226,6 +226,11 @@ export async function receberComponente(
         and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
       )
       .returning();
+    // One event per component these bytes satisfy, by the sender's side, before the platform's move to 2.
+    await registrarEventos(
+      tx,
+      componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora)),
+    );
 
     const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
@@ -267,17 +272,11 @@ export async function passarA2SeCompleto(
     ),
   );
   await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
+  const plataforma = { atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null } as const;
+  // The move to 2, then the receipt issued at 2: one statement, seqs in that order.
   const [evento] = await registrarEventos(tx, [
-    {
-      tramiteId: atual.id,
-      deSituacao: 1,
-      paraSituacao: 2,
-      atorSujeito: ATOR_PLATAFORMA,
-      atorLado: 'PLATAFORMA',
-      atorPenAdmin: false,
-      atorOrgaoId: null,
-      ocorridoEm: agora,
-    },
+    { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, ...plataforma, ocorridoEm: agora },
+    eventoReciboEmitido(atualizado, 'ENVIO', plataforma, agora),
   ]);
   return { tramite: atualizado, evento: evento! };
 }

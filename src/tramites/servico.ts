@@ -27,7 +27,7 @@ import {
   UnidadeNaoHabilitada,
 } from './erros.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
-import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import { eventoReciboEmitido, registrarEventos, type Evento, type Transaction } from './eventos.js';
 import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
@@ -125,7 +125,7 @@ export interface PedidoInicio {
 }
 
 /** The actor columns of an event: an agency's person or system for its side, or PEN staff as the platform. */
-function ator(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
+export function atorDoPasso(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
   return {
     atorSujeito: viewer.sujeito,
     atorLado: autorizado.lado,
@@ -293,16 +293,19 @@ async function executarPasso(
       await registrarReciboDeConclusao(tx, atual, pedido.recibo ?? {}, chaveDoDestinatario, pedido.agora);
     // The other domains' work in this step (onboarding's check), then the event.
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
+    const atorDoEvento = atorDoPasso(pedido.viewer, autorizacao);
     const [evento] = await registrarEventos(tx, [
       {
         tramiteId: atual.id,
         deSituacao: situacao,
         paraSituacao: passo.para,
-        ...ator(pedido.viewer, autorizacao),
+        ...atorDoEvento,
         motivo: recusa ? motivo : null,
         justificativa,
         ocorridoEm: pedido.agora,
       },
+      // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
+      ...(pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? [eventoReciboEmitido(atualizado, 'CONCLUSAO', atorDoEvento, pedido.agora)] : []),
     ]);
     return { tramite: atualizado, evento: evento!, repetida: false };
   });
@@ -378,7 +381,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
         tramiteId: inserido!.id,
         deSituacao: null,
         paraSituacao: 1,
-        ...ator(pedido.viewer, autorizacao),
+        ...atorDoPasso(pedido.viewer, autorizacao),
         ocorridoEm: pedido.agora,
       },
     ]);
