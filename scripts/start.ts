@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createDatabase, type DatabaseOptions } from '../src/db/client.js';
 import { DataFolderInUseError } from '../src/db/folder-lock.js';
+import { CHAVE_RECIBOS_DEMO } from '../src/demo/chaves-spe.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/seed.js';
 import { mintToken } from '../src/identity/tokens.js';
 import { createLogger } from '../src/logger.js';
@@ -36,8 +37,10 @@ async function main(): Promise<void> {
     'database open, migrations applied',
   );
 
+  // The demo's receipts are signed with the demo key at seed time: without RECEIPT_SIGNING_KEY the gateway signs with it too.
+  if (config.demoSeed && !config.recibos.pem) config = { ...config, recibos: CHAVE_RECIBOS_DEMO };
   if (config.demoSeed) {
-    const seeded = await seedDemoData(database.db, new Date());
+    const seeded = await seedDemoData(database.db, new Date(), { chaveDeRecibos: config.recibos });
     if (seeded.seeded) logger.info(seeded, 'demo data seeded');
   }
 

@@ -4,7 +4,7 @@ import { tramiteEventos, type tipoEventoTramite, type tipoRecibo } from './table
 export type { Transaction };
 export type NovoEvento = typeof tramiteEventos.$inferInsert;
 export type Evento = typeof tramiteEventos.$inferSelect;
-/** SITUACAO (a status change), COMPONENTE_RECEBIDO, RECIBO_EMITIDO: docs/conventions.md "Trâmite events". */
+/** SITUACAO (a status change), COMPONENTE_RECEBIDO, RECIBO_EMITIDO: README "Event kinds". */
 export type TipoEvento = (typeof tipoEventoTramite.enumValues)[number];
 export type TipoRecibo = (typeof tipoRecibo.enumValues)[number];
 
