@@ -20,7 +20,14 @@ import {
   TramiteNaoEncontrado,
   TransicaoInvalida,
 } from './erros.js';
-import { eventoComponenteRecebido, eventoReciboEmitido, registrarEventos, type Evento, type Transaction } from './eventos.js';
+import {
+  eventoComponenteRecebido,
+  eventoReciboEmitido,
+  registrarEventos,
+  type Evento,
+  type NovoEvento,
+  type Transaction,
+} from './eventos.js';
 import { autorizarPasso, ladosDoViewer, PASSO_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
 import { atorDoPasso, recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
 import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
@@ -226,20 +233,19 @@ export async function receberComponente(
         and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
       )
       .returning();
-    // One event per component these bytes satisfy, by the sender's side, before the platform's move to 2.
-    await registrarEventos(
-      tx,
-      componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora)),
-    );
-
-    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos);
+    // One event per component these bytes satisfy, by the sender's side; with the platform's move to 2 when this
+    // was the last missing one, in one append (one statement, one notification per act).
+    const recebidos = componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora));
+    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos, recebidos);
+    if (!completo) await registrarEventos(tx, recebidos);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
 }
 
 /**
  * The platform's move 1 → 2 when no declared component is missing, with its signed recibo de envio,
- * in the caller's transaction; null while some are missing.
+ * in the caller's transaction, its events appended after `antes` (the act's own); null while some are
+ * missing (nothing appended).
  */
 export async function passarA2SeCompleto(
   tx: Transaction,
@@ -247,6 +253,7 @@ export async function passarA2SeCompleto(
   agora: Date,
   assinador: AssinadorDeRecibos,
   efeitos: readonly EfeitoDePasso[],
+  antes: readonly NovoEvento[] = [],
 ): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
   const [{ faltam }] = (await tx
     .select({ faltam: sql<number>`count(*)::int` })
@@ -274,11 +281,12 @@ export async function passarA2SeCompleto(
   await tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora });
   const plataforma = { atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null } as const;
   // The move to 2, then the receipt issued at 2: one statement, seqs in that order.
-  const [evento] = await registrarEventos(tx, [
+  const eventos = await registrarEventos(tx, [
+    ...antes,
     { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, ...plataforma, ocorridoEm: agora },
     eventoReciboEmitido(atualizado, 'ENVIO', plataforma, agora),
   ]);
-  return { tramite: atualizado, evento: evento! };
+  return { tramite: atualizado, evento: eventos[antes.length]! };
 }
 
 /**
