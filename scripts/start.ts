@@ -59,8 +59,13 @@ async function main(): Promise<void> {
   const [{ startGateway }, { agendarAlertasParados }, { agendarCancelamentoAutomatico }, { agendarEntregaDeAvisos }] = await gatewayModules;
   phase('gatewayModules');
   if (config.demoSeed) {
-    const { seedDemoData } = await import('../src/demo/seed.js');
-    const seeded = await seedDemoData(database.db, new Date());
+    const [{ seedDemoData }, { CHAVE_RECIBOS_DEMO }] = await Promise.all([
+      import('../src/demo/seed.js'),
+      import('../src/demo/chaves-spe.js'),
+    ]);
+    // The demo's receipts are signed with the demo key at seed time: without RECEIPT_SIGNING_KEY the gateway signs with it too.
+    if (!config.recibos.pem) config = { ...config, recibos: CHAVE_RECIBOS_DEMO };
+    const seeded = await seedDemoData(database.db, new Date(), { chaveDeRecibos: config.recibos });
     if (seeded.seeded) logger.info(seeded, 'demo data seeded');
     phase('demoSeed');
   }

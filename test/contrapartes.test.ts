@@ -399,7 +399,7 @@ describe.runIf(BACKENDS.includes('postgres'))('postgres, two instances', () => {
       30_000,
     );
     const eventos = await gw.database.rows<{ para: number; n: number }>(
-      `select para_situacao::int as para, count(*)::int as n from tramite_eventos where tramite_id = any($1::bigint[]) group by 1 order by 1`,
+      `select para_situacao::int as para, count(*)::int as n from tramite_eventos where tramite_id = any($1::bigint[]) and tipo = 'SITUACAO' group by 1 order by 1`,
       [ids],
     );
     expect(eventos).toEqual([1, 2, 3, 4, 5].map((para) => ({ para, n: ids.length })));

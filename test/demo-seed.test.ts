@@ -1,5 +1,10 @@
-// The demo seed: plausible data whose every trâmite history is a legal walk of the status machine.
+// The demo seed: plausible data whose every trâmite history is a legal walk of the status machine, and whose every
+// trâmite carries what its status says: documents and components with real bytes, receipts that verify.
+import { createHash } from 'node:crypto';
+import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHAVE_RECIBOS_DEMO } from '../src/demo/chaves-spe.js';
+import { assinaturaConfere, conteudoReciboDeConclusao, criarAssinadorDeRecibos, textoReciboDeConclusao } from '../src/tramites/recibos.js';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, seedDemoData } from '../src/demo/seed.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, MOTIVOS_RECUSA, PASSOS, SITUACOES, SITUACOES_FINAIS } from '../src/tramites/regras.js';
@@ -27,6 +32,9 @@ interface TramiteRow {
 
 interface EventoRow {
   seq: number;
+  tipo: string;
+  componente_id: number | null;
+  recibo: string | null;
   tramite_id: number;
   de_situacao: number | null;
   para_situacao: number;
@@ -48,7 +56,10 @@ describe.each(BACKENDS)('%s', (backend) => {
   let counting = false;
   let result: Awaited<ReturnType<typeof seedDemoData>>;
   let tramites: TramiteRow[];
+  /** The status changes (SITUACAO events): the history the walk tests read. */
   let eventos: EventoRow[];
+  /** Every event, the other kinds included. */
+  let todosOsEventos: EventoRow[];
   const eventosPorTramite = new Map<number, EventoRow[]>();
   const count = async (sql: string, params: unknown[] = []) => (await handle.rows<{ n: number }>(sql, params))[0]!.n;
 
@@ -64,10 +75,12 @@ describe.each(BACKENDS)('%s', (backend) => {
          from tramites order by idt`,
     );
     eventos = await handle.rows<EventoRow>(
-      `select seq::int, tramite_id::int, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin,
+      `select seq::int, tipo::text as tipo, componente_id::int, recibo::text as recibo, tramite_id::int, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin,
               motivo, justificativa, (extract(epoch from ocorrido_em) * 1000)::float8 as em
          from tramite_eventos order by seq`,
     );
+    todosOsEventos = eventos;
+    eventos = eventos.filter((e) => e.tipo === 'SITUACAO');
     for (const e of eventos) {
       const lista = eventosPorTramite.get(e.tramite_id) ?? [];
       lista.push(e);
@@ -85,7 +98,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(result.orgaos).toBe(await count('select count(*)::int n from estruturas where pai_id is null'));
     expect(result.unidades).toBe(await count('select count(*)::int n from estruturas where pai_id is not null'));
     expect(result.tramites).toBe(tramites.length);
-    expect(result.eventos).toBe(eventos.length);
+    expect(result.eventos).toBe(todosOsEventos.length);
     expect(result.orgaos).toBeGreaterThanOrEqual(8);
     // The traffic, plus the test trâmites that met the onboarding requirements (src/demo/onboarding.ts).
     const trafego = tramites.filter((t) => !t.descricao?.startsWith('TESTE'));
@@ -94,7 +107,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(tramites.length).toBeLessThanOrEqual(300);
     expect(await count('select count(*)::int n from repositorios')).toBeGreaterThanOrEqual(3);
     // Batched inserts, not one statement per row.
-    expect(statements).toBeLessThan(30);
+    expect(statements).toBeLessThan(40);
   });
 
   test('every status 1-10 is present', () => {
@@ -114,7 +127,8 @@ describe.each(BACKENDS)('%s', (backend) => {
         );
         expect(passo, `IDT ${t.idt}: ${atual} -> ${e.para_situacao}`).toBeDefined();
         // The step's side; PEN staff cancelling on request acts as the platform.
-        expect(e.ator_lado).toBe(e.ator_pen_admin ? 'PLATAFORMA' : passo!.lado);
+        // The platform moves to 2 itself (quemMuda).
+        expect(e.ator_lado).toBe(e.ator_pen_admin ? 'PLATAFORMA' : (passo!.quemMuda ?? passo!.lado));
         expect(e.em).toBeGreaterThan(anterior);
         anterior = e.em;
         atual = e.para_situacao;
@@ -128,8 +142,8 @@ describe.each(BACKENDS)('%s', (backend) => {
   });
 
   test('seq order is time order, and nothing happens in the future or before the ~60-day window (but onboarding tests)', () => {
-    for (let i = 1; i < eventos.length; i++) expect(eventos[i]!.em).toBeGreaterThanOrEqual(eventos[i - 1]!.em);
-    expect(eventos.at(-1)!.em).toBeLessThanOrEqual(NOW_MS);
+    for (let i = 1; i < todosOsEventos.length; i++) expect(todosOsEventos[i]!.em).toBeGreaterThanOrEqual(todosOsEventos[i - 1]!.em);
+    expect(todosOsEventos.at(-1)!.em).toBeLessThanOrEqual(NOW_MS);
     // Agencies implanted before the window met their onboarding tests before it: only those are older.
     const testes = new Set(tramites.filter((t) => t.descricao?.startsWith('TESTE')).map((t) => t.id));
     expect(eventos.filter((e) => e.em < NOW_MS - 62 * DIA && !testes.has(e.tramite_id))).toEqual([]);
@@ -343,6 +357,184 @@ describe.each(BACKENDS)('%s', (backend) => {
         a.sujeito,
       ).toBe(1);
     }
+  });
+
+  // ---- what each trâmite carries (docs/domain.md §4), consistent with its status walk ----
+
+  interface ComponenteRow {
+    id: number;
+    tramite_id: number;
+    hash: string;
+    tamanho: number;
+    conteudo_id: number | null;
+    enviado_em: number | null;
+    bytes: Buffer | Uint8Array | null;
+  }
+  const componentesDe = async () => {
+    const linhas = await handle.rows<ComponenteRow>(
+      `select c.id::int, c.tramite_id::int, c.hash, c.tamanho::int, c.conteudo_id::int,
+              (extract(epoch from c.enviado_em) * 1000)::float8 as enviado_em,
+              (select string_agg(b.dados, ''::bytea order by b.n) from conteudo_blocos b where b.conteudo_id = c.conteudo_id) as bytes
+         from tramite_componentes c order by c.id`,
+    );
+    const porTramite = new Map<number, ComponenteRow[]>();
+    for (const c of linhas) porTramite.set(c.tramite_id, [...(porTramite.get(c.tramite_id) ?? []), c]);
+    return porTramite;
+  };
+  const alcancou = (t: TramiteRow, s: number) => (eventosPorTramite.get(t.id) ?? []).find((e) => e.para_situacao === s);
+
+  test('every trâmite carries its process metadata and documents, each with digital components', async () => {
+    const semProcesso = await count(
+      'select count(*)::int n from tramites t where not exists (select 1 from tramite_processos p where p.tramite_id = t.id)',
+    );
+    expect(semProcesso).toBe(0);
+    expect(
+      await count(
+        'select count(*)::int n from tramites t where not exists (select 1 from tramite_documentos d where d.tramite_id = t.id and exists (select 1 from tramite_componentes c where c.documento_id = d.id))',
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        'select count(*)::int n from tramite_documentos d where not exists (select 1 from tramite_componentes c where c.documento_id = d.id)',
+      ),
+    ).toBe(0);
+    // Restricted documents carry their hipótese legal; some exist.
+    expect(await count('select count(*)::int n from tramite_documentos where nivel_de_sigilo = 2 and hipotese_legal_id is null')).toBe(0);
+    expect(await count('select count(*)::int n from tramite_documentos where nivel_de_sigilo = 2')).toBeGreaterThan(0);
+  });
+
+  test('at 2 and after every component is held and its stored bytes hash to the declared SHA-256; before 2 one is missing', async () => {
+    const porTramite = await componentesDe();
+    let conferidos = 0;
+    for (const t of tramites) {
+      const componentes = porTramite.get(t.id)!;
+      const a2 = alcancou(t, 2);
+      if (!a2) {
+        expect(
+          componentes.some((c) => c.conteudo_id == null),
+          `IDT ${t.idt}`,
+        ).toBe(true);
+        continue;
+      }
+      for (const c of componentes) {
+        expect(c.conteudo_id, `IDT ${t.idt}`).not.toBeNull();
+        expect(c.enviado_em!).toBeLessThan(a2.em);
+        expect(c.enviado_em!).toBeGreaterThan(t.criado_em);
+        const bytes = Buffer.from(c.bytes!);
+        expect(bytes.byteLength).toBe(c.tamanho);
+        expect(createHash('sha256').update(bytes).digest('base64'), `IDT ${t.idt}`).toBe(c.hash);
+        conferidos++;
+      }
+    }
+    expect(conferidos).toBeGreaterThan(200);
+    // Held bytes are shared by hash: a handful of contents for hundreds of components.
+    expect(await count('select count(*)::int n from conteudos')).toBeLessThan(20);
+  });
+
+  test('a recibo de envio exactly for the trâmites that reached 2, verifying with the JWKS key, over their components', async () => {
+    const porTramite = await componentesDe();
+    const recibos = await handle.rows<{ tramite_id: number; jws: string; em: number }>(
+      `select tramite_id::int, jws, (extract(epoch from emitido_em) * 1000)::float8 as em from recibos_de_envio`,
+    );
+    const porId = new Map(recibos.map((r) => [r.tramite_id, r]));
+    const jwks = createLocalJWKSet(await criarAssinadorDeRecibos(CHAVE_RECIBOS_DEMO).jwks());
+    for (const t of tramites) {
+      const a2 = alcancou(t, 2);
+      const recibo = porId.get(t.id);
+      expect(!!recibo, `IDT ${t.idt}`).toBe(!!a2);
+      if (!a2 || !recibo) continue;
+      expect(recibo.em).toBe(a2.em);
+      const { payload, protectedHeader } = await compactVerify(recibo.jws, jwks);
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({
+        IDT: String(t.idt),
+        NRE: t.nre,
+        dataDeRecebimentoDoUltimoComponenteDigital: new Date(a2.em).toISOString(),
+        hashesDosComponentesDigitais: [...new Set(porTramite.get(t.id)!.map((c) => c.hash))].sort(),
+      });
+    }
+  });
+
+  test('a recibo de conclusão exactly for the trâmites that reached 5, signed over the rebuilt text, verifying with the recipient SPE’s registered key', async () => {
+    const porTramite = await componentesDe();
+    const recibos = await handle.rows<{
+      tramite_id: number;
+      texto: string;
+      assinatura: string;
+      chave: string;
+      registrada: string | null;
+      em: number;
+    }>(
+      `select r.tramite_id::int, r.texto_assinado texto, r.hash_da_assinatura assinatura, r.chave_publica_pem chave, k.pem registrada,
+              (extract(epoch from r.recebido_em) * 1000)::float8 as em
+         from recibos_de_conclusao r join tramites t on t.id = r.tramite_id
+         left join chaves_publicas_spe k on k.orgao_id = t.destinatario_orgao_id and k.ambiente = t.ambiente`,
+    );
+    const porId = new Map(recibos.map((r) => [r.tramite_id, r]));
+    let verificados = 0;
+    for (const t of tramites) {
+      const a5 = alcancou(t, 5);
+      const recibo = porId.get(t.id);
+      expect(!!recibo, `IDT ${t.idt}`).toBe(!!a5);
+      if (!a5 || !recibo) continue;
+      expect(recibo.em).toBe(a5.em);
+      const texto = textoReciboDeConclusao(
+        conteudoReciboDeConclusao(
+          t,
+          porTramite.get(t.id)!.map((c) => c.hash),
+          new Date(alcancou(t, 4)!.em),
+        ),
+      );
+      expect(recibo.texto).toBe(texto);
+      expect(recibo.registrada, `IDT ${t.idt}: the recipient has a registered key`).not.toBeNull();
+      expect(assinaturaConfere(texto, recibo.assinatura, recibo.registrada!)).toBe(true);
+      expect(recibo.chave).toBe(recibo.registrada);
+      verificados++;
+    }
+    expect(verificados).toBeGreaterThan(20);
+  });
+
+  test('the events of the other kinds: one per upload and per receipt, by who acted, changing no status', async () => {
+    const porTramite = await componentesDe();
+    const porId = new Map(tramites.map((t) => [t.id, t]));
+    const outros = todosOsEventos.filter((e) => e.tipo !== 'SITUACAO');
+    for (const e of outros) {
+      expect(e.de_situacao, `seq ${e.seq}`).toBe(e.para_situacao);
+      expect(e.motivo).toBeNull();
+      expect(e.justificativa).toBeNull();
+    }
+    const todosDe = (id: number) => todosOsEventos.filter((e) => e.tramite_id === id);
+    for (const t of tramites) {
+      const deste = todosDe(t.id);
+      const inicio = eventosPorTramite.get(t.id)![0]!;
+      // Each held component once, by the sender's start actor, at its upload, in status 1.
+      const held = porTramite.get(t.id)!.filter((c) => c.conteudo_id != null);
+      const doComponente = deste.filter((e) => e.tipo === 'COMPONENTE_RECEBIDO');
+      expect(doComponente.map((e) => e.componente_id).sort(), `IDT ${t.idt}`).toEqual(held.map((c) => c.id).sort());
+      for (const e of doComponente) {
+        expect(e.para_situacao).toBe(1);
+        expect(e.em).toBe(held.find((c) => c.id === e.componente_id)!.enviado_em);
+        expect([e.ator_sujeito, e.ator_lado, e.ator_orgao_id]).toEqual([
+          inicio.ator_sujeito,
+          'REMETENTE',
+          porId.get(t.id)!.remetente_orgao_id,
+        ]);
+      }
+      // Each receipt right after the status change that issued it.
+      const recibos = deste.filter((e) => e.tipo === 'RECIBO_EMITIDO');
+      const esperados = [alcancou(t, 2) && 'ENVIO', alcancou(t, 5) && 'CONCLUSAO'].filter(Boolean);
+      expect(
+        recibos.map((e) => e.recibo),
+        `IDT ${t.idt}`,
+      ).toEqual(esperados);
+      for (const r of recibos) {
+        const situacao = r.recibo === 'ENVIO' ? 2 : 5;
+        const causa = alcancou(t, situacao)!;
+        expect(deste[deste.indexOf(causa) + 1]).toBe(r);
+        expect([r.para_situacao, r.em, r.ator_lado, r.ator_sujeito]).toEqual([situacao, causa.em, causa.ator_lado, causa.ator_sujeito]);
+      }
+    }
+    expect(outros.some((e) => e.tipo === 'COMPONENTE_RECEBIDO')).toBe(true);
   });
 
   test('seeding again is a no-op', async () => {

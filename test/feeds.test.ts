@@ -130,9 +130,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     const tramiteId = dbId(r0.tramite.id);
     expect(sub.cursores).toEqual(await seqsNoLog(rows, inicio, tramiteId));
     expect(sub.cursores).toEqual(await seqsNoLog(rows, inicio));
-    const ocorridos = await rows<{ o: string }>('select ocorrido_em as o from tramite_eventos where tramite_id = $1 order by seq', [
-      tramiteId,
-    ]);
+    const ocorridos = await rows<{ o: string }>(
+      `select ocorrido_em as o from tramite_eventos where tramite_id = $1 and tipo = 'SITUACAO' order by seq`,
+      [tramiteId],
+    );
     expect(recebidos.map((e) => new Date(e.ocorridoEm).getTime())).toEqual(ocorridos.map((o) => new Date(o.o).getTime()));
     await sleep(300);
     expect(sub.eventos).toHaveLength(esperados.length);

@@ -133,7 +133,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   async function linha(id: number): Promise<Linha> {
     const [r] = await rows<Linha>(
-      'select situacao::int as situacao, versao::int as versao, (select count(*)::int from tramite_eventos e where e.tramite_id = t.id) as eventos from tramites t where id = $1',
+      `select situacao::int as situacao, versao::int as versao, (select count(*)::int from tramite_eventos e where e.tramite_id = t.id and e.tipo = 'SITUACAO') as eventos from tramites t where id = $1`,
       [id],
     );
     return r!;
@@ -328,7 +328,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
         // Replaying the log reproduces the trâmite.
         const eventos = await rows<{ de: number | null; para: number; lado: string; ator: string; pen: boolean }>(
-          'select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator, ator_pen_admin as pen from tramite_eventos where tramite_id = $1 order by seq',
+          `select de_situacao::int as de, para_situacao::int as para, ator_lado as lado, ator_sujeito as ator, ator_pen_admin as pen from tramite_eventos where tramite_id = $1 and tipo = 'SITUACAO' order by seq`,
           [id],
         );
         let atual: Situacao | null = null;

@@ -355,9 +355,11 @@ describe.each(BACKENDS)('%s', (backend) => {
         }
       `;
       const eventos = new Map(
-        (await rows<{ id: number; n: number }>('select tramite_id::int id, count(*)::int n from tramite_eventos group by tramite_id')).map(
-          (r) => [r.id, r.n],
-        ),
+        (
+          await rows<{ id: number; n: number }>(
+            `select tramite_id::int id, count(*)::int n from tramite_eventos where tipo = 'SITUACAO' group by tramite_id`,
+          )
+        ).map((r) => [r.id, r.n]),
       );
       let after: string | null = null;
       let seen = 0;

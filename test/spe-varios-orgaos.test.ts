@@ -200,7 +200,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const [inicio] = await rows<{ seq: string }>('select seq::text from tramite_eventos order by seq desc offset 300 limit 1');
     const esperado = await rows<{ seq: string }>(
       `select e.seq::text from tramite_eventos e join tramites t on t.id = e.tramite_id
-        where e.seq > $2::bigint and t.ambiente = 'PRODUCAO' and ${VISIVEIS} order by e.seq`,
+        where e.tipo = 'SITUACAO' and e.seq > $2::bigint and t.ambiente = 'PRODUCAO' and ${VISIVEIS} order by e.seq`,
       [ids(), inicio!.seq],
     );
     expect(esperado.length).toBeGreaterThan(0);

@@ -150,5 +150,6 @@ export const relations = defineRelations(tables, (r) => ({
   tramiteEventos: {
     tramite: r.one.tramites({ from: r.tramiteEventos.tramiteId, to: r.tramites.id, optional: false }),
     atorOrgao: r.one.estruturas({ from: r.tramiteEventos.atorOrgaoId, to: r.estruturas.id }),
+    componente: r.one.tramiteComponentes({ from: r.tramiteEventos.componenteId, to: r.tramiteComponentes.id }),
   },
 }));

@@ -3,7 +3,7 @@
  * this public key registered in both environments, and the demo (and the tests) sign recibos de
  * conclusão with the private key. A demo secret: it lives in src/demo only, never in a deployment.
  */
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 
 export const CHAVE_PUBLICA_SPE_DEMO = `-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2KXYHl/nMm+esHlwbS7e
@@ -46,5 +46,29 @@ PC59s+4rwaF5kpa6WLcuGRY=
 
 /** What a demo SPE posts as `hashDaAssinatura`: the RSA-SHA256 signature of the receipt's text, base64. */
 export function assinarComoSpeDemo(texto: string, chavePrivadaPem: string = CHAVE_PRIVADA_SPE_DEMO): string {
-  return sign('sha256', Buffer.from(texto, 'utf8'), createPrivateKey(chavePrivadaPem)).toString('base64');
+  return sign('sha256', Buffer.from(texto, 'utf8'), chavePrivada(chavePrivadaPem)).toString('base64');
 }
+
+// Parsed once per key: the seed signs one receipt per trâmite at 5+.
+const chavesPrivadas = new Map<string, KeyObject>();
+function chavePrivada(pem: string): KeyObject {
+  const guardada = chavesPrivadas.get(pem);
+  if (guardada) return guardada;
+  const chave = createPrivateKey(pem);
+  chavesPrivadas.set(pem, chave);
+  return chave;
+}
+
+/**
+ * The gateway's receipt-signing key in the embedded demo (ES256, PKCS#8), kept as data like the SPE key: the demo's
+ * recibos de envio are signed with it at seed time, and `npm start` configures the gateway with it when no
+ * RECEIPT_SIGNING_KEY is set, so they verify with the JWKS the gateway publishes, across restarts. A demo secret.
+ */
+export const CHAVE_RECIBOS_DEMO = {
+  pem: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7krk3RSyKvxymBSE
+2rYXYS7JuP610LQlQZ2zu3jHz8ShRANCAARBf+ymFJsEtrrDEw1GOH1eMhB+I6e5
+/us9tGKN5WtT2q8WGhVw7ftejxkDNFkxqmjH9k+2QTK9c7DA1jNAJjQo
+-----END PRIVATE KEY-----`,
+  alg: 'ES256',
+} as const;

@@ -34,7 +34,10 @@ import {
 import { validarChavePublica } from '../onboarding/chaves-spe.js';
 import { REPOSITORIO_CONTRAPARTES } from '../onboarding/contrapartes.js';
 import { chavesPublicasSpe } from '../onboarding/tables.js';
-import { CHAVE_PUBLICA_SPE_DEMO } from './chaves-spe.js';
+import { CHAVE_PUBLICA_SPE_DEMO, CHAVE_RECIBOS_DEMO } from './chaves-spe.js';
+import { semearCarga } from './carga.js';
+import type { NovoEvento } from '../tramites/eventos.js';
+import { criarAssinadorDeRecibos, type ChaveDeAssinatura } from '../tramites/recibos.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
 import { DEMO_CONTAS_ONBOARDING, seedOnboardingDemo } from './onboarding.js';
@@ -692,9 +695,17 @@ function lotes<T>(itens: T[], tamanho = LOTE): T[][] {
   return out;
 }
 
+const ATOR_DA_PLATAFORMA = { atorSujeito: PLATAFORMA, atorLado: 'PLATAFORMA', atorOrgaoId: null, atorPenAdmin: false } as const;
+
+export interface OpcoesDaSemente {
+  /** The key the gateway signs receipts with (its RECEIPT_SIGNING_KEY); default the demo's, `CHAVE_RECIBOS_DEMO`. */
+  chaveDeRecibos?: ChaveDeAssinatura;
+}
+
 export async function seedDemoData(
   db: Database,
   now: Date,
+  opcoes: OpcoesDaSemente = {},
 ): Promise<{ seeded: boolean; orgaos: number; unidades: number; tramites: number; eventos: number }> {
   return db.transaction(async (tx) => {
     // Two gateway instances starting together on one PostgreSQL: the second waits, then sees the data.
@@ -821,7 +832,7 @@ export async function seedDemoData(
       ),
     );
 
-    // Both plans' events written once, in global time order, so `seq` follows time in an append-only log.
+    // Both plans' status events, in global time order.
     const eventos = plano.tramites
       .flatMap((t) => t.eventos.map((e, i) => ({ t, e, i })))
       .sort((a, b) => a.e.em - b.e.em || a.t.idt - b.t.idt || a.i - b.i)
@@ -838,7 +849,29 @@ export async function seedDemoData(
         ocorridoEm: new Date(e.em),
       }));
     // A stable sort: at one instant the seed's events come before the onboarding plan's.
-    const log = [...eventos, ...onboarding.eventosTramite].sort((a, b) => a.ocorridoEm.getTime() - b.ocorridoEm.getTime());
+    const situacoes = [...eventos, ...onboarding.eventosTramite]
+      .sort((a, b) => a.ocorridoEm.getTime() - b.ocorridoEm.getTime())
+      // The platform moves a trâmite to 2 itself, when the last component is in (PASSOS `quemMuda`), for no side.
+      .map((e) => (e.deSituacao === 1 && e.paraSituacao === 2 ? { ...e, ...ATOR_DA_PLATAFORMA } : e));
+
+    // What every trâmite carries, consistent with its walk (carga.ts), and the events of its uploads and receipts.
+    const porTramite = new Map<number, NovoEvento[]>();
+    for (const e of situacoes) porTramite.set(e.tramiteId, [...(porTramite.get(e.tramiteId) ?? []), e]);
+    const identidades = await tx
+      .select({ id: tramites.id, idt: tramites.idt, nre: tramites.nre, tipo: tramites.tipo, descricao: tramites.descricao })
+      .from(tramites);
+    const daCarga = await semearCarga(
+      tx,
+      identidades.map((t) => ({ ...t, eventos: porTramite.get(t.id) ?? [] })).filter((t) => t.eventos.length > 0),
+      { assinador: criarAssinadorDeRecibos(opcoes.chaveDeRecibos ?? CHAVE_RECIBOS_DEMO), chaveSpe, agora: now },
+    );
+
+    // Written once, in global time order, so `seq` follows time in an append-only log; at one instant a status change
+    // comes before the receipt it issued.
+    const outroTipo = (e: NovoEvento) => Number(e.tipo != null && e.tipo !== 'SITUACAO');
+    const log = ([...situacoes, ...daCarga] as NovoEvento[]).sort(
+      (a, b) => a.ocorridoEm.getTime() - b.ocorridoEm.getTime() || outroTipo(a) - outroTipo(b),
+    );
     for (const lote of lotes(log)) await tx.insert(tramiteEventos).values(lote);
 
     return {

@@ -20,6 +20,22 @@ export function canReadTramite(viewer: Viewer, tramite: TramiteParticipantes & {
 }
 
 /**
+ * Who sees an event of a trâmite: a status change, whoever reads the trâmite; a component received (the sender's
+ * upload, at 1, before the trâmite is the recipient's business) and the recibo de envio (addressed to the sender,
+ * docs/domain.md §4.4), the remetente's agency only; the recibo de conclusão (signed by the recipient, fetched by the
+ * sender), both sides. PEN_ADMIN sees all.
+ */
+export function canSeeEvento(
+  viewer: Viewer,
+  tramite: TramiteParticipantes & { situacao: number },
+  evento: { tipo: 'SITUACAO' | 'COMPONENTE_RECEBIDO' | 'RECIBO_EMITIDO'; recibo: 'ENVIO' | 'CONCLUSAO' | null },
+): boolean {
+  if (!canReadTramite(viewer, tramite)) return false;
+  if (evento.tipo === 'SITUACAO' || (evento.tipo === 'RECIBO_EMITIDO' && evento.recibo === 'CONCLUSAO')) return true;
+  return isPenAdmin(viewer) || orgaosDoViewer(viewer).includes(tramite.remetenteOrgaoId);
+}
+
+/**
  * The read rule of a trâmite reached by a field (registered on the Tramite type): readable, and in the environment the
  * field is about. A trâmite of the other environment is null, as a missing one.
  */

@@ -20,9 +20,16 @@ import {
   TramiteNaoEncontrado,
   TransicaoInvalida,
 } from './erros.js';
-import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import {
+  eventoComponenteRecebido,
+  eventoReciboEmitido,
+  registrarEventos,
+  type Evento,
+  type NovoEvento,
+  type Transaction,
+} from './eventos.js';
 import { autorizarPasso, ladosDoViewer, PASSO_POR_ACAO, passosAPartirDe, type Situacao } from './regras.js';
-import { recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
+import { atorDoPasso, recusaDePapel, type EfeitoDePasso, type TramiteRow } from './servico.js';
 import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
   especiesDocumentais,
@@ -223,23 +230,26 @@ export async function receberComponente(
     const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
-    const marcacao = tx
+    const componentes = await tx
       .update(tramiteComponentes)
       .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
       .where(
         and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
       )
-      .returning()
-      .execute();
-    // Its first read goes out with the update (one round trip) and, run after it, already sees these marked.
-    const [componentes, completo] = await Promise.all([marcacao, passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos)]);
+      .returning();
+    // One event per component these bytes satisfy, by the sender's side; with the platform's move to 2 when this
+    // was the last missing one, in one append (one statement, one notification per act).
+    const recebidos = componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora));
+    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos, recebidos);
+    if (!completo) await registrarEventos(tx, recebidos);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
 }
 
 /**
  * The platform's move 1 → 2 when no declared component is missing, with its signed recibo de envio,
- * in the caller's transaction; null while some are missing.
+ * in the caller's transaction, its events appended after `antes` (the act's own); null while some are
+ * missing (nothing appended).
  */
 export async function passarA2SeCompleto(
   tx: Transaction,
@@ -247,6 +257,7 @@ export async function passarA2SeCompleto(
   agora: Date,
   assinador: AssinadorDeRecibos,
   efeitos: readonly EfeitoDePasso[],
+  antes: readonly NovoEvento[] = [],
 ): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
   // One read tells whether any is missing and, when none is, lists the hashes the receipt signs.
   const componentes = await tx
@@ -261,7 +272,7 @@ export async function passarA2SeCompleto(
       agora,
     ),
   );
-  // The move, its receipt and its event go out together (one round trip): when the compare-and-set finds another
+  // The move, its receipt and its events go out together (one round trip): when the compare-and-set finds another
   // version, the error below rolls the other two back.
   const atualizacao = tx
     .update(tramites)
@@ -270,22 +281,17 @@ export async function passarA2SeCompleto(
     .returning()
     .execute();
   const recibo = tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora }).execute();
+  const plataforma = { atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null } as const;
+  // The act's own events, the move to 2, then the receipt issued at 2: one statement, seqs in that order.
   const registro = registrarEventos(tx, [
-    {
-      tramiteId: atual.id,
-      deSituacao: 1,
-      paraSituacao: 2,
-      atorSujeito: ATOR_PLATAFORMA,
-      atorLado: 'PLATAFORMA',
-      atorPenAdmin: false,
-      atorOrgaoId: null,
-      ocorridoEm: agora,
-    },
+    ...antes,
+    { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, ...plataforma, ocorridoEm: agora },
+    eventoReciboEmitido({ id: atual.id, situacao: 2 }, 'ENVIO', plataforma, agora),
   ]);
-  const [[atualizado], , [evento]] = await Promise.all([atualizacao, recibo, registro]);
+  const [[atualizado], , eventos] = await Promise.all([atualizacao, recibo, registro]);
   if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
   for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
-  return { tramite: atualizado, evento: evento! };
+  return { tramite: atualizado, evento: eventos[antes.length]! };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Live status changes of trâmites: the event log read by the bus (feeds/barramento.ts), joined
+ * Live events of trâmites (status changes, components received, receipts issued): the event log read by the bus (feeds/barramento.ts), joined
  * with the trâmite, filtered per subscriber and per viewer.
  */
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
@@ -8,8 +8,8 @@ import { fonteDoLog } from '../db/log.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
 import type { FonteEventos } from '../feeds/barramento.js';
-import { canReadTramite } from './acesso.js';
-import { LOG_TRAMITES, type Evento } from './eventos.js';
+import { canSeeEvento } from './acesso.js';
+import { LOG_TRAMITES, type Evento, type TipoEvento } from './eventos.js';
 import type { PapelNoTramite } from './filtro.js';
 import type { Situacao } from './regras.js';
 import { tramiteEventos, tramites } from './tables.js';
@@ -26,6 +26,8 @@ export interface FiltroFeed {
   orgaoIds?: readonly number[] | null;
   papel?: PapelNoTramite | null;
   situacoes?: Situacao[] | null;
+  /** The event kinds wanted (default: SITUACAO only, the status changes). */
+  tipos?: readonly TipoEvento[] | null;
 }
 
 /**
@@ -59,14 +61,18 @@ export function fonteEventosTramite(db: Database): FonteEventos<EventoComTramite
   return fonteDoLog(db, LOG_TRAMITES, (depoisDe, ate, limite) => lerEventosTramite(db, depoisDe, limite, ate));
 }
 
+/** A feed without `tipos` delivers status changes only, as before there were other kinds. */
+export const TIPOS_PADRAO: readonly TipoEvento[] = ['SITUACAO'];
+
 /**
- * Whether a subscriber gets an event: its filter, and the read rule applied to the trâmite as it
- * is now (read with the event), live and in replay alike: after a refusal the destinatário sees
+ * Whether a subscriber gets an event: its filter, and the read rule of the event's kind (acesso.ts
+ * `canSeeEvento`) applied to the trâmite as it is now (read with the event), live and in replay alike: after a refusal the destinatário sees
  * none of the trâmite's events, old ones included, as in the read API.
  */
 export function passaNoFeed(viewer: Viewer, filtro: FiltroFeed, evento: EventoComTramite): boolean {
   const { tramite } = evento;
-  if (tramite.ambiente !== filtro.ambiente || !canReadTramite(viewer, tramite)) return false;
+  if (!(filtro.tipos ?? TIPOS_PADRAO).includes(evento.tipo)) return false;
+  if (tramite.ambiente !== filtro.ambiente || !canSeeEvento(viewer, tramite, evento)) return false;
   if (filtro.tramiteId != null && evento.tramiteId !== filtro.tramiteId) return false;
   if (filtro.situacoes?.length && !filtro.situacoes.includes(evento.paraSituacao as Situacao)) return false;
   if (filtro.orgaoIds != null) {

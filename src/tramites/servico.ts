@@ -27,7 +27,7 @@ import {
   UnidadeNaoHabilitada,
 } from './erros.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
-import { registrarEventos, type Evento, type Transaction } from './eventos.js';
+import { eventoReciboEmitido, registrarEventos, type Evento, type Transaction } from './eventos.js';
 import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
@@ -124,7 +124,7 @@ export interface PedidoInicio {
 }
 
 /** The actor columns of an event: an agency's person or system for its side, or PEN staff as the platform. */
-function ator(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
+export function atorDoPasso(viewer: Viewer, autorizado: { lado: LadoAtor; porAdministradorPen: boolean }) {
   return {
     atorSujeito: viewer.sujeito,
     atorLado: autorizado.lado,
@@ -294,16 +294,21 @@ async function executarPasso(
       .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
       .returning()
       .execute();
+    const atorDoEvento = atorDoPasso(pedido.viewer, autorizacao);
     const registro = registrarEventos(tx, [
       {
         tramiteId: atual.id,
         deSituacao: situacao,
         paraSituacao: passo.para,
-        ...ator(pedido.viewer, autorizacao),
+        ...atorDoEvento,
         motivo: recusa ? motivo : null,
         justificativa,
         ocorridoEm: pedido.agora,
       },
+      // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
+      ...(pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO'
+        ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)]
+        : []),
     ]);
     // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip.
     const busca = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? chaveDoDestinatario(tx, atual) : Promise.resolve(null);
@@ -401,7 +406,7 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
         tramiteId: inserido!.id,
         deSituacao: null,
         paraSituacao: 1,
-        ...ator(pedido.viewer, autorizacao),
+        ...atorDoPasso(pedido.viewer, autorizacao),
         ocorridoEm: pedido.agora,
       },
     ]);

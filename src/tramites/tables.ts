@@ -111,9 +111,18 @@ export const tramites = pgTable(
 );
 
 /**
- * The trâmite event log: one row per status change, never updated. `seq` is global; writers take no
- * lock, and readers deliver it in order only up to the seq below which every writer has finished
- * (db/log.ts), which is what lets live feeds resume from a cursor without gaps.
+ * Kinds of trâmite events (regras.ts `TIPOS_DE_EVENTO`): a status change, a digital component received by the
+ * platform, a receipt issued. Only SITUACAO events are the status history.
+ */
+export const tipoEventoTramite = pgEnum('tipo_evento_tramite', ['SITUACAO', 'COMPONENTE_RECEBIDO', 'RECIBO_EMITIDO']);
+/** Which receipt a RECIBO_EMITIDO event is: the platform's recibo de envio (2) or the recipient's recibo de conclusão (5). */
+export const tipoRecibo = pgEnum('tipo_recibo', ['ENVIO', 'CONCLUSAO']);
+
+/**
+ * The trâmite event log: one row per status change, component received or receipt issued, never updated. `seq` is
+ * global; writers take no lock, and readers deliver it in order only up to the seq below which every writer has
+ * finished (db/log.ts), which is what lets live feeds resume from a cursor without gaps. An event of another kind than
+ * SITUACAO changes no status: `de_situacao` = `para_situacao`, the status the trâmite was in.
  */
 export const tramiteEventos = pgTable(
   'tramite_eventos',
@@ -132,8 +141,18 @@ export const tramiteEventos = pgTable(
     motivo: text('motivo'),
     justificativa: text('justificativa'),
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
+    tipo: tipoEventoTramite('tipo').notNull().default('SITUACAO'),
+    /** The component a COMPONENTE_RECEBIDO event is about. */
+    componenteId: bigint('componente_id', { mode: 'number' }).references(() => tramiteComponentes.id),
+    /** The receipt a RECIBO_EMITIDO event is about. */
+    recibo: tipoRecibo('recibo'),
   },
-  (t) => [index('tramite_eventos_tramite_idx').on(t.tramiteId, t.seq)],
+  (t) => [
+    index('tramite_eventos_tramite_idx').on(t.tramiteId, t.seq),
+    check('tramite_eventos_componente_ck', sql`(${t.tipo} = 'COMPONENTE_RECEBIDO') = (${t.componenteId} is not null)`),
+    check('tramite_eventos_recibo_ck', sql`(${t.tipo} = 'RECIBO_EMITIDO') = (${t.recibo} is not null)`),
+    check('tramite_eventos_sem_mudanca_ck', sql`${t.tipo} = 'SITUACAO' or ${t.deSituacao} = ${t.paraSituacao}`),
+  ],
 );
 
 /**

@@ -245,7 +245,7 @@ export const CAMINHO_SUCESSO: AcaoPasso[] = [
 /** Seqs in the log after `depoisDe` (optionally of one trâmite), in order, as cursors. */
 export async function seqsNoLog(rows: Rows, depoisDe: number, tramiteId?: number): Promise<string[]> {
   const linhas = await rows<{ seq: string }>(
-    `select e.seq::text as seq from tramite_eventos e where e.seq > $1 ${tramiteId != null ? 'and e.tramite_id = $2' : ''} order by e.seq`,
+    `select e.seq::text as seq from tramite_eventos e where e.tipo = 'SITUACAO' and e.seq > $1 ${tramiteId != null ? 'and e.tramite_id = $2' : ''} order by e.seq`,
     tramiteId != null ? [depoisDe, tramiteId] : [depoisDe],
   );
   return linhas.map((l) => l.seq);

@@ -5,6 +5,7 @@ import type { Ambiente } from '../../src/kernel/ambiente.js';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle, type StatementTimeouts } from '../../src/db/client.js';
+import { CHAVE_RECIBOS_DEMO } from '../../src/demo/chaves-spe.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
 import { createLogger } from '../../src/logger.js';
@@ -81,7 +82,8 @@ export function testGatewayConfig(
       documentoMaxBytes: options.documentMaxBytes ?? 64 * 1024,
     },
     componentes: { maxBytes: options.componentMaxBytes ?? 100 * 1024 * 1024 },
-    recibos: { pem: null, alg: 'ES256' },
+    // The key the demo seed signs its recibos de envio with, as `npm start` configures it.
+    recibos: CHAVE_RECIBOS_DEMO,
     avisos: defaults.avisos,
     contrapartes: {
       enabled: options.contrapartesIntervalMs != null,

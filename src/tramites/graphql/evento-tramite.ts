@@ -1,4 +1,4 @@
-/** A status change of a trâmite (one row of its event log), and the live feeds that deliver them. */
+/** An event of a trâmite (one row of its event log: a status change, a component received, a receipt issued), and the live feeds that deliver them. */
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
@@ -10,6 +10,9 @@ import { canReadTramite } from '../acesso.js';
 import { lerEventosTramite, passaNoFeed, type EventoComTramite, type FiltroFeed } from '../feed.js';
 import type { tramites } from '../tables.js';
 import { LadoTramite, MotivoRecusa, PapelNoTramite, SituacaoTramite, Tramite } from './tramite.js';
+import { ComponenteDigital } from './documento.js';
+import { ReciboDeConclusao, ReciboDeEnvio } from './recibo.js';
+import type { TipoEvento, TipoRecibo } from '../eventos.js';
 import type { Barramento } from '../../feeds/barramento.js';
 import type { MOTIVOS_RECUSA, Situacao } from '../regras.js';
 
@@ -20,10 +23,39 @@ declare module '../../schema/context.js' {
   }
 }
 
+export const TipoEventoTramite = builder.enumType('TipoEventoTramite', {
+  description: 'O que aconteceu num evento de trâmite.',
+  values: {
+    SITUACAO: { description: 'Mudança de situação ("Situações" no Painel de Controle): o histórico do trâmite.' },
+    COMPONENTE_RECEBIDO: {
+      description:
+        'Um componente digital chegou à plataforma, conferido com o hash e o tamanho declarados (envio do remetente, na situação 1). Só o remetente o vê.',
+    },
+    RECIBO_EMITIDO: {
+      description:
+        'Um recibo foi emitido: o recibo de envio da plataforma ao chegar a 2 (só o remetente o vê) ou o recibo de conclusão do destinatário ao chegar a 5 (os dois lados o veem).',
+    },
+  } as const satisfies Record<TipoEvento, unknown>,
+});
+
+export const TipoDeRecibo = builder.enumType('TipoDeRecibo', {
+  description: 'Qual recibo de um trâmite.',
+  values: {
+    ENVIO: { description: 'Recibo de envio: assinado pela plataforma quando todos os componentes chegaram (situação 2).' },
+    CONCLUSAO: { description: 'Recibo de conclusão: assinado pelo SPE destinatário e verificado pela plataforma (situação 5).' },
+  } as const satisfies Record<TipoRecibo, unknown>,
+});
+
 export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   name: 'EventoTramite',
-  description: 'Uma mudança de situação de um trâmite ("Situações" no Painel de Controle), registrada uma única vez.',
+  description:
+    'Um evento de um trâmite, registrado uma única vez: uma mudança de situação ("Situações" no Painel de Controle), um componente digital recebido pela plataforma ou um recibo emitido (`tipo`).',
   fields: (t) => ({
+    tipo: t.field({
+      type: TipoEventoTramite,
+      description: 'O que aconteceu: mudança de situação, componente recebido ou recibo emitido.',
+      resolve: (e) => e.tipo,
+    }),
     cursor: t.string({
       description:
         'Posição global do evento no registro de eventos: as assinaturas entregam em ordem crescente de cursor, sem lacunas; passe o último recebido em `aPartirDe` para retomar.',
@@ -32,12 +64,13 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
     situacaoAnterior: t.field({
       type: SituacaoTramite,
       nullable: true,
-      description: 'Situação antes da mudança; nula no evento que cria o trâmite.',
+      description:
+        'Situação antes da mudança; nula no evento que cria o trâmite. Num evento que não é de SITUACAO, a mesma de `situacao` (nada mudou).',
       resolve: (e) => e.deSituacao as Situacao | null,
     }),
     situacao: t.field({
       type: SituacaoTramite,
-      description: 'Situação depois da mudança.',
+      description: 'Situação depois da mudança; num evento que não é de SITUACAO, a situação em que o trâmite estava.',
       resolve: (e) => e.paraSituacao as Situacao,
     }),
     lado: t.field({
@@ -66,9 +99,45 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
       description: 'Justificativa da recusa ou do cancelamento.',
       resolve: (r) => r.justificativa,
     }),
-    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (r) => r.ocorridoEm }),
+    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando o evento foi registrado.', resolve: (r) => r.ocorridoEm }),
+    componente: t.relation('componente', {
+      type: ComponenteDigital,
+      nullable: true,
+      description: 'O componente digital recebido (com seu `hash` SHA-256), num evento COMPONENTE_RECEBIDO; nulo nos demais.',
+    }),
+    recibo: t.field({
+      type: TipoDeRecibo,
+      nullable: true,
+      description: 'Qual recibo foi emitido, num evento RECIBO_EMITIDO; nulo nos demais.',
+      resolve: (e) => e.recibo,
+    }),
+    reciboDeEnvio: t.field({
+      type: ReciboDeEnvio,
+      nullable: true,
+      description: 'O recibo de envio emitido, num evento RECIBO_EMITIDO de ENVIO (uma consulta ao banco por evento); nulo nos demais.',
+      resolve: async (e, _args, ctx) =>
+        e.recibo === 'ENVIO' ? ((await ctx.db.query.recibosDeEnvio.findFirst({ where: { tramiteId: e.tramiteId } })) ?? null) : null,
+    }),
+    reciboDeConclusao: t.field({
+      type: ReciboDeConclusao,
+      nullable: true,
+      description:
+        'O recibo de conclusão recebido, num evento RECIBO_EMITIDO de CONCLUSAO (uma consulta ao banco por evento); nulo nos demais.',
+      resolve: async (e, _args, ctx) =>
+        e.recibo === 'CONCLUSAO'
+          ? ((await ctx.db.query.recibosDeConclusao.findFirst({ where: { tramiteId: e.tramiteId } })) ?? null)
+          : null,
+    }),
   }),
 });
+
+const DESCRICAO_ARG_TIPOS =
+  'Só eventos destes tipos; padrão: só SITUACAO (as mudanças de situação). Peça COMPONENTE_RECEBIDO e RECIBO_EMITIDO para acompanhar componentes e recibos.';
+
+function tiposPedidos(tipos: readonly TipoEvento[] | null | undefined): readonly TipoEvento[] | null {
+  if (tipos && tipos.length === 0) throw badUserInput('tipos', 'informe ao menos um tipo, ou omita.');
+  return tipos ?? null;
+}
 
 builder.drizzleObjectFields(EventoTramite, (t) => ({
   // Not a planned relation: live events arrive with their trâmite already read by the feed, and a
@@ -108,9 +177,11 @@ export function abrirFluxo(
 builder.subscriptionField('eventosTramite', (t) =>
   t.withAuth(AUTHENTICATED).field({
     type: EventoTramite,
-    description: 'As mudanças de situação de um trâmite que você pode ver.',
+    description:
+      'Os eventos de um trâmite que você pode ver: mudanças de situação e, se pedidos em `tipos`, componentes recebidos e recibos.',
     args: {
       tramite: t.arg.globalID({ for: [Tramite], required: true, description: 'O trâmite.' }),
+      tipos: t.arg({ type: [TipoEventoTramite], required: false, description: DESCRICAO_ARG_TIPOS }),
       ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
@@ -120,7 +191,7 @@ builder.subscriptionField('eventosTramite', (t) =>
       const atual = await ctx.db.query.tramites.findFirst({ where: { id: tramiteId } });
       const ambiente = args.ambiente ?? ctx.ambientePadrao;
       if (!atual || atual.ambiente !== ambiente || !canReadTramite(viewer, atual)) throw notFound('Trâmite');
-      return abrirFluxo(ctx, { ambiente, tramiteId }, args.aPartirDe);
+      return abrirFluxo(ctx, { ambiente, tramiteId, tipos: tiposPedidos(args.tipos) }, args.aPartirDe);
     },
     resolve: (evento) => evento as EventoComTramite,
   }),
@@ -130,7 +201,7 @@ builder.subscriptionField('eventosTramites', (t) =>
   t.withAuth(AUTHENTICATED).field({
     type: EventoTramite,
     description:
-      'As mudanças de situação dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`), opcionalmente por papel e situação.',
+      'Os eventos dos trâmites de um órgão (o seu, por padrão; PEN_ADMIN: qualquer um, ou todos sem `orgao`): mudanças de situação e, se pedidos em `tipos`, componentes recebidos e recibos; opcionalmente por papel e situação.',
     args: {
       orgao: t.arg.globalID({
         for: [Orgao],
@@ -144,6 +215,7 @@ builder.subscriptionField('eventosTramites', (t) =>
         description: 'Como origem, destino ou qualquer um.',
       }),
       situacoes: t.arg({ type: [SituacaoTramite], required: false, description: 'Só eventos que levam a estas situações.' }),
+      tipos: t.arg({ type: [TipoEventoTramite], required: false, description: DESCRICAO_ARG_TIPOS }),
       ambiente: t.arg({ type: Ambiente, required: false, description: DESCRICAO_ARG_AMBIENTE }),
       aPartirDe: t.arg.string(ARG_A_PARTIR_DE),
     },
@@ -158,6 +230,7 @@ builder.subscriptionField('eventosTramites', (t) =>
           orgaoIds,
           papel: args.papel,
           situacoes: args.situacoes as Situacao[] | null | undefined,
+          tipos: tiposPedidos(args.tipos),
         },
         args.aPartirDe,
       );

@@ -160,8 +160,9 @@ export const Tramite = builder.drizzleNode('tramites', {
         acoesPermitidas(ctx.viewer!, { ...row, situacao: row.situacao as (typeof SITUACOES)[number] }).map((p) => p.acao),
     }),
     historico: t.relation('eventos', {
-      description: 'Todas as mudanças de situação, da criação à atual, em ordem.',
-      query: { orderBy: { seq: 'asc' } },
+      description:
+        'Todas as mudanças de situação, da criação à atual, em ordem (só eventos SITUACAO: componentes recebidos e recibos emitidos não são mudanças de situação).',
+      query: { where: { tipo: 'SITUACAO' }, orderBy: { seq: 'asc' } },
     }),
   }),
 });
