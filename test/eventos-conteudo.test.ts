@@ -194,6 +194,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       return res.data!;
     };
     const antes = await ler();
+    // The start's own event must be delivered before the live subscriptions open, or they may receive it.
+    const inicio = await maxSeq(rows);
+    await waitUntil('the bus to deliver the start', () => bus().posicao >= inicio);
     const pendencias = nova(c.rem.token, 'subscription { e: pendenciasAoVivo { cursor pendente tramite { idt situacao } } }');
     const rem = nova(c.rem.token, SUB_COM_TIPOS, { tipos: ['COMPONENTE_RECEBIDO'] });
     await emDia(2);
