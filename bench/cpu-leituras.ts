@@ -122,7 +122,9 @@ async function main(): Promise<void> {
     const path = gw.url.pathname;
     const admin = await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] });
     const spes = await Promise.all(
-      orgaos.map((o, i) => mintToken(SECRET, { sub: `bench.spe.${i}`, orgao: { repositorio: o.repositorio, estrutura: o.estrutura }, roles: ['SPE'] })),
+      orgaos.map((o, i) =>
+        mintToken(SECRET, { sub: `bench.spe.${i}`, orgao: { repositorio: o.repositorio, estrutura: o.estrutura }, roles: ['SPE'] }),
+      ),
     );
     const w1 = pedido(path, admin, W1, {});
     const pagina = (await enviar(gw.url, w1)).tramites;
@@ -146,7 +148,9 @@ async function main(): Promise<void> {
     for (const [i, porCarga] of medidas.entries()) {
       if (gws.length > 1) console.log(`${i === 0 ? 'A' : 'B'}: ${variantes[i]!.join(' ') || '(no options)'}`);
       for (const [nome, xs] of Object.entries(porCarga))
-        console.log(`  ${nome.padEnd(3)} ${mediana(xs).toFixed(2)}  ${Math.min(...xs).toFixed(2)}   (${xs.map((x) => x.toFixed(2)).join(' ')})`);
+        console.log(
+          `  ${nome.padEnd(3)} ${mediana(xs).toFixed(2)}  ${Math.min(...xs).toFixed(2)}   (${xs.map((x) => x.toFixed(2)).join(' ')})`,
+        );
     }
   } finally {
     await limpar(limpeza);
