@@ -99,7 +99,7 @@ const GW_PAGE = (total: boolean) => `query W($after: String) { tramites(first: 5
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id idt nre numeroProcesso situacao criadoEm unidadeRemetente { ${UNIDADE} } unidadeDestinataria { ${UNIDADE} } } } }`;
 const PG_UNIDADE = 'sigla nome estruturaByOrgaoId { sigla nome }';
-const PG_PAGE = (total: boolean) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC]) {
+const PG_PAGE = (total: boolean) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC], condition: { ambiente: PRODUCAO }) {
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id rowId idt nre numeroProcesso situacao criadoEm
     estruturaByRemetenteUnidadeId { ${PG_UNIDADE} } estruturaByDestinatarioUnidadeId { ${PG_UNIDADE} } } } }`;
@@ -115,8 +115,8 @@ const GW_PAINEL = `query W($orgao: ID!) { painel(orgao: $orgao) { comoOrigem { t
 const PG_PAINEL = `query W($orgao: Int!) { ${Array.from({ length: 10 }, (_, i) => i + 1)
   .map(
     (s) =>
-      `o${s}: allTramites(condition: { remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
-      (s === 8 || s === 9 ? '' : ` d${s}: allTramites(condition: { destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
+      `o${s}: allTramites(condition: { ambiente: PRODUCAO, remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
+      (s === 8 || s === 9 ? '' : ` d${s}: allTramites(condition: { ambiente: PRODUCAO, destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
   )
   .join('\n')} }`;
 
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       Math.floor(contagem!.t / 2),
     ]);
     const [orgao] = await handle.rows<{ id: number; n: number }>(
-      'select remetente_orgao_id::int as id, count(*)::int as n from tramites group by 1 order by 2 desc limit 1',
+      "select remetente_orgao_id::int as id, count(*)::int as n from tramites where ambiente = 'PRODUCAO' group by 1 order by 2 desc limit 1",
     );
     console.log(`W2 idt ${meio!.idt}; W3 agency ${orgao!.id} (${orgao!.n} trâmites as sender)`);
 
