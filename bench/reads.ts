@@ -99,7 +99,9 @@ const GW_PAGE = (total: boolean) => `query W($after: String) { tramites(first: 5
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id idt nre numeroProcesso situacao criadoEm unidadeRemetente { ${UNIDADE} } unidadeDestinataria { ${UNIDADE} } } } }`;
 const PG_UNIDADE = 'sigla nome estruturaByOrgaoId { sigla nome }';
-const PG_PAGE = (total: boolean) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC], condition: { ambiente: PRODUCAO }) {
+const PG_PAGE = (
+  total: boolean,
+) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC], condition: { ambiente: PRODUCAO }) {
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id rowId idt nre numeroProcesso situacao criadoEm
     estruturaByRemetenteUnidadeId { ${PG_UNIDADE} } estruturaByDestinatarioUnidadeId { ${PG_UNIDADE} } } } }`;
@@ -116,7 +118,9 @@ const PG_PAINEL = `query W($orgao: Int!) { ${Array.from({ length: 10 }, (_, i) =
   .map(
     (s) =>
       `o${s}: allTramites(condition: { ambiente: PRODUCAO, remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
-      (s === 8 || s === 9 ? '' : ` d${s}: allTramites(condition: { ambiente: PRODUCAO, destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
+      (s === 8 || s === 9
+        ? ''
+        : ` d${s}: allTramites(condition: { ambiente: PRODUCAO, destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
   )
   .join('\n')} }`;
 
