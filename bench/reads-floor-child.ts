@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     w4: async (q) => {
       const [page, [total]] = await Promise.all([
         pagina(Number(q.get('after') ?? Number.MAX_SAFE_INTEGER)),
-        sql<{ n: number }[]>`select count(*)::int as n from tramites`,
+        sql<{ n: number }[]>`select count(*)::int as n from tramites where ambiente = 'PRODUCAO'`,
       ]);
       return { totalCount: total!.n, ...page };
     },
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         select situacao, (count(*) filter (where remetente_orgao_id = ${orgao}))::int as origem,
                (count(*) filter (where destinatario_orgao_id = ${orgao} and situacao not in (8, 9)))::int as destino
           from tramites
-         where remetente_orgao_id = ${orgao} or (destinatario_orgao_id = ${orgao} and situacao not in (8, 9))
+         where ambiente = 'PRODUCAO' and (remetente_orgao_id = ${orgao} or (destinatario_orgao_id = ${orgao} and situacao not in (8, 9)))
          group by situacao`;
       const lado = (l: 'origem' | 'destino') => {
         const porSituacao = rows.map((r) => ({ situacao: r.situacao, quantidade: r[l] }));

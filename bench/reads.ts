@@ -20,9 +20,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, type Limpeza, limpar, semearTramites } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -100,7 +99,9 @@ const GW_PAGE = (total: boolean) => `query W($after: String) { tramites(first: 5
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id idt nre numeroProcesso situacao criadoEm unidadeRemetente { ${UNIDADE} } unidadeDestinataria { ${UNIDADE} } } } }`;
 const PG_UNIDADE = 'sigla nome estruturaByOrgaoId { sigla nome }';
-const PG_PAGE = (total: boolean) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC]) {
+const PG_PAGE = (
+  total: boolean,
+) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC], condition: { ambiente: PRODUCAO }) {
   ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
   nodes { id rowId idt nre numeroProcesso situacao criadoEm
     estruturaByRemetenteUnidadeId { ${PG_UNIDADE} } estruturaByDestinatarioUnidadeId { ${PG_UNIDADE} } } } }`;
@@ -116,8 +117,10 @@ const GW_PAINEL = `query W($orgao: ID!) { painel(orgao: $orgao) { comoOrigem { t
 const PG_PAINEL = `query W($orgao: Int!) { ${Array.from({ length: 10 }, (_, i) => i + 1)
   .map(
     (s) =>
-      `o${s}: allTramites(condition: { remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
-      (s === 8 || s === 9 ? '' : ` d${s}: allTramites(condition: { destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
+      `o${s}: allTramites(condition: { ambiente: PRODUCAO, remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
+      (s === 8 || s === 9
+        ? ''
+        : ` d${s}: allTramites(condition: { ambiente: PRODUCAO, destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
   )
   .join('\n')} }`;
 
@@ -159,35 +162,7 @@ async function main(): Promise<void> {
     const { handle, url, servidor, versao } = await bancoDeBench('reads', 5, limpeza);
     console.log(`PostgreSQL ${versao} on ${servidor}`);
     let t0 = performance.now();
-    // The generated rows go in on a connection of their own, without the gateway's read timeout.
-    const semeadura = postgres(url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 0 } });
-    limpeza.push(() => semeadura.end({ timeout: 5 }));
-    const [unidades] = await handle.rows<{ n: number }>('select count(*)::int as n from estruturas where pai_id is not null');
-    await semeadura.unsafe(
-      `with u as (select row_number() over (order by id) - 1 as k, id, orgao_id from estruturas where pai_id is not null)
-       insert into tramites (idt, nre, numero_processo, tipo, remetente_unidade_id, remetente_orgao_id, destinatario_unidade_id,
-                             destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em)
-       select 9000000000 + g, lpad((8000000000 + g)::text, 16, '0'), 'BENCH-' || g, 'PROCESSO', r.id, r.orgao_id, d.id, d.orgao_id,
-              case when g % 100 < 88 then 6 else (array[1, 2, 3, 4, 5, 8, 7, 9, 10, 1, 2, 5])[1 + g % 12] end,
-              ${EVENTOS_POR_TRAMITE}, s.em - interval '1 hour', s.em, s.em
-         from generate_series(1, 2 * $1::int) g
-         cross join lateral (select now() - ((g::bigint * 7919) % 5184000) * interval '1 second' as em) s
-         join u r on r.k = g % $2::int
-         join u d on d.k = (g * 7 + 13) % $2::int
-        where r.orgao_id <> d.orgao_id
-        limit $1`,
-      [TRAMITES, unidades!.n],
-    );
-    await semeadura.unsafe(
-      `insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ocorrido_em)
-       select t.id, nullif(k - 1, 0), k, 'bench.spe', case when k in (1, 5) then t.remetente_orgao_id else t.destinatario_orgao_id end,
-              case when k in (1, 5) then 'REMETENTE' else 'DESTINATARIO' end, t.criado_em + k * interval '1 minute'
-         from tramites t cross join generate_series(1, ${EVENTOS_POR_TRAMITE}) k
-        where t.idt >= 9000000000 order by t.id, k`,
-    );
-    await semeadura.unsafe('vacuum analyze tramites');
-    await semeadura.unsafe('vacuum analyze tramite_eventos');
-    await semeadura.unsafe('analyze estruturas');
+    await semearTramites(url, handle, TRAMITES, EVENTOS_POR_TRAMITE, limpeza);
     const [contagem] = await handle.rows<{ t: number; e: number }>(
       'select (select count(*)::int from tramites) as t, (select count(*)::int from tramite_eventos) as e',
     );
@@ -198,7 +173,7 @@ async function main(): Promise<void> {
       Math.floor(contagem!.t / 2),
     ]);
     const [orgao] = await handle.rows<{ id: number; n: number }>(
-      'select remetente_orgao_id::int as id, count(*)::int as n from tramites group by 1 order by 2 desc limit 1',
+      "select remetente_orgao_id::int as id, count(*)::int as n from tramites where ambiente = 'PRODUCAO' group by 1 order by 2 desc limit 1",
     );
     console.log(`W2 idt ${meio!.idt}; W3 agency ${orgao!.id} (${orgao!.n} trâmites as sender)`);
 

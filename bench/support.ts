@@ -152,3 +152,45 @@ export async function gatewayDeBench(url: string, banco: DatabaseHandle, segredo
   limpeza.push(() => gateway.close());
   return gateway;
 }
+
+/**
+ * `tramites` generated trâmites between units of different agencies (88% concluded, the rest across the other
+ * statuses) with `eventosPorTramite` events each, by SQL on a connection of its own without the gateway's read
+ * timeout; then vacuum and analyze.
+ */
+export async function semearTramites(
+  url: string,
+  handle: DatabaseHandle,
+  tramites: number,
+  eventosPorTramite: number,
+  limpeza: Limpeza,
+): Promise<void> {
+  const semeadura = postgres(url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 0 } });
+  limpeza.push(() => semeadura.end({ timeout: 5 }));
+  const [unidades] = await handle.rows<{ n: number }>('select count(*)::int as n from estruturas where pai_id is not null');
+  await semeadura.unsafe(
+    `with u as (select row_number() over (order by id) - 1 as k, id, orgao_id from estruturas where pai_id is not null)
+     insert into tramites (idt, nre, numero_processo, tipo, remetente_unidade_id, remetente_orgao_id, destinatario_unidade_id,
+                           destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em, ambiente)
+     select 9000000000 + g, lpad((8000000000 + g)::text, 16, '0'), 'BENCH-' || g, 'PROCESSO', r.id, r.orgao_id, d.id, d.orgao_id,
+            case when g % 100 < 88 then 6 else (array[1, 2, 3, 4, 5, 8, 7, 9, 10, 1, 2, 5])[1 + g % 12] end,
+            ${eventosPorTramite}, s.em - interval '1 hour', s.em, s.em, 'PRODUCAO'
+       from generate_series(1, 2 * $1::int) g
+       cross join lateral (select now() - ((g::bigint * 7919) % 5184000) * interval '1 second' as em) s
+       join u r on r.k = g % $2::int
+       join u d on d.k = (g * 7 + 13) % $2::int
+      where r.orgao_id <> d.orgao_id
+      limit $1`,
+    [tramites, unidades!.n],
+  );
+  await semeadura.unsafe(
+    `insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ocorrido_em)
+     select t.id, nullif(k - 1, 0), k, 'bench.spe', case when k in (1, 5) then t.remetente_orgao_id else t.destinatario_orgao_id end,
+            case when k in (1, 5) then 'REMETENTE' else 'DESTINATARIO' end, t.criado_em + k * interval '1 minute'
+       from tramites t cross join generate_series(1, ${eventosPorTramite}) k
+      where t.idt >= 9000000000 order by t.id, k`,
+  );
+  await semeadura.unsafe('vacuum analyze tramites');
+  await semeadura.unsafe('vacuum analyze tramite_eventos');
+  await semeadura.unsafe('analyze estruturas');
+}
