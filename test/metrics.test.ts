@@ -8,8 +8,9 @@ import { pino } from 'pino';
 import { BACKENDS } from './support/backends.js';
 import { SUB_TRAMITES, Conexao } from './support/feeds.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
-import { PEN_ADMIN } from './support/accounts.js';
+import { demoAccount, PEN_ADMIN } from './support/accounts.js';
 import { waitUntil } from './support/wait.js';
+import { RotulosLimitados } from '../src/http/metrics.js';
 
 const METRICS_TOKEN = 'metrics-token-with-at-least-thirty-two-chars';
 
@@ -43,7 +44,11 @@ describe.each(BACKENDS)('%s: /metrics', (backend) => {
         done();
       },
     });
-    gw = await startTestGateway(backend, { metricsToken: METRICS_TOKEN, logger: pino({ level: 'debug' }, destino) });
+    gw = await startTestGateway(backend, {
+      metricsToken: METRICS_TOKEN,
+      logger: pino({ level: 'debug' }, destino),
+      contrapartesIntervalMs: 200,
+    });
     admin = await gw.tokenOf(PEN_ADMIN);
   });
   afterAll(async () => {
@@ -149,6 +154,61 @@ describe.each(BACKENDS)('%s: /metrics', (backend) => {
     );
     expect(linhas.some((l) => l.msg === 'websocket connected' && l.viewer === PEN_ADMIN)).toBe(true);
     expect(linhas.some((l) => l.msg === 'websocket closed' && typeof l.code === 'number')).toBe(true);
+  });
+
+  test('the e-mail outbox depth and its failing notices are read from the database at scrape time', async () => {
+    const antes = await raspar();
+    const [orgao] = await gw.database.rows<{ id: number }>('select id from estruturas order by id limit 1');
+    for (const [i, tentativas] of [0, 2].entries())
+      await gw.database.rows(
+        `insert into avisos_email (orgao_id, tipo, para, assunto, corpo, message_id, criado_em, tentativas, proxima_tentativa_em)
+         values ($1, 'TESTE', 'pen@example.gov.br', 'a', 'b', $2, now() - interval '1 hour', $3, now() + interval '1 day')`,
+        [orgao!.id, `<metricas-${backend}-${i}@teste>`, tentativas],
+      );
+    const depois = await raspar();
+    expect(amostra(depois, 'smtp_outbox_pending') - amostra(antes, 'smtp_outbox_pending')).toBe(2);
+    expect(amostra(depois, 'smtp_outbox_retrying') - amostra(antes, 'smtp_outbox_retrying')).toBe(1);
+    expect(amostra(depois, 'smtp_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(3600);
+  });
+
+  test('periodic jobs: runs, last start and duration of the test-counterpart worker', async () => {
+    await waitUntil(
+      'two runs of the worker',
+      async () => amostra(await raspar(), 'periodic_job_runs_total', { job: 'test counterparts' }) >= 2,
+    );
+    const texto = await raspar();
+    const ultima = amostra(texto, 'periodic_job_last_run_timestamp_seconds', { job: 'test counterparts' });
+    expect(ultima).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(ultima).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(texto).toMatch(/^periodic_job_last_duration_seconds\{job="test counterparts"\} \d/m);
+    expect(amostra(texto, 'periodic_job_runs_total', { job: 'test counterparts', outcome: 'failed' })).toBe(0);
+  });
+
+  test('a close the gateway decides (token expired: 4401) is counted once with its code', async () => {
+    const antes = await raspar();
+    const conta = demoAccount(PEN_ADMIN);
+    const curto = await gw.token({ sub: conta.sujeito, orgao: conta.orgao, roles: conta.papeis, spe: conta.spe }, '2s');
+    const conexao = new Conexao(gw.gateway.url, `Bearer ${curto}`);
+    conexao.assinar(SUB_TRAMITES);
+    await waitUntil('the close', () => conexao.fechamento !== null, 15_000);
+    expect(conexao.fechamento?.code).toBe(4401);
+    await waitUntil('the socket closed on the server', async () => amostra(await raspar(), 'websocket_connections') === 0);
+    const depois = await raspar();
+    expect(
+      amostra(depois, 'websocket_closes_total', { code: '4401', by: 'gateway' }) -
+        amostra(antes, 'websocket_closes_total', { code: '4401', by: 'gateway' }),
+    ).toBe(1);
+    expect(linhas.some((l) => l.msg === 'websocket closed by the gateway' && l.code === 4401)).toBe(true);
+    await conexao.encerrar();
+  });
+});
+
+describe('bounded labels', () => {
+  test('the first N well-formed values, then "outro"; a known set admits only its own', () => {
+    const abertos = new RotulosLimitados(2, /^[A-Z]+$/);
+    expect(['A', 'bad', 'B', 'C', 'A'].map((v) => abertos.rotulo(v))).toEqual(['A', 'outro', 'B', 'outro', 'A']);
+    const conhecidos = new RotulosLimitados(100, /^\w+$/, ['Painel']);
+    expect(['Painel', 'Outra'].map((v) => conhecidos.rotulo(v))).toEqual(['Painel', 'outro']);
   });
 });
 

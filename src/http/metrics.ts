@@ -232,20 +232,19 @@ export function criarMetricas({ database, feeds, logger, documentosConfiaveis }:
     },
   });
 
-  // One outbox query per scrape serves its three gauges.
-  let leituraDaCaixa: { em: number; linha: Promise<LinhaDaCaixa | null> } | null = null;
+  // One outbox query per scrape serves its three gauges (texto() forgets the last one).
+  let leituraDaCaixa: Promise<LinhaDaCaixa | null> | null = null;
   const lerCaixa = (): Promise<LinhaDaCaixa | null> => {
-    if (!leituraDaCaixa || Date.now() - leituraDaCaixa.em > 1_000) {
-      const linha = coletar('smtp_outbox', () =>
+    if (!leituraDaCaixa) {
+      leituraDaCaixa = coletar('smtp_outbox', () =>
         database.rows<LinhaDaCaixa>(
           `select count(*) as pendentes, count(*) filter (where tentativas > 0) as falhando,
                   coalesce(extract(epoch from now() - min(criado_em)), 0) as idade
              from avisos_email where enviado_em is null`,
         ),
       ).then((linhas) => linhas?.[0] ?? null);
-      leituraDaCaixa = { em: Date.now(), linha };
     }
-    return leituraDaCaixa.linha;
+    return leituraDaCaixa;
   };
   const gaugeDaCaixa = (name: string, help: string, valor: (linha: LinhaDaCaixa) => number) =>
     new Gauge({
@@ -352,6 +351,7 @@ export function criarMetricas({ database, feeds, logger, documentosConfiaveis }:
       fechamentos.inc({ code: ROTULO_WS.has(rotulo) ? rotulo : 'outro', by: 'gateway' });
     },
     async texto() {
+      leituraDaCaixa = null;
       const [processo, gateway] = await Promise.all([registroDoProcesso().metrics(), registry.metrics()]);
       return { contentType: registry.contentType, body: `${processo}\n${gateway}` };
     },

@@ -36,6 +36,7 @@ export function attachWebSocketServer(
   const difusao = difusaoWebSocket({ frames, paraOCliente });
   // A close the gateway decides (token expired, slow consumer) is worth a line at info; a client's own close is debug.
   const encerrar = (socket: WebSocket, sujeito: string | undefined, codigo: number, motivo: string) => {
+    if (socket.readyState !== socket.OPEN) return; // already closing: one close, counted once
     logger.info({ code: codigo, reason: motivo, viewer: sujeito }, 'websocket closed by the gateway');
     metricas?.fechamentoWebSocket(codigo);
     socket.close(codigo, motivo);
