@@ -56,6 +56,8 @@ const envSchema = z
         }
       })
       .optional(),
+    // Bearer token Prometheus sends to GET /metrics; unset: no metrics endpoint (and no per-request metrics work).
+    METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must have at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
     ACCESS_REQUEST_DOCUMENT_MAX_BYTES: boundedInt('ACCESS_REQUEST_DOCUMENT_MAX_BYTES', 1024 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -163,6 +165,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     introspectionPublic: env.INTROSPECTION_PUBLIC,
     trustedDocuments: env.TRUSTED_DOCUMENTS ?? null,
     logLevel: env.LOG_LEVEL,
+    metrics: { token: env.METRICS_TOKEN ?? null },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     // The environment a read or a start is about when the request names none (never both at once).
     ambientePadrao: env.AMBIENTE_PADRAO,

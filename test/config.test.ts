@@ -36,6 +36,8 @@ describe('defaults', () => {
     expect(config.jwtIssuer).toBeUndefined();
     expect(config.jwtAudience).toBeUndefined();
     expect(config.autoCancel).toEqual({ enabled: true, intervalMs: 60_000, days: 8 });
+    expect(config.metrics).toEqual({ token: null });
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(32) }).metrics).toEqual({ token: 'm'.repeat(32) });
     expect(config.stuckAlerts).toEqual({ enabled: true, intervalMs: 60_000, thresholdsMinutes: [60, 90] });
     expect(loadConfig({ STUCK_ALERT_THRESHOLDS_MINUTES: ' 90, 30,90' }).stuckAlerts.thresholdsMinutes).toEqual([30, 90]);
     expect(config.shutdownGraceMs).toBeGreaterThan(0);
@@ -133,6 +135,7 @@ describe('refusals', () => {
     ['JWT_PUBLIC_KEY', { JWT_PUBLIC_KEY: 'not a pem' }],
     ['INTROSPECTION_PUBLIC', { INTROSPECTION_PUBLIC: 'perhaps' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'too-short' }],
     ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '-5' }],
     ['AUTO_CANCEL_ENABLED', { AUTO_CANCEL_ENABLED: 'sometimes' }],
     ['AUTO_CANCEL_INTERVAL_MS', { AUTO_CANCEL_INTERVAL_MS: 'soon' }],

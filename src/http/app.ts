@@ -3,7 +3,6 @@
  * plugin list, over this instance's event buses. No socket here: `gateway.ts` serves it over
  * node:http and `websocket.ts` over graphql-ws; tests call `app.yoga.fetch` in process.
  */
-import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
@@ -24,6 +23,9 @@ import { compression } from './plugins/compression.js';
 import { depthLimit } from './plugins/depth-limit.js';
 import { executionDeadline } from './plugins/execution-deadline.js';
 import { graphiqlPage } from './plugins/graphiql.js';
+import { graphqlMetrics } from './plugins/metrics.js';
+import { criarMetricas, type Metricas } from './metrics.js';
+import { requestIdFrom } from './request-id.js';
 import { GRAPHIQL_OPTIONS } from './plugins/graphiql-tabs.js';
 import { hideSuggestions } from './plugins/hide-suggestions.js';
 import { inputErrorCodes } from './plugins/input-errors.js';
@@ -57,6 +59,7 @@ export interface AppOptions {
     | 'avisos'
     | 'contrapartes'
     | 'ambientePadrao'
+    | 'metrics'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -79,6 +82,8 @@ export interface App {
   feeds: Feeds;
   /** The domains' commands, for the plain HTTP routes (component upload and download). */
   servicos: Servicos;
+  /** The Prometheus metrics, when METRICS_TOKEN is set. */
+  metricas: Metricas | null;
   /** Stops the event buses. */
   close(): Promise<void>;
 }
@@ -117,6 +122,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
       }, config.contrapartes.intervaloMs)
     : null;
   inicioContrapartes?.unref();
+  const metricas = config.metrics.token ? criarMetricas({ database, feeds, logger, documentosConfiaveis: config.trustedDocuments }) : null;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
   const { limits } = config;
@@ -155,7 +161,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
       const auth = initial.wsAuth ?? (await (initial.request ? authenticateRequest(initial.request) : authenticate(null)));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
-      const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
+      const requestId = requestIdFrom(initial.request?.headers.get('x-request-id'));
       return {
         db: database.db,
         viewer: auth.viewer,
@@ -169,7 +175,12 @@ export async function createApp({ config, database, logger, clock = systemClock 
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         arquivosDoPedido: initial.arquivosDoPedido,
-        log: logger.child({ requestId, viewer: auth.viewer?.sujeito }),
+        // Ids only, never the token: who asked (subject, agency id, roles) and which request.
+        log: logger.child(
+          auth.viewer
+            ? { requestId, viewer: auth.viewer.sujeito, orgaoId: auth.viewer.orgaoId, papeis: [...auth.viewer.papeis] }
+            : { requestId },
+        ),
       };
     },
     plugins: [
@@ -177,6 +188,10 @@ export async function createApp({ config, database, logger, clock = systemClock 
       compression({ minBytes: 1024, brotliQuality: 4 }),
       persistedOperations({ trustedDocuments: config.trustedDocuments }),
       requestParseErrors(),
+      // Before every plugin that refuses at execution (auth gate, cost, null bytes): envelop ends the
+      // execute hooks at a refusal, but earlier plugins still see its result.
+      operationLog({ logger }),
+      ...(metricas ? [graphqlMetrics({ metricas })] : []),
       authenticateBeforeParse({
         authenticate: authenticateRequest,
         introspectionPublic: config.introspectionPublic,
@@ -192,7 +207,6 @@ export async function createApp({ config, database, logger, clock = systemClock 
       executionDeadline({ ms: limits.executionDeadlineMs }),
       inputErrorCodes(),
       sharedEventExecution({ maskError: (error) => mascararErro(error, 'Unexpected error.') as GraphQLError }),
-      operationLog(),
     ],
   });
 
@@ -201,6 +215,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
     authenticate,
     feeds,
     servicos,
+    metricas,
     async close() {
       if (inicioContrapartes) clearTimeout(inicioContrapartes);
       await trabalhoContrapartes?.parar();

@@ -5,6 +5,8 @@ import type { Feeds } from '../schema/context.js';
 import { createApp, type AppOptions } from './app.js';
 import { componentRoutes } from './componentes.js';
 import { graphqlMultipart } from './graphql-multipart.js';
+import { rotaDeMetricas } from './metrics.js';
+import { tagRequestId } from './request-id.js';
 import { accessRequestRoute } from './solicitacoes.js';
 import { attachWebSocketServer } from './websocket.js';
 
@@ -22,7 +24,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health and /ready. */
+/** One node:http server: Yoga for HTTP (and SSE) on /graphql, graphql-ws on the same path, /health, /ready and /metrics. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
   const app = await createApp(options);
@@ -42,6 +44,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxFieldBytes: config.limits.requestBodyBytes,
   });
   const componentes = componentRoutes({ app, database, logger, store: app.servicos.store, maxBytes: config.componentes.maxBytes });
+  const metricas = app.metricas && config.metrics.token ? rotaDeMetricas(app.metricas, config.metrics.token, logger) : null;
   const solicitacoes = accessRequestRoute({ app, database, logger, maxBytes: config.onboarding.documentoMaxBytes });
 
   // Timeouts are checked every second (Node's default is every 30 s), so they hold close to their value.
@@ -54,6 +57,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (draining) setImmediate(closeUnusedSockets);
     });
     const path = (req.url ?? '/').split('?')[0];
+    tagRequestId(req, res);
+    app.metricas?.observarHttp(req, res, path ?? '/');
+    if (metricas?.(req, res, path ?? '/')) return;
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (draining) return sendJson(res, 503, { status: 'draining' });
@@ -87,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // An upgraded socket belongs to graphql-ws, which closes it with 1001 below.
   httpServer.on('upgrade', (req: IncomingMessage) => requestsInFlight.delete(req.socket));
   const { wsServer, difusao } = attachWebSocketServer(httpServer, app, { config, logger });
+  app.metricas?.observarWebSocket(wsServer, difusao);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -34,8 +34,10 @@ export interface DestinoAoVivo {
 export interface DifusaoWebSocket {
   /** The destination of the subscription `id` on `socket`. */
   destino(socket: WebSocket, id: string): DestinoAoVivo;
-  /** Members in groups now (for tests). */
+  /** Members in groups now (for tests and the metrics endpoint). */
   readonly membros: number;
+  /** Broadcast groups now (subscribers that share one execution per event). */
+  readonly grupos: number;
 }
 
 interface Membro<E extends ComSeq> {
@@ -212,6 +214,9 @@ export function difusaoWebSocket({
     },
     get membros() {
       return membros;
+    },
+    get grupos() {
+      return grupos.size;
     },
   };
 }

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import type { Authentication } from '../identity/authenticate.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +21,7 @@ import { sharedFrames } from './websocket-writes.js';
 
 export function attachWebSocketServer(
   httpServer: Server,
-  { yoga, authenticate }: App,
+  { yoga, authenticate, metricas }: App,
   { config, logger }: { config: Pick<Config, 'feeds' | 'introspectionPublic' | 'trustedDocuments' | 'limits'>; logger: Logger },
 ): { wsServer: WebSocketServer; difusao: DifusaoWebSocket } {
   // A bigger message closes the socket with 1009 (message too big) before it is parsed.
@@ -34,6 +34,13 @@ export function attachWebSocketServer(
   const paraOCliente = (result: ExecutionResult): ExecutionResult =>
     config.introspectionPublic || !result.errors ? result : { ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) };
   const difusao = difusaoWebSocket({ frames, paraOCliente });
+  // A close the gateway decides (token expired, slow consumer) is worth a line at info; a client's own close is debug.
+  const encerrar = (socket: WebSocket, sujeito: string | undefined, codigo: number, motivo: string) => {
+    if (socket.readyState !== socket.OPEN) return; // already closing: one close, counted once
+    logger.info({ code: codigo, reason: motivo, viewer: sujeito }, 'websocket closed by the gateway');
+    metricas?.fechamentoWebSocket(codigo);
+    socket.close(codigo, motivo);
+  };
   useServer<Record<string, unknown>, { auth?: Authentication; subscriptions?: number; cancelExpiry?: () => void }>(
     {
       connectionInitWaitTimeout: 10_000,
@@ -48,14 +55,18 @@ export function attachWebSocketServer(
         }
         ctx.extra.auth = auth;
         if (auth.expiresAt) {
-          ctx.extra.cancelExpiry = runAt(auth.expiresAt, () => ctx.extra.socket.close(CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'));
+          ctx.extra.cancelExpiry = runAt(auth.expiresAt, () =>
+            encerrar(ctx.extra.socket, auth.viewer?.sujeito, CODIGO_FECHAMENTO.tokenExpirado, 'Token expirado'),
+          );
         }
+        logger.debug({ viewer: auth.viewer.sujeito }, 'websocket connected');
         return true;
       },
       onError: (_ctx, _id, _payload, errors) => (config.introspectionPublic ? undefined : withoutSuggestions(errors)),
       onNext: (_ctx, _id, _payload, _args, result) => paraOCliente(result as ExecutionResult),
-      onClose: (ctx) => {
+      onClose: (ctx, code, reason) => {
         ctx.extra.cancelExpiry?.();
+        logger.debug({ code, reason: reason || undefined, viewer: ctx.extra.auth?.viewer?.sujeito }, 'websocket closed');
       },
       onComplete: (ctx) => {
         ctx.extra.subscriptions = Math.max(0, (ctx.extra.subscriptions ?? 1) - 1);
@@ -88,7 +99,8 @@ export function attachWebSocketServer(
             params: payload,
             wsAuth: ctx.extra.auth,
             aoVivoWs: difusao.destino(ctx.extra.socket, id),
-            encerrarConexao: (codigo: number, motivo: string) => ctx.extra.socket.close(codigo, motivo),
+            encerrarConexao: (codigo: number, motivo: string) =>
+              encerrar(ctx.extra.socket, ctx.extra.auth?.viewer?.sujeito, codigo, motivo),
           });
           const query = trustedWebSocketQuery(config.trustedDocuments, payload);
           if (query instanceof GraphQLError) {

@@ -70,6 +70,24 @@ export interface Agendador {
   parar(): Promise<void>;
 }
 
+/** What a periodic job has done in this process, for the metrics endpoint (read on scrape, never on a run's path). */
+export interface EstadoTarefa {
+  readonly nome: string;
+  execucoes: number;
+  falhas: number;
+  /** When the last run started and how long it took; the last run that did not fail. */
+  ultimoInicio: Date | null;
+  ultimaDuracaoMs: number | null;
+  ultimoSucesso: Date | null;
+}
+
+const tarefasAtivas = new Set<EstadoTarefa>();
+
+/** The periodic jobs scheduled in this process and not stopped (each instance runs its own). */
+export function tarefasPeriodicas(): Iterable<EstadoTarefa> {
+  return tarefasAtivas;
+}
+
 /**
  * Runs `tarefa` now and then every `intervaloMs`; a failed run is logged, never fatal. Runs never overlap: a run
  * that outlasts the interval makes the next tick skip. Shared by the platform's periodic jobs.
@@ -81,12 +99,26 @@ export function agendarPeriodicamente(
   let emCurso: Promise<void> = Promise.resolve();
   let parado = false;
   let ocupado = false;
+  const estado: EstadoTarefa = { nome, execucoes: 0, falhas: 0, ultimoInicio: null, ultimaDuracaoMs: null, ultimoSucesso: null };
+  tarefasAtivas.add(estado);
   const rodar = () => {
     if (ocupado) return; // the previous run is still going: this tick is skipped, not queued
     ocupado = true;
+    const inicio = new Date();
+    estado.ultimoInicio = inicio;
     emCurso = tarefa()
-      .catch((error: unknown) => logger.error({ err: error }, `${nome} run failed; will retry at the next interval`))
+      .then(
+        () => {
+          estado.ultimoSucesso = inicio;
+        },
+        (error: unknown) => {
+          estado.falhas++;
+          logger.error({ err: error }, `${nome} run failed; will retry at the next interval`);
+        },
+      )
       .finally(() => {
+        estado.execucoes++;
+        estado.ultimaDuracaoMs = Date.now() - inicio.getTime();
         ocupado = false;
       });
   };
@@ -99,6 +131,7 @@ export function agendarPeriodicamente(
     async parar() {
       parado = true;
       clearInterval(timer);
+      tarefasAtivas.delete(estado);
       await emCurso;
     },
   };

@@ -8,7 +8,7 @@ import { createDatabase, type CreateDatabaseOptions, type DatabaseHandle, type S
 import { CHAVE_RECIBOS_DEMO } from '../../src/demo/chaves-spe.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { mintToken, type TokenClaims } from '../../src/identity/tokens.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import type { Clock } from '../../src/kernel/clock.js';
 import { createApp, type App } from '../../src/http/app.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/http/gateway.js';
@@ -61,6 +61,8 @@ export function testGatewayConfig(
     ambientePadrao?: Ambiente;
     /** Run homologação's test-counterpart worker, every this many ms (off unless a test asks for it). */
     contrapartesIntervalMs?: number;
+    /** METRICS_TOKEN: serve GET /metrics with this bearer token (off unless a test asks for it). */
+    metricsToken?: string;
   } = {},
 ): GatewayOptions['config'] {
   // The production defaults of every limit: the suite runs under the limits users get.
@@ -90,6 +92,7 @@ export function testGatewayConfig(
       intervaloMs: options.contrapartesIntervalMs ?? 1_000,
       chavePrivadaPem: null,
     },
+    metrics: { token: options.metricsToken ?? null },
     feeds: { pollMs: options.feedPollMs ?? 1_000, maxPendingEvents: options.maxPendingEvents ?? 1_000, maxSubscriptionsPerConnection: 25 },
   };
 }
@@ -113,6 +116,10 @@ export interface StartOptions {
   pgliteDataDir?: string;
   /** DATABASE_READ_TIMEOUT_MS / DATABASE_WRITE_TIMEOUT_MS (the production defaults otherwise). */
   statementTimeouts?: StatementTimeouts;
+  /** METRICS_TOKEN (no /metrics without it). */
+  metricsToken?: string;
+  /** Where the gateway logs (silent otherwise). */
+  logger?: Logger;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
@@ -168,7 +175,12 @@ function testClient(
 
 export async function startTestGateway(backend: BackendName, options: StartOptions = {}): Promise<TestGateway> {
   const { fresh, database, clock } = await openTestDatabase(backend, options);
-  const gateway = await startGateway({ config: testGatewayConfig(options), database, logger: createLogger('silent'), clock });
+  const gateway = await startGateway({
+    config: testGatewayConfig(options),
+    database,
+    logger: options.logger ?? createLogger('silent'),
+    clock,
+  });
   const client = testClient(
     backend,
     database,
