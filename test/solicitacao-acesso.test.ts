@@ -12,12 +12,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_UNIDADE_TESTES_PRODUCAO } from '../src/demo/seed.js';
 import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
 import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
-
-/** A small but well-formed PDF (one empty page). */
-const PDF = new TextEncoder().encode(
-  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n' +
-    '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
-);
+import { PDF_DE_TESTE as PDF, solicitarAcesso } from './support/onboarding.js';
 
 const DADOS = (repositorio: number) => ({
   identificacao: {
@@ -38,12 +33,10 @@ const semSpe = ({ sistemaNovo: _s, ...resto }: ReturnType<typeof DADOS>) => rest
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
-  let base: string;
   let repositorio: number;
   let novaGestora: string;
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    base = gw.gateway.url.replace(/\/graphql$/, '');
     const [r] = await gw.database.rows<{ id: number }>(
       // A repositório other than SIORG that already holds an agency (the bad-input cases reuse its sigla).
       'select min(repositorio_id) as id from estruturas where repositorio_id <> 1 and pai_id is null',
@@ -55,17 +48,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await gw?.close();
   });
 
-  async function solicitar(dados: unknown, documento: Uint8Array | null, token: string, nome = 'termo-de-adesao.pdf') {
-    const form = new FormData();
-    form.append('dados', typeof dados === 'string' ? dados : JSON.stringify(dados));
-    if (documento) form.append('documento', new Blob([Buffer.from(documento)], { type: 'application/pdf' }), nome);
-    const res = await fetch(`${base}/onboarding/solicitacoes`, {
-      method: 'POST',
-      body: form,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  }
+  const solicitar = (dados: unknown, documento: Uint8Array | null, token: string) => solicitarAcesso(gw, dados, documento, token);
   const fotografia = async () =>
     JSON.stringify(
       await gw.database.rows(

@@ -378,6 +378,7 @@ const AcaoOnboardingInput = builder.inputType('AcaoOnboardingInput', {
 
 for (const passo of PASSOS_ONBOARDING) {
   const { mutacao, descricao } = NOME_ACAO[passo.acao];
+  if (mutacao === null) continue;
   builder.mutationField(mutacao, (t) =>
     t.withAuth(AUTHENTICATED).field({
       type: OnboardingAtualizado,
