@@ -10,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
 import { registrarChavePublicaSpe } from '../src/onboarding/chaves-spe.js';
+import { cpfValido } from '../src/onboarding/solicitacao.js';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -17,6 +18,7 @@ import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
   ETAPAS,
+  ETAPAS_DA_CONFIGURACAO,
   PASSO_ONBOARDING,
   PASSOS_ONBOARDING,
   REQUISITO_SATISFEITO,
@@ -351,6 +353,11 @@ describe.each(BACKENDS)('%s', (backend) => {
           );
           if (e.etapa === 'EM_PRODUCAO') implantado = e.ocorridoEm;
           etapa = e.etapa;
+        } else if (e.tipo === 'GESTOR_REGISTRADO') {
+          // Another gestor de protocolo, registered in homologação by one of the agency's own people.
+          expect(e.etapa, onde).toBe(etapa);
+          expect(e.ambiente, onde).toBe('HOMOLOGACAO');
+          expect(e.ator, onde).toEqual(expect.not.stringMatching(/^(pen\.admin|tramita-gov-br|spe:)/));
         } else {
           expect(e.tipo, onde).toBe('REQUISITO');
           expect(e.etapa, onde).toBe(etapa);
@@ -429,6 +436,24 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Its requirements are all met; what is left is confirming the produção configuration replicated from homologação.
     expect(go.bloqueios.filter((b: string) => b.startsWith('requisito '))).toEqual([]);
     expect(go.bloqueios.at(-1)).toBe('confirmar a configuração de produção (replicada da homologação)');
+
+    // Every demo gestor account is a gestor de protocolo of its agency, in each environment whose configuration the agency
+    // keeps at its stage (both for an agency that predates onboarding); its name is the account's.
+    for (const conta of [...DEMO_ACCOUNTS, ...DEMO_CONTAS_ONBOARDING].filter((a) => a.papeis.includes('GESTOR_PROTOCOLO') && a.orgao)) {
+      const id = await raiz(conta.orgao!.repositorio, conta.orgao!.estrutura);
+      const [o] = await rows<{ etapa: Etapa }>('select etapa::text as etapa from onboardings where orgao_id = $1', [id]);
+      const esperados = (['HOMOLOGACAO', 'PRODUCAO'] as const).filter((a) => !o || ETAPAS_DA_CONFIGURACAO[a].includes(o.etapa));
+      const primeiroNome = conta.sujeito.replace(/^gestora?\./, '').replace(/@.*$/, '');
+      const registrados = await rows<{ ambiente: string; cpf: string }>(
+        `select ambiente::text as ambiente, cpf from gestores_protocolo where orgao_id = $1 and lower(nome) like $2 || ' %' order by ambiente`,
+        [id, primeiroNome],
+      );
+      expect(
+        registrados.map((g) => g.ambiente),
+        conta.sujeito,
+      ).toEqual(esperados);
+      for (const g of registrados) expect(cpfValido(g.cpf), conta.sujeito).toBe(true);
+    }
 
     // One log, in time order.
     expect(
