@@ -23,7 +23,7 @@ export const EtapaOnboarding = builder.enumType('EtapaOnboarding', {
  * Each step's mutation; null for the access request, which exists only with its content (the data and the supporting
  * PDF, one multipart body: POST /onboarding/solicitacoes, src/http/solicitacoes.ts), never as a content-less mutation.
  */
-export const NOME_ACAO: Record<CodigoAcao, { mutacao: string | null; descricao: string }> = {
+export const NOME_ACAO: { [A in CodigoAcao]: { mutacao: A extends 'SOLICITAR_ACESSO' ? null : string; descricao: string } } = {
   SOLICITAR_ACESSO: {
     mutacao: null,
     descricao:
