@@ -66,7 +66,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     JSON.stringify(
       await gw.database.rows(
         `select (select count(*) from estruturas)::int e, (select count(*) from onboardings)::int o, (select count(*) from solicitacoes_acesso)::int s,
-                (select count(*) from conteudos)::int c, (select count(*) from onboarding_eventos)::int ev`,
+                (select count(*) from conteudos)::int c, (select count(*) from onboarding_eventos)::int ev,
+                (select count(*) from estrutura_eventos)::int ee, (select count(*) from gestores_protocolo)::int g`,
       ),
     );
 
@@ -252,6 +253,20 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to production end to end', async () => {
+    // Chapter 1, the request, is its future gestor de protocolo's: PEN or an SPE asking for it is refused, nothing written.
+    const antesDoPedido = await fotografia();
+    for (const [quem, token] of Object.entries({
+      pen: await gw.tokenOf(PEN_ADMIN),
+      spe: await gw.token({ sub: 'spe:sei.cisvale.go.gov.br', orgao: null, roles: ['SPE'] }),
+    })) {
+      const recusa = await solicitar(DADOS(repositorio), PDF, token);
+      expect({ quem, status: recusa.status, codigo: recusa.body.erro?.codigo }).toEqual({
+        quem,
+        status: 403,
+        codigo: 'PAPEL_NAO_PERMITIDO',
+      });
+    }
+    expect(await fotografia()).toBe(antesDoPedido);
     const r = await solicitar(DADOS(repositorio), PDF, novaGestora);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({
@@ -359,11 +374,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     const CENTRAL = `mutation($i: DefinirUnidadeCentralizadoraInput!) { r: definirUnidadeCentralizadora(input: $i) { ${CONFIG} } }`;
     const CENTRALIZADAS = `mutation($i: DefinirUnidadesCentralizadasInput!) { r: definirUnidadesCentralizadas(input: $i) { ${CONFIG} } }`;
     const PROTOCOLO = { sigla: 'PROTOCOLO', nome: 'Protocolo – CISVALE' };
+    let antes = await fotografia();
     for (const [quem, token] of Object.entries({ spe: speCisvale, pen })) {
       refusado(await mut(CADASTRAR, { i: PROTOCOLO }, token), 'CONFIGURACAO_NAO_PERMITIDA', quem);
     }
     // A SIORG agency's gestor: its tree is imported.
     refusado(await mut(CADASTRAR, { i: PROTOCOLO }, gestorMs), 'HIERARQUIA_IMPORTADA', 'gestor do MS');
+    expect(await fotografia()).toBe(antes);
     const protocolo = await mut(CADASTRAR, { i: PROTOCOLO }, gestora);
     expect(protocolo).toMatchObject({
       unidades: [{ sigla: 'PROTOCOLO', modoTramitacao: 'NAO_HABILITADA', aptaParaReceberTramites: false }],
@@ -371,16 +388,20 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
     const protocoloId = protocolo.unidades[0].id as string;
     // Bad input: a sigla it already has; coded, nothing written.
+    antes = await fotografia();
     refusado(await mut(CADASTRAR, { i: { ...PROTOCOLO, nome: 'Outro' } }, gestora), 'DADOS_INVALIDOS', 'sigla repetida');
+    expect(await fotografia()).toBe(antes);
     const gabinete = await mut(CADASTRAR, { i: { pai: protocoloId, sigla: 'GAB', nome: 'Gabinete da Presidência' } }, gestora);
     const gabineteId = gabinete.unidades[0].id as string;
     // Another agency's gestor acting on CISVALE's units: coded, nothing written.
+    antes = await fotografia();
     refusado(
       await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestorMs),
       'UNIDADE_DE_OUTRO_ORGAO',
       'gestor do MS',
     );
     refusado(await mut(CADASTRAR, { i: { pai: protocoloId, sigla: 'X', nome: 'X' } }, gestorMs), 'UNIDADE_DE_OUTRO_ORGAO', 'gestor do MS');
+    expect(await fotografia()).toBe(antes);
     expect(await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestora)).toMatchObject({
       unidades: [{ modoTramitacao: 'ENVIO_E_RECEBIMENTO', aptaParaReceberTramites: true }],
     });
@@ -644,5 +665,6 @@ describe.each(BACKENDS)('%s', (backend) => {
       testesIniciadosEm: expect.any(String),
       bloqueios: [],
     });
-  });
+    // A long walk (some forty requests, the counterparts' worker, an SMTP delivery): bounded, generously, on a shared machine.
+  }, 180_000);
 });
