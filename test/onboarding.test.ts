@@ -10,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
 import { registrarChavePublicaSpe } from '../src/onboarding/chaves-spe.js';
+import { cpfValido } from '../src/onboarding/solicitacao.js';
 import { DEMO_CONTAS_ONBOARDING } from '../src/demo/onboarding.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from '../src/demo/seed.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -17,6 +18,7 @@ import {
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
   ETAPAS,
+  ETAPAS_DA_CONFIGURACAO,
   PASSO_ONBOARDING,
   PASSOS_ONBOARDING,
   REQUISITO_SATISFEITO,
@@ -35,10 +37,11 @@ import { sleep, waitUntil } from './support/wait.js';
 import { wsClient } from './support/ws.js';
 import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { PDF_DE_TESTE, solicitacaoDoOrgao, solicitarAcesso } from './support/onboarding.js';
 
-/** The mutation of each step (src/onboarding/graphql/etapa.ts). */
-const MUTACAO: Record<AcaoOnboarding, string> = {
-  SOLICITAR_ACESSO: 'solicitarAcesso',
+/** The mutation of each step (src/onboarding/graphql/etapa.ts); the access request is POST /onboarding/solicitacoes. */
+type AcaoPorMutacao = Exclude<AcaoOnboarding, 'SOLICITAR_ACESSO'>;
+const MUTACAO: Record<AcaoPorMutacao, string> = {
   APROVAR_CADASTRO: 'aprovarCadastro',
   REJEITAR_CADASTRO: 'rejeitarCadastro',
   CONCLUIR_CONFIGURACAO: 'concluirConfiguracaoEstrutura',
@@ -49,6 +52,10 @@ const MUTACAO: Record<AcaoOnboarding, string> = {
   VALIDAR_PRODUCAO: 'validarProducao',
   REPROVAR_PRODUCAO: 'reprovarProducao',
 };
+/** The steps taken through their mutations. */
+const PASSOS_POR_MUTACAO = PASSOS_ONBOARDING.filter(
+  (p): p is (typeof PASSOS_ONBOARDING)[number] & { acao: AcaoPorMutacao } => p.acao !== 'SOLICITAR_ACESSO',
+);
 type MutacaoRequisito = 'registrarRequisito' | 'confirmarRequisito' | 'recusarRequisito';
 
 const CAMPOS_EVENTO = 'cursor tipo etapaAnterior etapa ambiente requisito situacaoRequisito evidencia { id } ator motivo ocorridoEm';
@@ -79,6 +86,8 @@ type EventoEsperado = {
   ator: string;
   motivo: string | null;
 };
+/** The first gestor de protocolo an access request names (a valid CPF). */
+const PRIMEIRO_GESTOR = { nome: 'Marta Teste', cpf: '111.444.777-35', email: 'marta.teste@example.gov.br' };
 const semCursor = ({ cursor: _c, ocorridoEm: _o, ...resto }: Record<string, any>) => resto;
 
 interface Requisito {
@@ -128,7 +137,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   const gestorViewer = (sujeito: string, orgaoId: number): Viewer => ({ sujeito, orgaoId, papeis: new Set(['GESTOR_PROTOCOLO']) });
 
   /** One onboarding step, through its mutation. */
-  async function passo(acao: AcaoOnboarding, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
+  async function passo(acao: AcaoPorMutacao, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
     const data = await ok(
       `mutation($input: AcaoOnboardingInput!) { r: ${MUTACAO[acao]}(input: $input) { ${RESULTADO} } }`,
       { input: { orgao: gid('Orgao', orgaoId), ...extra } },
@@ -136,7 +145,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     );
     return data.r;
   }
-  async function passoOk(acao: AcaoOnboarding, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
+  async function passoOk(acao: AcaoPorMutacao, orgaoId: number, token: string, extra: Record<string, unknown> = {}): Promise<Resultado> {
     const r = await passo(acao, orgaoId, token, extra);
     expect(r.__typename, `${acao}: ${JSON.stringify(r)}`).toBe('OnboardingAtualizado');
     expect(r.onboarding.etapa).toBe(PASSO_ONBOARDING[acao].para);
@@ -144,7 +153,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
   /** Several steps in one request, as aliases (each answers for itself; they run in order). */
   async function passos(
-    pedidos: Array<{ acao: AcaoOnboarding; orgaoId: number; extra?: Record<string, unknown> }>,
+    pedidos: Array<{ acao: AcaoPorMutacao; orgaoId: number; extra?: Record<string, unknown> }>,
     token: string,
   ): Promise<Resultado[]> {
     if (pedidos.length === 0) return [];
@@ -344,6 +353,11 @@ describe.each(BACKENDS)('%s', (backend) => {
           );
           if (e.etapa === 'EM_PRODUCAO') implantado = e.ocorridoEm;
           etapa = e.etapa;
+        } else if (e.tipo === 'GESTOR_REGISTRADO') {
+          // Another gestor de protocolo, registered in homologação by one of the agency's own people.
+          expect(e.etapa, onde).toBe(etapa);
+          expect(e.ambiente, onde).toBe('HOMOLOGACAO');
+          expect(e.ator, onde).toEqual(expect.not.stringMatching(/^(pen\.admin|tramita-gov-br|spe:)/));
         } else {
           expect(e.tipo, onde).toBe('REQUISITO');
           expect(e.etapa, onde).toBe(etapa);
@@ -423,6 +437,24 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(go.bloqueios.filter((b: string) => b.startsWith('requisito '))).toEqual([]);
     expect(go.bloqueios.at(-1)).toBe('confirmar a configuração de produção (replicada da homologação)');
 
+    // Every demo gestor account is a gestor de protocolo of its agency, in each environment whose configuration the agency
+    // keeps at its stage (both for an agency that predates onboarding); its name is the account's.
+    for (const conta of [...DEMO_ACCOUNTS, ...DEMO_CONTAS_ONBOARDING].filter((a) => a.papeis.includes('GESTOR_PROTOCOLO') && a.orgao)) {
+      const id = await raiz(conta.orgao!.repositorio, conta.orgao!.estrutura);
+      const [o] = await rows<{ etapa: Etapa }>('select etapa::text as etapa from onboardings where orgao_id = $1', [id]);
+      const esperados = (['HOMOLOGACAO', 'PRODUCAO'] as const).filter((a) => !o || ETAPAS_DA_CONFIGURACAO[a].includes(o.etapa));
+      const primeiroNome = conta.sujeito.replace(/^gestora?\./, '').replace(/@.*$/, '');
+      const registrados = await rows<{ ambiente: string; cpf: string }>(
+        `select ambiente::text as ambiente, cpf from gestores_protocolo where orgao_id = $1 and lower(nome) like $2 || ' %' order by ambiente`,
+        [id, primeiroNome],
+      );
+      expect(
+        registrados.map((g) => g.ambiente),
+        conta.sujeito,
+      ).toEqual(esperados);
+      for (const g of registrados) expect(cpfValido(g.cpf), conta.sujeito).toBe(true);
+    }
+
     // One log, in time order.
     expect(
       (
@@ -463,7 +495,7 @@ describe.each(BACKENDS)('%s', (backend) => {
           [gestor, viewerGestor, 'ORGAO'],
           [pen, penViewer, 'PEN'],
         ] as const) {
-          const errados = PASSOS_ONBOARDING.filter((p) => p.responsavel === responsavel && !p.de.includes(etapa));
+          const errados = PASSOS_POR_MUTACAO.filter((p) => p.responsavel === responsavel && !p.de.includes(etapa));
           const respostas = await passos(
             errados.map((p) => ({ acao: p.acao, orgaoId: ag.id, extra: { motivo: 'Motivo de teste.' } })),
             token,
@@ -481,6 +513,16 @@ describe.each(BACKENDS)('%s', (backend) => {
           });
           feitos += respostas.length;
         }
+        // The access request (over HTTP, with its content) from a stage past it: an open request, or one already approved.
+        if (!PASSO_ONBOARDING.SOLICITAR_ACESSO.de.includes(etapa)) {
+          const r = await solicitarAcesso(gw, solicitacaoDoOrgao(ag.conta.orgao!, PRIMEIRO_GESTOR), PDF_DE_TESTE, gestor);
+          expect({ etapa, status: r.status, erro: r.body.erro?.codigo }).toEqual({
+            etapa,
+            status: 422,
+            erro: etapa === 'ANALISE_CADASTRO' ? 'SOLICITACAO_EM_ABERTO' : 'ORGAO_JA_EM_PRODUCAO',
+          });
+          feitos += 1;
+        }
       }
       expect(feitos).toBeGreaterThan(50);
       expect(await fotografia()).toBe(antes);
@@ -493,17 +535,25 @@ describe.each(BACKENDS)('%s', (backend) => {
       const gestorPi = await tokenDe(pi);
       const spePi = await gw.token({ sub: 'spe:sei.pi.gov.br', orgao: pi.orgao, roles: ['SPE'] });
       const gestorOutro = await gw.tokenOf(GESTOR_SAUDE);
-      for (const p of PASSOS_ONBOARDING) {
+      for (const p of PASSOS_POR_MUTACAO) {
         const errados = p.responsavel === 'ORGAO' ? { pen, spePi, gestorOutro } : { gestorPi, spePi };
         for (const [quem, token] of Object.entries(errados)) {
           const r = await passo(p.acao, piId, token, { motivo: 'Motivo de teste.' });
           expect(r, `${p.acao} by ${quem}`).toMatchObject({ __typename: 'ErroPapelNaoPermitido', codigo: 'PAPEL_NAO_PERMITIDO' });
         }
       }
-      // The same for an agency with no request yet (MGI): PEN, the SPE or another agency's gestor cannot ask for it.
-      const mgi = await raizPorSigla('MGI');
-      for (const token of [pen, mgiSpe, gestorPi])
-        expect((await passo('SOLICITAR_ACESSO', mgi, token)).__typename).toBe('ErroPapelNaoPermitido');
+      // The access request (over HTTP) for PI and for an agency with no request yet (MGI): PEN, the SPE or another
+      // agency's gestor cannot ask for it.
+      const mgi = demoAccount(GESTORA_MGI).orgao!;
+      for (const [orgao, tokens] of [
+        [pi.orgao!, { pen, spePi, gestorOutro }],
+        [mgi, { pen, mgiSpe, gestorPi }],
+      ] as const) {
+        for (const [quem, token] of Object.entries(tokens)) {
+          const r = await solicitarAcesso(gw, solicitacaoDoOrgao(orgao, PRIMEIRO_GESTOR), PDF_DE_TESTE, token);
+          expect({ quem, status: r.status, erro: r.body.erro?.codigo }).toEqual({ quem, status: 403, erro: 'PAPEL_NAO_PERMITIDO' });
+        }
+      }
       // Requirements: the agency registers, PEN confirms or sends back.
       const trt = DEMO_CONTAS_ONBOARDING.find((c) => c.sujeito === 'gestora.renata@trt18')!;
       const trtId = await raiz(trt.orgao!.repositorio, trt.orgao!.estrutura);
@@ -651,7 +701,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         { sigla: 'SESAU-RR', envio: false, recebimento: false },
       ]);
       const gestor = await gw.token({ sub: 'gestor.teste@rr', orgao: { repositorio: 9, estrutura: 14 }, roles: ['GESTOR_PROTOCOLO'] });
-      await passoOk('SOLICITAR_ACESSO', rr.id, gestor);
+      expect(
+        await solicitarAcesso(gw, solicitacaoDoOrgao({ repositorio: 9, estrutura: 14 }, PRIMEIRO_GESTOR), PDF_DE_TESTE, gestor),
+      ).toMatchObject({
+        status: 201,
+        body: { onboarding: { etapa: 'ANALISE_CADASTRO' } },
+      });
       await passoOk('APROVAR_CADASTRO', rr.id, pen);
       const ENVIO = 'definir ao menos uma unidade habilitada para envio';
       const RECEBIMENTO = 'definir ao menos uma unidade habilitada para recebimento';
@@ -974,7 +1029,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     });
 
     /** A step that must succeed; its event is the next one of the history. */
-    async function avancar(acao: AcaoOnboarding, token: string, motivo: string | null = null) {
+    async function avancar(acao: AcaoPorMutacao, token: string, motivo: string | null = null) {
       const antes = (await lerOnboarding(to.id, pen))?.etapa ?? null;
       const r = await passoOk(acao, to.id, token, motivo ? { motivo } : {});
       const e = etapaEsperada(acao, antes, motivo);
@@ -1044,7 +1099,17 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     test('request, approval, structure: → ANALISE_CADASTRO → CONFIGURACAO_ESTRUTURA → IMPLANTACAO_HOMOLOGACAO', async () => {
       expect(await lerOnboarding(to.id, gestor)).toBeNull();
-      const r1 = await avancar('SOLICITAR_ACESSO', gestor);
+      // The request, with its content (HTTP); its event is the first of the history.
+      const pedido = await solicitarAcesso(
+        gw,
+        solicitacaoDoOrgao({ repositorio: 9, estrutura: 17 }, PRIMEIRO_GESTOR),
+        PDF_DE_TESTE,
+        gestor,
+      );
+      expect(pedido).toMatchObject({ status: 201, body: { orgao: { id: to.id }, onboarding: { etapa: 'ANALISE_CADASTRO', versao: 1 } } });
+      const r1 = { onboarding: (await lerOnboarding(to.id, gestor))! };
+      esperado.push(etapaEsperada('SOLICITAR_ACESSO', null));
+      expect(r1.onboarding.historico.map(semCursor)).toEqual(esperado);
       expect(r1.onboarding).toMatchObject({
         etapa: 'ANALISE_CADASTRO',
         ambiente: 'HOMOLOGACAO',
@@ -1168,13 +1233,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       );
       expect(catalogo.filter((r) => r.exigido).map((r) => r.codigo)).toEqual(['a', 'b', 'c']);
 
-      // The produção configuration (replicated from homologação: no gestor there, no SPE key) must be confirmed first.
+      // The produção configuration (replicated from homologação: the request's first gestor, no SPE key) must be confirmed first.
       const portao = await passo('SOLICITAR_VALIDACAO_PRODUCAO', to.id, gestor);
       expect(portao).toMatchObject({ __typename: 'ErroCriteriosNaoAtendidos' });
       // The SPE key is there when a production test trâmite made TO sign a receipt (its gestor registered the key).
       const temChave = (await rows("select 1 from chaves_publicas_spe where orgao_id = $1 and ambiente = 'PRODUCAO'", [to.id])).length > 0;
       expect(portao.pendencias).toEqual([
-        'cadastrar ao menos um gestor de protocolo em produção',
         ...(temChave ? [] : ['registrar a chave pública do SPE em produção (o certificado de produção é outro)']),
         'confirmar a configuração de produção (replicada da homologação)',
       ]);
@@ -1184,7 +1248,8 @@ describe.each(BACKENDS)('%s', (backend) => {
         { o: gid('Orgao', to.id) },
         gestor,
       );
-      expect(g.registrarGestorProtocolo.gestores).toEqual([{ cpf: '52998224725' }]);
+      // By name: Ana (registered now), Marta (the request's first gestor, replicated from homologação).
+      expect(g.registrarGestorProtocolo.gestores).toEqual([{ cpf: '52998224725' }, { cpf: '11144477735' }]);
       const eg: EventoEsperado = {
         ...requisitoEsperado('ACESSO_PRODUCAO', 'PRODUCAO', '', '', GESTOR),
         tipo: 'GESTOR_REGISTRADO',
@@ -1217,7 +1282,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(fim.onboarding.implantadoEm).toBe(fim.evento.ocorridoEm);
       // Nothing more to do.
       const depois = await passos(
-        PASSOS_ONBOARDING.filter((p) => p.responsavel === 'PEN').map((p) => ({ acao: p.acao, orgaoId: to.id, extra: { motivo: 'x' } })),
+        PASSOS_POR_MUTACAO.filter((p) => p.responsavel === 'PEN').map((p) => ({ acao: p.acao, orgaoId: to.id, extra: { motivo: 'x' } })),
         pen,
       );
       expect(depois.every((r) => r.__typename === 'ErroEtapaInvalida' && r.acoesPossiveis.length === 0)).toBe(true);

@@ -1,23 +1,29 @@
-// The access request with its content, over HTTP on both backends: a body outside SIORG registers itself with a real
-// PDF uploaded through the streamed route, PEN approves it over GraphQL, and it walks on to production: its units (by
-// SQL here), requirements (a)–(c) in homologação with a partner agency, PEN's validation replicating its configuration
-// into produção, the production tests with the test unit, its produção configuration confirmed, PEN's validation.
-// Every bad input of the issue is a coded error with nothing written.
+// The access request with its content, over HTTP on both backends, and the manual's four chapters walked entirely
+// through the API by the roles it names: a body outside SIORG registers itself with a real PDF uploaded through the
+// streamed route (its future gestora); PEN analyses and approves; the gestora configures the structure (its units, their
+// modes, a centralising unit, another gestor, the SPE key); homologação's tests (a) (b) (c) with the automatic test
+// counterparts only, the agency's SPE taking its steps; PEN's validation (which replicates the configuration into
+// produção); "testes iniciados" with the institutional notice delivered once to a real SMTP server; the production
+// tests with the test unit; the replicated configuration confirmed; PEN's validation. At every act the roles the
+// manual does not name for it are refused with a coded error. Every bad input of the issue is a coded error with
+// nothing written.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
-import { gid } from './support/ids.js';
+import { dbId, gid } from './support/ids.js';
 import { conduzirTramite } from './support/tramites.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { assinarComoSpeDemo } from '../src/demo/chaves-spe.js';
+import { transporteSmtp } from '../src/http/email.js';
+import { createLogger } from '../src/logger.js';
+import { agendarEntregaDeAvisos } from '../src/onboarding/avisos.js';
+import { origem, textoDoReciboDeConclusao } from './support/componentes.js';
+import { servidorSmtp } from './support/smtp.js';
+import { waitUntil } from './support/wait.js';
 import { DEMO_UNIDADE_TESTES_PRODUCAO } from '../src/demo/seed.js';
 import { CHAVE_PUBLICA_SPE_DEMO } from '../src/demo/chaves-spe.js';
-import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
-
-/** A small but well-formed PDF (one empty page). */
-const PDF = new TextEncoder().encode(
-  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n' +
-    '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
-);
+import { GESTOR_SAUDE, PEN_ADMIN, SPE_MGI } from './support/accounts.js';
+import { PDF_DE_TESTE as PDF, solicitarAcesso } from './support/onboarding.js';
 
 const DADOS = (repositorio: number) => ({
   identificacao: {
@@ -38,39 +44,30 @@ const semSpe = ({ sistemaNovo: _s, ...resto }: ReturnType<typeof DADOS>) => rest
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
-  let base: string;
   let repositorio: number;
   let novaGestora: string;
   beforeAll(async () => {
-    gw = await startTestGateway(backend);
-    base = gw.gateway.url.replace(/\/graphql$/, '');
+    // The counterparts' worker runs (homologação's tests); they are created before any test counts rows.
+    gw = await startTestGateway(backend, { contrapartesIntervalMs: 100 });
     const [r] = await gw.database.rows<{ id: number }>(
       // A repositório other than SIORG that already holds an agency (the bad-input cases reuse its sigla).
       'select min(repositorio_id) as id from estruturas where repositorio_id <> 1 and pai_id is null',
     );
     repositorio = r!.id;
     novaGestora = await gw.token({ sub: 'helena.prado@cisvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
+    await gw.ok('{ contrapartesDeTeste { numero } }', {}, novaGestora);
   });
   afterAll(async () => {
     await gw?.close();
   });
 
-  async function solicitar(dados: unknown, documento: Uint8Array | null, token: string, nome = 'termo-de-adesao.pdf') {
-    const form = new FormData();
-    form.append('dados', typeof dados === 'string' ? dados : JSON.stringify(dados));
-    if (documento) form.append('documento', new Blob([Buffer.from(documento)], { type: 'application/pdf' }), nome);
-    const res = await fetch(`${base}/onboarding/solicitacoes`, {
-      method: 'POST',
-      body: form,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  }
+  const solicitar = (dados: unknown, documento: Uint8Array | null, token: string) => solicitarAcesso(gw, dados, documento, token);
   const fotografia = async () =>
     JSON.stringify(
       await gw.database.rows(
         `select (select count(*) from estruturas)::int e, (select count(*) from onboardings)::int o, (select count(*) from solicitacoes_acesso)::int s,
-                (select count(*) from conteudos)::int c, (select count(*) from onboarding_eventos)::int ev`,
+                (select count(*) from conteudos)::int c, (select count(*) from onboarding_eventos)::int ev,
+                (select count(*) from estrutura_eventos)::int ee, (select count(*) from gestores_protocolo)::int g`,
       ),
     );
 
@@ -256,6 +253,20 @@ describe.each(BACKENDS)('%s', (backend) => {
   }
 
   test('a body outside SIORG registers itself with a real PDF, PEN approves, and it walks on to production end to end', async () => {
+    // Chapter 1, the request, is its future gestor de protocolo's: PEN or an SPE asking for it is refused, nothing written.
+    const antesDoPedido = await fotografia();
+    for (const [quem, token] of Object.entries({
+      pen: await gw.tokenOf(PEN_ADMIN),
+      spe: await gw.token({ sub: 'spe:sei.cisvale.go.gov.br', orgao: null, roles: ['SPE'] }),
+    })) {
+      const recusa = await solicitar(DADOS(repositorio), PDF, token);
+      expect({ quem, status: recusa.status, codigo: recusa.body.erro?.codigo }).toEqual({
+        quem,
+        status: 403,
+        codigo: 'PAPEL_NAO_PERMITIDO',
+      });
+    }
+    expect(await fotografia()).toBe(antesDoPedido);
     const r = await solicitar(DADOS(repositorio), PDF, novaGestora);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({
@@ -277,7 +288,6 @@ describe.each(BACKENDS)('%s', (backend) => {
          from solicitacoes_acesso s join conteudos c on c.id = s.documento_conteudo_id where s.orgao_id = $1`,
       [orgaoId],
     );
-    const { createHash } = await import('node:crypto');
     expect(s).toEqual({
       cnpj: '11222333000181',
       cep: '74000000',
@@ -319,11 +329,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         },
       ],
     });
-    const aprovado = await gw.ok(
-      `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on Erro { codigo } } }`,
-      { o: gid('Orgao', orgaoId) },
-      pen,
-    );
+    // Chapter 2, the analysis, is PEN's: the body's own gestora cannot approve itself.
+    const APROVAR = `mutation($o: ID!) { aprovarCadastro(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on Erro { codigo } } }`;
+    expect((await gw.ok(APROVAR, { o: gid('Orgao', orgaoId) }, novaGestora)).aprovarCadastro).toMatchObject({
+      codigo: 'PAPEL_NAO_PERMITIDO',
+    });
+    const aprovado = await gw.ok(APROVAR, { o: gid('Orgao', orgaoId) }, pen);
     expect(aprovado.aprovarCadastro).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: 'CONFIGURACAO_ESTRUTURA' } });
     // The approval created the SPE the request described and linked it to the agency.
     const spe = await gw.ok(
@@ -345,145 +356,315 @@ describe.each(BACKENDS)('%s', (backend) => {
         },
       },
     ]);
-    const gestora = await gw.token({
-      sub: 'helena.prado@cisvale',
-      orgao: { repositorio, estrutura: orgao!.numero_identificacao },
-      roles: ['GESTOR_PROTOCOLO'],
+    const naAgencia = { repositorio, estrutura: orgao!.numero_identificacao };
+    const gestora = await gw.token({ sub: 'helena.prado@cisvale', orgao: naAgencia, roles: ['GESTOR_PROTOCOLO'] });
+    const speCisvale = await gw.token({ sub: 'spe:sei.cisvale.go.gov.br', orgao: naAgencia, roles: ['SPE'], spe: 'sei.cisvale.go.gov.br' });
+    const gestorMs = await gw.tokenOf(GESTOR_SAUDE);
+    const o = gid('Orgao', orgaoId);
+    /** A mutation's answer (`r`). */
+    const mut = async (doc: string, variables: Record<string, unknown>, token: string) => (await gw.ok(doc, variables, token)).r;
+    const refusado = (resposta: Record<string, unknown>, codigo: string, quem: string) =>
+      expect({ quem, codigo: resposta.codigo }, JSON.stringify(resposta)).toEqual({ quem, codigo });
+
+    // ---- Chapter 3, the structure, by its gestora de protocolo: its units (a body outside SIORG keeps its own tree),
+    // their modes, a centralising unit, another gestor, the SPE key. Every other role is refused with a code.
+    const CONFIG = `__typename ... on ConfiguracaoEstruturaAlterada { unidades { id sigla modoTramitacao centralizadora aptaParaReceberTramites } eventos { tipo ator } } ... on Erro { codigo }`;
+    const CADASTRAR = `mutation($i: CadastrarUnidadeInput!) { r: cadastrarUnidade(input: $i) { ${CONFIG} } }`;
+    const MODO = `mutation($i: DefinirModoTramitacaoInput!) { r: definirModoTramitacao(input: $i) { ${CONFIG} } }`;
+    const CENTRAL = `mutation($i: DefinirUnidadeCentralizadoraInput!) { r: definirUnidadeCentralizadora(input: $i) { ${CONFIG} } }`;
+    const CENTRALIZADAS = `mutation($i: DefinirUnidadesCentralizadasInput!) { r: definirUnidadesCentralizadas(input: $i) { ${CONFIG} } }`;
+    const PROTOCOLO = { sigla: 'PROTOCOLO', nome: 'Protocolo – CISVALE' };
+    let antes = await fotografia();
+    for (const [quem, token] of Object.entries({ spe: speCisvale, pen })) {
+      refusado(await mut(CADASTRAR, { i: PROTOCOLO }, token), 'CONFIGURACAO_NAO_PERMITIDA', quem);
+    }
+    // A SIORG agency's gestor: its tree is imported.
+    refusado(await mut(CADASTRAR, { i: PROTOCOLO }, gestorMs), 'HIERARQUIA_IMPORTADA', 'gestor do MS');
+    expect(await fotografia()).toBe(antes);
+    const protocolo = await mut(CADASTRAR, { i: PROTOCOLO }, gestora);
+    expect(protocolo).toMatchObject({
+      unidades: [{ sigla: 'PROTOCOLO', modoTramitacao: 'NAO_HABILITADA', aptaParaReceberTramites: false }],
+      eventos: [{ tipo: 'UNIDADE_CADASTRADA', ator: 'helena.prado@cisvale' }],
     });
-    // Units of its structure (the structure mutations belong to another owner): one sending and receiving.
-    await gw.database.rows(
-      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento, criada_em)
-       values ($1, $2, 'PROTOCOLO', 'Protocolo – CISVALE', $3, $3, true, true, now())`,
-      [repositorio, orgao!.numero_identificacao + 1, orgaoId],
+    const protocoloId = protocolo.unidades[0].id as string;
+    // Bad input: a sigla it already has; coded, nothing written.
+    antes = await fotografia();
+    refusado(await mut(CADASTRAR, { i: { ...PROTOCOLO, nome: 'Outro' } }, gestora), 'DADOS_INVALIDOS', 'sigla repetida');
+    expect(await fotografia()).toBe(antes);
+    const gabinete = await mut(CADASTRAR, { i: { pai: protocoloId, sigla: 'GAB', nome: 'Gabinete da Presidência' } }, gestora);
+    const gabineteId = gabinete.unidades[0].id as string;
+    // Another agency's gestor acting on CISVALE's units: coded, nothing written.
+    antes = await fotografia();
+    refusado(
+      await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestorMs),
+      'UNIDADE_DE_OUTRO_ORGAO',
+      'gestor do MS',
     );
+    refusado(await mut(CADASTRAR, { i: { pai: protocoloId, sigla: 'X', nome: 'X' } }, gestorMs), 'UNIDADE_DE_OUTRO_ORGAO', 'gestor do MS');
+    expect(await fotografia()).toBe(antes);
+    expect(await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestora)).toMatchObject({
+      unidades: [{ modoTramitacao: 'ENVIO_E_RECEBIMENTO', aptaParaReceberTramites: true }],
+    });
+    expect(await mut(MODO, { i: { unidade: gabineteId, modo: 'SOMENTE_ENVIO' } }, gestora)).toMatchObject({
+      unidades: [{ modoTramitacao: 'SOMENTE_ENVIO', aptaParaReceberTramites: false }],
+    });
+    expect(await mut(CENTRAL, { i: { unidade: protocoloId, centralizadora: true } }, gestora)).toMatchObject({
+      unidades: [{ centralizadora: true }],
+    });
+    // The cabinet sends only; what is sent to it is received by the protocol (its unidadeReceptora).
+    expect(await mut(CENTRALIZADAS, { i: { centralizadora: protocoloId, unidades: [gabineteId] } }, gestora)).toMatchObject({
+      unidades: [{ sigla: 'GAB', aptaParaReceberTramites: true }],
+      eventos: [{ tipo: 'UNIDADE_CENTRALIZADORA', ator: 'helena.prado@cisvale' }],
+    });
+    const historico = await gw.ok(
+      `query($id: ID!) { node(id: $id) { ... on UnidadeAdministrativa { historicoDeConfiguracao { tipo ator } } } }`,
+      { id: protocoloId },
+      gestora,
+    );
+    expect(historico.node.historicoDeConfiguracao).toEqual(
+      ['CENTRALIZADORA', 'MODO_TRAMITACAO', 'UNIDADE_CADASTRADA'].map((tipo) => ({ tipo, ator: 'helena.prado@cisvale' })),
+    );
+    const GESTOR = `mutation($o: ID!, $a: Ambiente!) { r: registrarGestorProtocolo(input: { orgao: $o, ambiente: $a, nome: "Otávio Reis", cpf: "390.533.447-05", email: "otavio.reis@cisvale.go.gov.br" }) {
+      __typename ... on GestoresAtualizados { gestores { cpf } evento { tipo ator } } ... on Erro { codigo } } }`;
+    for (const [quem, token] of Object.entries({ spe: speCisvale, pen, gestorMs })) {
+      refusado(await mut(GESTOR, { o, a: 'HOMOLOGACAO' }, token), 'PAPEL_NAO_PERMITIDO', quem);
+    }
+    expect(await mut(GESTOR, { o, a: 'HOMOLOGACAO' }, gestora)).toMatchObject({
+      gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }],
+      evento: { tipo: 'GESTOR_REGISTRADO', ator: 'helena.prado@cisvale' },
+    });
+    // CISVALE's SPE signs its receipts with the demo key; the key is registered by its gestora, never by the SPE itself.
+    const CHAVE =
+      'mutation($k: String!, $a: Ambiente!) { r: registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: $a }) { __typename ... on Erro { codigo } } }';
+    const registrarChaveDemo = async (ambiente: 'PRODUCAO' | 'HOMOLOGACAO') =>
+      expect((await mut(CHAVE, { k: CHAVE_PUBLICA_SPE_DEMO, a: ambiente }, gestora)).__typename).toBe('ChavePublicaSpe');
+    refusado(await mut(CHAVE, { k: CHAVE_PUBLICA_SPE_DEMO, a: 'HOMOLOGACAO' }, speCisvale), 'PAPEL_NAO_PERMITIDO', 'spe');
+    await registrarChaveDemo('HOMOLOGACAO');
+
+    const etapa = async (mutacao: string, token: string, esperada: string) => {
+      const resposta = await mut(
+        `mutation($o: ID!) { r: ${mutacao}(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
+        { o },
+        token,
+      );
+      expect(resposta, mutacao).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: esperada } });
+    };
+    /** A step by a role the manual does not name for it: coded, nothing moves. */
+    const etapaRecusada = async (mutacao: string, tokens: Record<string, string>) => {
+      for (const [quem, token] of Object.entries(tokens)) {
+        const resposta = await mut(
+          `mutation($o: ID!) { r: ${mutacao}(input: { orgao: $o }) { __typename ... on Erro { codigo } } }`,
+          { o },
+          token,
+        );
+        refusado(resposta, 'PAPEL_NAO_PERMITIDO', `${mutacao} by ${quem}`);
+      }
+    };
+    await etapaRecusada('concluirConfiguracaoEstrutura', { pen, spe: speCisvale, gestorMs });
     const concluido = await gw.ok(
-      `mutation($o: ID!) { concluirConfiguracaoEstrutura(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa historico { etapa ator } } } } }`,
-      { o: gid('Orgao', orgaoId) },
+      `mutation($o: ID!) { concluirConfiguracaoEstrutura(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa historico { tipo etapa ator } } } } }`,
+      { o },
       gestora,
     );
     expect(concluido.concluirConfiguracaoEstrutura.onboarding).toEqual({
       etapa: 'IMPLANTACAO_HOMOLOGACAO',
       historico: [
-        { etapa: 'ANALISE_CADASTRO', ator: 'helena.prado@cisvale' },
-        { etapa: 'CONFIGURACAO_ESTRUTURA', ator: 'pen.admin' },
-        { etapa: 'IMPLANTACAO_HOMOLOGACAO', ator: 'helena.prado@cisvale' },
+        { tipo: 'ETAPA', etapa: 'ANALISE_CADASTRO', ator: 'helena.prado@cisvale' },
+        { tipo: 'ETAPA', etapa: 'CONFIGURACAO_ESTRUTURA', ator: 'pen.admin' },
+        { tipo: 'GESTOR_REGISTRADO', etapa: 'CONFIGURACAO_ESTRUTURA', ator: 'helena.prado@cisvale' },
+        { tipo: 'ETAPA', etapa: 'IMPLANTACAO_HOMOLOGACAO', ator: 'helena.prado@cisvale' },
       ],
     });
 
-    // ---- on to production, over HTTP: requirements (a)–(c) in homologação with a partner agency (the Ministério da
-    // Saúde's SPE here), PEN's validation (which replicates the configuration into produção), the production tests
-    // with the test unit, the configuration confirmed, PEN's validation in produção.
-    const o = gid('Orgao', orgaoId);
-    const [unidadeCisvale] = await gw.database.rows<{ id: number }>(
-      `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null`,
-      [orgaoId],
+    // ---- Chapter 4, homologação: (a) (b) (c) with the automatic test counterparts only, CISVALE's SPE taking its steps.
+    const situacao = async (id: string) =>
+      (await gw.database.rows<{ s: number }>('select situacao::int as s from tramites where id = $1', [dbId(id)]))[0]!.s;
+    const ate = (id: string, s: number) => waitUntil(`trâmite ${id} at ${s}`, async () => (await situacao(id)) === s, 30_000);
+    const PASSO = (mutacao: string, tipo: string) =>
+      `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) { __typename ... on TransicaoRealizada { tramite { codigoSituacao unidadeReceptora { id } } } ... on Erro { codigo } } }`;
+    const { contrapartesDeTeste } = await gw.ok('{ contrapartesDeTeste { numero unidade { id } } }', {}, gestora);
+    const cisvale = { unidade: dbId(protocoloId), token: speCisvale, orgao: 0 };
+    // (a) CISVALE sends to ORGAO1; the counterpart receives, checks and signs (→ 5); CISVALE's SPE acknowledges (→ 6).
+    const enviado = await conduzirTramite(
+      gw,
+      { rem: cisvale, dest: { unidade: dbId(contrapartesDeTeste[0].unidade.id), token: '', orgao: 0 } },
+      2,
+      { ambiente: 'HOMOLOGACAO', numeroProcesso: `${backend}-cisvale-a` },
     );
-    const speCisvale = await gw.token({
-      sub: 'spe:sei.cisvale.go.gov.br',
-      orgao: { repositorio, estrutura: orgao!.numero_identificacao },
-      roles: ['SPE'],
+    await ate(enviado.id, 5);
+    expect(
+      await mut(PASSO('registrarReciboConclusaoRecebido', 'AcaoTramiteInput'), { input: { tramite: enviado.id } }, speCisvale),
+    ).toMatchObject({
+      tramite: { codigoSituacao: 6 },
     });
-    const cisvale = { unidade: unidadeCisvale!.id, token: speCisvale };
-    const unidadeDe = async (where: string, params: unknown[]) =>
-      (await gw.database.rows<{ id: number }>(`select id::int as id from estruturas where ${where} limit 1`, params))[0]!.id;
-    const ms = {
-      unidade: await unidadeDe(
-        `orgao_id = (select id from estruturas where sigla = 'MS' and pai_id is null) and pai_id is not null and habilitada_envio and habilitada_recebimento and ativo order by id`,
-        [],
-      ),
-      token: await gw.tokenOf(SPE_SAUDE),
-    };
-    const disis = {
-      unidade: await unidadeDe('repositorio_id = $1 and numero_identificacao = $2', [
-        DEMO_UNIDADE_TESTES_PRODUCAO.repositorio,
-        DEMO_UNIDADE_TESTES_PRODUCAO.estrutura,
-      ]),
-      token: await gw.tokenOf(SPE_MGI),
-    };
-    let processo = 0;
-    type Lado = { unidade: number; token: string };
-    const tramite = async (ambiente: 'PRODUCAO' | 'HOMOLOGACAO', de: Lado, para: Lado, fim: 6 | 9) => {
-      processo += 1;
-      // As the two SPEs would: a small real document, its upload, the hashes, the receipt signed with the demo key.
-      await conduzirTramite(gw, { rem: { ...de, orgao: 0 }, dest: { ...para, orgao: 0 } }, fim, {
-        ambiente,
-        numeroProcesso: `${backend}-cisvale-${processo}`,
-        inicio: { descricao: 'TESTE – CISVALE' },
+    const ENVIE_ME = `mutation($input: SolicitarTramiteDeTesteInput!) { r: solicitarTramiteDeTeste(input: $input) {
+      __typename ... on TramiteDeTesteEnviado { tramite { id unidadeReceptora { id } documentos { componentes { urlDeDownload } } } } ... on Erro { codigo } } }`;
+    // Asking for a test process is the gestor's act, not the SPE's.
+    refusado(await mut(ENVIE_ME, { input: { unidadeDestinataria: gabineteId } }, speCisvale), 'PAPEL_NAO_PERMITIDO', 'spe');
+    // (b) a test process sent to the cabinet is received by the protocol (centralising); CISVALE receives it to 5, the
+    // counterpart acknowledges (→ 6).
+    const pedidoB = await mut(ENVIE_ME, { input: { unidadeDestinataria: gabineteId } }, gestora);
+    expect(pedidoB.tramite.unidadeReceptora, JSON.stringify(pedidoB)).toEqual({ id: protocoloId });
+    const recebido = pedidoB.tramite.id as string;
+    await mut(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { input: { tramite: recebido } }, speCisvale);
+    const hashes = [];
+    for (const [i, c] of pedidoB.tramite.documentos[0].componentes.entries()) {
+      const res = await fetch(`${origem(gw)}${c.urlDeDownload}`, { headers: { authorization: `Bearer ${speCisvale}` } });
+      hashes.push({
+        documento: 1,
+        componente: i + 1,
+        hash: createHash('sha256')
+          .update(Buffer.from(await res.arrayBuffer()))
+          .digest('base64'),
       });
-    };
-    // CISVALE's SPE signs its receipts with the demo key in both environments (registered by its gestora).
-    const registrarChaveDemo = async (ambiente: 'PRODUCAO' | 'HOMOLOGACAO') =>
-      expect(
-        (
-          await gw.ok(
-            'mutation($k: String!, $a: Ambiente!) { r: registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: $a }) { __typename } }',
-            { k: CHAVE_PUBLICA_SPE_DEMO, a: ambiente },
-            gestora,
-          )
-        ).r.__typename,
-      ).not.toMatch(/^Erro/);
-    const etapa = async (mutacao: string, token: string, esperada: string) => {
-      const r = (
-        await gw.ok(
-          `mutation($o: ID!) { r: ${mutacao}(input: { orgao: $o }) { __typename ... on OnboardingAtualizado { onboarding { etapa } } ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
-          { o },
-          token,
-        )
-      ).r;
-      expect(r, mutacao).toEqual({ __typename: 'OnboardingAtualizado', onboarding: { etapa: esperada } });
-    };
-    const satisfeitos = async (ambiente: string) =>
+    }
+    expect(
+      await mut(
+        PASSO('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'),
+        { input: { tramite: recebido, hashes } },
+        speCisvale,
+      ),
+    ).toMatchObject({ tramite: { codigoSituacao: 4 } });
+    const texto = await textoDoReciboDeConclusao(gw, recebido, speCisvale, 'HOMOLOGACAO');
+    expect(
+      await mut(
+        PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput'),
+        { input: { tramite: recebido, hashDaAssinatura: assinarComoSpeDemo(texto) } },
+        speCisvale,
+      ),
+    ).toMatchObject({ tramite: { codigoSituacao: 5 } });
+    await ate(recebido, 6);
+    // (c) another one, refused by CISVALE as recipient; the counterpart gives ciência (→ 9).
+    const recusado = (await mut(ENVIE_ME, { input: { unidadeDestinataria: protocoloId, contraparte: 2 } }, gestora)).tramite.id as string;
+    await mut(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { input: { tramite: recusado } }, speCisvale);
+    expect(
+      await mut(
+        PASSO('recusarTramite', 'RecusarTramiteInput'),
+        { input: { tramite: recusado, motivo: 'MOTIVO_99', justificativa: 'Teste de recusa como destinatário.' } },
+        speCisvale,
+      ),
+    ).toMatchObject({ tramite: { codigoSituacao: 8 } });
+    await ate(recusado, 9);
+    const checklist = async (ambiente: string) =>
       (
         await gw.ok(
-          `query($o: ID, $a: Ambiente) { onboarding(orgao: $o) { checklist(ambiente: $a) { codigo exigido situacao } } }`,
+          `query($o: ID, $a: Ambiente) { onboarding(orgao: $o) { checklist(ambiente: $a) { codigo exigido situacao evidenciaResumo { idt } } } }`,
           { o, a: ambiente },
           gestora,
         )
-      ).onboarding.checklist
-        .filter((i: { exigido: boolean }) => i.exigido)
-        .map((i: { codigo: string; situacao: string }) => [i.codigo, i.situacao]);
-
-    await registrarChaveDemo('HOMOLOGACAO');
-    await tramite('HOMOLOGACAO', cisvale, ms, 6); // (a) sent
-    await tramite('HOMOLOGACAO', ms, cisvale, 6); // (b) received
-    await tramite('HOMOLOGACAO', ms, cisvale, 9); // (c) refused as recipient
+      ).onboarding.checklist.filter((i: { exigido: boolean }) => i.exigido);
+    const satisfeitos = async (ambiente: string) =>
+      (await checklist(ambiente)).map((i: { codigo: string; situacao: string }) => [i.codigo, i.situacao]);
     expect(await satisfeitos('HOMOLOGACAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
+    // The agency reads the evidence of each, its own refusal included.
+    expect((await checklist('HOMOLOGACAO')).every((i: { evidenciaResumo: unknown }) => i.evidenciaResumo !== null)).toBe(true);
+
+    // ---- Chapter 5, validation by the PEN team: asked by the gestora, granted by PEN; each refused to the other.
+    await etapaRecusada('solicitarValidacaoHomologacao', { pen, spe: speCisvale });
     await etapa('solicitarValidacaoHomologacao', gestora, 'VALIDACAO_HOMOLOGACAO');
+    await etapaRecusada('validarHomologacao', { gestora, spe: speCisvale });
     await etapa('validarHomologacao', pen, 'ACESSO_PRODUCAO');
 
-    // Produção starts as homologação's copy: the first gestor is there, the SPE key is not (another certificate).
+    // ---- Production access: produção starts as homologação's copy (both gestores), side by side; the SPE key is not
+    // copied (another certificate).
     const lado = await gw.ok(
       `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm } } }`,
       { o },
       gestora,
     );
     expect(lado.onboarding.configuracoes).toEqual([
-      // Homologação's key is the demo key its SPE signed the receipts with; produção's is not copied (its own certificate).
-      { ambiente: 'HOMOLOGACAO', gestores: [{ cpf: '52998224725' }], chaveSpe: { chaveId: expect.any(String) }, confirmadaEm: null },
-      { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }], chaveSpe: null, confirmadaEm: null },
+      {
+        ambiente: 'HOMOLOGACAO',
+        gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }],
+        chaveSpe: { chaveId: expect.any(String) },
+        confirmadaEm: null,
+      },
+      { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }], chaveSpe: null, confirmadaEm: null },
     ]);
 
+    // "Testes iniciados" by the gestora; the institutional notice reaches a real SMTP server exactly once.
+    const smtp = await servidorSmtp(0);
+    const transporte = transporteSmtp(smtp.url);
+    const entrega = agendarEntregaDeAvisos(gw.database.db, transporte, {
+      intervaloMs: 100,
+      de: 'gateway@tramita.localhost',
+      clock: () => new Date(),
+      logger: createLogger('silent'),
+    });
+    try {
+      await etapaRecusada('registrarTestesIniciados', { pen, spe: speCisvale, gestorMs });
+      await etapa('registrarTestesIniciados', gestora, 'ACESSO_PRODUCAO');
+      // Delivered and marked sent (the mark commits after the server has accepted the message).
+      const enviado = async () =>
+        (
+          await gw.database.rows<{ n: number }>(
+            'select count(*)::int as n from avisos_email where orgao_id = $1 and enviado_em is not null',
+            [orgaoId],
+          )
+        )[0]!.n === 1;
+      await waitUntil('the notice delivered', enviado, 20_000);
+      expect(smtp.recebidos).toHaveLength(1);
+      expect(smtp.recebidos[0]).toMatchObject({ para: ['processo.eletronico@gestao.gov.br'] });
+      expect(smtp.recebidos[0]!.texto).toContain('CISVALE');
+    } finally {
+      await entrega.parar();
+      transporte.fechar();
+      await smtp.fechar();
+    }
+    expect(smtp.recebidos).toHaveLength(1);
+
+    // Production tests with the test unit (DISIS), described as tests, by the two SPEs.
+    const disis = {
+      unidade: (
+        await gw.database.rows<{ id: number }>(
+          'select id::int as id from estruturas where repositorio_id = $1 and numero_identificacao = $2',
+          [DEMO_UNIDADE_TESTES_PRODUCAO.repositorio, DEMO_UNIDADE_TESTES_PRODUCAO.estrutura],
+        )
+      )[0]!.id,
+      token: await gw.tokenOf(SPE_MGI),
+      orgao: 0,
+    };
+    let processo = 0;
+    const tramite = async (de: typeof disis, para: typeof disis, fim: 6 | 9) => {
+      processo += 1;
+      await conduzirTramite(gw, { rem: de, dest: para }, fim, {
+        ambiente: 'PRODUCAO',
+        numeroProcesso: `${backend}-cisvale-${processo}`,
+        inicio: { descricao: 'TESTE – CISVALE' },
+      });
+    };
     await registrarChaveDemo('PRODUCAO');
-    await tramite('PRODUCAO', cisvale, disis, 6);
-    await tramite('PRODUCAO', disis, cisvale, 6);
-    await tramite('PRODUCAO', disis, cisvale, 9);
+    await tramite(cisvale, disis, 6);
+    await tramite(disis, cisvale, 6);
+    await tramite(disis, cisvale, 9);
     expect(await satisfeitos('PRODUCAO')).toEqual(['a', 'b', 'c'].map((c) => [c, 'ATENDIDO_AUTOMATICAMENTE']));
-    const semConfirmar = await gw.ok(
+    const semConfirmar = await mut(
       `mutation($o: ID!) { r: solicitarValidacaoProducao(input: { orgao: $o }) { __typename ... on ErroCriteriosNaoAtendidos { pendencias } } }`,
       { o },
       gestora,
     );
-    expect(semConfirmar.r.__typename).toBe('ErroCriteriosNaoAtendidos');
+    expect(semConfirmar).toEqual({
+      __typename: 'ErroCriteriosNaoAtendidos',
+      pendencias: ['confirmar a configuração de produção (replicada da homologação)'],
+    });
+    // Produção's own certificate: the gestora registers its key, then confirms the replicated configuration.
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await gw.ok(
-      `mutation($k: String!) { registrarChavePublicaSpe(input: { chavePublica: $k, ambiente: PRODUCAO }) { __typename } }`,
-      { k: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
-      gestora,
+    expect((await mut(CHAVE, { k: publicKey.export({ format: 'pem', type: 'spki' }).toString(), a: 'PRODUCAO' }, gestora)).__typename).toBe(
+      'ChavePublicaSpe',
     );
+    await etapaRecusada('confirmarConfiguracaoProducao', { pen, spe: speCisvale, gestorMs });
     await etapa('confirmarConfiguracaoProducao', gestora, 'ACESSO_PRODUCAO');
+    await etapaRecusada('solicitarValidacaoProducao', { pen, spe: speCisvale });
     await etapa('solicitarValidacaoProducao', gestora, 'VALIDACAO_PRODUCAO');
+    await etapaRecusada('validarProducao', { gestora, spe: speCisvale });
     await etapa('validarProducao', pen, 'EM_PRODUCAO');
-    const fim = await gw.ok(`query($o: ID) { onboarding(orgao: $o) { etapa implantadoEm bloqueios } }`, { o }, pen);
-    expect(fim.onboarding).toMatchObject({ etapa: 'EM_PRODUCAO', implantadoEm: expect.any(String), bloqueios: [] });
-  });
+    const fim = await gw.ok(`query($o: ID) { onboarding(orgao: $o) { etapa implantadoEm testesIniciadosEm bloqueios } }`, { o }, pen);
+    expect(fim.onboarding).toMatchObject({
+      etapa: 'EM_PRODUCAO',
+      implantadoEm: expect.any(String),
+      testesIniciadosEm: expect.any(String),
+      bloqueios: [],
+    });
+    // A long walk (some forty requests, the counterparts' worker, an SMTP delivery): bounded, generously, on a shared machine.
+  }, 180_000);
 });

@@ -25,11 +25,13 @@ import type { Ambiente } from '../kernel/ambiente.js';
 import { inArray, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
-import { onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
+import { gestoresProtocolo, onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
 import {
+  ACAO_ACESSO_PRODUCAO,
   AMBIENTE_DA_ETAPA,
   ETAPA_DOS_REQUISITOS,
   ETAPAS,
+  ETAPAS_DA_CONFIGURACAO,
   PASSO_ONBOARDING,
   REQUISITO_SATISFEITO,
   descricaoDeTeste,
@@ -47,6 +49,7 @@ import { DEMO_UNIDADE_TESTES_PRODUCAO, type DemoAccount } from './contas.js';
 import { DEMO_ORGAOS_ONBOARDING, ORGAOS, type UnidadeDef } from './dados.js';
 import { nup } from './nup.js';
 import { Rng } from './rng.js';
+import { cpfValido } from '../onboarding/solicitacao.js';
 
 const SEGUNDO = 1_000;
 const MINUTO = 60 * SEGUNDO;
@@ -69,6 +72,36 @@ export const DEMO_CONTAS_ONBOARDING: DemoAccount[] = DEMO_ORGAOS_ONBOARDING.map(
 const AGENCIAS_DO_SEED: Record<string, { gestor: string; spe: string; nup: string }> = Object.fromEntries(
   ORGAOS.map((o) => [o.sigla, { gestor: o.gestores[0]!, spe: o.spe, nup: o.nup }]),
 );
+
+/** The seed agencies' gestores de protocolo (every one acts in trâmites), by the root's sigla; the first asked for access. */
+const GESTORES_DO_SEED: Record<string, string[]> = Object.fromEntries(ORGAOS.map((o) => [o.sigla, o.gestores]));
+
+const SOBRENOMES = ['Almeida', 'Barbosa', 'Cardoso', 'Duarte', 'Esteves', 'Ferreira', 'Gomes', 'Holanda', 'Lima', 'Moreira', 'Nogueira'];
+
+/** A CPF with its check digits over nine base digits (the rule of cpfValido). */
+function cpfDeDemo(base: number): string {
+  const d = String(base).padStart(9, '0').split('').map(Number);
+  for (const n of [9, 10]) {
+    const soma = d.slice(0, n).reduce((acc, x, i) => acc + x * (n + 1 - i), 0);
+    const resto = soma % 11;
+    d.push(resto < 2 ? 0 : 11 - resto);
+  }
+  const cpf = d.join('');
+  if (!cpfValido(cpf)) throw new Error(`onboarding demo: CPF ${cpf} is not valid`);
+  return cpf;
+}
+
+/** The person behind a demo gestor's account ("gestor.ana@mgi"): a name, a CPF, an e-mail at the agency's domain. */
+function pessoaDoGestor(sujeito: string, spe: string, n: number): { nome: string; cpf: string; email: string } {
+  const primeiro = sujeito.replace(/^gestora?\./, '').replace(/@.*$/, '');
+  const sobrenome = SOBRENOMES[n % SOBRENOMES.length]!;
+  const dominio = spe.replace(/^spe:[^.]+\./, '');
+  return {
+    nome: `${primeiro[0]!.toUpperCase()}${primeiro.slice(1)} ${sobrenome}`,
+    cpf: cpfDeDemo(314_159_000 + n * 1_013),
+    email: `${primeiro}.${sobrenome.toLowerCase()}@${dominio}`,
+  };
+}
 
 /** Seed agencies implanted before the seed's window, with some variety in their histories. */
 const IMPLANTADAS: Record<string, { reprovacaoHomologacao?: string; reprovacaoProducao?: string; recusaRequisito?: string }> = {
@@ -107,7 +140,10 @@ type ChaveTramite = string;
 interface Agencia {
   sigla: string;
   nome: string;
+  /** The first gestor de protocolo (the one who asked for access). */
   gestor: string;
+  /** Every gestor de protocolo of the agency, the first one first. */
+  gestores: string[];
   spe: string;
   nup: string;
   /** null for the agencies added here (inserted later). */
@@ -151,6 +187,8 @@ interface TramitePlano extends TramiteConcluido {
 
 type Acao =
   | { tipo: 'PASSO'; em: number; orgao: string; acao: AcaoOnboarding; ator: string; motivo: string | null }
+  /** The first gestor registers another gestor de protocolo in homologação. */
+  | { tipo: 'GESTOR'; em: number; orgao: string; gestor: string; ator: string }
   | {
       tipo: 'REQUISITO';
       em: number;
@@ -236,6 +274,12 @@ class Roteiro {
       // The agencies added here: registered with their first request, units registered after the approval.
       if (acao === 'SOLICITAR_ACESSO' && !this.ag.registradoEm) this.ag.registradoEm = this.t;
       if (acao === 'APROVAR_CADASTRO') this.ag.unidadesEm = this.t + HORA;
+    }
+    // The other gestores are registered by the first one soon after the approval (before any later move).
+    if (acao === 'APROVAR_CADASTRO') {
+      for (const [i, gestor] of this.ag.gestores.slice(1).entries()) {
+        this.p.acoes.push({ tipo: 'GESTOR', em: this.t + 20 * MINUTO + i * MINUTO, orgao: this.ag.sigla, gestor, ator: this.ag.gestor });
+      }
     }
     this.p.acoes.push({
       tipo: 'PASSO',
@@ -497,7 +541,9 @@ function planejarRoteiros(p: Planejamento): void {
 
 interface EventoOnboardingPlano {
   orgao: string;
-  tipo: 'ETAPA' | 'REQUISITO';
+  tipo: 'ETAPA' | 'REQUISITO' | 'GESTOR_REGISTRADO';
+  /** GESTOR_REGISTRADO: whose account. */
+  gestor?: string;
   deEtapa: Etapa | null;
   paraEtapa: Etapa;
   ambiente: Ambiente;
@@ -522,6 +568,15 @@ interface RequisitoPlano {
   confirmadoEm: number | null;
 }
 
+/** A gestor de protocolo of an agency in one environment (configuracao.ts: from the approval, registered, replicated). */
+interface GestorPlano {
+  orgao: string;
+  ambiente: Ambiente;
+  sujeito: string;
+  registradoPor: string;
+  registradoEm: number;
+}
+
 interface OnboardingPlano {
   orgao: string;
   etapa: Etapa;
@@ -536,6 +591,7 @@ function simular(p: Planejamento) {
   const estado = new Map<string, OnboardingPlano>();
   const requisitos = new Map<string, RequisitoPlano>();
   const eventos: EventoOnboardingPlano[] = [];
+  const gestores: GestorPlano[] = [];
   const chave = (orgao: string, ambiente: Ambiente, codigo: string) => `${orgao}|${ambiente}|${codigo}`;
   const falha = (orgao: string, em: number, o: string) => new Error(`onboarding demo, ${orgao} at ${new Date(em).toISOString()}: ${o}`);
 
@@ -603,6 +659,34 @@ function simular(p: Planejamento) {
       const novo = estado.get(acao.orgao)!;
       novo.etapa = passo.para;
       if (passo.para === 'EM_PRODUCAO') novo.implantadoEm = acao.em;
+      // As the service does: the approval registers the request's gestor in homologação; production access copies
+      // homologação's gestores into produção (registered by who granted it).
+      const ag = p.agencias.get(acao.orgao)!;
+      if (acao.acao === 'APROVAR_CADASTRO') {
+        gestores.push({ orgao: acao.orgao, ambiente: 'HOMOLOGACAO', sujeito: ag.gestor, registradoPor: ag.gestor, registradoEm: acao.em });
+      }
+      if (acao.acao === ACAO_ACESSO_PRODUCAO) {
+        for (const g of gestores.filter((x) => x.orgao === acao.orgao && x.ambiente === 'HOMOLOGACAO')) {
+          gestores.push({ ...g, ambiente: 'PRODUCAO', registradoPor: acao.ator, registradoEm: acao.em });
+        }
+      }
+    } else if (acao.tipo === 'GESTOR') {
+      const atual = estado.get(acao.orgao);
+      if (!atual || !ETAPAS_DA_CONFIGURACAO.HOMOLOGACAO.includes(atual.etapa))
+        throw falha(acao.orgao, acao.em, `gestor in ${atual?.etapa}`);
+      gestores.push({ orgao: acao.orgao, ambiente: 'HOMOLOGACAO', sujeito: acao.gestor, registradoPor: acao.ator, registradoEm: acao.em });
+      anotar({
+        orgao: acao.orgao,
+        tipo: 'GESTOR_REGISTRADO',
+        gestor: acao.gestor,
+        ambiente: 'HOMOLOGACAO',
+        requisito: null,
+        situacaoRequisito: null,
+        evidencia: null,
+        ator: acao.ator,
+        motivo: null,
+        em: acao.em,
+      });
     } else if (acao.tipo === 'REQUISITO') {
       const atual = estado.get(acao.orgao);
       if (!atual || atual.etapa !== ETAPA_DOS_REQUISITOS[acao.ambiente])
@@ -685,7 +769,15 @@ function simular(p: Planejamento) {
   const usados = new Set([...requisitos.values()].map((r) => r.evidencia));
   const solto = p.planejados.find((t) => !usados.has(t.chave));
   if (solto) throw new Error(`onboarding demo: planned test trâmite "${solto.descricao}" met no requirement`);
-  return { onboardings: [...estado.values()], requisitos: [...requisitos.values()], eventos };
+  // Agencies with no onboarding predate it (MGI, the test unit's): their gestores are in both environments.
+  for (const ag of p.agencias.values()) {
+    if (estado.has(ag.sigla)) continue;
+    for (const ambiente of ['HOMOLOGACAO', 'PRODUCAO'] as const) {
+      for (const sujeito of ag.gestores)
+        gestores.push({ orgao: ag.sigla, ambiente, sujeito, registradoPor: PEN, registradoEm: ag.registradoEm });
+    }
+  }
+  return { onboardings: [...estado.values()], requisitos: [...requisitos.values()], eventos, gestores };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -801,6 +893,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       sigla: raiz.sigla,
       nome: raiz.nome,
       ...pessoas,
+      gestores: GESTORES_DO_SEED[raiz.sigla]!,
       id: raiz.id,
       protocolo: `e:${protocolo.id}`,
       envio: unidades.some((x) => x.habilitadaEnvio),
@@ -819,6 +912,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       sigla: o.sigla,
       nome: o.nome,
       gestor: o.gestor,
+      gestores: [o.gestor],
       spe: o.spe,
       nup: o.nup,
       id: null,
@@ -1011,6 +1105,20 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
       })),
     );
   }
+  // The people behind the gestores' accounts, numbered in the agencies' order (deterministic).
+  const pessoas = new Map<string, { nome: string; cpf: string; email: string }>();
+  for (const ag of agencias.values()) for (const g of ag.gestores) pessoas.set(g, pessoaDoGestor(g, ag.spe, pessoas.size));
+  if (resultado.gestores.length > 0) {
+    await tx.insert(gestoresProtocolo).values(
+      resultado.gestores.map((g) => ({
+        orgaoId: idDoOrgao.get(g.orgao)!,
+        ambiente: g.ambiente,
+        ...pessoas.get(g.sujeito)!,
+        registradoPor: g.registradoPor,
+        registradoEm: new Date(g.registradoEm),
+      })),
+    );
+  }
   if (resultado.eventos.length > 0) {
     await tx.insert(onboardingEventos).values(
       resultado.eventos.map((e) => ({
@@ -1022,6 +1130,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
         requisito: e.requisito,
         situacaoRequisito: e.situacaoRequisito,
         evidenciaTramiteId: e.evidencia === null ? null : idDoTramite.get(e.evidencia)!,
+        gestorCpf: e.gestor ? pessoas.get(e.gestor)!.cpf : null,
         atorSujeito: e.ator,
         motivo: e.motivo,
         ocorridoEm: new Date(e.em),

@@ -355,16 +355,23 @@ export function criarServicoContrapartes(db: Database, opcoes: OpcoesContraparte
           },
         ],
       });
-      // The upload right away (→ 2); if it fails, the worker sends the same bytes again (the trâmite waits at 1).
-      const enviado = await opcoes.tramites.receberComponente({
-        viewer,
-        tramiteId: inicio.tramite.id,
-        hash: sha256(bytes),
-        mimeType: 'application/pdf',
-        bytes: umaParte(bytes),
-        agora: pedido.agora,
-      });
-      return { ...inicio, tramite: enviado.tramite };
+      // The upload right away (→ 2); if it fails, the worker sends the same bytes again (the trâmite waits at 1). The
+      // worker may already be doing so (it sees the trâmite at 1 as soon as the start commits): then its upload stands.
+      try {
+        const enviado = await opcoes.tramites.receberComponente({
+          viewer,
+          tramiteId: inicio.tramite.id,
+          hash: sha256(bytes),
+          mimeType: 'application/pdf',
+          bytes: umaParte(bytes),
+          agora: pedido.agora,
+        });
+        return { ...inicio, tramite: enviado.tramite };
+      } catch (erro) {
+        const [agora] = await db.select().from(tramites).where(eq(tramites.id, inicio.tramite.id));
+        if (!agora || agora.situacao === 1) throw erro;
+        return { ...inicio, tramite: agora };
+      }
     },
 
     async pedirRecusaDeTeste(pedido) {

@@ -152,8 +152,14 @@ export interface PedidoOnboarding {
   versaoEsperada?: number | null;
 }
 
+/** The steps taken without content; the access request is taken only with its content (`solicitarAcessoComDados`). */
+export type PassoSemConteudo = Exclude<AcaoOnboarding, 'SOLICITAR_ACESSO'>;
+
 /** Moves an agency's onboarding one stage, if the viewer owns the step and its gate is open. */
-export async function executarPassoOnboarding(db: Database, pedido: PedidoOnboarding): Promise<ResultadoOnboarding> {
+export async function executarPassoOnboarding(
+  db: Database,
+  pedido: PedidoOnboarding & { acao: PassoSemConteudo },
+): Promise<ResultadoOnboarding> {
   const passo = PASSO_ONBOARDING[pedido.acao];
   const { motivo } = validar(
     passo.exigeMotivo ? motivoSchema.refine((p) => !!p.motivo, { path: ['motivo'], message: 'obrigatório para esta ação' }) : motivoSchema,

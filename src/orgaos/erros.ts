@@ -38,3 +38,11 @@ export class UnidadeDeOutroOrgao extends ErroDeNegocio {
 export class CentralizacaoInvalida extends ErroDeNegocio {
   readonly codigo = 'CENTRALIZACAO_INVALIDA';
 }
+
+/** SIORG's units are imported, not registered by the agency's gestores. */
+export class HierarquiaImportada extends ErroDeNegocio {
+  readonly codigo = 'HIERARQUIA_IMPORTADA';
+  constructor() {
+    super('As unidades de órgãos do SIORG são importadas do SIORG: cadastre-as lá. Nada foi alterado.');
+  }
+}

@@ -1,5 +1,15 @@
 /** Structure rules (docs/domain.md §7.2), pure: how a unit takes part in trâmites and who receives for it. */
 
+/**
+ * Repositório 1, "Poder Executivo Federal" (SIORG): its units are imported on a schedule, never edited by the agencies;
+ * the bodies of the other repositórios keep their own tree (docs/domain.md §7.2; Portal PROT).
+ */
+export const REPOSITORIO_SIORG = 1;
+
+export function hierarquiaEditavelPeloOrgao(repositorioId: number): boolean {
+  return repositorioId !== REPOSITORIO_SIORG;
+}
+
 /** "Enviar e Receber", "Somente enviar", "Somente receber" (PROT; FAQ 2.14), or not enabled by the gestores. */
 // Values as published in the schema since the first wave (enum ModoTramitacao).
 export const MODOS_TRAMITACAO = ['ENVIO_E_RECEBIMENTO', 'SOMENTE_ENVIO', 'SOMENTE_RECEBIMENTO', 'NAO_HABILITADA'] as const;

@@ -4,11 +4,20 @@
  * changed is one row of the structure log (who, when, before and after); nothing is written on a refusal.
  */
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import { DadosInvalidos, validar } from '../kernel/erros.js';
+import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { CentralizacaoInvalida, ConfiguracaoNaoPermitida, UnidadeDeOutroOrgao, UnidadeNaoEncontrada } from './erros.js';
-import { habilitacaoDoModo, type ModoTramitacao } from './regras.js';
+import {
+  CentralizacaoInvalida,
+  ConfiguracaoNaoPermitida,
+  HierarquiaImportada,
+  UnidadeDeOutroOrgao,
+  UnidadeNaoEncontrada,
+} from './erros.js';
+import { habilitacaoDoModo, hierarquiaEditavelPeloOrgao, type ModoTramitacao } from './regras.js';
 import { estruturaEventos, estruturas } from './tables.js';
 
 export type EstruturaRow = typeof estruturas.$inferSelect;
@@ -20,7 +29,7 @@ export const LOG_ESTRUTURAS: EventLog = {
   canal: 'estrutura_eventos',
 };
 
-export type TipoAlteracaoEstrutura = 'MODO_TRAMITACAO' | 'CENTRALIZADORA' | 'UNIDADE_CENTRALIZADORA';
+export type TipoAlteracaoEstrutura = 'UNIDADE_CADASTRADA' | 'MODO_TRAMITACAO' | 'CENTRALIZADORA' | 'UNIDADE_CENTRALIZADORA';
 
 export interface ResultadoConfiguracao {
   unidades: EstruturaRow[];
@@ -172,6 +181,65 @@ export function definirUnidadesCentralizadas(
       ...unidades.map((u) => ({ antes: u, valores: { centralizadoraId: central!.id } })),
     ];
     return aplicar(tx, pedido, orgaoId, 'UNIDADE_CENTRALIZADORA', mudancas);
+  });
+}
+
+const novaUnidadeSchema = z.object({
+  sigla: z.string().trim().min(1, 'obrigatória').max(30, 'no máximo 30 caracteres'),
+  nome: z.string().trim().min(1, 'obrigatório').max(200, 'no máximo 200 caracteres'),
+});
+
+/**
+ * A gestor of a body outside SIORG adds a unit to its tree (under `paiId`, the agency itself when null): numbered after
+ * the highest of its repositório (under the lock an access request numbers new agencies with), not enabled until its
+ * mode is set, logged like every configuration change. SIORG's trees are imported, never edited here.
+ */
+export function cadastrarUnidade(
+  db: Database,
+  pedido: Pedido & { paiId: number | null; sigla: string; nome: string },
+): Promise<ResultadoConfiguracao> {
+  const orgaoId = orgaoDoGestor(pedido.viewer);
+  const { sigla, nome } = validar(novaUnidadeSchema, pedido);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.novoOrgao})`);
+    const [pai] = await unidadesDoOrgao(tx, orgaoId, [pedido.paiId ?? orgaoId], 'pai');
+    if (!hierarquiaEditavelPeloOrgao(pai!.repositorioId)) throw new HierarquiaImportada();
+    if (!pai!.ativo) throw new DadosInvalidos([{ campo: 'pai', mensagem: `a unidade ${pai!.sigla} está inativa` }]);
+    const [mesmaSigla] = await tx
+      .select({ id: estruturas.id })
+      .from(estruturas)
+      .where(and(eq(estruturas.orgaoId, orgaoId), sql`upper(${estruturas.sigla}) = upper(${sigla})`));
+    if (mesmaSigla) throw new DadosInvalidos([{ campo: 'sigla', mensagem: `o órgão já tem uma unidade ${sigla}` }]);
+    const [{ proximo }] = (await tx
+      .select({ proximo: sql<number>`(coalesce(max(${estruturas.numeroIdentificacao}), 0) + 1)::int` })
+      .from(estruturas)
+      .where(eq(estruturas.repositorioId, pai!.repositorioId))) as [{ proximo: number }];
+    const [unidade] = await tx
+      .insert(estruturas)
+      .values({
+        repositorioId: pai!.repositorioId,
+        numeroIdentificacao: proximo,
+        sigla,
+        nome,
+        paiId: pai!.id,
+        orgaoId,
+        criadaEm: pedido.agora,
+      })
+      .returning();
+    const eventos = await anexarAoLog(() =>
+      tx
+        .insert(estruturaEventos)
+        .values({
+          estruturaId: unidade!.id,
+          orgaoId,
+          tipo: 'UNIDADE_CADASTRADA' satisfies TipoAlteracaoEstrutura,
+          alteracao: { antes: configuracao(unidade!), depois: configuracao(unidade!) },
+          atorSujeito: pedido.viewer.sujeito,
+          ocorridoEm: pedido.agora,
+        })
+        .returning(),
+    );
+    return { unidades: [unidade!], eventos };
   });
 }
 

@@ -19,10 +19,15 @@ export const EtapaOnboarding = builder.enumType('EtapaOnboarding', {
   values: Object.fromEntries(ETAPAS.map((e) => [e, { description: DESCRICAO_ETAPA[e] }])) as Record<Etapa, { description: string }>,
 });
 
-export const NOME_ACAO: Record<CodigoAcao, { mutacao: string; descricao: string }> = {
+/**
+ * Each step's mutation; null for the access request, which exists only with its content (the data and the supporting
+ * PDF, one multipart body: POST /onboarding/solicitacoes, src/http/solicitacoes.ts), never as a content-less mutation.
+ */
+export const NOME_ACAO: { [A in CodigoAcao]: { mutacao: A extends 'SOLICITAR_ACESSO' ? null : string; descricao: string } } = {
   SOLICITAR_ACESSO: {
-    mutacao: 'solicitarAcesso',
-    descricao: 'O gestor de protocolo solicita o acesso do órgão (ou solicita de novo após rejeição).',
+    mutacao: null,
+    descricao:
+      'O gestor de protocolo solicita o acesso do órgão (ou solicita de novo após rejeição), com os dados e o documento comprobatório (PDF): POST /onboarding/solicitacoes (multipart), não uma mutação.',
   },
   APROVAR_CADASTRO: { mutacao: 'aprovarCadastro', descricao: 'PEN aprova o cadastro: o órgão configura sua estrutura.' },
   REJEITAR_CADASTRO: { mutacao: 'rejeitarCadastro', descricao: 'PEN rejeita o cadastro, com motivo.' },

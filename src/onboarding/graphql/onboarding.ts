@@ -29,6 +29,7 @@ import {
   PASSOS_ONBOARDING,
   passosOnboardingAPartirDe,
   podeAgir,
+  type PassoOnboarding,
 } from '../regras.js';
 import {
   bloqueios,
@@ -37,6 +38,7 @@ import {
   executarPassoOnboarding,
   type AcaoRequisito,
   type OnboardingRow,
+  type PassoSemConteudo,
   type ResultadoOnboarding,
   type ServicoOnboarding,
   type SolicitacaoRow,
@@ -376,7 +378,8 @@ const AcaoOnboardingInput = builder.inputType('AcaoOnboardingInput', {
   }),
 });
 
-for (const passo of PASSOS_ONBOARDING) {
+const semConteudo = (p: PassoOnboarding): p is PassoOnboarding & { acao: PassoSemConteudo } => p.acao !== 'SOLICITAR_ACESSO';
+for (const passo of PASSOS_ONBOARDING.filter(semConteudo)) {
   const { mutacao, descricao } = NOME_ACAO[passo.acao];
   builder.mutationField(mutacao, (t) =>
     t.withAuth(AUTHENTICATED).field({

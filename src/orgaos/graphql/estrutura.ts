@@ -15,11 +15,13 @@ import {
   CentralizacaoInvalida,
   ConfiguracaoNaoPermitida,
   EstruturaForaDoRepositorio,
+  HierarquiaImportada,
   UnidadeDeOutroOrgao,
   UnidadeNaoEncontrada,
 } from '../erros.js';
 import { modoTramitacao, type ModoTramitacao as CodigoModo } from '../regras.js';
 import {
+  cadastrarUnidade,
   definirCentralizadora,
   definirModoTramitacao,
   definirUnidadesCentralizadas,
@@ -90,6 +92,7 @@ builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
 const TipoAlteracaoEnum = builder.enumType('TipoAlteracaoEstrutura', {
   description: 'O que uma mudança de configuração de estrutura alterou.',
   values: {
+    UNIDADE_CADASTRADA: { description: 'A unidade foi cadastrada pelo gestor (órgãos fora do SIORG), ainda não habilitada.' },
     MODO_TRAMITACAO: { description: 'O modo de tramitação (enviar e receber, somente enviar, somente receber).' },
     CENTRALIZADORA: { description: 'A marcação da unidade como centralizadora.' },
     UNIDADE_CENTRALIZADORA: { description: 'A centralizadora que recebe pela unidade.' },
@@ -280,6 +283,12 @@ builder.objectType(CentralizacaoInvalida, {
   interfaces: [ErroInterface],
 });
 
+builder.objectType(HierarquiaImportada, {
+  name: 'ErroHierarquiaImportada',
+  description: 'As unidades de órgãos do SIORG são importadas do SIORG, não cadastradas pelo gestor. Nada foi alterado.',
+  interfaces: [ErroInterface],
+});
+
 const ERROS_CONFIGURACAO = [ConfiguracaoNaoPermitida, UnidadeDeOutroOrgao, UnidadeNaoEncontrada, CentralizacaoInvalida, DadosInvalidos];
 
 const ConfiguracaoEstruturaAlterada = builder.objectRef<ResultadoConfiguracao>('ConfiguracaoEstruturaAlterada').implement({
@@ -297,6 +306,41 @@ const ConfiguracaoEstruturaAlterada = builder.objectRef<ResultadoConfiguracao>('
 const unidadeId = (id: { id: string | number }) => Number(id.id);
 
 builder.mutationFields((t) => ({
+  cadastrarUnidade: t.withAuth(AUTHENTICATED).field({
+    type: ConfiguracaoEstruturaAlterada,
+    description:
+      'O gestor de protocolo de um órgão fora do SIORG cadastra uma unidade na hierarquia do seu órgão (no SIORG as unidades são importadas). A unidade nasce não habilitada: defina o seu modo com `definirModoTramitacao`.',
+    errors: {
+      types: [...ERROS_CONFIGURACAO, HierarquiaImportada],
+      directResult: true,
+      union: { description: 'Resultado de `cadastrarUnidade`.' },
+    },
+    args: {
+      input: t.arg({
+        required: true,
+        description: 'A nova unidade.',
+        type: builder.inputType('CadastrarUnidadeInput', {
+          description: 'Entrada de `cadastrarUnidade`.',
+          fields: (f) => ({
+            pai: f.globalID({
+              for: [UnidadeAdministrativa],
+              description: 'A unidade (do seu órgão) sob a qual ela fica; sem ele, diretamente sob o órgão.',
+            }),
+            sigla: f.string({ required: true, description: 'Sigla da unidade (única no órgão; até 30 caracteres).' }),
+            nome: f.string({ required: true, description: 'Nome da unidade (até 200 caracteres).' }),
+          }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      cadastrarUnidade(ctx.db, {
+        viewer: ctx.viewer,
+        agora: ctx.clock(),
+        paiId: input.pai ? unidadeId(input.pai) : null,
+        sigla: input.sigla,
+        nome: input.nome,
+      }),
+  }),
   definirModoTramitacao: t.withAuth(AUTHENTICATED).field({
     type: ConfiguracaoEstruturaAlterada,
     description:
