@@ -106,8 +106,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(trafego.length).toBeLessThanOrEqual(250);
     expect(tramites.length).toBeLessThanOrEqual(300);
     expect(await count('select count(*)::int n from repositorios')).toBeGreaterThanOrEqual(3);
-    // Batched inserts, not one statement per row.
-    expect(statements).toBeLessThan(40);
+    // Batched inserts, not one statement per row (~300 trâmites with their documents, components, contents,
+    // receipts and events, and the gestores: per-row inserts would be thousands of statements).
+    expect(statements).toBeLessThan(60);
   });
 
   test('every status 1-10 is present', () => {
