@@ -25,9 +25,18 @@ export function graphqlMetrics({ metricas }: GraphqlMetricsOptions): Plugin<Gate
     const operacao = getOperationAST(document, operationName);
     return { nome: operacao?.name?.value ?? null, tipo: operacao?.operation ?? 'unknown' };
   };
-  const pedidoDe = (context: GatewayContext): Pedido | undefined => {
-    const request = (context as { request?: Request }).request;
-    return request ? pedidos.get(request) : undefined;
+  /**
+   * The operation's name and type; over HTTP they go on the request's sample (recorded with its final result) and
+   * `null` is returned, over WebSocket the caller records them itself.
+   */
+  const identificar = (args: { document: DocumentNode; operationName?: string | null; contextValue: unknown }) => {
+    const operacao = operacaoDe(args.document, args.operationName);
+    const request = (args.contextValue as { request?: Request }).request;
+    const pedido = request ? pedidos.get(request) : undefined;
+    if (!pedido) return operacao;
+    pedido.nome = operacao.nome;
+    pedido.tipo = operacao.tipo;
+    return null;
   };
   return {
     onRequest({ request }) {
@@ -38,13 +47,9 @@ export function graphqlMetrics({ metricas }: GraphqlMetricsOptions): Plugin<Gate
       if (pedido) pedido.nome = params.operationName;
     },
     onExecute({ args }) {
-      const { nome, tipo } = operacaoDe(args.document, args.operationName);
-      const pedido = pedidoDe(args.contextValue);
-      if (pedido) {
-        pedido.nome = nome;
-        pedido.tipo = tipo;
-        return;
-      }
+      const operacao = identificar(args);
+      if (!operacao) return;
+      const { nome, tipo } = operacao;
       const inicio = performance.now();
       return {
         onExecuteDone({ result }) {
@@ -54,13 +59,9 @@ export function graphqlMetrics({ metricas }: GraphqlMetricsOptions): Plugin<Gate
       };
     },
     onSubscribe({ args }) {
-      const { nome, tipo } = operacaoDe(args.document, args.operationName);
-      const pedido = pedidoDe(args.contextValue);
-      if (pedido) {
-        pedido.nome = nome;
-        pedido.tipo = tipo;
-        return;
-      }
+      const operacao = identificar(args);
+      if (!operacao) return;
+      const { nome, tipo } = operacao;
       const inicio = performance.now();
       const registrar = (codigo: string | null) => metricas.operacao(nome, tipo, codigo, (performance.now() - inicio) / 1000);
       return {
