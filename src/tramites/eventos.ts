@@ -22,6 +22,16 @@ export function registrarEventos(tx: Transaction, eventos: NovoEvento[]): Promis
 
 type Ator = Pick<NovoEvento, 'atorSujeito' | 'atorLado' | 'atorPenAdmin' | 'atorOrgaoId'>;
 
+/** An act that moves no status: the event keeps the trâmite's status on both ends. */
+function eventoSemMudanca(
+  tramite: { id: number; situacao: number },
+  proprio: Pick<NovoEvento, 'tipo' | 'componenteId' | 'recibo'>,
+  ator: Ator,
+  ocorridoEm: Date,
+): NovoEvento {
+  return { tramiteId: tramite.id, ...proprio, deSituacao: tramite.situacao, paraSituacao: tramite.situacao, ...ator, ocorridoEm };
+}
+
 /** A digital component's bytes reached the platform (the sender's upload, at 1): no status change. */
 export function eventoComponenteRecebido(
   tramite: { id: number; situacao: number },
@@ -29,15 +39,7 @@ export function eventoComponenteRecebido(
   ator: Ator,
   ocorridoEm: Date,
 ): NovoEvento {
-  return {
-    tramiteId: tramite.id,
-    tipo: 'COMPONENTE_RECEBIDO',
-    componenteId,
-    deSituacao: tramite.situacao,
-    paraSituacao: tramite.situacao,
-    ...ator,
-    ocorridoEm,
-  };
+  return eventoSemMudanca(tramite, { tipo: 'COMPONENTE_RECEBIDO', componenteId }, ator, ocorridoEm);
 }
 
 /** A receipt was issued: the platform's recibo de envio (at 2), or the recipient's recibo de conclusão (at 5). */
@@ -47,13 +49,5 @@ export function eventoReciboEmitido(
   ator: Ator,
   ocorridoEm: Date,
 ): NovoEvento {
-  return {
-    tramiteId: tramite.id,
-    tipo: 'RECIBO_EMITIDO',
-    recibo,
-    deSituacao: tramite.situacao,
-    paraSituacao: tramite.situacao,
-    ...ator,
-    ocorridoEm,
-  };
+  return eventoSemMudanca(tramite, { tipo: 'RECIBO_EMITIDO', recibo }, ator, ocorridoEm);
 }
