@@ -13,6 +13,7 @@
  */
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
+import { configurarUnidadesPorSql } from '../test/support/configuracao.js';
 import { bancoDeBench, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
 const envInt = (name: string, fallback: number) => {
@@ -67,18 +68,28 @@ async function main(): Promise<void> {
 
     let t0 = performance.now();
     await handle.rows(
-      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento)
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
        select r.repositorio_id, $1::int + g, 'BU' || g,
               (array['Secretaria', 'Coordenação', 'Divisão', 'Serviço', 'Núcleo', 'Diretoria', 'Gerência', 'Seção'])[1 + g % 8]
                 || ' de ' || (array['Gestão de Pessoas', 'Administração', 'Saúde', 'Educação', 'Orçamento e Finanças',
                                     'Tecnologia da Informação', 'Licitações e Contratos', 'Patrimônio', 'Protocolo',
                                     'Comunicação Social', 'Auditoria Interna', 'Relações Institucionais', 'Logística'])[1 + (g / 8) % 13]
                 || ' ' || g,
-              r.id, r.id, g % 5 <> 0, g % 7 <> 0
+              r.id, r.id
          from generate_series(1, $2::int) g
          join (select row_number() over (order by id) - 1 as k, id, repositorio_id, count(*) over () as n
                  from estruturas where pai_id is null) r on r.k = g % r.n`,
       [PRIMEIRO_NUMERO, UNIDADES],
+    );
+    // Four in five send, six in seven receive.
+    await configurarUnidadesPorSql(
+      handle.rows,
+      {
+        onde: 'u.numero_identificacao > $1::int',
+        envio: '(u.numero_identificacao - $1::int) % 5 <> 0',
+        recebimento: '(u.numero_identificacao - $1::int) % 7 <> 0',
+      },
+      [PRIMEIRO_NUMERO],
     );
     console.log(`seeded ${UNIDADES} units in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

@@ -15,6 +15,7 @@ import type { Database } from '../src/db/client.js';
 import { assinaturaDeDemo, COMPONENTE_DE_DEMO, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
+import { habilitada } from '../test/support/configuracao.js';
 
 export const run = promisify(execFile);
 
@@ -80,7 +81,7 @@ export async function parDeUnidades(handle: DatabaseHandle): Promise<ParDeUnidad
   const [par] = await handle.rows<ParDeUnidades>(
     `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
        from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-      where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
+      where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
       order by r.id, d.id limit 1`,
   );
   if (!par) throw new Error('no pair of units enabled to send and receive in the demo seed');

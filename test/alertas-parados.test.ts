@@ -11,6 +11,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { habilitada } from './support/configuracao.js';
 
 const SUB = `subscription($aPartirDe: String, $limite: Int) {
   e: alertasParadosAoVivo(aPartirDe: $aPartirDe, limiteEmMinutos: $limite) { cursor limiteEmMinutos situacao acaoEsperada paradoDesde tramite { id } }
@@ -50,12 +51,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     await varrer(t0); // the demo's backlog, so what follows is about the new trâmite
     const [origem] = await rows<{ id: number }>(
       `select u.id::int as id from estruturas u join estruturas o on o.id = u.orgao_id
-        where o.repositorio_id = $1 and o.numero_identificacao = $2 and u.habilitada_envio order by u.id limit 1`,
+        where o.repositorio_id = $1 and o.numero_identificacao = $2 and ${habilitada('u', 'envio')} order by u.id limit 1`,
       [REPO_EXECUTIVO, NUM_MS],
     );
     const [destino] = await rows<{ id: number }>(
       `select u.id::int as id from estruturas u join estruturas o on o.id = u.orgao_id
-        where o.repositorio_id = $1 and o.numero_identificacao = $2 and u.habilitada_recebimento order by u.id limit 1`,
+        where o.repositorio_id = $1 and o.numero_identificacao = $2 and ${habilitada('u', 'recebimento')} order by u.id limit 1`,
       [REPO_EXECUTIVO, NUM_MGI],
     );
     const speMs = await gw.tokenOf(SPE_SAUDE);

@@ -9,6 +9,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
+import { configurarUnidade } from './support/configuracao.js';
 
 interface Agencia {
   id: number;
@@ -39,7 +40,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       `select r.id::int, r.sigla, r.repositorio_id::int as repositorio, r.numero_identificacao::int as numero, o.etapa::text as etapa
          from estruturas r left join onboardings o on o.orgao_id = r.id where r.pai_id is null order by r.id`,
     );
-    await rows('update estruturas set habilitada_envio = true, habilitada_recebimento = true where pai_id is null');
+    await configurarUnidade(
+      rows,
+      raizes.map((r) => r.id),
+      { envio: true, recebimento: true },
+    );
     for (const r of raizes) {
       agencias.set(r.sigla, {
         id: r.id,

@@ -15,6 +15,7 @@ import { mintToken } from '../src/identity/tokens.js';
 import { postgresAdminUrl, startPrivatePostgres, type PrivatePostgresServer } from './support/backends.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
+import { type Habilitacao, habilitada } from './support/configuracao.js';
 
 const MUTATIONS = 300;
 const SPACING_MS = 10; // 100 mutations per second, the rate at which an unpatched postgres.js 3.4.9 crashed here
@@ -50,21 +51,21 @@ describe.skipIf(!postgresAdminUrl())('postgres: restarts under write load', () =
     await seedDemoData(seed.db, new Date());
     // Starting a trâmite is the sending agency's SPE act (its gestor's token is refused): SPE accounts.
     const contas = DEMO_ACCOUNTS.filter((a) => a.orgao && a.papeis.includes('SPE'));
-    const unidade = async (conta: (typeof contas)[number], coluna: string) =>
+    const unidade = async (conta: (typeof contas)[number], para: Habilitacao) =>
       (
         await seed.rows<{ id: number }>(
           `select u.id::int as id from estruturas u join estruturas r on r.id = u.orgao_id
-            where r.repositorio_id = $1 and r.numero_identificacao = $2 and r.pai_id is null and u.pai_id is not null and u.${coluna} order by u.id limit 1`,
+            where r.repositorio_id = $1 and r.numero_identificacao = $2 and r.pai_id is null and u.pai_id is not null and ${habilitada('u', para)} order by u.id limit 1`,
           [conta.orgao!.repositorio, conta.orgao!.estrutura],
         )
       )[0]?.id;
     let remetente: { conta: (typeof contas)[number]; unidade: number } | null = null;
     let destino: number | null = null;
     for (const conta of contas) {
-      const envio = await unidade(conta, 'habilitada_envio');
+      const envio = await unidade(conta, 'envio');
       if (!remetente && envio) remetente = { conta, unidade: envio };
       else if (remetente && remetente.conta.orgao!.estrutura !== conta.orgao!.estrutura && !destino)
-        destino = (await unidade(conta, 'habilitada_recebimento')) ?? null;
+        destino = (await unidade(conta, 'recebimento')) ?? null;
     }
     const [{ inicio }] = (await seed.rows<{ inicio: number }>('select coalesce(max(seq), 0)::int as inicio from tramite_eventos')) as [
       { inicio: number },

@@ -21,6 +21,7 @@ import { CONTEUDO_DE_DEMO, conduzirPasso, HASH_DE_DEMO, type PedidoDeConducao } 
 import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+import { habilitada } from './support/configuracao.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
@@ -64,7 +65,7 @@ describe.skipIf(!temPostgres)(
       const [par] = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
         `select r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
          from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
+        where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
         order by r.id, d.id limit 1`,
       );
       unidades = { remetente: par!.rem, destinataria: par!.dest };

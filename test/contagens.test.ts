@@ -22,6 +22,7 @@ import type { ServicoTramites } from '../src/tramites/servico.js';
 import { tramites } from '../src/tramites/tables.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 import { testGatewayConfig } from './support/gateway.js';
+import { habilitada } from './support/configuracao.js';
 
 const HORA = 3_600_000;
 const DIA = 24 * HORA;
@@ -89,7 +90,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const candidatos = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
       `select distinct on (r.orgao_id, d.orgao_id) r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
          from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where r.habilitada_envio and d.habilitada_recebimento and r.pai_id is not null and d.pai_id is not null
+        where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
           and r.ativo and d.ativo
         order by r.orgao_id, d.orgao_id, r.id, d.id`,
     );

@@ -17,6 +17,7 @@ import { arquivo, documentosDe, enviarComponentes, origem, PROCESSO_PUBLICO, tex
 import { startTestGateway, testGatewayConfig, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
+import { centralizadaPor, habilitada } from './support/configuracao.js';
 
 const GESTORA_TRT18 = 'gestora.renata@trt18';
 
@@ -85,7 +86,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       roles: ['SPE'],
     });
     const [u] = await gw.database.rows<{ id: number }>(
-      'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio and habilitada_recebimento and centralizadora_id is null order by id limit 1',
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} and ${centralizadaPor('estruturas')} is null order by id limit 1`,
       [orgaoId],
     );
     unidade = gid('UnidadeAdministrativa', u!.id);
@@ -269,7 +270,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const mgi = await gw.tokenOf(SPE_MGI);
     const [unidadeMgi] = await gw.database.rows<{ id: number }>(
       `select e.id::int as id from estruturas e join estruturas r on r.id = e.orgao_id
-        where r.sigla = 'MGI' and e.habilitada_envio order by e.id limit 1`,
+        where r.sigla = 'MGI' and ${habilitada('e', 'envio')} order by e.id limit 1`,
     );
     const antes = await gw.database.rows('select id from tramites where ambiente = $1', ['PRODUCAO']);
     const recusa = await ok(
@@ -359,7 +360,7 @@ describe.runIf(BACKENDS.includes('postgres'))('postgres, two instances', () => {
       roles: ['SPE'],
     });
     const [u] = await gw.database.rows<{ id: number }>(
-      'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio and habilitada_recebimento and centralizadora_id is null order by id limit 1',
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} and ${centralizadaPor('estruturas')} is null order by id limit 1`,
       [orgao!.id],
     );
     const ids: number[] = [];

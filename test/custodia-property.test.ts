@@ -18,6 +18,7 @@ import { estadoDoProcesso } from '../src/tramites/regras.js';
 import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 import { testGatewayConfig } from './support/gateway.js';
+import { habilitada } from './support/configuracao.js';
 
 const NUM_RUNS = 25;
 const servico = (db: Database) => comporServicos(db, testGatewayConfig()).tramites;
@@ -61,7 +62,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     await seedDemoData(handle.db, new Date());
     const aptas = await handle.rows<{ orgao: number; unidade: number }>(
       `select r.id::int as orgao,
-              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and u.habilitada_envio and u.habilitada_recebimento) as unidade
+              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and ${habilitada('u', 'envio')} and ${habilitada('u', 'recebimento')}) as unidade
          from estruturas r where r.pai_id is null order by r.id`,
     );
     for (const a of aptas.filter((x) => x.unidade != null).slice(0, 3)) {

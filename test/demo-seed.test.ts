@@ -9,6 +9,7 @@ import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, seedDemoData } from '../src/demo/seed.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, MOTIVOS_RECUSA, PASSOS, SITUACOES, SITUACOES_FINAIS } from '../src/tramites/regras.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+import { centralizadora, habilitada } from './support/configuracao.js';
 
 const NOW = new Date('2026-03-15T13:45:12.345Z');
 const DIA = 86_400_000;
@@ -235,7 +236,7 @@ describe.each(BACKENDS)('%s', (backend) => {
         `select count(*)::int n from tramites t
            join estruturas r on r.id = t.remetente_unidade_id
            join estruturas d on d.id = t.destinatario_unidade_id
-          where not r.habilitada_envio or not d.habilitada_recebimento
+          where not ${habilitada('r', 'envio')} or not ${habilitada('d', 'recebimento')}
              or r.orgao_id <> t.remetente_orgao_id or d.orgao_id <> t.destinatario_orgao_id
              or t.remetente_orgao_id = t.destinatario_orgao_id`,
       ),
@@ -273,12 +274,12 @@ describe.each(BACKENDS)('%s', (backend) => {
          select e.id, a.orgao_id, a.nivel + 1 from estruturas e join arvore a on e.pai_id = a.id
        )
        select o.sigla,
-              count(*) filter (where u.centralizadora)::int centralizadoras,
-              count(*) filter (where u.habilitada_envio)::int envio,
-              count(*) filter (where u.habilitada_recebimento)::int recebimento,
-              count(*) filter (where u.habilitada_envio and not u.habilitada_recebimento)::int so_envio,
-              count(*) filter (where u.habilitada_recebimento and not u.habilitada_envio)::int so_recebimento,
-              count(*) filter (where not u.habilitada_envio and not u.habilitada_recebimento)::int nenhuma,
+              count(*) filter (where ${centralizadora('u')})::int centralizadoras,
+              count(*) filter (where ${habilitada('u', 'envio')})::int envio,
+              count(*) filter (where ${habilitada('u', 'recebimento')})::int recebimento,
+              count(*) filter (where ${habilitada('u', 'envio')} and not ${habilitada('u', 'recebimento')})::int so_envio,
+              count(*) filter (where ${habilitada('u', 'recebimento')} and not ${habilitada('u', 'envio')})::int so_recebimento,
+              count(*) filter (where not ${habilitada('u', 'envio')} and not ${habilitada('u', 'recebimento')})::int nenhuma,
               max(a.nivel)::int profundidade
          from arvore a join estruturas u on u.id = a.id join estruturas o on o.id = a.orgao_id
         group by o.sigla`,
@@ -294,7 +295,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(porOrgao.some((o) => o.so_recebimento > 0)).toBe(true);
     expect(porOrgao.every((o) => o.nenhuma > 0)).toBe(true);
     expect(
-      await count('select count(*)::int n from estruturas where centralizadora and not (habilitada_envio and habilitada_recebimento)'),
+      await count(
+        `select count(*)::int n from estruturas where ${centralizadora('estruturas')} and not (${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')})`,
+      ),
     ).toBe(0);
   });
 
@@ -329,7 +332,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       numero: number;
       repositorio: number;
     }>(
-      `select u.nome, o.nome orgao, u.habilitada_envio envio, u.habilitada_recebimento recebimento,
+      `select u.nome, o.nome orgao, ${habilitada('u', 'envio')} envio, ${habilitada('u', 'recebimento')} recebimento,
               u.numero_identificacao numero, u.repositorio_id repositorio
          from estruturas u join estruturas o on o.id = u.orgao_id
         where u.sigla = 'DISIS'`,

@@ -9,6 +9,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { centralizadaPor, centralizadora, habilitada } from './support/configuracao.js';
 
 const BUSCA = `query($busca: String, $first: Int, $after: String, $ativo: Boolean, $permiteRecebimento: Boolean, $permiteEnvio: Boolean, $repositorio: Int) {
   estruturas(busca: $busca, first: $first, after: $after, ativo: $ativo, permiteRecebimento: $permiteRecebimento, permiteEnvio: $permiteEnvio, repositorio: $repositorio) {
@@ -51,7 +52,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   const rows = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => gw.database.rows<T>(sql, params);
   const unidadesDe = (numero: number) =>
     rows<Unidade>(
-      `select u.id::int as id, u.sigla, u.nome, u.orgao_id::int as orgao_id, u.habilitada_envio, u.habilitada_recebimento, u.centralizadora
+      `select u.id::int as id, u.sigla, u.nome, u.orgao_id::int as orgao_id,
+              ${habilitada('u', 'envio')} as habilitada_envio, ${habilitada('u', 'recebimento')} as habilitada_recebimento,
+              ${centralizadora('u')} as centralizadora
          from estruturas u join estruturas o on o.id = u.orgao_id
         where o.repositorio_id = $1 and o.numero_identificacao = $2 order by u.id`,
       [REPO_EXECUTIVO, numero],
@@ -130,7 +133,9 @@ describe.each(BACKENDS)('%s', (backend) => {
   test('flags: permiteRecebimento / permiteEnvio filter exactly, counted as in SQL', async () => {
     const token = await gw.tokenOf(SPE_MGI);
     const [contagem] = await rows<{ r: number; e: number }>(
-      `select (count(*) filter (where habilitada_recebimento))::int as r, (count(*) filter (where habilitada_envio and not habilitada_recebimento))::int as e from estruturas`,
+      `select (count(*) filter (where ${habilitada('u', 'recebimento')}))::int as r,
+              (count(*) filter (where ${habilitada('u', 'envio')} and not ${habilitada('u', 'recebimento')}))::int as e
+         from estruturas u`,
     );
     const r = (await gw.ok(BUSCA, { permiteRecebimento: true, first: 100 }, token)).estruturas;
     expect(r.totalCount).toBe(contagem!.r);
@@ -238,7 +243,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       }),
     ]);
     const [linha] = await rows<{ e: boolean; r: boolean }>(
-      'select habilitada_envio as e, habilitada_recebimento as r from estruturas where id = $1',
+      `select ${habilitada('u', 'envio')} as e, ${habilitada('u', 'recebimento')} as r from estruturas u where u.id = $1`,
       [alvo.id],
     );
     expect(linha).toEqual({ e: true, r: false });
@@ -331,7 +336,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Unmarking: the covered unit receives by itself again (here: not at all, it only sends).
     const desmarcada = (await gw.ok(CENTRAL, { input: { unidade: uid(central!.id), centralizadora: false } }, gestora)).r;
     expect(desmarcada.eventos.map((e: { tipo: string }) => e.tipo)).toEqual(['UNIDADE_CENTRALIZADORA', 'CENTRALIZADORA']);
-    expect(await rows('select centralizadora_id from estruturas where id = $1', [coberta!.id])).toEqual([{ centralizadora_id: null }]);
+    expect(await rows(`select ${centralizadaPor('u')} as centralizada_por from estruturas u where u.id = $1`, [coberta!.id])).toEqual([
+      { centralizada_por: null },
+    ]);
     expect((await gw.ok(INICIAR, { input: inicio(origem!.id, coberta!.id) }, spe)).r.__typename).toBe('ErroUnidadeNaoHabilitada');
     // The trâmite already started keeps its receiver.
     expect(await rows('select unidade_receptora_id::int as r from tramites where id = $1', [dbId(iniciado.tramite.id)])).toEqual([

@@ -9,6 +9,7 @@ import { gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
 import { PEN_ADMIN } from './support/accounts.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
+import { habilitada } from './support/configuracao.js';
 
 /** Reads SSE messages (`event:` / `data:` blocks) from a fetch body until `parar` says so or `ms` pass. */
 async function lerSse(
@@ -78,7 +79,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const conta of contas) {
       const [u] = await gw.database.rows<{ id: number; orgao: number }>(
         `select u.id::int as id, r.id::int as orgao from estruturas r join estruturas u on u.orgao_id = r.id
-          where r.repositorio_id = $1 and r.numero_identificacao = $2 and r.pai_id is null and u.habilitada_envio order by u.id limit 1`,
+          where r.repositorio_id = $1 and r.numero_identificacao = $2 and r.pai_id is null and ${habilitada('u', 'envio')} order by u.id limit 1`,
         [conta.orgao!.repositorio, conta.orgao!.estrutura],
       );
       if (u) {
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     }
     expect(remetente).not.toBeNull();
     const [destino] = await gw.database.rows<{ id: number }>(
-      'select id::int as id from estruturas where pai_id is not null and habilitada_recebimento and orgao_id <> $1 order by id limit 1',
+      `select id::int as id from estruturas where pai_id is not null and ${habilitada('estruturas', 'recebimento')} and orgao_id <> $1 order by id limit 1`,
       [remetente!.orgao],
     );
     const admin = await gw.tokenOf(PEN_ADMIN);

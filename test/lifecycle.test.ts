@@ -30,6 +30,7 @@ import { gid, dbId } from './support/ids.js';
 import { ARQUIVO_DE_DEMO, CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 import { textoDoReciboDeConclusao } from './support/componentes.js';
 import { assinarComoSpeDemo } from '../src/demo/chaves-spe.js';
+import { habilitada } from './support/configuracao.js';
 
 const chave = (s: Situacao) => SITUACAO_INFO[s].chave;
 const DIA_MS = 86_400_000;
@@ -123,10 +124,10 @@ describe.each(BACKENDS)('%s', (backend) => {
         conta,
         viewer: { sujeito: conta.sujeito, orgaoId: raiz.id, papeis: new Set(conta.papeis) },
         token: await gw.tokenOf(conta.sujeito),
-        envio: await unidades(raiz.id, 'habilitada_envio'),
-        semEnvio: await unidades(raiz.id, 'not habilitada_envio'),
-        recebimento: await unidades(raiz.id, 'habilitada_recebimento'),
-        semRecebimento: await unidades(raiz.id, 'not habilitada_recebimento'),
+        envio: await unidades(raiz.id, habilitada('estruturas', 'envio')),
+        semEnvio: await unidades(raiz.id, `not ${habilitada('estruturas', 'envio')}`),
+        recebimento: await unidades(raiz.id, habilitada('estruturas', 'recebimento')),
+        semRecebimento: await unidades(raiz.id, `not ${habilitada('estruturas', 'recebimento')}`),
       });
     }
     const rem = agencias.find((a) => a.envio.length > 0 && a.semEnvio.length > 0);

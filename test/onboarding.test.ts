@@ -38,6 +38,7 @@ import { wsClient } from './support/ws.js';
 import { demoAccount, GESTORA_MGI, GESTOR_SAUDE, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 import { PDF_DE_TESTE, solicitacaoDoOrgao, solicitarAcesso } from './support/onboarding.js';
+import { centralizadora, configurarUnidade, habilitada } from './support/configuracao.js';
 
 /** The mutation of each step (src/onboarding/graphql/etapa.ts); the access request is POST /onboarding/solicitacoes. */
 type AcaoPorMutacao = Exclude<AcaoOnboarding, 'SOLICITAR_ACESSO'>;
@@ -128,7 +129,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   const protocolo = async (orgaoId: number) =>
     (
       await rows<{ id: number }>(
-        'select id::int as id from estruturas where orgao_id = $1 and pai_id is not null and habilitada_envio and habilitada_recebimento order by centralizadora desc, id limit 1',
+        `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} order by ${centralizadora('estruturas')} desc, id limit 1`,
         [orgaoId],
       )
     )[0]!.id;
@@ -277,10 +278,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     const ids: number[] = [];
     for (const [i, x] of unidades.entries()) {
       const [un] = await rows<{ id: number }>(
-        `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, habilitada_envio, habilitada_recebimento, centralizadora, criada_em)
-         values (9, $1, $2, $3, $4, $4, $5, $6, $7, now()) returning id::int as id`,
-        [numero * 1000 + i + 1, x.sigla, `${x.sigla} – ${nome}`, r!.id, x.envio, x.recebimento, x.central ?? false],
+        `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id, criada_em)
+         values (9, $1, $2, $3, $4, $4, now()) returning id::int as id`,
+        [numero * 1000 + i + 1, x.sigla, `${x.sigla} – ${nome}`, r!.id],
       );
+      await configurarUnidade(rows, un!.id, { envio: x.envio, recebimento: x.recebimento, centralizadora: x.central ?? false });
       ids.push(un!.id);
     }
     return { id: r!.id, unidades: ids };
@@ -716,12 +718,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         pendencias: [ENVIO, RECEBIMENTO],
       });
       expect((await lerOnboarding(rr.id, gestor))!.bloqueios).toEqual([ENVIO, RECEBIMENTO]);
-      await rows('update estruturas set habilitada_envio = true where id = $1', [rr.unidades[0]]);
+      await configurarUnidade(rows, rr.unidades[0]!, { envio: true });
       expect(await passo('CONCLUIR_CONFIGURACAO', rr.id, gestor)).toMatchObject({
         __typename: 'ErroCriteriosNaoAtendidos',
         pendencias: [RECEBIMENTO],
       });
-      await rows('update estruturas set habilitada_recebimento = true where id = $1', [rr.unidades[1]]);
+      await configurarUnidade(rows, rr.unidades[1]!, { recebimento: true });
       expect((await lerOnboarding(rr.id, gestor))!.bloqueios).toEqual([]);
       const r = await passoOk('CONCLUIR_CONFIGURACAO', rr.id, gestor);
       expect(r.onboarding).toMatchObject({ etapa: 'IMPLANTACAO_HOMOLOGACAO', versao: 3 });

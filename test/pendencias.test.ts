@@ -11,6 +11,7 @@ import { PEN_ADMIN } from './support/accounts.js';
 import { assinar, maxSeq, type Assinatura } from './support/feeds.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
 import { waitUntil } from './support/wait.js';
+import { habilitada } from './support/configuracao.js';
 
 const PAGINA = `query($after: String, $orgao: ID) {
   pendencias(first: 50, after: $after, orgao: $orgao) {
@@ -176,8 +177,8 @@ describe.each(BACKENDS)('%s', (backend) => {
       rows<{ id: number; orgao_id: number }>(
         `select id::int as id, orgao_id::int as orgao_id from estruturas where pai_id is not null and ${where} order by id`,
       );
-    const envio = await unidades('habilitada_envio');
-    const recebimento = await unidades('habilitada_recebimento');
+    const envio = await unidades(habilitada('estruturas', 'envio'));
+    const recebimento = await unidades(habilitada('estruturas', 'recebimento'));
     const origem = envio[0]!;
     const destino = recebimento.find((u) => u.orgao_id !== origem.orgao_id)!;
     const rem = agencias.find((a) => a.id === origem.orgao_id)!;

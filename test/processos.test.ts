@@ -7,6 +7,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { habilitada } from './support/configuracao.js';
 
 interface Agencia {
   id: number;
@@ -50,8 +51,8 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Three agencies with units enabled to send and to receive, each acting through its SPE.
     const raizes = await rows<{ id: number; sigla: string; repositorio: number; numero: number; envio: number; recebimento: number }>(
       `select r.id::int, r.sigla, r.repositorio_id::int as repositorio, r.numero_identificacao::int as numero,
-              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and u.habilitada_envio and u.habilitada_recebimento) as envio,
-              (select max(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and u.habilitada_envio and u.habilitada_recebimento) as recebimento
+              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and ${habilitada('u', 'envio')} and ${habilitada('u', 'recebimento')}) as envio,
+              (select max(u.id)::int from estruturas u where u.orgao_id = r.id and u.pai_id is not null and ${habilitada('u', 'envio')} and ${habilitada('u', 'recebimento')}) as recebimento
          from estruturas r where r.pai_id is null order by r.id`,
     );
     const aptas = raizes.filter((r) => r.envio != null);

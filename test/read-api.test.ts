@@ -7,6 +7,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { demoAccount, GESTORA_MGI, PEN_ADMIN } from './support/accounts.js';
+import { habilitada } from './support/configuracao.js';
 
 const DIA = 86_400_000;
 // A fixed clock: the seed, `diasNaSituacao` and `paradoHaMaisDeDias` all see the same "now".
@@ -246,12 +247,14 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(o.recebimento.length).toBeGreaterThan(0);
       expect(o.recebimento.every((x) => x.habilitadaRecebimento === true)).toBe(true);
       expect(unitIds(o.recebimento)).toEqual(
-        await ids('select id from estruturas where orgao_id = $1 and habilitada_recebimento', [mgiId]),
+        await ids(`select id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'recebimento')}`, [mgiId]),
       );
       expect(o.recebimento.length).toBeLessThan(o.todasUnidades.length);
 
       expect(o.envio.every((x) => x.habilitadaEnvio === true)).toBe(true);
-      expect(unitIds(o.envio)).toEqual(await ids('select id from estruturas where orgao_id = $1 and habilitada_envio', [mgiId]));
+      expect(unitIds(o.envio)).toEqual(
+        await ids(`select id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')}`, [mgiId]),
+      );
     });
 
     test('an agency of another repository is found by its own pair', async () => {

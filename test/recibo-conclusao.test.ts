@@ -20,6 +20,7 @@ import {
 } from './support/componentes.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
+import { habilitada } from './support/configuracao.js';
 
 const PASSO = (mutacao: string, tipo: string, extra = '') => `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) {
   __typename
@@ -71,7 +72,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const orgao = await raiz(gestor.orgao!);
       if (!spe || orgao == null || orgao === tres.rem.orgao) continue;
       const [unidade] = await gw.database.rows<{ id: number }>(
-        'select id::int as id from estruturas where orgao_id = $1 and habilitada_recebimento order by id limit 1',
+        `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'recebimento')} order by id limit 1`,
         [orgao],
       );
       if (!unidade) continue;

@@ -8,6 +8,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo } from './support/tramites.js';
+import { habilitada } from './support/configuracao.js';
 
 const SELECAO = { sucesso: 'tramite { id codigoSituacao } evento { lado }', erro: 'codigo mensagem' };
 const RESULTADO = `__typename ... on TransicaoRealizada { ${SELECAO.sucesso} } ... on Erro { ${SELECAO.erro} }`;
@@ -34,7 +35,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const [sistema] = await rows<{ codigo: string }>(`select codigo from sistemas where gestor_tecnologico <> 'Interno' limit 1`);
     servidos = await rows(
       `select r.id::int, r.sigla,
-              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and u.habilitada_envio and u.habilitada_recebimento) as unidade
+              (select min(u.id)::int from estruturas u where u.orgao_id = r.id and ${habilitada('u', 'envio')} and ${habilitada('u', 'recebimento')}) as unidade
          from sistema_orgaos so join sistemas s on s.id = so.sistema_id join estruturas r on r.id = so.orgao_id
         where s.codigo = $1 order by r.id`,
       [sistema!.codigo],

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.js';
 import { SITUACAO_INFO } from '../../src/tramites/regras.js';
 import type { TestGateway } from './gateway.js';
+import { habilitada } from './configuracao.js';
 
 export interface Arquivo {
   nome: string;
@@ -82,11 +83,11 @@ export async function tresOrgaos(gw: TestGateway): Promise<Lados> {
     );
     if (!raiz || encontrados.some((e) => e.orgao === raiz.id)) continue;
     const [envio] = await gw.database.rows<{ id: number }>(
-      'select id::int as id from estruturas where orgao_id = $1 and habilitada_envio order by id limit 1',
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')} order by id limit 1`,
       [raiz.id],
     );
     const [recebimento] = await gw.database.rows<{ id: number }>(
-      'select id::int as id from estruturas where orgao_id = $1 and habilitada_recebimento order by id limit 1',
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'recebimento')} order by id limit 1`,
       [raiz.id],
     );
     encontrados.push({ sujeito: conta.sujeito, orgao: raiz.id, envio: envio?.id, recebimento: recebimento?.id });

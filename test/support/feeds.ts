@@ -9,6 +9,7 @@ import { gid } from './ids.js';
 import { CONTEUDO_DE_DEMO_GQL, passoComConteudo, type SelecaoDoPasso } from './tramites.js';
 import { waitUntil } from './wait.js';
 import { wsClient } from './ws.js';
+import { habilitada } from './configuracao.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -156,8 +157,8 @@ export async function montarCenario(rows: Rows, tokenDe: (conta: DemoAccount) =>
       id: raiz.id,
       conta,
       token: await tokenDe(conta),
-      envio: await unidades('habilitada_envio'),
-      recebimento: await unidades('habilitada_recebimento'),
+      envio: await unidades(habilitada('estruturas', 'envio')),
+      recebimento: await unidades(habilitada('estruturas', 'recebimento')),
     });
   }
   const rem = agencias.find((a) => a.envio.length > 0);
