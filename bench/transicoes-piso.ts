@@ -161,7 +161,9 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
       // The component marked; the select sees the rows as before the update, so "missing" leaves out the ones just marked.
       const componentes = await tx<{ hash: string; falta: boolean }[]>`
         with marcado as (update tramite_componentes set conteudo_id = ${guardado!.id}, enviado_em = ${agora}
-                          where tramite_id = ${t.id} and hash = ${hash} and conteudo_id is null returning id)
+                          where tramite_id = ${t.id} and hash = ${hash} and conteudo_id is null returning id),
+             recebido as (insert into tramite_eventos (tramite_id, tipo, componente_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin, ocorrido_em)
+                          select ${t.id}, 'COMPONENTE_RECEBIDO', id, 1, 1, 'bench.piso', ${pedido.orgao}, 'REMETENTE', false, ${agora} from marcado)
         select c.hash, (c.conteudo_id is null and c.id not in (select id from marcado)) as falta
           from tramite_componentes c where c.tramite_id = ${t.id}`;
       if (componentes.some((c) => c.falta)) return null;
@@ -182,8 +184,11 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
         with movido as (update tramites set situacao = 2, versao = versao + 1, atualizado_em = ${agora}, situacao_alterada_em = ${agora}
                          where id = ${t.id} and versao = ${t.versao} returning id),
              recibo as (insert into recibos_de_envio (tramite_id, jws, emitido_em) select id, ${jws}, ${agora} from movido)
-        insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_lado, ator_pen_admin, ocorrido_em)
-        select id, 1, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido returning seq`;
+        insert into tramite_eventos (tramite_id, tipo, recibo, de_situacao, para_situacao, ator_sujeito, ator_lado, ator_pen_admin, ocorrido_em)
+        select id, 'SITUACAO'::tipo_evento_tramite, null::tipo_recibo, 1, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
+        union all
+        select id, 'RECIBO_EMITIDO', 'ENVIO', 2, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
+        returning seq`;
       if (!evento) throw new Recusa('concurrent change');
       return evento.seq;
     });
@@ -248,7 +253,13 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
       const [evento] = await tx<{ seq: string }[]>`
         with movido as (update tramites set situacao = ${p.para}, versao = versao + 1, atualizado_em = ${agora}, situacao_alterada_em = ${agora}
                          where id = ${t.id} and versao = ${t.versao} returning id),
-             recibo as (${recibo})
+             recibo as (${recibo}),
+             emitido as (${
+               acao === 'ENVIAR_RECIBO_CONCLUSAO'
+                 ? tx`insert into tramite_eventos (tramite_id, tipo, recibo, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin, ocorrido_em)
+                      select id, 'RECIBO_EMITIDO', 'CONCLUSAO', 5, 5, 'bench.piso', ${pedido.orgao}, ${p.lado}, false, ${agora} from movido`
+                 : tx`select 1`
+             })
         insert into tramite_eventos (tramite_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin, motivo, justificativa, ocorrido_em)
         select id, ${t.situacao}, ${p.para}, 'bench.piso', ${pedido.orgao}, ${p.lado}, false, ${motivo}, ${justificativa}, ${agora} from movido returning seq`;
       if (!evento) throw new Recusa('concurrent change');

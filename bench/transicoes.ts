@@ -205,9 +205,10 @@ async function main(): Promise<void> {
         }
         return ok;
       });
-      // Sanity: the log holds exactly one event per step taken (plus one per start).
+      // Sanity: the log holds exactly one status event per step taken (plus one per start); the component and
+      // receipt events ride beside them.
       const [{ n }] = (await handle.rows<{ n: number }>(
-        `select count(*)::int as n from tramite_eventos where tramite_id in (${todos.join(',')})`,
+        `select count(*)::int as n from tramite_eventos where tipo = 'SITUACAO' and tramite_id in (${todos.join(',')})`,
       )) as [{ n: number }];
       if (n !== todos.length + medida.ops - medida.erros)
         throw new Error(`${nome}: ${n} events for ${todos.length} starts + ${medida.ops - medida.erros} steps`);
