@@ -1,5 +1,5 @@
 /**
- * `npm run build` (also run by `npm install` and before `npm start`): bundles each production script
+ * `npm run build` (also run by `npm install`, and by `npm start` when dist/ is stale): bundles each production script
  * (start, token, autocancel) with esbuild into one file under dist/scripts/ with the packages it uses, so a
  * start reads one file instead of ~1,200 modules; copies the runtime files beside it (drizzle/ migrations,
  * schema/); and leaves dist/pglite-template/: an embedded database with every migration applied, shut down
@@ -8,10 +8,10 @@
  *
  * Left out of the bundles, loaded from node_modules when used: PGlite (it reads its WebAssembly and data
  * files beside its own modules), ws's optional native add-ons, and what no first answer needs (the GraphiQL
- * page's 9 MB of files, nodemailer). Plain JavaScript so it runs without compiling itself. `--if-stale`
- * (what `npm start` runs first) does nothing when no source file is newer than the last build; the template
- * is rebuilt only when the migrations or PGlite changed. `node dist/scripts/start.js` is what `npm start`
- * and the container run.
+ * page's 9 MB of files, nodemailer). Plain JavaScript so it runs without compiling itself. `npm start`
+ * (scripts/start-built.mjs) imports it first, in its own Node process, only when a source file is newer than the last
+ * build; the template is rebuilt only when the migrations or PGlite changed. `node dist/scripts/start.js` is
+ * what `npm start` runs next and what the container runs.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builtStamp } from './build-freshness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -37,11 +38,6 @@ function filesUnder(dir, keep) {
     .map((name) => join(dir, name))
     .filter((path) => keep(path) && statSync(path).isFile());
 }
-
-const builtStamp = join(dist, '.built');
-const sources = ['src', 'scripts', 'drizzle', 'schema'].flatMap((folder) => filesUnder(join(root, folder), () => true));
-const newestSource = Math.max(statSync(join(root, 'package-lock.json')).mtimeMs, ...sources.map((file) => statSync(file).mtimeMs));
-if (process.argv.includes('--if-stale') && existsSync(builtStamp) && statSync(builtStamp).mtimeMs >= newestSource) process.exit(0);
 
 /** Packages loaded from node_modules at run time instead of bundled (see above). */
 const EXTERNAL = [
@@ -54,7 +50,7 @@ const EXTERNAL = [
 ];
 const SCRIPTS = ['start', 'token', 'autocancel'];
 
-const { build } = await import('esbuild');
+const { build, stop } = await import('esbuild');
 // A build from an older layout (one file per module) leaves nothing behind that could be run by mistake.
 for (const old of ['src', 'scripts', 'pglite-template.tar', 'pglite-template.tar.stamp'])
   rmSync(join(dist, old), { recursive: true, force: true });
@@ -119,4 +115,6 @@ if (!existsSync(template) || !existsSync(stampFile) || readFileSync(stampFile, '
     rmSync(staging, { recursive: true, force: true });
   }
 }
+// esbuild's service process would otherwise live on beside a gateway started in this process (`npm start`).
+await stop();
 writeFileSync(builtStamp, new Date().toISOString());
