@@ -16,12 +16,8 @@
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
 const EVENTOS_POR_TRAMITE = envInt('BENCH_EVENTOS_POR_TRAMITE', 10);
 const PEDIDOS = envInt('BENCH_REQUESTS', 1000);

@@ -19,12 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 const TRAMITES = envInt('BENCH_TRAMITES', 20_000);
 const PEDIDOS = envInt('BENCH_REQUESTS', 1000);
 const RODADAS = envInt('BENCH_ROUNDS', 5);

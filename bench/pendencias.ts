@@ -14,12 +14,8 @@
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { configurarUnidadesPorSql } from '../test/support/configuracao.js';
-import { bancoDeBench, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 const UNIDADES = envInt('BENCH_UNIDADES', 100_000);
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
 const PEDIDOS = envInt('BENCH_REQUESTS', 3000);

@@ -21,12 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EVENTOS_POR_TRAMITE = 5;
 const RUNS = envInt('BENCH_RUNS', 3);

@@ -19,6 +19,12 @@ import { habilitada } from '../test/support/configuracao.js';
 
 export const run = promisify(execFile);
 
+/** A positive integer from the environment (a bench's bound or size), else the fallback. */
+export const envInt = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+
 /** Cleanup steps, run last-in first-out by the bench when it ends (or is interrupted). */
 export type Limpeza = Array<() => Promise<unknown>>;
 

@@ -32,17 +32,13 @@ import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { createDatabase } from '../src/db/client.js';
-import { bancoDeBench, parDeUnidades, passoPorHttp, type Limpeza } from './support.js';
+import { bancoDeBench, envInt, parDeUnidades, passoPorHttp, type Limpeza } from './support.js';
 import { contadorPg } from './contador-pg.js';
 import { iniciarPiso, passoNoPiso } from './transicoes-piso.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 const CLIENTES = envInt('BENCH_CLIENTS', 20);
 const ALVO = envInt('BENCH_TRANSITIONS', 3000);
 const LIMITE_MS = envInt('BENCH_SECONDS', 20) * 1000;
