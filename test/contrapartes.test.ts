@@ -18,17 +18,11 @@ import { startTestGateway, testGatewayConfig, type TestGateway } from './support
 import { dbId, gid } from './support/ids.js';
 import { waitUntil } from './support/wait.js';
 import { centralizadaPor, habilitada } from './support/configuracao.js';
+import { mutacaoDePasso } from './support/tramites.js';
 
 const GESTORA_TRT18 = 'gestora.renata@trt18';
 
-const PASSO = (mutacao: string, tipo: string, extra = '') => `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) {
-  __typename
-  ... on TransicaoRealizada { tramite { id idt codigoSituacao } }
-  ... on Erro { codigo mensagem }
-  ... on ErroValidacao { problemas { campo mensagem } }
-  ${extra}
-} }`;
-const INICIAR = PASSO('iniciarTramite', 'IniciarTramiteInput', '... on ErroOrgaoNaoAdmitidoNoAmbiente { sigla ambiente }');
+const INICIAR = mutacaoDePasso('iniciarTramite', 'IniciarTramiteInput', '... on ErroOrgaoNaoAdmitidoNoAmbiente { sigla ambiente }');
 
 const VALIDACAO = `mutation($input: AcaoOnboardingInput!) { r: solicitarValidacaoHomologacao(input: $input) {
   __typename
@@ -167,7 +161,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     // Its acts are the platform's test counterpart's, visible as such in the history.
     const atores = node.historico.filter((h: { lado: string }) => h.lado === 'DESTINATARIO').map((h: { ator: string }) => h.ator);
     expect(atores).toEqual([`${ATOR_CONTRAPARTE_TESTE}/ORGAO1`, `${ATOR_CONTRAPARTE_TESTE}/ORGAO1`, `${ATOR_CONTRAPARTE_TESTE}/ORGAO1`]);
-    expect(await ok(PASSO('registrarReciboConclusaoRecebido', 'AcaoTramiteInput'), { tramite: enviado.id }, spe)).toMatchObject({
+    expect(await ok(mutacaoDePasso('registrarReciboConclusaoRecebido', 'AcaoTramiteInput'), { tramite: enviado.id }, spe)).toMatchObject({
       tramite: { codigoSituacao: 6 },
     });
 
@@ -180,7 +174,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     ]);
     expect(linha?.ambiente).toBe('HOMOLOGACAO');
     const recebido = pedido.tramite.id as string;
-    await ok(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: recebido }, spe);
+    await ok(mutacaoDePasso('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: recebido }, spe);
     const hashes = [];
     for (const [i, c] of pedido.tramite.documentos[0].componentes.entries()) {
       const res = await fetch(`${origem(gw)}${c.urlDeDownload}`, { headers: { authorization: `Bearer ${spe}` } });
@@ -189,14 +183,18 @@ describe.each(BACKENDS)('%s', (backend) => {
       hashes.push({ documento: 1, componente: i + 1, hash: createHash('sha256').update(bytes).digest('base64') });
     }
     expect(
-      await ok(PASSO('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'), { tramite: recebido, hashes }, spe),
+      await ok(
+        mutacaoDePasso('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'),
+        { tramite: recebido, hashes },
+        spe,
+      ),
     ).toMatchObject({
       tramite: { codigoSituacao: 4 },
     });
     const texto = await textoDoReciboDeConclusao(gw, recebido, spe, 'HOMOLOGACAO');
     expect(
       await ok(
-        PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput'),
+        mutacaoDePasso('enviarReciboConclusao', 'EnviarReciboConclusaoInput'),
         { tramite: recebido, hashDaAssinatura: assinarComoSpeDemo(texto) },
         spe,
       ),
@@ -207,10 +205,10 @@ describe.each(BACKENDS)('%s', (backend) => {
 
     // (c) another test process, refused by TRT18 as recipient; the counterpart gives ciência (→ 9).
     const outro = (await ok(ENVIE_ME, { unidadeDestinataria: unidade, contraparte: 2 }, gestor)).tramite.id as string;
-    await ok(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: outro }, spe);
+    await ok(mutacaoDePasso('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: outro }, spe);
     expect(
       await ok(
-        PASSO('recusarTramite', 'RecusarTramiteInput'),
+        mutacaoDePasso('recusarTramite', 'RecusarTramiteInput'),
         { tramite: outro, motivo: 'MOTIVO_99', justificativa: 'Teste de recusa como destinatário.' },
         spe,
       ),
@@ -239,7 +237,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       justificativa: 'Recusa pedida pelo TRT18 para testar a ciência.',
       ator: `${ATOR_CONTRAPARTE_TESTE}/ORGAO2`,
     });
-    expect(await ok(PASSO('darCienciaRecusa', 'AcaoTramiteInput'), { tramite: id }, spe)).toMatchObject({ tramite: { codigoSituacao: 9 } });
+    expect(await ok(mutacaoDePasso('darCienciaRecusa', 'AcaoTramiteInput'), { tramite: id }, spe)).toMatchObject({
+      tramite: { codigoSituacao: 9 },
+    });
     // Only the next one: the request is used up, the one after is received.
     const seguinte = await enviarParaContraparte(c2);
     await ate(seguinte.id, 5);

@@ -21,14 +21,7 @@ import {
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
 import { habilitada } from './support/configuracao.js';
-
-const PASSO = (mutacao: string, tipo: string, extra = '') => `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) {
-  __typename
-  ... on TransicaoRealizada { tramite { id idt codigoSituacao } }
-  ... on Erro { codigo mensagem }
-  ... on ErroValidacao { problemas { campo mensagem } }
-  ${extra}
-} }`;
+import { mutacaoDePasso } from './support/tramites.js';
 
 const REGISTRAR = `mutation($input: RegistrarChavePublicaSpeInput!) { r: registrarChavePublicaSpe(input: $input) {
   __typename
@@ -95,7 +88,7 @@ describe.each(BACKENDS)('%s', (backend) => {
   async function ate4() {
     const arquivos = [arquivo('oficio.pdf'), arquivo('anexo.pdf')];
     const inicio = await ok(
-      PASSO('iniciarTramite', 'IniciarTramiteInput'),
+      mutacaoDePasso('iniciarTramite', 'IniciarTramiteInput'),
       {
         tipo: 'PROCESSO',
         numeroProcesso: `00001.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}/2026-${String(Math.floor(Math.random() * 90) + 10)}`,
@@ -109,10 +102,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(inicio.__typename, JSON.stringify(inicio)).toBe('TransicaoRealizada');
     const { id, idt } = inicio.tramite;
     expect((await enviarComponentes(gw, l.rem.token, idt, arquivos)).body).toMatchObject({ situacao: 2 });
-    await ok(PASSO('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: id }, l.dest.token);
+    await ok(mutacaoDePasso('registrarMetadadosRecebidos', 'AcaoTramiteInput'), { tramite: id }, l.dest.token);
     const hashes = arquivos.map((a, i) => ({ documento: 1, componente: i + 1, hash: sha256(a.bytes) }));
     const a4 = await ok(
-      PASSO('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'),
+      mutacaoDePasso('confirmarRecebimentoDeComponentes', 'ConfirmarRecebimentoDeComponentesInput'),
       { tramite: id, hashes },
       l.dest.token,
     );
@@ -124,7 +117,7 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   const enviarRecibo = (input: Record<string, unknown>, token = l.dest.token) =>
     ok(
-      PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput', '... on ErroAssinaturaInvalida { textoAssinado chaveId }'),
+      mutacaoDePasso('enviarReciboConclusao', 'EnviarReciboConclusaoInput', '... on ErroAssinaturaInvalida { textoAssinado chaveId }'),
       input,
       token,
     );
@@ -150,7 +143,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(verify('sha256', Buffer.from(r.textoAssinado), jwk, assinatura)).toBe(true);
     expect(verify('sha256', Buffer.from(r.textoAssinado.replace(node.nre, '0000000000000000')), jwk, assinatura)).toBe(false);
 
-    expect(await ok(PASSO('registrarReciboConclusaoRecebido', 'AcaoTramiteInput'), { tramite: id }, l.rem.token)).toMatchObject({
+    expect(await ok(mutacaoDePasso('registrarReciboConclusaoRecebido', 'AcaoTramiteInput'), { tramite: id }, l.rem.token)).toMatchObject({
       tramite: { codigoSituacao: 6 },
     });
   });
@@ -160,7 +153,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     const situacao = async () => (await gw.ok(RECIBO, { id }, l.dest.token)).node.codigoSituacao;
     // A missing signature is refused by the schema itself (`hashDaAssinatura: String!`), before anything runs.
     const semAssinatura = await gw.gql(
-      PASSO('enviarReciboConclusao', 'EnviarReciboConclusaoInput', '... on ErroAssinaturaInvalida { textoAssinado chaveId }'),
+      mutacaoDePasso('enviarReciboConclusao', 'EnviarReciboConclusaoInput', '... on ErroAssinaturaInvalida { textoAssinado chaveId }'),
       { input: { tramite: id } },
       l.dest.token,
     );

@@ -44,9 +44,9 @@ export async function movableTramites(gw: TestGateway, token: string): Promise<M
 export const stepMutation = (tramite: MovableTramite) =>
   `mutation Mover($input: AcaoTramiteInput!) { r: ${tramite.mutation}(input: $input) { __typename ... on TransicaoRealizada { tramite { id situacao } } } }`;
 
-/** The step mutations' answer as the helper reads it. */
-const PASSO = (mutacao: string, tipo: string) =>
-  `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) { __typename ... on TransicaoRealizada { tramite { id idt codigoSituacao } } ... on Erro { codigo mensagem } } }`;
+/** A step mutation's answer: the trâmite it moved, or the coded error (with `extra` selections for a test's own errors). */
+export const mutacaoDePasso = (mutacao: string, tipo: string, extra = '') =>
+  `mutation($input: ${tipo}!) { r: ${mutacao}(input: $input) { __typename ... on TransicaoRealizada { tramite { id idt codigoSituacao } } ... on Erro { codigo mensagem } ... on ErroValidacao { problemas { campo mensagem } } ${extra} } }`;
 
 export interface TramiteConduzido {
   id: string;
@@ -81,7 +81,7 @@ export async function conduzirTramite(
   conduzidos += 1;
   const a = arquivo('oficio.pdf', randomBytes(256 + (conduzidos % 64)));
   const { r: inicio } = await gw.ok(
-    PASSO('iniciarTramite', 'IniciarTramiteInput'),
+    mutacaoDePasso('iniciarTramite', 'IniciarTramiteInput'),
     {
       input: {
         tipo: opcoes.tipo ?? 'PROCESSO',
@@ -99,7 +99,7 @@ export async function conduzirTramite(
   if (inicio.__typename !== 'TransicaoRealizada') throw new Error(`iniciarTramite: ${JSON.stringify(inicio)}`);
   const t: TramiteConduzido = { id: inicio.tramite.id, idt: inicio.tramite.idt, arquivo: a };
   const passo = async (mutacao: string, tipo: string, token: string, input: Record<string, unknown> = {}) => {
-    const { r } = await gw.ok(PASSO(mutacao, tipo), { input: { tramite: t.id, ...input } }, token);
+    const { r } = await gw.ok(mutacaoDePasso(mutacao, tipo), { input: { tramite: t.id, ...input } }, token);
     if (r.__typename !== 'TransicaoRealizada') throw new Error(`${mutacao}: ${JSON.stringify(r)}`);
   };
   if (situacao === 1) return t;
