@@ -8,8 +8,8 @@ import { GESTOR_SAUDE, PEN_ADMIN } from './support/accounts.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
+import { PDF_DE_TESTE, solicitarAcesso } from './support/onboarding.js';
 
-const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
 const PRIMEIRA = { nome: 'Helena Prado', cpf: '52998224725', email: 'helena.prado@cisvale.go.gov.br' };
 const SEGUNDO = { nome: 'Rui Barros', cpf: '11144477735', email: 'rui.barros@cisvale.go.gov.br' };
 
@@ -33,10 +33,10 @@ describe.each(BACKENDS)('%s', (backend) => {
     );
     const repositorio = r!.id;
     // A body outside SIORG registers itself; PEN approves: its first gestor is homologação's first gestor.
-    const form = new FormData();
-    form.append(
-      'dados',
-      JSON.stringify({
+    const nova = await gw.token({ sub: 'helena.prado@cisvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
+    const { status, body: corpo } = await solicitarAcesso(
+      gw,
+      {
         identificacao: {
           repositorio,
           nome: 'Consórcio Intermunicipal de Saúde do Vale',
@@ -48,17 +48,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         },
         sistemaNovo: { codigo: 'sei.cisvale.go.gov.br', nome: 'CISVALE - SEI', sistema: 'SEI', gestorTecnologico: 'Interno' },
         gestor: { ...PRIMEIRA, cpf: '529.982.247-25' },
-      }),
+      },
+      PDF_DE_TESTE,
+      nova,
+      'termo.pdf',
     );
-    form.append('documento', new Blob([Buffer.from(PDF)], { type: 'application/pdf' }), 'termo.pdf');
-    const nova = await gw.token({ sub: 'helena.prado@cisvale', orgao: null, roles: ['GESTOR_PROTOCOLO'] });
-    const res = await fetch(gw.gateway.url.replace(/\/graphql$/, '/onboarding/solicitacoes'), {
-      method: 'POST',
-      body: form,
-      headers: { authorization: `Bearer ${nova}` },
-    });
-    const corpo = (await res.json()) as Record<string, any>;
-    expect(res.status, JSON.stringify(corpo)).toBe(201);
+    expect(status, JSON.stringify(corpo)).toBe(201);
     orgaoId = corpo.orgao.id;
     orgao = gid('Orgao', orgaoId);
     const aprovado = await gw.ok(`mutation($o: ID!) { aprovarCadastro(input: { orgao: $o }) { __typename } }`, { o: orgao }, pen);
