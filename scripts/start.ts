@@ -74,37 +74,35 @@ async function main(): Promise<void> {
   phase('gateway');
   // Without SMTP_URL the notices wait in the outbox (PEN reads them in GraphQL: Onboarding.avisosEmail).
   const smtp = config.avisos.smtpUrl ? (await import('../src/http/email.js')).transporteSmtp(config.avisos.smtpUrl) : null;
-  type Agendador = ReturnType<typeof agendarAlertasParados>;
-  let jobs: (Agendador | null)[] = [];
-  const jobsTimer = setTimeout(() => {
-    jobs = [
-      config.autoCancel.enabled
-        ? agendarCancelamentoAutomatico(database.db, {
-            intervaloMs: config.autoCancel.intervalMs,
-            dias: config.autoCancel.days,
-            clock: () => new Date(),
-            logger,
-          })
-        : null,
-      smtp
-        ? agendarEntregaDeAvisos(database.db, smtp, {
-            intervaloMs: config.avisos.intervaloMs,
-            de: config.avisos.de,
-            clock: () => new Date(),
-            logger,
-          })
-        : null,
-      config.stuckAlerts.enabled
-        ? agendarAlertasParados(database.db, {
-            intervaloMs: config.stuckAlerts.intervalMs,
-            limiaresMinutos: config.stuckAlerts.thresholdsMinutes,
-            clock: () => new Date(),
-            logger,
-          })
-        : null,
-    ];
-  }, JOBS_DELAY_MS);
-  jobsTimer.unref();
+  const jobs = [
+    config.autoCancel.enabled
+      ? agendarCancelamentoAutomatico(database.db, {
+          intervaloMs: config.autoCancel.intervalMs,
+          primeiraEmMs: JOBS_DELAY_MS,
+          dias: config.autoCancel.days,
+          clock: () => new Date(),
+          logger,
+        })
+      : null,
+    smtp
+      ? agendarEntregaDeAvisos(database.db, smtp, {
+          intervaloMs: config.avisos.intervaloMs,
+          primeiraEmMs: JOBS_DELAY_MS,
+          de: config.avisos.de,
+          clock: () => new Date(),
+          logger,
+        })
+      : null,
+    config.stuckAlerts.enabled
+      ? agendarAlertasParados(database.db, {
+          intervaloMs: config.stuckAlerts.intervalMs,
+          primeiraEmMs: JOBS_DELAY_MS,
+          limiaresMinutos: config.stuckAlerts.thresholdsMinutes,
+          clock: () => new Date(),
+          logger,
+        })
+      : null,
+  ];
   logger.info(
     { url: gateway.url, startupMs: Math.round(performance.now()), phasesMs, phasesCpuMs },
     'gateway listening (GraphiQL at this URL)',
@@ -132,7 +130,6 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    clearTimeout(jobsTimer);
     await Promise.all(jobs.map((job) => job?.parar()));
     smtp?.fechar();
     await gateway.close();

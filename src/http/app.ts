@@ -107,21 +107,22 @@ export async function createApp({ config, database, logger, clock = systemClock 
   // Homologação's test counterparts act in every instance that runs the worker (rows taken with SKIP LOCKED). The
   // first run waits one interval: at start-up it would compete with the first requests (PGlite has one connection)
   // and, on a new database, generate the counterparts' RSA key.
-  let trabalhoContrapartes: ReturnType<typeof agendarPeriodicamente> | null = null;
-  const inicioContrapartes = config.contrapartes.enabled
-    ? setTimeout(() => {
-        trabalhoContrapartes = agendarPeriodicamente(
-          async () => {
-            const { movidos, falhas } = await contrapartes.processar(clock());
-            if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
-            for (const { tramiteId, erro } of falhas)
-              logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
-          },
-          { intervaloMs: config.contrapartes.intervaloMs, logger, nome: 'test counterparts' },
-        );
-      }, config.contrapartes.intervaloMs)
+  const trabalhoContrapartes = config.contrapartes.enabled
+    ? agendarPeriodicamente(
+        async () => {
+          const { movidos, falhas } = await contrapartes.processar(clock());
+          if (movidos > 0) logger.info({ movidos }, 'test counterparts: trâmites moved');
+          for (const { tramiteId, erro } of falhas)
+            logger.warn({ tramiteId, err: erro }, 'test counterparts: step failed; retried next run');
+        },
+        {
+          intervaloMs: config.contrapartes.intervaloMs,
+          primeiraEmMs: config.contrapartes.intervaloMs,
+          logger,
+          nome: 'test counterparts',
+        },
+      )
     : null;
-  inicioContrapartes?.unref();
   const metricas = config.metrics.token ? criarMetricas({ database, feeds, logger, documentosConfiaveis: config.trustedDocuments }) : null;
   // One authentication per HTTP request, shared by the plugins that need it before the context exists.
   const authenticateRequest = oncePerRequest(authenticate);
@@ -217,7 +218,6 @@ export async function createApp({ config, database, logger, clock = systemClock 
     servicos,
     metricas,
     async close() {
-      if (inicioContrapartes) clearTimeout(inicioContrapartes);
       await trabalhoContrapartes?.parar();
       await Promise.all([feeds.tramites.parar(), feeds.onboarding.parar(), feeds.alertas.parar()]);
     },

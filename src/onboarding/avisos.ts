@@ -9,7 +9,7 @@ import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
-import { type Agendador, agendarPeriodicamente } from '../tramites/cancelamento-automatico.js';
+import { type Agendador, agendarPeriodicamente, type Periodicidade } from '../tramites/cancelamento-automatico.js';
 import { atrasoDeNovaTentativa } from './regras.js';
 import { avisosEmail } from './tables.js';
 
@@ -70,17 +70,17 @@ export async function entregarAvisos(
   });
 }
 
-/** Runs the delivery now and then every `intervaloMs`; a failed run is logged, never fatal. */
+/** Runs the delivery at once (or after `primeiraEmMs`) and then every `intervaloMs`; a failed run is logged, never fatal. */
 export function agendarEntregaDeAvisos(
   db: Database,
   transporte: TransporteEmail,
-  { intervaloMs, de, clock, logger }: { intervaloMs: number; de: string; clock: Clock; logger: Logger },
+  { intervaloMs, primeiraEmMs, de, clock, logger }: Periodicidade & { de: string; clock: Clock; logger: Logger },
 ): Agendador {
   return agendarPeriodicamente(
     async () => {
       const { enviados, falhas } = await entregarAvisos(db, transporte, { agora: clock(), de, baseMs: intervaloMs });
       if (enviados > 0 || falhas > 0) logger.info({ enviados, falhas }, 'e-mail outbox: delivery run');
     },
-    { intervaloMs, logger, nome: 'e-mail outbox' },
+    { intervaloMs, primeiraEmMs, logger, nome: 'e-mail outbox' },
   );
 }

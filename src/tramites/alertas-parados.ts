@@ -14,7 +14,7 @@ import type { Viewer } from '../kernel/viewer.js';
 import { canReadTramite } from './acesso.js';
 import type { TramiteRow } from './servico.js';
 import { tramiteAlertas, tramites } from './tables.js';
-import { agendarPeriodicamente, type Agendador } from './cancelamento-automatico.js';
+import { agendarPeriodicamente, type Agendador, type Periodicidade } from './cancelamento-automatico.js';
 
 export type AlertaParado = typeof tramiteAlertas.$inferSelect;
 export type AlertaComTramite = AlertaParado & { tramite: TramiteRow };
@@ -110,21 +110,22 @@ export function alertaVale(
   return canReadTramite(viewer, tramite);
 }
 
-/** Runs the scan now and then every `intervaloMs` (each instance may: every crossing is written once). */
+/** Runs the scan at once (or after `primeiraEmMs`) and then every `intervaloMs` (each instance may: every crossing is written once). */
 export function agendarAlertasParados(
   db: Database,
   {
     intervaloMs,
+    primeiraEmMs,
     limiaresMinutos,
     clock,
     logger,
-  }: { intervaloMs: number; limiaresMinutos: readonly number[]; clock: Clock; logger: Logger },
+  }: Periodicidade & { limiaresMinutos: readonly number[]; clock: Clock; logger: Logger },
 ): Agendador {
   return agendarPeriodicamente(
     async () => {
       const n = await emitirAlertasParados(db, { agora: clock(), limiaresMinutos });
       if (n > 0) logger.info({ alertas: n, limiaresMinutos }, 'stuck alerts emitted');
     },
-    { intervaloMs, logger, nome: 'stuck-alert scan' },
+    { intervaloMs, primeiraEmMs, logger, nome: 'stuck-alert scan' },
   );
 }

@@ -89,12 +89,19 @@ export function tarefasPeriodicas(): Iterable<EstadoTarefa> {
 }
 
 /**
- * Runs `tarefa` now and then every `intervaloMs`; a failed run is logged, never fatal. Runs never overlap: a run
- * that outlasts the interval makes the next tick skip. Shared by the platform's periodic jobs.
+ * Runs `tarefa` after `primeiraEmMs` (now by default) and then every `intervaloMs`; a failed run is logged, never
+ * fatal. Runs never overlap: a run that outlasts the interval makes the next tick skip. Shared by the platform's
+ * periodic jobs.
  */
+/** When a periodic job runs: every `intervaloMs`, the first run after `primeiraEmMs` (0: at once). */
+export interface Periodicidade {
+  intervaloMs: number;
+  primeiraEmMs?: number;
+}
+
 export function agendarPeriodicamente(
   tarefa: () => Promise<void>,
-  { intervaloMs, logger, nome }: { intervaloMs: number; logger: Logger; nome: string },
+  { intervaloMs, primeiraEmMs = 0, logger, nome }: Periodicidade & { logger: Logger; nome: string },
 ): Agendador {
   let emCurso: Promise<void> = Promise.resolve();
   let parado = false;
@@ -122,31 +129,44 @@ export function agendarPeriodicamente(
         ocupado = false;
       });
   };
-  rodar();
-  const timer = setInterval(() => {
-    if (!parado) rodar();
-  }, intervaloMs);
-  timer.unref();
+  let timer: NodeJS.Timeout;
+  const repetir = () => {
+    timer = setInterval(() => {
+      if (!parado) rodar();
+    }, intervaloMs);
+    timer.unref();
+  };
+  if (primeiraEmMs > 0) {
+    // The first run waits (e.g. until start-up's first requests are served), then the interval takes over.
+    timer = setTimeout(() => {
+      rodar();
+      repetir();
+    }, primeiraEmMs);
+    timer.unref();
+  } else {
+    rodar();
+    repetir();
+  }
   return {
     async parar() {
       parado = true;
-      clearInterval(timer);
+      clearInterval(timer); // Node's timers clear alike: the first run's timeout or the interval
       tarefasAtivas.delete(estado);
       await emCurso;
     },
   };
 }
 
-/** Runs the cancellation now and then every `intervaloMs`. */
+/** Runs the cancellation at once (or after `primeiraEmMs`) and then every `intervaloMs`. */
 export function agendarCancelamentoAutomatico(
   db: Database,
-  { intervaloMs, dias, clock, logger }: { intervaloMs: number; dias: number; clock: Clock; logger: Logger },
+  { intervaloMs, primeiraEmMs, dias, clock, logger }: Periodicidade & { dias: number; clock: Clock; logger: Logger },
 ): Agendador {
   return agendarPeriodicamente(
     async () => {
       const n = await cancelarTramitesParados(db, { agora: clock(), dias });
       if (n > 0) logger.info({ cancelados: n, dias }, 'auto-cancel: stale trâmites moved to 10');
     },
-    { intervaloMs, logger, nome: 'auto-cancel' },
+    { intervaloMs, primeiraEmMs, logger, nome: 'auto-cancel' },
   );
 }
