@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Instrucao {
   texto: string;
+  /** The values bound to it (text format; a binary one as null), to run it again by hand (bench/sql-leituras.ts). */
+  parametros: (string | null)[];
   /** Which write of the client carried it: statements sent together (pipelined) share one, one round trip. */
   lote: number;
 }
@@ -25,6 +27,24 @@ export interface ContadorPg {
 
 const SSL_REQUEST = 80877103;
 
+/** A Bind message's parameter values, from `de` (after its portal and statement names): text ones as strings. */
+function parametrosDoBind(corpo: Buffer, de: number): (string | null)[] {
+  const formatos = corpo.readInt16BE(de);
+  const codigos = Array.from({ length: formatos }, (_, i) => corpo.readInt16BE(de + 2 + 2 * i));
+  let pos = de + 2 + 2 * formatos;
+  const n = corpo.readInt16BE(pos);
+  pos += 2;
+  const valores: (string | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const tamanho = corpo.readInt32BE(pos);
+    pos += 4;
+    const binario = (formatos === 1 ? codigos[0] : codigos[i]) === 1;
+    valores.push(tamanho < 0 || binario ? null : corpo.toString('utf8', pos, pos + tamanho));
+    if (tamanho > 0) pos += tamanho;
+  }
+  return valores;
+}
+
 export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
   const alvo = new URL(urlDoBanco);
   const estado = { instrucoes: [] as Instrucao[] };
@@ -36,6 +56,7 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
     sockets.add(cliente).add(servidor);
     const preparadas = new Map<string, string>();
     let ultimaVinculada = '';
+    let parametros: (string | null)[] = [];
     let inicio = true;
     let pendente: Buffer = Buffer.alloc(0);
     cliente.on('data', (dados: Buffer) => {
@@ -63,15 +84,17 @@ export async function contadorPg(urlDoBanco: string): Promise<ContadorPg> {
           return { valor: corpo.toString('utf8', de, fim), proximo: fim + 1 };
         };
         if (tipo === 'Q') {
-          estado.instrucoes.push({ texto: cstring(0).valor, lote });
+          estado.instrucoes.push({ texto: cstring(0).valor, parametros: [], lote });
         } else if (tipo === 'P') {
           const nome = cstring(0);
           preparadas.set(nome.valor, cstring(nome.proximo).valor);
         } else if (tipo === 'B') {
           const portal = cstring(0);
-          ultimaVinculada = cstring(portal.proximo).valor;
+          const nome = cstring(portal.proximo);
+          ultimaVinculada = nome.valor;
+          parametros = parametrosDoBind(corpo, nome.proximo);
         } else if (tipo === 'E') {
-          estado.instrucoes.push({ texto: preparadas.get(ultimaVinculada) ?? '?', lote });
+          estado.instrucoes.push({ texto: preparadas.get(ultimaVinculada) ?? '?', parametros, lote });
         }
       }
     });

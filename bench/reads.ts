@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
+import { GW_PAGE, GW_PAINEL, GW_TRAMITE, PG_PAGE, PG_PAINEL, PG_TRAMITE } from './consultas-leituras.js';
 import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
@@ -89,36 +90,6 @@ async function enviar(base: URL, p: Pedido): Promise<any> {
   if (!res.ok || body.errors) throw new Error(`${base.origin}${p.path}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
 }
-
-const UNIDADE = 'sigla nome orgao { sigla nome }';
-const GW_PAGE = (total: boolean) => `query W($after: String) { tramites(first: 50, after: $after) {
-  ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
-  nodes { id idt nre numeroProcesso situacao criadoEm unidadeRemetente { ${UNIDADE} } unidadeDestinataria { ${UNIDADE} } } } }`;
-const PG_UNIDADE = 'sigla nome estruturaByOrgaoId { sigla nome }';
-const PG_PAGE = (
-  total: boolean,
-) => `query W($after: Cursor) { allTramites(first: 50, after: $after, orderBy: [PRIMARY_KEY_DESC], condition: { ambiente: PRODUCAO }) {
-  ${total ? 'totalCount' : ''} pageInfo { hasNextPage endCursor }
-  nodes { id rowId idt nre numeroProcesso situacao criadoEm
-    estruturaByRemetenteUnidadeId { ${PG_UNIDADE} } estruturaByDestinatarioUnidadeId { ${PG_UNIDADE} } } } }`;
-const GW_TRAMITE = `query W($idt: String!) { tramite(idt: $idt) { idt nre situacao unidadeRemetente { sigla } unidadeDestinataria { sigla }
-  historico { situacao lado ator ocorridoEm } } }`;
-const PG_TRAMITE = `query W($idt: BigInt!) { tramiteByIdt(idt: $idt) { idt nre situacao
-  estruturaByRemetenteUnidadeId { sigla } estruturaByDestinatarioUnidadeId { sigla }
-  tramiteEventosByTramiteId(orderBy: [SEQ_ASC]) { nodes { paraSituacao atorLado atorSujeito ocorridoEm } } } }`;
-const GW_PAINEL = `query W($orgao: ID!) { painel(orgao: $orgao) { comoOrigem { total porSituacao { situacao quantidade } }
-  comoDestino { total porSituacao { situacao quantidade } } } }`;
-// PostGraphile's Amber preset has no aggregates: the same numbers as one totalCount per side and status (the
-// destination side without the refused 8 and 9, as the gateway's rule).
-const PG_PAINEL = `query W($orgao: Int!) { ${Array.from({ length: 10 }, (_, i) => i + 1)
-  .map(
-    (s) =>
-      `o${s}: allTramites(condition: { ambiente: PRODUCAO, remetenteOrgaoId: $orgao, situacao: ${s} }) { totalCount }` +
-      (s === 8 || s === 9
-        ? ''
-        : ` d${s}: allTramites(condition: { ambiente: PRODUCAO, destinatarioOrgaoId: $orgao, situacao: ${s} }) { totalCount }`),
-  )
-  .join('\n')} }`;
 
 function mediana(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,0 +1,150 @@
+/**
+ * The SQL behind the read workloads (issue 15, goal 1): the statements the gateway and PostGraphile send for W1 (a
+ * page of 50 with both units and their agencies, and the next page), W2 (one trâmite with its history) and W4 (W1 +
+ * `totalCount`), caught on the wire (bench/contador-pg.ts, with their bound values), then each run again directly on
+ * one postgres.js connection BENCH_SQL_RUNS (300) times: the median execution time per request (the sum over its
+ * statements) of each side, the ratio, and MET when the gateway's costs no more than PostGraphile's. Same database as
+ * bench/reads.ts: BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or BENCH_DATABASE_URL).
+ *
+ *   npx tsx bench/sql-leituras.ts                    # ~1 min
+ *   BENCH_SQL_EXPLAIN=1 npx tsx bench/sql-leituras.ts   # also prints each statement and its EXPLAIN (ANALYZE, BUFFERS)
+ *
+ * Not part of the suite.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { mintToken } from '../src/identity/tokens.js';
+import { GW_PAGE, GW_TRAMITE, PG_PAGE, PG_TRAMITE } from './consultas-leituras.js';
+import { contadorPg, type Instrucao } from './contador-pg.js';
+import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
+
+const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
+const EXECUCOES = envInt('BENCH_SQL_RUNS', 300);
+const EXPLAIN = Boolean(process.env.BENCH_SQL_EXPLAIN);
+const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
+const raiz = fileURLToPath(new URL('..', import.meta.url));
+
+function filho(script: string, env: Record<string, string>): Promise<ChildProcess & { url: URL }> {
+  const proc = fork(join(raiz, script), [], {
+    cwd: raiz,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 120 s`)), 120_000);
+    proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+    proc.once('message', (m: { tipo: string; url: string }) => {
+      clearTimeout(timer);
+      resolve(Object.assign(proc, { url: new URL(m.url) }));
+    });
+  });
+}
+
+async function graphql(url: URL, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown };
+  if (!res.ok || body.errors) throw new Error(`${url}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
+
+function mediana(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+// The gateway's live-feed bus polls the event log beside the requests: its statements are not the request's.
+const doBarramento = (texto: string) => /log_marca|from "tramite_eventos" inner join "tramites"/.test(texto);
+
+async function main(): Promise<void> {
+  const limpeza: Limpeza = [];
+  try {
+    const { handle, url, servidor, versao } = await bancoDeBench('sqlleituras', 5, limpeza);
+    console.log(`PostgreSQL ${versao} on ${servidor}`);
+    await semearTramites(url, handle, TRAMITES, 5, limpeza);
+    const [meio] = await handle.rows<{ idt: string }>('select idt::text from tramites order by id offset $1 limit 1', [
+      Math.floor(TRAMITES / 2),
+    ]);
+    const contador = await contadorPg(url);
+    limpeza.push(() => contador.close());
+    const env = { BENCH_CHILD_DATABASE_URL: contador.url, BENCH_CHILD_JWT_SECRET: SECRET, BENCH_CHILD_POOL_SIZE: '2' };
+    const [gw, pgl] = await Promise.all([filho('bench/gateway-child.ts', env), filho('bench/reads-postgraphile-child.mjs', env)]);
+    for (const c of [gw, pgl]) limpeza.push(async () => c.kill());
+    const auth = { authorization: `Bearer ${await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] })}` };
+
+    // Each request once unmeasured (the token's lookups, PostGraphile's first plan), then once caught on the wire.
+    const pegar = async (pedir: () => Promise<any>): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
+      await pedir();
+      contador.zerar();
+      const dados = await pedir();
+      return { dados, instrucoes: contador.instrucoes.filter((i) => !doBarramento(i.texto)) };
+    };
+    const pedidos: { nome: string; gateway: Instrucao[]; postgraphile: Instrucao[] }[] = [];
+    for (const total of [false, true]) {
+      const nome = total ? 'W4' : 'W1';
+      const g1 = await pegar(() => graphql(gw.url, GW_PAGE(total), {}, auth));
+      const p1 = await pegar(() => graphql(pgl.url, PG_PAGE(total), {}));
+      pedidos.push({ nome: `${nome} page 1`, gateway: g1.instrucoes, postgraphile: p1.instrucoes });
+      const g2 = await pegar(() => graphql(gw.url, GW_PAGE(total), { after: g1.dados.tramites.pageInfo.endCursor }, auth));
+      const p2 = await pegar(() => graphql(pgl.url, PG_PAGE(total), { after: p1.dados.allTramites.pageInfo.endCursor }));
+      pedidos.push({ nome: `${nome} page 2`, gateway: g2.instrucoes, postgraphile: p2.instrucoes });
+    }
+    const g = await pegar(() => graphql(gw.url, GW_TRAMITE, { idt: meio!.idt }, auth));
+    const p = await pegar(() => graphql(pgl.url, PG_TRAMITE, { idt: meio!.idt }));
+    pedidos.push({ nome: 'W2', gateway: g.instrucoes, postgraphile: p.instrucoes });
+
+    const direto = postgres(url, { max: 1, onnotice: () => {} });
+    limpeza.push(() => direto.end({ timeout: 5 }));
+    // As the gateway's connections run (src/db/client.ts): a custom plan for every execution.
+    await direto.unsafe('set plan_cache_mode = force_custom_plan');
+    const executar = (i: Instrucao) => direto.unsafe(i.texto, i.parametros as string[], { prepare: true });
+
+    console.log(`\nmedian execution time of each request's statements, run directly ${EXECUCOES} times (${TRAMITES} trâmites)`);
+    const cabecalho = 'request       statements gw / PG     gateway ms   PostGraphile ms   gw/PG   ≤ PG';
+    const linhas: string[] = [];
+    for (const pedido of pedidos) {
+      const tempos: Record<'gateway' | 'postgraphile', number> = { gateway: 0, postgraphile: 0 };
+      for (const lado of ['gateway', 'postgraphile'] as const) {
+        for (const instrucao of pedido[lado]) {
+          if (EXPLAIN) {
+            const plano = await direto.unsafe(`explain (analyze, buffers) ${instrucao.texto}`, instrucao.parametros as string[]);
+            console.log(`\n--- ${pedido.nome}, ${lado}: ${instrucao.texto}\n    ${JSON.stringify(instrucao.parametros)}`);
+            for (const linha of plano) console.log(`    ${linha['QUERY PLAN']}`);
+          }
+          for (let k = 0; k < 20; k++) await executar(instrucao);
+          const ms: number[] = [];
+          for (let k = 0; k < EXECUCOES; k++) {
+            const t0 = performance.now();
+            await executar(instrucao);
+            ms.push(performance.now() - t0);
+          }
+          tempos[lado] += mediana(ms);
+        }
+      }
+      const linha = [
+        pedido.nome.padEnd(13),
+        `${pedido.gateway.length} / ${pedido.postgraphile.length}`.padStart(19),
+        tempos.gateway.toFixed(3).padStart(14),
+        tempos.postgraphile.toFixed(3).padStart(17),
+        (tempos.gateway / tempos.postgraphile).toFixed(2).padStart(7),
+        (tempos.gateway <= tempos.postgraphile ? 'MET' : 'MISSED').padStart(6),
+      ].join(' ');
+      linhas.push(linha);
+    }
+    console.log(`${cabecalho}\n${linhas.join('\n')}`);
+  } finally {
+    await limpar(limpeza);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
