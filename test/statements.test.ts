@@ -1,9 +1,13 @@
 // How many SQL statements a page of trâmites (or the onboarding list) costs, counted with the database's onQuery hook. The
-// nested units and agencies must be joined into the page's statement, not loaded per row (N+1).
+// nested units and agencies must be joined into the page's statement, not loaded per row (N+1); the page reads only the
+// columns the operation asks for; a live event answers its trâmite's columns from the row the feed read with it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { registrarEventos } from '../src/tramites/eventos.js';
 import { BACKENDS } from './support/backends.js';
-import { startTestApp, type GraphQLResponse, type TestApp } from './support/gateway.js';
+import { assinar, type Conexao } from './support/feeds.js';
+import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
 import { GESTORA_MGI, PEN_ADMIN, SPE_MGI } from './support/accounts.js';
+import { waitUntil } from './support/wait.js';
 
 const PAGE = /* GraphQL */ `
   query Pagina($first: Int!, $after: String) {
@@ -25,13 +29,13 @@ const PAGE = /* GraphQL */ `
 const PAGE_WITH_COUNT = PAGE.replace('edges {', 'totalCount\n      edges {');
 
 describe.each(BACKENDS)('%s', (backend) => {
-  let gw: TestApp;
+  let gw: TestGateway;
   let token: string;
   const statements: string[] = [];
   let counting = false;
 
   beforeAll(async () => {
-    gw = await startTestApp(backend, {
+    gw = await startTestGateway(backend, {
       // The live-feed buses poll the event logs; keep their statements out of the count.
       feedPollMs: 3_600_000,
       onQuery: (sql) => {
@@ -69,6 +73,73 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(node.unidadeDestinataria.orgao.sigla).toBe(node.orgaoDestinatario.sigla);
     }
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
+  });
+
+  test('the page selects only the columns the operation asks for (and the read rule’s), of trâmites and of units', async () => {
+    const { sql } = await measure('{ tramites(first: 5) { nodes { idt unidadeRemetente { sigla } } } }', {});
+    expect(sql).toHaveLength(1);
+    const [pagina] = sql as [string];
+    // The read rule's columns, the asked one and the keys the units are joined by.
+    for (const coluna of ['idt', 'ambiente', 'situacao', 'remetente_orgao_id', 'destinatario_orgao_id', 'remetente_unidade_id'])
+      expect(pagina).toContain(`"d0"."${coluna}"`);
+    for (const coluna of ['nre', 'numero_processo', 'descricao', 'versao', 'criado_em', 'atualizado_em', 'situacao_alterada_em'])
+      expect(pagina).not.toContain(`"d0"."${coluna}"`);
+    expect(pagina).not.toContain('"d1"."nome"');
+  });
+
+  test('a trâmite’s history selects only the event columns asked for', async () => {
+    const [t] = await gw.database.rows<{ idt: string }>(
+      "select t.idt::text as idt from tramites t where t.ambiente = 'PRODUCAO' and exists (select 1 from tramite_eventos e where e.tramite_id = t.id) limit 1",
+    );
+    const { res, sql } = await measure('query($idt: String!) { tramite(idt: $idt) { idt historico { situacao ocorridoEm } } }', {
+      idt: t!.idt,
+    });
+    expect(res.data!.tramite.historico.length).toBeGreaterThan(0);
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toContain('"d1"."para_situacao"');
+    for (const coluna of ['ator_sujeito', 'justificativa', 'motivo', 'ator_lado']) expect(sql[0]).not.toContain(`"d1"."${coluna}"`);
+  });
+
+  test('a live event answers its trâmite’s fields from the row the feed read with it: no statement of its own', async () => {
+    const campos =
+      'id idt nre numeroProcesso tipo descricao situacao codigoSituacao finalizado quemDeveAgir versao criadoEm atualizadoEm situacaoAlteradaEm diasNaSituacao acoesPermitidas';
+    const sub = assinar(
+      gw.gateway.url,
+      token,
+      `subscription { e: eventosTramites { cursor situacao lado ator ocorridoEm tramite { ${campos} } } }`,
+    );
+    let conexao: Conexao | null = sub.conexao;
+    try {
+      const bus = gw.gateway.feeds.tramites;
+      const [t] = await gw.database.rows<{ id: number; situacao: number; ultimo: number }>(
+        "select id, situacao, (select max(seq)::int from tramite_eventos) as ultimo from tramites where ambiente = 'PRODUCAO' limit 1",
+      );
+      await waitUntil('the subscriber on a caught-up bus', () => bus.assinantes === 1 && bus.posicao >= t!.ultimo);
+      statements.length = 0;
+      await gw.database.db.transaction((tx) =>
+        registrarEventos(tx, [
+          {
+            tramiteId: t!.id,
+            deSituacao: t!.situacao,
+            paraSituacao: t!.situacao,
+            atorSujeito: 'teste.colunas',
+            atorLado: 'REMETENTE',
+            ocorridoEm: new Date(),
+          },
+        ]),
+      );
+      const [evento] = await sub.receber(1);
+      expect((evento as unknown as { tramite: { idt: string; nre: string } }).tramite.nre).toEqual(expect.any(String));
+      // Besides the transaction appending the event and the bus reading the log (the event with its trâmite, in one
+      // statement): nothing.
+      const doEvento = statements.filter(
+        (q) => !/^set local |insert into "tramite_eventos"|log_marca|from "tramite_eventos" inner join "tramites"|pg_notify/i.test(q),
+      );
+      expect(doEvento, doEvento.join('\n---\n')).toEqual([]);
+    } finally {
+      await conexao?.encerrar();
+      conexao = null;
+    }
   });
 
   test('the next page (after a cursor) is still one statement', async () => {

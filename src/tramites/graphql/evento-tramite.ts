@@ -50,15 +50,20 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   name: 'EventoTramite',
   description:
     'Um evento de um trâmite, registrado uma única vez: uma mudança de situação ("Situações" no Painel de Controle), um componente digital recebido pela plataforma ou um recibo emitido (`tipo`).',
+  // What the object fields below read from the row (the trâmite, the receipts); each scalar field selects its own
+  // column, so a history reads the columns the operation names. A live event's row is whole: its fields answer from it.
+  select: { columns: { tramiteId: true, recibo: true } },
   fields: (t) => ({
     tipo: t.field({
       type: TipoEventoTramite,
       description: 'O que aconteceu: mudança de situação, componente recebido ou recibo emitido.',
+      select: { columns: { tipo: true } },
       resolve: (e) => e.tipo,
     }),
     cursor: t.string({
       description:
         'Posição global do evento no registro de eventos: as assinaturas entregam em ordem crescente de cursor, sem lacunas; passe o último recebido em `aPartirDe` para retomar.',
+      select: { columns: { seq: true } },
       resolve: (e) => String(e.seq),
     }),
     situacaoAnterior: t.field({
@@ -66,19 +71,26 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
       nullable: true,
       description:
         'Situação antes da mudança; nula no evento que cria o trâmite. Num evento que não é de SITUACAO, a mesma de `situacao` (nada mudou).',
+      select: { columns: { deSituacao: true } },
       resolve: (e) => e.deSituacao as Situacao | null,
     }),
     situacao: t.field({
       type: SituacaoTramite,
       description: 'Situação depois da mudança; num evento que não é de SITUACAO, a situação em que o trâmite estava.',
+      select: { columns: { paraSituacao: true } },
       resolve: (e) => e.paraSituacao as Situacao,
     }),
     lado: t.field({
       type: LadoTramite,
       description: 'Lado que agiu.',
+      select: { columns: { atorLado: true } },
       resolve: (e) => e.atorLado as 'REMETENTE' | 'DESTINATARIO' | 'PLATAFORMA',
     }),
-    ator: t.string({ description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.', resolve: (r) => r.atorSujeito }),
+    ator: t.string({
+      description: 'Quem agiu: sujeito (`sub`) do token da pessoa ou sistema.',
+      select: { columns: { atorSujeito: true } },
+      resolve: (r) => r.atorSujeito,
+    }),
     orgaoAtor: t.relation('atorOrgao', {
       type: Orgao,
       nullable: true,
@@ -86,20 +98,28 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
     }),
     porAdministradorPen: t.boolean({
       description: 'Verdadeiro quando um administrador do PEN agiu por este lado (suporte ou testes).',
+      select: { columns: { atorPenAdmin: true } },
       resolve: (r) => r.atorPenAdmin,
     }),
     motivoRecusa: t.field({
       type: MotivoRecusa,
       nullable: true,
       description: 'Motivo, quando o evento é uma recusa.',
+      select: { columns: { motivo: true } },
       resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
     }),
     justificativa: t.string({
       nullable: true,
       description: 'Justificativa da recusa ou do cancelamento.',
+      select: { columns: { justificativa: true } },
       resolve: (r) => r.justificativa,
     }),
-    ocorridoEm: t.field({ type: 'DateTime', description: 'Quando o evento foi registrado.', resolve: (r) => r.ocorridoEm }),
+    ocorridoEm: t.field({
+      type: 'DateTime',
+      description: 'Quando o evento foi registrado.',
+      select: { columns: { ocorridoEm: true } },
+      resolve: (r) => r.ocorridoEm,
+    }),
     componente: t.relation('componente', {
       type: ComponenteDigital,
       nullable: true,

@@ -110,12 +110,15 @@ export const Tramite = builder.drizzleNode('tramites', {
   name: 'Tramite',
   description: 'Um envio de processo ou documento avulso de uma unidade remetente a uma unidade destinatária.',
   id: { column: (t) => t.id },
-  // Every column (no type-level `select`): live events arrive with their trâmite row already read by the feed, and a
-  // column field with a `select` would send each of them back to the database through the model loader (a burst then
-  // outpaces the subscriber's queue). The nested units and agencies still select only what is asked.
+  // What the read rule (its environment included), the status fields and `acoesPermitidas` need; every other column is
+  // selected only when its field is asked for (exposed columns and the fields' `select`), so a page reads what the
+  // operation names. A row that already carries a field's columns (a live event's trâmite, read whole by the feed; a
+  // mutation's row) answers it at once, without the model loader (patches/@pothos+plugin-drizzle: leaf columns).
+  select: { columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true, ambiente: true } },
   fields: (t) => ({
     idt: t.string({
       description: 'IDT: número do trâmite no Tramita.GOV.BR.',
+      select: { columns: { idt: true } },
       resolve: (row) => String(row.idt),
     }),
     nre: t.exposeString('nre', {
@@ -146,6 +149,7 @@ export const Tramite = builder.drizzleNode('tramites', {
     situacaoAlteradaEm: t.expose('situacaoAlteradaEm', { type: 'DateTime', description: 'Quando entrou na situação atual.' }),
     diasNaSituacao: t.int({
       description: 'Dias inteiros desde a última mudança de situação (para achar trâmites parados).',
+      select: { columns: { situacaoAlteradaEm: true } },
       resolve: (row, _args, ctx) => diasNaSituacao(row.situacaoAlteradaEm, ctx.clock()),
     }),
     unidadeRemetente: t.relation('remetenteUnidade', { type: UnidadeAdministrativa, description: 'Unidade que envia.' }),
@@ -254,11 +258,8 @@ builder.queryFields((t) => ({
       if ((args.id == null) === (args.idt == null)) throw badUserInput('id', 'informe `id` ou `idt` (exatamente um).');
       const ambiente = args.ambiente ?? ctx.ambientePadrao;
       const where = args.id ? { id: Number(args.id.id), ambiente } : { idt: Number(args.idt), ambiente };
-      // The columns the read rule needs (registered on the type above: an unreadable trâmite is null).
-      const row = await ctx.db.query.tramites.findFirst(
-        query({ where, columns: { remetenteOrgaoId: true, destinatarioOrgaoId: true, situacao: true, ambiente: true } }),
-      );
-      return row ?? null;
+      // The read rule registered on the type reads the type-level select's columns: an unreadable trâmite is null.
+      return (await ctx.db.query.tramites.findFirst(query({ where }))) ?? null;
     },
   }),
   tramites: t.withAuth(AUTHENTICATED).drizzleConnection({
