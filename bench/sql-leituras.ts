@@ -2,9 +2,11 @@
  * The SQL behind the read workloads (issue 15, goal 1): the statements the gateway and PostGraphile send for W1 (a
  * page of 50 with both units and their agencies, and the next page), W2 (one trâmite with its history) and W4 (W1 +
  * `totalCount`), caught on the wire (bench/contador-pg.ts, with their bound values), then each run again directly on
- * one postgres.js connection BENCH_SQL_RUNS (300) times: the median execution time per request (the sum over its
- * statements) of each side, the ratio, and MET when the gateway's costs no more than PostGraphile's. Same database as
- * bench/reads.ts: BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or BENCH_DATABASE_URL).
+ * one postgres.js connection BENCH_SQL_RUNS (300) times, the two sides interleaved: per request (the sum over its
+ * statements) the median server time (planning + execution, from EXPLAIN ANALYZE; every execution is planned, as
+ * the gateway's `plan_cache_mode=force_custom_plan`) and the median round trip through the driver, the ratios, and
+ * MET when the gateway's server time is no more than PostGraphile's. Same database as bench/reads.ts:
+ * BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or BENCH_DATABASE_URL).
  *
  *   npx tsx bench/sql-leituras.ts                    # ~1 min
  *   BENCH_SQL_EXPLAIN=1 npx tsx bench/sql-leituras.ts   # also prints each statement and its EXPLAIN (ANALYZE, BUFFERS)
@@ -106,11 +108,29 @@ async function main(): Promise<void> {
     await direto.unsafe('set plan_cache_mode = force_custom_plan');
     const executar = (i: Instrucao) => direto.unsafe(i.texto, i.parametros as string[], { prepare: true });
 
-    console.log(`\nmedian execution time of each request's statements, run directly ${EXECUCOES} times (${TRAMITES} trâmites)`);
-    const cabecalho = 'request       statements gw / PG     gateway ms   PostGraphile ms   gw/PG   ≤ PG';
+    // The server's own time (planning + execution, EXPLAIN ANALYZE without per-node timing) and the round trip through
+    // the driver (transfer and parsing included), the two sides interleaved run by run so both see the same load.
+    const tempoNoServidor = async (i: Instrucao): Promise<number> => {
+      const [linha] = await direto.unsafe(`explain (analyze, timing off, format json) ${i.texto}`, i.parametros as string[]);
+      const plano = (linha as unknown as { 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] })['QUERY PLAN'][0]!;
+      return plano['Planning Time'] + plano['Execution Time'];
+    };
+    const idaEVolta = async (i: Instrucao): Promise<number> => {
+      const t0 = performance.now();
+      await executar(i);
+      return performance.now() - t0;
+    };
+    const soma = async (instrucoes: Instrucao[], medir: (i: Instrucao) => Promise<number>) => {
+      let total = 0;
+      for (const i of instrucoes) total += await medir(i);
+      return total;
+    };
+
+    console.log(`\nmedians of ${EXECUCOES} direct runs per request (the sum over its statements), ${TRAMITES} trâmites`);
+    const cabecalho =
+      'request      statements gw / PG   server ms (plan + exec) gw / PG   gw/PG   round trip ms gw / PG   gw/PG   server ≤ PG';
     const linhas: string[] = [];
     for (const pedido of pedidos) {
-      const tempos: Record<'gateway' | 'postgraphile', number> = { gateway: 0, postgraphile: 0 };
       for (const lado of ['gateway', 'postgraphile'] as const) {
         for (const instrucao of pedido[lado]) {
           if (EXPLAIN) {
@@ -119,24 +139,32 @@ async function main(): Promise<void> {
             for (const linha of plano) console.log(`    ${linha['QUERY PLAN']}`);
           }
           for (let k = 0; k < 20; k++) await executar(instrucao);
-          const ms: number[] = [];
-          for (let k = 0; k < EXECUCOES; k++) {
-            const t0 = performance.now();
-            await executar(instrucao);
-            ms.push(performance.now() - t0);
-          }
-          tempos[lado] += mediana(ms);
         }
       }
-      const linha = [
-        pedido.nome.padEnd(13),
-        `${pedido.gateway.length} / ${pedido.postgraphile.length}`.padStart(19),
-        tempos.gateway.toFixed(3).padStart(14),
-        tempos.postgraphile.toFixed(3).padStart(17),
-        (tempos.gateway / tempos.postgraphile).toFixed(2).padStart(7),
-        (tempos.gateway <= tempos.postgraphile ? 'MET' : 'MISSED').padStart(6),
-      ].join(' ');
-      linhas.push(linha);
+      const medidas = {
+        gateway: { servidor: [] as number[], ida: [] as number[] },
+        postgraphile: { servidor: [] as number[], ida: [] as number[] },
+      };
+      for (let k = 0; k < EXECUCOES; k++) {
+        for (const lado of ['gateway', 'postgraphile'] as const) {
+          medidas[lado].servidor.push(await soma(pedido[lado], tempoNoServidor));
+          medidas[lado].ida.push(await soma(pedido[lado], idaEVolta));
+        }
+      }
+      const [gs, ps, gi, pi] = [medidas.gateway.servidor, medidas.postgraphile.servidor, medidas.gateway.ida, medidas.postgraphile.ida].map(
+        mediana,
+      ) as [number, number, number, number];
+      linhas.push(
+        [
+          pedido.nome.padEnd(12),
+          `${pedido.gateway.length} / ${pedido.postgraphile.length}`.padStart(19),
+          `${gs.toFixed(3)} / ${ps.toFixed(3)}`.padStart(33),
+          (gs / ps).toFixed(2).padStart(7),
+          `${gi.toFixed(3)} / ${pi.toFixed(3)}`.padStart(23),
+          (gi / pi).toFixed(2).padStart(7),
+          (gs <= ps ? 'MET' : 'MISSED').padStart(13),
+        ].join(' '),
+      );
     }
     console.log(`${cabecalho}\n${linhas.join('\n')}`);
   } finally {
