@@ -10,7 +10,8 @@
  *   npx tsx bench/cpu-leituras.ts
  *
  * W1 a page of 50 trâmites with both units and their agencies (then the next page), W2 one trâmite with its history,
- * P `pendencias(first: 50)` of the ten agencies with the most pending work, each an SPE (BENCH_WORKLOADS=W1,P: a subset).
+ * P `pendencias(first: 50)` of the ten agencies with the most pending work, each an SPE, T `{ __typename }` with the admin
+ * token: what the HTTP + GraphQL pipeline alone costs (BENCH_WORKLOADS=W1,P: a subset; default W1,W2,P,T).
  * Not part of the suite.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -24,7 +25,7 @@ import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './su
 const TRAMITES = envInt('BENCH_TRAMITES', 20_000);
 const PEDIDOS = envInt('BENCH_REQUESTS', 1000);
 const RODADAS = envInt('BENCH_ROUNDS', 5);
-const CARGAS = (process.env.BENCH_WORKLOADS ?? 'W1,W2,P').split(',');
+const CARGAS = (process.env.BENCH_WORKLOADS ?? 'W1,W2,P,T').split(',');
 const CONCORRENCIA = 10;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
 const raiz = fileURLToPath(new URL('..', import.meta.url));
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
       W1: [w1, pedido(path, admin, W1, { after: pagina.pageInfo.endCursor })],
       W2: [pedido(path, admin, W2, { idt: meio!.idt })],
       P: spes.map((t) => pedido(path, t, P, { first: 50 })),
+      T: [pedido(path, admin, '{ __typename }', {})],
     };
     for (const nome of Object.keys(cargas)) if (!CARGAS.includes(nome)) delete cargas[nome];
     const pendentes = await Promise.all((cargas.P ?? []).map(async (p) => (await enviar(gw.url, p)).pendencias.nodes.length as number));

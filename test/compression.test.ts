@@ -1,9 +1,11 @@
 // Response compression and GraphiQL's files over raw HTTP (node:http, so the bytes on the wire are
 // seen as they are; fetch would decode them): a compressed answer is smaller and decodes to the same
-// JSON; streams are not buffered; the files are content-hashed, immutable, precompressed, revalidated by ETag.
+// JSON; streams are not buffered; the files are content-hashed, immutable, precompressed, revalidated by ETag. Also the
+// request body's bound when it comes chunked (no Content-Length to check up front).
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { negotiateEncoding } from '../src/http/plugins/compression.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -17,7 +19,7 @@ interface RawResponse {
 
 function raw(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; firstChunkOnly?: boolean } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string; firstChunkOnly?: boolean; chunked?: boolean } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
@@ -33,7 +35,12 @@ function raw(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(options.body);
+    // Two writes before the headers are sent: Node frames the body with Transfer-Encoding: chunked.
+    if (options.chunked && options.body) {
+      const half = Math.floor(options.body.length / 2);
+      req.write(options.body.slice(0, half));
+      req.end(options.body.slice(half));
+    } else req.end(options.body);
   });
 }
 
@@ -98,6 +105,25 @@ describe(`${BACKENDS[0]}`, () => {
       expect(compressed.body.length, encoding).toBeLessThan(plain.body.length / 4);
       expect(JSON.parse(decode(compressed).toString('utf8'))).toEqual(json);
     }
+  });
+
+  test('an uncompressed answer carries its length; a chunked request body is bounded by MAX_REQUEST_BODY_BYTES as it is read', async () => {
+    const plain = await post(null);
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    expect(plain.headers['transfer-encoding']).toBeUndefined();
+    const chunked = (query: string) =>
+      raw(gw.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+        chunked: true,
+      });
+    const small = await chunked('{ __typename }');
+    expect(small.status).toBe(200);
+    expect(JSON.parse(small.body.toString('utf8'))).toEqual({ data: { __typename: 'Query' } });
+    const big = await chunked(`{ __typename } # ${'x'.repeat(loadConfig({}).limits.requestBodyBytes)}`);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body.toString('utf8')).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
   test('small answers go uncompressed; a streamed subscription (SSE) is not buffered to compress', async () => {

@@ -59,6 +59,8 @@ export function compression(options: CompressionOptions): Plugin {
       headers.append('vary', 'Accept-Encoding');
       const body = Buffer.from(await response.arrayBuffer());
       if (!encoding || body.length < options.minBytes) {
+        // Known length: the body goes out in one write, without chunked framing.
+        headers.set('content-length', String(body.length));
         setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
         return;
       }
