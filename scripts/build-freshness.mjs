@@ -1,7 +1,7 @@
 /**
- * Whether dist/ is older than a source: a file under src/, scripts/, drizzle/ or schema/, or package-lock.json, newer
- * than the last build's stamp (dist/.built), or no build yet. One stat per file (~200): a few milliseconds, cheap
- * enough for every `npm start` to check in its own process.
+ * Whether dist/ is older than a source: a file under src/, scripts/, drizzle/, schema/ or patches/ (the bundle
+ * carries the patched packages), or package-lock.json, newer than the last build's stamp (dist/.built), or no build
+ * yet. One stat per file (~200): a few milliseconds, cheap enough for every `npm start` to check in its own process.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export function buildIsStale() {
   if (!existsSync(builtStamp)) return true;
   const newestSource = Math.max(
     statSync(join(root, 'package-lock.json')).mtimeMs,
-    ...['src', 'scripts', 'drizzle', 'schema'].map((folder) => newestMtimeUnder(join(root, folder))),
+    ...['src', 'scripts', 'drizzle', 'schema', 'patches'].map((folder) => newestMtimeUnder(join(root, folder))),
   );
   return statSync(builtStamp).mtimeMs < newestSource;
 }
