@@ -28,15 +28,15 @@ const daConfiguracao = (alias: string, coluna: string, ambiente: Ambiente): stri
   `(select cfg.${coluna} from configuracoes_unidade cfg where cfg.estrutura_id = ${alias}.id and cfg.ambiente = ${ambienteSql(ambiente)})`;
 
 /** A boolean SQL expression: the unit `alias` (a table alias, or `estruturas`) is enabled to send / to receive. */
-export const habilitada = (alias: string, para: Habilitacao, ambiente = AMBIENTE_DOS_TESTES): string =>
+export const habilitada = (alias: string, para: Habilitacao, ambiente: Ambiente = AMBIENTE_DOS_TESTES): string =>
   `coalesce(${daConfiguracao(alias, COLUNA[para], ambiente)}, false)`;
 
 /** A boolean SQL expression: the unit `alias` is a centralising unit. */
-export const centralizadora = (alias: string, ambiente = AMBIENTE_DOS_TESTES): string =>
+export const centralizadora = (alias: string, ambiente: Ambiente = AMBIENTE_DOS_TESTES): string =>
   `coalesce(${daConfiguracao(alias, 'centralizadora', ambiente)}, false)`;
 
 /** An SQL expression: the id of the centralising unit that receives for the unit `alias` (null: it receives itself). */
-export const centralizadaPor = (alias: string, ambiente = AMBIENTE_DOS_TESTES): string =>
+export const centralizadaPor = (alias: string, ambiente: Ambiente = AMBIENTE_DOS_TESTES): string =>
   daConfiguracao(alias, 'centralizadora_id', ambiente);
 
 export interface ConfiguracaoDeTeste {
