@@ -20,8 +20,8 @@ export const DESCRICAO_AMBIENTE_DA_CONFIGURACAO =
 const SEM_CONFIGURACAO_NEM_CENTRALIZADORA: ConfiguracaoComCentralizadora = { ...SEM_CONFIGURACAO, daCentralizadora: null };
 
 /**
- * The units' configuration in one environment, one statement per environment and request (whatever the number of
- * units a page or a tree lists): a DataLoader per request context, keyed by unit id.
+ * The units' configuration in one environment, one statement per environment and level of the response (whatever the
+ * number of units a page or a tree lists): a DataLoader per request context, keyed by unit id.
  */
 const carregadores = new WeakMap<object, Map<CodigoAmbiente, DataLoader<number, ConfiguracaoComCentralizadora>>>();
 
@@ -39,10 +39,14 @@ export function configuracaoNoCampo(
   }
   let carregador = porAmbiente.get(ambiente);
   if (!carregador) {
-    carregador = new DataLoader(async (ids) => {
-      const linhas = await configuracoesDasUnidades(ctx.db, ambiente, ids);
-      return ids.map((id) => linhas.get(id) ?? SEM_CONFIGURACAO_NEM_CENTRALIZADORA);
-    });
+    // Batching only, no memo: a context lives as long as a subscription, whose events must read the configuration of now.
+    carregador = new DataLoader(
+      async (ids) => {
+        const linhas = await configuracoesDasUnidades(ctx.db, ambiente, ids);
+        return ids.map((id) => linhas.get(id) ?? SEM_CONFIGURACAO_NEM_CENTRALIZADORA);
+      },
+      { cache: false },
+    );
     porAmbiente.set(ambiente, carregador);
   }
   return carregador.load(unidade.id).then((c) => ({ ...c, ambiente }));
