@@ -80,7 +80,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       roles: ['SPE'],
     });
     const [u] = await gw.database.rows<{ id: number }>(
-      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} and ${centralizadaPor('estruturas')} is null order by id limit 1`,
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio', 'HOMOLOGACAO')} and ${habilitada('estruturas', 'recebimento', 'HOMOLOGACAO')} and ${centralizadaPor('estruturas', 'HOMOLOGACAO')} is null order by id limit 1`,
       [orgaoId],
     );
     unidade = gid('UnidadeAdministrativa', u!.id);
@@ -360,7 +360,7 @@ describe.runIf(BACKENDS.includes('postgres'))('postgres, two instances', () => {
       roles: ['SPE'],
     });
     const [u] = await gw.database.rows<{ id: number }>(
-      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} and ${centralizadaPor('estruturas')} is null order by id limit 1`,
+      `select id::int as id from estruturas where orgao_id = $1 and ${habilitada('estruturas', 'envio', 'HOMOLOGACAO')} and ${habilitada('estruturas', 'recebimento', 'HOMOLOGACAO')} and ${centralizadaPor('estruturas', 'HOMOLOGACAO')} is null order by id limit 1`,
       [orgao!.id],
     );
     const ids: number[] = [];

@@ -9,7 +9,11 @@ import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_UNIDADE_TESTES_PRODUCAO, seedDemoData } from '../src/demo/seed.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, MOTIVOS_RECUSA, PASSOS, SITUACOES, SITUACOES_FINAIS } from '../src/tramites/regras.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
+import { AMBIENTES, type Ambiente } from '../src/kernel/ambiente.js';
 import { centralizadora, habilitada } from './support/configuracao.js';
+
+/** The environment every configured agency of the demo has (the ones still onboarding, only that one). */
+const H: Ambiente = 'HOMOLOGACAO';
 
 const NOW = new Date('2026-03-15T13:45:12.345Z');
 const DIA = 86_400_000;
@@ -230,20 +234,20 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(comVarios).toBeGreaterThan(0);
   });
 
-  test('remetente units may send, destinatário units may receive, and the agencies are the units’ agencies', async () => {
+  test('remetente units may send, destinatário units may receive (in the trâmite’s environment), and the agencies are the units’ agencies', async () => {
     expect(
       await count(
         `select count(*)::int n from tramites t
            join estruturas r on r.id = t.remetente_unidade_id
            join estruturas d on d.id = t.destinatario_unidade_id
-          where not ${habilitada('r', 'envio')} or not ${habilitada('d', 'recebimento')}
+          where not (${AMBIENTES.map((a) => `t.ambiente = '${a}' and ${habilitada('r', 'envio', a)} and ${habilitada('d', 'recebimento', a)}`).join(' or ')})
              or r.orgao_id <> t.remetente_orgao_id or d.orgao_id <> t.destinatario_orgao_id
              or t.remetente_orgao_id = t.destinatario_orgao_id`,
       ),
     ).toBe(0);
   });
 
-  test('unit trees: roots are their own agency, units point at their root, one centralizadora per agency', async () => {
+  test('unit trees: roots are their own agency, units point at their root, one centralizadora per configured agency', async () => {
     expect(await count('select count(*)::int n from estruturas where pai_id is null and orgao_id <> id')).toBe(0);
     // Walk up from every unit: its root is its orgao_id.
     expect(
@@ -274,14 +278,16 @@ describe.each(BACKENDS)('%s', (backend) => {
          select e.id, a.orgao_id, a.nivel + 1 from estruturas e join arvore a on e.pai_id = a.id
        )
        select o.sigla,
-              count(*) filter (where ${centralizadora('u')})::int centralizadoras,
-              count(*) filter (where ${habilitada('u', 'envio')})::int envio,
-              count(*) filter (where ${habilitada('u', 'recebimento')})::int recebimento,
-              count(*) filter (where ${habilitada('u', 'envio')} and not ${habilitada('u', 'recebimento')})::int so_envio,
-              count(*) filter (where ${habilitada('u', 'recebimento')} and not ${habilitada('u', 'envio')})::int so_recebimento,
-              count(*) filter (where not ${habilitada('u', 'envio')} and not ${habilitada('u', 'recebimento')})::int nenhuma,
+              count(*) filter (where ${centralizadora('u', H)})::int centralizadoras,
+              count(*) filter (where ${habilitada('u', 'envio', H)})::int envio,
+              count(*) filter (where ${habilitada('u', 'recebimento', H)})::int recebimento,
+              count(*) filter (where ${habilitada('u', 'envio', H)} and not ${habilitada('u', 'recebimento', H)})::int so_envio,
+              count(*) filter (where ${habilitada('u', 'recebimento', H)} and not ${habilitada('u', 'envio', H)})::int so_recebimento,
+              count(*) filter (where not ${habilitada('u', 'envio', H)} and not ${habilitada('u', 'recebimento', H)})::int nenhuma,
               max(a.nivel)::int profundidade
          from arvore a join estruturas u on u.id = a.id join estruturas o on o.id = a.orgao_id
+        -- Agencies whose registration PEN has not approved configure nothing yet (checked below).
+        where not exists (select 1 from onboardings ob where ob.orgao_id = o.id and ob.etapa in ('ANALISE_CADASTRO', 'CADASTRO_REJEITADO'))
         group by o.sigla`,
     );
     for (const o of porOrgao) {
@@ -294,11 +300,41 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(porOrgao.some((o) => o.so_envio > 0)).toBe(true);
     expect(porOrgao.some((o) => o.so_recebimento > 0)).toBe(true);
     expect(porOrgao.every((o) => o.nenhuma > 0)).toBe(true);
-    expect(
-      await count(
-        `select count(*)::int n from estruturas where ${centralizadora('estruturas')} and not (${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')})`,
-      ),
-    ).toBe(0);
+    for (const ambiente of AMBIENTES) {
+      expect(
+        await count(
+          `select count(*)::int n from estruturas where ${centralizadora('estruturas', ambiente)} and not (${habilitada('estruturas', 'envio', ambiente)} and ${habilitada('estruturas', 'recebimento', ambiente)})`,
+        ),
+      ).toBe(0);
+    }
+    // Per environment: none before the approval, homologação's only until production access, then the same in both
+    // (as production access copied it; the seed's agencies without onboarding operate in both).
+    const porEtapa = await handle.rows<{ etapa: string | null; homologacao: number; producao: number; diferentes: number }>(
+      `select ob.etapa::text as etapa,
+              count(*) filter (where c.ambiente = 'HOMOLOGACAO')::int homologacao,
+              count(*) filter (where c.ambiente = 'PRODUCAO')::int producao,
+              count(*) filter (where c.ambiente = 'PRODUCAO' and not exists (
+                select 1 from configuracoes_unidade h where h.estrutura_id = c.estrutura_id and h.ambiente = 'HOMOLOGACAO'
+                   and (h.habilitada_envio, h.habilitada_recebimento, h.centralizadora, h.centralizadora_id)
+                       is not distinct from (c.habilitada_envio, c.habilitada_recebimento, c.centralizadora, c.centralizadora_id)))::int diferentes
+         from estruturas e left join onboardings ob on ob.orgao_id = e.orgao_id
+         left join configuracoes_unidade c on c.estrutura_id = e.id
+        group by ob.etapa`,
+    );
+    const antesDoAcesso = [
+      'ANALISE_CADASTRO',
+      'CADASTRO_REJEITADO',
+      'CONFIGURACAO_ESTRUTURA',
+      'IMPLANTACAO_HOMOLOGACAO',
+      'VALIDACAO_HOMOLOGACAO',
+    ];
+    for (const e of porEtapa) {
+      if (e.etapa === 'ANALISE_CADASTRO' || e.etapa === 'CADASTRO_REJEITADO')
+        expect(e, String(e.etapa)).toMatchObject({ homologacao: 0, producao: 0 });
+      else if (antesDoAcesso.includes(e.etapa ?? '')) expect(e, String(e.etapa)).toMatchObject({ producao: 0 });
+      else expect(e, String(e.etapa)).toMatchObject({ producao: e.homologacao, diferentes: 0 });
+      if (e.etapa !== 'ANALISE_CADASTRO' && e.etapa !== 'CADASTRO_REJEITADO') expect(e.homologacao, String(e.etapa)).toBeGreaterThan(0);
+    }
   });
 
   test('no trâmite in 1-4 has gone 8 days unchanged; "parados" exist; auto-cancellations waited 8 days', () => {

@@ -8,6 +8,7 @@ import { GESTOR_SAUDE, PEN_ADMIN } from './support/accounts.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { dbId, gid } from './support/ids.js';
+import { configurarUnidade } from './support/configuracao.js';
 import { PDF_DE_TESTE, solicitarAcesso } from './support/onboarding.js';
 
 const PRIMEIRA = { nome: 'Helena Prado', cpf: '52998224725', email: 'helena.prado@cisvale.go.gov.br' };
@@ -89,7 +90,8 @@ describe.each(BACKENDS)('%s', (backend) => {
   const configuracoes = async () =>
     (
       await gw.ok(
-        `query($o: ID) { onboarding(orgao: $o) { etapa configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm confirmadaPor } } }`,
+        `query($o: ID) { onboarding(orgao: $o) { etapa configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm confirmadaPor
+          unidades { unidade { sigla } modoTramitacao } } } }`,
         { o: orgao },
         gestora,
       )
@@ -181,6 +183,14 @@ describe.each(BACKENDS)('%s', (backend) => {
       { k: pem() },
       gestora,
     );
+    // Its structure configured in homologação (the configuration mutations are another file's subject): one unit that
+    // sends and receives.
+    const [unidade] = await gw.database.rows<{ id: number }>(
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
+       select repositorio_id, numero_identificacao * 1000 + 1, 'PROTOCOLO', 'Protocolo', id, id from estruturas where id = $1 returning id::int as id`,
+      [orgaoId],
+    );
+    await configurarUnidade(gw.database.rows, unidade!.id, { envio: true, recebimento: true, ambientes: ['HOMOLOGACAO'] });
     // Homologação's requirements met (the trâmite tests are another file's subject): straight to PEN's validation.
     await gw.database.rows(
       `insert into requisitos_orgao (orgao_id, ambiente, codigo, situacao, registrado_por, registrado_em)
@@ -201,14 +211,16 @@ describe.each(BACKENDS)('%s', (backend) => {
           chaveSpe: { chaveId: chaveHomologacao.registrarChavePublicaSpe.chaveId },
           confirmadaEm: null,
           confirmadaPor: null,
+          unidades: [{ unidade: { sigla: 'PROTOCOLO' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO' }],
         },
-        // The copy: the same gestores; produção's SPE key is its own certificate's, not copied.
+        // The copy: the same gestores and units; produção's SPE key is its own certificate's, not copied.
         {
           ambiente: 'PRODUCAO',
           gestores: [{ cpf: PRIMEIRA.cpf }, { cpf: SEGUNDO.cpf }],
           chaveSpe: null,
           confirmadaEm: null,
           confirmadaPor: null,
+          unidades: [{ unidade: { sigla: 'PROTOCOLO' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO' }],
         },
       ],
     });

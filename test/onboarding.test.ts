@@ -126,10 +126,11 @@ describe.each(BACKENDS)('%s', (backend) => {
     )[0]!.id;
   const raizPorSigla = async (sigla: string) =>
     (await rows<{ id: number }>('select id::int as id from estruturas where sigla = $1 and pai_id is null', [sigla]))[0]!.id;
+  // Homologação's configuration: every agency here has one (those still onboarding, only that one).
   const protocolo = async (orgaoId: number) =>
     (
       await rows<{ id: number }>(
-        `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null and ${habilitada('estruturas', 'envio')} and ${habilitada('estruturas', 'recebimento')} order by ${centralizadora('estruturas')} desc, id limit 1`,
+        `select id::int as id from estruturas where orgao_id = $1 and pai_id is not null and ${habilitada('estruturas', 'envio', 'HOMOLOGACAO')} and ${habilitada('estruturas', 'recebimento', 'HOMOLOGACAO')} order by ${centralizadora('estruturas', 'HOMOLOGACAO')} desc, id limit 1`,
         [orgaoId],
       )
     )[0]!.id;

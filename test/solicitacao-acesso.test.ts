@@ -401,29 +401,47 @@ describe.each(BACKENDS)('%s', (backend) => {
       'gestor do MS',
     );
     refusado(await mut(CADASTRAR, { i: { pai: protocoloId, sigla: 'X', nome: 'X' } }, gestorMs), 'UNIDADE_DE_OUTRO_ORGAO', 'gestor do MS');
+    // Produção is not CISVALE's yet (only production access opens it): coded, nothing written.
+    refusado(
+      await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO', ambiente: 'PRODUCAO' } }, gestora),
+      'AMBIENTE_NAO_CONFIGURAVEL',
+      'produção antes do acesso',
+    );
     expect(await fotografia()).toBe(antes);
-    expect(await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestora)).toMatchObject({
+    // Homologação, the environment being configured (this deployment's default is produção).
+    const H = { ambiente: 'HOMOLOGACAO' };
+    expect(await mut(MODO, { i: { unidade: protocoloId, modo: 'ENVIO_E_RECEBIMENTO', ...H } }, gestora)).toMatchObject({
       unidades: [{ modoTramitacao: 'ENVIO_E_RECEBIMENTO', aptaParaReceberTramites: true }],
     });
-    expect(await mut(MODO, { i: { unidade: gabineteId, modo: 'SOMENTE_ENVIO' } }, gestora)).toMatchObject({
+    expect(await mut(MODO, { i: { unidade: gabineteId, modo: 'SOMENTE_ENVIO', ...H } }, gestora)).toMatchObject({
       unidades: [{ modoTramitacao: 'SOMENTE_ENVIO', aptaParaReceberTramites: false }],
     });
-    expect(await mut(CENTRAL, { i: { unidade: protocoloId, centralizadora: true } }, gestora)).toMatchObject({
+    expect(await mut(CENTRAL, { i: { unidade: protocoloId, centralizadora: true, ...H } }, gestora)).toMatchObject({
       unidades: [{ centralizadora: true }],
     });
     // The cabinet sends only; what is sent to it is received by the protocol (its unidadeReceptora).
-    expect(await mut(CENTRALIZADAS, { i: { centralizadora: protocoloId, unidades: [gabineteId] } }, gestora)).toMatchObject({
+    expect(await mut(CENTRALIZADAS, { i: { centralizadora: protocoloId, unidades: [gabineteId], ...H } }, gestora)).toMatchObject({
       unidades: [{ sigla: 'GAB', aptaParaReceberTramites: true }],
       eventos: [{ tipo: 'UNIDADE_CENTRALIZADORA', ator: 'helena.prado@cisvale' }],
     });
     const historico = await gw.ok(
-      `query($id: ID!) { node(id: $id) { ... on UnidadeAdministrativa { historicoDeConfiguracao { tipo ator } } } }`,
+      `query($id: ID!) { node(id: $id) { ... on UnidadeAdministrativa {
+        h: historicoDeConfiguracao(ambiente: HOMOLOGACAO) { tipo ator ambiente } p: historicoDeConfiguracao(ambiente: PRODUCAO) { tipo }
+        modoTramitacao(ambiente: HOMOLOGACAO) emProducao: modoTramitacao(ambiente: PRODUCAO) } } }`,
       { id: protocoloId },
       gestora,
     );
-    expect(historico.node.historicoDeConfiguracao).toEqual(
-      ['CENTRALIZADORA', 'MODO_TRAMITACAO', 'UNIDADE_CADASTRADA'].map((tipo) => ({ tipo, ator: 'helena.prado@cisvale' })),
-    );
+    expect(historico.node).toEqual({
+      h: [
+        { tipo: 'CENTRALIZADORA', ator: 'helena.prado@cisvale', ambiente: 'HOMOLOGACAO' },
+        { tipo: 'MODO_TRAMITACAO', ator: 'helena.prado@cisvale', ambiente: 'HOMOLOGACAO' },
+        { tipo: 'UNIDADE_CADASTRADA', ator: 'helena.prado@cisvale', ambiente: null },
+      ],
+      // The registration is both environments'; nothing was configured in produção.
+      p: [{ tipo: 'UNIDADE_CADASTRADA' }],
+      modoTramitacao: 'ENVIO_E_RECEBIMENTO',
+      emProducao: 'NAO_HABILITADA',
+    });
     const GESTOR = `mutation($o: ID!, $a: Ambiente!) { r: registrarGestorProtocolo(input: { orgao: $o, ambiente: $a, nome: "Otávio Reis", cpf: "390.533.447-05", email: "otavio.reis@cisvale.go.gov.br" }) {
       __typename ... on GestoresAtualizados { gestores { cpf } evento { tipo ator } } ... on Erro { codigo } } }`;
     for (const [quem, token] of Object.entries({ spe: speCisvale, pen, gestorMs })) {
@@ -565,10 +583,15 @@ describe.each(BACKENDS)('%s', (backend) => {
     await etapaRecusada('validarHomologacao', { gestora, spe: speCisvale });
     await etapa('validarHomologacao', pen, 'ACESSO_PRODUCAO');
 
-    // ---- Production access: produção starts as homologação's copy (both gestores), side by side; the SPE key is not
-    // copied (another certificate).
+    // ---- Production access: produção starts as homologação's copy (both gestores, the units' modes and the
+    // centralising link), side by side; the SPE key is not copied (another certificate).
+    const UNIDADES_CONFIGURADAS = [
+      { unidade: { sigla: 'GAB' }, modoTramitacao: 'SOMENTE_ENVIO', centralizadora: false, unidadeCentralizadora: { sigla: 'PROTOCOLO' } },
+      { unidade: { sigla: 'PROTOCOLO' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO', centralizadora: true, unidadeCentralizadora: null },
+    ];
     const lado = await gw.ok(
-      `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm } } }`,
+      `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente gestores { cpf } chaveSpe { chaveId } confirmadaEm
+        unidades { unidade { sigla } modoTramitacao centralizadora unidadeCentralizadora { sigla } } } } }`,
       { o },
       gestora,
     );
@@ -578,9 +601,28 @@ describe.each(BACKENDS)('%s', (backend) => {
         gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }],
         chaveSpe: { chaveId: expect.any(String) },
         confirmadaEm: null,
+        unidades: UNIDADES_CONFIGURADAS,
       },
-      { ambiente: 'PRODUCAO', gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }], chaveSpe: null, confirmadaEm: null },
+      {
+        ambiente: 'PRODUCAO',
+        gestores: [{ cpf: '52998224725' }, { cpf: '39053344705' }],
+        chaveSpe: null,
+        confirmadaEm: null,
+        unidades: UNIDADES_CONFIGURADAS,
+      },
     ]);
+    // The copy is produção's history too, by who granted the access.
+    const replicado = await gw.ok(
+      `query($id: ID!) { node(id: $id) { ... on UnidadeAdministrativa { historicoDeConfiguracao(ambiente: PRODUCAO) { tipo ator ambiente depois { modoTramitacao centralizadora } } } } }`,
+      { id: protocoloId },
+      gestora,
+    );
+    expect(replicado.node.historicoDeConfiguracao[0]).toEqual({
+      tipo: 'CONFIGURACAO_REPLICADA',
+      ator: 'pen.admin',
+      ambiente: 'PRODUCAO',
+      depois: { modoTramitacao: 'ENVIO_E_RECEBIMENTO', centralizadora: true },
+    });
 
     // "Testes iniciados" by the gestora; the institutional notice reaches a real SMTP server exactly once.
     const smtp = await servidorSmtp(0);
@@ -652,8 +694,36 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect((await mut(CHAVE, { k: publicKey.export({ format: 'pem', type: 'spki' }).toString(), a: 'PRODUCAO' }, gestora)).__typename).toBe(
       'ChavePublicaSpe',
     );
+    // The agency adjusts its produção units (this deployment's default environment) before confirming: homologação's
+    // stay as they were.
+    expect(await mut(MODO, { i: { unidade: gabineteId, modo: 'ENVIO_E_RECEBIMENTO' } }, gestora)).toMatchObject({
+      unidades: [{ sigla: 'GAB', modoTramitacao: 'ENVIO_E_RECEBIMENTO' }],
+    });
     await etapaRecusada('confirmarConfiguracaoProducao', { pen, spe: speCisvale, gestorMs });
     await etapa('confirmarConfiguracaoProducao', gestora, 'ACESSO_PRODUCAO');
+    const confirmada = await gw.ok(
+      `query($o: ID) { onboarding(orgao: $o) { configuracoes { ambiente confirmadaEm unidades { unidade { sigla } modoTramitacao } } } }`,
+      { o },
+      gestora,
+    );
+    expect(confirmada.onboarding.configuracoes).toEqual([
+      {
+        ambiente: 'HOMOLOGACAO',
+        confirmadaEm: null,
+        unidades: [
+          { unidade: { sigla: 'GAB' }, modoTramitacao: 'SOMENTE_ENVIO' },
+          { unidade: { sigla: 'PROTOCOLO' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO' },
+        ],
+      },
+      {
+        ambiente: 'PRODUCAO',
+        confirmadaEm: expect.any(String),
+        unidades: [
+          { unidade: { sigla: 'GAB' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO' },
+          { unidade: { sigla: 'PROTOCOLO' }, modoTramitacao: 'ENVIO_E_RECEBIMENTO' },
+        ],
+      },
+    ]);
     await etapaRecusada('solicitarValidacaoProducao', { pen, spe: speCisvale });
     await etapa('solicitarValidacaoProducao', gestora, 'VALIDACAO_PRODUCAO');
     await etapaRecusada('validarProducao', { gestora, spe: speCisvale });

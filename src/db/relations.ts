@@ -13,10 +13,9 @@ import {
   solicitacoesAcesso,
   tipoRequisito,
 } from '../onboarding/tables.js';
-import { estruturaEventos, estruturas, repositorios } from '../orgaos/tables.js';
+import { ambiente, configuracoesUnidade, estruturaEventos, estruturas, repositorios } from '../orgaos/tables.js';
 import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import {
-  ambiente,
   conteudoBlocos,
   conteudos,
   especiesDocumentais,
@@ -40,6 +39,7 @@ export const tables = {
   repositorios,
   estruturas,
   estruturaEventos,
+  configuracoesUnidade,
   sistemas,
   sistemaOrgaos,
   tipoTramitavel,
@@ -84,8 +84,6 @@ export const relations = defineRelations(tables, (r) => ({
     unidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.paiId, alias: 'hierarquia' }),
     orgao: r.one.estruturas({ from: r.estruturas.orgaoId, to: r.estruturas.id, alias: 'orgao' }),
     todasUnidades: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.orgaoId, alias: 'orgao' }),
-    unidadeCentralizadora: r.one.estruturas({ from: r.estruturas.centralizadoraId, to: r.estruturas.id, alias: 'centralizacao' }),
-    unidadesCentralizadas: r.many.estruturas({ from: r.estruturas.id, to: r.estruturas.centralizadoraId, alias: 'centralizacao' }),
     sistemas: r.many.sistemas({
       from: r.estruturas.id.through(r.sistemaOrgaos.orgaoId),
       to: r.sistemas.id.through(r.sistemaOrgaos.sistemaId),

@@ -22,7 +22,7 @@
  * Deterministic: the same `agora` gives the same data. Few statements (batched inserts).
  */
 import type { Ambiente } from '../kernel/ambiente.js';
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/log.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
 import { gestoresProtocolo, onboardingEventos, onboardings, requisitosMinimos, requisitosOrgao } from '../onboarding/tables.js';
@@ -41,7 +41,8 @@ import {
   type Etapa,
   type TipoRequisitoTramite,
 } from '../onboarding/regras.js';
-import { estruturas } from '../orgaos/tables.js';
+import { configuracaoDaLinha } from '../orgaos/configuracoes.js';
+import { configuracoesUnidade, estruturas } from '../orgaos/tables.js';
 import type { NovoEvento } from '../tramites/eventos.js';
 import { tramites } from '../tramites/tables.js';
 import type { LadoAtor, MotivoRecusa, Situacao } from '../tramites/regras.js';
@@ -856,7 +857,16 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
 
   // ---- read what the seed wrote (3 statements)
   const catalogo = (await tx.select().from(requisitosMinimos).orderBy(requisitosMinimos.ordem)) as RequisitoCatalogo[];
-  const todas = await tx.select().from(estruturas);
+  // Each unit with its homologação configuration (the seed's agencies keep the same in both environments).
+  const todas = (
+    await tx
+      .select({ e: estruturas, c: configuracoesUnidade })
+      .from(estruturas)
+      .leftJoin(
+        configuracoesUnidade,
+        and(eq(configuracoesUnidade.estruturaId, estruturas.id), eq(configuracoesUnidade.ambiente, 'HOMOLOGACAO')),
+      )
+  ).map(({ e, c }) => ({ ...e, ...configuracaoDaLinha(c) }));
   const existentesRows = await tx
     .select({
       id: tramites.id,
@@ -954,6 +964,7 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
   const idDaUnidade = new Map<ChaveUnidade, number>();
   const idDoOrgao = new Map<string, number>();
   let unidadesNovas = 0;
+  const configuradas: Array<{ orgao: string; id: number; def: UnidadeDef }> = [];
   for (const ag of agencias.values()) if (ag.id !== null) idDoOrgao.set(ag.sigla, ag.id);
   for (const e of todas) idDaUnidade.set(`e:${e.id}`, e.id);
   if (novas.length > 0) {
@@ -1007,15 +1018,15 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
             nome: x.def.nome,
             paiId: x.paiId,
             orgaoId: idDoOrgao.get(x.orgao.sigla)!,
-            habilitadaEnvio: x.def.hab === 'ER' || x.def.hab === 'E',
-            habilitadaRecebimento: x.def.hab === 'ER' || x.def.hab === 'R',
-            centralizadora: x.def.central === true,
             criadaEm: new Date(base(x.orgao.sigla) + (nivel - 1) * HORA + i * MINUTO),
           })),
         )
         .returning({ id: estruturas.id });
       unidadesNovas += inseridas.length;
-      for (const [i, x] of doNivel.entries()) idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id);
+      for (const [i, x] of doNivel.entries()) {
+        idDaUnidade.set(`n:${x.orgao.sigla}/${x.def.sigla}`, inseridas[i]!.id);
+        configuradas.push({ orgao: x.orgao.sigla, id: inseridas[i]!.id, def: x.def });
+      }
       pais = doNivel.map((x, i) => ({ orgao: x.orgao, def: x.def, filhas: x.def.filhas ?? [], id: inseridas[i]!.id }));
     }
   }
@@ -1073,6 +1084,22 @@ export async function seedOnboardingDemo(tx: Transaction, agora: Date): Promise<
         })),
     );
   }
+
+  // ---- the added agencies' unit configuration (1 statement), in each environment their stage keeps one in: as the
+  // gestores set it in homologação once approved, and as production access copied it into produção
+  const etapaFinal = new Map(resultado.onboardings.map((o) => [o.orgao, o.etapa]));
+  const linhasDeConfiguracao = configuradas.flatMap((u) =>
+    (['HOMOLOGACAO', 'PRODUCAO'] as const)
+      .filter((ambiente) => ETAPAS_DA_CONFIGURACAO[ambiente].includes(etapaFinal.get(u.orgao)!))
+      .map((ambiente) => ({
+        estruturaId: u.id,
+        ambiente,
+        habilitadaEnvio: u.def.hab === 'ER' || u.def.hab === 'E',
+        habilitadaRecebimento: u.def.hab === 'ER' || u.def.hab === 'R',
+        centralizadora: u.def.central === true,
+      })),
+  );
+  if (linhasDeConfiguracao.length > 0) await tx.insert(configuracoesUnidade).values(linhasDeConfiguracao);
 
   // ---- onboardings, checklists and the onboarding log in time order (3 statements)
   if (resultado.onboardings.length > 0) {

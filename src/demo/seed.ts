@@ -2,7 +2,8 @@ import { and, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_PLATAFORMA as PLATAFORMA } from '../kernel/platform.js';
-import { estruturas } from '../orgaos/tables.js';
+import { AMBIENTES } from '../kernel/ambiente.js';
+import { configuracoesUnidade, estruturas } from '../orgaos/tables.js';
 import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import {
   DIAS_PARA_CANCELAMENTO_AUTOMATICO,
@@ -739,9 +740,6 @@ export async function seedDemoData(
             nome: x.def.nome,
             paiId: x.pai ? ids.get(x.pai)! : null,
             orgaoId: x.pai ? ids.get(raizDe(x))! : null,
-            habilitadaEnvio: x.envio,
-            habilitadaRecebimento: x.recebimento,
-            centralizadora: x.def.central === true,
             // Units are registered in the days after the agency itself.
             criadaEm: new Date(criadaEm.get(x.orgao)!.getTime() + nivel * DIA + ((x.numero * 7 * MINUTO) % (6 * HORA))),
           })),
@@ -763,6 +761,21 @@ export async function seedDemoData(
       }
     }
     const orgaoId = (o: OrgaoNo) => ids.get(plano.unidades.find((x) => x.orgao === o && x.pai === null)!)!;
+
+    // Each unit's configuration, the same in both environments: the seed's agencies operate in both (onboarding.ts
+    // gives the ones it walks a history that reached production). Units with nothing configured get no row.
+    const configuradas = plano.unidades.filter((x) => x.envio || x.recebimento || x.def.central === true);
+    for (const lote of lotes(configuradas.flatMap((x) => AMBIENTES.map((ambiente) => ({ x, ambiente }))))) {
+      await tx.insert(configuracoesUnidade).values(
+        lote.map(({ x, ambiente }) => ({
+          estruturaId: ids.get(x)!,
+          ambiente,
+          habilitadaEnvio: x.envio,
+          habilitadaRecebimento: x.recebimento,
+          centralizadora: x.def.central === true,
+        })),
+      );
+    }
 
     // Trâmites.
     const tramiteIds = new Map<number, number>();

@@ -103,7 +103,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
   };
   await Promise.all([feeds.tramites.iniciar(), feeds.onboarding.iniciar(), feeds.alertas.iniciar()]);
   const servicos = comporServicos(database.db, config);
-  const { tramites, onboarding, contrapartes } = servicos;
+  const { tramites, onboarding, contrapartes, configuracaoEstrutura } = servicos;
   // Homologação's test counterparts act in every instance that runs the worker (rows taken with SKIP LOCKED). The
   // first run waits one interval: at start-up it would compete with the first requests (PGlite has one connection)
   // and, on a new database, generate the counterparts' RSA key.
@@ -173,6 +173,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         tramites,
         onboarding,
         contrapartes,
+        configuracaoEstrutura,
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         arquivosDoPedido: initial.arquivosDoPedido,

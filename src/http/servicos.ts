@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
+import { verificarAmbienteDaConfiguracao } from '../onboarding/configuracao.js';
+import type { OpcoesConfiguracaoEstrutura } from '../orgaos/servico.js';
 import { criarServicoContrapartes, recusarContrapartesForaDeHomologacao, type ServicoContrapartes } from '../onboarding/contrapartes.js';
 import {
   criarServicoOnboarding,
@@ -22,6 +24,8 @@ export interface Servicos {
   assinador: AssinadorDeRecibos;
   /** Homologação's automatic test counterparts: their gestores' requests and the worker's runs. */
   contrapartes: ServicoContrapartes;
+  /** The structure configuration's gate: the environments an agency configures are its onboarding's. */
+  configuracaoEstrutura: OpcoesConfiguracaoEstrutura;
 }
 
 /**
@@ -50,6 +54,7 @@ export function comporServicos(
   };
   const tramites = criarServicoTramites(db, opcoesTramites);
   return {
+    configuracaoEstrutura: { verificarAmbiente: verificarAmbienteDaConfiguracao },
     store: postgresComponentStore,
     assinador,
     onboarding: criarServicoOnboarding(db, { avisos: config.avisos }),

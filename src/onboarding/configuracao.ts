@@ -4,17 +4,21 @@
  * production access, which replicates homologação's configuration into produção as a starting point the agency then
  * confirms (the gate of SOLICITAR_VALIDACAO_PRODUCAO). Every change is one transaction with its onboarding event.
  *
- * What is replicated: the gestores. What is not: the SPE key (produção has its own certificate, §6: a shared one lets
- * the wrong system take trâmites), shown side by side so the agency sees it still has to register it; units' modes
- * and centralising links are one per unit for both environments (orgaos), so there is nothing to copy.
+ * What is replicated: the gestores, and the units' modes and centralising links (orgaos `configuracoes_unidade`, one
+ * row per unit and environment). What is not: the SPE key (produção has its own certificate, §6: a shared one lets
+ * the wrong system take trâmites), shown side by side so the agency sees it still has to register it.
  */
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import type { Transaction } from '../db/log.js';
+import { anexarAoLog, type Transaction } from '../db/log.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
+import { configuracaoDaLinha, type ConfiguracaoUnidade } from '../orgaos/configuracoes.js';
+import { AmbienteNaoConfiguravel } from '../orgaos/erros.js';
+import type { EstruturaRow, TipoAlteracaoEstrutura } from '../orgaos/servico.js';
+import { configuracoesUnidade, estruturaEventos, estruturas } from '../orgaos/tables.js';
 import { chavePublicaDoSpe, type ChavePublicaSpeRow } from './chaves-spe.js';
 import {
   CriteriosNaoAtendidos,
@@ -160,8 +164,23 @@ export async function registrarPrimeiroGestor(
 }
 
 /**
- * Production access (inside the step that grants it): homologação's gestores copied into produção, as they are now,
- * a starting point the agency confirms; any earlier confirmation is void.
+ * Whether the agency keeps a configuration in the environment now (orgaos' configuration mutations ask, wired at
+ * composition): homologação from the approved registration on, produção from production access on (regras.ts
+ * `ETAPAS_DA_CONFIGURACAO`); an agency with no onboarding predates it and keeps both.
+ */
+export async function verificarAmbienteDaConfiguracao(tx: Transaction, orgaoId: number, ambiente: Ambiente): Promise<void> {
+  const [linha] = await tx.select({ etapa: onboardings.etapa }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId));
+  if (linha && !ETAPAS_DA_CONFIGURACAO[ambiente].includes(linha.etapa as Etapa)) throw new AmbienteNaoConfiguravel(ambiente, linha.etapa);
+}
+
+/** Logged as the configuration change of each unit that production access copied into produção. */
+const TIPO_REPLICACAO: TipoAlteracaoEstrutura = 'CONFIGURACAO_REPLICADA';
+
+/**
+ * Production access (inside the step that grants it): homologação's gestores, and its units' modes and centralising
+ * links, copied into produção as they are now, a starting point the agency confirms; any earlier confirmation is
+ * void. Produção's unit configuration becomes homologação's exactly (a unit configured in produção but not in
+ * homologação is reset), each unit whose configuration changed logged in produção's structure history.
  */
 export async function replicarConfiguracaoParaProducao(tx: Transaction, orgaoId: number, ator: string, agora: Date): Promise<void> {
   const origem = await gestoresDoAmbiente(tx, orgaoId, 'HOMOLOGACAO');
@@ -171,13 +190,74 @@ export async function replicarConfiguracaoParaProducao(tx: Transaction, orgaoId:
       .values(origem.map((g) => ({ ...g, ambiente: 'PRODUCAO' as const, registradoPor: ator, registradoEm: agora })))
       .onConflictDoNothing();
   }
+  const [homologacao, producao] = await Promise.all([
+    unidadesConfiguradas(tx, orgaoId, 'HOMOLOGACAO'),
+    unidadesConfiguradas(tx, orgaoId, 'PRODUCAO'),
+  ]);
+  const daUnidade = (lista: UnidadeNoAmbiente[], id: number) => configuracaoDaLinha(lista.find((u) => u.unidade.id === id));
+  const ids = [...new Set([...homologacao, ...producao].map((u) => u.unidade.id))];
+  const mudancas = ids
+    .map((id) => ({ id, antes: daUnidade(producao, id), depois: daUnidade(homologacao, id) }))
+    .filter((m) => JSON.stringify(m.antes) !== JSON.stringify(m.depois));
+  await tx
+    .delete(configuracoesUnidade)
+    .where(
+      and(
+        eq(configuracoesUnidade.ambiente, 'PRODUCAO'),
+        sql`${configuracoesUnidade.estruturaId} in (select ${estruturas.id} from ${estruturas} where ${estruturas.orgaoId} = ${orgaoId})`,
+      ),
+    );
+  if (homologacao.length > 0) {
+    await tx
+      .insert(configuracoesUnidade)
+      .values(homologacao.map((u) => ({ estruturaId: u.unidade.id, ambiente: 'PRODUCAO' as const, ...configuracaoDaLinha(u) })));
+  }
+  if (mudancas.length > 0) {
+    await anexarAoLog(() =>
+      tx
+        .insert(estruturaEventos)
+        .values(
+          mudancas.map((m) => ({
+            estruturaId: m.id,
+            orgaoId,
+            ambiente: 'PRODUCAO' as const,
+            tipo: TIPO_REPLICACAO,
+            alteracao: { antes: { ...m.antes }, depois: { ...m.depois } },
+            atorSujeito: ator,
+            ocorridoEm: agora,
+          })),
+        )
+        .returning(),
+    );
+  }
   await tx.update(onboardings).set({ producaoConfirmadaEm: null, producaoConfirmadaPor: null }).where(eq(onboardings.orgaoId, orgaoId));
+}
+
+/** A unit of the agency with its configuration in one environment. */
+export interface UnidadeNoAmbiente extends ConfiguracaoUnidade {
+  unidade: EstruturaRow;
+  ambiente: Ambiente;
+}
+
+/** The agency's units configured in the environment (a row there: enabled, centralising or centralised), by sigla. */
+export async function unidadesConfiguradas(db: Database | Transaction, orgaoId: number, ambiente: Ambiente): Promise<UnidadeNoAmbiente[]> {
+  const linhas = await db
+    .select({ unidade: estruturas, configuracao: configuracoesUnidade })
+    .from(configuracoesUnidade)
+    .innerJoin(estruturas, eq(estruturas.id, configuracoesUnidade.estruturaId))
+    .where(and(eq(estruturas.orgaoId, orgaoId), eq(configuracoesUnidade.ambiente, ambiente)))
+    .orderBy(asc(estruturas.sigla), asc(estruturas.id));
+  return linhas
+    .map((l) => ({ unidade: l.unidade, ambiente, ...configuracaoDaLinha(l.configuracao) }))
+    .filter((u) => u.habilitadaEnvio || u.habilitadaRecebimento || u.centralizadora || u.centralizadoraId != null);
 }
 
 export interface ConfiguracaoAmbiente {
   ambiente: Ambiente;
   gestores: GestorRow[];
   chaveSpe: ChavePublicaSpeRow | null;
+  /** The units configured there (modes, centralising role and links). */
+  unidades: UnidadeNoAmbiente[];
 }
 
 export async function configuracaoDoAmbiente(
@@ -185,14 +265,24 @@ export async function configuracaoDoAmbiente(
   orgaoId: number,
   ambiente: Ambiente,
 ): Promise<ConfiguracaoAmbiente> {
-  const [gestores, chaveSpe] = await Promise.all([gestoresDoAmbiente(db, orgaoId, ambiente), chavePublicaDoSpe(db, orgaoId, ambiente)]);
-  return { ambiente, gestores, chaveSpe };
+  const [gestores, chaveSpe, unidades] = await Promise.all([
+    gestoresDoAmbiente(db, orgaoId, ambiente),
+    chavePublicaDoSpe(db, orgaoId, ambiente),
+    unidadesConfiguradas(db, orgaoId, ambiente),
+  ]);
+  return { ambiente, gestores, chaveSpe, unidades };
 }
 
 /** What keeps the produção configuration from being confirmed (empty: it may be). */
 export async function faltasDaConfiguracaoProducao(db: Database | Transaction, orgaoId: number): Promise<string[]> {
   const c = await configuracaoDoAmbiente(db, orgaoId, 'PRODUCAO');
-  return faltasDaConfiguracao({ gestores: c.gestores.length, chaveSpe: c.chaveSpe !== null });
+  const ativas = c.unidades.filter((u) => u.unidade.ativo);
+  return faltasDaConfiguracao({
+    gestores: c.gestores.length,
+    chaveSpe: c.chaveSpe !== null,
+    unidadesEnvio: ativas.filter((u) => u.habilitadaEnvio).length,
+    unidadesRecebimento: ativas.filter((u) => u.habilitadaRecebimento).length,
+  });
 }
 
 /** The agency confirms its produção configuration (once it has gestores and its own SPE key there). */

@@ -21,7 +21,7 @@ import { DadosInvalidos, validar } from '../kernel/erros.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { ATOR_CONTRAPARTE_TESTE } from '../kernel/platform.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { estruturas, repositorios } from '../orgaos/tables.js';
+import { configuracoesUnidade, estruturas, repositorios } from '../orgaos/tables.js';
 import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import type { ComponentStore } from '../tramites/componentes.js';
 import { textoDoReciboDeConclusao } from '../tramites/conclusao.js';
@@ -224,13 +224,17 @@ async function garantirEstrutura(
       ...def,
       paiId,
       orgaoId: paiId,
-      // The protocol unit sends and receives; the root is the agency.
-      habilitadaEnvio: paiId !== null,
-      habilitadaRecebimento: paiId !== null,
       criadaEm: agora,
     })
     .returning({ id: estruturas.id });
   if (paiId === null) await tx.update(estruturas).set({ orgaoId: nova!.id }).where(eq(estruturas.id, nova!.id));
+  // The protocol unit sends and receives, in homologação only (the counterparts never exist in produção); the root
+  // is the agency.
+  else {
+    await tx
+      .insert(configuracoesUnidade)
+      .values({ estruturaId: nova!.id, ambiente: 'HOMOLOGACAO', habilitadaEnvio: true, habilitadaRecebimento: true });
+  }
   return nova!.id;
 }
 

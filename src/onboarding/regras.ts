@@ -251,9 +251,16 @@ export const ETAPAS_DA_CONFIGURACAO: Record<Ambiente, readonly Etapa[]> = {
 export const ACAO_ACESSO_PRODUCAO: AcaoOnboarding = 'VALIDAR_HOMOLOGACAO';
 
 /** What a produção configuration lacks before the agency may confirm it (pt-BR, for the person). */
-export function faltasDaConfiguracao(c: { gestores: number; chaveSpe: boolean }): string[] {
+export function faltasDaConfiguracao(c: {
+  gestores: number;
+  chaveSpe: boolean;
+  unidadesEnvio: number;
+  unidadesRecebimento: number;
+}): string[] {
   const faltas: string[] = [];
   if (c.gestores === 0) faltas.push('cadastrar ao menos um gestor de protocolo em produção');
   if (!c.chaveSpe) faltas.push('registrar a chave pública do SPE em produção (o certificado de produção é outro)');
+  if (c.unidadesEnvio === 0) faltas.push('habilitar ao menos uma unidade para envio em produção');
+  if (c.unidadesRecebimento === 0) faltas.push('habilitar ao menos uma unidade para recebimento em produção');
   return faltas;
 }

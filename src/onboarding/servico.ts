@@ -11,7 +11,7 @@ import type { Database } from '../db/client.js';
 import type { Transaction } from '../db/log.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { estruturas, repositorios } from '../orgaos/tables.js';
+import { configuracoesUnidade, estruturas, repositorios } from '../orgaos/tables.js';
 import { sistemaOrgaos, sistemas } from '../sistemas/tables.js';
 import type { Evento } from '../tramites/eventos.js';
 import { OrgaoNaoAdmitidoNoAmbiente } from '../tramites/erros.js';
@@ -73,14 +73,17 @@ export async function pendenciasDaCondicao(db: Database | Transaction, orgaoId: 
     return [...faltas, 'confirmar a configuração de produção (replicada da homologação)'];
   }
   if (condicao === 'UNIDADES_DEFINIDAS') {
+    // The structure as its gestores configured it (orgaos/servico.ts) in the environment this gate opens (concluding
+    // the configuration opens homologação's implantation); inactive units do not count.
+    const ambiente = AMBIENTE_DA_ETAPA[PASSO_ONBOARDING.CONCLUIR_CONFIGURACAO.para];
     const [linha] = await db
       .select({
-        // The structure as its gestores configured it (orgaos/servico.ts); inactive units do not count.
-        envio: sql<number>`(count(*) filter (where ${estruturas.habilitadaEnvio} and ${estruturas.ativo}))::int`,
-        recebimento: sql<number>`(count(*) filter (where ${estruturas.habilitadaRecebimento} and ${estruturas.ativo}))::int`,
+        envio: sql<number>`(count(*) filter (where ${configuracoesUnidade.habilitadaEnvio}))::int`,
+        recebimento: sql<number>`(count(*) filter (where ${configuracoesUnidade.habilitadaRecebimento}))::int`,
       })
-      .from(estruturas)
-      .where(eq(estruturas.orgaoId, orgaoId));
+      .from(configuracoesUnidade)
+      .innerJoin(estruturas, eq(estruturas.id, configuracoesUnidade.estruturaId))
+      .where(and(eq(estruturas.orgaoId, orgaoId), eq(estruturas.ativo, true), eq(configuracoesUnidade.ambiente, ambiente)));
     const faltas: string[] = [];
     if (!linha?.envio) faltas.push('definir ao menos uma unidade habilitada para envio');
     if (!linha?.recebimento) faltas.push('definir ao menos uma unidade habilitada para recebimento');

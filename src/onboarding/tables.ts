@@ -18,7 +18,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { estruturas } from '../orgaos/tables.js';
 import { sistemas } from '../sistemas/tables.js';
-import { ambiente, conteudos, tramites } from '../tramites/tables.js';
+import { ambiente } from '../orgaos/tables.js';
+import { conteudos, tramites } from '../tramites/tables.js';
 import { ETAPAS } from './regras.js';
 
 export const etapaOnboarding = pgEnum('etapa_onboarding', ETAPAS);

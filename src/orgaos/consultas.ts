@@ -7,12 +7,16 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
+import type { Ambiente } from '../kernel/ambiente.js';
+import { habilitadaNoAmbiente } from './configuracoes.js';
 import { estruturas } from './tables.js';
 
 export interface FiltroEstruturas {
   /** Words of the name or sigla, in any order; each must appear (accents and case ignored). */
   busca?: string | null;
   repositorio?: number | null;
+  /** The environment whose configuration `permiteEnvio` / `permiteRecebimento` read. */
+  ambiente: Ambiente;
   permiteEnvio?: boolean | null;
   permiteRecebimento?: boolean | null;
   /** true: active only; false: inactive only; null: both (inactive ones are marked `ativo: false`). */
@@ -58,8 +62,10 @@ function contemAsPalavras(texto: SQL | typeof textoIndexado, palavras: readonly 
 function filtroDeAtributos(filtro: FiltroEstruturas): SQL | undefined {
   return and(
     filtro.repositorio != null ? eq(estruturas.repositorioId, filtro.repositorio) : undefined,
-    filtro.permiteEnvio != null ? eq(estruturas.habilitadaEnvio, filtro.permiteEnvio) : undefined,
-    filtro.permiteRecebimento != null ? eq(estruturas.habilitadaRecebimento, filtro.permiteRecebimento) : undefined,
+    filtro.permiteEnvio != null ? habilitadaNoAmbiente(estruturas.id, filtro.ambiente, 'envio', filtro.permiteEnvio) : undefined,
+    filtro.permiteRecebimento != null
+      ? habilitadaNoAmbiente(estruturas.id, filtro.ambiente, 'recebimento', filtro.permiteRecebimento)
+      : undefined,
     filtro.ativo != null ? eq(estruturas.ativo, filtro.ativo) : undefined,
     filtro.orgaoId != null ? eq(estruturas.orgaoId, filtro.orgaoId) : undefined,
   );

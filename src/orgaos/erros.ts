@@ -46,3 +46,16 @@ export class HierarquiaImportada extends ErroDeNegocio {
     super('As unidades de órgãos do SIORG são importadas do SIORG: cadastre-as lá. Nada foi alterado.');
   }
 }
+
+/** The agency keeps no configuration in that environment yet (produção: from production access on). */
+export class AmbienteNaoConfiguravel extends ErroDeNegocio {
+  readonly codigo = 'AMBIENTE_NAO_CONFIGURAVEL';
+  constructor(
+    readonly ambiente: string,
+    readonly etapa: string | null,
+  ) {
+    super(
+      `O órgão ainda não configura suas unidades em ${ambiente === 'PRODUCAO' ? 'produção' : 'homologação'}${etapa ? ` (etapa ${etapa})` : ''}: em produção, só a partir do acesso à produção, que copia a configuração da homologação. Nada foi alterado.`,
+    );
+  }
+}

@@ -1,15 +1,19 @@
 /**
- * Structure configuration by the agency's gestores de protocolo (MTO "Configuração da estrutura"): each unit's
- * operation mode, the centralising units and the units they receive for. One transaction per command; every unit
- * changed is one row of the structure log (who, when, before and after); nothing is written on a refusal.
+ * Structure configuration by the agency's gestores de protocolo (MTO "Configuração da estrutura"), per environment
+ * (docs/domain.md §6): each unit's operation mode, the centralising units and the units they receive for, in the
+ * environment named (homologação and produção keep their own: tables.ts `configuracoes_unidade`). One transaction
+ * per command; every unit changed is one row of the structure log (environment, who, when, before and after); nothing
+ * is written on a refusal.
  */
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { anexarAoLog, type EventLog, type Transaction } from '../db/log.js';
+import type { Ambiente } from '../kernel/ambiente.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import type { Viewer } from '../kernel/viewer.js';
+import { configuracaoDaLinha, type ConfiguracaoUnidade, SEM_CONFIGURACAO } from './configuracoes.js';
 import {
   CentralizacaoInvalida,
   ConfiguracaoNaoPermitida,
@@ -18,10 +22,13 @@ import {
   UnidadeNaoEncontrada,
 } from './erros.js';
 import { habilitacaoDoModo, hierarquiaEditavelPeloOrgao, type ModoTramitacao } from './regras.js';
-import { estruturaEventos, estruturas } from './tables.js';
+import { configuracoesUnidade, estruturaEventos, estruturas } from './tables.js';
 
 export type EstruturaRow = typeof estruturas.$inferSelect;
 export type EventoEstrutura = typeof estruturaEventos.$inferSelect;
+
+/** A unit with its configuration in one environment (what a configuration change answers). */
+export type UnidadeConfigurada = EstruturaRow & ConfiguracaoUnidade & { ambiente: Ambiente };
 
 export const LOG_ESTRUTURAS: EventLog = {
   tabela: estruturaEventos,
@@ -29,24 +36,37 @@ export const LOG_ESTRUTURAS: EventLog = {
   canal: 'estrutura_eventos',
 };
 
-export type TipoAlteracaoEstrutura = 'UNIDADE_CADASTRADA' | 'MODO_TRAMITACAO' | 'CENTRALIZADORA' | 'UNIDADE_CENTRALIZADORA';
+export type TipoAlteracaoEstrutura =
+  | 'UNIDADE_CADASTRADA'
+  | 'MODO_TRAMITACAO'
+  | 'CENTRALIZADORA'
+  | 'UNIDADE_CENTRALIZADORA'
+  /** Production access copied homologação's configuration of the unit into produção (onboarding/configuracao.ts). */
+  | 'CONFIGURACAO_REPLICADA';
 
 export interface ResultadoConfiguracao {
-  unidades: EstruturaRow[];
+  /** The units involved, as they are now; `ambiente` is the environment configured (null: a unit registered). */
+  unidades: Array<EstruturaRow & { ambiente?: Ambiente }>;
   eventos: EventoEstrutura[];
 }
 
-/** The configuration fields a change records, before and after. */
-const configuracao = (u: EstruturaRow) => ({
-  habilitadaEnvio: u.habilitadaEnvio,
-  habilitadaRecebimento: u.habilitadaRecebimento,
-  centralizadora: u.centralizadora,
-  centralizadoraId: u.centralizadoraId,
-});
+/**
+ * Whether the agency keeps a configuration in the environment now (its onboarding's stage, wired at composition:
+ * onboarding/configuracao.ts); throws `AmbienteNaoConfiguravel` when not.
+ */
+export type VerificarAmbienteDaConfiguracao = (tx: Transaction, orgaoId: number, ambiente: Ambiente) => Promise<void>;
+
+export interface OpcoesConfiguracaoEstrutura {
+  verificarAmbiente: VerificarAmbienteDaConfiguracao;
+}
 
 interface Pedido {
   viewer: Viewer;
   agora: Date;
+}
+
+interface PedidoNoAmbiente extends Pedido {
+  ambiente: Ambiente;
 }
 
 /** The agency a gestor configures: its own, and only with the GESTOR_PROTOCOLO role. */
@@ -55,7 +75,7 @@ function orgaoDoGestor(viewer: Viewer): number {
   return viewer.orgaoId;
 }
 
-/** The units named, locked for the change, each checked to be of the gestor's agency (else nothing is written). */
+/** The units named (estruturas locked for the change), each checked to be of the gestor's agency (else nothing is written). */
 async function unidadesDoOrgao(tx: Transaction, orgaoId: number, ids: number[], campo: string): Promise<EstruturaRow[]> {
   if (ids.length === 0) return [];
   const linhas = await tx.select().from(estruturas).where(inArray(estruturas.id, ids)).for('update');
@@ -67,26 +87,78 @@ async function unidadesDoOrgao(tx: Transaction, orgaoId: number, ids: number[], 
   return ids.map((id) => linhas.find((l) => l.id === id)!);
 }
 
-/** Applies one change per unit and logs each that changed anything. */
+/** The units, each with its configuration in the environment (none yet: SEM_CONFIGURACAO). */
+async function comConfiguracao(tx: Transaction, ambiente: Ambiente, unidades: EstruturaRow[]): Promise<UnidadeConfigurada[]> {
+  if (unidades.length === 0) return [];
+  const linhas = await tx
+    .select()
+    .from(configuracoesUnidade)
+    .where(
+      and(
+        eq(configuracoesUnidade.ambiente, ambiente),
+        inArray(
+          configuracoesUnidade.estruturaId,
+          unidades.map((u) => u.id),
+        ),
+      ),
+    );
+  return unidades.map((u) => ({ ...u, ...configuracaoDaLinha(linhas.find((l) => l.estruturaId === u.id)), ambiente }));
+}
+
+/** The units of the environment a centralising unit receives for there, locked, by id. */
+async function cobertasPor(tx: Transaction, ambiente: Ambiente, centralizadoraId: number): Promise<UnidadeConfigurada[]> {
+  const linhas = await tx
+    .select({ e: estruturas, c: configuracoesUnidade })
+    .from(configuracoesUnidade)
+    .innerJoin(estruturas, eq(estruturas.id, configuracoesUnidade.estruturaId))
+    .where(and(eq(configuracoesUnidade.ambiente, ambiente), eq(configuracoesUnidade.centralizadoraId, centralizadoraId)))
+    .orderBy(estruturas.id)
+    .for('update');
+  return linhas.map(({ e, c }) => ({ ...e, ...configuracaoDaLinha(c), ambiente }));
+}
+
+/** The gestor's agency, its environment checked, and the named units with their configuration there. */
+async function prepararMudanca(
+  tx: Transaction,
+  opcoes: OpcoesConfiguracaoEstrutura,
+  pedido: PedidoNoAmbiente,
+  orgaoId: number,
+  grupos: Array<{ ids: number[]; campo: string }>,
+): Promise<UnidadeConfigurada[][]> {
+  const porGrupo: EstruturaRow[][] = [];
+  for (const g of grupos) porGrupo.push(await unidadesDoOrgao(tx, orgaoId, g.ids, g.campo));
+  await opcoes.verificarAmbiente(tx, orgaoId, pedido.ambiente);
+  const resultado: UnidadeConfigurada[][] = [];
+  for (const g of porGrupo) resultado.push(await comConfiguracao(tx, pedido.ambiente, g));
+  return resultado;
+}
+
+/** Applies one change per unit to its configuration in the environment and logs each that changed anything. */
 async function aplicar(
   tx: Transaction,
-  pedido: Pedido,
+  pedido: PedidoNoAmbiente,
   orgaoId: number,
   tipo: TipoAlteracaoEstrutura,
-  mudancas: Array<{ antes: EstruturaRow; valores: Partial<EstruturaRow> }>,
-): Promise<ResultadoConfiguracao> {
-  const unidades: EstruturaRow[] = [];
+  mudancas: Array<{ antes: UnidadeConfigurada; valores: Partial<ConfiguracaoUnidade> }>,
+): Promise<{ unidades: UnidadeConfigurada[]; eventos: EventoEstrutura[] }> {
+  const unidades: UnidadeConfigurada[] = [];
   const registros: Array<typeof estruturaEventos.$inferInsert> = [];
   for (const { antes, valores } of mudancas) {
-    const [depois] = await tx.update(estruturas).set(valores).where(eq(estruturas.id, antes.id)).returning();
-    unidades.push(depois!);
-    const [a, d] = [configuracao(antes), configuracao(depois!)];
+    const a = configuracaoDaLinha(antes);
+    const [gravada] = await tx
+      .insert(configuracoesUnidade)
+      .values({ estruturaId: antes.id, ambiente: pedido.ambiente, ...a, ...valores })
+      .onConflictDoUpdate({ target: [configuracoesUnidade.estruturaId, configuracoesUnidade.ambiente], set: valores })
+      .returning();
+    const d = configuracaoDaLinha(gravada);
+    unidades.push({ ...antes, ...d });
     if (JSON.stringify(a) === JSON.stringify(d)) continue;
     registros.push({
       estruturaId: antes.id,
       orgaoId,
+      ambiente: pedido.ambiente,
       tipo,
-      alteracao: { antes: a, depois: d },
+      alteracao: { antes: { ...a }, depois: { ...d } },
       atorSujeito: pedido.viewer.sujeito,
       ocorridoEm: pedido.agora,
     });
@@ -98,11 +170,12 @@ async function aplicar(
 /** "Enviar e Receber", "Somente enviar", "Somente receber" or not enabled, for one unit of the gestor's agency. */
 export function definirModoTramitacao(
   db: Database,
-  pedido: Pedido & { unidadeId: number; modo: ModoTramitacao },
+  opcoes: OpcoesConfiguracaoEstrutura,
+  pedido: PedidoNoAmbiente & { unidadeId: number; modo: ModoTramitacao },
 ): Promise<ResultadoConfiguracao> {
   const orgaoId = orgaoDoGestor(pedido.viewer);
   return db.transaction(async (tx) => {
-    const [unidade] = await unidadesDoOrgao(tx, orgaoId, [pedido.unidadeId], 'unidade');
+    const [[unidade] = []] = await prepararMudanca(tx, opcoes, pedido, orgaoId, [{ ids: [pedido.unidadeId], campo: 'unidade' }]);
     const habilitacao = habilitacaoDoModo(pedido.modo);
     if (unidade!.centralizadora && !habilitacao.habilitadaRecebimento) {
       throw new CentralizacaoInvalida(`A unidade ${unidade!.sigla} é centralizadora: ela precisa continuar habilitada para receber.`);
@@ -112,16 +185,17 @@ export function definirModoTramitacao(
 }
 
 /**
- * Marks a unit as centralising (it must be enabled to receive), or unmarks it: then the units it received for
- * receive again themselves (each change logged).
+ * Marks a unit as centralising in the environment (it must be enabled to receive there), or unmarks it: then the
+ * units it received for receive again themselves (each change logged).
  */
 export function definirCentralizadora(
   db: Database,
-  pedido: Pedido & { unidadeId: number; centralizadora: boolean },
+  opcoes: OpcoesConfiguracaoEstrutura,
+  pedido: PedidoNoAmbiente & { unidadeId: number; centralizadora: boolean },
 ): Promise<ResultadoConfiguracao> {
   const orgaoId = orgaoDoGestor(pedido.viewer);
   return db.transaction(async (tx) => {
-    const [unidade] = await unidadesDoOrgao(tx, orgaoId, [pedido.unidadeId], 'unidade');
+    const [[unidade] = []] = await prepararMudanca(tx, opcoes, pedido, orgaoId, [{ ids: [pedido.unidadeId], campo: 'unidade' }]);
     if (pedido.centralizadora) {
       if (!unidade!.habilitadaRecebimento || !unidade!.ativo) {
         throw new CentralizacaoInvalida(
@@ -133,12 +207,7 @@ export function definirCentralizadora(
       }
       return aplicar(tx, pedido, orgaoId, 'CENTRALIZADORA', [{ antes: unidade!, valores: { centralizadora: true } }]);
     }
-    const cobertas = await tx
-      .select()
-      .from(estruturas)
-      .where(eq(estruturas.centralizadoraId, unidade!.id))
-      .orderBy(estruturas.id)
-      .for('update');
+    const cobertas = await cobertasPor(tx, pedido.ambiente, unidade!.id);
     const soltas = await aplicar(
       tx,
       pedido,
@@ -152,33 +221,31 @@ export function definirCentralizadora(
 }
 
 /**
- * The units a centralising unit receives for, as a whole list: those named now point at it, those it covered
- * and are not named receive again themselves. All of the gestor's agency; none may itself be centralising.
+ * The units a centralising unit receives for in the environment, as a whole list: those named now point at it, those
+ * it covered and are not named receive again themselves. All of the gestor's agency; none may itself be centralising.
  */
 export function definirUnidadesCentralizadas(
   db: Database,
-  pedido: Pedido & { centralizadoraId: number; unidadeIds: number[] },
+  opcoes: OpcoesConfiguracaoEstrutura,
+  pedido: PedidoNoAmbiente & { centralizadoraId: number; unidadeIds: number[] },
 ): Promise<ResultadoConfiguracao> {
   const orgaoId = orgaoDoGestor(pedido.viewer);
   const ids = [...new Set(pedido.unidadeIds)];
   return db.transaction(async (tx) => {
-    const [central] = await unidadesDoOrgao(tx, orgaoId, [pedido.centralizadoraId], 'centralizadora');
-    const unidades = await unidadesDoOrgao(tx, orgaoId, ids, 'unidades');
+    const [[central] = [], unidades] = await prepararMudanca(tx, opcoes, pedido, orgaoId, [
+      { ids: [pedido.centralizadoraId], campo: 'centralizadora' },
+      { ids, campo: 'unidades' },
+    ]);
     if (!central!.centralizadora) throw new CentralizacaoInvalida(`A unidade ${central!.sigla} não é centralizadora: marque-a antes.`);
-    for (const u of unidades) {
+    for (const u of unidades ?? []) {
       if (u.id === central!.id || u.centralizadora) {
         throw new CentralizacaoInvalida(`A unidade ${u.sigla} é centralizadora: recebe por si mesma, não por outra.`);
       }
     }
-    const anteriores = await tx
-      .select()
-      .from(estruturas)
-      .where(and(isNotNull(estruturas.centralizadoraId), eq(estruturas.centralizadoraId, central!.id)))
-      .orderBy(estruturas.id)
-      .for('update');
+    const anteriores = await cobertasPor(tx, pedido.ambiente, central!.id);
     const mudancas = [
       ...anteriores.filter((a) => !ids.includes(a.id)).map((a) => ({ antes: a, valores: { centralizadoraId: null } })),
-      ...unidades.map((u) => ({ antes: u, valores: { centralizadoraId: central!.id } })),
+      ...(unidades ?? []).map((u) => ({ antes: u, valores: { centralizadoraId: central!.id } })),
     ];
     return aplicar(tx, pedido, orgaoId, 'UNIDADE_CENTRALIZADORA', mudancas);
   });
@@ -232,8 +299,10 @@ export function cadastrarUnidade(
         .values({
           estruturaId: unidade!.id,
           orgaoId,
+          // The tree is both environments': the registration is of neither; the unit is configured in none yet.
+          ambiente: null,
           tipo: 'UNIDADE_CADASTRADA' satisfies TipoAlteracaoEstrutura,
-          alteracao: { antes: configuracao(unidade!), depois: configuracao(unidade!) },
+          alteracao: { antes: { ...SEM_CONFIGURACAO }, depois: { ...SEM_CONFIGURACAO } },
           atorSujeito: pedido.viewer.sujeito,
           ocorridoEm: pedido.agora,
         })
@@ -243,12 +312,20 @@ export function cadastrarUnidade(
   });
 }
 
-/** A unit's configuration history, newest first (its agency's gestores and PEN read it). */
-export function historicoDaEstrutura(db: Database, estruturaId: number, limite: number): Promise<EventoEstrutura[]> {
+/**
+ * A unit's configuration history in one environment, newest first (its agency's gestores and PEN read it), with its
+ * registration, which belongs to both.
+ */
+export function historicoDaEstrutura(db: Database, estruturaId: number, ambiente: Ambiente, limite: number): Promise<EventoEstrutura[]> {
   return db
     .select()
     .from(estruturaEventos)
-    .where(eq(estruturaEventos.estruturaId, estruturaId))
+    .where(
+      and(
+        eq(estruturaEventos.estruturaId, estruturaId),
+        sql`(${estruturaEventos.ambiente} = ${ambiente} or ${estruturaEventos.ambiente} is null)`,
+      ),
+    )
     .orderBy(sql`${estruturaEventos.seq} desc`)
     .limit(limite);
 }

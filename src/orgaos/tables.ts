@@ -5,13 +5,22 @@ import {
   index,
   integer,
   jsonb,
+  pgEnum,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { AMBIENTES } from '../kernel/ambiente.js';
+
+/**
+ * The environment a row belongs to (src/kernel/ambiente.ts): a unit's configuration here, trâmites in tramites/,
+ * onboarding checklists in onboarding/.
+ */
+export const ambiente = pgEnum('ambiente', AMBIENTES);
 
 /** A "repositório de estruturas": where an agency's organisational structure comes from (SIORG, AGU...). */
 export const repositorios = pgTable('repositorios', {
@@ -37,11 +46,6 @@ export const estruturas = pgTable(
     nome: text('nome').notNull(),
     paiId: integer('pai_id').references((): AnyPgColumn => estruturas.id),
     orgaoId: integer('orgao_id').references((): AnyPgColumn => estruturas.id),
-    habilitadaEnvio: boolean('habilitada_envio').notNull().default(false),
-    habilitadaRecebimento: boolean('habilitada_recebimento').notNull().default(false),
-    centralizadora: boolean('centralizadora').notNull().default(false),
-    /** The centralising unit (same agency) that receives what is sent to this one; null: it receives itself. */
-    centralizadoraId: integer('centralizadora_id').references((): AnyPgColumn => estruturas.id),
     /** False once inactivated (e.g. after a SIORG change): still findable, marked, never a new trâmite's side. */
     ativo: boolean('ativo').notNull().default(true),
     criadaEm: timestamp('criada_em', { withTimezone: true }).notNull().defaultNow(),
@@ -56,12 +60,41 @@ export const estruturas = pgTable(
     uniqueIndex('estruturas_repositorio_numero_uq').on(t.repositorioId, t.numeroIdentificacao),
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
-    index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
     // Structure search (orgaos/consultas.ts): the GIN trigram index over the accent- and case-folded sigla and name
     // answers the words' LIKE filters; the C-collated btree serves sigla prefixes (ranges in byte order) and the
     // sigla order the search's candidates are taken in.
     index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
     index('estruturas_sigla_busca_idx').on(sql`(${t.siglaBusca} collate "C")`, t.id),
+  ],
+);
+
+/**
+ * A unit's configuration in one environment (docs/domain.md §6: homologação and produção keep their own): its
+ * operation mode, whether it is centralising, and the centralising unit (same agency) that receives what is sent to
+ * it. No row: not enabled, not centralising, receives itself. Production access copies homologação's rows into
+ * produção (onboarding/configuracao.ts), a starting point the agency confirms.
+ */
+export const configuracoesUnidade = pgTable(
+  'configuracoes_unidade',
+  {
+    estruturaId: integer('estrutura_id')
+      .notNull()
+      .references(() => estruturas.id),
+    ambiente: ambiente('ambiente').notNull(),
+    habilitadaEnvio: boolean('habilitada_envio').notNull().default(false),
+    habilitadaRecebimento: boolean('habilitada_recebimento').notNull().default(false),
+    centralizadora: boolean('centralizadora').notNull().default(false),
+    /** The centralising unit (same agency, same environment) that receives for this one; null: it receives itself. */
+    centralizadoraId: integer('centralizadora_id').references(() => estruturas.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.estruturaId, t.ambiente] }),
+    // The units a centralising unit receives for, in one environment (unidadesCentralizadas, unmarking it).
+    index('configuracoes_unidade_centralizadora_idx').on(t.centralizadoraId, t.ambiente).where(sql`centralizadora_id is not null`),
+    // The units of an environment that may send / receive: the search's and the tree's "habilitadas" filters when
+    // they are the selective side of the join.
+    index('configuracoes_unidade_envio_idx').on(t.ambiente, t.estruturaId).where(sql`habilitada_envio`),
+    index('configuracoes_unidade_recebimento_idx').on(t.ambiente, t.estruturaId).where(sql`habilitada_recebimento`),
   ],
 );
 
@@ -79,6 +112,8 @@ export const estruturaEventos = pgTable(
     orgaoId: integer('orgao_id')
       .notNull()
       .references(() => estruturas.id),
+    /** The environment whose configuration changed; null for a unit's registration, which is both's tree. */
+    ambiente: ambiente('ambiente'),
     tipo: text('tipo').notNull(),
     /** The unit's configuration before and after: `{ antes, depois }`. */
     alteracao: jsonb('alteracao').$type<{ antes: Record<string, unknown>; depois: Record<string, unknown> }>().notNull(),

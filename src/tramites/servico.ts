@@ -4,12 +4,13 @@
  * No GraphQL here. The service is built once, at composition (src/http/servicos.ts), with the work
  * other domains run in every step's transaction; the mutations, tests and benches all go through it.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
+import { configuracaoDaLinha, configuracoesDasUnidades } from '../orgaos/configuracoes.js';
 import { podeEnviar, unidadeReceptora } from '../orgaos/regras.js';
 import { estruturas } from '../orgaos/tables.js';
 import { canReadTramite } from './acesso.js';
@@ -344,26 +345,28 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
   const operacao = `INICIAR:${JSON.stringify([pedido.ambiente, pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId, pedido.tipo, numeroProcesso, pedido.nre ?? null, descricao, conteudo, !!pedido.enviarApenasComponentesDigitaisPendentes])}`;
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, operacao, async (tx) => {
-    // The two units and the destination's centralising unit, if it has one (docs/domain.md §7.2).
+    // The two units, each with its configuration in the trâmite's environment and the destination's centralising
+    // unit as it is there (docs/domain.md §6, §7.2).
     const unidades = await tx
       .select()
       .from(estruturas)
-      .where(
-        sql`${estruturas.id} in (${pedido.unidadeRemetenteId}, ${pedido.unidadeDestinatariaId}) or ${estruturas.id} = (select e.centralizadora_id from estruturas e where e.id = ${pedido.unidadeDestinatariaId})`,
-      );
+      .where(inArray(estruturas.id, [pedido.unidadeRemetenteId, pedido.unidadeDestinatariaId]));
     const remetente = unidades.find((u) => u.id === pedido.unidadeRemetenteId);
     const destinataria = unidades.find((u) => u.id === pedido.unidadeDestinatariaId);
     if (!remetente) throw new DadosInvalidos([{ campo: 'unidadeRemetente', mensagem: 'unidade não encontrada' }]);
     if (!destinataria) throw new DadosInvalidos([{ campo: 'unidadeDestinataria', mensagem: 'unidade não encontrada' }]);
+    const configuracoes = await configuracoesDasUnidades(tx, pedido.ambiente, [remetente.id, destinataria.id]);
     const remetenteOrgaoId = remetente.orgaoId ?? remetente.id;
     const destinatarioOrgaoId = destinataria.orgaoId ?? destinataria.id;
     const autorizacao = autorizarPasso(pedido.viewer, PASSO_POR_ACAO.INICIAR, { remetenteOrgaoId, destinatarioOrgaoId });
     if (!autorizacao.ok) throw recusaDePapel(autorizacao, 'INICIAR');
     // Both sides in the trâmite's environment: a trâmite across environments cannot exist.
     await opcoes.admissao(tx, pedido.ambiente, [remetenteOrgaoId, destinatarioOrgaoId]);
-    if (!podeEnviar(remetente)) throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
-    const centralizadora = unidades.find((u) => u.id === destinataria.centralizadoraId && u.id !== destinataria.id) ?? null;
-    const recepcao = unidadeReceptora(destinataria, centralizadora);
+    if (!podeEnviar({ ...remetente, ...configuracaoDaLinha(configuracoes.get(remetente.id)) }))
+      throw new UnidadeNaoHabilitada(remetente.sigla, 'ENVIO');
+    const configDestino = configuracoes.get(destinataria.id);
+    const centralizadora = configDestino?.daCentralizadora?.id === destinataria.id ? null : (configDestino?.daCentralizadora ?? null);
+    const recepcao = unidadeReceptora({ ...destinataria, ...configuracaoDaLinha(configDestino) }, centralizadora);
     if (!recepcao) throw new UnidadeNaoHabilitada(destinataria.sigla, 'RECEBIMENTO');
 
     const nre =

@@ -19,12 +19,9 @@ import {
   bytea,
   date,
 } from 'drizzle-orm/pg-core';
-import { AMBIENTES, type Ambiente } from '../kernel/ambiente.js';
-import { estruturas } from '../orgaos/tables.js';
+import type { Ambiente } from '../kernel/ambiente.js';
+import { ambiente, estruturas } from '../orgaos/tables.js';
 import { situacoesPendentesDe } from './regras.js';
-
-/** The environment a row belongs to (src/kernel/ambiente.ts): trâmites here, onboarding checklists in onboarding/. */
-export const ambiente = pgEnum('ambiente', AMBIENTES);
 
 /**
  * IDTs are issued per environment, each from its own sequence (`IDT_SEQUENCIA`): counting in one world says nothing

@@ -5,7 +5,8 @@
 import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import { AMBIENTES } from '../../kernel/ambiente.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
-import { Orgao } from '../../orgaos/graphql/orgao.js';
+import { ModoTramitacao, Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { modoTramitacao } from '../../orgaos/regras.js';
 import { Ambiente } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder } from '../../schema/builder.js';
 import { ErroInterface } from '../../schema/resultados.js';
@@ -18,6 +19,7 @@ import {
   type ConfiguracaoAmbiente,
   type GestorRow,
   type ResultadoGestor,
+  type UnidadeNoAmbiente,
 } from '../configuracao.js';
 import {
   CriteriosNaoAtendidos,
@@ -45,17 +47,46 @@ export const GestorProtocolo = builder.objectRef<GestorRow>('GestorProtocolo').i
   }),
 });
 
+const UnidadeConfiguradaRef = builder.objectRef<UnidadeNoAmbiente>('UnidadeConfiguradaNoAmbiente').implement({
+  description: 'Uma unidade do órgão configurada num ambiente: o seu modo de tramitação e a sua centralização ali.',
+  fields: (t) => ({
+    unidade: t.field({
+      type: UnidadeAdministrativa,
+      description: 'A unidade (os seus campos de configuração leem, por padrão, este ambiente).',
+      resolve: (u) => ({ ...u.unidade, ambiente: u.ambiente }),
+    }),
+    modoTramitacao: t.field({ type: ModoTramitacao, description: 'Como ela tramita neste ambiente.', resolve: (u) => modoTramitacao(u) }),
+    centralizadora: t.exposeBoolean('centralizadora', { description: 'Se é centralizadora neste ambiente.' }),
+    unidadeCentralizadora: t.field({
+      type: UnidadeAdministrativa,
+      nullable: true,
+      description: 'A centralizadora que recebe por ela neste ambiente; nula se ela mesma recebe.',
+      resolve: async (u, _a, ctx) => {
+        if (u.centralizadoraId == null) return null;
+        const central = await ctx.db.query.estruturas.findFirst({ where: { id: u.centralizadoraId } });
+        return central ? { ...central, ambiente: u.ambiente } : null;
+      },
+    }),
+  }),
+});
+
 const ConfiguracaoAmbienteRef = builder
   .objectRef<ConfiguracaoAmbiente & { confirmadaEm: Date | null; confirmadaPor: string | null }>('ConfiguracaoAmbiente')
   .implement({
     description:
-      'A configuração do órgão num ambiente: gestores e chave do SPE. A de produção começa como cópia da homologação (gestores; a chave do SPE é outra, o certificado de produção é outro) e o órgão a confirma.',
+      'A configuração do órgão num ambiente: gestores, unidades habilitadas e centralizadoras, e chave do SPE. A de produção começa como cópia da homologação (gestores, modos das unidades e centralizações; a chave do SPE é outra, o certificado de produção é outro) e o órgão a confirma.',
     fields: (t) => ({
       ambiente: t.field({ type: Ambiente, description: 'O ambiente.', resolve: (c) => c.ambiente }),
       gestores: t.field({
         type: [GestorProtocolo],
         description: 'Os gestores de protocolo neste ambiente, por nome.',
         resolve: (c) => c.gestores,
+      }),
+      unidades: t.field({
+        type: [UnidadeConfiguradaRef],
+        description:
+          'As unidades configuradas neste ambiente (habilitadas para enviar ou receber, centralizadoras ou centralizadas), por sigla; as demais não tramitam nele.',
+        resolve: (c) => c.unidades,
       }),
       chaveSpe: t.field({
         type: ChavePublicaSpe,
@@ -175,7 +206,7 @@ builder.mutationFields((t) => ({
   confirmarConfiguracaoProducao: t.withAuth(AUTHENTICATED).field({
     type: OnboardingAtualizado,
     description:
-      'O gestor do órgão confirma a configuração de produção (replicada da homologação no acesso à produção; com gestores e a chave do SPE de produção). Sem ela não se solicita a validação em produção.',
+      'O gestor do órgão confirma a configuração de produção (replicada da homologação no acesso à produção: gestores, modos das unidades e centralizações; ajuste-a com as mutações de configuração e `ambiente: PRODUCAO`): com gestores, a chave do SPE de produção e unidades habilitadas para enviar e para receber em produção. Sem ela não se solicita a validação em produção.',
     errors: {
       types: [OnboardingNaoEncontrado, EtapaInvalida, PapelNaoPermitido, CriteriosNaoAtendidos, DadosInvalidos],
       directResult: true,

@@ -3,15 +3,21 @@
  * repositórios list, the centralising links, and the configuration mutations of the agency's gestores.
  */
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { and, asc, eq } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
 import { isPenAdmin } from '../../kernel/viewer.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder, pageCost } from '../../schema/builder.js';
 import { badUserInput } from '../../schema/errors.js';
+import { ambienteDoCampo } from '../../schema/read-rules.js';
 import { ErroInterface } from '../../schema/resultados.js';
+import { aptaParaReceber, type ConfiguracaoUnidade } from '../configuracoes.js';
 import { buscarEstruturas, contarEstruturas, LIMITE_BUSCA_ESTRUTURAS, type FiltroEstruturas } from '../consultas.js';
 import {
+  AmbienteNaoConfiguravel,
   CentralizacaoInvalida,
   ConfiguracaoNaoPermitida,
   EstruturaForaDoRepositorio,
@@ -27,10 +33,26 @@ import {
   definirUnidadesCentralizadas,
   historicoDaEstrutura,
   type EventoEstrutura,
+  type OpcoesConfiguracaoEstrutura,
   type ResultadoConfiguracao,
   type TipoAlteracaoEstrutura,
 } from '../servico.js';
-import { ModoTramitacao, Orgao, Repositorio, UnidadeAdministrativa } from './orgao.js';
+import { configuracoesUnidade, estruturas } from '../tables.js';
+import {
+  configuracaoNoCampo,
+  DESCRICAO_AMBIENTE_DA_CONFIGURACAO,
+  ModoTramitacao,
+  Orgao,
+  Repositorio,
+  UnidadeAdministrativa,
+} from './orgao.js';
+
+declare module '../../schema/context.js' {
+  interface GatewayContext {
+    /** What the configuration mutations ask other domains (the environments an agency configures), wired at composition. */
+    configuracaoEstrutura: OpcoesConfiguracaoEstrutura;
+  }
+}
 
 /** A page of the search with its count: the page's own, or computed on demand (consultas.ts `contarEstruturas`). */
 interface PaginaDaBusca {
@@ -45,49 +67,63 @@ builder.drizzleObjectFields(Orgao, (t) => ({
   ativo: t.exposeBoolean('ativo', { description: 'Falso se o órgão foi inativado (ex.: após mudança no SIORG).' }),
 }));
 
-builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
-  ativo: t.exposeBoolean('ativo', {
-    description: 'Falso se a unidade foi inativada (ex.: após mudança no SIORG): continua encontrável, mas não envia nem recebe.',
-  }),
-  aptaParaReceberTramites: t.boolean({
-    description:
-      'Se um trâmite pode ser enviado a esta unidade agora: ativa e habilitada para receber, ou atendida por uma centralizadora (`aptoParaReceberTramites` da plataforma).',
-    select: {
-      columns: { ativo: true, habilitadaRecebimento: true },
-      with: { unidadeCentralizadora: { columns: { ativo: true, centralizadora: true, habilitadaRecebimento: true } } },
-    },
-    resolve: (u) =>
-      u.ativo &&
-      (u.habilitadaRecebimento ||
-        (u.unidadeCentralizadora != null &&
-          u.unidadeCentralizadora.ativo &&
-          u.unidadeCentralizadora.centralizadora &&
-          u.unidadeCentralizadora.habilitadaRecebimento)),
-  }),
-  unidadeCentralizadora: t.relation('unidadeCentralizadora', {
-    type: UnidadeAdministrativa,
-    nullable: true,
-    description: 'A unidade centralizadora que recebe o que é enviado a esta unidade; nulo se ela mesma recebe.',
-  }),
-  unidadesCentralizadas: t.relation('unidadesCentralizadas', {
-    type: UnidadeAdministrativa,
-    description: 'Se esta unidade é centralizadora: as unidades por quem ela recebe.',
-    query: { orderBy: { sigla: 'asc', id: 'asc' } },
-    complexity: { field: 1, multiplier: 5 },
-  }),
-  historicoDeConfiguracao: t.field({
-    type: [EventoConfiguracaoEstrutura],
-    nullable: true,
-    description:
-      'As mudanças de configuração da unidade (modo, centralização), as mais recentes primeiro (até 50). Só os gestores do órgão e a equipe PEN veem; nulo para os demais.',
-    select: { columns: { orgaoId: true } },
-    resolve: (u, _args, ctx) => {
-      const viewer = ctx.viewer;
-      if (!viewer || !(isPenAdmin(viewer) || viewer.orgaoId === (u.orgaoId ?? u.id))) return null;
-      return historicoDaEstrutura(ctx.db, u.id, 50);
-    },
-  }),
-}));
+builder.drizzleObjectFields(UnidadeAdministrativa, (t) => {
+  /** The optional `ambiente` of a unit's configuration field. */
+  const argAmbiente = () => t.arg({ type: Ambiente, required: false, description: DESCRICAO_AMBIENTE_DA_CONFIGURACAO });
+  return {
+    ativo: t.exposeBoolean('ativo', {
+      description: 'Falso se a unidade foi inativada (ex.: após mudança no SIORG): continua encontrável, mas não envia nem recebe.',
+    }),
+    aptaParaReceberTramites: t.boolean({
+      description:
+        'Se um trâmite pode ser enviado a esta unidade agora no ambiente: ativa e habilitada para receber, ou atendida por uma centralizadora (`aptoParaReceberTramites` da plataforma).',
+      args: { ambiente: argAmbiente() },
+      select: { columns: { ativo: true } },
+      resolve: async (u, args, ctx) => aptaParaReceber(u, await configuracaoNoCampo(u, args, ctx)),
+    }),
+    unidadeCentralizadora: t.field({
+      type: UnidadeAdministrativa,
+      nullable: true,
+      description: 'A unidade centralizadora que recebe o que é enviado a esta unidade no ambiente; nulo se ela mesma recebe.',
+      args: { ambiente: argAmbiente() },
+      resolve: async (u, args, ctx) => {
+        const c = await configuracaoNoCampo(u, args, ctx);
+        if (c.centralizadoraId == null) return null;
+        const central = await ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } });
+        return central ? { ...central, ambiente: c.ambiente } : null;
+      },
+    }),
+    unidadesCentralizadas: t.field({
+      type: [UnidadeAdministrativa],
+      description: 'Se esta unidade é centralizadora no ambiente: as unidades por quem ela recebe ali, por sigla.',
+      args: { ambiente: argAmbiente() },
+      complexity: { field: 1, multiplier: 5 },
+      resolve: async (u, args, ctx) => {
+        const ambiente = ambienteDoCampo(args, u, ctx.ambientePadrao);
+        const linhas = await ctx.db
+          .select({ unidade: estruturas })
+          .from(configuracoesUnidade)
+          .innerJoin(estruturas, eq(estruturas.id, configuracoesUnidade.estruturaId))
+          .where(and(eq(configuracoesUnidade.centralizadoraId, u.id), eq(configuracoesUnidade.ambiente, ambiente)))
+          .orderBy(asc(estruturas.sigla), asc(estruturas.id));
+        return linhas.map((l) => ({ ...l.unidade, ambiente }));
+      },
+    }),
+    historicoDeConfiguracao: t.field({
+      type: [EventoConfiguracaoEstrutura],
+      nullable: true,
+      description:
+        'As mudanças de configuração da unidade no ambiente (modo, centralização), com o seu cadastro, as mais recentes primeiro (até 50). Só os gestores do órgão e a equipe PEN veem; nulo para os demais.',
+      args: { ambiente: argAmbiente() },
+      select: { columns: { orgaoId: true } },
+      resolve: (u, args, ctx) => {
+        const viewer = ctx.viewer;
+        if (!viewer || !(isPenAdmin(viewer) || viewer.orgaoId === (u.orgaoId ?? u.id))) return null;
+        return historicoDaEstrutura(ctx.db, u.id, ambienteDoCampo(args, u, ctx.ambientePadrao), 50);
+      },
+    }),
+  };
+});
 
 const TipoAlteracaoEnum = builder.enumType('TipoAlteracaoEstrutura', {
   description: 'O que uma mudança de configuração de estrutura alterou.',
@@ -96,15 +132,14 @@ const TipoAlteracaoEnum = builder.enumType('TipoAlteracaoEstrutura', {
     MODO_TRAMITACAO: { description: 'O modo de tramitação (enviar e receber, somente enviar, somente receber).' },
     CENTRALIZADORA: { description: 'A marcação da unidade como centralizadora.' },
     UNIDADE_CENTRALIZADORA: { description: 'A centralizadora que recebe pela unidade.' },
+    CONFIGURACAO_REPLICADA: {
+      description:
+        'O acesso à produção copiou para a produção a configuração da unidade na homologação (o ponto de partida que o órgão confirma).',
+    },
   } as const satisfies Record<TipoAlteracaoEstrutura, unknown>,
 });
 
-interface Configuracao {
-  habilitadaEnvio: boolean;
-  habilitadaRecebimento: boolean;
-  centralizadora: boolean;
-  centralizadoraId: number | null;
-}
+type Configuracao = ConfiguracaoUnidade & { ambiente: CodigoAmbiente | null };
 
 const ConfiguracaoDaUnidade = builder.objectRef<Configuracao>('ConfiguracaoDaUnidade').implement({
   description: 'A configuração de uma unidade num momento.',
@@ -119,8 +154,11 @@ const ConfiguracaoDaUnidade = builder.objectRef<Configuracao>('ConfiguracaoDaUni
       type: UnidadeAdministrativa,
       nullable: true,
       description: 'A centralizadora que recebia pela unidade; nulo se ela mesma recebia.',
-      resolve: (c, _args, ctx) =>
-        c.centralizadoraId == null ? null : ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } }).then((r) => r ?? null),
+      resolve: async (c, _args, ctx) => {
+        if (c.centralizadoraId == null) return null;
+        const central = await ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } });
+        return central ? { ...central, ...(c.ambiente ? { ambiente: c.ambiente } : {}) } : null;
+      },
     }),
   }),
 });
@@ -130,20 +168,29 @@ const EventoConfiguracaoEstrutura = builder.objectRef<EventoEstrutura>('EventoCo
   fields: (t) => ({
     cursor: t.string({ description: 'Posição no registro de configuração de estruturas.', resolve: (e) => String(e.seq) }),
     tipo: t.field({ type: TipoAlteracaoEnum, description: 'O que mudou.', resolve: (e) => e.tipo as TipoAlteracaoEstrutura }),
+    ambiente: t.field({
+      type: Ambiente,
+      nullable: true,
+      description: 'O ambiente cuja configuração mudou; nulo no cadastro de uma unidade, que vale para os dois.',
+      resolve: (e) => e.ambiente,
+    }),
     unidade: t.field({
       type: UnidadeAdministrativa,
       description: 'A unidade configurada.',
-      resolve: async (e, _args, ctx) => (await ctx.db.query.estruturas.findFirst({ where: { id: e.estruturaId } }))!,
+      resolve: async (e, _args, ctx) => {
+        const unidade = (await ctx.db.query.estruturas.findFirst({ where: { id: e.estruturaId } }))!;
+        return e.ambiente ? { ...unidade, ambiente: e.ambiente } : unidade;
+      },
     }),
     antes: t.field({
       type: ConfiguracaoDaUnidade,
       description: 'A configuração antes.',
-      resolve: (e) => e.alteracao.antes as unknown as Configuracao,
+      resolve: (e) => ({ ...(e.alteracao.antes as unknown as ConfiguracaoUnidade), ambiente: e.ambiente }),
     }),
     depois: t.field({
       type: ConfiguracaoDaUnidade,
       description: 'A configuração depois.',
-      resolve: (e) => e.alteracao.depois as unknown as Configuracao,
+      resolve: (e) => ({ ...(e.alteracao.depois as unknown as ConfiguracaoUnidade), ambiente: e.ambiente }),
     }),
     ator: t.exposeString('atorSujeito', { description: 'Quem fez a mudança (o `sub` do token).' }),
     ocorridoEm: t.field({ type: 'DateTime', description: 'Quando.', resolve: (e) => e.ocorridoEm }),
@@ -192,17 +239,25 @@ builder.queryFields((t) => ({
         orgao: t.arg.globalID({ for: [Orgao], required: false, description: 'Só unidades deste órgão.' }),
         permiteEnvio: t.arg.boolean({
           required: false,
-          description: 'Só as habilitadas (verdadeiro) ou não habilitadas (falso) para enviar.',
+          description: 'Só as habilitadas (verdadeiro) ou não habilitadas (falso) para enviar no ambiente.',
         }),
         permiteRecebimento: t.arg.boolean({
           required: false,
-          description: 'Só as habilitadas (verdadeiro) ou não habilitadas (falso) para receber.',
+          description: 'Só as habilitadas (verdadeiro) ou não habilitadas (falso) para receber no ambiente.',
+        }),
+        ambiente: t.arg({
+          type: Ambiente,
+          required: false,
+          description:
+            'Ambiente da configuração que `permiteEnvio` e `permiteRecebimento` leem e que as unidades encontradas mostram; padrão: o da implantação (AMBIENTE_PADRAO).',
         }),
         ativo: t.arg.boolean({ required: false, description: 'Só as ativas (verdadeiro) ou só as inativas (falso); sem ele, ambas.' }),
       },
       resolve: async (_root, args, ctx) => {
         assertOffsetCursors(args);
+        const ambiente = (args.ambiente as CodigoAmbiente | null | undefined) ?? ctx.ambientePadrao;
         const filtro: FiltroEstruturas = {
+          ambiente,
           busca: args.busca,
           repositorio: args.repositorio,
           orgaoId: args.orgao ? Number(args.orgao.id) : null,
@@ -214,7 +269,8 @@ builder.queryFields((t) => ({
         const conexao = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, async ({ limit, offset }) => {
           const pagina = await buscarEstruturas(ctx.db, filtro, { limit, offset });
           total = pagina.total;
-          return pagina.linhas;
+          // The units' configuration fields read the environment searched (`ambienteDoCampo` reads the row's).
+          return args.ambiente ? pagina.linhas.map((l) => ({ ...l, ambiente })) : pagina.linhas;
         });
         // The page's own count when it carried one; else counted only when `totalCount` or `totalCountLimitado` is asked.
         let contagem: Promise<number> | null = null;
@@ -283,6 +339,17 @@ builder.objectType(CentralizacaoInvalida, {
   interfaces: [ErroInterface],
 });
 
+builder.objectType(AmbienteNaoConfiguravel, {
+  name: 'ErroAmbienteNaoConfiguravel',
+  description:
+    'O órgão ainda não configura suas unidades neste ambiente (produção: só a partir do acesso à produção, que copia a configuração da homologação). Nada foi alterado.',
+  interfaces: [ErroInterface],
+  fields: (t) => ({
+    ambiente: t.field({ type: Ambiente, description: 'O ambiente pedido.', resolve: (e) => e.ambiente as CodigoAmbiente }),
+    etapa: t.string({ nullable: true, description: 'A etapa do onboarding do órgão.', resolve: (e) => e.etapa }),
+  }),
+});
+
 builder.objectType(HierarquiaImportada, {
   name: 'ErroHierarquiaImportada',
   description: 'As unidades de órgãos do SIORG são importadas do SIORG, não cadastradas pelo gestor. Nada foi alterado.',
@@ -290,11 +357,25 @@ builder.objectType(HierarquiaImportada, {
 });
 
 const ERROS_CONFIGURACAO = [ConfiguracaoNaoPermitida, UnidadeDeOutroOrgao, UnidadeNaoEncontrada, CentralizacaoInvalida, DadosInvalidos];
+/** The errors of a change to one environment's configuration. */
+const ERROS_CONFIGURACAO_NO_AMBIENTE = [...ERROS_CONFIGURACAO, AmbienteNaoConfiguravel];
+
+/** The `ambiente` of a configuration change's input. */
+const campoAmbiente = {
+  type: Ambiente,
+  required: false,
+  description:
+    'O ambiente configurado (homologação e produção têm cada um a sua configuração); padrão: o da implantação (AMBIENTE_PADRAO).',
+} as const;
 
 const ConfiguracaoEstruturaAlterada = builder.objectRef<ResultadoConfiguracao>('ConfiguracaoEstruturaAlterada').implement({
   description: 'A configuração foi gravada: as unidades como ficaram e cada mudança registrada (quem, quando).',
   fields: (t) => ({
-    unidades: t.field({ type: [UnidadeAdministrativa], description: 'As unidades envolvidas, como ficaram.', resolve: (r) => r.unidades }),
+    unidades: t.field({
+      type: [UnidadeAdministrativa],
+      description: 'As unidades envolvidas, como ficaram (os seus campos de configuração leem, por padrão, o ambiente configurado).',
+      resolve: (r) => r.unidades,
+    }),
     eventos: t.field({
       type: [EventoConfiguracaoEstrutura],
       description: 'As mudanças registradas (nenhuma se nada mudou).',
@@ -345,7 +426,7 @@ builder.mutationFields((t) => ({
     type: ConfiguracaoEstruturaAlterada,
     description:
       'O gestor de protocolo define como uma unidade do seu órgão tramita: "Enviar e Receber", "Somente enviar", "Somente receber" ou não habilitada.',
-    errors: { types: ERROS_CONFIGURACAO, directResult: true, union: { description: 'Resultado de `definirModoTramitacao`.' } },
+    errors: { types: ERROS_CONFIGURACAO_NO_AMBIENTE, directResult: true, union: { description: 'Resultado de `definirModoTramitacao`.' } },
     args: {
       input: t.arg({
         required: true,
@@ -355,14 +436,16 @@ builder.mutationFields((t) => ({
           fields: (f) => ({
             unidade: f.globalID({ required: true, for: [UnidadeAdministrativa], description: 'A unidade do seu órgão.' }),
             modo: f.field({ type: ModoTramitacao, required: true, description: 'O modo de tramitação.' }),
+            ambiente: f.field(campoAmbiente),
           }),
         }),
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      definirModoTramitacao(ctx.db, {
+      definirModoTramitacao(ctx.db, ctx.configuracaoEstrutura, {
         viewer: ctx.viewer,
         agora: ctx.clock(),
+        ambiente: (input.ambiente as CodigoAmbiente | null | undefined) ?? ctx.ambientePadrao,
         unidadeId: unidadeId(input.unidade),
         modo: input.modo as CodigoModo,
       }),
@@ -371,7 +454,11 @@ builder.mutationFields((t) => ({
     type: ConfiguracaoEstruturaAlterada,
     description:
       'O gestor de protocolo marca uma unidade do seu órgão como centralizadora (ela deve receber) ou desmarca (as unidades por quem ela recebia voltam a receber por si).',
-    errors: { types: ERROS_CONFIGURACAO, directResult: true, union: { description: 'Resultado de `definirUnidadeCentralizadora`.' } },
+    errors: {
+      types: ERROS_CONFIGURACAO_NO_AMBIENTE,
+      directResult: true,
+      union: { description: 'Resultado de `definirUnidadeCentralizadora`.' },
+    },
     args: {
       input: t.arg({
         required: true,
@@ -381,14 +468,16 @@ builder.mutationFields((t) => ({
           fields: (f) => ({
             unidade: f.globalID({ required: true, for: [UnidadeAdministrativa], description: 'A unidade do seu órgão.' }),
             centralizadora: f.boolean({ required: true, description: 'Verdadeiro para marcar, falso para desmarcar.' }),
+            ambiente: f.field(campoAmbiente),
           }),
         }),
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      definirCentralizadora(ctx.db, {
+      definirCentralizadora(ctx.db, ctx.configuracaoEstrutura, {
         viewer: ctx.viewer,
         agora: ctx.clock(),
+        ambiente: (input.ambiente as CodigoAmbiente | null | undefined) ?? ctx.ambientePadrao,
         unidadeId: unidadeId(input.unidade),
         centralizadora: input.centralizadora,
       }),
@@ -397,7 +486,11 @@ builder.mutationFields((t) => ({
     type: ConfiguracaoEstruturaAlterada,
     description:
       'O gestor de protocolo define a lista completa de unidades do seu órgão por quem uma centralizadora recebe: um trâmite enviado a uma delas é recebido pela centralizadora (`unidadeReceptora`).',
-    errors: { types: ERROS_CONFIGURACAO, directResult: true, union: { description: 'Resultado de `definirUnidadesCentralizadas`.' } },
+    errors: {
+      types: ERROS_CONFIGURACAO_NO_AMBIENTE,
+      directResult: true,
+      union: { description: 'Resultado de `definirUnidadesCentralizadas`.' },
+    },
     args: {
       input: t.arg({
         required: true,
@@ -412,14 +505,16 @@ builder.mutationFields((t) => ({
               description: 'Todas as unidades por quem ela recebe (lista vazia: nenhuma).',
               validate: z.array(z.unknown()).max(500, 'no máximo 500 unidades'),
             }),
+            ambiente: f.field(campoAmbiente),
           }),
         }),
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      definirUnidadesCentralizadas(ctx.db, {
+      definirUnidadesCentralizadas(ctx.db, ctx.configuracaoEstrutura, {
         viewer: ctx.viewer,
         agora: ctx.clock(),
+        ambiente: (input.ambiente as CodigoAmbiente | null | undefined) ?? ctx.ambientePadrao,
         centralizadoraId: unidadeId(input.centralizadora),
         unidadeIds: input.unidades.map(unidadeId),
       }),

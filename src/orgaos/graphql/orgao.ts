@@ -1,11 +1,56 @@
+import DataLoader from 'dataloader';
 import { and, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
+import { Ambiente } from '../../schema/ambiente.js';
 import { builder, pageCost, plannedRows, registerReadRule } from '../../schema/builder.js';
+import type { GatewayContext } from '../../schema/context.js';
+import { ambienteDoCampo } from '../../schema/read-rules.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import type { Database } from '../../db/client.js';
+import { type ConfiguracaoComCentralizadora, configuracoesDasUnidades, habilitadaNoAmbiente, SEM_CONFIGURACAO } from '../configuracoes.js';
 import { modoTramitacao, type ModoTramitacao as CodigoModoTramitacao } from '../regras.js';
 import { estruturas } from '../tables.js';
+
+/** What the `ambiente` argument of a unit's configuration fields says. */
+export const DESCRICAO_AMBIENTE_DA_CONFIGURACAO =
+  'Ambiente da configuração lida (homologação e produção têm cada um a sua); padrão: o do objeto de onde a unidade veio (ex.: a mutação que a configurou), senão o da implantação (AMBIENTE_PADRAO).';
+
+const SEM_CONFIGURACAO_NEM_CENTRALIZADORA: ConfiguracaoComCentralizadora = { ...SEM_CONFIGURACAO, daCentralizadora: null };
+
+/**
+ * The units' configuration in one environment, one statement per environment and level of the response (whatever the
+ * number of units a page or a tree lists): a DataLoader per request context, keyed by unit id.
+ */
+const carregadores = new WeakMap<object, Map<CodigoAmbiente, DataLoader<number, ConfiguracaoComCentralizadora>>>();
+
+/** The environment a unit's configuration field reads (its argument, the parent's, the deployment's) and its row there. */
+export function configuracaoNoCampo(
+  unidade: { id: number },
+  args: { ambiente?: CodigoAmbiente | null },
+  ctx: GatewayContext,
+): Promise<ConfiguracaoComCentralizadora & { ambiente: CodigoAmbiente }> {
+  const ambiente = ambienteDoCampo(args, unidade, ctx.ambientePadrao);
+  let porAmbiente = carregadores.get(ctx);
+  if (!porAmbiente) {
+    porAmbiente = new Map();
+    carregadores.set(ctx, porAmbiente);
+  }
+  let carregador = porAmbiente.get(ambiente);
+  if (!carregador) {
+    // Batching only, no memo: a context lives as long as a subscription, whose events must read the configuration of now.
+    carregador = new DataLoader(
+      async (ids) => {
+        const linhas = await configuracoesDasUnidades(ctx.db, ambiente, ids);
+        return ids.map((id) => linhas.get(id) ?? SEM_CONFIGURACAO_NEM_CENTRALIZADORA);
+      },
+      { cache: false },
+    );
+    porAmbiente.set(ambiente, carregador);
+  }
+  return carregador.load(unidade.id).then((c) => ({ ...c, ambiente }));
+}
 
 /** The agencies (roots) matching the `orgaos` arguments; one function serves the page and its count. */
 function filtroOrgaos(e: typeof estruturas, args: { busca?: string | null; repositorio?: number | null }): SQL {
@@ -80,18 +125,34 @@ export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
     sigla: t.exposeString('sigla', estruturaFields.sigla),
     nome: t.exposeString('nome', estruturaFields.nome),
     numeroIdentificacao: t.exposeInt('numeroIdentificacao', estruturaFields.numeroIdentificacao),
-    habilitadaEnvio: t.exposeBoolean('habilitadaEnvio', { description: 'Habilitada para enviar.' }),
-    habilitadaRecebimento: t.exposeBoolean('habilitadaRecebimento', { description: 'Habilitada para receber.' }),
-    centralizadora: t.exposeBoolean('centralizadora', {
-      description: 'Unidade centralizadora: recebe em nome de outras unidades do órgão.',
+  }),
+});
+
+builder.drizzleObjectFields(UnidadeAdministrativa, (t) => {
+  const ambiente = () => t.arg({ type: Ambiente, required: false, description: DESCRICAO_AMBIENTE_DA_CONFIGURACAO });
+  return {
+    habilitadaEnvio: t.boolean({
+      description: 'Habilitada para enviar no ambiente.',
+      args: { ambiente: ambiente() },
+      resolve: async (u, args, ctx) => (await configuracaoNoCampo(u, args, ctx)).habilitadaEnvio,
+    }),
+    habilitadaRecebimento: t.boolean({
+      description: 'Habilitada para receber no ambiente.',
+      args: { ambiente: ambiente() },
+      resolve: async (u, args, ctx) => (await configuracaoNoCampo(u, args, ctx)).habilitadaRecebimento,
+    }),
+    centralizadora: t.boolean({
+      description: 'Unidade centralizadora no ambiente: recebe em nome de outras unidades do órgão.',
+      args: { ambiente: ambiente() },
+      resolve: async (u, args, ctx) => (await configuracaoNoCampo(u, args, ctx)).centralizadora,
     }),
     modoTramitacao: t.field({
       type: ModoTramitacao,
-      description: 'Resumo de como a unidade participa dos trâmites.',
-      select: { columns: { habilitadaEnvio: true, habilitadaRecebimento: true } },
-      resolve: modoTramitacao,
+      description: 'Resumo de como a unidade participa dos trâmites no ambiente.',
+      args: { ambiente: ambiente() },
+      resolve: async (u, args, ctx) => modoTramitacao(await configuracaoNoCampo(u, args, ctx)),
     }),
-  }),
+  };
 });
 
 builder.drizzleObjectFields(UnidadeAdministrativa, (t) => ({
@@ -128,18 +189,26 @@ builder.drizzleObjectFields(Orgao, (t) => ({
       habilitadasPara: t.arg({
         type: FinalidadeTramitacao,
         required: false,
-        description: 'Só as unidades habilitadas para esta finalidade.',
+        description: 'Só as unidades habilitadas para esta finalidade no ambiente.',
+      }),
+      ambiente: t.arg({
+        type: Ambiente,
+        required: false,
+        description:
+          'Ambiente da configuração que `habilitadasPara` lê e que as unidades listadas mostram; padrão: o da implantação (AMBIENTE_PADRAO).',
       }),
     },
-    query: (args) => ({
-      where:
-        args.habilitadasPara === 'ENVIO'
-          ? { habilitadaEnvio: true }
-          : args.habilitadasPara === 'RECEBIMENTO'
-            ? { habilitadaRecebimento: true }
-            : {},
-      orderBy: { sigla: 'asc', id: 'asc' },
-    }),
+    query: (args, ctx) => {
+      const ambiente = (args.ambiente as CodigoAmbiente | null | undefined) ?? ctx.ambientePadrao;
+      return {
+        where: args.habilitadasPara
+          ? { RAW: (e) => habilitadaNoAmbiente(e.id, ambiente, args.habilitadasPara === 'ENVIO' ? 'envio' : 'recebimento') }
+          : {},
+        // The units' own configuration fields read the same environment (`ambienteDoCampo` reads the row's).
+        extras: { ambiente: sql<CodigoAmbiente>`${ambiente}::ambiente` },
+        orderBy: { sigla: 'asc', id: 'asc' },
+      };
+    },
   }),
 }));
 
