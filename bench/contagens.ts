@@ -13,10 +13,12 @@
  * gateway). BENCH_DATABASE_URL: an admin URL instead of a throwaway server. Not part of the suite. The events do not
  * enter any count: BENCH_EVENTOS_POR_TRAMITE=1 skips most of the seeding time (10,000,000 events take ~6 minutes).
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, cpuDoProcesso, cpuDosFilhos, envInt, paiDoProcesso, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
 const EVENTOS_POR_TRAMITE = envInt('BENCH_EVENTOS_POR_TRAMITE', 10);
@@ -31,13 +33,30 @@ function percentil(ordenados: number[], p: number): number {
   return ordenados[Math.min(ordenados.length - 1, Math.max(0, Math.ceil((p / 100) * ordenados.length) - 1))]!;
 }
 
-async function medir(concorrencia: number, op: () => Promise<void>): Promise<{ n: number; p50: number; p99: number }> {
+/** The processes whose CPU a point reads: the gateway's (its own process) and the database server's backends. */
+interface Processos {
+  gateway: number;
+  postmaster: number | null;
+}
+
+interface Medida {
+  n: number;
+  p50: number;
+  p99: number;
+  /** CPU ms per request of the gateway's process, of the database's backends, and of this process (the client). */
+  cpu: { gateway: number; banco: number | null; cliente: number };
+}
+
+async function medir(concorrencia: number, processos: Processos, op: () => Promise<void>, pedidos = PEDIDOS): Promise<Medida> {
   const latencias: number[] = [];
+  const gw0 = cpuDoProcesso(processos.gateway);
+  const pg0 = processos.postmaster == null ? null : cpuDosFilhos(processos.postmaster);
+  const cliente0 = process.cpuUsage();
   const fim = Date.now() + LIMITE_MS;
   let feitos = 0;
   await Promise.all(
     Array.from({ length: concorrencia }, async () => {
-      while (feitos < PEDIDOS && Date.now() < fim) {
+      while (feitos < pedidos && Date.now() < fim) {
         feitos += 1;
         const t0 = performance.now();
         await op();
@@ -45,9 +64,49 @@ async function medir(concorrencia: number, op: () => Promise<void>): Promise<{ n
       }
     }),
   );
+  const cliente = process.cpuUsage(cliente0);
+  const n = latencias.length;
+  let banco: number | null = null;
+  if (pg0 && processos.postmaster != null) {
+    banco = 0;
+    for (const [pid, ms] of cpuDosFilhos(processos.postmaster)) banco += ms - (pg0.get(pid) ?? ms);
+  }
   latencias.sort((a, b) => a - b);
-  return { n: latencias.length, p50: percentil(latencias, 50), p99: percentil(latencias, 99) };
+  return {
+    n,
+    p50: percentil(latencias, 50),
+    p99: percentil(latencias, 99),
+    cpu: {
+      gateway: (cpuDoProcesso(processos.gateway) - gw0) / n,
+      banco: banco == null ? null : banco / n,
+      cliente: (cliente.user + cliente.system) / 1000 / n,
+    },
+  };
 }
+
+/** The gateway in a process of its own (bench/gateway-child.ts), so this process's clients do not share its event loop. */
+function gatewayNoProcesso(url: string, limpeza: Limpeza): Promise<{ pid: number; url: string }> {
+  const proc = fork(fileURLToPath(new URL('./gateway-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_GATEWAY_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
+    env: { ...process.env, NODE_ENV: 'production', BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  limpeza.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode != null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.send({ tipo: 'fechar' });
+      }),
+  );
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`gateway exited (${code}) before it was ready`)));
+    proc.once('message', (m: { tipo: string; url: string }) => resolve({ pid: proc.pid!, url: m.url }));
+  });
+}
+
+const cpuTexto = (m: Medida) =>
+  `CPU/req gateway ${m.cpu.gateway.toFixed(2)} db ${m.cpu.banco == null ? '?' : m.cpu.banco.toFixed(2)} client ${m.cpu.cliente.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
   const limpeza: Limpeza = [];
@@ -108,7 +167,15 @@ async function main(): Promise<void> {
       { onQuery: (sql, params) => void (sql.includes('"tramite') ? capturando?.push({ sql, params }) : undefined) },
     );
     limpeza.push(() => banco.close());
+    // In this process: the gateway whose statements are captured, and whose answers are checked against the full counts.
     const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
+    // In its own process: the gateway measured.
+    const medido = await gatewayNoProcesso(url, limpeza);
+    const [backend] = await handle.rows<{ pid: number }>('select pg_backend_pid() as pid');
+    // The database's CPU is read from /proc: only when it runs here (the throwaway server does).
+    const processos: Processos = { gateway: medido.pid, postmaster: paiDoProcesso(backend!.pid) };
+    if (!processos.postmaster) console.log('(the database server is not on this machine: no database CPU per request)');
+    let alvo = gateway.url;
     const admin = await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] });
     const doOrgao = await mintToken(SECRET, { sub: 'bench.gestor', orgao: gestor!, roles: ['GESTOR_PROTOCOLO'] });
     const [idOrgao, idSistema] = await Promise.all(
@@ -119,7 +186,7 @@ async function main(): Promise<void> {
     );
 
     async function gql(token: string, query: string, variables: Record<string, unknown>) {
-      const res = await fetch(gateway.url, {
+      const res = await fetch(alvo, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
@@ -185,7 +252,18 @@ async function main(): Promise<void> {
 
     const linhas: string[] = [];
     let todas = true;
-    for (const caso of casos) {
+    // What any authenticated request costs the gateway's process (HTTP, yoga, the token), whatever it asks.
+    alvo = medido.url;
+    await medir(10, processos, async () => void (await gql(admin, '{ __typename }', {})), 300);
+    for (const conc of CONCORRENCIAS) {
+      const piso = await medir(conc, processos, async () => void (await gql(admin, '{ __typename }', {})));
+      linhas.push(`${'{ __typename } (the pipeline alone)'.padEnd(34)} c${String(conc).padEnd(3)} gateway ${cpuTexto(piso)}`);
+      console.log(linhas.at(-1));
+    }
+    alvo = gateway.url;
+    for (const caso of casos.filter(
+      (c) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(',').some((n) => c.nome.startsWith(n)),
+    )) {
       const enviadas: Array<{ sql: string; params: unknown[] }> = [];
       capturando = enviadas;
       const g = await caso.gateway();
@@ -194,29 +272,29 @@ async function main(): Promise<void> {
       if (g !== c) throw new Error(`${caso.nome}: gateway ${g}, full count ${c}`);
       console.log(`\n${caso.nome}: ${enviadas.length} statement(s) on tramites/tramite_contagens`);
       for (const q of enviadas) {
-        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${q.sql}`, q.params);
+        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
         console.log(plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
       }
+      alvo = medido.url;
+      await medir(10, processos, async () => void (await caso.gateway()), 300);
       for (const conc of CONCORRENCIAS) {
-        const viaSql = await medir(conc, async () => {
+        const viaSql = await medir(conc, processos, async () => {
           for (const q of enviadas) await banco.rows(q.sql, q.params);
         });
-        const viaGateway = await medir(conc, async () => void (await caso.gateway()));
-        const viaCompleto = await medir(conc, async () => void (await caso.completo()));
+        const viaGateway = await medir(conc, processos, async () => void (await caso.gateway()));
+        const viaCompleto = await medir(conc, processos, async () => void (await caso.completo()));
         const met = viaGateway.p99 < META_P99_MS;
         todas &&= met;
+        const ms = (m: Medida) => `p50 ${m.p50.toFixed(2).padStart(7)} p99 ${m.p99.toFixed(2).padStart(7)} ms (${m.n})`;
+        const ratio = `${(viaCompleto.p99 / viaGateway.p99).toFixed(1).padStart(6)}x`;
+        const dbDireto = viaSql.cpu.banco == null ? '?' : viaSql.cpu.banco.toFixed(2);
         linhas.push(
-          `${caso.nome.padEnd(34)} c${String(conc).padEnd(3)} gateway p50 ${viaGateway.p50.toFixed(2).padStart(7)} p99 ${viaGateway.p99
-            .toFixed(2)
-            .padStart(7)} ms (${viaGateway.n})  full count p50 ${viaCompleto.p50.toFixed(2).padStart(8)} p99 ${viaCompleto.p99
-            .toFixed(2)
-            .padStart(
-              8,
-            )} ms (${viaCompleto.n})  ratio ${(viaCompleto.p99 / viaGateway.p99).toFixed(1).padStart(6)}x  ${met ? 'MET' : 'MISSED'}` +
-            `  | same SQL direct p50 ${viaSql.p50.toFixed(2)} p99 ${viaSql.p99.toFixed(2)} ms`,
+          `${caso.nome.padEnd(34)} c${String(conc).padEnd(3)} gateway ${ms(viaGateway)}  full count ${ms(viaCompleto)}  ratio ${ratio}  ` +
+            `${met ? 'MET' : 'MISSED'}  | same SQL direct ${ms(viaSql)}\n${' '.repeat(40)}gateway ${cpuTexto(viaGateway)}  | SQL direct: db ${dbDireto} ms`,
         );
         console.log(linhas.at(-1));
       }
+      alvo = gateway.url;
     }
     console.log(`\n${linhas.join('\n')}`);
     console.log(`\ngoal 2 (p99 < ${META_P99_MS} ms at ${contagem!.t} trâmites / ${contagem!.e} events): ${todas ? 'MET' : 'MISSED'}`);
