@@ -151,11 +151,10 @@ function partesDaContagem(k: number, viewer: Viewer, filtro: FiltroTramites, ago
       eq(c.ambiente, filtro.ambiente),
       eq(c.lado, escopo.lado),
       escopo.orgaoId != null ? eq(c.orgaoId, escopo.orgaoId) : undefined,
+      // `= any(array(…))`: the agencies' rows by the primary key, where `in (…)` let the planner hash-join every
+      // agency's rows of the side with the SPE's few.
       escopo.sistemaId != null
-        ? inArray(
-            c.orgaoId,
-            sql`(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId})`,
-          )
+        ? sql`${c.orgaoId} = any(array(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId}))`
         : undefined,
       filtro.situacoes?.length ? inArray(c.situacao, filtro.situacoes) : undefined,
       or(...partes.baldes.map(faixa)),
