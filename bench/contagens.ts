@@ -11,7 +11,7 @@
  * bulk insert in one statement). Each measurement: BENCH_REQUESTS (1,000) requests or BENCH_SECONDS (10) seconds,
  * whichever first, at concurrency 1 and 10 (BENCH_CONCURRENCY), after 300 requests of warm-up. Each point also prints
  * the CPU per request of the gateway's process, of the database server's backends (from /proc, when the server runs on
- * this machine) and of this process (the client); `{ __typename }` with the same token first, what any request costs
+ * this machine) and of this process (the client); `{ __typename }` with the same token last, what any request costs
  * the gateway. Each case prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the gateway sent for it (captured on
  * a second gateway in this process, whose answers are checked against the full counts) and their p50/p99 replayed
  * directly on the same pool (what is SQL, what is the gateway). BENCH_CASES (name prefixes, comma-separated) runs some
@@ -291,14 +291,6 @@ async function main(): Promise<void> {
 
     const linhas: string[] = [];
     let todas = true;
-    // What any authenticated request costs the gateway's process (HTTP, yoga, the token), whatever it asks.
-    alvo = medido.url;
-    await medir(10, processos, async () => void (await gql(admin, '{ __typename }', {})), 300);
-    for (const conc of CONCORRENCIAS) {
-      const piso = await medir(conc, processos, async () => void (await gql(admin, '{ __typename }', {})));
-      linhas.push(`${'{ __typename } (the pipeline alone)'.padEnd(34)} c${String(conc).padEnd(3)} gateway ${cpuTexto(piso)}`);
-      console.log(linhas.at(-1));
-    }
     alvo = gateway.url;
     for (const caso of casos.filter(
       (c) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(',').some((n) => c.nome.startsWith(n)),
@@ -334,6 +326,14 @@ async function main(): Promise<void> {
         console.log(linhas.at(-1));
       }
       alvo = gateway.url;
+    }
+    // What any authenticated request costs the gateway's process (HTTP, yoga, the token), whatever it asks: measured
+    // last, when the gateway's code is as warm as for the cases.
+    alvo = medido.url;
+    for (const conc of CONCORRENCIAS) {
+      const piso = await medir(conc, processos, async () => void (await gql(admin, '{ __typename }', {})));
+      linhas.push(`${'{ __typename } (the pipeline alone)'.padEnd(34)} c${String(conc).padEnd(3)} gateway ${cpuTexto(piso)}`);
+      console.log(linhas.at(-1));
     }
     console.log(`\n${linhas.join('\n')}`);
     console.log(`\ngoal 2 (p99 < ${META_P99_MS} ms at ${contagem!.t} trâmites / ${contagem!.e} events): ${todas ? 'MET' : 'MISSED'}`);
