@@ -170,9 +170,7 @@ function partesDaContagem(k: number, viewer: Viewer, filtro: FiltroTramites, ago
       b.de ? gte(tramites.criadoEm, b.de) : undefined,
       b.ate ? (b.ateInclusivo ? lte(tramites.criadoEm, b.ate) : lt(tramites.criadoEm, b.ate)) : undefined,
     );
-    pedacos.push(
-      sql`select ${chave} as k, ${tramites.situacao} as situacao, 1 as n from ${tramites} where ${and(semPeriodo, naBorda)}`,
-    );
+    pedacos.push(sql`select ${chave} as k, ${tramites.situacao} as situacao, 1 as n from ${tramites} where ${and(semPeriodo, naBorda)}`);
   }
   return pedacos;
 }
