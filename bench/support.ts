@@ -1,6 +1,7 @@
 /** What the benches share: a fresh, seeded PostgreSQL database, and two units that can exchange trâmites. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,4 +201,41 @@ export async function semearTramites(
   await semeadura.unsafe('vacuum analyze tramites');
   await semeadura.unsafe('vacuum analyze tramite_eventos');
   await semeadura.unsafe('analyze estruturas');
+}
+
+/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms); 0 once it has exited. */
+export function cpuDoProcesso(pid: number): number {
+  try {
+    const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(campos[11]) + Number(campos[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The parent of a process (a PostgreSQL backend's: its postmaster), or null if it is not on this machine. */
+export function paiDoProcesso(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time in ms of every live child of `ppid` (a PostgreSQL server's backends, under its postmaster), by pid: a
+ * point's database CPU is the sum of the differences over the pids present at both ends.
+ */
+export function cpuDosFilhos(ppid: number): Map<number, number> {
+  const porPid = new Map<number, number>();
+  for (const nome of readdirSync('/proc')) {
+    if (!/^\d+$/.test(nome)) continue;
+    try {
+      const campos = readFileSync(`/proc/${nome}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(campos[1]) === ppid) porPid.set(Number(nome), (Number(campos[11]) + Number(campos[12])) * 10);
+    } catch {
+      // exited while listed
+    }
+  }
+  return porPid;
 }

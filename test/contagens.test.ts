@@ -26,8 +26,8 @@ import { habilitada } from './support/configuracao.js';
 
 const HORA = 3_600_000;
 const DIA = 24 * HORA;
-/** Creation instants from here over ~70 days: two month boundaries and many day boundaries inside. */
-const BASE = Date.UTC(2026, 0, 29, 20);
+/** Creation instants from here over ~70 days: a year boundary, two more month boundaries and many day boundaries inside. */
+const BASE = Date.UTC(2025, 11, 29, 20);
 const NUM_RUNS = 12;
 const MAX_ACOES = 12;
 
@@ -50,21 +50,36 @@ const periodoArb = fc.record({
   ate: fc.option(fc.integer({ min: -5 * 24, max: 75 * 24 * 60 }), { freq: 3 }),
 });
 
-test('a period splits into months, days and exact ends that cover it once', () => {
+test('a period splits into years, months, days and exact ends that cover it once', () => {
   const d = (s: string) => new Date(s);
-  expect(partesDoPeriodo(null, null)).toEqual({ meses: { de: null, ate: null }, dias: [], bordas: [] });
+  expect(partesDoPeriodo(null, null)).toEqual({ baldes: [{ escala: 'A', de: null, ate: null }], bordas: [] });
   expect(partesDoPeriodo(d('2026-01-30T10:00:00Z'), d('2026-03-02T05:00:00Z'))).toEqual({
-    meses: { de: '2026-02-01', ate: '2026-03-01' },
-    dias: [
-      { de: '2026-01-31', ate: '2026-02-01' },
-      { de: '2026-03-01', ate: '2026-03-02' },
+    baldes: [
+      { escala: 'D', de: '2026-01-31', ate: '2026-02-01' },
+      { escala: 'M', de: '2026-02-01', ate: '2026-03-01' },
+      { escala: 'D', de: '2026-03-01', ate: '2026-03-02' },
     ],
     bordas: [
       { de: d('2026-01-30T10:00:00Z'), ate: d('2026-01-31T00:00:00Z'), ateInclusivo: false },
       { de: d('2026-03-02T00:00:00Z'), ate: d('2026-03-02T05:00:00Z'), ateInclusivo: true },
     ],
   });
-  expect(partesDoPeriodo(d('2026-01-30T10:00:00Z'), d('2026-01-30T12:00:00Z')).bordas).toHaveLength(1);
+  // Whole years inside, months and days at their edges; an open end is open at the coarsest scale.
+  expect(partesDoPeriodo(d('2024-11-30T00:00:00Z'), d('2026-02-03T12:00:00Z')).baldes).toEqual([
+    { escala: 'D', de: '2024-11-30', ate: '2024-12-01' },
+    { escala: 'M', de: '2024-12-01', ate: '2025-01-01' },
+    { escala: 'A', de: '2025-01-01', ate: '2026-01-01' },
+    { escala: 'M', de: '2026-01-01', ate: '2026-02-01' },
+    { escala: 'D', de: '2026-02-01', ate: '2026-02-03' },
+  ]);
+  expect(partesDoPeriodo(null, d('2026-03-01T00:00:00Z')).baldes).toEqual([
+    { escala: 'A', de: null, ate: '2026-01-01' },
+    { escala: 'M', de: '2026-01-01', ate: '2026-03-01' },
+  ]);
+  expect(partesDoPeriodo(d('2026-01-30T10:00:00Z'), d('2026-01-30T12:00:00Z'))).toEqual({
+    baldes: [],
+    bordas: [{ de: d('2026-01-30T10:00:00Z'), ate: d('2026-01-30T12:00:00Z'), ateInclusivo: true }],
+  });
 });
 
 describe.each(BACKENDS)('%s', (backend) => {
@@ -254,5 +269,20 @@ describe.each(BACKENDS)('%s', (backend) => {
         { desde: 3 * 24 * 60 + 17, ate: 40 * 24 * 60 + 5 },
       ]),
     ).toBeGreaterThan(0);
+  });
+
+  test('the year buckets’ backfill rebuilds them from the months', async () => {
+    const anos = 'select * from tramite_contagens where escala = $1 and quantidade <> 0 order by 1, 2, 3, 4, 5, 6';
+    const antes = await rows(anos, ['A']);
+    const dir = join(import.meta.dirname, '..', 'drizzle');
+    const pasta = readdirSync(dir).find((p) => p.endsWith('_contagens_anos'))!;
+    const backfill = readFileSync(join(dir, pasta, 'migration.sql'), 'utf8')
+      .split('--> statement-breakpoint')
+      .at(-1)!;
+    expect(backfill).toMatch(/INSERT INTO tramite_contagens/);
+    await rows("delete from tramite_contagens where escala = 'A'");
+    await rows(backfill);
+    expect(await rows(anos, ['A'])).toEqual(antes);
+    expect(antes.length).toBeGreaterThan(0);
   });
 });

@@ -159,6 +159,22 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sql.length, sql.join('\n---\n')).toBeLessThanOrEqual(2);
   });
 
+  test('a panel, both sides over a period with partial end days, is ONE statement', async () => {
+    const desde = new Date(Date.now() - 40 * 86_400_000 - 5 * 3_600_000).toISOString();
+    const ate = new Date(Date.now() - 2 * 86_400_000 - 7 * 3_600_000).toISOString();
+    const { res, sql } = await measure(
+      'query($desde: DateTime, $ate: DateTime) { painel(desde: $desde, ate: $ate) { comoOrigem { total } comoDestino { total } } }',
+      { desde, ate },
+    );
+    console.log(`[statements] ${backend}: painel over a period: ${sql.length} statement(s)`);
+    const [linha] = await gw.database.rows<{ n: number }>(
+      "select count(*)::int n from tramites where ambiente = 'PRODUCAO' and criado_em >= $1 and criado_em <= $2",
+      [desde, ate],
+    );
+    expect(res.data!.painel.comoOrigem.total).toBe(linha!.n);
+    expect(sql.length, sql.join('\n---\n')).toBe(1);
+  });
+
   test('a gestor’s page costs the same once its agency is cached', async () => {
     const gestor = await gw.tokenOf(GESTORA_MGI);
     await gw.gql(PAGE, { first: 1 }, gestor); // warm-up: the agency lookup

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import type { Viewer } from '../kernel/viewer.js';
-import { contarPorSituacao } from './contagens.js';
+import { contarPorSituacaoDeCada } from './contagens.js';
 import type { PapelNoTramite } from './filtro.js';
 import { SITUACOES, type Situacao } from './regras.js';
 import { tramites } from './tables.js';
@@ -30,7 +30,7 @@ export interface PainelData {
 /**
  * Counts per status for one agency as origin and as destination; with no agency, the whole platform (every trâmite has
  * both an origin and a destination); with `sistemaId`, only the sides that SPE operates. Each side's count is
- * `contarPorSituacao` of the `tramites` filter with that side's `papel`, the very condition of the list, so a panel
+ * `contarPorSituacaoDeCada` of the `tramites` filter with that side's `papel`, the very condition of the list, so a panel
  * number always opens into the list it counts (a refused trâmite counts for its sender only); the counters answer it
  * (contagens.ts). Every status is listed, with zero where there is none, so a frontend draws the same ten bars every time.
  */
@@ -41,9 +41,8 @@ export async function contarPainel(
   agora: Date,
 ): Promise<PainelData> {
   const { ambiente, orgaoId, sistemaId, desde, ate } = filtro;
-  const doLado = (papel: PapelNoTramite) =>
-    contarPorSituacao(db, viewer, { ambiente, orgaoId, sistemaId, papel, criadoDesde: desde, criadoAte: ate }, agora);
-  const [origem, destino] = await Promise.all([doLado('ORIGEM'), doLado('DESTINO')]);
+  const doLado = (papel: PapelNoTramite) => ({ ambiente, orgaoId, sistemaId, papel, criadoDesde: desde, criadoAte: ate });
+  const [origem, destino] = await contarPorSituacaoDeCada(db, viewer, [doLado('ORIGEM'), doLado('DESTINO')], agora);
   const contagens = (porLado: Map<Situacao, number>): Contagens => {
     const porSituacao = SITUACOES.map((situacao) => ({ situacao, quantidade: porLado.get(situacao) ?? 0 }));
     return { total: porSituacao.reduce((sum, c) => sum + c.quantidade, 0), porSituacao };

@@ -46,53 +46,83 @@ export function escopoDosContadores(viewer: Viewer, filtro: FiltroTramites): Esc
   return { lado: papel === 'ORIGEM' ? 'O' : 'D', orgaoId, sistemaId };
 }
 
-/** A half-open range of bucket starts (`YYYY-MM-DD`); null ends are open. */
-interface Faixa {
+/** A bucket scale of `tramite_contagens.escala`: a calendar year, month or day (UTC). */
+type Escala = 'A' | 'M' | 'D';
+
+/** The buckets of one scale whose starts lie in a half-open range (`YYYY-MM-DD`); null ends are open. */
+export interface Baldes {
+  escala: Escala;
   de: string | null;
   ate: string | null;
 }
 
 /**
- * A creation period (`desde` and `ate` inclusive, either open) as whole months, whole days at the month edges and
- * exact ranges for the partial days at the ends: the first two are counter rows, the last two at most a day of
- * trâmites each, counted on `tramites` through the list's own condition. So a period costs at most
- * (months + 60 days) counter rows plus two days of trâmites, and an exact answer.
+ * A creation period (`desde` and `ate` inclusive, either open) as whole years, whole months at the years' edges, whole
+ * days at the months' edges, and exact ranges for the partial days at the ends: the first three are counter rows, the
+ * last at most a day of trâmites each, counted on `tramites` through the list's own condition. So any period costs
+ * at most (years + 22 months + 60 days) counter rows per status plus two days of trâmites, and an exact answer.
  */
 export interface PartesDoPeriodo {
-  meses: Faixa | null;
-  dias: Faixa[];
+  baldes: Baldes[];
   /** Exact ranges of `criado_em`: from `de` inclusive to `ate` (exclusive, or inclusive when `ateInclusivo`). */
   bordas: { de: Date | null; ate: Date | null; ateInclusivo: boolean }[];
 }
 
 const diaUtc = (d: Date) => d.toISOString().slice(0, 10);
 const inicioDoDia = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
-const inicioDoMes = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-const teto = (d: Date, piso: (d: Date) => Date, proximo: (d: Date) => Date) => (piso(d).getTime() === d.getTime() ? d : proximo(piso(d)));
 const diaSeguinte = (d: Date) => new Date(d.getTime() + DAY_MS);
-const mesSeguinte = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+
+/** The scales from the coarsest: each bucket's start (`piso`) and the next bucket's. */
+const ESCALAS: { escala: Escala; piso: (d: Date) => Date; proximo: (d: Date) => Date }[] = [
+  {
+    escala: 'A',
+    piso: (d) => new Date(Date.UTC(d.getUTCFullYear(), 0, 1)),
+    proximo: (d) => new Date(Date.UTC(d.getUTCFullYear() + 1, 0, 1)),
+  },
+  {
+    escala: 'M',
+    piso: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)),
+    proximo: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)),
+  },
+  { escala: 'D', piso: inicioDoDia, proximo: diaSeguinte },
+];
+
+/** The first bucket start at or after `d`. */
+const teto = (d: Date, nivel: number) => {
+  const { piso, proximo } = ESCALAS[nivel]!;
+  return piso(d).getTime() === d.getTime() ? d : proximo(piso(d));
+};
+
+/** Whole days [de, ate) (null: open) as the fewest buckets: the coarsest scale inside, finer ones at its edges. */
+function baldesEntre(de: Date | null, ate: Date | null, nivel = 0): Baldes[] {
+  if (de && ate && de >= ate) return [];
+  const { escala, piso } = ESCALAS[nivel]!;
+  if (nivel === ESCALAS.length - 1) return [{ escala, de: de && diaUtc(de), ate: ate && diaUtc(ate) }];
+  const a = de ? teto(de, nivel) : null;
+  const b = ate ? piso(ate) : null;
+  if (a && b && a >= b) return baldesEntre(de, ate, nivel + 1);
+  return [
+    ...(de ? baldesEntre(de, a, nivel + 1) : []),
+    { escala, de: a && diaUtc(a), ate: b && diaUtc(b) },
+    ...(ate ? baldesEntre(b, ate, nivel + 1) : []),
+  ];
+}
 
 export function partesDoPeriodo(desde: Date | null, ate: Date | null): PartesDoPeriodo {
   // Whole days: [dia0, dia1); `ate` is inclusive, so its own day is always a partial one.
-  const dia0 = desde ? teto(desde, inicioDoDia, diaSeguinte) : null;
+  const dia0 = desde ? teto(desde, ESCALAS.length - 1) : null;
   const dia1 = ate ? inicioDoDia(ate) : null;
-  if (dia0 && dia1 && dia0 >= dia1) return { meses: null, dias: [], bordas: [{ de: desde, ate, ateInclusivo: true }] };
+  if (dia0 && dia1 && dia0 >= dia1) return { baldes: [], bordas: [{ de: desde, ate, ateInclusivo: true }] };
   const bordas: PartesDoPeriodo['bordas'] = [];
   if (desde && dia0 && desde < dia0) bordas.push({ de: desde, ate: dia0, ateInclusivo: false });
   if (dia1) bordas.push({ de: dia1, ate, ateInclusivo: true });
-  const mes0 = dia0 ? teto(dia0, inicioDoMes, mesSeguinte) : null;
-  const mes1 = dia1 ? inicioDoMes(dia1) : null;
-  if (mes0 && mes1 && mes0 >= mes1) return { meses: null, dias: [{ de: diaUtc(dia0!), ate: diaUtc(dia1!) }], bordas };
-  const dias: Faixa[] = [];
-  if (dia0 && mes0 && dia0 < mes0) dias.push({ de: diaUtc(dia0), ate: diaUtc(mes0) });
-  if (dia1 && mes1 && mes1 < dia1) dias.push({ de: diaUtc(mes1), ate: diaUtc(dia1) });
-  return { meses: { de: mes0 && diaUtc(mes0), ate: mes1 && diaUtc(mes1) }, dias, bordas };
+  return { baldes: baldesEntre(dia0, dia1), bordas };
 }
 
 const c = tramiteContagens;
 
-function faixa(escala: 'M' | 'D', f: Faixa): SQL {
-  return and(eq(c.escala, escala), f.de ? gte(c.inicio, f.de) : undefined, f.ate ? lt(c.inicio, f.ate) : undefined)!;
+function faixa(f: Baldes): SQL {
+  return and(eq(c.escala, f.escala), f.de ? gte(c.inicio, f.de) : undefined, f.ate ? lt(c.inicio, f.ate) : undefined)!;
 }
 
 /** The raw rows of `db.execute`, whichever driver (docs/stack.md trap 4). */
@@ -101,33 +131,35 @@ function linhas<T>(result: unknown): T[] {
 }
 
 /**
- * The statement answering `tramites(filtro)` for this viewer per status (`situacao`, `n`): from the counters plus the
- * partial days at the period's ends when the filter is one they answer, else one count over `tramites`.
+ * The parts of a statement that answer `tramites(filtro)` for this viewer per status, as rows (`k`, `situacao`, `n`)
+ * to be summed: from the counters plus the partial days at the period's ends when the filter is one they answer, else
+ * one count over `tramites`.
  */
-function consultaPorSituacao(viewer: Viewer, filtro: FiltroTramites, agora: Date): SQL {
+function partesDaContagem(k: number, viewer: Viewer, filtro: FiltroTramites, agora: Date): SQL[] {
+  const chave = sql.raw(String(k));
   const escopo = escopoDosContadores(viewer, filtro);
   if (!escopo) {
-    return sql`select ${tramites.situacao} as situacao, count(*)::int as n from ${tramites}
-      where ${filtroTramitesSql(tramites, viewer, filtro, agora)} group by 1`;
+    return [
+      sql`select ${chave} as k, ${tramites.situacao} as situacao, count(*) as n from ${tramites}
+        where ${filtroTramitesSql(tramites, viewer, filtro, agora)} group by ${tramites.situacao}`,
+    ];
   }
   const partes = partesDoPeriodo(filtro.criadoDesde ?? null, filtro.criadoAte ?? null);
-  const baldes = [...(partes.meses ? [faixa('M', partes.meses)] : []), ...partes.dias.map((d) => faixa('D', d))];
   const pedacos: SQL[] = [];
-  if (baldes.length) {
+  if (partes.baldes.length) {
     const onde = and(
       eq(c.ambiente, filtro.ambiente),
       eq(c.lado, escopo.lado),
       escopo.orgaoId != null ? eq(c.orgaoId, escopo.orgaoId) : undefined,
+      // `= any(array(…))`: the agencies' rows by the primary key, where `in (…)` let the planner hash-join every
+      // agency's rows of the side with the SPE's few.
       escopo.sistemaId != null
-        ? inArray(
-            c.orgaoId,
-            sql`(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId})`,
-          )
+        ? sql`${c.orgaoId} = any(array(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId}))`
         : undefined,
       filtro.situacoes?.length ? inArray(c.situacao, filtro.situacoes) : undefined,
-      or(...baldes),
+      or(...partes.baldes.map(faixa)),
     );
-    pedacos.push(sql`select ${c.situacao} as situacao, ${c.quantidade} as n from ${c} where ${onde}`);
+    pedacos.push(sql`select ${chave} as k, ${c.situacao} as situacao, ${c.quantidade} as n from ${c} where ${onde}`);
   }
   // At most a day at each end, of one side of the scope, each its own range: an index-only scan of
   // `tramites_*_orgao_criado_idx` (tables.ts). One OR of both ranges is a bitmap over the heap, costed high enough
@@ -138,19 +170,36 @@ function consultaPorSituacao(viewer: Viewer, filtro: FiltroTramites, agora: Date
       b.de ? gte(tramites.criadoEm, b.de) : undefined,
       b.ate ? (b.ateInclusivo ? lte(tramites.criadoEm, b.ate) : lt(tramites.criadoEm, b.ate)) : undefined,
     );
-    pedacos.push(sql`select ${tramites.situacao} as situacao, count(*) as n from ${tramites} where ${and(semPeriodo, naBorda)} group by 1`);
+    pedacos.push(sql`select ${chave} as k, ${tramites.situacao} as situacao, 1 as n from ${tramites} where ${and(semPeriodo, naBorda)}`);
   }
-  return sql`select situacao, sum(n)::int as n from (${sql.join(pedacos, sql` union all `)}) as partes group by 1`;
+  return pedacos;
 }
 
 /**
- * The trâmites of `tramites(filtro)` for this viewer, per status (statuses with none are absent). One statement. A
- * panel's two sides are two, sent together: one statement for both costs enough in the planner's eyes to be sent to
- * parallel workers, whose start costs ~100 ms on a loaded machine for a statement that takes under a millisecond.
+ * The trâmites of `tramites(filtro)` for this viewer per status (statuses with none are absent), for each filter:
+ * one statement for all of them (a panel's two sides), one round trip and one plan.
  */
+export async function contarPorSituacaoDeCada<const F extends readonly FiltroTramites[]>(
+  db: Database,
+  viewer: Viewer,
+  filtros: F,
+  agora: Date,
+): Promise<{ [K in keyof F]: Map<Situacao, number> }> {
+  const partes = filtros.flatMap((filtro, k) => partesDaContagem(k, viewer, filtro, agora));
+  const contagens = filtros.map(() => new Map<Situacao, number>()) as { [K in keyof F]: Map<Situacao, number> };
+  if (!partes.length) return contagens;
+  const rows = linhas<{ k: number; situacao: number; n: number }>(
+    await db.execute(sql`select k, situacao, sum(n)::int as n from (${sql.join(partes, sql` union all `)}) as partes group by 1, 2`),
+  );
+  for (const r of rows)
+    if (Number(r.n) !== 0) (contagens[Number(r.k)] as Map<Situacao, number>).set(Number(r.situacao) as Situacao, Number(r.n));
+  return contagens;
+}
+
+/** The trâmites of `tramites(filtro)` for this viewer, per status (statuses with none are absent). One statement. */
 export async function contarPorSituacao(db: Database, viewer: Viewer, filtro: FiltroTramites, agora: Date): Promise<Map<Situacao, number>> {
-  const rows = linhas<{ situacao: number; n: number }>(await db.execute(consultaPorSituacao(viewer, filtro, agora)));
-  return new Map(rows.filter((r) => Number(r.n) !== 0).map((r) => [Number(r.situacao) as Situacao, Number(r.n)]));
+  const [contagem] = await contarPorSituacaoDeCada(db, viewer, [filtro], agora);
+  return contagem;
 }
 
 /** `totalCount` of `tramites(filtro)`. */

@@ -342,7 +342,7 @@ export const tramiteAlertas = pgTable(
 /**
  * Counts of trâmites per (ambiente, escala of the period bucket, lado, agency, bucket start, status), so `painel` and
  * `totalCount` sum a few rows instead of counting trâmites (contagens.ts). Buckets are by creation instant (the panel's
- * period), in UTC: `M` a calendar month, `D` a day; `lado` `O` the agency as remetente, `D` as destinatário without the
+ * period), in UTC: `A` a calendar year, `M` a month, `D` a day; `lado` `O` the agency as remetente, `D` as destinatário without the
  * refused (8, 9), `Q` either, as the agency itself sees them (each trâmite once). Maintained by statement-level triggers on
  * `tramites` in the writing transaction (every writer: steps, starts, the automatic cancellation, seeds); the migration
  * `contagens` defines them and backfills from the existing rows.
