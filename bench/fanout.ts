@@ -52,7 +52,7 @@ import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
-import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -370,6 +370,66 @@ interface Resultado {
   /** The bound on waiting for these deliveries. */
   prazoMs: number;
   nota: string;
+  /** CPU time each process spent from the burst's start to its last delivery (burst rows). */
+  cpu?: CpuDaRajada;
+}
+
+/** A process whose CPU time is read over a burst; a gateway (`filho`) is also profiled when BENCH_CPU_PROF is set. */
+interface Processo {
+  nome: string;
+  pid: number;
+  filho?: Filho;
+}
+
+interface CpuDaRajada {
+  janelaMs: number;
+  porProcesso: Array<{ nome: string; ms: number }>;
+  /** This process: every graphql-ws client. */
+  clientesMs: number;
+  /** The whole machine (every process, the database and other users included): busy time / (window × cores). */
+  maquinaOcupada: number;
+}
+
+const PERFIS = process.env.BENCH_CPU_PROF;
+const nomeDeArquivo = (s: string) =>
+  s
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+
+/** Reads the CPU time of `processos`, this process and the machine over a burst; profiles the gateways among them. */
+function cpuDaRajada(rotulo: string, processos: Processo[]) {
+  let antes: number[] = [];
+  let eu = process.cpuUsage();
+  let maquina = cpuDaMaquinaMs();
+  let t0 = agora();
+  const perfilados = PERFIS ? processos.filter((p) => p.filho) : [];
+  return {
+    async iniciar(): Promise<void> {
+      await Promise.all(perfilados.map((p) => p.filho!.pedir({ tipo: 'perfil', arquivo: null })));
+      antes = processos.map((p) => cpuMs(p.pid));
+      eu = process.cpuUsage();
+      maquina = cpuDaMaquinaMs();
+      t0 = agora();
+    },
+    async parar(): Promise<CpuDaRajada> {
+      const porProcesso = processos.map((p, i) => ({ nome: p.nome, ms: cpuMs(p.pid) - antes[i]! }));
+      const usado = process.cpuUsage(eu);
+      const m = cpuDaMaquinaMs();
+      const janelaMs = agora() - t0;
+      await Promise.all(
+        perfilados.map((p) =>
+          p.filho!.pedir({ tipo: 'perfil', arquivo: join(PERFIS!, `${nomeDeArquivo(rotulo)}-${nomeDeArquivo(p.nome)}.cpuprofile`) }),
+        ),
+      );
+      return {
+        janelaMs,
+        porProcesso,
+        clientesMs: (usado.user + usado.system) / 1000,
+        maquinaOcupada: (m.ocupado - maquina.ocupado) / Math.max(1, m.total - maquina.total),
+      };
+    },
+  };
 }
 
 /** Every delivery's latency, sorted; the last arrival; and per event the first subscriber's latency, sorted. */
@@ -442,6 +502,9 @@ function resumo(
   };
 }
 
+const PISO_UM = 'floor (raw ws, same bytes)';
+const PISO_DOIS = 'floor on two processes (raw ws, same bytes)';
+
 const fmtMs = (r: Pick<Resultado, 'p99' | 'prazoMs'>, campo: 'p50' | 'p99' | 'max' = 'p99') => {
   const v = (r as unknown as Record<string, number>)[campo]!;
   return v === Number.POSITIVE_INFINITY ? `> ${r.prazoMs} ms` : Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—';
@@ -466,6 +529,8 @@ async function medirEntregas(
     rajada: () => Promise<Commit[]>;
     /** When a gateway's bus delivered these seqs (gateway phases). */
     barramento?: (seqs: number[]) => Promise<Map<number, number>>;
+    /** The server-side processes whose CPU time the burst row reports. */
+    processos: Processo[];
   },
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
@@ -491,6 +556,8 @@ async function medirEntregas(
     await disparar.barramento?.([...porSeqIsolado.keys()]),
   );
   depurar(`${rotulo}: burst`);
+  const cpu = cpuDaRajada(rotulo, disparar.processos);
+  await cpu.iniciar();
   const antesRajada = rec.n;
   const inicioRajada = agora();
   const commits = await disparar.rajada();
@@ -505,7 +572,8 @@ async function medirEntregas(
   }
   const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
   const alvo = antesRajada + n * commits.length;
-  while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(50);
+  while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(5);
+  const cpuRajada = await cpu.parar();
   const rajada = resumo(
     `${rotulo}, burst of ${commits.length}`,
     base,
@@ -517,6 +585,7 @@ async function medirEntregas(
     inicioRajada,
     await disparar.barramento?.([...porSeq.keys()]),
   );
+  rajada.cpu = cpuRajada;
   depurar(`${rotulo}: burst measured`);
   return [isolado, rajada];
 }
@@ -592,12 +661,11 @@ async function main(): Promise<void> {
 
     const envBase = { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET };
     const iniciarGateway = async (nome: string) => {
-      const perfil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
       const { filho, pronto } = await Filho.iniciar<{ url: string }>(
         nome,
         'bench/gateway-child.ts',
         { ...envBase, BENCH_CHILD_MAX_PENDING: '100000' },
-        ['--expose-gc', ...perfil],
+        ['--expose-gc'],
       );
       filhos.add(filho);
       return { filho, url: pronto.url };
@@ -617,6 +685,7 @@ async function main(): Promise<void> {
       BENCH_CHILD_DESTINATARIO_ORGAO: String(par.dest_orgao),
     });
     filhos.add(escritor);
+    const processoDe = (f: Filho): Processo => ({ nome: f.nome, pid: f.proc.pid!, filho: f.nome.startsWith('gateway') ? f : undefined });
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
@@ -679,6 +748,7 @@ async function main(): Promise<void> {
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
         barramento: entregasDo(gw),
+        processos: [processoDe(gw), processoDe(escritor)],
       });
       resultados.push(isolado, rajada);
       depurar('burst measured');
@@ -694,41 +764,70 @@ async function main(): Promise<void> {
     }
 
     const nMax = Math.max(...CONTAGENS);
+    // Two processes: twice the subscriptions per connection, since this process holds every client socket and
+    // 2 × nMax sockets would pass a typical descriptor limit (20,000 here); the servers write as many frames.
+    const porConexaoDuas = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
 
     // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
-    // A failure here is reported, and the rows without a floor are still printed.
-    try {
-      const inicioFase = Date.now();
-      const { filho: piso, pronto } = await Filho.iniciar<{ url: string }>('floor', 'bench/floor-child.ts', {});
-      filhos.add(piso);
-      const rec = new Recepcao(nMax * (EVENTOS + ISOLADOS) + 1_000);
-      const t0 = Date.now();
-      clientesAbertos = await conectar(pronto.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, t0 + LIMITE_CONEXAO_MS);
-      await esperarAssinantes(piso, nMax, t0 + LIMITE_CONEXAO_MS);
-      const base = {
-        assinantes: nMax,
-        conexoes: Math.ceil(nMax / POR_CONEXAO),
-        kbRss: Number.NaN,
-        kbHeap: Number.NaN,
-        conectarS: (Date.now() - t0) / 1000,
-      };
-      let seq = 1_000_000_000; // far from the log's seqs: the floor's events are its own
-      const escrever = async (k: number) =>
-        (await piso.pedir<{ commits: Commit[] }>({ tipo: 'eventos', seqs: Array.from({ length: k }, () => ++seq) }, LIMITE_ENTREGA_MS))
-          .commits;
-      resultados.push(
-        ...(await medirEntregas('floor (raw ws, same bytes)', nMax, base, rec, ['latency from the first write of each event'], {
-          isolado: async () => (await escrever(1))[0]!,
-          rajada: () => escrever(EVENTOS),
-        })),
-      );
-      encerrarClientes(clientesAbertos);
-      await fecharFilho(piso);
-      console.log(`  floor: ${nMax} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
-    } catch (error) {
-      console.log(`  floor: failed, not measured (${(error as Error).message.slice(0, 200)})`);
-      encerrarClientes(clientesAbertos);
-      for (const f of [...filhos]) if (f.nome === 'floor') await fecharFilho(f);
+    // On one process with nMax subscribers, and on two with nMax each (the two-instance phase's baseline: the
+    // same sockets, bytes and client process on the same cores). A failure here is reported, and the rows without
+    // a floor are still printed.
+    for (const processos of DUAS_INSTANCIAS ? [1, 2] : [1]) {
+      const rotulo = processos === 1 ? PISO_UM : PISO_DOIS;
+      try {
+        const inicioFase = Date.now();
+        const pisos = await Promise.all(
+          Array.from({ length: processos }, async (_, i) => {
+            const { filho, pronto } = await Filho.iniciar<{ url: string }>(
+              processos === 1 ? 'floor' : `floor ${'AB'[i]}`,
+              'bench/floor-child.ts',
+              {},
+            );
+            filhos.add(filho);
+            return { filho, url: pronto.url };
+          }),
+        );
+        const total = processos * nMax;
+        const porConexao = processos === 1 ? POR_CONEXAO : porConexaoDuas;
+        const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
+        const t0 = Date.now();
+        const prazo = t0 + processos * LIMITE_CONEXAO_MS;
+        clientesAbertos = [];
+        for (const piso of pisos) clientesAbertos.push(...(await conectar(piso.url, tokenAdmin, nMax, porConexao, () => rec, prazo)));
+        for (const piso of pisos) await esperarAssinantes(piso.filho, nMax, prazo);
+        const base = {
+          assinantes: total,
+          conexoes: processos * Math.ceil(nMax / porConexao),
+          kbRss: Number.NaN,
+          kbHeap: Number.NaN,
+          conectarS: (Date.now() - t0) / 1000,
+        };
+        let seq = 1_000_000_000; // far from the log's seqs: the floor's events are its own
+        // Every floor process writes the same events to its own subscribers; an event's time is its earliest first write.
+        const escrever = async (k: number): Promise<Commit[]> => {
+          const seqs = Array.from({ length: k }, () => ++seq);
+          const feitos = await Promise.all(
+            pisos.map((piso) => piso.filho.pedir<{ commits: Commit[] }>({ tipo: 'eventos', seqs }, LIMITE_ENTREGA_MS)),
+          );
+          return seqs.map((s, i) => ({ seq: s, depois: Math.min(...feitos.map((f) => f.commits[i]!.depois)) }));
+        };
+        const notas = ['latency from the first write of each event'];
+        if (processos > 1) notas.push(`${nMax} subscribers on each process, ${porConexao} per connection`);
+        resultados.push(
+          ...(await medirEntregas(rotulo, total, base, rec, notas, {
+            isolado: async () => (await escrever(1))[0]!,
+            rajada: () => escrever(EVENTOS),
+            processos: pisos.map((piso) => processoDe(piso.filho)),
+          })),
+        );
+        encerrarClientes(clientesAbertos);
+        for (const piso of pisos) await fecharFilho(piso.filho);
+        console.log(`  ${rotulo}: ${total} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+      } catch (error) {
+        console.log(`  ${rotulo}: failed, not measured (${(error as Error).message.slice(0, 200)})`);
+        encerrarClientes(clientesAbertos);
+        for (const f of [...filhos]) if (f.nome.startsWith('floor')) await fecharFilho(f);
+      }
     }
 
     // ---- two instances behind one PostgreSQL, nMax subscribers on each ----------------------------------------
@@ -746,9 +845,7 @@ async function main(): Promise<void> {
         const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
         const t0 = Date.now();
         const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
-        // Twice the subscriptions per connection: this process holds every client socket, and 2 × nMax
-        // sockets would pass a typical descriptor limit (20,000 here); the gateways write as many frames.
-        const porConexao = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
+        const porConexao = porConexaoDuas;
         clientesAbertos = [
           ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
           ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
@@ -757,7 +854,7 @@ async function main(): Promise<void> {
         await esperarAssinantes(dois.filho, nMax, prazo);
         const base = {
           assinantes: total,
-          conexoes: 2 * Math.ceil(nMax / POR_CONEXAO),
+          conexoes: 2 * Math.ceil(nMax / porConexao),
           kbRss: Number.NaN,
           kbHeap: Number.NaN,
           conectarS: (Date.now() - t0) / 1000,
@@ -776,6 +873,7 @@ async function main(): Promise<void> {
                 ).commits[0]!,
               rajada: () => passosServico(tramites),
               barramento: entregasDo(um.filho),
+              processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor)],
             },
           )),
         );
@@ -914,11 +1012,35 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhas) console.log(fmt(l));
   console.log('');
 
-  // Targets, each beside the floor of the same run (raw ws writing the same bytes to as many sockets).
+  // CPU time over each burst: which process the burst's time went to.
+  const comCpu = resultados.filter((r) => r.cpu);
+  if (comCpu.length > 0) {
+    console.log('CPU time during each burst (user + system, from /proc; from the first commit or write to the last delivery)');
+    const cabC = ['burst', 'window ms', 'servers (ms each)', 'clients (this process) ms', 'machine busy'];
+    const linhasC = comCpu.map((r) => [
+      r.fase,
+      f(r.cpu!.janelaMs, 0),
+      r.cpu!.porProcesso.map((p) => `${p.nome} ${f(p.ms, 0)}`).join(', '),
+      f(r.cpu!.clientesMs, 0),
+      `${f(100 * r.cpu!.maquinaOcupada, 0)}%`,
+    ]);
+    const largC = cabC.map((c, i) => Math.max(c.length, ...linhasC.map((l) => l[i]!.length)));
+    const fmtC = (l: string[]) => `| ${l.map((x, i) => x.padEnd(largC[i]!)).join(' | ')} |`;
+    console.log(fmtC(cabC));
+    console.log(`|${largC.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const l of linhasC) console.log(fmtC(l));
+    console.log('');
+  }
+
+  // Targets, each beside the floor of the same run (raw ws writing the same bytes to as many sockets); two
+  // instances beside the floor on two processes (the same sockets and client process), else on one.
   const alvo10k = fanout.find((r) => r.assinantes === 10_000) ?? fanout.at(-1);
   const isolado10k = isolados.find((r) => r.assinantes === alvo10k?.assinantes);
-  const pisoIsolado = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('one event'));
-  const pisoRajada = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('burst'));
+  const piso = (rotulo: string, tipo: string) => resultados.find((r) => r.fase.startsWith(`${rotulo}, `) && r.fase.includes(tipo));
+  const pisoIsolado = piso(PISO_UM, 'one event');
+  const pisoRajada = piso(PISO_UM, 'burst');
+  const pisoDoisIsolado = piso(PISO_DOIS, 'one event') ?? pisoIsolado;
+  const pisoDoisRajada = piso(PISO_DOIS, 'burst') ?? pisoRajada;
   const duasIsolado = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('one event'));
   const duasRajada = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('burst'));
   const cruzado = resultados.find((r) => r.fase.startsWith('cross-instance:'));
@@ -933,7 +1055,9 @@ function imprimir(resultados: Resultado[]): void {
       nome,
       `< ${limite} ms`,
       fmtMs(r),
-      piso ? fmtMs(piso) : '—',
+      piso
+        ? `${fmtMs(piso)}${piso.fase.startsWith(PISO_DOIS) ? ' (floor, 2 processes)' : piso.fase.startsWith(PISO_UM) ? ' (floor)' : ''}`
+        : '—',
       piso ? razao(r, piso) : '—',
       r.p99 < limite ? 'MET' : 'MISSED',
     ]);
@@ -950,12 +1074,12 @@ function imprimir(resultados: Resultado[]): void {
       linhasAlvo.push([`${nome}: memory per idle subscriber (${rotulo})`, '<= 30 KB', `${f(v)} KB`, '—', '—', v <= 30 ? 'MET' : 'MISSED']);
     }
   }
-  alvo(`two instances, ${duasIsolado?.assinantes ?? 0} subscribers: p99, one event at a time`, duasIsolado, 250, pisoIsolado);
+  alvo(`two instances, ${duasIsolado?.assinantes ?? 0} subscribers: p99, one event at a time`, duasIsolado, 250, pisoDoisIsolado);
   alvo(
     `two instances, ${duasRajada?.assinantes ?? 0} subscribers: p99, burst of ${duasRajada?.eventos ?? 0}`,
     duasRajada,
     2_000,
-    pisoRajada,
+    pisoDoisRajada,
   );
   if (cruzado)
     alvo(
@@ -973,7 +1097,8 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhasAlvo) console.log(fmtA(l));
   console.log('');
   console.log(
-    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients) for fan-out, ' +
+    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients; for two instances ' +
+      'two floor processes with as many subscribers each) for fan-out, ' +
       'the same instance for cross-instance. ' +
       'Notes: clients run in this process (one event loop for all of them), so latency includes their own queueing; ' +
       'the gateway runs in a child process, the writer in another; memory per subscriber = (RSS or heap after GC with N idle ' +

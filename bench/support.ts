@@ -1,6 +1,7 @@
 /** What the benches share: a fresh, seeded PostgreSQL database, and two units that can exchange trâmites. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,19 @@ export const envInt = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
+
+/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(campos[11]) + Number(campos[12])) * 10;
+}
+
+/** CPU time of the whole machine from /proc/stat, in ms: busy (every state but idle and iowait) and total. */
+export function cpuDaMaquinaMs(): { ocupado: number; total: number } {
+  const campos = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = campos.reduce((a, b) => a + b, 0);
+  return { ocupado: (total - campos[3]! - campos[4]!) * 10, total: total * 10 };
+}
 
 /** Cleanup steps, run last-in first-out by the bench when it ends (or is interrupted). */
 export type Limpeza = Array<() => Promise<unknown>>;
