@@ -9,10 +9,11 @@
  * Real PostgreSQL: BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the
  * end), or a throwaway server started with test/support/postgres-server.sh and stopped at the end.
  *
- * Processes: this one holds the subscribers (graphql-ws clients, PEN_ADMIN token, one subscription per
- * connection unless --per-connection says otherwise; the gateway allows 25 per connection); every gateway
- * instance runs in a child process (bench/gateway-child.ts) so client work does not share its event loop;
- * the writer runs in another child (bench/driver-child.ts) and reports each commit's time.
+ * Processes: this one holds the subscribers of the one-server phases (graphql-ws clients, bench/fanout-clientes.ts,
+ * PEN_ADMIN token, one subscription per connection unless --per-connection says otherwise; the gateway allows 25
+ * per connection); in the two-server phases each server gets a client process of its own (bench/clients-child.ts).
+ * Every gateway instance runs in a child process (bench/gateway-child.ts) so client work does not share its event
+ * loop; the writer runs in another child (bench/driver-child.ts) and reports each commit's time.
  *
  * Per subscriber count N, a fresh gateway instance:
  *   1. warm-up (20 subscribers, one trâmite walked, then closed), then the instance's memory after GC;
@@ -25,8 +26,9 @@
  *   the part before the fan-out, i.e. NOTIFY, the log's horizon and the read).
  * Then the floor: bench/floor-child.ts (node:http + raw `ws`, no GraphQL, no database) serving the same graphql-ws
  * clients, the largest count of them, writing frames of the same shape and size one event at a time and in a
- * burst. Then two instances on the same database with the largest count on each (20,000 by default), the writer
- * committing once. Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
+ * burst; and the same on two floor processes with the largest count on each (the two-instance baseline). Then two
+ * instances on the same database with the largest count on each (20,000 by default), the writer committing once.
+ * Per burst, the CPU time of every process involved (from /proc) and how busy the whole machine was. Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
  * mutations over HTTP through instance 1, one at a time; latency on instance 2 (and, as the same-run
  * baseline, on instance 1 itself) from the mutation's answer.
  *
@@ -36,7 +38,7 @@
  * and in the full table the first (smallest) subscriber count. Every wait is bounded
  * (connecting: 90 s; one event: 15 s; the burst: --delivery-timeout, 30 s; the whole run: 10 min;
  * deliveries missing at a deadline count as later than it) and the run cleans up when it aborts.
- * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateway children's CPU profiles.
+ * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateways' CPU profiles of each burst.
  * Not part of the test suite.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -44,14 +46,14 @@ import { writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { agora, conectar, encerrarClientes, Recepcao, type Receptor, receptorLocal } from './fanout-clientes.js';
 import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
@@ -66,13 +68,11 @@ const CAMINHO: Array<PedidoDeConducao['acao']> = [
   'ENVIAR_RECIBO_CONCLUSAO',
   'RECEBER_RECIBO_CONCLUSAO',
 ];
-const QUERY = 'subscription { eventosTramites { cursor ocorridoEm tramite { idt situacao } } }';
 const LIMITE_CONEXAO_MS = 90_000;
 const LIMITE_ISOLADO_MS = 15_000;
 const LIMITE_TOTAL_MS = 10 * 60_000;
 const MAX_SUBS_POR_CONEXAO = 25; // the gateway's default FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION
 
-const agora = () => performance.timeOrigin + performance.now();
 const T0 = Date.now();
 const depurar = (o: string) => {
   if (process.env.BENCH_DEBUG) console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${o}`);
@@ -169,12 +169,14 @@ class Filho {
     script: string,
     env: Record<string, string>,
     execArgv: string[] = [],
+    serialization: 'json' | 'advanced' = 'json',
   ): Promise<{ filho: Filho; pronto: T }> {
     const proc = fork(join(raiz, script), [], {
       cwd: raiz,
       execArgv: ['--import', 'tsx', ...execArgv],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization,
     });
     const filho = new Filho(nome, proc);
     return new Promise((resolve, reject) => {
@@ -235,103 +237,7 @@ interface Memoria {
   posicao: number;
 }
 
-// ---- subscribers --------------------------------------------------------------------------------------
-
-/** Every delivery: the event's seq and when it arrived here. */
-class Recepcao {
-  seq: Float64Array;
-  t: Float64Array;
-  n = 0;
-  erros = 0;
-  primeiroErro: unknown = null;
-  constructor(capacidade: number) {
-    this.seq = new Float64Array(capacidade);
-    this.t = new Float64Array(capacidade);
-  }
-  registrar(seq: number): void {
-    if (this.n >= this.seq.length) return;
-    this.t[this.n] = agora();
-    this.seq[this.n++] = seq;
-  }
-  falhar(e: unknown): void {
-    this.erros++;
-    this.primeiroErro ??= e;
-  }
-}
-
-/** `assinaturas` subscriptions over ceil(assinaturas / porConexao) connections, opened `lote` at a time. */
-async function conectar(
-  url: string,
-  token: string,
-  assinaturas: number,
-  porConexao: number,
-  rec: () => Recepcao,
-  prazo: number,
-): Promise<Client[]> {
-  const wsUrl = url.replace(/^http/, 'ws');
-  const clientes: Client[] = [];
-  const conexoes = Math.ceil(assinaturas / porConexao);
-  const LOTE = 250;
-  let restantes = assinaturas;
-  for (let feitas = 0; feitas < conexoes; feitas += LOTE) {
-    if (Date.now() > prazo)
-      throw new Error(`connecting took longer than ${LIMITE_CONEXAO_MS / 1000} s (${feitas}/${conexoes} connections)`);
-    const lote = Math.min(LOTE, conexoes - feitas);
-    const abertos = await Promise.all(
-      Array.from({ length: lote }, async () => {
-        let conectado!: () => void;
-        let falhou!: (e: unknown) => void;
-        const pronto = new Promise<void>((resolve, reject) => {
-          conectado = resolve;
-          falhou = reject;
-        });
-        const client = createClient({
-          url: wsUrl,
-          webSocketImpl: WebSocket,
-          lazy: false,
-          retryAttempts: 0,
-          keepAlive: 0,
-          onNonLazyError: () => {},
-          connectionParams: { authorization: `Bearer ${token}` },
-          on: { connected: () => conectado(), error: (e) => falhou(e), closed: (e) => falhou(e) },
-        });
-        clientes.push(client);
-        await pronto;
-        return client;
-      }),
-    );
-    for (const client of abertos) {
-      const aqui = Math.min(porConexao, restantes);
-      restantes -= aqui;
-      for (let i = 0; i < aqui; i++) {
-        client.subscribe<{ eventosTramites: { cursor: string } }>(
-          { query: QUERY },
-          {
-            next: (r) => {
-              const cursor = r.data?.eventosTramites?.cursor;
-              if (cursor) rec().registrar(Number(cursor));
-              else rec().falhar(r.errors ?? r);
-            },
-            error: (e) => rec().falhar(e),
-            complete: () => {},
-          },
-        );
-      }
-    }
-  }
-  return clientes;
-}
-
-function encerrarClientes(clientes: Client[]): void {
-  for (const c of clientes) {
-    try {
-      c.terminate();
-    } catch {
-      /* closed */
-    }
-  }
-  clientes.length = 0;
-}
+// ---- subscribers ----------------------------------------------------------------------------------------
 
 async function esperarAssinantes(gateway: Filho, n: number, prazo: number): Promise<Memoria> {
   for (;;) {
@@ -522,7 +428,7 @@ async function medirEntregas(
   rotulo: string,
   n: number,
   base: Pick<Resultado, 'assinantes' | 'conexoes' | 'kbRss' | 'kbHeap' | 'conectarS'>,
-  rec: Recepcao,
+  receptor: Receptor,
   notas: string[],
   disparar: {
     isolado: (i: number) => Promise<Commit>;
@@ -535,19 +441,20 @@ async function medirEntregas(
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
   for (let i = 0; i < ISOLADOS; i++) {
-    const antes = rec.n;
+    const antes = (await receptor.contar()).n;
     const c = await disparar.isolado(i);
     porSeqIsolado.set(c.seq, c.depois);
     depurar(`${rotulo}: isolated event ${i + 1} committed`);
     const prazo = Date.now() + LIMITE_ISOLADO_MS;
-    while (rec.n < antes + n && Date.now() < prazo) await sleep(10);
-    depurar(`${rotulo}: isolated event ${i + 1}: ${rec.n - antes} deliveries`);
-    if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
+    let recebidas = antes;
+    while ((recebidas = (await receptor.contar()).n) < antes + n && Date.now() < prazo) await sleep(10);
+    depurar(`${rotulo}: isolated event ${i + 1}: ${recebidas - antes} deliveries`);
+    if (recebidas < antes + n) break; // not even one event reached everyone in time: stop here
   }
   const isolado = resumo(
     `${rotulo}, one event at a time`,
     base,
-    rec,
+    await receptor.recepcao(),
     porSeqIsolado,
     n,
     LIMITE_ISOLADO_MS,
@@ -558,7 +465,7 @@ async function medirEntregas(
   depurar(`${rotulo}: burst`);
   const cpu = cpuDaRajada(rotulo, disparar.processos);
   await cpu.iniciar();
-  const antesRajada = rec.n;
+  const antesRajada = (await receptor.contar()).n;
   const inicioRajada = agora();
   const commits = await disparar.rajada();
   const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
@@ -572,12 +479,16 @@ async function medirEntregas(
   }
   const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
   const alvo = antesRajada + n * commits.length;
-  while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(5);
+  for (;;) {
+    const { n: recebidas, erros } = await receptor.contar();
+    if (recebidas >= alvo || Date.now() >= prazoEntrega || erros > 0) break;
+    await sleep(5);
+  }
   const cpuRajada = await cpu.parar();
   const rajada = resumo(
     `${rotulo}, burst of ${commits.length}`,
     base,
-    rec,
+    await receptor.recepcao(),
     porSeq,
     n,
     LIMITE_ENTREGA_MS,
@@ -743,7 +654,7 @@ async function main(): Promise<void> {
       };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
-      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, rec, [notaGc], {
+      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, receptorLocal(rec), [notaGc], {
         isolado: async (i) =>
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
@@ -764,9 +675,52 @@ async function main(): Promise<void> {
     }
 
     const nMax = Math.max(...CONTAGENS);
-    // Two processes: twice the subscriptions per connection, since this process holds every client socket and
-    // 2 × nMax sockets would pass a typical descriptor limit (20,000 here); the servers write as many frames.
+    // Two servers: twice the subscriptions per connection, as in every earlier run of this phase (2 × nMax sockets
+    // in one process would have passed a typical descriptor limit of 20,000); the servers write as many frames.
     const porConexaoDuas = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
+
+    /**
+     * nMax subscribers on each server of `urls`: held here for one server, as the one-instance phases; for
+     * two, in one client process per server (bench/clients-child.ts), so the bench's clients do not all
+     * queue on one event loop (one core) while the servers have the other.
+     */
+    const assinantesEm = async (urls: string[], porConexao: number, prazo: number) => {
+      const capacidade = nMax * (EVENTOS + ISOLADOS) + 1_000;
+      if (urls.length === 1) {
+        const rec = new Recepcao(capacidade);
+        clientesAbertos = await conectar(urls[0]!, tokenAdmin, nMax, porConexao, () => rec, prazo);
+        return { receptor: receptorLocal(rec), processos: [] as Processo[], fechar: async () => encerrarClientes(clientesAbertos) };
+      }
+      const clientes = await Promise.all(
+        urls.map(async (_, i) => {
+          const { filho } = await Filho.iniciar(`clients ${'AB'[i]}`, 'bench/clients-child.ts', {}, [], 'advanced');
+          filhos.add(filho);
+          return filho;
+        }),
+      );
+      await Promise.all(
+        clientes.map((f, i) =>
+          f.pedir(
+            { tipo: 'conectar', url: urls[i], token: tokenAdmin, assinaturas: nMax, porConexao, capacidade, prazo },
+            prazo - Date.now() + 5_000,
+          ),
+        ),
+      );
+      const receptor: Receptor = {
+        contar: async () => {
+          const contagens = await Promise.all(clientes.map((f) => f.pedir<{ n: number; erros: number }>({ tipo: 'contar' })));
+          return { n: contagens.reduce((a, c) => a + c.n, 0), erros: contagens.reduce((a, c) => a + c.erros, 0) };
+        },
+        recepcao: async () => Recepcao.juntar(await Promise.all(clientes.map((f) => f.pedir<Recepcao>({ tipo: 'recepcao' })))),
+      };
+      return {
+        receptor,
+        processos: clientes.map((f) => ({ nome: f.nome, pid: f.proc.pid! })),
+        fechar: async () => {
+          for (const f of clientes) await fecharFilho(f);
+        },
+      };
+    };
 
     // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
     // On one process with nMax subscribers, and on two with nMax each (the two-instance phase's baseline: the
@@ -789,11 +743,13 @@ async function main(): Promise<void> {
         );
         const total = processos * nMax;
         const porConexao = processos === 1 ? POR_CONEXAO : porConexaoDuas;
-        const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
         const t0 = Date.now();
-        const prazo = t0 + processos * LIMITE_CONEXAO_MS;
-        clientesAbertos = [];
-        for (const piso of pisos) clientesAbertos.push(...(await conectar(piso.url, tokenAdmin, nMax, porConexao, () => rec, prazo)));
+        const prazo = t0 + LIMITE_CONEXAO_MS;
+        const assinantes = await assinantesEm(
+          pisos.map((piso) => piso.url),
+          porConexao,
+          prazo,
+        );
         for (const piso of pisos) await esperarAssinantes(piso.filho, nMax, prazo);
         const base = {
           assinantes: total,
@@ -812,21 +768,21 @@ async function main(): Promise<void> {
           return seqs.map((s, i) => ({ seq: s, depois: Math.min(...feitos.map((f) => f.commits[i]!.depois)) }));
         };
         const notas = ['latency from the first write of each event'];
-        if (processos > 1) notas.push(`${nMax} subscribers on each process, ${porConexao} per connection`);
+        if (processos > 1) notas.push(`${nMax} subscribers on each process, ${porConexao} per connection, one client process each`);
         resultados.push(
-          ...(await medirEntregas(rotulo, total, base, rec, notas, {
+          ...(await medirEntregas(rotulo, total, base, assinantes.receptor, notas, {
             isolado: async () => (await escrever(1))[0]!,
             rajada: () => escrever(EVENTOS),
-            processos: pisos.map((piso) => processoDe(piso.filho)),
+            processos: [...pisos.map((piso) => processoDe(piso.filho)), ...assinantes.processos],
           })),
         );
-        encerrarClientes(clientesAbertos);
+        await assinantes.fechar();
         for (const piso of pisos) await fecharFilho(piso.filho);
         console.log(`  ${rotulo}: ${total} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
       } catch (error) {
         console.log(`  ${rotulo}: failed, not measured (${(error as Error).message.slice(0, 200)})`);
         encerrarClientes(clientesAbertos);
-        for (const f of [...filhos]) if (f.nome.startsWith('floor')) await fecharFilho(f);
+        for (const f of [...filhos]) if (f.nome.startsWith('floor') || f.nome.startsWith('clients')) await fecharFilho(f);
       }
     }
 
@@ -842,14 +798,10 @@ async function main(): Promise<void> {
         const tramites = await criarTramites(EVENTOS / CAMINHO.length);
         const [avulso] = await criarTramites(1);
         await sleep(1_000);
-        const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
         const t0 = Date.now();
-        const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
+        const prazo = t0 + LIMITE_CONEXAO_MS;
         const porConexao = porConexaoDuas;
-        clientesAbertos = [
-          ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-          ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-        ];
+        const assinantes = await assinantesEm([um.url, dois.url], porConexao, prazo);
         await esperarAssinantes(um.filho, nMax, prazo);
         await esperarAssinantes(dois.filho, nMax, prazo);
         const base = {
@@ -864,8 +816,8 @@ async function main(): Promise<void> {
             'two instances',
             total,
             base,
-            rec,
-            [`${nMax} subscribers on each instance, ${porConexao} per connection`],
+            assinantes.receptor,
+            [`${nMax} subscribers on each instance, ${porConexao} per connection, one client process each`],
             {
               isolado: async (i) =>
                 (
@@ -873,18 +825,18 @@ async function main(): Promise<void> {
                 ).commits[0]!,
               rajada: () => passosServico(tramites),
               barramento: entregasDo(um.filho),
-              processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor)],
+              processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor), ...assinantes.processos],
             },
           )),
         );
-        encerrarClientes(clientesAbertos);
+        await assinantes.fechar();
         await fecharFilho(um.filho);
         await fecharFilho(dois.filho);
         console.log(`  two instances: ${total} subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
       } catch (error) {
         console.log(`  two instances: failed, not measured (${(error as Error).message.slice(0, 200)})`);
         encerrarClientes(clientesAbertos);
-        for (const f of [...filhos]) if (f.nome.startsWith('gateway ')) await fecharFilho(f);
+        for (const f of [...filhos]) if (f.nome.startsWith('gateway ') || f.nome.startsWith('clients')) await fecharFilho(f);
       }
     }
 
@@ -1016,7 +968,7 @@ function imprimir(resultados: Resultado[]): void {
   const comCpu = resultados.filter((r) => r.cpu);
   if (comCpu.length > 0) {
     console.log('CPU time during each burst (user + system, from /proc; from the first commit or write to the last delivery)');
-    const cabC = ['burst', 'window ms', 'servers (ms each)', 'clients (this process) ms', 'machine busy'];
+    const cabC = ['burst', 'window ms', 'processes (ms each)', 'this process ms', 'machine busy'];
     const linhasC = comCpu.map((r) => [
       r.fase,
       f(r.cpu!.janelaMs, 0),
