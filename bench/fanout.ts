@@ -269,6 +269,8 @@ interface Resultado {
   primeiraP50: number;
   /** Median over events of the bus's delivery to its listeners after the commit (gateway phases): the database's part. */
   barramentoP50: number;
+  /** The bus's deliveries of these events (gateway phases): reads that delivered some, each one write per socket. */
+  voltas: number;
   porSegundo: number;
   kbRss: number;
   kbHeap: number;
@@ -396,6 +398,7 @@ function resumo(
           50,
         )
       : Number.NaN,
+    voltas: barramento ? voltasDoBarramento([...barramento.values()]) : Number.NaN,
     porSegundo: janela > 0 ? ordenadas.length / janela : Number.NaN,
     prazoMs,
     nota: [
@@ -406,6 +409,14 @@ function resumo(
       .filter(Boolean)
       .join('; '),
   };
+}
+
+/** How many deliveries of the bus the events took: the events of one are handed out within a millisecond. */
+function voltasDoBarramento(tempos: number[]): number {
+  tempos.sort((a, b) => a - b);
+  let voltas = tempos.length > 0 ? 1 : 0;
+  for (let i = 1; i < tempos.length; i++) if (tempos[i]! - tempos[i - 1]! > 1) voltas++;
+  return voltas;
 }
 
 const PISO_UM = 'floor (raw ws, same bytes)';
@@ -917,6 +928,7 @@ function imprimir(resultados: Resultado[]): void {
     'max ms',
     '1st sub p50',
     'bus p50',
+    'bus reads',
     'deliveries/s',
     'KB RSS/sub',
     'KB heap/sub',
@@ -946,6 +958,7 @@ function imprimir(resultados: Resultado[]): void {
       ms(r, 'max'),
       f(r.primeiraP50),
       f(r.barramentoP50),
+      f(r.voltas, 0),
       f(r.porSegundo, 0),
       f(r.kbRss),
       f(r.kbHeap),
