@@ -1065,7 +1065,7 @@ function imprimir(resultados: Resultado[]): void {
     'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients; for two instances ' +
       'two floor processes with as many subscribers each) for fan-out, ' +
       'the same instance for cross-instance. ' +
-      'Notes: clients run in this process (one event loop for all of them), so latency includes their own queueing; ' +
+      'Notes: clients run in this process (one event loop for all of them; in the two-server phases one client process per server), so latency includes their own queueing; ' +
       'the gateway runs in a child process, the writer in another; memory per subscriber = (RSS or heap after GC with N idle ' +
       'subscribers − the same before them) / N, server side only.',
   );
