@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, cpuDoProcesso, cpuDosFilhos, envInt, paiDoProcesso, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, cpuMs, cpuDosFilhos, envInt, paiDoProcesso, gatewayDeBench, type Limpeza, limpar } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
 const EVENTOS_POR_TRAMITE = envInt('BENCH_EVENTOS_POR_TRAMITE', 10);
@@ -57,7 +57,7 @@ interface Medida {
 
 async function medir(concorrencia: number, processos: Processos, op: () => Promise<void>, pedidos = PEDIDOS): Promise<Medida> {
   const latencias: number[] = [];
-  const gw0 = cpuDoProcesso(processos.gateway);
+  const gw0 = cpuMs(processos.gateway);
   const pg0 = processos.postmaster == null ? null : cpuDosFilhos(processos.postmaster);
   const cliente0 = process.cpuUsage();
   const fim = Date.now() + LIMITE_MS;
@@ -85,7 +85,7 @@ async function medir(concorrencia: number, processos: Processos, op: () => Promi
     p50: percentil(latencias, 50),
     p99: percentil(latencias, 99),
     cpu: {
-      gateway: (cpuDoProcesso(processos.gateway) - gw0) / n,
+      gateway: (cpuMs(processos.gateway) - gw0) / n,
       banco: banco == null ? null : banco / n,
       cliente: (cliente.user + cliente.system) / 1000 / n,
     },

@@ -15,12 +15,11 @@
  * Not part of the suite.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, cpuMs, envInt, type Limpeza, limpar, semearTramites } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 20_000);
 const PEDIDOS = envInt('BENCH_REQUESTS', 1000);
@@ -50,12 +49,6 @@ const pedido = (path: string, token: string, query: string, variables: Record<st
   headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
   body: JSON.stringify({ query, variables }),
 });
-
-/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(campos[11]) + Number(campos[12])) * 10;
-}
 
 async function enviar(base: URL, p: Pedido): Promise<any> {
   const res = await fetch(new URL(p.path, base), { method: p.method, headers: p.headers, body: p.body });

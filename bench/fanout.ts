@@ -9,10 +9,11 @@
  * Real PostgreSQL: BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the
  * end), or a throwaway server started with test/support/postgres-server.sh and stopped at the end.
  *
- * Processes: this one holds the subscribers (graphql-ws clients, PEN_ADMIN token, one subscription per
- * connection unless --per-connection says otherwise; the gateway allows 25 per connection); every gateway
- * instance runs in a child process (bench/gateway-child.ts) so client work does not share its event loop;
- * the writer runs in another child (bench/driver-child.ts) and reports each commit's time.
+ * Processes: this one holds the subscribers of the one-server phases (graphql-ws clients, bench/fanout-clientes.ts,
+ * PEN_ADMIN token, one subscription per connection unless --per-connection says otherwise; the gateway allows 25
+ * per connection); in the two-server phases each server gets a client process of its own (bench/clients-child.ts).
+ * Every gateway instance runs in a child process (bench/gateway-child.ts) so client work does not share its event
+ * loop; the writer runs in another child (bench/driver-child.ts) and reports each commit's time.
  *
  * Per subscriber count N, a fresh gateway instance:
  *   1. warm-up (20 subscribers, one trâmite walked, then closed), then the instance's memory after GC;
@@ -25,8 +26,9 @@
  *   the part before the fan-out, i.e. NOTIFY, the log's horizon and the read).
  * Then the floor: bench/floor-child.ts (node:http + raw `ws`, no GraphQL, no database) serving the same graphql-ws
  * clients, the largest count of them, writing frames of the same shape and size one event at a time and in a
- * burst. Then two instances on the same database with the largest count on each (20,000 by default), the writer
- * committing once. Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
+ * burst; and the same on two floor processes with the largest count on each (the two-instance baseline). Then two
+ * instances on the same database with the largest count on each (20,000 by default), the writer committing once.
+ * Per burst, the CPU time of every process involved (from /proc) and how busy the whole machine was. Then cross-instance: instances 1 and 2 on the same database, one subscriber on each; --cross-events
  * mutations over HTTP through instance 1, one at a time; latency on instance 2 (and, as the same-run
  * baseline, on instance 1 itself) from the mutation's answer.
  *
@@ -36,7 +38,7 @@
  * and in the full table the first (smallest) subscriber count. Every wait is bounded
  * (connecting: 90 s; one event: 15 s; the burst: --delivery-timeout, 30 s; the whole run: 10 min;
  * deliveries missing at a deadline count as later than it) and the run cleans up when it aborts.
- * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateway children's CPU profiles.
+ * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateways' CPU profiles of each burst.
  * Not part of the test suite.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -44,15 +46,15 @@ import { writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
-import { bancoDeBench, parDeUnidades, type Limpeza } from './support.js';
+import { agora, conectar, encerrarClientes, Recepcao, type Receptor, receptorLocal } from './fanout-clientes.js';
+import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -66,13 +68,11 @@ const CAMINHO: Array<PedidoDeConducao['acao']> = [
   'ENVIAR_RECIBO_CONCLUSAO',
   'RECEBER_RECIBO_CONCLUSAO',
 ];
-const QUERY = 'subscription { eventosTramites { cursor ocorridoEm tramite { idt situacao } } }';
 const LIMITE_CONEXAO_MS = 90_000;
 const LIMITE_ISOLADO_MS = 15_000;
 const LIMITE_TOTAL_MS = 10 * 60_000;
 const MAX_SUBS_POR_CONEXAO = 25; // the gateway's default FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION
 
-const agora = () => performance.timeOrigin + performance.now();
 const T0 = Date.now();
 const depurar = (o: string) => {
   if (process.env.BENCH_DEBUG) console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${o}`);
@@ -169,12 +169,14 @@ class Filho {
     script: string,
     env: Record<string, string>,
     execArgv: string[] = [],
+    serialization: 'json' | 'advanced' = 'json',
   ): Promise<{ filho: Filho; pronto: T }> {
     const proc = fork(join(raiz, script), [], {
       cwd: raiz,
       execArgv: ['--import', 'tsx', ...execArgv],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization,
     });
     const filho = new Filho(nome, proc);
     return new Promise((resolve, reject) => {
@@ -235,103 +237,7 @@ interface Memoria {
   posicao: number;
 }
 
-// ---- subscribers --------------------------------------------------------------------------------------
-
-/** Every delivery: the event's seq and when it arrived here. */
-class Recepcao {
-  seq: Float64Array;
-  t: Float64Array;
-  n = 0;
-  erros = 0;
-  primeiroErro: unknown = null;
-  constructor(capacidade: number) {
-    this.seq = new Float64Array(capacidade);
-    this.t = new Float64Array(capacidade);
-  }
-  registrar(seq: number): void {
-    if (this.n >= this.seq.length) return;
-    this.t[this.n] = agora();
-    this.seq[this.n++] = seq;
-  }
-  falhar(e: unknown): void {
-    this.erros++;
-    this.primeiroErro ??= e;
-  }
-}
-
-/** `assinaturas` subscriptions over ceil(assinaturas / porConexao) connections, opened `lote` at a time. */
-async function conectar(
-  url: string,
-  token: string,
-  assinaturas: number,
-  porConexao: number,
-  rec: () => Recepcao,
-  prazo: number,
-): Promise<Client[]> {
-  const wsUrl = url.replace(/^http/, 'ws');
-  const clientes: Client[] = [];
-  const conexoes = Math.ceil(assinaturas / porConexao);
-  const LOTE = 250;
-  let restantes = assinaturas;
-  for (let feitas = 0; feitas < conexoes; feitas += LOTE) {
-    if (Date.now() > prazo)
-      throw new Error(`connecting took longer than ${LIMITE_CONEXAO_MS / 1000} s (${feitas}/${conexoes} connections)`);
-    const lote = Math.min(LOTE, conexoes - feitas);
-    const abertos = await Promise.all(
-      Array.from({ length: lote }, async () => {
-        let conectado!: () => void;
-        let falhou!: (e: unknown) => void;
-        const pronto = new Promise<void>((resolve, reject) => {
-          conectado = resolve;
-          falhou = reject;
-        });
-        const client = createClient({
-          url: wsUrl,
-          webSocketImpl: WebSocket,
-          lazy: false,
-          retryAttempts: 0,
-          keepAlive: 0,
-          onNonLazyError: () => {},
-          connectionParams: { authorization: `Bearer ${token}` },
-          on: { connected: () => conectado(), error: (e) => falhou(e), closed: (e) => falhou(e) },
-        });
-        clientes.push(client);
-        await pronto;
-        return client;
-      }),
-    );
-    for (const client of abertos) {
-      const aqui = Math.min(porConexao, restantes);
-      restantes -= aqui;
-      for (let i = 0; i < aqui; i++) {
-        client.subscribe<{ eventosTramites: { cursor: string } }>(
-          { query: QUERY },
-          {
-            next: (r) => {
-              const cursor = r.data?.eventosTramites?.cursor;
-              if (cursor) rec().registrar(Number(cursor));
-              else rec().falhar(r.errors ?? r);
-            },
-            error: (e) => rec().falhar(e),
-            complete: () => {},
-          },
-        );
-      }
-    }
-  }
-  return clientes;
-}
-
-function encerrarClientes(clientes: Client[]): void {
-  for (const c of clientes) {
-    try {
-      c.terminate();
-    } catch {
-      /* closed */
-    }
-  }
-  clientes.length = 0;
-}
+// ---- subscribers ----------------------------------------------------------------------------------------
 
 async function esperarAssinantes(gateway: Filho, n: number, prazo: number): Promise<Memoria> {
   for (;;) {
@@ -363,6 +269,8 @@ interface Resultado {
   primeiraP50: number;
   /** Median over events of the bus's delivery to its listeners after the commit (gateway phases): the database's part. */
   barramentoP50: number;
+  /** The bus's deliveries of these events (gateway phases): reads that delivered some, each one write per socket. */
+  voltas: number;
   porSegundo: number;
   kbRss: number;
   kbHeap: number;
@@ -370,6 +278,66 @@ interface Resultado {
   /** The bound on waiting for these deliveries. */
   prazoMs: number;
   nota: string;
+  /** CPU time each process spent from the burst's start to its last delivery (burst rows). */
+  cpu?: CpuDaRajada;
+}
+
+/** A process whose CPU time is read over a burst; a gateway (`filho`) is also profiled when BENCH_CPU_PROF is set. */
+interface Processo {
+  nome: string;
+  pid: number;
+  filho?: Filho;
+}
+
+interface CpuDaRajada {
+  janelaMs: number;
+  porProcesso: Array<{ nome: string; ms: number }>;
+  /** This process: every graphql-ws client. */
+  clientesMs: number;
+  /** The whole machine (every process, the database and other users included): busy time / (window × cores). */
+  maquinaOcupada: number;
+}
+
+const PERFIS = process.env.BENCH_CPU_PROF;
+const nomeDeArquivo = (s: string) =>
+  s
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+
+/** Reads the CPU time of `processos`, this process and the machine over a burst; profiles the gateways among them. */
+function cpuDaRajada(rotulo: string, processos: Processo[]) {
+  let antes: number[] = [];
+  let eu = process.cpuUsage();
+  let maquina = cpuDaMaquinaMs();
+  let t0 = agora();
+  const perfilados = PERFIS ? processos.filter((p) => p.filho) : [];
+  return {
+    async iniciar(): Promise<void> {
+      await Promise.all(perfilados.map((p) => p.filho!.pedir({ tipo: 'perfil', arquivo: null })));
+      antes = processos.map((p) => cpuMs(p.pid));
+      eu = process.cpuUsage();
+      maquina = cpuDaMaquinaMs();
+      t0 = agora();
+    },
+    async parar(): Promise<CpuDaRajada> {
+      const porProcesso = processos.map((p, i) => ({ nome: p.nome, ms: cpuMs(p.pid) - antes[i]! }));
+      const usado = process.cpuUsage(eu);
+      const m = cpuDaMaquinaMs();
+      const janelaMs = agora() - t0;
+      await Promise.all(
+        perfilados.map((p) =>
+          p.filho!.pedir({ tipo: 'perfil', arquivo: join(PERFIS!, `${nomeDeArquivo(rotulo)}-${nomeDeArquivo(p.nome)}.cpuprofile`) }),
+        ),
+      );
+      return {
+        janelaMs,
+        porProcesso,
+        clientesMs: (usado.user + usado.system) / 1000,
+        maquinaOcupada: (m.ocupado - maquina.ocupado) / Math.max(1, m.total - maquina.total),
+      };
+    },
+  };
 }
 
 /** Every delivery's latency, sorted; the last arrival; and per event the first subscriber's latency, sorted. */
@@ -430,6 +398,7 @@ function resumo(
           50,
         )
       : Number.NaN,
+    voltas: barramento ? voltasDoBarramento([...barramento.values()]) : Number.NaN,
     porSegundo: janela > 0 ? ordenadas.length / janela : Number.NaN,
     prazoMs,
     nota: [
@@ -441,6 +410,17 @@ function resumo(
       .join('; '),
   };
 }
+
+/** How many deliveries of the bus the events took: the events of one are handed out within a millisecond. */
+function voltasDoBarramento(tempos: number[]): number {
+  tempos.sort((a, b) => a - b);
+  let voltas = tempos.length > 0 ? 1 : 0;
+  for (let i = 1; i < tempos.length; i++) if (tempos[i]! - tempos[i - 1]! > 1) voltas++;
+  return voltas;
+}
+
+const PISO_UM = 'floor (raw ws, same bytes)';
+const PISO_DOIS = 'floor on two processes (raw ws, same bytes)';
 
 const fmtMs = (r: Pick<Resultado, 'p99' | 'prazoMs'>, campo: 'p50' | 'p99' | 'max' = 'p99') => {
   const v = (r as unknown as Record<string, number>)[campo]!;
@@ -459,30 +439,33 @@ async function medirEntregas(
   rotulo: string,
   n: number,
   base: Pick<Resultado, 'assinantes' | 'conexoes' | 'kbRss' | 'kbHeap' | 'conectarS'>,
-  rec: Recepcao,
+  receptor: Receptor,
   notas: string[],
   disparar: {
     isolado: (i: number) => Promise<Commit>;
     rajada: () => Promise<Commit[]>;
     /** When a gateway's bus delivered these seqs (gateway phases). */
     barramento?: (seqs: number[]) => Promise<Map<number, number>>;
+    /** The server-side processes whose CPU time the burst row reports. */
+    processos: Processo[];
   },
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
   for (let i = 0; i < ISOLADOS; i++) {
-    const antes = rec.n;
+    const antes = (await receptor.contar()).n;
     const c = await disparar.isolado(i);
     porSeqIsolado.set(c.seq, c.depois);
     depurar(`${rotulo}: isolated event ${i + 1} committed`);
     const prazo = Date.now() + LIMITE_ISOLADO_MS;
-    while (rec.n < antes + n && Date.now() < prazo) await sleep(10);
-    depurar(`${rotulo}: isolated event ${i + 1}: ${rec.n - antes} deliveries`);
-    if (rec.n < antes + n) break; // not even one event reached everyone in time: stop here
+    let recebidas = antes;
+    while ((recebidas = (await receptor.contar()).n) < antes + n && Date.now() < prazo) await sleep(10);
+    depurar(`${rotulo}: isolated event ${i + 1}: ${recebidas - antes} deliveries`);
+    if (recebidas < antes + n) break; // not even one event reached everyone in time: stop here
   }
   const isolado = resumo(
     `${rotulo}, one event at a time`,
     base,
-    rec,
+    await receptor.recepcao(),
     porSeqIsolado,
     n,
     LIMITE_ISOLADO_MS,
@@ -491,7 +474,9 @@ async function medirEntregas(
     await disparar.barramento?.([...porSeqIsolado.keys()]),
   );
   depurar(`${rotulo}: burst`);
-  const antesRajada = rec.n;
+  const cpu = cpuDaRajada(rotulo, disparar.processos);
+  await cpu.iniciar();
+  const antesRajada = (await receptor.contar()).n;
   const inicioRajada = agora();
   const commits = await disparar.rajada();
   const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
@@ -505,11 +490,16 @@ async function medirEntregas(
   }
   const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
   const alvo = antesRajada + n * commits.length;
-  while (rec.n < alvo && Date.now() < prazoEntrega && rec.erros === 0) await sleep(50);
+  for (;;) {
+    const { n: recebidas, erros } = await receptor.contar();
+    if (recebidas >= alvo || Date.now() >= prazoEntrega || erros > 0) break;
+    await sleep(5);
+  }
+  const cpuRajada = await cpu.parar();
   const rajada = resumo(
     `${rotulo}, burst of ${commits.length}`,
     base,
-    rec,
+    await receptor.recepcao(),
     porSeq,
     n,
     LIMITE_ENTREGA_MS,
@@ -517,6 +507,7 @@ async function medirEntregas(
     inicioRajada,
     await disparar.barramento?.([...porSeq.keys()]),
   );
+  rajada.cpu = cpuRajada;
   depurar(`${rotulo}: burst measured`);
   return [isolado, rajada];
 }
@@ -592,12 +583,11 @@ async function main(): Promise<void> {
 
     const envBase = { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET };
     const iniciarGateway = async (nome: string) => {
-      const perfil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
       const { filho, pronto } = await Filho.iniciar<{ url: string }>(
         nome,
         'bench/gateway-child.ts',
         { ...envBase, BENCH_CHILD_MAX_PENDING: '100000' },
-        ['--expose-gc', ...perfil],
+        ['--expose-gc'],
       );
       filhos.add(filho);
       return { filho, url: pronto.url };
@@ -617,6 +607,7 @@ async function main(): Promise<void> {
       BENCH_CHILD_DESTINATARIO_ORGAO: String(par.dest_orgao),
     });
     filhos.add(escritor);
+    const processoDe = (f: Filho): Processo => ({ nome: f.nome, pid: f.proc.pid!, filho: f.nome.startsWith('gateway') ? f : undefined });
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
@@ -674,11 +665,12 @@ async function main(): Promise<void> {
       };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
-      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, rec, [notaGc], {
+      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, receptorLocal(rec), [notaGc], {
         isolado: async (i) =>
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
         barramento: entregasDo(gw),
+        processos: [processoDe(gw), processoDe(escritor)],
       });
       resultados.push(isolado, rajada);
       depurar('burst measured');
@@ -694,41 +686,115 @@ async function main(): Promise<void> {
     }
 
     const nMax = Math.max(...CONTAGENS);
+    // Two servers: twice the subscriptions per connection, as in every earlier run of this phase (2 × nMax sockets
+    // in one process would have passed a typical descriptor limit of 20,000); the servers write as many frames.
+    const porConexaoDuas = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
+
+    /**
+     * nMax subscribers on each server of `urls`: held here for one server, as the one-instance phases; for
+     * two, in one client process per server (bench/clients-child.ts), so the bench's clients do not all
+     * queue on one event loop (one core) while the servers have the other.
+     */
+    const assinantesEm = async (urls: string[], porConexao: number, prazo: number) => {
+      const capacidade = nMax * (EVENTOS + ISOLADOS) + 1_000;
+      if (urls.length === 1) {
+        const rec = new Recepcao(capacidade);
+        clientesAbertos = await conectar(urls[0]!, tokenAdmin, nMax, porConexao, () => rec, prazo);
+        return { receptor: receptorLocal(rec), processos: [] as Processo[], fechar: async () => encerrarClientes(clientesAbertos) };
+      }
+      const clientes = await Promise.all(
+        urls.map(async (_, i) => {
+          const { filho } = await Filho.iniciar(`clients ${'AB'[i]}`, 'bench/clients-child.ts', {}, [], 'advanced');
+          filhos.add(filho);
+          return filho;
+        }),
+      );
+      await Promise.all(
+        clientes.map((f, i) =>
+          f.pedir(
+            { tipo: 'conectar', url: urls[i], token: tokenAdmin, assinaturas: nMax, porConexao, capacidade, prazo },
+            prazo - Date.now() + 5_000,
+          ),
+        ),
+      );
+      const receptor: Receptor = {
+        contar: async () => {
+          const contagens = await Promise.all(clientes.map((f) => f.pedir<{ n: number; erros: number }>({ tipo: 'contar' })));
+          return { n: contagens.reduce((a, c) => a + c.n, 0), erros: contagens.reduce((a, c) => a + c.erros, 0) };
+        },
+        recepcao: async () => Recepcao.juntar(await Promise.all(clientes.map((f) => f.pedir<Recepcao>({ tipo: 'recepcao' })))),
+      };
+      return {
+        receptor,
+        processos: clientes.map((f) => ({ nome: f.nome, pid: f.proc.pid! })),
+        fechar: async () => {
+          for (const f of clientes) await fecharFilho(f);
+        },
+      };
+    };
 
     // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
-    // A failure here is reported, and the rows without a floor are still printed.
-    try {
-      const inicioFase = Date.now();
-      const { filho: piso, pronto } = await Filho.iniciar<{ url: string }>('floor', 'bench/floor-child.ts', {});
-      filhos.add(piso);
-      const rec = new Recepcao(nMax * (EVENTOS + ISOLADOS) + 1_000);
-      const t0 = Date.now();
-      clientesAbertos = await conectar(pronto.url, tokenAdmin, nMax, POR_CONEXAO, () => rec, t0 + LIMITE_CONEXAO_MS);
-      await esperarAssinantes(piso, nMax, t0 + LIMITE_CONEXAO_MS);
-      const base = {
-        assinantes: nMax,
-        conexoes: Math.ceil(nMax / POR_CONEXAO),
-        kbRss: Number.NaN,
-        kbHeap: Number.NaN,
-        conectarS: (Date.now() - t0) / 1000,
-      };
-      let seq = 1_000_000_000; // far from the log's seqs: the floor's events are its own
-      const escrever = async (k: number) =>
-        (await piso.pedir<{ commits: Commit[] }>({ tipo: 'eventos', seqs: Array.from({ length: k }, () => ++seq) }, LIMITE_ENTREGA_MS))
-          .commits;
-      resultados.push(
-        ...(await medirEntregas('floor (raw ws, same bytes)', nMax, base, rec, ['latency from the first write of each event'], {
-          isolado: async () => (await escrever(1))[0]!,
-          rajada: () => escrever(EVENTOS),
-        })),
-      );
-      encerrarClientes(clientesAbertos);
-      await fecharFilho(piso);
-      console.log(`  floor: ${nMax} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
-    } catch (error) {
-      console.log(`  floor: failed, not measured (${(error as Error).message.slice(0, 200)})`);
-      encerrarClientes(clientesAbertos);
-      for (const f of [...filhos]) if (f.nome === 'floor') await fecharFilho(f);
+    // On one process with nMax subscribers, and on two with nMax each (the two-instance phase's baseline: the
+    // same sockets, bytes and client process on the same cores). A failure here is reported, and the rows without
+    // a floor are still printed.
+    for (const processos of DUAS_INSTANCIAS ? [1, 2] : [1]) {
+      const rotulo = processos === 1 ? PISO_UM : PISO_DOIS;
+      try {
+        const inicioFase = Date.now();
+        const pisos = await Promise.all(
+          Array.from({ length: processos }, async (_, i) => {
+            const { filho, pronto } = await Filho.iniciar<{ url: string }>(
+              processos === 1 ? 'floor' : `floor ${'AB'[i]}`,
+              'bench/floor-child.ts',
+              {},
+            );
+            filhos.add(filho);
+            return { filho, url: pronto.url };
+          }),
+        );
+        const total = processos * nMax;
+        const porConexao = processos === 1 ? POR_CONEXAO : porConexaoDuas;
+        const t0 = Date.now();
+        const prazo = t0 + LIMITE_CONEXAO_MS;
+        const assinantes = await assinantesEm(
+          pisos.map((piso) => piso.url),
+          porConexao,
+          prazo,
+        );
+        for (const piso of pisos) await esperarAssinantes(piso.filho, nMax, prazo);
+        const base = {
+          assinantes: total,
+          conexoes: processos * Math.ceil(nMax / porConexao),
+          kbRss: Number.NaN,
+          kbHeap: Number.NaN,
+          conectarS: (Date.now() - t0) / 1000,
+        };
+        let seq = 1_000_000_000; // far from the log's seqs: the floor's events are its own
+        // Every floor process writes the same events to its own subscribers; an event's time is its earliest first write.
+        const escrever = async (k: number): Promise<Commit[]> => {
+          const seqs = Array.from({ length: k }, () => ++seq);
+          const feitos = await Promise.all(
+            pisos.map((piso) => piso.filho.pedir<{ commits: Commit[] }>({ tipo: 'eventos', seqs }, LIMITE_ENTREGA_MS)),
+          );
+          return seqs.map((s, i) => ({ seq: s, depois: Math.min(...feitos.map((f) => f.commits[i]!.depois)) }));
+        };
+        const notas = ['latency from the first write of each event'];
+        if (processos > 1) notas.push(`${nMax} subscribers on each process, ${porConexao} per connection, one client process each`);
+        resultados.push(
+          ...(await medirEntregas(rotulo, total, base, assinantes.receptor, notas, {
+            isolado: async () => (await escrever(1))[0]!,
+            rajada: () => escrever(EVENTOS),
+            processos: [...pisos.map((piso) => processoDe(piso.filho)), ...assinantes.processos],
+          })),
+        );
+        await assinantes.fechar();
+        for (const piso of pisos) await fecharFilho(piso.filho);
+        console.log(`  ${rotulo}: ${total} raw ws subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
+      } catch (error) {
+        console.log(`  ${rotulo}: failed, not measured (${(error as Error).message.slice(0, 200)})`);
+        encerrarClientes(clientesAbertos);
+        for (const f of [...filhos]) if (f.nome.startsWith('floor') || f.nome.startsWith('clients')) await fecharFilho(f);
+      }
     }
 
     // ---- two instances behind one PostgreSQL, nMax subscribers on each ----------------------------------------
@@ -743,21 +809,15 @@ async function main(): Promise<void> {
         const tramites = await criarTramites(EVENTOS / CAMINHO.length);
         const [avulso] = await criarTramites(1);
         await sleep(1_000);
-        const rec = new Recepcao(total * (EVENTOS + ISOLADOS) + 1_000);
         const t0 = Date.now();
-        const prazo = t0 + 2 * LIMITE_CONEXAO_MS;
-        // Twice the subscriptions per connection: this process holds every client socket, and 2 × nMax
-        // sockets would pass a typical descriptor limit (20,000 here); the gateways write as many frames.
-        const porConexao = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
-        clientesAbertos = [
-          ...(await conectar(um.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-          ...(await conectar(dois.url, tokenAdmin, nMax, porConexao, () => rec, prazo)),
-        ];
+        const prazo = t0 + LIMITE_CONEXAO_MS;
+        const porConexao = porConexaoDuas;
+        const assinantes = await assinantesEm([um.url, dois.url], porConexao, prazo);
         await esperarAssinantes(um.filho, nMax, prazo);
         await esperarAssinantes(dois.filho, nMax, prazo);
         const base = {
           assinantes: total,
-          conexoes: 2 * Math.ceil(nMax / POR_CONEXAO),
+          conexoes: 2 * Math.ceil(nMax / porConexao),
           kbRss: Number.NaN,
           kbHeap: Number.NaN,
           conectarS: (Date.now() - t0) / 1000,
@@ -767,8 +827,8 @@ async function main(): Promise<void> {
             'two instances',
             total,
             base,
-            rec,
-            [`${nMax} subscribers on each instance, ${porConexao} per connection`],
+            assinantes.receptor,
+            [`${nMax} subscribers on each instance, ${porConexao} per connection, one client process each`],
             {
               isolado: async (i) =>
                 (
@@ -776,17 +836,18 @@ async function main(): Promise<void> {
                 ).commits[0]!,
               rajada: () => passosServico(tramites),
               barramento: entregasDo(um.filho),
+              processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor), ...assinantes.processos],
             },
           )),
         );
-        encerrarClientes(clientesAbertos);
+        await assinantes.fechar();
         await fecharFilho(um.filho);
         await fecharFilho(dois.filho);
         console.log(`  two instances: ${total} subscribers (phase ${((Date.now() - inicioFase) / 1000).toFixed(0)} s)`);
       } catch (error) {
         console.log(`  two instances: failed, not measured (${(error as Error).message.slice(0, 200)})`);
         encerrarClientes(clientesAbertos);
-        for (const f of [...filhos]) if (f.nome.startsWith('gateway ')) await fecharFilho(f);
+        for (const f of [...filhos]) if (f.nome.startsWith('gateway ') || f.nome.startsWith('clients')) await fecharFilho(f);
       }
     }
 
@@ -867,6 +928,7 @@ function imprimir(resultados: Resultado[]): void {
     'max ms',
     '1st sub p50',
     'bus p50',
+    'bus reads',
     'deliveries/s',
     'KB RSS/sub',
     'KB heap/sub',
@@ -896,6 +958,7 @@ function imprimir(resultados: Resultado[]): void {
       ms(r, 'max'),
       f(r.primeiraP50),
       f(r.barramentoP50),
+      f(r.voltas, 0),
       f(r.porSegundo, 0),
       f(r.kbRss),
       f(r.kbHeap),
@@ -914,11 +977,35 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhas) console.log(fmt(l));
   console.log('');
 
-  // Targets, each beside the floor of the same run (raw ws writing the same bytes to as many sockets).
+  // CPU time over each burst: which process the burst's time went to.
+  const comCpu = resultados.filter((r) => r.cpu);
+  if (comCpu.length > 0) {
+    console.log('CPU time during each burst (user + system, from /proc; from the first commit or write to the last delivery)');
+    const cabC = ['burst', 'window ms', 'processes (ms each)', 'this process ms', 'machine busy'];
+    const linhasC = comCpu.map((r) => [
+      r.fase,
+      f(r.cpu!.janelaMs, 0),
+      r.cpu!.porProcesso.map((p) => `${p.nome} ${f(p.ms, 0)}`).join(', '),
+      f(r.cpu!.clientesMs, 0),
+      `${f(100 * r.cpu!.maquinaOcupada, 0)}%`,
+    ]);
+    const largC = cabC.map((c, i) => Math.max(c.length, ...linhasC.map((l) => l[i]!.length)));
+    const fmtC = (l: string[]) => `| ${l.map((x, i) => x.padEnd(largC[i]!)).join(' | ')} |`;
+    console.log(fmtC(cabC));
+    console.log(`|${largC.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const l of linhasC) console.log(fmtC(l));
+    console.log('');
+  }
+
+  // Targets, each beside the floor of the same run (raw ws writing the same bytes to as many sockets); two
+  // instances beside the floor on two processes (the same sockets and client process), else on one.
   const alvo10k = fanout.find((r) => r.assinantes === 10_000) ?? fanout.at(-1);
   const isolado10k = isolados.find((r) => r.assinantes === alvo10k?.assinantes);
-  const pisoIsolado = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('one event'));
-  const pisoRajada = resultados.find((r) => r.fase.startsWith('floor') && r.fase.includes('burst'));
+  const piso = (rotulo: string, tipo: string) => resultados.find((r) => r.fase.startsWith(`${rotulo}, `) && r.fase.includes(tipo));
+  const pisoIsolado = piso(PISO_UM, 'one event');
+  const pisoRajada = piso(PISO_UM, 'burst');
+  const pisoDoisIsolado = piso(PISO_DOIS, 'one event') ?? pisoIsolado;
+  const pisoDoisRajada = piso(PISO_DOIS, 'burst') ?? pisoRajada;
   const duasIsolado = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('one event'));
   const duasRajada = resultados.find((r) => r.fase.startsWith('two instances') && r.fase.includes('burst'));
   const cruzado = resultados.find((r) => r.fase.startsWith('cross-instance:'));
@@ -933,7 +1020,9 @@ function imprimir(resultados: Resultado[]): void {
       nome,
       `< ${limite} ms`,
       fmtMs(r),
-      piso ? fmtMs(piso) : '—',
+      piso
+        ? `${fmtMs(piso)}${piso.fase.startsWith(PISO_DOIS) ? ' (floor, 2 processes)' : piso.fase.startsWith(PISO_UM) ? ' (floor)' : ''}`
+        : '—',
       piso ? razao(r, piso) : '—',
       r.p99 < limite ? 'MET' : 'MISSED',
     ]);
@@ -950,12 +1039,12 @@ function imprimir(resultados: Resultado[]): void {
       linhasAlvo.push([`${nome}: memory per idle subscriber (${rotulo})`, '<= 30 KB', `${f(v)} KB`, '—', '—', v <= 30 ? 'MET' : 'MISSED']);
     }
   }
-  alvo(`two instances, ${duasIsolado?.assinantes ?? 0} subscribers: p99, one event at a time`, duasIsolado, 250, pisoIsolado);
+  alvo(`two instances, ${duasIsolado?.assinantes ?? 0} subscribers: p99, one event at a time`, duasIsolado, 250, pisoDoisIsolado);
   alvo(
     `two instances, ${duasRajada?.assinantes ?? 0} subscribers: p99, burst of ${duasRajada?.eventos ?? 0}`,
     duasRajada,
     2_000,
-    pisoRajada,
+    pisoDoisRajada,
   );
   if (cruzado)
     alvo(
@@ -973,9 +1062,10 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhasAlvo) console.log(fmtA(l));
   console.log('');
   console.log(
-    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients) for fan-out, ' +
+    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients; for two instances ' +
+      'two floor processes with as many subscribers each) for fan-out, ' +
       'the same instance for cross-instance. ' +
-      'Notes: clients run in this process (one event loop for all of them), so latency includes their own queueing; ' +
+      'Notes: clients run in this process (one event loop for all of them; in the two-server phases one client process per server), so latency includes their own queueing; ' +
       'the gateway runs in a child process, the writer in another; memory per subscriber = (RSS or heap after GC with N idle ' +
       'subscribers − the same before them) / N, server side only.',
   );

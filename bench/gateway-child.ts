@@ -7,17 +7,25 @@
  *                                                   after two full GCs (when --expose-gc)
  *   ← { tipo: 'entregas', id, seqs }  → { tipo: 'entregas', id, t }   when the bus delivered each seq (ms since
  *                                                   the epoch, as the parent's clock; null if it did not)
+ *   ← { tipo: 'perfil', id, arquivo }   starts a CPU profile (inspector) when `arquivo` is null; else stops it and
+ *                                                   writes it there   → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }        → { tipo: 'fechado' } then exits
  *
  * Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_JWT_SECRET, BENCH_CHILD_MAX_PENDING,
  * BENCH_CHILD_MAX_SUBS_PER_CONNECTION. Exits when the parent goes away.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
 
-type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'entregas'; id: number; seqs: number[] } | { tipo: 'fechar' };
+type Mensagem =
+  | { tipo: 'memoria'; id: number }
+  | { tipo: 'entregas'; id: number; seqs: number[] }
+  | { tipo: 'perfil'; id: number; arquivo: string | null }
+  | { tipo: 'fechar' };
 
 const agora = () => performance.timeOrigin + performance.now();
 
@@ -52,8 +60,29 @@ async function main(): Promise<void> {
     },
   });
 
+  // A profile of one measured stretch (a burst), not of start-up: the parent says when it starts and ends.
+  let perfil: Session | null = null;
+  const perfilar = async (arquivo: string | null) => {
+    if (arquivo === null) {
+      perfil = new Session();
+      perfil.connect();
+      await perfil.post('Profiler.enable');
+      await perfil.post('Profiler.start');
+    } else if (perfil) {
+      const { profile } = await perfil.post('Profiler.stop');
+      perfil.disconnect();
+      perfil = null;
+      await writeFile(arquivo, JSON.stringify(profile));
+    }
+  };
+
   process.on('message', (mensagem: Mensagem) => {
-    if (mensagem.tipo === 'memoria') {
+    if (mensagem.tipo === 'perfil') {
+      void perfilar(mensagem.arquivo).then(
+        () => process.send!({ tipo: 'perfil', id: mensagem.id }),
+        (error: Error) => process.send!({ tipo: 'erro', id: mensagem.id, erro: error.message }),
+      );
+    } else if (mensagem.tipo === 'memoria') {
       gc?.();
       gc?.();
       const m = process.memoryUsage();

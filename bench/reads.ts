@@ -16,13 +16,12 @@
  * Not part of the suite.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_PAINEL, GW_TRAMITE, PG_PAGE, PG_PAINEL, PG_TRAMITE } from './consultas-leituras.js';
-import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, cpuMs, envInt, type Limpeza, limpar, semearTramites } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EVENTOS_POR_TRAMITE = 5;
@@ -95,16 +94,6 @@ function mediana(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(campos[11]) + Number(campos[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
 }
 
 interface Medida {

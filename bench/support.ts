@@ -26,6 +26,23 @@ export const envInt = (name: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 
+/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms); NaN once it has exited or off Linux. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(campos[11]) + Number(campos[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time of the whole machine from /proc/stat, in ms: busy (every state but idle and iowait) and total. */
+export function cpuDaMaquinaMs(): { ocupado: number; total: number } {
+  const campos = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = campos.reduce((a, b) => a + b, 0);
+  return { ocupado: (total - campos[3]! - campos[4]!) * 10, total: total * 10 };
+}
+
 /** Cleanup steps, run last-in first-out by the bench when it ends (or is interrupted). */
 export type Limpeza = Array<() => Promise<unknown>>;
 
@@ -201,16 +218,6 @@ export async function semearTramites(
   await semeadura.unsafe('vacuum analyze tramites');
   await semeadura.unsafe('vacuum analyze tramite_eventos');
   await semeadura.unsafe('analyze estruturas');
-}
-
-/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms); 0 once it has exited. */
-export function cpuDoProcesso(pid: number): number {
-  try {
-    const campos = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(campos[11]) + Number(campos[12])) * 10;
-  } catch {
-    return 0;
-  }
 }
 
 /** The parent of a process (a PostgreSQL backend's: its postmaster), or null if it is not on this machine. */

@@ -13,7 +13,7 @@ import {
   type Assinatura,
   assinar,
   type Cenario,
-  type Conexao,
+  Conexao,
   type Rows,
   montarCenario,
   motor,
@@ -95,6 +95,53 @@ describe.each(BACKENDS)('%s: broadcast', (backend) => {
     }
     expect(alheio.eventos).toEqual([]);
     expect(retomada.eventos.at(-1)).toMatchObject({ tramite: { idt: r0.tramite.idt } });
+
+    await Promise.all(abertas.splice(0).map((cx) => cx.encerrar()));
+    await waitUntil(
+      'every subscriber to leave the bus and the broadcast',
+      () => bus().assinantes === 0 && gw.gateway.assinantesEmDifusao === 0,
+    );
+  }, 120_000);
+
+  test('subscriptions sharing a connection (one write per socket) each get every event once, in order, and only what their viewer may see', async () => {
+    const r0 = await m.iniciar();
+    const tramiteId = dbId(r0.tramite.id);
+    await waitUntil('the bus to catch up', async () => bus().posicao >= (await maxSeq(rows)));
+    const inicio = await maxSeq(rows);
+
+    // One PEN_ADMIN connection holding three subscriptions of one group; another connection holding two of
+    // the same group, and an unrelated agency's connection holding two of its own group.
+    const cx1 = new Conexao(gw.gateway.url, `Bearer ${c.admin.token}`);
+    const cx2 = new Conexao(gw.gateway.url, `Bearer ${c.admin.token}`);
+    const cx3 = new Conexao(gw.gateway.url, `Bearer ${c.outro.token}`);
+    abertas.push(cx1, cx2, cx3);
+    const admins = [
+      cx1.assinar(SUB_TRAMITES),
+      cx1.assinar(SUB_TRAMITES),
+      cx1.assinar(SUB_TRAMITES),
+      cx2.assinar(SUB_TRAMITES),
+      cx2.assinar(SUB_TRAMITES),
+    ];
+    const alheios = [cx3.assinar(SUB_TRAMITES), cx3.assinar(SUB_TRAMITES)];
+    await waitUntil('seven subscriptions in the broadcast', () => gw.gateway.assinantesEmDifusao === 7);
+
+    const N = 300;
+    await rajada(tramiteId, N);
+    // One more subscription joins the first connection in the middle of the burst, resuming from before it.
+    await waitUntil('the burst to start arriving', () => admins[0]!.eventos.length > 0);
+    const retomada = cx1.assinar(SUB_TRAMITES, { aPartirDe: String(inicio) });
+    const depois = await m.passo('ENVIAR_COMPONENTES_DIGITAIS', r0.tramite.id);
+
+    const esperado = [...(await seqsNoLog(rows, inicio))];
+    expect(esperado).toHaveLength(N + 1);
+    expect(esperado.at(-1)).toBe(depois.evento.cursor);
+    for (const a of [...admins, retomada]) await a.receber(N + 1, 60_000);
+    await sleep(300);
+    for (const a of [...admins, retomada]) {
+      expect(a.erros).toEqual([]);
+      expect(a.cursores).toEqual(esperado);
+    }
+    for (const a of alheios) expect(a.eventos).toEqual([]);
 
     await Promise.all(abertas.splice(0).map((cx) => cx.encerrar()));
     await waitUntil(

@@ -145,8 +145,10 @@ describe('shared frames for live events', () => {
       const flushed: number[] = [];
       const head = nextFrameHead('sub-1');
       expect(
-        frames.writeNext(s as unknown as WebSocket, head, nextFrames(head.length, [nextFrameBody(frames.json(payload))]), () =>
-          flushed.push(size),
+        frames.writeNext(
+          s as unknown as WebSocket,
+          [{ head, frames: nextFrames(head.length, [nextFrameBody(frames.json(payload))]) }],
+          () => flushed.push(size),
         ),
       ).toBe(true);
       expect(s.raw).toHaveLength(1);
@@ -166,10 +168,56 @@ describe('shared frames for live events', () => {
     );
     for (const id of ['a', 'b']) {
       const s = new FakeSocket();
-      expect(frames.writeNext(s as unknown as WebSocket, nextFrameHead(id), layout, () => {})).toBe(true);
+      expect(frames.writeNext(s as unknown as WebSocket, [{ head: nextFrameHead(id), frames: layout }], () => {})).toBe(true);
       expect(s.raw).toHaveLength(1);
       expect(textFrames(s.raw[0]!)).toEqual(payloads.map((payload) => JSON.stringify({ id, type: 'next', payload })));
     }
+  });
+
+  it('writes the frames of every subscription on a socket in one write, each subscription its frames in order', () => {
+    const frames = sharedFrames();
+    const payloads = [{ data: { n: 1 } }, { data: { n: 'y'.repeat(200) } }];
+    const bodies = payloads.map((p) => nextFrameBody(frames.json(p)));
+    const s = new FakeSocket();
+    const flushed: string[] = [];
+    // Two subscriptions with ids of different lengths; the second gets only the later event.
+    const parts = [
+      { head: nextFrameHead('1'), frames: nextFrames(nextFrameHead('1').length, bodies) },
+      { head: nextFrameHead('sub-22'), frames: nextFrames(nextFrameHead('sub-22').length, bodies.slice(1)) },
+    ];
+    expect(frames.writeNext(s as unknown as WebSocket, parts, () => flushed.push('both'))).toBe(true);
+    expect(s.raw).toHaveLength(1);
+    expect(textFrames(s.raw[0]!)).toEqual([
+      JSON.stringify({ id: '1', type: 'next', payload: payloads[0] }),
+      JSON.stringify({ id: '1', type: 'next', payload: payloads[1] }),
+      JSON.stringify({ id: 'sub-22', type: 'next', payload: payloads[1] }),
+    ]);
+    for (const f of s.rawFlushes) f();
+    expect(flushed).toEqual(['both']);
+  });
+
+  it('never reuses the bytes of a write still queued: many small writes and one large, each intact', () => {
+    const frames = sharedFrames();
+    const s = new FakeSocket();
+    const expected: string[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const payload = { data: { i, texto: 'z'.repeat(i % 300) } };
+      const id = String(i);
+      frames.writeNext(
+        s as unknown as WebSocket,
+        [{ head: nextFrameHead(id), frames: nextFrames(nextFrameHead(id).length, [nextFrameBody(frames.json(payload))]) }],
+        () => {},
+      );
+      expected.push(JSON.stringify({ id, type: 'next', payload }));
+    }
+    const grande = { data: { texto: 'g'.repeat(200_000) } };
+    frames.writeNext(
+      s as unknown as WebSocket,
+      [{ head: nextFrameHead('g'), frames: nextFrames(nextFrameHead('g').length, [nextFrameBody(frames.json(grande))]) }],
+      () => {},
+    );
+    expected.push(JSON.stringify({ id: 'g', type: 'next', payload: grande }));
+    expect(s.raw.flatMap((chunk) => textFrames(chunk))).toEqual(expected);
   });
 
   it('writes nothing to a socket that is no longer open', () => {
@@ -179,8 +227,7 @@ describe('shared frames for live events', () => {
     expect(
       frames.writeNext(
         s as unknown as WebSocket,
-        nextFrameHead('1'),
-        nextFrames(nextFrameHead('1').length, [nextFrameBody('{}')]),
+        [{ head: nextFrameHead('1'), frames: nextFrames(nextFrameHead('1').length, [nextFrameBody('{}')]) }],
         () => {},
       ),
     ).toBe(false);

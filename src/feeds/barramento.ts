@@ -32,6 +32,17 @@ const MARCAS_PENDENTES = 32;
 /** Events delivered in one turn of the event loop, at most (fewer when a listener's `porVolta` says so). */
 const EVENTOS_POR_VOLTA = 64;
 
+/**
+ * Reads start at least this long apart per subscriber on the bus (capped at INTERVALO_MAXIMO_MS): about
+ * what one socket write costs. A read's events cost one write per subscriber (a broadcast group writes a
+ * turn's events to each socket at once), so during a burst of commits spaced a few ms apart, reading at
+ * every NOTIFY costs a write per subscriber per event; spaced this way the fan-out takes about half the
+ * time at most and a burst's events leave together. An event after a quiet spell is read at once; with
+ * few subscribers the spacing is nil.
+ */
+const INTERVALO_POR_ASSINANTE_MS = 0.0025;
+const INTERVALO_MAXIMO_MS = 25;
+
 export interface Ouvinte<E> {
   entregar(evento: E): void;
   /** The bus stops (shutdown): the subscriber ends with this error. */
@@ -58,6 +69,9 @@ export class Barramento<E extends ComSeq> {
   private esperaReleitura = 0;
   private readonly ouvintes = new Set<Ouvinte<E>>();
   private lendo: Promise<void> | null = null;
+  /** When the last read began (performance.now()), and the read waiting for its turn, if any. */
+  private inicioLeitura = Number.NEGATIVE_INFINITY;
+  private adiada: { promessa: Promise<void>; timer: NodeJS.Timeout; soltar: () => void } | null = null;
   private deNovo = false;
   private saudavel = false;
   private parado = false;
@@ -102,6 +116,11 @@ export class Barramento<E extends ComSeq> {
   async parar(): Promise<void> {
     this.parado = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.adiada) {
+      clearTimeout(this.adiada.timer);
+      this.adiada.soltar();
+      this.adiada = null;
+    }
     if (this.releitura) clearTimeout(this.releitura);
     await this.lendo;
     for (const ouvinte of [...this.ouvintes]) ouvinte.encerrar?.(new ServidorEmDesligamento());
@@ -119,6 +138,24 @@ export class Barramento<E extends ComSeq> {
       this.deNovo = true;
       return this.lendo;
     }
+    if (this.adiada) return this.adiada.promessa;
+    const espera = this.parado
+      ? 0
+      : this.inicioLeitura + Math.min(INTERVALO_MAXIMO_MS, this.assinantes * INTERVALO_POR_ASSINANTE_MS) - performance.now();
+    if (espera > 0) {
+      let soltar!: () => void;
+      const promessa = new Promise<void>((resolve) => {
+        soltar = resolve;
+      });
+      const timer = setTimeout(() => {
+        this.adiada = null;
+        void this.sincronizar().finally(soltar);
+      }, espera);
+      timer.unref();
+      this.adiada = { promessa, timer, soltar };
+      return promessa;
+    }
+    this.inicioLeitura = performance.now();
     this.lendo = this.lerTudo().finally(() => {
       this.lendo = null;
       if (this.deNovo && !this.parado) {

@@ -11,7 +11,8 @@
  * The filter and the selection are the first member's: the key makes them the same for every member.
  * Each event's selection starts as soon as the bus delivers it, without waiting for the previous one
  * (a resolver that reads the database); results are written in seq order, every ready one at the end
- * of the bus's turn, all of a member's frames in one write. A member gets only events after the seq
+ * of the bus's turn, all the frames of a socket's members in one write (a connection may hold several
+ * subscriptions of one key: one system call per socket per turn). A member gets only events after the seq
  * it had caught up to. A member whose socket holds more than its `limiteFila` unflushed frames, counting
  * those waiting behind a pending execution, is ended as a slow consumer (its subscription closes the
  * connection with 4430, as before).
@@ -21,7 +22,7 @@ import type { WebSocket } from 'ws';
 import type { ComSeq, Ouvinte } from '../feeds/barramento.js';
 import type { AdesaoAoVivo, DifusaoAoVivo } from '../feeds/assinatura.js';
 import { ConsumidorLento } from '../feeds/fila.js';
-import { nextFrameBody, nextFrameHead, nextFrames, type NextFrames, type SharedFrames } from './websocket-writes.js';
+import { nextFrameBody, nextFrameHead, nextFrames, type NextFrames, type NextPart, type SharedFrames } from './websocket-writes.js';
 
 /** Runs an event's selection for a group (the result is shared by every member). */
 export type ExecutarEvento<E> = (evento: E) => ExecutionResult | Promise<ExecutionResult>;
@@ -67,7 +68,9 @@ export function difusaoWebSocket({
   }
 
   class Grupo<E extends ComSeq> implements Ouvinte<E> {
-    private readonly membros = new Set<Membro<E>>();
+    /** The members, by socket: a socket's members are written in one write. */
+    private readonly porSocket = new Map<WebSocket, Set<Membro<E>>>();
+    private quantos = 0;
     /** Events not yet written, in seq order. */
     private readonly fila: Array<Saida<E>> = [];
     private escritaAgendada = false;
@@ -80,7 +83,7 @@ export function difusaoWebSocket({
     ) {}
 
     get assinantes(): number {
-      return this.membros.size;
+      return this.quantos;
     }
 
     /** Half a member's queue per turn, as a subscriber's own listener (feeds/assinatura.ts). */
@@ -93,15 +96,23 @@ export function difusaoWebSocket({
         this.primeira = membro.adesao;
         this.sair = membro.adesao.barramento.adicionar(this);
       }
-      this.membros.add(membro);
+      let doSocket = this.porSocket.get(membro.socket);
+      if (!doSocket) {
+        doSocket = new Set();
+        this.porSocket.set(membro.socket, doSocket);
+      }
+      doSocket.add(membro);
+      this.quantos++;
       membros++;
       let saiu = false;
       return () => {
         if (saiu) return;
         saiu = true;
-        this.membros.delete(membro);
+        doSocket.delete(membro);
+        if (doSocket.size === 0 && this.porSocket.get(membro.socket) === doSocket) this.porSocket.delete(membro.socket);
+        this.quantos--;
         membros--;
-        if (this.membros.size === 0) {
+        if (this.quantos === 0) {
           this.sair?.();
           grupos.delete(this.chave);
         }
@@ -129,14 +140,14 @@ export function difusaoWebSocket({
       this.agendarEscrita();
       // Waiting behind a pending execution counts as pending for every member, as in its own queue.
       if (this.fila[0]!.resultado === null) {
-        for (const membro of this.membros) {
-          if (membro.pendentes + this.fila.length > membro.adesao.limiteFila) this.lento(membro);
+        for (const doSocket of this.porSocket.values()) {
+          for (const membro of doSocket) if (membro.pendentes + this.fila.length > membro.adesao.limiteFila) this.lento(membro);
         }
       }
     }
 
     encerrar(erro: Error): void {
-      for (const membro of [...this.membros]) membro.adesao.falhar(erro);
+      for (const doSocket of [...this.porSocket.values()]) for (const membro of [...doSocket]) membro.adesao.falhar(erro);
     }
 
     /** Once the bus's synchronous delivery is over: the events of its turn leave together. */
@@ -153,35 +164,48 @@ export function difusaoWebSocket({
       membro.adesao.falhar(new ConsumidorLento(membro.adesao.limiteFila));
     }
 
-    /** Writes the ready events at the head of the queue, in seq order, one write per member. */
+    /** Writes the ready events at the head of the queue, in seq order, one write per socket. */
     private escrever(): void {
       let prontos = 0;
       while (prontos < this.fila.length && this.fila[prontos]!.resultado !== null) prontos++;
       if (prontos === 0) return;
       const lote = this.fila.splice(0, prontos);
-      if (this.membros.size === 0) {
+      if (this.quantos === 0) {
         this.fila.length = 0; // nobody left to write to
         return;
       }
       const bodies = lote.map((s) => nextFrameBody(frames.json(paraOCliente(s.resultado!))));
       // Laid out once per (first event a member gets, head length): nearly every member gets them all.
       const leiautes = new Map<number, NextFrames>();
-      for (const membro of this.membros) {
-        let desde = 0;
-        while (desde < lote.length && lote[desde]!.evento.seq <= membro.adesao.depoisDe) desde++;
-        const quantos = lote.length - desde;
-        if (quantos === 0) continue;
-        if (membro.pendentes + quantos > membro.adesao.limiteFila) {
-          this.lento(membro);
-          continue;
+      const partes: NextPart[] = [];
+      const escritos: Array<{ membro: Membro<E>; quantos: number }> = [];
+      for (const [socket, doSocket] of this.porSocket) {
+        for (const membro of doSocket) {
+          let desde = 0;
+          while (desde < lote.length && lote[desde]!.evento.seq <= membro.adesao.depoisDe) desde++;
+          const quantos = lote.length - desde;
+          if (quantos === 0) continue;
+          if (membro.pendentes + quantos > membro.adesao.limiteFila) {
+            this.lento(membro);
+            continue;
+          }
+          const chave = desde * 65_536 + membro.head.length;
+          let leiaute = leiautes.get(chave);
+          if (!leiaute) {
+            leiaute = nextFrames(membro.head.length, desde === 0 ? bodies : bodies.slice(desde));
+            leiautes.set(chave, leiaute);
+          }
+          partes.push({ head: membro.head, frames: leiaute });
+          escritos.push({ membro, quantos });
         }
-        const chave = desde * 65_536 + membro.head.length;
-        let leiaute = leiautes.get(chave);
-        if (!leiaute) {
-          leiaute = nextFrames(membro.head.length, desde === 0 ? bodies : bodies.slice(desde));
-          leiautes.set(chave, leiaute);
-        }
-        if (frames.writeNext(membro.socket, membro.head, leiaute, () => membro.escrito(quantos))) membro.pendentes += quantos;
+        if (partes.length === 0) continue;
+        const deste = escritos.slice();
+        const escrito = () => {
+          for (const e of deste) e.membro.escrito(e.quantos);
+        };
+        if (frames.writeNext(socket, partes, escrito)) for (const e of deste) e.membro.pendentes += e.quantos;
+        partes.length = 0;
+        escritos.length = 0;
       }
     }
   }

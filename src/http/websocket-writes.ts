@@ -22,9 +22,11 @@
  * no extension — the server negotiates none): per frame a small head per subscriber (frame header and
  * `{"id":…`) and the body every member of the group shares (`,"type":"next","payload":…}`), the same
  * bytes graphql-ws would have written. The frames of a turn are laid out once per head length
- * (`nextFrames`, the heads left blank) and each socket gets a copy with its head filled in, in one
- * write. ws writes its own frames to that stream synchronously and whole (no compression, no
- * fragments), so frames never interleave.
+ * (`nextFrames`, the heads left blank) and each socket gets one copy per subscription on it, each with
+ * its head filled in, all in one write: a connection with several subscriptions costs one system call
+ * per turn, not one per subscription. The copies are cut from slabs, not one allocation each. ws
+ * writes its own frames to that stream synchronously and whole (no compression, no fragments), so
+ * frames never interleave.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -37,11 +39,17 @@ export interface SharedFrames {
   /** The JSON of a `next` payload, computed once per payload object (the replacer's too). */
   json(payload: object): string;
   /**
-   * Writes `frames` (from `nextFrames` for `head.length`) to an open socket with `head` (from
-   * `nextFrameHead`) filled in, in one write; `onFlushed` runs once its bytes have left this process.
-   * False when the socket is not open.
+   * Writes each part's `frames` (from `nextFrames` for its `head.length`) with its `head` (from
+   * `nextFrameHead`) filled in, the parts in order, to an open socket in one write; `onFlushed` runs
+   * once those bytes have left this process. False when the socket is not open.
    */
-  writeNext(socket: WebSocket, head: Buffer, frames: NextFrames, onFlushed: () => void): boolean;
+  writeNext(socket: WebSocket, parts: readonly NextPart[], onFlushed: () => void): boolean;
+}
+
+/** One subscription's frames of a turn: its head and the frames laid out for that head's length. */
+export interface NextPart {
+  head: Buffer;
+  frames: NextFrames;
 }
 
 /** The start of a `next` frame's text for one subscription: `{"id":<id>`. */
@@ -91,10 +99,33 @@ export function nextFrames(headLength: number, bodies: readonly Buffer[]): NextF
 
 const OPEN = 1; // WebSocket.OPEN
 
+/**
+ * Where the copies written to sockets are cut from. Node's own pool is 8 KB and serves only writes
+ * under 4 KB, so a turn's frames for thousands of sockets would allocate a buffer for nearly every
+ * write; a slab serves many. A slab lives while any write cut from it is queued, so it stays small.
+ */
+const SLAB_BYTES = 128 * 1024;
+
+function slabs(): (size: number) => Buffer {
+  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let used = 0;
+  return (size) => {
+    if (size > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(size);
+    if (used + size > SLAB_BYTES) {
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      used = 0;
+    }
+    const bytes = slab.subarray(used, used + size);
+    used += (size + 7) & ~7; // 8-byte aligned, as Node's pool
+    return bytes;
+  };
+}
+
 export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: number } = {}): SharedFrames {
   const payloads = new WeakMap<object, string>();
   let recorded: { placeholder: string; frame: string } | null = null;
   const corked: Socket[] = [];
+  const allocate = slabs();
 
   const uncorkAll = () => {
     for (const raw of corked.splice(0)) raw.uncork();
@@ -125,12 +156,18 @@ export function sharedFrames({ highWaterBytes = 64 * 1024 }: { highWaterBytes?: 
       return 0;
     },
     json,
-    writeNext(socket, head, frames, onFlushed) {
+    writeNext(socket, parts, onFlushed) {
       const raw = (socket as unknown as { _socket?: Socket })._socket;
       if (socket.readyState !== OPEN || !raw?.writable) return false;
-      const bytes = Buffer.allocUnsafe(frames.bytes.length);
-      frames.bytes.copy(bytes);
-      for (const at of frames.heads) head.copy(bytes, at);
+      let size = 0;
+      for (const part of parts) size += part.frames.bytes.length;
+      const bytes = allocate(size);
+      let start = 0;
+      for (const { head, frames } of parts) {
+        frames.bytes.copy(bytes, start);
+        for (const at of frames.heads) head.copy(bytes, start + at);
+        start += frames.bytes.length;
+      }
       raw.write(bytes, onFlushed);
       return true;
     },

@@ -1,0 +1,61 @@
+/**
+ * Subscribers of bench/fanout.ts in a process of their own: the two-process phases (two gateway instances,
+ * two floor processes) give each server its own client process, so 20,000 subscribers are not all read by
+ * one event loop (at ~2 µs of client CPU per delivery, one process alone would need about 2 s of one core
+ * for a burst of 50). Started with child_process.fork, `--import tsx` and `serialization: 'advanced'`:
+ *
+ *   ← { tipo: 'conectar', id, url, token, assinaturas, porConexao, capacidade, prazo }
+ *                                               → { tipo: 'conectado', id } once every connection is acknowledged
+ *   ← { tipo: 'contar', id }                    → { tipo: 'contagem', id, n, erros }
+ *   ← { tipo: 'recepcao', id }                  → { tipo: 'recepcao', id, seq, t, n, erros, primeiroErro }
+ *                                                 (every delivery so far: Float64Arrays, times as the parent's clock)
+ *   ← { tipo: 'fechar' }                        terminates the clients and exits
+ *
+ * Exits when the parent goes away.
+ */
+import type { Client } from 'graphql-ws';
+import { conectar, encerrarClientes, Recepcao } from './fanout-clientes.js';
+
+type Mensagem =
+  | { tipo: 'conectar'; id: number; url: string; token: string; assinaturas: number; porConexao: number; capacidade: number; prazo: number }
+  | { tipo: 'contar'; id: number }
+  | { tipo: 'recepcao'; id: number }
+  | { tipo: 'fechar' };
+
+function main(): void {
+  if (!process.send) throw new Error('bench/clients-child.ts runs under bench/fanout.ts (fork with IPC)');
+  let rec = new Recepcao(0);
+  const clientes: Client[] = [];
+  process.on('message', (m: Mensagem) => {
+    if (m.tipo === 'conectar') {
+      rec = new Recepcao(m.capacidade);
+      conectar(m.url, m.token, m.assinaturas, m.porConexao, () => rec, m.prazo).then(
+        (abertos) => {
+          clientes.push(...abertos);
+          process.send!({ tipo: 'conectado', id: m.id });
+        },
+        (error: Error) => process.send!({ tipo: 'erro', id: m.id, erro: error.message }),
+      );
+    } else if (m.tipo === 'contar') {
+      process.send!({ tipo: 'contagem', id: m.id, n: rec.n, erros: rec.erros });
+    } else if (m.tipo === 'recepcao') {
+      const primeiroErro = rec.primeiroErro == null ? null : JSON.stringify(rec.primeiroErro).slice(0, 500);
+      process.send!({
+        tipo: 'recepcao',
+        id: m.id,
+        seq: rec.seq.slice(0, rec.n),
+        t: rec.t.slice(0, rec.n),
+        n: rec.n,
+        erros: rec.erros,
+        primeiroErro,
+      });
+    } else if (m.tipo === 'fechar') {
+      encerrarClientes(clientes);
+      process.exit(0);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ tipo: 'pronto' });
+}
+
+main();
