@@ -47,6 +47,7 @@ import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
   aproveitarComponentesDoProcesso,
+  componentesDoEnvio,
   passarA2SeCompleto,
   receberComponente,
   registrarConteudo,
@@ -411,9 +412,13 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
       },
     ]);
     if (pedido.enviarApenasComponentesDigitaisPendentes) {
-      await aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora);
+      // Then what is still missing (a later statement sees the update): one round trip.
+      const [, componentes] = await Promise.all([
+        aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora),
+        componentesDoEnvio(tx, inserido!.id),
+      ]);
       // Everything already held: the platform moves it to 2 at once.
-      const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
+      const completo = await passarA2SeCompleto(tx, inserido!, componentes, pedido.agora, opcoes.assinador, opcoes.efeitos);
       if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
     }
     return { tramite: inserido!, evento: evento!, repetida: false };
