@@ -94,8 +94,11 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
-  /** Set by `confirmarRecebimento` only: 3 → 4 needs every hash confirmed. */
-  hashesConferidos?: boolean;
+  /**
+   * 3 → 4 (`confirmarRecebimento` only): the recipient's computed hashes, compared with the declared components on the
+   * step's own read; one that differs makes the step the refusal with motive 02.
+   */
+  hashes?: readonly HashCalculado[];
   /** 4 → 5: the recipient's signed recibo de conclusão (required). */
   recibo?: ReciboAssinado | null;
 }
@@ -206,29 +209,23 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
     executarPasso: (pedido) => executarPasso(db, pedido, opcoes),
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
-    confirmarRecebimento: async (pedido) => {
-      // Who may not read the trâmite learns nothing about the components, not even through a validation message;
-      // whoever may (PEN staff too) is refused as for any step by executarPasso. One statement: the trâmite with
-      // its declared components and their document's order.
-      const tramite = await db.query.tramites.findFirst({
-        where: { id: pedido.tramiteId },
-        with: { componentes: { columns: { ordem: true, hash: true }, with: { documento: { columns: { ordem: true } } } } },
-      });
-      if (!tramite || !canReadTramite(pedido.viewer, tramite)) throw new TramiteNaoEncontrado();
-      const conferencia = conferirHashes(
-        tramite.componentes.map((c) => ({ ordemDocumento: c.documento.ordem, ordem: c.ordem, hash: c.hash })),
-        pedido.hashes,
-      );
-      // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
-      return executarPasso(
-        db,
-        conferencia.divergente
-          ? { ...pedido, acao: 'RECUSAR', motivo: '02', justificativa: mensagemHashDivergente(conferencia.divergente) }
-          : { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS', hashesConferidos: true },
-        opcoes,
-      );
-    },
+    confirmarRecebimento: (pedido) => executarPasso(db, { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS' }, opcoes),
   };
+}
+
+/** The read each step starts with: the trâmite, with its declared components when the step compares or signs them. */
+function lerParaPasso(tx: Transaction, acao: PedidoPasso['acao'], tramiteId: number) {
+  // 3 → 4 compares the recipient's hashes (by document and component order), 4 → 5 verifies a receipt over them.
+  if (acao === 'RECEBER_COMPONENTES_DIGITAIS' || acao === 'ENVIAR_RECIBO_CONCLUSAO')
+    return tx.query.tramites.findFirst({
+      where: { id: tramiteId },
+      with: { componentes: { columns: { ordem: true, hash: true }, with: { documento: { columns: { ordem: true } } } } },
+    });
+  return tx
+    .select()
+    .from(tramites)
+    .where(eq(tramites.id, tramiteId))
+    .then(([t]) => (t ? { ...t, componentes: undefined } : undefined));
 }
 
 async function executarPasso(
@@ -236,7 +233,6 @@ async function executarPasso(
   pedido: PedidoPasso,
   { efeitos, chaveDoDestinatario }: Pick<OpcoesServicoTramites, 'efeitos' | 'chaveDoDestinatario'>,
 ): Promise<ResultadoPasso> {
-  const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
   // PEN_ADMIN cancels only on an agency's request: the request's reason is recorded with it.
   const cancelamentoPen = pedido.acao === 'CANCELAR' && isPenAdmin(pedido.viewer);
@@ -256,17 +252,25 @@ async function executarPasso(
   const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
-    // 4 → 5 verifies a receipt over the components' hashes: they come with the trâmite, in the same statement.
-    const comHashes = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO';
-    const lido = comHashes
-      ? await tx.query.tramites.findFirst({ where: { id: pedido.tramiteId }, with: { componentes: { columns: { hash: true } } } })
-      : (await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)))[0];
+    const lido = await lerParaPasso(tx, pedido.acao, pedido.tramiteId);
     if (!lido) throw new TramiteNaoEncontrado();
-    const { componentes, ...atual } = lido as TramiteRow & { componentes?: { hash: string }[] };
+    const { componentes, ...atual } = lido;
     const situacao = atual.situacao as Situacao;
-    // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
-    // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
+    // Someone who is neither side learns nothing about the trâmite, not even that it exists (nor about its
+    // components, not even through a validation message); nor does a destinatário that refused it (8, 9): after
+    // a refusal only the remetente sees it (acesso.ts).
     if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    // 3 → 4: a differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
+    const divergente =
+      pedido.hashes &&
+      conferirHashes(
+        (componentes ?? []).map((c) => ({ ordemDocumento: c.documento.ordem, ordem: c.ordem, hash: c.hash })),
+        pedido.hashes,
+      ).divergente;
+    const acao: PedidoPasso['acao'] = divergente ? 'RECUSAR' : pedido.acao;
+    const passo = PASSO_POR_ACAO[acao];
+    const motivoDoPasso = divergente ? '02' : recusa ? motivo : null;
+    const justificativaDoPasso = divergente ? mensagemHashDivergente(divergente) : justificativa;
     if (
       (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
       (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)
@@ -274,15 +278,15 @@ async function executarPasso(
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
     const autorizacao = autorizarPasso(pedido.viewer, passo, atual);
-    if (!autorizacao.ok) throw recusaDePapel(autorizacao, pedido.acao);
-    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos) {
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, acao);
+    if (acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashes) {
       throw new DadosInvalidos([{ campo: 'hashes', mensagem: 'confirme os hashes calculados com confirmarRecebimentoDeComponentes' }]);
     }
     if (!passo.de.includes(situacao)) {
       const possiveis = passosAPartirDe(situacao).filter((p) => autorizarPasso(pedido.viewer, p, atual).ok);
       throw new TransicaoInvalida(
         situacao,
-        pedido.acao,
+        acao,
         possiveis.map((p) => p.acao),
       );
     }
@@ -302,8 +306,8 @@ async function executarPasso(
         deSituacao: situacao,
         paraSituacao: passo.para,
         ...atorDoEvento,
-        motivo: recusa ? motivo : null,
-        justificativa,
+        motivo: motivoDoPasso,
+        justificativa: justificativaDoPasso,
         ocorridoEm: pedido.agora,
       },
       // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
