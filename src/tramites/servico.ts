@@ -42,7 +42,7 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from './regras.js';
-import { IDT_SEQUENCIA, idempotencia, tramites } from './tables.js';
+import { IDT_SEQUENCIA, idempotencia, recibosDeConclusao, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
@@ -55,7 +55,7 @@ import {
   type PedidoComponente,
   type ResultadoComponente,
 } from './envio.js';
-import { registrarReciboDeConclusao, type ChaveDoSpeDestinatario, type ReciboAssinado } from './conclusao.js';
+import { verificarReciboDeConclusao, type ChaveDoSpeDestinatario, type ReciboAssinado } from './conclusao.js';
 import { conferirHashes, mensagemHashDivergente, textoOpcional, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
@@ -252,7 +252,12 @@ async function executarPasso(
   const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
-    const lido = await lerParaPasso(tx, pedido.acao, pedido.tramiteId);
+    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip as the trâmite.
+    const comRecibo = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO';
+    const [lido, chave] = await Promise.all([
+      lerParaPasso(tx, pedido.acao, pedido.tramiteId),
+      comRecibo ? chaveDoDestinatario(tx, pedido.tramiteId) : null,
+    ]);
     if (!lido) throw new TramiteNaoEncontrado();
     const { componentes, ...atual } = lido;
     const situacao = atual.situacao as Situacao;
@@ -291,8 +296,20 @@ async function executarPasso(
       );
     }
 
-    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event goes out
-    // with the update, in one round trip: when the update finds another version, the error below rolls it back.
+    // 4 → 5 carries the recipient's signed receipt, verified before anything is written.
+    const recibo = comRecibo
+      ? verificarReciboDeConclusao(
+          atual,
+          (componentes ?? []).map((c) => c.hash),
+          pedido.recibo ?? {},
+          chave,
+          pedido.agora,
+        )
+      : null;
+    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event (and the
+    // receipt) go out with the update, in one round trip: when the update finds another version, the error below
+    // rolls them back. A receipt already stored can only be a concurrent 4 → 5's that committed first, so the update
+    // found another version too: the insert then does nothing rather than fail, and the conflict is reported.
     const atualizacao = tx
       .update(tramites)
       .set({ situacao: passo.para, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
@@ -311,13 +328,12 @@ async function executarPasso(
         ocorridoEm: pedido.agora,
       },
       // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
-      ...(pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO'
+      ...(comRecibo
         ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)]
         : []),
     ]);
-    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip.
-    const busca = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? chaveDoDestinatario(tx, atual) : Promise.resolve(null);
-    const [[atualizado], [evento], chave] = await Promise.all([atualizacao, registro, busca]);
+    const guarda = recibo ? tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }).execute() : null;
+    const [[atualizado], [evento], guardado] = await Promise.all([atualizacao, registro, guarda]);
     if (!atualizado) {
       const [agora] = await tx
         .select({ situacao: tramites.situacao, versao: tramites.versao })
@@ -325,16 +341,7 @@ async function executarPasso(
         .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
-    // 4 → 5 carries the recipient's verified signed receipt.
-    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO')
-      await registrarReciboDeConclusao(
-        tx,
-        atual,
-        (componentes ?? []).map((c) => c.hash),
-        pedido.recibo ?? {},
-        chave,
-        pedido.agora,
-      );
+    if (recibo && guardado?.length !== 1) throw new Error(`trâmite ${atual.id}: moved to 5 with a recibo de conclusão already stored`);
     // The other domains' work in this step (onboarding's check).
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     return { tramite: atualizado, evento: evento!, repetida: false };
