@@ -67,7 +67,8 @@ export const postgresComponentStore: ComponentStore = {
     const hash = sha.digest('base64');
     // Identical bytes uploaded at once (to two trâmites) take turns on the lock: the second's lookup, a statement
     // that starts after the lock is granted, sees the first's row (or its rollback). The new copy is dropped when
-    // the content was held, else named. The lock, the lookup and what the COPY left to send go in one round trip.
+    // the content was held, else named. The lock, the lookup and what the COPY left to send go in one round trip
+    // (the lock and the lookup both raw statements, so drizzle hands them to the driver in this order).
     const [, , [guardado]] = await Promise.all([
       escritor.fechado,
       tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`).execute(),

@@ -231,7 +231,7 @@ export async function receberComponente(
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
     // The components marked, and then what is still missing (a later statement of the transaction sees the marks):
-    // one round trip.
+    // one round trip. Both are statements that return rows, so drizzle hands them to the driver in this order.
     const [componentes, situacao2] = await Promise.all([
       tx
         .update(tramiteComponentes)
@@ -311,17 +311,14 @@ export async function passarA2SeCompleto(
  * NRE, or, for a process that never reached 6 (a refused or cancelled first send, which issues a new
  * NRE on the resend), its number: the one open trâmite per process keeps that history one process's.
  */
-export function aproveitarComponentesDoProcesso(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<unknown> {
-  // Executed at once (not awaited here), so a statement the caller issues next goes out after it.
-  return tx
-    .execute(sql`
+export async function aproveitarComponentesDoProcesso(tx: Transaction, tramite: TramiteRow, agora: Date): Promise<void> {
+  await tx.execute(sql`
     update tramite_componentes novo set conteudo_id = anterior.conteudo_id, enviado_em = ${agora}
       from tramite_componentes anterior join tramites t on t.id = anterior.tramite_id
      where novo.tramite_id = ${tramite.id} and novo.conteudo_id is null
        and (t.nre = ${tramite.nre} or (${tramite.tipo} = 'PROCESSO' and t.tipo = 'PROCESSO' and t.numero_processo = ${tramite.numeroProcesso}))
        and t.id <> ${tramite.id} and anterior.conteudo_id is not null
-       and anterior.hash = novo.hash and anterior.tamanho = novo.tamanho`)
-    .execute();
+       and anterior.hash = novo.hash and anterior.tamanho = novo.tamanho`);
 }
 
 /** Components of a trâmite not yet held by the platform (the sender's pending list). */

@@ -423,11 +423,8 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
       },
     ]);
     if (pedido.enviarApenasComponentesDigitaisPendentes) {
-      // Then what is still missing (a later statement sees the update): one round trip.
-      const [, componentes] = await Promise.all([
-        aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora),
-        componentesDoEnvio(tx, inserido!.id),
-      ]);
+      await aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora);
+      const componentes = await componentesDoEnvio(tx, inserido!.id);
       // Everything already held: the platform moves it to 2 at once.
       const completo = await passarA2SeCompleto(tx, inserido!, componentes, pedido.agora, opcoes.assinador, opcoes.efeitos);
       if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
