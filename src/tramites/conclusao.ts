@@ -8,7 +8,7 @@ import { DadosInvalidos } from '../kernel/erros.js';
 import { AssinaturaInvalida, ChavePublicaNaoRegistrada } from './erros.js';
 import type { Transaction } from './eventos.js';
 import { assinaturaConfere, conteudoReciboDeConclusao, dataDoRecibo, textoReciboDeConclusao } from './recibos.js';
-import { recibosDeConclusao, tramiteComponentes, type tramites } from './tables.js';
+import { type recibosDeConclusao, tramiteComponentes, type tramites } from './tables.js';
 
 type TramiteRow = typeof tramites.$inferSelect;
 

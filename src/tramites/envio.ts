@@ -237,7 +237,11 @@ export async function receberComponente(
         .update(tramiteComponentes)
         .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
         .where(
-          and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
+          and(
+            eq(tramiteComponentes.tramiteId, atual.id),
+            eq(tramiteComponentes.hash, declarado.hash),
+            isNull(tramiteComponentes.conteudoId),
+          ),
         )
         .returning()
         .execute(),

@@ -328,11 +328,11 @@ async function executarPasso(
         ocorridoEm: pedido.agora,
       },
       // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
-      ...(comRecibo
-        ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)]
-        : []),
+      ...(comRecibo ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)] : []),
     ]);
-    const guarda = recibo ? tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }).execute() : null;
+    const guarda = recibo
+      ? tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }).execute()
+      : null;
     const [[atualizado], [evento], guardado] = await Promise.all([atualizacao, registro, guarda]);
     if (!atualizado) {
       const [agora] = await tx
