@@ -107,17 +107,17 @@ const limiteDeEscrita = (writeMs: number) => `set local statement_timeout = ${Ma
  * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
  * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
  * Savepoints (`tx.transaction`) inherit it. The SET is not awaited before the transaction's first
- * statement: both go out together, one round trip instead of two. Should the SET fail, the statements
- * after it fail too and the SET's own error is the one reported. On PGlite (in process, statements
- * run in the order drizzle hands them over) through drizzle; on PostgreSQL `comLimiteDeEscrita`.
+ * statement on PostgreSQL (`comLimiteDeEscrita`): both go out together, one round trip instead of two;
+ * should the SET fail, the statements after it fail too and the SET's own error is the one reported.
+ * On PGlite (in process) it is awaited before the body.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {
   const transaction = db.transaction.bind(db);
   db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
     transaction(async (tx) => {
-      const limite = tx.execute(sql.raw(limiteDeEscrita(writeMs))).execute();
-      const [, resultado] = await Promise.all([limite, run(tx as never)]);
-      return resultado;
+      // In process there is no round trip to save, and awaiting it keeps it first whatever the body sends.
+      await tx.execute(sql.raw(limiteDeEscrita(writeMs)));
+      return run(tx as never);
     }, config as never)) as Database['transaction'];
 }
 
