@@ -19,8 +19,11 @@
  * against ≥ 0.7×, the CPU of this process per step, and the statements each side sends per step (counted on a
  * separate, untimed pass through a proxy that reads the wire protocol: bench/contador-pg.ts). Each measurement
  * is bounded: BENCH_TRANSITIONS (3000) transitions or BENCH_SECONDS (20) seconds, whichever comes first.
- * Not part of the test suite.
+ * BENCH_CPU_PROF=<dir> writes a CPU profile (.cpuprofile) of this process during each of the BENCH_CLIENTS points of
+ * the floor and the HTTP mutation. Not part of the test suite.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
@@ -116,6 +119,24 @@ async function medir(
     cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencias.length),
     nota: '',
   };
+}
+
+/** `fn` under the V8 profiler when BENCH_CPU_PROF names a folder: `<folder>/<arquivo>.cpuprofile`. */
+async function perfilado<T>(arquivo: string, fn: () => Promise<T>): Promise<T> {
+  const pasta = process.env.BENCH_CPU_PROF;
+  if (!pasta) return fn();
+  const sessao = new Session();
+  sessao.connect();
+  await sessao.post('Profiler.enable');
+  await sessao.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await sessao.post('Profiler.stop');
+    mkdirSync(pasta, { recursive: true });
+    writeFileSync(`${pasta}/${arquivo}.cpuprofile`, JSON.stringify(profile));
+    sessao.disconnect();
+  }
 }
 
 async function main(): Promise<void> {
@@ -265,8 +286,8 @@ async function main(): Promise<void> {
     // Interleaved: the floor right before the gateway at each concurrency, so both see the same machine.
     const p1 = await caminhar('floor: the same step by hand (HTTP)', 1, ALVO, viaPiso);
     const h1 = await caminhar('transitions: HTTP mutation', 1, ALVO, viaHttp);
-    const pN = await caminhar('floor: the same step by hand (HTTP)', CLIENTES, ALVO, viaPiso);
-    const hN = await caminhar('transitions: HTTP mutation', CLIENTES, ALVO, viaHttp);
+    const pN = await perfilado('piso', () => caminhar('floor: the same step by hand (HTTP)', CLIENTES, ALVO, viaPiso));
+    const hN = await perfilado('gateway', () => caminhar('transitions: HTTP mutation', CLIENTES, ALVO, viaHttp));
 
     baseN.nota = `${(baseN.porSegundo / base1.porSegundo).toFixed(2)}x the 1-client rate`;
     s1.nota = `1 transition = ${(base1.porSegundo / s1.porSegundo).toFixed(1)} select-1 round trips`;

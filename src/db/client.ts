@@ -94,26 +94,30 @@ export const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
 
 export async function createDatabase(options: DatabaseOptions, extra: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = extra.onQuery ? { logQuery: (query, params) => extra.onQuery!(query, params) } : undefined;
-  const handle = options.kind === 'pglite' ? await openPglite(options, logger) : await openPostgres(options, logger);
+  if (options.kind === 'postgres') return openPostgres(options, logger);
+  const handle = await openPglite(options, logger);
   boundWriteTransactions(handle.db, (options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS).writeMs);
   return handle;
 }
+
+/** The statement that bounds every statement of a write transaction. */
+const limiteDeEscrita = (writeMs: number) => `set local statement_timeout = ${Math.trunc(writeMs)}`;
 
 /**
  * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
  * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
  * Savepoints (`tx.transaction`) inherit it. The SET is not awaited before the transaction's first
- * statement: both go out together (postgres.js pipelines one connection's queries; PGlite runs them
- * in order), one round trip instead of two. Should the SET fail, the statements after it fail too
- * and the SET's own error is the one reported.
+ * statement on PostgreSQL (`comLimiteDeEscrita`): both go out together, one round trip instead of two;
+ * should the SET fail, the statements after it fail too and the SET's own error is the one reported.
+ * On PGlite (in process) it is awaited before the body.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {
   const transaction = db.transaction.bind(db);
   db.transaction = ((run: (tx: never) => Promise<unknown>, config?: unknown) =>
     transaction(async (tx) => {
-      const limite = tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(writeMs)}`)).execute();
-      const [, resultado] = await Promise.all([limite, run(tx as never)]);
-      return resultado;
+      // In process there is no round trip to save, and awaiting it keeps it first whatever the body sends.
+      await tx.execute(sql.raw(limiteDeEscrita(writeMs)));
+      return run(tx as never);
     }, config as never)) as Database['transaction'];
 }
 
@@ -255,6 +259,28 @@ function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
   });
 }
 
+/**
+ * postgres.js: every transaction (`begin`) starts with the write bound (`boundWriteTransactions`), executed before its
+ * body runs. postgres.js sends a connection's queries in the order they are executed, so the SET goes out ahead of
+ * every statement of the body, pipelined with the first; through drizzle that order would depend on how many
+ * promise turns each kind of statement takes before it reaches the driver (a raw statement takes more than a select).
+ */
+function comLimiteDeEscrita(sql: postgres.Sql, writeMs: number): postgres.Sql {
+  return new Proxy(sql, {
+    get(alvo, nome, receptor) {
+      if (nome !== 'begin') return Reflect.get(alvo, nome, receptor);
+      return (...args: unknown[]) => {
+        const corpo = args.pop() as (tx: postgres.TransactionSql) => unknown;
+        return (alvo.begin as (...a: unknown[]) => Promise<unknown>)(...args, async (tx: postgres.TransactionSql) => {
+          const limite = tx.unsafe(limiteDeEscrita(writeMs)).execute();
+          const [, resultado] = await Promise.all([limite, corpo(tx)]);
+          return resultado;
+        });
+      };
+    },
+  });
+}
+
 async function openPostgres(
   options: { url: string; poolSize?: number; timeouts?: StatementTimeouts; ambientePadrao?: Ambiente } & MigrationsLocation,
   logger: DrizzleLogger | undefined,
@@ -293,7 +319,7 @@ async function openPostgres(
       idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
     },
   });
-  const db = drizzlePostgres({ client: comInstrucoesPreparadas(client), relations, logger });
+  const db = drizzlePostgres({ client: comInstrucoesPreparadas(comLimiteDeEscrita(client, timeouts.writeMs)), relations, logger });
   return {
     db: db as unknown as Database,
     backend: 'postgres',

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { chavePublicaDoSpe } from '../onboarding/chaves-spe.js';
+import { chavePublicaDoDestinatario } from '../onboarding/chaves-spe.js';
 import { verificarAmbienteDaConfiguracao } from '../onboarding/configuracao.js';
 import type { OpcoesConfiguracaoEstrutura } from '../orgaos/servico.js';
 import { criarServicoContrapartes, recusarContrapartesForaDeHomologacao, type ServicoContrapartes } from '../onboarding/contrapartes.js';
@@ -50,7 +50,7 @@ export function comporServicos(
     store: postgresComponentStore,
     limiteComponente: config.componentes.maxBytes,
     // The recipient's key in the trâmite's own environment (one certificate per environment).
-    chaveDoDestinatario: (tx, tramite) => chavePublicaDoSpe(tx, tramite.destinatarioOrgaoId, tramite.ambiente),
+    chaveDoDestinatario: chavePublicaDoDestinatario,
   };
   const tramites = criarServicoTramites(db, opcoesTramites);
   return {

@@ -4,7 +4,7 @@
  * to rotate); `chavePublicaDoSpe` is the one lookup, the seam the SPE entity (issue 10) connects to.
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Database } from '../db/client.js';
 import type { Transaction } from '../db/log.js';
@@ -87,6 +87,20 @@ export async function chavePublicaDoSpe(
     .select()
     .from(chavesPublicasSpe)
     .where(and(eq(chavesPublicasSpe.orgaoId, orgaoId), eq(chavesPublicasSpe.ambiente, ambiente)));
+  return linha ?? null;
+}
+
+/**
+ * `chavePublicaDoSpe` of a trâmite's recipient agency in the trâmite's environment, by the trâmite's id (one
+ * statement: it needs no read of the trâmite before it).
+ */
+export async function chavePublicaDoDestinatario(db: Database | Transaction, tramiteId: number): Promise<ChavePublicaSpeRow | null> {
+  const [linha] = await db
+    .select()
+    .from(chavesPublicasSpe)
+    .where(
+      sql`(${chavesPublicasSpe.orgaoId}, ${chavesPublicasSpe.ambiente}) = (select t.destinatario_orgao_id, t.ambiente from tramites t where t.id = ${tramiteId})`,
+    );
   return linha ?? null;
 }
 

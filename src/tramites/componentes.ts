@@ -34,19 +34,13 @@ export interface ComponentStore {
 
 export const postgresComponentStore: ComponentStore = {
   async guardar(tx, bytes, { tamanhoEsperado, agora }) {
-    // The row is named by a placeholder until the bytes are hashed: the unique (hash, tamanho) index
-    // then tells whether this content was already held.
-    const [novo] = await tx
-      .insert(conteudos)
-      .values({ hash: `parcial:${agora.getTime()}:${Math.random()}`, tamanho: 0, criadoEm: agora })
-      .returning({ id: conteudos.id });
+    const escritor = await escritorDeBlocos(tx, agora);
     const sha = createHash('sha256');
     let tamanho = 0;
     let n = 0;
     // One block buffer for the whole transfer, refilled only once the previous block was handed over.
     const bloco = Buffer.allocUnsafe(TAMANHO_DO_BLOCO);
     let noBloco = 0;
-    const escritor = await escritorDeBlocos(tx, novo!.id);
     try {
       for await (const parte of bytes) {
         tamanho += parte.byteLength;
@@ -71,18 +65,24 @@ export const postgresComponentStore: ComponentStore = {
       throw erro;
     }
     const hash = sha.digest('base64');
-    // Identical bytes uploaded at once (to two trâmites) take turns: the second sees the first's row, or its rollback.
-    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`);
-    const [existente] = await tx
-      .select({ id: conteudos.id })
-      .from(conteudos)
-      .where(and(eq(conteudos.hash, hash), eq(conteudos.tamanho, tamanho)));
-    if (existente) {
-      await tx.delete(conteudos).where(eq(conteudos.id, novo!.id));
-      return { id: existente.id, hash, tamanho };
-    }
-    await tx.update(conteudos).set({ hash, tamanho }).where(eq(conteudos.id, novo!.id));
-    return { id: novo!.id, hash, tamanho };
+    // Identical bytes uploaded at once (to two trâmites) take turns on the lock: the second's lookup, a statement
+    // that starts after the lock is granted, sees the first's row (or its rollback). The new copy is dropped when
+    // the content was held, else named. The lock, the lookup and what the COPY left to send go in one round trip
+    // (the lock and the lookup both raw statements, so drizzle hands them to the driver in this order).
+    const [, , [guardado]] = await Promise.all([
+      escritor.fechado,
+      tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`).execute(),
+      tx
+        .execute(
+          sql`with existente as (select id from ${conteudos} where hash = ${hash} and tamanho = ${tamanho}),
+                   apagado as (delete from ${conteudos} where id = ${escritor.id} and exists (select 1 from existente)),
+                   nomeado as (update ${conteudos} set hash = ${hash}, tamanho = ${tamanho} where id = ${escritor.id} and not exists (select 1 from existente))
+              select coalesce((select id from existente), ${escritor.id}) as id`,
+        )
+        .execute()
+        .then(linhas<{ id: number }>),
+    ]);
+    return { id: Number(guardado!.id), hash, tamanho };
   },
 
   async *ler(db, conteudoId, inicio, fim) {
@@ -102,17 +102,33 @@ export const postgresComponentStore: ComponentStore = {
 };
 
 interface EscritorDeBlocos {
+  /** The new content's row, named by a placeholder until the bytes are hashed. */
+  id: number;
   /** Hands block `n` over; `dados` may be reused once this resolves. */
   escrever(n: number, dados: Buffer): Promise<void>;
+  /** Ends the transfer; what it still has to say to the database goes out with the caller's next statements. */
   fechar(): Promise<void>;
+  /** Settles once that, too, was answered (await it with the next statements). */
+  fechado: Promise<unknown>;
   /** Stops the transfer (the transaction then rolls back: nothing stays). */
   abortar(erro: Error): void;
 }
 
 /** postgres.js's `sql` as drizzle's transaction holds it (the reserved connection of `sql.begin`). */
 type ClientePostgresJs = {
-  unsafe(query: string): Promise<unknown> & { writable(): Promise<NodeJS.WritableStream & { destroy(e?: Error): void }> };
+  unsafe(
+    query: string,
+    params?: unknown[],
+  ): Promise<unknown> & { execute(): Promise<unknown>; writable(): Promise<NodeJS.WritableStream & { destroy(e?: Error): void }> };
 };
+
+/** A placeholder name for a content row until its bytes are hashed (the unique (hash, tamanho) index then decides). */
+const nomeProvisorio = (agora: Date) => `parcial:${agora.getTime()}:${Math.random()}`;
+
+/** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */
+function linhas<T>(resultado: unknown): T[] {
+  return Array.isArray(resultado) ? resultado : ((resultado as { rows: T[] }).rows ?? []);
+}
 
 /** The PGCOPY binary header: signature, flags, header-extension length (PostgreSQL's COPY BINARY format). */
 const CABECALHO_COPY_BINARIO = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -124,26 +140,35 @@ const FIM_COPY_BINARIO = Buffer.from([0xff, 0xff]);
  * parameter as text, so an INSERT of a 1 MiB bytea built a 2 MiB hex string kept in the query's parameters,
  * garbage only a full GC reclaims: a 200 MB upload grew RSS by ~70 MB, against ~6-25 MB through COPY
  * (bench/componentes.ts). COPY writes the bytes as they are, and with no round trip per block. On PGlite
- * (in process, no wire) one INSERT per block, awaited before the next.
+ * (in process, no wire) one INSERT per block, awaited before the next. The content's row is created first.
  */
-async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<EscritorDeBlocos> {
+async function escritorDeBlocos(tx: Transaction, agora: Date): Promise<EscritorDeBlocos> {
   // drizzle offers no COPY: its postgres-js transaction holds postgres.js's reserved `sql` as `session.client`
   // (drizzle-orm 1.0.0-rc.5). Should that change, this falls back to INSERTs and test/componentes-grandes.test.ts's
   // RSS bound fails.
-  const cliente = (tx as unknown as { session?: { client?: unknown } }).session?.client;
-  if (typeof cliente === 'function' && 'unsafe' in cliente) {
+  const sessao = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  if (typeof sessao === 'function' && 'unsafe' in sessao) {
+    const cliente = sessao as unknown as ClientePostgresJs;
+    // The row, the timeout's lift and the COPY go out together, in this order (postgres.js sends a connection's
+    // queries in the order they are executed; nothing may follow the COPY before its data): one round trip.
+    const criacao = cliente
+      .unsafe('insert into conteudos (hash, tamanho, criado_em) values ($1, 0, $2) returning id', [nomeProvisorio(agora), agora])
+      .execute() as Promise<[{ id: number | string }]>;
     // The COPY is one statement as long as the upload: the write transactions' per-statement timeout would
     // cut any upload longer than it, so it is lifted for the COPY and restored after it. A stalled client is
     // bounded by the HTTP server's HTTP_REQUEST_TIMEOUT_MS instead (the stream then fails and all rolls back).
     // Read and lifted in one statement: the subquery gives the value before the outer select changes it.
-    const [{ anterior }] = (await (cliente as ClientePostgresJs).unsafe(
-      "select anterior, set_config('statement_timeout', '0', true) from (select current_setting('statement_timeout') as anterior offset 0) s",
-    )) as [{ anterior: string }];
-    const restaurar = () => (cliente as ClientePostgresJs).unsafe(`set local statement_timeout = '${anterior.replace(/'/g, "''")}'`);
-    const consulta = (cliente as ClientePostgresJs).unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)');
+    const levantamento = cliente
+      .unsafe(
+        "select anterior, set_config('statement_timeout', '0', true) from (select current_setting('statement_timeout') as anterior offset 0) s",
+      )
+      .execute() as Promise<[{ anterior: string }]>;
+    const consulta = cliente.unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)');
     // An aborted COPY also rejects the query itself: the stream's listener below reports it, not this promise.
     consulta.catch(() => {});
-    const copia = await consulta.writable();
+    const [[linhaCriada], [{ anterior }], copia] = await Promise.all([criacao, levantamento, consulta.writable()]);
+    const id = Number(linhaCriada.id);
+    let fechado: Promise<unknown> = Promise.resolve();
     // Always listened to: an unheard stream error would be an uncaught exception; the write callbacks and
     // `fechar` report it, and the transaction rolls back.
     let falha: Error | null = null;
@@ -160,11 +185,12 @@ async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<Es
     await escrever(CABECALHO_COPY_BINARIO);
     const linha = Buffer.alloc(2 + 4 + 8 + 4 + 4 + 4);
     return {
+      id,
       async escrever(n, dados) {
         // A tuple: 3 fields, then each as int32 length + bytes (bigint, integer, bytea).
         linha.writeInt16BE(3, 0);
         linha.writeInt32BE(8, 2);
-        linha.writeBigInt64BE(BigInt(conteudoId), 6);
+        linha.writeBigInt64BE(BigInt(id), 6);
         linha.writeInt32BE(4, 14);
         linha.writeInt32BE(n, 18);
         linha.writeInt32BE(dados.byteLength, 22);
@@ -177,18 +203,28 @@ async function escritorDeBlocos(tx: Transaction, conteudoId: number): Promise<Es
           copia.once('error', reject);
           copia.end(() => (falha ? reject(falha) : resolve()));
         });
-        await restaurar();
+        // Not awaited here: the restore goes out with the caller's next statements.
+        fechado = cliente.unsafe(`set local statement_timeout = '${anterior.replace(/'/g, "''")}'`).execute();
+      },
+      get fechado() {
+        return fechado;
       },
       abortar(erro) {
         copia.destroy(erro);
       },
     };
   }
+  const [{ id }] = (await tx
+    .insert(conteudos)
+    .values({ hash: nomeProvisorio(agora), tamanho: 0, criadoEm: agora })
+    .returning({ id: conteudos.id })) as [{ id: number }];
   return {
+    id,
     async escrever(n, dados) {
-      await tx.insert(conteudoBlocos).values({ conteudoId, n, dados });
+      await tx.insert(conteudoBlocos).values({ conteudoId: id, n, dados });
     },
     async fechar() {},
+    fechado: Promise.resolve(),
     abortar() {},
   };
 }

@@ -8,12 +8,15 @@ import { DadosInvalidos } from '../kernel/erros.js';
 import { AssinaturaInvalida, ChavePublicaNaoRegistrada } from './erros.js';
 import type { Transaction } from './eventos.js';
 import { assinaturaConfere, conteudoReciboDeConclusao, dataDoRecibo, textoReciboDeConclusao } from './recibos.js';
-import { recibosDeConclusao, tramiteComponentes, type tramites } from './tables.js';
+import { type recibosDeConclusao, tramiteComponentes, type tramites } from './tables.js';
 
 type TramiteRow = typeof tramites.$inferSelect;
 
-/** The key the recipient's SPE signs with, found by the composition (the registry lives in onboarding). */
-export type ChaveDoSpeDestinatario = (tx: Transaction, tramite: TramiteRow) => Promise<{ pem: string; chaveId: string } | null>;
+/**
+ * The key the recipient's SPE of a trâmite signs with (its agency's, in the trâmite's environment), found by the
+ * composition (the registry lives in onboarding). By the trâmite's id, so it goes out with the step's first read.
+ */
+export type ChaveDoSpeDestinatario = (tx: Transaction, tramiteId: number) => Promise<{ pem: string; chaveId: string } | null>;
 
 export interface ReciboAssinado {
   /** RSA-SHA256 signature of the receipt's text, base64. */
@@ -42,18 +45,17 @@ const textoComHashes = (atual: TramiteRow, hashes: readonly string[]) =>
   textoReciboDeConclusao(conteudoReciboDeConclusao(atual, hashes, atual.situacaoAlteradaEm));
 
 /**
- * Verifies and stores the receipt of `atual` (at 4) in `tx`, its components' `hashes` read by the caller with the
- * trâmite; a business error leaves nothing written.
+ * Verifies the receipt of `atual` (at 4), its components' `hashes` read by the caller with the trâmite, and returns
+ * the row to store (`recibosDeConclusao`, written with the step); a business error before anything is written.
  */
-export async function registrarReciboDeConclusao(
-  tx: Transaction,
+export function verificarReciboDeConclusao(
   atual: TramiteRow,
   hashes: readonly string[],
   recibo: ReciboAssinado,
   /** The recipient's registered key (`ChaveDoSpeDestinatario`), looked up by the caller. */
   chave: { pem: string; chaveId: string } | null,
   agora: Date,
-): Promise<void> {
+): typeof recibosDeConclusao.$inferInsert {
   // The trâmite is at 4, so the last status change is its arrival at 4.
   const chegouA4Em = atual.situacaoAlteradaEm;
   const problemas = [];
@@ -64,7 +66,7 @@ export async function registrarReciboDeConclusao(
   const texto = textoComHashes(atual, hashes);
   if (!chave) throw new ChavePublicaNaoRegistrada();
   if (!assinaturaConfere(texto, recibo.hashDaAssinatura!, chave.pem)) throw new AssinaturaInvalida(texto, chave.chaveId);
-  await tx.insert(recibosDeConclusao).values({
+  return {
     tramiteId: atual.id,
     dataDeRecebimento: new Date(dataDoRecibo(chegouA4Em)),
     textoAssinado: texto,
@@ -72,5 +74,5 @@ export async function registrarReciboDeConclusao(
     chavePublicaPem: chave.pem,
     chaveId: chave.chaveId,
     recebidoEm: agora,
-  });
+  };
 }

@@ -230,40 +230,55 @@ export async function receberComponente(
     const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
-    const componentes = await tx
-      .update(tramiteComponentes)
-      .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
-      .where(
-        and(eq(tramiteComponentes.tramiteId, atual.id), eq(tramiteComponentes.hash, declarado.hash), isNull(tramiteComponentes.conteudoId)),
-      )
-      .returning();
+    // The components marked, and then what is still missing (a later statement of the transaction sees the marks):
+    // one round trip. Both are statements that return rows, so drizzle hands them to the driver in this order.
+    const [componentes, situacao2] = await Promise.all([
+      tx
+        .update(tramiteComponentes)
+        .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
+        .where(
+          and(
+            eq(tramiteComponentes.tramiteId, atual.id),
+            eq(tramiteComponentes.hash, declarado.hash),
+            isNull(tramiteComponentes.conteudoId),
+          ),
+        )
+        .returning()
+        .execute(),
+      componentesDoEnvio(tx, atual.id),
+    ]);
     // One event per component these bytes satisfy, by the sender's side; with the platform's move to 2 when this
     // was the last missing one, in one append (one statement, one notification per act).
     const recebidos = componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora));
-    const completo = await passarA2SeCompleto(tx, atual, pedido.agora, assinador, efeitos, recebidos);
+    const completo = await passarA2SeCompleto(tx, atual, situacao2, pedido.agora, assinador, efeitos, recebidos);
     if (!completo) await registrarEventos(tx, recebidos);
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
 }
 
+/** A trâmite's components as the move to 2 needs them: whether any is missing and, when none is, the receipt's hashes. */
+export function componentesDoEnvio(tx: Transaction, tramiteId: number): Promise<{ hash: string; falta: boolean }[]> {
+  return tx
+    .select({ hash: tramiteComponentes.hash, falta: sql<boolean>`${tramiteComponentes.conteudoId} is null` })
+    .from(tramiteComponentes)
+    .where(eq(tramiteComponentes.tramiteId, tramiteId))
+    .execute();
+}
+
 /**
- * The platform's move 1 → 2 when no declared component is missing, with its signed recibo de envio,
- * in the caller's transaction, its events appended after `antes` (the act's own); null while some are
- * missing (nothing appended).
+ * The platform's move 1 → 2 when none of `componentes` (`componentesDoEnvio`, read in the caller's transaction after
+ * its last change to them) is missing, with its signed recibo de envio, in the caller's transaction, its events
+ * appended after `antes` (the act's own); null while some are missing (nothing appended).
  */
 export async function passarA2SeCompleto(
   tx: Transaction,
   atual: TramiteRow,
+  componentes: readonly { hash: string; falta: boolean }[],
   agora: Date,
   assinador: AssinadorDeRecibos,
   efeitos: readonly EfeitoDePasso[],
   antes: readonly NovoEvento[] = [],
 ): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
-  // One read tells whether any is missing and, when none is, lists the hashes the receipt signs.
-  const componentes = await tx
-    .select({ hash: tramiteComponentes.hash, falta: sql<boolean>`${tramiteComponentes.conteudoId} is null` })
-    .from(tramiteComponentes)
-    .where(eq(tramiteComponentes.tramiteId, atual.id));
   if (componentes.some((c) => c.falta)) return null;
   const jws = await assinador.assinar(
     conteudoReciboDeEnvio(

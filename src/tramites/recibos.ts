@@ -3,7 +3,7 @@
  * JWS (jose), `{ IDT, NRE, dataDeRecebimentoDoUltimoComponenteDigital, hashesDosComponentesDigitais }`
  * with the gateway's key; the public key is published at `/.well-known/jwks.json` (`kid` in the header).
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8, type JWK } from 'jose';
 
 export interface ConteudoReciboDeEnvio {
@@ -102,8 +102,23 @@ export function textoReciboDeConclusao(c: ConteudoReciboDeConclusao): string {
   return `<recibo><IDT>${c.IDT}</IDT><NRE>${c.NRE}</NRE><dataDeRecebimento>${c.dataDeRecebimento}</dataDeRecebimento>${hashes}</recibo>`;
 }
 
+/** Registered SPE keys already parsed, by PEM: one per agency and environment, so a small bound keeps every one in use. */
+const CHAVES_IMPORTADAS_MAX = 1024;
+const chavesImportadas = new Map<string, KeyObject>();
+
+/** The key of a PEM, parsed once per process (parsing costs about as much as the verification itself). */
+function chavePublica(pem: string): KeyObject {
+  let chave = chavesImportadas.get(pem);
+  if (!chave) {
+    chave = createPublicKey(pem);
+    if (chavesImportadas.size >= CHAVES_IMPORTADAS_MAX) chavesImportadas.clear();
+    chavesImportadas.set(pem, chave);
+  }
+  return chave;
+}
+
 /** Whether `hashDaAssinatura` (base64) is the RSA-SHA256 signature of `texto` by `chavePublicaPem`. */
 export function assinaturaConfere(texto: string, hashDaAssinatura: string, chavePublicaPem: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(hashDaAssinatura)) return false;
-  return verify('sha256', Buffer.from(texto, 'utf8'), createPublicKey(chavePublicaPem), Buffer.from(hashDaAssinatura, 'base64'));
+  return verify('sha256', Buffer.from(texto, 'utf8'), chavePublica(chavePublicaPem), Buffer.from(hashDaAssinatura, 'base64'));
 }

@@ -43,11 +43,12 @@ import {
   type MotivoRecusa,
   type Situacao,
 } from './regras.js';
-import { IDT_SEQUENCIA, idempotencia, tramites } from './tables.js';
+import { IDT_SEQUENCIA, idempotencia, recibosDeConclusao, tramites } from './tables.js';
 import type { ComponentStore } from './componentes.js';
 import type { AssinadorDeRecibos } from './recibos.js';
 import {
   aproveitarComponentesDoProcesso,
+  componentesDoEnvio,
   passarA2SeCompleto,
   receberComponente,
   registrarConteudo,
@@ -55,7 +56,7 @@ import {
   type PedidoComponente,
   type ResultadoComponente,
 } from './envio.js';
-import { registrarReciboDeConclusao, type ChaveDoSpeDestinatario, type ReciboAssinado } from './conclusao.js';
+import { verificarReciboDeConclusao, type ChaveDoSpeDestinatario, type ReciboAssinado } from './conclusao.js';
 import { conferirHashes, mensagemHashDivergente, textoOpcional, type HashCalculado } from './conteudo.js';
 
 export type TramiteRow = typeof tramites.$inferSelect;
@@ -94,8 +95,11 @@ export interface PedidoPasso {
   chaveIdempotencia?: string | null;
   motivo?: MotivoRecusa | null;
   justificativa?: string | null;
-  /** Set by `confirmarRecebimento` only: 3 → 4 needs every hash confirmed. */
-  hashesConferidos?: boolean;
+  /**
+   * 3 → 4 (`confirmarRecebimento` only): the recipient's computed hashes, compared with the declared components on the
+   * step's own read; one that differs makes the step the refusal with motive 02.
+   */
+  hashes?: readonly HashCalculado[];
   /** 4 → 5: the recipient's signed recibo de conclusão (required). */
   recibo?: ReciboAssinado | null;
 }
@@ -206,29 +210,23 @@ export function criarServicoTramites(db: Database, opcoes: OpcoesServicoTramites
     executarPasso: (pedido) => executarPasso(db, pedido, opcoes),
     iniciarTramite: (pedido) => iniciarTramite(db, pedido, opcoes),
     receberComponente: (pedido) => receberComponente(db, store, assinador, efeitos, pedido),
-    confirmarRecebimento: async (pedido) => {
-      // Who may not read the trâmite learns nothing about the components, not even through a validation message;
-      // whoever may (PEN staff too) is refused as for any step by executarPasso. One statement: the trâmite with
-      // its declared components and their document's order.
-      const tramite = await db.query.tramites.findFirst({
-        where: { id: pedido.tramiteId },
-        with: { componentes: { columns: { ordem: true, hash: true }, with: { documento: { columns: { ordem: true } } } } },
-      });
-      if (!tramite || !canReadTramite(pedido.viewer, tramite)) throw new TramiteNaoEncontrado();
-      const conferencia = conferirHashes(
-        tramite.componentes.map((c) => ({ ordemDocumento: c.documento.ordem, ordem: c.ordem, hash: c.hash })),
-        pedido.hashes,
-      );
-      // A differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
-      return executarPasso(
-        db,
-        conferencia.divergente
-          ? { ...pedido, acao: 'RECUSAR', motivo: '02', justificativa: mensagemHashDivergente(conferencia.divergente) }
-          : { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS', hashesConferidos: true },
-        opcoes,
-      );
-    },
+    confirmarRecebimento: (pedido) => executarPasso(db, { ...pedido, acao: 'RECEBER_COMPONENTES_DIGITAIS' }, opcoes),
   };
+}
+
+/** The read each step starts with: the trâmite, with its declared components when the step compares or signs them. */
+function lerParaPasso(tx: Transaction, acao: PedidoPasso['acao'], tramiteId: number) {
+  // 3 → 4 compares the recipient's hashes (by document and component order), 4 → 5 verifies a receipt over them.
+  if (acao === 'RECEBER_COMPONENTES_DIGITAIS' || acao === 'ENVIAR_RECIBO_CONCLUSAO')
+    return tx.query.tramites.findFirst({
+      where: { id: tramiteId },
+      with: { componentes: { columns: { ordem: true, hash: true }, with: { documento: { columns: { ordem: true } } } } },
+    });
+  return tx
+    .select()
+    .from(tramites)
+    .where(eq(tramites.id, tramiteId))
+    .then(([t]) => (t ? { ...t, componentes: undefined } : undefined));
 }
 
 async function executarPasso(
@@ -236,7 +234,6 @@ async function executarPasso(
   pedido: PedidoPasso,
   { efeitos, chaveDoDestinatario }: Pick<OpcoesServicoTramites, 'efeitos' | 'chaveDoDestinatario'>,
 ): Promise<ResultadoPasso> {
-  const passo = PASSO_POR_ACAO[pedido.acao];
   const recusa = pedido.acao === 'RECUSAR';
   // PEN_ADMIN cancels only on an agency's request: the request's reason is recorded with it.
   const cancelamentoPen = pedido.acao === 'CANCELAR' && isPenAdmin(pedido.viewer);
@@ -256,17 +253,30 @@ async function executarPasso(
   const { justificativa, motivo } = validar(schema, pedido);
 
   return comIdempotencia(db, pedido.viewer, pedido.chaveIdempotencia, `${pedido.acao}:${pedido.tramiteId}`, async (tx) => {
-    // 4 → 5 verifies a receipt over the components' hashes: they come with the trâmite, in the same statement.
-    const comHashes = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO';
-    const lido = comHashes
-      ? await tx.query.tramites.findFirst({ where: { id: pedido.tramiteId }, with: { componentes: { columns: { hash: true } } } })
-      : (await tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)))[0];
+    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip as the trâmite.
+    const comRecibo = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO';
+    const [lido, chave] = await Promise.all([
+      lerParaPasso(tx, pedido.acao, pedido.tramiteId),
+      comRecibo ? chaveDoDestinatario(tx, pedido.tramiteId) : null,
+    ]);
     if (!lido) throw new TramiteNaoEncontrado();
-    const { componentes, ...atual } = lido as TramiteRow & { componentes?: { hash: string }[] };
+    const { componentes, ...atual } = lido;
     const situacao = atual.situacao as Situacao;
-    // Someone who is neither side learns nothing about the trâmite, not even that it exists; nor does
-    // a destinatário that refused it (8, 9): after a refusal only the remetente sees it (acesso.ts).
+    // Someone who is neither side learns nothing about the trâmite, not even that it exists (nor about its
+    // components, not even through a validation message); nor does a destinatário that refused it (8, 9): after
+    // a refusal only the remetente sees it (acesso.ts).
     if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
+    // 3 → 4: a differing hash is the connection module's automatic refusal, motive 02 (docs/domain.md §4.3).
+    const divergente =
+      pedido.hashes &&
+      conferirHashes(
+        (componentes ?? []).map((c) => ({ ordemDocumento: c.documento.ordem, ordem: c.ordem, hash: c.hash })),
+        pedido.hashes,
+      ).divergente;
+    const acao: PedidoPasso['acao'] = divergente ? 'RECUSAR' : pedido.acao;
+    const passo = PASSO_POR_ACAO[acao];
+    const motivoDoPasso = divergente ? '02' : recusa ? motivo : null;
+    const justificativaDoPasso = divergente ? mensagemHashDivergente(divergente) : justificativa;
     if (
       (pedido.esperado?.situacao != null && pedido.esperado.situacao !== situacao) ||
       (pedido.esperado?.versao != null && pedido.esperado.versao !== atual.versao)
@@ -274,21 +284,33 @@ async function executarPasso(
       throw new ConflitoConcorrencia(situacao, atual.versao);
     }
     const autorizacao = autorizarPasso(pedido.viewer, passo, atual);
-    if (!autorizacao.ok) throw recusaDePapel(autorizacao, pedido.acao);
-    if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashesConferidos) {
+    if (!autorizacao.ok) throw recusaDePapel(autorizacao, acao);
+    if (acao === 'RECEBER_COMPONENTES_DIGITAIS' && !pedido.hashes) {
       throw new DadosInvalidos([{ campo: 'hashes', mensagem: 'confirme os hashes calculados com confirmarRecebimentoDeComponentes' }]);
     }
     if (!passo.de.includes(situacao)) {
       const possiveis = passosAPartirDe(situacao).filter((p) => autorizarPasso(pedido.viewer, p, atual).ok);
       throw new TransicaoInvalida(
         situacao,
-        pedido.acao,
+        acao,
         possiveis.map((p) => p.acao),
       );
     }
 
-    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event goes out
-    // with the update, in one round trip: when the update finds another version, the error below rolls it back.
+    // 4 → 5 carries the recipient's signed receipt, verified before anything is written.
+    const recibo = comRecibo
+      ? verificarReciboDeConclusao(
+          atual,
+          (componentes ?? []).map((c) => c.hash),
+          pedido.recibo ?? {},
+          chave,
+          pedido.agora,
+        )
+      : null;
+    // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event (and the
+    // receipt) go out with the update, in one round trip: when the update finds another version, the error below
+    // rolls them back. A receipt already stored can only be a concurrent 4 → 5's that committed first, so the update
+    // found another version too: the insert then does nothing rather than fail, and the conflict is reported.
     const atualizacao = tx
       .update(tramites)
       .set({ situacao: passo.para, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
@@ -302,18 +324,17 @@ async function executarPasso(
         deSituacao: situacao,
         paraSituacao: passo.para,
         ...atorDoEvento,
-        motivo: recusa ? motivo : null,
-        justificativa,
+        motivo: motivoDoPasso,
+        justificativa: justificativaDoPasso,
         ocorridoEm: pedido.agora,
       },
       // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
-      ...(pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO'
-        ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)]
-        : []),
+      ...(comRecibo ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)] : []),
     ]);
-    // 4 → 5 verifies against the recipient's registered key: looked up in the same round trip.
-    const busca = pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO' ? chaveDoDestinatario(tx, atual) : Promise.resolve(null);
-    const [[atualizado], [evento], chave] = await Promise.all([atualizacao, registro, busca]);
+    const guarda = recibo
+      ? tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }).execute()
+      : null;
+    const [[atualizado], [evento], guardado] = await Promise.all([atualizacao, registro, guarda]);
     if (!atualizado) {
       const [agora] = await tx
         .select({ situacao: tramites.situacao, versao: tramites.versao })
@@ -321,16 +342,7 @@ async function executarPasso(
         .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
-    // 4 → 5 carries the recipient's verified signed receipt.
-    if (pedido.acao === 'ENVIAR_RECIBO_CONCLUSAO')
-      await registrarReciboDeConclusao(
-        tx,
-        atual,
-        (componentes ?? []).map((c) => c.hash),
-        pedido.recibo ?? {},
-        chave,
-        pedido.agora,
-      );
+    if (recibo && guardado?.length !== 1) throw new Error(`trâmite ${atual.id}: moved to 5 with a recibo de conclusão already stored`);
     // The other domains' work in this step (onboarding's check).
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     return { tramite: atualizado, evento: evento!, repetida: false };
@@ -415,8 +427,9 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
     ]);
     if (pedido.enviarApenasComponentesDigitaisPendentes) {
       await aproveitarComponentesDoProcesso(tx, inserido!, pedido.agora);
+      const componentes = await componentesDoEnvio(tx, inserido!.id);
       // Everything already held: the platform moves it to 2 at once.
-      const completo = await passarA2SeCompleto(tx, inserido!, pedido.agora, opcoes.assinador, opcoes.efeitos);
+      const completo = await passarA2SeCompleto(tx, inserido!, componentes, pedido.agora, opcoes.assinador, opcoes.efeitos);
       if (completo) return { tramite: completo.tramite, evento: evento!, repetida: false };
     }
     return { tramite: inserido!, evento: evento!, repetida: false };
