@@ -106,8 +106,8 @@ export async function chavePublicaDoDestinatario(db: Database | Transaction, tra
 
 /**
  * The environment an agency exchanges in today: its onboarding stage's; an agency with no onboarding
- * record (it predates the gateway's onboarding) exchanges in production.
- * ambiente: until trâmites carry their own `ambiente` (issue 10), the recipient's current one is used.
+ * record (it predates the gateway's onboarding) exchanges in production. The default environment of a key
+ * registration that names none.
  */
 export async function ambienteAtualDoOrgao(db: Database | Transaction, orgaoId: number): Promise<Ambiente> {
   const [linha] = await db.select({ etapa: onboardings.etapa }).from(onboardings).where(eq(onboardings.orgaoId, orgaoId));
