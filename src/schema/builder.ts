@@ -21,7 +21,8 @@ export { registerReadRule } from './read-rules.js';
 /**
  * The cost model (src/http/plugins/query-cost.ts): every field costs 1; a list field multiplies its
  * children by 10 unless it says otherwise; a connection by the page it asks for, so the unit tree
- * under a page of trâmites is priced per trâmite. Its edges/nodes lists are that page: ×1.
+ * under a page of trâmites is priced per trâmite. Its edges/nodes lists are that page: ×1. A cost reads
+ * Int arguments only (`first`/`last`): the plugin remembers a price per document and Int variables.
  */
 export const LIST_COST_MULTIPLIER = 10;
 export const pageCost = (args: { first?: number | null; last?: number | null }) => ({
