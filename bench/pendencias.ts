@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     ]);
     await handle.rows('analyze tramites');
     await handle.rows('analyze estruturas');
+    await handle.rows('analyze estrutura_palavras');
     console.log(`seeded ${TRAMITES} trâmites in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // The ten agencies with the most pending work, each played by an SPE token.

@@ -7,7 +7,7 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
-import { estruturas } from './tables.js';
+import { estruturaPalavras, estruturas } from './tables.js';
 
 export interface FiltroEstruturas {
   /** Words of the name or sigla, in any order; each must appear (accents and case ignored). */
@@ -21,34 +21,27 @@ export interface FiltroEstruturas {
   orgaoId?: number | null;
 }
 
-/** The folded text the trigram index holds (generated columns, tables.ts). */
+/** The folded name and sigla (generated column, tables.ts): what the ranking compares the search with. */
 const textoIndexado = estruturas.textoBusca;
 const siglaDobrada = estruturas.siglaBusca;
 
 const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * A search text folded by PostgreSQL (the same function as the index), once per statement: a scalar subquery is an
- * InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
+ * A search text folded by PostgreSQL (the same function as the words and columns), once per statement: a scalar
+ * subquery is an InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
  */
 const dobrada = (texto: string) => sql`(select tramita_texto_busca(${texto}))`;
 
-/** The search words: split on blanks; accents and case are folded by PostgreSQL (the same function as the index). */
-export function palavrasDaBusca(busca: string | null | undefined): string[] {
-  return (busca ?? '').trim().split(/\s+/u).filter(Boolean).slice(0, 8);
-}
-
 /**
- * Every word appears in `texto` (a folded text column): the trigram index's condition on `texto_busca`. A word shorter
- * than a trigram ("de") gives the index nothing to probe but a scan of all of it: it is checked on the rows the other
- * words found (`strpos`, which the index does not serve).
+ * The search words: split where the indexed words are (anything but letters and digits: blanks, "/", "-"...); accents
+ * and case are folded by PostgreSQL.
  */
-function contemAsPalavras(texto: SQL | typeof textoIndexado, palavras: readonly string[]): SQL | undefined {
-  return and(
-    ...palavras.map((p) =>
-      [...p].length < 3 ? sql`strpos(${texto}, ${dobrada(p)}) > 0` : sql`${texto} like '%' || ${dobrada(escaparLike(p))} || '%'`,
-    ),
-  );
+export function palavrasDaBusca(busca: string | null | undefined): string[] {
+  return (busca ?? '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
 }
 
 /**
@@ -65,16 +58,12 @@ function filtroDeAtributos(filtro: FiltroEstruturas): SQL | undefined {
   );
 }
 
-export function filtroEstruturasSql(filtro: FiltroEstruturas): SQL | undefined {
-  return and(contemAsPalavras(textoIndexado, palavrasDaBusca(filtro.busca)), filtroDeAtributos(filtro));
-}
-
 /** The folded sigla in byte order: what the sigla btree index (tables.ts) holds, for prefix ranges and their order. */
 const siglaOrdenada = sql`(${siglaDobrada} collate "C")`;
 
 /**
- * A search shorter than a trigram in every word (1-2 letters, e.g. "TI") matches no trigram of the index: it is a
- * prefix search on the sigla (the sigla btree index), not a scan of every unit for the letters anywhere.
+ * A search of 1-2 letters in every word (e.g. "TI") is a prefix search on the sigla (the sigla btree index): as a word
+ * prefix it would match nearly every unit ("de", "do").
  */
 export function buscaCurta(palavras: readonly string[]): boolean {
   return palavras.length > 0 && palavras.every((p) => [...p].length < 3);
@@ -96,19 +85,19 @@ function siglaComecaCom(termo: string, sigla: SQL = siglaOrdenada): SQL {
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
 /**
- * How many matches a search ranks and counts at most: the first ones by sigla (besides the siglas starting with the
- * term, which always come first). Ranking every match of a broad term (thousands: "saúde") costs a similarity per
- * match, most of them tied anyway (a word found whole is at distance 0, so the order among them is the sigla's). Past
- * it, `totalCountLimitado`: refine the search.
+ * How many matches a search ranks and counts at most: the first ones in the order of the words' index (the driving
+ * word's whole-word matches by sigla first, then longer words it starts), besides the siglas starting with the term,
+ * which always come first. Ranking every match of a broad term (thousands: "saúde") costs a similarity per match, most
+ * of them tied anyway (a word found whole is at distance 0, so the order among them is the sigla's). Past it,
+ * `totalCountLimitado`: refine the search.
  */
 export const LIMITE_BUSCA_ESTRUTURAS = 100;
 
 /**
- * How many units (with the filters) a search reads in sigla order looking for its first `LIMITE_BUSCA_ESTRUTURAS` + 1
- * matches before it asks the trigram index instead. A broad term (a match in every 20 units or more) finds them in
- * this walk of the sigla btree and stops; a narrower one reads the index, whose matches are then few.
+ * Up to how many index entries a search word is counted to choose the driving word of a search of several words (the
+ * rarest drives; ties: the longest): a word rarer than this is counted exactly.
  */
-export const PASSEIO_BUSCA_ESTRUTURAS = 2000;
+const AMOSTRA_DA_PALAVRA = 1000;
 
 /** A page of the search, and how many units match (counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1) when the page told it. */
 export interface PaginaDeEstruturas {
@@ -116,15 +105,57 @@ export interface PaginaDeEstruturas {
   total: number | null;
 }
 
+/** A word of the unit `estruturaId` (a column) starts with `palavra` (folded): a probe of the words' primary key. */
+function temPalavra(estruturaId: SQL, palavra: SQL, alem?: SQL): SQL {
+  return sql`exists (select 1 from ${estruturaPalavras} q where q.estrutura_id = ${estruturaId} and starts_with(q.palavra, ${palavra})${alem ?? sql``})`;
+}
+
+const palavraOrdenada = sql`(${estruturaPalavras.palavra} collate "C")`;
+
+/**
+ * The search's candidates (id, folded text, folded sigla), at most `LIMITE_BUSCA_ESTRUTURAS` + 1: units with, for every
+ * search word, a word starting with it, and the filters. They come from one prefix range of the words' btree
+ * (`estrutura_palavras_prefixo_idx`), that of the driving word (the only one, or the rarest), read in (word, sigla, id)
+ * order until enough pass the other words (a probe each) and the filters: a page reads about as many entries as it
+ * keeps, over the filters' and the other words' selectivity. A unit with two words in the range counts once (its first).
+ */
+function candidatosDaBusca(db: Database, palavras: readonly string[], atributos: SQL | undefined) {
+  const dobradas = palavras.map(dobrada);
+  const motor =
+    dobradas.length === 1
+      ? dobradas[0]!
+      : sql`(select w from unnest(array[${sql.join(dobradas, sql`, `)}]) w
+              order by (select count(*) from (select 1 from ${estruturaPalavras} x where (x.palavra collate "C") >= w
+                          and (x.palavra collate "C") < w || chr(1114111) limit ${AMOSTRA_DA_PALAVRA}) amostra), length(w) desc
+              limit 1)`;
+  const motorCte = db.$with('motor').as(db.select({ w: sql<string>`${motor}`.as('w') }).from(sql`(select 1) um`));
+  const w = sql`(select ${motorCte.w} from ${motorCte})`;
+  const id = sql`${estruturaPalavras.estruturaId}`;
+  const candidatos = db.$with('candidatos').as(
+    db
+      .select({ id: estruturas.id, texto: sql<string>`${textoIndexado}`.as('texto'), sigla: sql<string>`${siglaOrdenada}`.as('sigla') })
+      .from(estruturaPalavras)
+      .innerJoin(estruturas, eq(estruturas.id, estruturaPalavras.estruturaId))
+      .where(
+        and(
+          sql`${palavraOrdenada} >= ${w}`,
+          sql`${palavraOrdenada} < ${w} || chr(1114111)`,
+          sql`not ${temPalavra(id, w, sql` and (q.palavra collate "C") < ${palavraOrdenada}`)}`,
+          ...(dobradas.length === 1 ? [] : dobradas.map((d) => temPalavra(id, d))),
+          atributos,
+        ),
+      )
+      .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
+      .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
+  );
+  return { motorCte, candidatos };
+}
+
 /**
  * One page of the search, ranked, in one statement: first the units whose sigla starts with the search (the sigla equal
- * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other matches by
- * trigram word similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so pages are stable. The
- * similarity is computed only for the candidates: the first `LIMITE_BUSCA_ESTRUTURAS` + 1 matches by sigla, found by
- * walking the sigla btree for at most `PASSEIO_BUSCA_ESTRUTURAS` units (a broad term) or else from the words' GIN
- * trigram index (a narrow one; only that branch runs, by a one-time filter). Either way the candidates are the same
- * units, so the ranking does not depend on the plan; it is the exact one whenever they hold a page of the best-ranked
- * kind (whole-word matches). The candidates also give the capped count (`total`): all of them, up to the limit + 1.
+ * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other candidates
+ * (`candidatosDaBusca`) by trigram word similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so
+ * pages are stable. The similarity is computed only for the candidates, which also give the capped count (`total`).
  * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
  */
 export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: { limit: number; offset: number }) {
@@ -157,29 +188,7 @@ export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: 
       .limit(pagina.limit)
       .offset(pagina.offset);
   }
-  const colunas = { id: estruturas.id, texto: sql<string>`${textoIndexado}`.as('texto'), sigla: sql<string>`${siglaOrdenada}`.as('sigla') };
-  const passeio = db
-    .$with('passeio')
-    .as(db.select(colunas).from(estruturas).where(atributos).orderBy(siglaOrdenada, estruturas.id).limit(PASSEIO_BUSCA_ESTRUTURAS));
-  const noPasseio = db.$with('no_passeio').as(
-    db
-      .select()
-      .from(passeio)
-      .where(contemAsPalavras(sql`${passeio.texto}`, palavras))
-      .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-  );
-  const bastou = sql`(select count(*) from ${noPasseio}) > ${LIMITE_BUSCA_ESTRUTURAS}`;
-  const candidatos = db.$with('candidatos').as(
-    unionAll(
-      db.select().from(noPasseio).where(bastou),
-      db
-        .select(colunas)
-        .from(estruturas)
-        .where(and(contemAsPalavras(textoIndexado, palavras), atributos, sql`not ${bastou}`))
-        .orderBy(siglaOrdenada, estruturas.id)
-        .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-    ),
-  );
+  const { motorCte, candidatos } = candidatosDaBusca(db, palavras, atributos);
   const distancia = sql`${candidatos.texto} <->> ${dobrada(termo)}`;
   const porSemelhanca = db
     .select({ id: candidatos.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
@@ -189,7 +198,7 @@ export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: 
     .limit(primeiros);
   const ranqueados = unionAll(porSigla, porSemelhanca).as('ranqueados');
   return db
-    .with(passeio, noPasseio, candidatos)
+    .with(motorCte, candidatos)
     .select({ ...getTableColumns(estruturas), total: sql<number | null>`(select count(*)::int from ${candidatos})` })
     .from(ranqueados)
     .innerJoin(estruturas, eq(estruturas.id, ranqueados.id))
@@ -215,11 +224,16 @@ export async function buscarEstruturas(
  */
 export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): Promise<number> {
   const palavras = palavrasDaBusca(filtro.busca);
-  const onde = buscaCurta(palavras) ? and(filtroDeAtributos(filtro), siglaComecaCom(palavras.join(' '))) : filtroEstruturasSql(filtro);
+  const atributos = filtroDeAtributos(filtro);
+  if (palavras.length > 0 && !buscaCurta(palavras)) {
+    const { motorCte, candidatos } = candidatosDaBusca(db, palavras, atributos);
+    const [linha] = await db.with(motorCte, candidatos).select({ n: sql<number>`count(*)::int` }).from(candidatos);
+    return linha!.n;
+  }
   const amostra = db
     .select({ id: estruturas.id })
     .from(estruturas)
-    .where(onde)
+    .where(palavras.length > 0 ? and(atributos, siglaComecaCom(palavras.join(' '))) : atributos)
     .limit(LIMITE_BUSCA_ESTRUTURAS + 1)
     .as('amostra');
   const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);

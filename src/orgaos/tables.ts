@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -57,10 +58,8 @@ export const estruturas = pgTable(
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
     index('estruturas_centralizadora_idx').on(t.centralizadoraId).where(sql`centralizadora_id is not null`),
-    // Structure search (orgaos/consultas.ts): the GIN trigram index over the accent- and case-folded sigla and name
-    // answers the words' LIKE filters; the C-collated btree serves sigla prefixes (ranges in byte order) and the
-    // sigla order the search's candidates are taken in.
-    index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
+    // Structure search (orgaos/consultas.ts): the C-collated btree serves sigla prefixes (ranges in byte order) and the
+    // sigla order of a search without words; the words are `estruturaPalavras`.
     index('estruturas_sigla_busca_idx').on(sql`(${t.siglaBusca} collate "C")`, t.id),
   ],
 );
@@ -86,4 +85,26 @@ export const estruturaEventos = pgTable(
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
   },
   (t) => [index('estrutura_eventos_orgao_idx').on(t.orgaoId, t.seq), index('estrutura_eventos_estrutura_idx').on(t.estruturaId, t.seq)],
+);
+
+/**
+ * The structure search's words: one row per distinct word of a unit's folded sigla and name (`tramita_palavras`), with
+ * the unit's folded sigla, so a search word is a prefix range of one btree read in (word, sigla) order: a page reads
+ * the matches it ranks and stops. Written only by triggers on `estruturas` (migration `estrutura_palavras`), in the
+ * statement that inserts a unit or changes its sigla or name (SIORG import, cadastrarUnidade, a rename): never stale.
+ */
+export const estruturaPalavras = pgTable(
+  'estrutura_palavras',
+  {
+    estruturaId: integer('estrutura_id')
+      .notNull()
+      .references(() => estruturas.id, { onDelete: 'cascade' }),
+    palavra: text('palavra').notNull(),
+    /** The unit's folded sigla (`estruturas.sigla_busca`): the order among the units sharing a word. */
+    sigla: text('sigla').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.estruturaId, t.palavra] }),
+    index('estrutura_palavras_prefixo_idx').on(sql`(${t.palavra} collate "C")`, sql`(${t.sigla} collate "C")`, t.estruturaId),
+  ],
 );
