@@ -146,7 +146,14 @@ async function main(): Promise<void> {
     ]);
     await handle.rows('analyze tramites');
     await handle.rows('analyze estruturas');
-    await handle.rows('analyze estrutura_palavras');
+    // Vacuumed as autovacuum would have left them: the words' index-only scans need the visibility map, which a vacuum
+    // sets only for commits whose WAL is flushed (the throwaway server commits asynchronously): a checkpoint first.
+    await handle.rows('checkpoint');
+    await handle.rows('vacuum (analyze) estrutura_palavras');
+    const [vm] = await handle.rows<{ paginas: number; visiveis: number }>(
+      "select relpages as paginas, relallvisible as visiveis from pg_class where relname = 'estrutura_palavras'",
+    );
+    console.log(`estrutura_palavras: ${vm!.paginas} pages, ${vm!.visiveis} all-visible`);
     console.log(`seeded ${TRAMITES} trâmites in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // The ten agencies with the most pending work, each played by an SPE token.

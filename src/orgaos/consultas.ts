@@ -21,8 +21,7 @@ export interface FiltroEstruturas {
   orgaoId?: number | null;
 }
 
-/** The folded name and sigla (generated column, tables.ts): what the ranking compares the search with. */
-const textoIndexado = estruturas.textoBusca;
+/** The folded sigla (generated column, tables.ts). */
 const siglaDobrada = estruturas.siglaBusca;
 
 const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -97,7 +96,7 @@ export const LIMITE_BUSCA_ESTRUTURAS = 100;
  * Up to how many index entries a search word is counted to choose the driving word of a search of several words (the
  * rarest drives; ties: the longest): a word rarer than this is counted exactly.
  */
-const AMOSTRA_DA_PALAVRA = 1000;
+const AMOSTRA_DA_PALAVRA = 500;
 
 /** A page of the search, and how many units match (counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1) when the page told it. */
 export interface PaginaDeEstruturas {
@@ -105,19 +104,15 @@ export interface PaginaDeEstruturas {
   total: number | null;
 }
 
-/** A word of the unit `estruturaId` (a column) starts with `palavra` (folded): a probe of the words' primary key. */
-function temPalavra(estruturaId: SQL, palavra: SQL, alem?: SQL): SQL {
-  return sql`exists (select 1 from ${estruturaPalavras} q where q.estrutura_id = ${estruturaId} and starts_with(q.palavra, ${palavra})${alem ?? sql``})`;
-}
-
 const palavraOrdenada = sql`(${estruturaPalavras.palavra} collate "C")`;
 
 /**
- * The search's candidates (id, folded text, folded sigla), at most `LIMITE_BUSCA_ESTRUTURAS` + 1: units with, for every
+ * The search's candidates (id, words, folded sigla), at most `LIMITE_BUSCA_ESTRUTURAS` + 1: units with, for every
  * search word, a word starting with it, and the filters. They come from one prefix range of the words' btree
  * (`estrutura_palavras_prefixo_idx`), that of the driving word (the only one, or the rarest), read in (word, sigla, id)
- * order until enough pass the other words (a probe each) and the filters: a page reads about as many entries as it
- * keeps, over the filters' and the other words' selectivity. A unit with two words in the range counts once (its first).
+ * order until enough pass: the other words are matched on the entry's own copy of the unit's words (an index-only
+ * scan), the filters on the unit. A page reads about as many entries as it keeps, over the other words' and the
+ * filters' selectivity. A unit with two words in the range counts once (at its first).
  */
 function candidatosDaBusca(db: Database, palavras: readonly string[], atributos: SQL | undefined) {
   const dobradas = palavras.map(dobrada);
@@ -126,28 +121,33 @@ function candidatosDaBusca(db: Database, palavras: readonly string[], atributos:
       ? dobradas[0]!
       : sql`(select w from unnest(array[${sql.join(dobradas, sql`, `)}]) w
               order by (select count(*) from (select 1 from ${estruturaPalavras} x where (x.palavra collate "C") >= w
-                          and (x.palavra collate "C") < w || chr(1114111) limit ${AMOSTRA_DA_PALAVRA}) amostra), length(w) desc
+                          and (x.palavra collate "C") < w || chr(1114111) order by (x.palavra collate "C") limit ${AMOSTRA_DA_PALAVRA}) amostra),
+                       length(w) desc
               limit 1)`;
   const motorCte = db.$with('motor').as(db.select({ w: sql<string>`${motor}`.as('w') }).from(sql`(select 1) um`));
   const w = sql`(select ${motorCte.w} from ${motorCte})`;
-  const id = sql`${estruturaPalavras.estruturaId}`;
-  const candidatos = db.$with('candidatos').as(
-    db
-      .select({ id: estruturas.id, texto: sql<string>`${textoIndexado}`.as('texto'), sigla: sql<string>`${siglaOrdenada}`.as('sigla') })
-      .from(estruturaPalavras)
-      .innerJoin(estruturas, eq(estruturas.id, estruturaPalavras.estruturaId))
-      .where(
-        and(
-          sql`${palavraOrdenada} >= ${w}`,
-          sql`${palavraOrdenada} < ${w} || chr(1114111)`,
-          sql`not ${temPalavra(id, w, sql` and (q.palavra collate "C") < ${palavraOrdenada}`)}`,
-          ...(dobradas.length === 1 ? [] : dobradas.map((d) => temPalavra(id, d))),
-          atributos,
-        ),
-      )
-      .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
-      .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-  );
+  const primeiraDaUnidade = sql`(${palavraOrdenada} = ${w} or not exists (select 1 from ${estruturaPalavras} q
+    where q.estrutura_id = ${estruturaPalavras.estruturaId} and starts_with(q.palavra, ${w}) and (q.palavra collate "C") < ${palavraOrdenada}))`;
+  // strpos rather than LIKE: the planner takes a LIKE on a parameter for 0.5 % of the rows and then reads the whole
+  // range by bitmap to sort it, where the walk in index order stops after a few hundred entries.
+  const todas = palavras.length === 1 ? [] : palavras.map((p) => sql`strpos(${estruturaPalavras.texto}, ' ' || ${dobrada(p)}) > 0`);
+  const colunas = {
+    id: sql<number>`${estruturaPalavras.estruturaId}`.as('id'),
+    texto: sql<string>`${estruturaPalavras.texto}`.as('texto'),
+    sigla: sql<string>`(${estruturaPalavras.sigla} collate "C")`.as('sigla'),
+  };
+  const onde = and(sql`${palavraOrdenada} >= ${w}`, sql`${palavraOrdenada} < ${w} || chr(1114111)`, ...todas, primeiraDaUnidade);
+  const entradas = db.select(colunas).from(estruturaPalavras);
+  const filtradas = atributos
+    ? entradas.innerJoin(estruturas, eq(estruturas.id, estruturaPalavras.estruturaId)).where(and(onde, atributos))
+    : entradas.where(onde);
+  const candidatos = db
+    .$with('candidatos')
+    .as(
+      filtradas
+        .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
+        .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
+    );
   return { motorCte, candidatos };
 }
 

@@ -46,11 +46,7 @@ export const estruturas = pgTable(
     /** False once inactivated (e.g. after a SIORG change): still findable, marked, never a new trâmite's side. */
     ativo: boolean('ativo').notNull().default(true),
     criadaEm: timestamp('criada_em', { withTimezone: true }).notNull().defaultNow(),
-    /**
-     * The search text, accent- and case-folded once when written (migration `estruturas`: `tramita_texto_busca`), so the
-     * trigram index's recheck and the ranking read a column instead of calling unaccent() per row and per sort key.
-     */
-    textoBusca: text('texto_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla || ' ' || nome)`),
+    /** The folded sigla (migration `estruturas`: `tramita_texto_busca`): the search's sigla prefixes and order. */
     siglaBusca: text('sigla_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla)`),
   },
   (t) => [
@@ -89,9 +85,10 @@ export const estruturaEventos = pgTable(
 
 /**
  * The structure search's words: one row per distinct word of a unit's folded sigla and name (`tramita_palavras`), with
- * the unit's folded sigla, so a search word is a prefix range of one btree read in (word, sigla) order: a page reads
- * the matches it ranks and stops. Written only by triggers on `estruturas` (migration `estrutura_palavras`), in the
- * statement that inserts a unit or changes its sigla or name (SIORG import, cadastrarUnidade, a rename): never stale.
+ * the unit's folded sigla and its words as one text, so a search word is a prefix range of one btree read in (word,
+ * sigla) order, the other words checked on the entry itself (an index-only scan): a page reads the matches it ranks
+ * and stops. Written only by triggers on `estruturas` (migration `estrutura_palavras`), in the statement that inserts a
+ * unit or changes its sigla or name (SIORG import, cadastrarUnidade, a rename): never stale.
  */
 export const estruturaPalavras = pgTable(
   'estrutura_palavras',
@@ -102,9 +99,11 @@ export const estruturaPalavras = pgTable(
     palavra: text('palavra').notNull(),
     /** The unit's folded sigla (`estruturas.sigla_busca`): the order among the units sharing a word. */
     sigla: text('sigla').notNull(),
+    /** The unit's words, each between blanks (" cgti mgi coordenacao geral de ti "): what the other search words match. */
+    texto: text('texto').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.estruturaId, t.palavra] }),
-    index('estrutura_palavras_prefixo_idx').on(sql`(${t.palavra} collate "C")`, sql`(${t.sigla} collate "C")`, t.estruturaId),
+    index('estrutura_palavras_prefixo_idx').on(sql`(${t.palavra} collate "C")`, sql`(${t.sigla} collate "C")`, t.estruturaId, t.texto),
   ],
 );
