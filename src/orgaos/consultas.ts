@@ -4,7 +4,7 @@
  * One statement per page (the rows, ranked from the indexes); with words it also carries the capped total, else the
  * total is another statement, only when asked.
  */
-import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { estruturaPalavras, estruturas } from './tables.js';
@@ -30,7 +30,10 @@ const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`)
  * A search text folded by PostgreSQL (the same function as the words and columns), once per statement: a scalar
  * subquery is an InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
  */
-const dobrada = (texto: string) => sql`(select tramita_texto_busca(${texto}))`;
+const dobrada = (texto: Valor) => sql`(select tramita_texto_busca(${texto}))`;
+
+/** A value of the search, or its placeholder in the statement prepared for the search's shape (`consultaPreparada`). */
+type Valor = string | number | Placeholder;
 
 /**
  * The search words: split where the indexed words are (anything but letters and digits: blanks, "/", "-"...); accents
@@ -69,16 +72,12 @@ export function buscaCurta(palavras: readonly string[]): boolean {
 }
 
 /**
- * Units whose folded sigla (`sigla`: the C-collated folded sigla, by default the table's) starts with the search, folded
- * in SQL; as a byte range, so the btree serves it in any plan.
+ * Units whose folded sigla (`sigla`: the C-collated folded sigla, by default the table's) starts with the search
+ * (`termo`, and `termoLike`: the same escaped for LIKE), folded in SQL; as a byte range, so the btree serves it in any plan.
  */
-function siglaComecaCom(termo: string, sigla: SQL = siglaOrdenada): SQL {
+function siglaComecaCom(termo: Valor, termoLike: Valor, sigla: SQL = siglaOrdenada): SQL {
   const dobrado = dobrada(termo);
-  return and(
-    sql`${sigla} >= ${dobrado}`,
-    sql`${sigla} < ${dobrado} || chr(1114111)`,
-    sql`${sigla} like ${dobrada(escaparLike(termo))} || '%'`,
-  )!;
+  return and(sql`${sigla} >= ${dobrado}`, sql`${sigla} < ${dobrado} || chr(1114111)`, sql`${sigla} like ${dobrada(termoLike)} || '%'`)!;
 }
 
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
@@ -114,7 +113,7 @@ const palavraOrdenada = sql`(${estruturaPalavras.palavra} collate "C")`;
  * scan), the filters on the unit. A page reads about as many entries as it keeps, over the other words' and the
  * filters' selectivity. A unit with two words in the range counts once (at its first).
  */
-function candidatosDaBusca(db: Database, palavras: readonly string[], atributos: SQL | undefined) {
+function candidatosDaBusca(db: Database, palavras: readonly Valor[], atributos: SQL | undefined) {
   const dobradas = palavras.map(dobrada);
   const motor =
     dobradas.length === 1
@@ -151,6 +150,17 @@ function candidatosDaBusca(db: Database, palavras: readonly string[], atributos:
   return { motorCte, candidatos };
 }
 
+/** The values a search's statement takes: the words, the whole term (also escaped for LIKE), the page. */
+interface ValoresDaBusca {
+  palavras: Valor[];
+  termo: Valor;
+  termoLike: Valor;
+  limit: Valor;
+  offset: Valor;
+  /** offset + limit: how many of each ranked group a page may need. */
+  primeiros: Valor;
+}
+
 /**
  * One page of the search, ranked, in one statement: first the units whose sigla starts with the search (the sigla equal
  * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other candidates
@@ -158,44 +168,40 @@ function candidatosDaBusca(db: Database, palavras: readonly string[], atributos:
  * pages are stable. The similarity is computed only for the candidates, which also give the capped count (`total`).
  * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
  */
-export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: { limit: number; offset: number }) {
-  const palavras = palavrasDaBusca(filtro.busca);
-  const atributos = filtroDeAtributos(filtro);
-  if (palavras.length === 0) {
+function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
+  if (v.palavras.length === 0) {
     return db
       .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
       .from(estruturas)
       .where(atributos)
       .orderBy(siglaOrdenada, estruturas.id)
-      .limit(pagina.limit)
-      .offset(pagina.offset);
+      .limit(v.limit as number)
+      .offset(v.offset as number);
   }
-  const termo = palavras.join(' ');
-  const primeiros = pagina.offset + pagina.limit;
   const porSigla = db
     .select({ id: estruturas.id, grupo: sql<number>`0`.as('grupo'), distancia: sql<number>`0::real`.as('distancia') })
     .from(estruturas)
-    .where(and(siglaComecaCom(termo), atributos))
+    .where(and(siglaComecaCom(v.termo, v.termoLike), atributos))
     .orderBy(siglaOrdenada, estruturas.id)
-    .limit(primeiros);
-  if (buscaCurta(palavras)) {
-    const curta = porSigla.as('candidatos');
+    .limit(v.primeiros as number);
+  if (curta) {
+    const sub = porSigla.as('candidatos');
     return db
       .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
-      .from(curta)
-      .innerJoin(estruturas, eq(estruturas.id, curta.id))
+      .from(sub)
+      .innerJoin(estruturas, eq(estruturas.id, sub.id))
       .orderBy(siglaOrdenada, estruturas.id)
-      .limit(pagina.limit)
-      .offset(pagina.offset);
+      .limit(v.limit as number)
+      .offset(v.offset as number);
   }
-  const { motorCte, candidatos } = candidatosDaBusca(db, palavras, atributos);
-  const distancia = sql`${candidatos.texto} <->> ${dobrada(termo)}`;
+  const { motorCte, candidatos } = candidatosDaBusca(db, v.palavras, atributos);
+  const distancia = sql`${candidatos.texto} <->> ${dobrada(v.termo)}`;
   const porSemelhanca = db
     .select({ id: candidatos.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
     .from(candidatos)
-    .where(sql`not (${siglaComecaCom(termo, sql`${candidatos.sigla}`)})`)
+    .where(sql`not (${siglaComecaCom(v.termo, v.termoLike, sql`${candidatos.sigla}`)})`)
     .orderBy(distancia, candidatos.sigla, candidatos.id)
-    .limit(primeiros);
+    .limit(v.primeiros as number);
   const ranqueados = unionAll(porSigla, porSemelhanca).as('ranqueados');
   return db
     .with(motorCte, candidatos)
@@ -203,8 +209,43 @@ export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: 
     .from(ranqueados)
     .innerJoin(estruturas, eq(estruturas.id, ranqueados.id))
     .orderBy(ranqueados.grupo, ranqueados.distancia, siglaOrdenada, estruturas.id)
-    .limit(pagina.limit)
-    .offset(pagina.offset);
+    .limit(v.limit as number)
+    .offset(v.offset as number);
+}
+
+const ATRIBUTOS = ['repositorio', 'permiteEnvio', 'permiteRecebimento', 'ativo', 'orgaoId'] as const;
+
+type Preparada = { execute: (valores: Record<string, unknown>) => Promise<Awaited<ReturnType<typeof consultaDaBusca>>> };
+const preparadas = new WeakMap<Database, Map<string, Preparada>>();
+
+/**
+ * The search's statement for this shape (how many words, short or not, which filters), built once per database and
+ * kept prepared with placeholders: building it (CTEs, a union, a few dozen SQL fragments) cost drizzle more CPU per
+ * request than PostgreSQL spent running it. The filters keep going through `filtroDeAtributos`, with placeholders
+ * for their values.
+ */
+function consultaPreparada(db: Database, palavras: readonly string[], filtro: FiltroEstruturas): Preparada {
+  const curta = buscaCurta(palavras);
+  const presentes = ATRIBUTOS.filter((k) => filtro[k] != null);
+  const chave = `${palavras.length}:${curta}:${presentes.join(',')}`;
+  const porForma = preparadas.get(db) ?? new Map<string, Preparada>();
+  preparadas.set(db, porForma);
+  let preparada = porForma.get(chave);
+  if (!preparada) {
+    // Placeholders stand for the filters' values: filtroDeAtributos compares a column with whatever it is given.
+    const marcado = Object.fromEntries(presentes.map((k) => [k, sql.placeholder(k)])) as unknown as FiltroEstruturas;
+    const v: ValoresDaBusca = {
+      palavras: palavras.map((_, i) => sql.placeholder(`p${i}`)),
+      termo: sql.placeholder('termo'),
+      termoLike: sql.placeholder('termoLike'),
+      limit: sql.placeholder('limit'),
+      offset: sql.placeholder('offset'),
+      primeiros: sql.placeholder('primeiros'),
+    };
+    preparada = consultaDaBusca(db, filtroDeAtributos(marcado), curta, v).prepare(`busca_estruturas_${porForma.size}`) as Preparada;
+    porForma.set(chave, preparada);
+  }
+  return preparada;
 }
 
 /** One page of the search; with words, the capped count rides along (`total`), else `contarEstruturas` counts. */
@@ -213,7 +254,18 @@ export async function buscarEstruturas(
   filtro: FiltroEstruturas,
   pagina: { limit: number; offset: number },
 ): Promise<PaginaDeEstruturas> {
-  const linhas = await consultaDaBusca(db, filtro, pagina);
+  const palavras = palavrasDaBusca(filtro.busca);
+  const termo = palavras.join(' ');
+  const valores: Record<string, unknown> = {
+    ...Object.fromEntries(ATRIBUTOS.filter((k) => filtro[k] != null).map((k) => [k, filtro[k]])),
+    ...Object.fromEntries(palavras.map((p, i) => [`p${i}`, p])),
+    termo,
+    termoLike: escaparLike(termo),
+    limit: pagina.limit,
+    offset: pagina.offset,
+    primeiros: pagina.offset + pagina.limit,
+  };
+  const linhas = await consultaPreparada(db, palavras, filtro).execute(valores);
   const total = linhas[0]?.total ?? null;
   return { linhas: linhas.map(({ total: _, ...estrutura }) => estrutura), total: total == null ? null : Number(total) };
 }
@@ -233,7 +285,7 @@ export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): 
   const amostra = db
     .select({ id: estruturas.id })
     .from(estruturas)
-    .where(palavras.length > 0 ? and(atributos, siglaComecaCom(palavras.join(' '))) : atributos)
+    .where(palavras.length > 0 ? and(atributos, siglaComecaCom(palavras.join(' '), escaparLike(palavras.join(' ')))) : atributos)
     .limit(LIMITE_BUSCA_ESTRUTURAS + 1)
     .as('amostra');
   const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);
