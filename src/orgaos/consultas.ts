@@ -134,6 +134,8 @@ function candidatosDaBusca(db: Database, palavras: readonly Valor[], atributos: 
     id: sql<number>`${estruturaPalavras.estruturaId}`.as('id'),
     texto: sql<string>`${estruturaPalavras.texto}`.as('texto'),
     sigla: sql<string>`(${estruturaPalavras.sigla} collate "C")`.as('sigla'),
+    /** The entry is the driving word itself (a whole-word match), not a longer word it starts. */
+    inteira: sql<boolean>`${palavraOrdenada} = ${w}`.as('inteira'),
   };
   const onde = and(sql`${palavraOrdenada} >= ${w}`, sql`${palavraOrdenada} < ${w} || chr(1114111)`, ...todas, primeiraDaUnidade);
   const entradas = db.select(colunas).from(estruturaPalavras);
@@ -195,7 +197,9 @@ function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolea
       .offset(v.offset as number);
   }
   const { motorCte, candidatos } = candidatosDaBusca(db, v.palavras, atributos);
-  const distancia = sql`${candidatos.texto} <->> ${dobrada(v.termo)}`;
+  // A one-word search found whole is at distance 0 (all its trigrams in one word): computed only for the others.
+  const semelhanca = sql`${candidatos.texto} <->> ${dobrada(v.termo)}`;
+  const distancia = v.palavras.length === 1 ? sql`case when ${candidatos.inteira} then 0 else ${semelhanca} end` : semelhanca;
   const porSemelhanca = db
     .select({ id: candidatos.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
     .from(candidatos)
