@@ -3,7 +3,7 @@
 // agency's gestor (another agency's unit refused with nothing written) and centralising redirection (`unidadeReceptora`).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NUM_MGI, NUM_MS, REPO_EXECUTIVO } from '../src/demo/dados.js';
-import { LIMITE_BUSCA_ESTRUTURAS, PASSEIO_BUSCA_ESTRUTURAS } from '../src/orgaos/consultas.js';
+import { LIMITE_BUSCA_ESTRUTURAS } from '../src/orgaos/consultas.js';
 import { GESTOR_SAUDE, GESTORA_MGI, SPE_MGI, SPE_SAUDE } from './support/accounts.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -45,6 +45,14 @@ interface Unidade {
 
 /** PostgreSQL's own folding, written independently of the gateway's: lower-case and without accents. */
 const dobrar = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/** Whether every word of `busca` starts a word of the unit's sigla or name (the search's rule), folded independently. */
+const encontra = (u: { sigla: string; nome: string }, busca: string) => {
+  const palavras = dobrar(`${u.sigla} ${u.nome}`).split(/[^\p{L}\p{N}]+/u);
+  return dobrar(busca)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .every((termo) => palavras.some((p) => p.startsWith(termo)));
+};
 
 describe.each(BACKENDS)('%s', (backend) => {
   let gw: TestGateway;
@@ -80,13 +88,13 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(fora).toEqual([]);
   });
 
-  test('search ignores accents and case, words in any order; every match is one the folded SQL finds', async () => {
+  test('search ignores accents and case, words in any order; every match is one the folded words find', async () => {
     const token = await gw.tokenOf(SPE_MGI);
     const [ms] = await rows<{ nome: string }>('select nome from estruturas where pai_id is null and numero_identificacao = $1', [NUM_MS]);
     expect(ms!.nome).toMatch(/Saúde/);
     const todas = await rows<{ id: number; sigla: string; nome: string }>('select id::int as id, sigla, nome from estruturas');
     const esperado = todas
-      .filter((u) => dobrar(`${u.sigla} ${u.nome}`).includes('saude'))
+      .filter((u) => encontra(u, 'saude'))
       .map((u) => u.id)
       .sort((a, b) => a - b);
     expect(esperado.length).toBeGreaterThan(0);
@@ -165,14 +173,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     }
   });
 
-  test('more units than the walk in sigla order reads: a broad and a narrow term rank and count as the folded SQL says', async () => {
+  test('more matches than the limit: a broad, a narrow, a prefix and a two-word term rank and count as the folded words say', async () => {
     const token = await gw.tokenOf(SPE_MGI);
     const [mgi] = await rows<{ id: number; repositorio_id: number }>(
       'select id::int as id, repositorio_id::int as repositorio_id from estruturas where pai_id is null and numero_identificacao = $1',
       [NUM_MGI],
     );
-    // Every 4th a broad match (found by the walk), every 300th a narrow one (found by the trigram index).
-    const extras = PASSEIO_BUSCA_ESTRUTURAS + 1000;
+    // Every 4th a broad match, every 300th a narrow one.
+    const extras = 3000;
     await rows(
       `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
        select $1::int, 90000000 + g, 'ZQ' || g,
@@ -185,7 +193,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const todas = await rows<{ id: number; sigla: string; nome: string }>('select id::int as id, sigla, nome from estruturas');
       const porSigla = (termo: string) =>
         todas
-          .filter((u) => dobrar(`${u.sigla} ${u.nome}`).includes(termo))
+          .filter((u) => encontra(u, termo))
           .sort((a, b) => (dobrar(a.sigla) < dobrar(b.sigla) ? -1 : dobrar(a.sigla) > dobrar(b.sigla) ? 1 : a.id - b.id))
           .map((u) => u.id);
       const Q = `query($busca: String, $after: String) { estruturas(busca: $busca, first: 20, after: $after) {
@@ -202,9 +210,55 @@ describe.each(BACKENDS)('%s', (backend) => {
       const p = (await gw.ok(Q, { busca: 'paleográfia' }, token)).estruturas;
       expect(p).toMatchObject({ totalCount: estreitas.length, totalCountLimitado: false });
       expect(p.nodes.map((n: { id: string }) => dbId(n.id))).toEqual(estreitas.slice(0, 20));
+      // A word's beginning finds it ("arquivolog"); its middle does not ("quivologia").
+      expect((await gw.ok(Q, { busca: 'Arquivológ' }, token)).estruturas).toMatchObject({ totalCount: LIMITE_BUSCA_ESTRUTURAS });
+      expect((await gw.ok(Q, { busca: 'quivologia' }, token)).estruturas).toMatchObject({ totalCount: 0, nodes: [] });
+      // Two words, the rarer one (numbers starting with 12) driving: the exact set, whatever their order.
+      const duas = porSigla('arquivologia 12');
+      expect(duas.length).toBeGreaterThan(20);
+      expect(duas.length).toBeLessThan(LIMITE_BUSCA_ESTRUTURAS);
+      const Q100 = `query($busca: String) { estruturas(busca: $busca, first: 100) { totalCount totalCountLimitado nodes { id } } }`;
+      const achadas = (await gw.ok(Q100, { busca: '12 ARQUIVOLOGIA' }, token)).estruturas;
+      expect(achadas).toMatchObject({ totalCount: duas.length, totalCountLimitado: false });
+      expect(achadas.nodes.map((n: { id: string }) => dbId(n.id)).sort((a: number, b: number) => a - b)).toEqual(
+        [...duas].sort((a, b) => a - b),
+      );
     } finally {
       await rows('delete from estruturas where numero_identificacao > 90000000 and orgao_id = $1', [mgi!.id]);
     }
+  });
+
+  test('the words follow the units in the statement that writes them: a new unit, a rename, a flag change, a removal', async () => {
+    const token = await gw.tokenOf(SPE_MGI);
+    const [mgi] = await rows<{ id: number; repositorio_id: number }>(
+      'select id::int as id, repositorio_id::int as repositorio_id from estruturas where pai_id is null and numero_identificacao = $1',
+      [NUM_MGI],
+    );
+    const achadas = async (busca: string) =>
+      (await gw.ok(BUSCA, { busca, first: 100 }, token)).estruturas.nodes.map((n: { id: string }) => dbId(n.id));
+    const palavrasDe = (id: number) =>
+      rows<{ palavra: string }>('select palavra from estrutura_palavras where estrutura_id = $1 order by palavra', [id]);
+    const [nova] = await rows<{ id: number }>(
+      `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
+       values ($1, 91000001, 'XG-MGI', 'Seção de Xilogravura Ártica', $2, $2) returning id::int as id`,
+      [mgi!.repositorio_id, mgi!.id],
+    );
+    try {
+      expect(await achadas('xilogravura ARTICA')).toEqual([nova!.id]);
+      expect(await achadas('xg')).toEqual([nova!.id]);
+      expect((await palavrasDe(nova!.id)).map((p) => p.palavra)).toEqual(['artica', 'de', 'mgi', 'secao', 'xg', 'xilogravura']);
+      await rows(`update estruturas set nome = 'Seção de Litogravura' where id = $1`, [nova!.id]);
+      expect(await achadas('xilogravura')).toEqual([]);
+      expect(await achadas('litográvura')).toEqual([nova!.id]);
+      const antes = await palavrasDe(nova!.id);
+      await rows('update estruturas set ativo = false where id = $1', [nova!.id]);
+      expect(await palavrasDe(nova!.id)).toEqual(antes);
+      expect(await achadas('litogravura')).toEqual([nova!.id]);
+    } finally {
+      await rows('delete from estruturas where id = $1', [nova!.id]);
+    }
+    expect(await palavrasDe(nova!.id)).toEqual([]);
+    expect(await achadas('litogravura')).toEqual([]);
   });
 
   test('estrutura(repositorio, numeroIdentificacao): the unit, or NOT_FOUND with the platform code 0055', async () => {

@@ -4,12 +4,12 @@
  * One statement per page (the rows, ranked from the indexes); with words it also carries the capped total, else the
  * total is another statement, only when asked.
  */
-import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { habilitadaNoAmbiente } from './configuracoes.js';
-import { estruturas } from './tables.js';
+import { estruturaPalavras, estruturas } from './tables.js';
 
 export interface FiltroEstruturas {
   /** Words of the name or sigla, in any order; each must appear (accents and case ignored). */
@@ -25,34 +25,29 @@ export interface FiltroEstruturas {
   orgaoId?: number | null;
 }
 
-/** The folded text the trigram index holds (generated columns, tables.ts). */
-const textoIndexado = estruturas.textoBusca;
+/** The folded sigla (generated column, tables.ts). */
 const siglaDobrada = estruturas.siglaBusca;
 
 const escaparLike = (texto: string) => texto.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * A search text folded by PostgreSQL (the same function as the index), once per statement: a scalar subquery is an
- * InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
+ * A search text folded by PostgreSQL (the same function as the words and columns), once per statement: a scalar
+ * subquery is an InitPlan, so a scan compares rows with its value instead of calling unaccent() for every row it reads.
  */
-const dobrada = (texto: string) => sql`(select tramita_texto_busca(${texto}))`;
+const dobrada = (texto: Valor) => sql`(select tramita_texto_busca(${texto}))`;
 
-/** The search words: split on blanks; accents and case are folded by PostgreSQL (the same function as the index). */
-export function palavrasDaBusca(busca: string | null | undefined): string[] {
-  return (busca ?? '').trim().split(/\s+/u).filter(Boolean).slice(0, 8);
-}
+/** A value of the search, or its placeholder in the statement prepared for the search's shape (`consultaPreparada`). */
+type Valor = string | number | Placeholder;
 
 /**
- * Every word appears in `texto` (a folded text column): the trigram index's condition on `texto_busca`. A word shorter
- * than a trigram ("de") gives the index nothing to probe but a scan of all of it: it is checked on the rows the other
- * words found (`strpos`, which the index does not serve).
+ * The search words: split where the indexed words are (anything but letters and digits: blanks, "/", "-"...); accents
+ * and case are folded by PostgreSQL.
  */
-function contemAsPalavras(texto: SQL | typeof textoIndexado, palavras: readonly string[]): SQL | undefined {
-  return and(
-    ...palavras.map((p) =>
-      [...p].length < 3 ? sql`strpos(${texto}, ${dobrada(p)}) > 0` : sql`${texto} like '%' || ${dobrada(escaparLike(p))} || '%'`,
-    ),
-  );
+export function palavrasDaBusca(busca: string | null | undefined): string[] {
+  return (busca ?? '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
 }
 
 /**
@@ -71,50 +66,42 @@ function filtroDeAtributos(filtro: FiltroEstruturas): SQL | undefined {
   );
 }
 
-export function filtroEstruturasSql(filtro: FiltroEstruturas): SQL | undefined {
-  return and(contemAsPalavras(textoIndexado, palavrasDaBusca(filtro.busca)), filtroDeAtributos(filtro));
-}
-
 /** The folded sigla in byte order: what the sigla btree index (tables.ts) holds, for prefix ranges and their order. */
 const siglaOrdenada = sql`(${siglaDobrada} collate "C")`;
 
 /**
- * A search shorter than a trigram in every word (1-2 letters, e.g. "TI") matches no trigram of the index: it is a
- * prefix search on the sigla (the sigla btree index), not a scan of every unit for the letters anywhere.
+ * A search of 1-2 letters in every word (e.g. "TI") is a prefix search on the sigla (the sigla btree index): as a word
+ * prefix it would match nearly every unit ("de", "do").
  */
 export function buscaCurta(palavras: readonly string[]): boolean {
   return palavras.length > 0 && palavras.every((p) => [...p].length < 3);
 }
 
 /**
- * Units whose folded sigla (`sigla`: the C-collated folded sigla, by default the table's) starts with the search, folded
- * in SQL; as a byte range, so the btree serves it in any plan.
+ * Units whose folded sigla (`sigla`: the C-collated folded sigla, by default the table's) starts with the search
+ * (`termo`, and `termoLike`: the same escaped for LIKE), folded in SQL; as a byte range, so the btree serves it in any plan.
  */
-function siglaComecaCom(termo: string, sigla: SQL = siglaOrdenada): SQL {
+function siglaComecaCom(termo: Valor, termoLike: Valor, sigla: SQL = siglaOrdenada): SQL {
   const dobrado = dobrada(termo);
-  return and(
-    sql`${sigla} >= ${dobrado}`,
-    sql`${sigla} < ${dobrado} || chr(1114111)`,
-    sql`${sigla} like ${dobrada(escaparLike(termo))} || '%'`,
-  )!;
+  return and(sql`${sigla} >= ${dobrado}`, sql`${sigla} < ${dobrado} || chr(1114111)`, sql`${sigla} like ${dobrada(termoLike)} || '%'`)!;
 }
 
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
 /**
- * How many matches a search ranks and counts at most: the first ones by sigla (besides the siglas starting with the
- * term, which always come first). Ranking every match of a broad term (thousands: "saúde") costs a similarity per
- * match, most of them tied anyway (a word found whole is at distance 0, so the order among them is the sigla's). Past
- * it, `totalCountLimitado`: refine the search.
+ * How many matches a search ranks and counts at most: the first ones in the order of the words' index (the driving
+ * word's whole-word matches by sigla first, then longer words it starts), besides the siglas starting with the term,
+ * which always come first. Ranking every match of a broad term (thousands: "saúde") costs a similarity per match, most
+ * of them tied anyway (a word found whole is at distance 0, so the order among them is the sigla's). Past it,
+ * `totalCountLimitado`: refine the search.
  */
 export const LIMITE_BUSCA_ESTRUTURAS = 100;
 
 /**
- * How many units (with the filters) a search reads in sigla order looking for its first `LIMITE_BUSCA_ESTRUTURAS` + 1
- * matches before it asks the trigram index instead. A broad term (a match in every 20 units or more) finds them in
- * this walk of the sigla btree and stops; a narrower one reads the index, whose matches are then few.
+ * Up to how many index entries a search word is counted to choose the driving word of a search of several words (the
+ * rarest drives; ties: the longest): a word rarer than this is counted exactly.
  */
-export const PASSEIO_BUSCA_ESTRUTURAS = 2000;
+const AMOSTRA_DA_PALAVRA = 500;
 
 /** A page of the search, and how many units match (counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1) when the page told it. */
 export interface PaginaDeEstruturas {
@@ -122,86 +109,163 @@ export interface PaginaDeEstruturas {
   total: number | null;
 }
 
+const palavraOrdenada = sql`(${estruturaPalavras.palavra} collate "C")`;
+
+/**
+ * The search's candidates (id, words, folded sigla), at most `LIMITE_BUSCA_ESTRUTURAS` + 1: units with, for every
+ * search word, a word starting with it, and the filters. They come from one prefix range of the words' btree
+ * (`estrutura_palavras_prefixo_idx`), that of the driving word (the only one, or the rarest), read in (word, sigla, id)
+ * order until enough pass: the other words are matched on the entry's own copy of the unit's words (an index-only
+ * scan), the filters on the unit. A page reads about as many entries as it keeps, over the other words' and the
+ * filters' selectivity. A unit with two words in the range counts once (at its first).
+ */
+function candidatosDaBusca(db: Database, palavras: readonly Valor[], atributos: SQL | undefined) {
+  const dobradas = palavras.map(dobrada);
+  const motor =
+    dobradas.length === 1
+      ? dobradas[0]!
+      : sql`(select w from unnest(array[${sql.join(dobradas, sql`, `)}]) w
+              order by (select count(*) from (select 1 from ${estruturaPalavras} x where (x.palavra collate "C") >= w
+                          and (x.palavra collate "C") < w || chr(1114111) order by (x.palavra collate "C") limit ${AMOSTRA_DA_PALAVRA}) amostra),
+                       length(w) desc
+              limit 1)`;
+  const motorCte = db.$with('motor').as(db.select({ w: sql<string>`${motor}`.as('w') }).from(sql`(select 1) um`));
+  const w = sql`(select ${motorCte.w} from ${motorCte})`;
+  const primeiraDaUnidade = sql`(${palavraOrdenada} = ${w} or not exists (select 1 from ${estruturaPalavras} q
+    where q.estrutura_id = ${estruturaPalavras.estruturaId} and starts_with(q.palavra, ${w}) and (q.palavra collate "C") < ${palavraOrdenada}))`;
+  // strpos rather than LIKE: the planner takes a LIKE on a parameter for 0.5 % of the rows and then reads the whole
+  // range by bitmap to sort it, where the walk in index order stops after a few hundred entries.
+  const todas = palavras.length === 1 ? [] : palavras.map((p) => sql`strpos(${estruturaPalavras.texto}, ' ' || ${dobrada(p)}) > 0`);
+  const colunas = {
+    id: sql<number>`${estruturaPalavras.estruturaId}`.as('id'),
+    texto: sql<string>`${estruturaPalavras.texto}`.as('texto'),
+    sigla: sql<string>`(${estruturaPalavras.sigla} collate "C")`.as('sigla'),
+    /** The entry is the driving word itself (a whole-word match), not a longer word it starts. */
+    inteira: sql<boolean>`${palavraOrdenada} = ${w}`.as('inteira'),
+  };
+  const onde = and(sql`${palavraOrdenada} >= ${w}`, sql`${palavraOrdenada} < ${w} || chr(1114111)`, ...todas, primeiraDaUnidade);
+  const entradas = db.select(colunas).from(estruturaPalavras);
+  const filtradas = atributos
+    ? entradas.innerJoin(estruturas, eq(estruturas.id, estruturaPalavras.estruturaId)).where(and(onde, atributos))
+    : entradas.where(onde);
+  const candidatos = db
+    .$with('candidatos')
+    .as(
+      filtradas
+        .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
+        .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
+    );
+  return { motorCte, candidatos };
+}
+
+/** The values a search's statement takes: the words, the whole term (also escaped for LIKE), the page. */
+interface ValoresDaBusca {
+  palavras: Valor[];
+  termo: Valor;
+  termoLike: Valor;
+  limit: Valor;
+  offset: Valor;
+  /** offset + limit: how many of each ranked group a page may need. */
+  primeiros: Valor;
+}
+
 /**
  * One page of the search, ranked, in one statement: first the units whose sigla starts with the search (the sigla equal
- * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other matches by
- * trigram word similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so pages are stable. The
- * similarity is computed only for the candidates: the first `LIMITE_BUSCA_ESTRUTURAS` + 1 matches by sigla, found by
- * walking the sigla btree for at most `PASSEIO_BUSCA_ESTRUTURAS` units (a broad term) or else from the words' GIN
- * trigram index (a narrow one; only that branch runs, by a one-time filter). Either way the candidates are the same
- * units, so the ranking does not depend on the plan; it is the exact one whenever they hold a page of the best-ranked
- * kind (whole-word matches). The candidates also give the capped count (`total`): all of them, up to the limit + 1.
+ * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other candidates
+ * (`candidatosDaBusca`) by trigram word similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so
+ * pages are stable. The similarity is computed only for the candidates, which also give the capped count (`total`).
  * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
  */
-export function consultaDaBusca(db: Database, filtro: FiltroEstruturas, pagina: { limit: number; offset: number }) {
-  const palavras = palavrasDaBusca(filtro.busca);
-  const atributos = filtroDeAtributos(filtro);
-  if (palavras.length === 0) {
+function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
+  if (v.palavras.length === 0) {
     return db
       .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
       .from(estruturas)
       .where(atributos)
       .orderBy(siglaOrdenada, estruturas.id)
-      .limit(pagina.limit)
-      .offset(pagina.offset);
+      .limit(v.limit as number)
+      .offset(v.offset as number);
   }
-  const termo = palavras.join(' ');
-  const primeiros = pagina.offset + pagina.limit;
   const porSigla = db
     .select({ id: estruturas.id, grupo: sql<number>`0`.as('grupo'), distancia: sql<number>`0::real`.as('distancia') })
     .from(estruturas)
-    .where(and(siglaComecaCom(termo), atributos))
+    .where(and(siglaComecaCom(v.termo, v.termoLike), atributos))
     .orderBy(siglaOrdenada, estruturas.id)
-    .limit(primeiros);
-  if (buscaCurta(palavras)) {
-    const curta = porSigla.as('candidatos');
+    .limit(v.primeiros as number);
+  if (curta) {
+    const sub = porSigla.as('candidatos');
     return db
       .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
-      .from(curta)
-      .innerJoin(estruturas, eq(estruturas.id, curta.id))
+      .from(sub)
+      .innerJoin(estruturas, eq(estruturas.id, sub.id))
       .orderBy(siglaOrdenada, estruturas.id)
-      .limit(pagina.limit)
-      .offset(pagina.offset);
+      .limit(v.limit as number)
+      .offset(v.offset as number);
   }
-  const colunas = { id: estruturas.id, texto: sql<string>`${textoIndexado}`.as('texto'), sigla: sql<string>`${siglaOrdenada}`.as('sigla') };
-  const passeio = db
-    .$with('passeio')
-    .as(db.select(colunas).from(estruturas).where(atributos).orderBy(siglaOrdenada, estruturas.id).limit(PASSEIO_BUSCA_ESTRUTURAS));
-  const noPasseio = db.$with('no_passeio').as(
-    db
-      .select()
-      .from(passeio)
-      .where(contemAsPalavras(sql`${passeio.texto}`, palavras))
-      .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-  );
-  const bastou = sql`(select count(*) from ${noPasseio}) > ${LIMITE_BUSCA_ESTRUTURAS}`;
-  const candidatos = db.$with('candidatos').as(
-    unionAll(
-      db.select().from(noPasseio).where(bastou),
-      db
-        .select(colunas)
-        .from(estruturas)
-        .where(and(contemAsPalavras(textoIndexado, palavras), atributos, sql`not ${bastou}`))
-        .orderBy(siglaOrdenada, estruturas.id)
-        .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-    ),
-  );
-  const distancia = sql`${candidatos.texto} <->> ${dobrada(termo)}`;
+  const { motorCte, candidatos } = candidatosDaBusca(db, v.palavras, atributos);
+  // A one-word search found whole is at distance 0 (all its trigrams in one word): computed only for the others.
+  const semelhanca = sql`${candidatos.texto} <->> ${dobrada(v.termo)}`;
+  const distancia = v.palavras.length === 1 ? sql`case when ${candidatos.inteira} then 0 else ${semelhanca} end` : semelhanca;
   const porSemelhanca = db
     .select({ id: candidatos.id, grupo: sql<number>`1`.as('grupo'), distancia: sql<number>`${distancia}`.as('distancia') })
     .from(candidatos)
-    .where(sql`not (${siglaComecaCom(termo, sql`${candidatos.sigla}`)})`)
+    .where(sql`not (${siglaComecaCom(v.termo, v.termoLike, sql`${candidatos.sigla}`)})`)
     .orderBy(distancia, candidatos.sigla, candidatos.id)
-    .limit(primeiros);
+    .limit(v.primeiros as number);
   const ranqueados = unionAll(porSigla, porSemelhanca).as('ranqueados');
   return db
-    .with(passeio, noPasseio, candidatos)
+    .with(motorCte, candidatos)
     .select({ ...getTableColumns(estruturas), total: sql<number | null>`(select count(*)::int from ${candidatos})` })
     .from(ranqueados)
     .innerJoin(estruturas, eq(estruturas.id, ranqueados.id))
     .orderBy(ranqueados.grupo, ranqueados.distancia, siglaOrdenada, estruturas.id)
-    .limit(pagina.limit)
-    .offset(pagina.offset);
+    .limit(v.limit as number)
+    .offset(v.offset as number);
+}
+
+/** Filters compared with a value: placeholders in the prepared statement. */
+const ATRIBUTOS = ['repositorio', 'ativo', 'orgaoId'] as const;
+/**
+ * Filters whose values shape the statement (`habilitadaNoAmbiente` writes EXISTS or NOT EXISTS, for one environment):
+ * their values are part of the prepared statement's key, a handful of shapes.
+ */
+const ATRIBUTOS_DE_FORMA = ['ambiente', 'permiteEnvio', 'permiteRecebimento'] as const;
+
+type Preparada = { execute: (valores: Record<string, unknown>) => Promise<Awaited<ReturnType<typeof consultaDaBusca>>> };
+const preparadas = new WeakMap<Database, Map<string, Preparada>>();
+
+/**
+ * The search's statement for this shape (how many words, short or not, which filters), built once per database and
+ * kept prepared with placeholders: building it (CTEs, a union, a few dozen SQL fragments) cost drizzle more CPU per
+ * request than PostgreSQL spent running it. The filters keep going through `filtroDeAtributos`, with placeholders
+ * for their values.
+ */
+function consultaPreparada(db: Database, palavras: readonly string[], filtro: FiltroEstruturas): Preparada {
+  const curta = buscaCurta(palavras);
+  const presentes = ATRIBUTOS.filter((k) => filtro[k] != null);
+  const forma = ATRIBUTOS_DE_FORMA.map((k) => filtro[k] ?? '');
+  const chave = `${palavras.length}:${curta}:${presentes.join(',')}:${forma.join(',')}`;
+  const porForma = preparadas.get(db) ?? new Map<string, Preparada>();
+  preparadas.set(db, porForma);
+  let preparada = porForma.get(chave);
+  if (!preparada) {
+    // Placeholders stand for the compared values: filtroDeAtributos compares a column with whatever it is given.
+    const marcado = {
+      ...Object.fromEntries(ATRIBUTOS_DE_FORMA.map((k) => [k, filtro[k]])),
+      ...Object.fromEntries(presentes.map((k) => [k, sql.placeholder(k)])),
+    } as unknown as FiltroEstruturas;
+    const v: ValoresDaBusca = {
+      palavras: palavras.map((_, i) => sql.placeholder(`p${i}`)),
+      termo: sql.placeholder('termo'),
+      termoLike: sql.placeholder('termoLike'),
+      limit: sql.placeholder('limit'),
+      offset: sql.placeholder('offset'),
+      primeiros: sql.placeholder('primeiros'),
+    };
+    preparada = consultaDaBusca(db, filtroDeAtributos(marcado), curta, v).prepare(`busca_estruturas_${porForma.size}`) as Preparada;
+    porForma.set(chave, preparada);
+  }
+  return preparada;
 }
 
 /** One page of the search; with words, the capped count rides along (`total`), else `contarEstruturas` counts. */
@@ -210,7 +274,18 @@ export async function buscarEstruturas(
   filtro: FiltroEstruturas,
   pagina: { limit: number; offset: number },
 ): Promise<PaginaDeEstruturas> {
-  const linhas = await consultaDaBusca(db, filtro, pagina);
+  const palavras = palavrasDaBusca(filtro.busca);
+  const termo = palavras.join(' ');
+  const valores: Record<string, unknown> = {
+    ...Object.fromEntries(ATRIBUTOS.filter((k) => filtro[k] != null).map((k) => [k, filtro[k]])),
+    ...Object.fromEntries(palavras.map((p, i) => [`p${i}`, p])),
+    termo,
+    termoLike: escaparLike(termo),
+    limit: pagina.limit,
+    offset: pagina.offset,
+    primeiros: pagina.offset + pagina.limit,
+  };
+  const linhas = await consultaPreparada(db, palavras, filtro).execute(valores);
   const total = linhas[0]?.total ?? null;
   return { linhas: linhas.map(({ total: _, ...estrutura }) => estrutura), total: total == null ? null : Number(total) };
 }
@@ -221,11 +296,16 @@ export async function buscarEstruturas(
  */
 export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): Promise<number> {
   const palavras = palavrasDaBusca(filtro.busca);
-  const onde = buscaCurta(palavras) ? and(filtroDeAtributos(filtro), siglaComecaCom(palavras.join(' '))) : filtroEstruturasSql(filtro);
+  const atributos = filtroDeAtributos(filtro);
+  if (palavras.length > 0 && !buscaCurta(palavras)) {
+    const { motorCte, candidatos } = candidatosDaBusca(db, palavras, atributos);
+    const [linha] = await db.with(motorCte, candidatos).select({ n: sql<number>`count(*)::int` }).from(candidatos);
+    return linha!.n;
+  }
   const amostra = db
     .select({ id: estruturas.id })
     .from(estruturas)
-    .where(onde)
+    .where(palavras.length > 0 ? and(atributos, siglaComecaCom(palavras.join(' '), escaparLike(palavras.join(' ')))) : atributos)
     .limit(LIMITE_BUSCA_ESTRUTURAS + 1)
     .as('amostra');
   const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);

@@ -49,21 +49,15 @@ export const estruturas = pgTable(
     /** False once inactivated (e.g. after a SIORG change): still findable, marked, never a new trâmite's side. */
     ativo: boolean('ativo').notNull().default(true),
     criadaEm: timestamp('criada_em', { withTimezone: true }).notNull().defaultNow(),
-    /**
-     * The search text, accent- and case-folded once when written (migration `estruturas`: `tramita_texto_busca`), so the
-     * trigram index's recheck and the ranking read a column instead of calling unaccent() per row and per sort key.
-     */
-    textoBusca: text('texto_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla || ' ' || nome)`),
+    /** The folded sigla (migration `estruturas`: `tramita_texto_busca`): the search's sigla prefixes and order. */
     siglaBusca: text('sigla_busca').generatedAlwaysAs(sql`tramita_texto_busca(sigla)`),
   },
   (t) => [
     uniqueIndex('estruturas_repositorio_numero_uq').on(t.repositorioId, t.numeroIdentificacao),
     index('estruturas_pai_idx').on(t.paiId),
     index('estruturas_orgao_idx').on(t.orgaoId),
-    // Structure search (orgaos/consultas.ts): the GIN trigram index over the accent- and case-folded sigla and name
-    // answers the words' LIKE filters; the C-collated btree serves sigla prefixes (ranges in byte order) and the
-    // sigla order the search's candidates are taken in.
-    index('estruturas_busca_trgm_idx').using('gin', sql`${t.textoBusca} gin_trgm_ops`),
+    // Structure search (orgaos/consultas.ts): the C-collated btree serves sigla prefixes (ranges in byte order) and the
+    // sigla order of a search without words; the words are `estruturaPalavras`.
     index('estruturas_sigla_busca_idx').on(sql`(${t.siglaBusca} collate "C")`, t.id),
   ],
 );
@@ -121,4 +115,29 @@ export const estruturaEventos = pgTable(
     ocorridoEm: timestamp('ocorrido_em', { withTimezone: true }).notNull(),
   },
   (t) => [index('estrutura_eventos_orgao_idx').on(t.orgaoId, t.seq), index('estrutura_eventos_estrutura_idx').on(t.estruturaId, t.seq)],
+);
+
+/**
+ * The structure search's words: one row per distinct word of a unit's folded sigla and name (`tramita_palavras`), with
+ * the unit's folded sigla and its words as one text, so a search word is a prefix range of one btree read in (word,
+ * sigla) order, the other words checked on the entry itself (an index-only scan): a page reads the matches it ranks
+ * and stops. Written only by triggers on `estruturas` (migration `estrutura_palavras`), in the statement that inserts a
+ * unit or changes its sigla or name (SIORG import, cadastrarUnidade, a rename): never stale.
+ */
+export const estruturaPalavras = pgTable(
+  'estrutura_palavras',
+  {
+    estruturaId: integer('estrutura_id')
+      .notNull()
+      .references(() => estruturas.id, { onDelete: 'cascade' }),
+    palavra: text('palavra').notNull(),
+    /** The unit's folded sigla (`estruturas.sigla_busca`): the order among the units sharing a word. */
+    sigla: text('sigla').notNull(),
+    /** The unit's words, each between blanks (" cgti mgi coordenacao geral de ti "): what the other search words match. */
+    texto: text('texto').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.estruturaId, t.palavra] }),
+    index('estrutura_palavras_prefixo_idx').on(sql`(${t.palavra} collate "C")`, sql`(${t.sigla} collate "C")`, t.estruturaId, t.texto),
+  ],
 );

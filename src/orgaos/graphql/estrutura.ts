@@ -232,7 +232,7 @@ builder.queryFields((t) => ({
         busca: t.arg.string({
           required: false,
           description:
-            'Palavras do nome ou da sigla, em qualquer ordem (cada uma deve aparecer). Ex.: "secretaria educacao", "DISIS". Com uma ou duas letras em cada palavra (ex.: "TI"), procura as siglas que começam por elas.',
+            'Palavras do nome ou da sigla, em qualquer ordem: cada uma deve ser o início de uma palavra da unidade ("licit" acha "Licitações"). Ex.: "secretaria educacao", "DISIS". Com uma ou duas letras em cada palavra (ex.: "TI"), procura as siglas que começam por elas.',
           validate: z.string().max(100, 'no máximo 100 caracteres'),
         }),
         repositorio: t.arg.int({ required: false, description: 'Só deste repositório de estruturas.' }),
@@ -281,7 +281,7 @@ builder.queryFields((t) => ({
       description: 'Uma página da pesquisa de estruturas.',
       fields: (c) => ({
         totalCount: c.int({
-          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS} por sigla, além das siglas que começam pelo termo; refine-a).`,
+          description: `Total de unidades que atendem à pesquisa, em todas as páginas, contado até ${LIMITE_BUSCA_ESTRUTURAS} (acima disso, ${LIMITE_BUSCA_ESTRUTURAS} e \`totalCountLimitado\` verdadeiro: a pesquisa ordena só as primeiras ${LIMITE_BUSCA_ESTRUTURAS}, as que têm a palavra inteira primeiro, por sigla, além das siglas que começam pelo termo; refine-a).`,
           resolve: async (p) => Math.min(await (p as PaginaDaBusca).contar(), LIMITE_BUSCA_ESTRUTURAS),
         }),
         totalCountLimitado: c.boolean({

@@ -21,6 +21,7 @@ import {
   ORIENTACAO_FAQ,
   pendenteParaOrgao,
   SITUACAO_INFO,
+  SITUACOES,
   type OndeEstaOProcesso,
   type Situacao,
 } from '../regras.js';
@@ -45,12 +46,15 @@ export const OndeEstaOProcessoEnum = builder.enumType('OndeEstaOProcesso', {
   } as const satisfies Record<OndeEstaOProcesso, unknown>,
 });
 
+/** The act expected in each status, worked out once from the rules table (a page asks it of every item). */
+const ACAO_ESPERADA = new Map(SITUACOES.map((s) => [s, acaoEsperada(s)]));
+
 builder.drizzleObjectFields(Tramite, (t) => ({
   acaoEsperada: t.field({
     type: AcaoTramite,
     nullable: true,
     description: 'O passo que o lado em `quemDeveAgir` deve dar agora para o trâmite seguir; nulo nas situações finais.',
-    resolve: (row) => acaoEsperada(row.situacao as Situacao),
+    resolve: (row) => ACAO_ESPERADA.get(row.situacao as Situacao) ?? null,
   }),
   ondeEstaOProcesso: t.field({
     type: OndeEstaOProcessoEnum,
@@ -143,7 +147,7 @@ const EventoPendencia = builder.objectRef<EventoPendenciaData>('EventoPendencia'
       type: AcaoTramite,
       nullable: true,
       description: 'O passo que você deve dar agora; nulo quando o trâmite saiu da sua lista.',
-      resolve: (e) => (e.pendente ? acaoEsperada(e.paraSituacao as Situacao) : null),
+      resolve: (e) => (e.pendente ? (ACAO_ESPERADA.get(e.paraSituacao as Situacao) ?? null) : null),
     }),
     ocorridoEm: t.field({ type: 'DateTime', description: 'Quando a mudança foi registrada.', resolve: (e) => e.ocorridoEm }),
     tramite: t.field({ type: Tramite, description: 'O trâmite, como está agora.', resolve: (e) => e.tramite }),
@@ -201,7 +205,7 @@ const EventoAlertaParado = builder.objectRef<AlertaComTramite>('EventoAlertaPara
       type: AcaoTramite,
       nullable: true,
       description: 'O passo que o seu lado deve dar.',
-      resolve: (a) => acaoEsperada(a.situacao as Situacao),
+      resolve: (a) => ACAO_ESPERADA.get(a.situacao as Situacao) ?? null,
     }),
     tramite: t.field({ type: Tramite, description: 'O trâmite, como está agora.', resolve: (a) => a.tramite }),
   }),
