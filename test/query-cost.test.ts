@@ -14,8 +14,7 @@ const MAX_COST = 200;
 describe(`${BACKENDS[0]}`, () => {
   let gw: TestGateway;
   let gestor: string;
-  const code = async (variables: Record<string, unknown>) =>
-    (await gw.gql(PAGE, variables, gestor)).errors?.[0]?.extensions?.code ?? 'OK';
+  const code = async (variables: Record<string, unknown>) => (await gw.gql(PAGE, variables, gestor)).errors?.[0]?.extensions?.code ?? 'OK';
 
   beforeAll(async () => {
     gw = await startTestGateway(BACKENDS[0]!, { limits: { cost: MAX_COST } });
