@@ -20,13 +20,22 @@
  * count: BENCH_EVENTOS_POR_TRAMITE=1 skips most of the seeding time (10,000,000 events take ~6 minutes).
  */
 import { fork } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
 import { mintToken } from '../src/identity/tokens.js';
-import { bancoDeBench, cpuMs, cpuDosFilhos, envInt, paiDoProcesso, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import {
+  bancoDeBench,
+  cpuMs,
+  cpuDosFilhos,
+  envInt,
+  paiDoProcesso,
+  gatewayDeBench,
+  type Limpeza,
+  limpar,
+  postarGraphql,
+} from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
 const EVENTOS_POR_TRAMITE = envInt('BENCH_EVENTOS_POR_TRAMITE', 10);
@@ -197,42 +206,13 @@ async function main(): Promise<void> {
     // compression as a browser does.
     const agente = new Agent({ keepAlive: true, maxSockets: 16 });
     limpeza.push(async () => agente.destroy());
-    function gql(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-      const corpo = JSON.stringify({ query, variables });
-      return new Promise((resolve, reject) => {
-        const pedido = request(
-          alvo,
-          {
-            method: 'POST',
-            agent: agente,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(corpo),
-              'accept-encoding': 'br, gzip',
-              authorization: `Bearer ${token}`,
-            },
-          },
-          (res) => {
-            const partes: Buffer[] = [];
-            res.on('data', (p: Buffer) => partes.push(p));
-            res.on('error', reject);
-            res.on('end', () => {
-              try {
-                const bruto = Buffer.concat(partes);
-                const codificacao = res.headers['content-encoding'];
-                const texto = codificacao === 'br' ? brotliDecompressSync(bruto) : codificacao === 'gzip' ? gunzipSync(bruto) : bruto;
-                const body = JSON.parse(texto.toString('utf8')) as { data?: Record<string, any>; errors?: unknown };
-                if (body.errors || !body.data) throw new Error(`gateway: ${JSON.stringify(body.errors)}`);
-                resolve(body.data);
-              } catch (e) {
-                reject(e);
-              }
-            });
-          },
-        );
-        pedido.on('error', reject);
-        pedido.end(corpo);
-      });
+    async function gql(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+      const body = (await postarGraphql(agente, alvo, token, { query, variables }, 'br, gzip')) as {
+        data?: Record<string, any>;
+        errors?: unknown;
+      };
+      if (body.errors || !body.data) throw new Error(`gateway: ${JSON.stringify(body.errors)}`);
+      return body.data;
     }
     const PAINEL = `query($orgao: ID, $sistema: ID, $desde: DateTime, $ate: DateTime) {
       painel(orgao: $orgao, sistema: $sistema, desde: $desde, ate: $ate) {

@@ -12,12 +12,11 @@
  * The units get realistic accented names ("Coordenação de Licitações 123"), mixed operation modes and 2% inactive.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Agent } from 'node:http';
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { configurarUnidadesPorSql } from '../test/support/configuracao.js';
-import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar } from './support.js';
+import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar, postarGraphql } from './support.js';
 
 const UNIDADES = envInt('BENCH_UNIDADES', 100_000);
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
@@ -54,49 +53,9 @@ function cpuDoBanco(banco: string): number {
   return ticks * 10;
 }
 
-/**
- * A GraphQL POST over node:http on kept-alive sockets (one per client): a lighter client than fetch, whose own CPU
- * shares this process with the gateway. Without BENCH_ACCEPT_ENCODING it asks for no compression, as autocannon in
- * the other read benches (the compression plugin is then not measured); with it (e.g. "br"), the answer is
- * decompressed here.
- */
+/** The clients' kept-alive sockets; without BENCH_ACCEPT_ENCODING no compression is asked (`postarGraphql`). */
 const agente = new Agent({ keepAlive: true, maxSockets: CONCORRENCIA });
 const ACEITA = process.env.BENCH_ACCEPT_ENCODING?.trim() || null;
-function postar(url: string, token: string, corpo: unknown): Promise<unknown> {
-  const dados = Buffer.from(JSON.stringify(corpo));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent: agente,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': dados.length,
-          authorization: `Bearer ${token}`,
-          ...(ACEITA ? { 'accept-encoding': ACEITA } : {}),
-        },
-      },
-      (res) => {
-        const partes: Buffer[] = [];
-        res.on('data', (p: Buffer) => partes.push(p));
-        res.on('error', reject);
-        res.on('end', () => {
-          try {
-            const bruto = Buffer.concat(partes);
-            const codificacao = res.headers['content-encoding'];
-            const texto = codificacao === 'br' ? brotliDecompressSync(bruto) : codificacao === 'gzip' ? gunzipSync(bruto) : bruto;
-            resolve(JSON.parse(texto.toString('utf8')));
-          } catch (e) {
-            reject(e);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(dados);
-  });
-}
 
 function percentil(ordenados: number[], p: number): number {
   if (ordenados.length === 0) return Number.NaN;
@@ -237,7 +196,7 @@ async function main(): Promise<void> {
     const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
 
     async function pedir(token: string) {
-      const body = (await postar(gateway.url, token, { query: QUERY, variables: { first: PAGINA } })) as {
+      const body = (await postarGraphql(agente, gateway.url, token, { query: QUERY, variables: { first: PAGINA } }, ACEITA)) as {
         data?: { pendencias: { nodes: unknown[] } };
         errors?: unknown;
       };
@@ -293,7 +252,7 @@ async function main(): Promise<void> {
         totalCount nodes { id sigla nome ativo modoTramitacao }
       } }`;
     async function buscar(token: string, variables: Record<string, unknown>) {
-      const body = (await postar(gateway.url, token, { query: QUERY_BUSCA, variables })) as {
+      const body = (await postarGraphql(agente, gateway.url, token, { query: QUERY_BUSCA, variables }, ACEITA)) as {
         data?: { estruturas: { totalCount: number; nodes: unknown[] } };
         errors?: unknown;
       };

@@ -15,13 +15,11 @@
  * BENCH_GATEWAY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=.artifacts") is passed to the gateway's process.
  * Not part of the suite.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_PAINEL, GW_TRAMITE, PG_PAGE, PG_PAINEL, PG_TRAMITE } from './consultas-leituras.js';
-import { bancoDeBench, cpuMs, envInt, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, cpuMs, envInt, type Limpeza, limpar, semearTramites, iniciarFilho } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EVENTOS_POR_TRAMITE = 5;
@@ -31,7 +29,6 @@ const CONCORRENCIAS = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').ma
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'W1,W2,W3,W4').split(',');
 const POOL = 10;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const raiz = fileURLToPath(new URL('..', import.meta.url));
 
 type Servidor = 'gateway' | 'postgraphile' | 'floor';
 const SERVIDORES: Servidor[] = ['gateway', 'postgraphile', 'floor'];
@@ -41,24 +38,6 @@ interface Pedido {
   path: string;
   headers?: Record<string, string>;
   body?: string;
-}
-
-function filho(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ proc: ChildProcess; url: URL }> {
-  const proc = fork(join(raiz, script), [], {
-    cwd: raiz,
-    execArgv: ['--import', 'tsx', ...execArgv],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 120 s`)), 120_000);
-    proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-    proc.once('message', (m: { tipo: string; url: string }) => {
-      clearTimeout(timer);
-      if (m.tipo === 'pronto') resolve({ proc, url: new URL(m.url) });
-      else reject(new Error(`${script}: unexpected first message ${JSON.stringify(m)}`));
-    });
-  });
 }
 
 function fechar(proc: ChildProcess): Promise<void> {
@@ -137,9 +116,9 @@ async function main(): Promise<void> {
     const extra = (process.env.BENCH_GATEWAY_EXEC_ARGV ?? '').split(' ').filter(Boolean);
     const env = { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET, BENCH_CHILD_POOL_SIZE: String(POOL) };
     const [gw, pgl, floor] = await Promise.all([
-      filho('bench/gateway-child.ts', env, extra),
-      filho('bench/reads-postgraphile-child.mjs', env),
-      filho('bench/reads-floor-child.ts', env),
+      iniciarFilho('bench/gateway-child.ts', env, extra),
+      iniciarFilho('bench/reads-postgraphile-child.mjs', env),
+      iniciarFilho('bench/reads-floor-child.ts', env),
     ]);
     for (const c of [gw, pgl, floor]) limpeza.push(() => fechar(c.proc));
     console.log(`servers up in ${((performance.now() - t0) / 1000).toFixed(1)} s (pool ${POOL} each)`);

@@ -13,37 +13,16 @@
  *
  * Not part of the suite.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_TRAMITE, PG_PAGE, PG_TRAMITE } from './consultas-leituras.js';
 import { contadorPg, type Instrucao } from './contador-pg.js';
-import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites, iniciarFilho } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EXECUCOES = envInt('BENCH_SQL_RUNS', 300);
 const EXPLAIN = Boolean(process.env.BENCH_SQL_EXPLAIN);
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-const raiz = fileURLToPath(new URL('..', import.meta.url));
-
-function filho(script: string, env: Record<string, string>): Promise<ChildProcess & { url: URL }> {
-  const proc = fork(join(raiz, script), [], {
-    cwd: raiz,
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 120 s`)), 120_000);
-    proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-    proc.once('message', (m: { tipo: string; url: string }) => {
-      clearTimeout(timer);
-      resolve(Object.assign(proc, { url: new URL(m.url) }));
-    });
-  });
-}
 
 async function graphql(url: URL, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await fetch(url, {
@@ -77,8 +56,11 @@ async function main(): Promise<void> {
     const contador = await contadorPg(url);
     limpeza.push(() => contador.close());
     const env = { BENCH_CHILD_DATABASE_URL: contador.url, BENCH_CHILD_JWT_SECRET: SECRET, BENCH_CHILD_POOL_SIZE: '2' };
-    const [gw, pgl] = await Promise.all([filho('bench/gateway-child.ts', env), filho('bench/reads-postgraphile-child.mjs', env)]);
-    for (const c of [gw, pgl]) limpeza.push(async () => c.kill());
+    const [gw, pgl] = await Promise.all([
+      iniciarFilho('bench/gateway-child.ts', env),
+      iniciarFilho('bench/reads-postgraphile-child.mjs', env),
+    ]);
+    for (const c of [gw, pgl]) limpeza.push(async () => c.proc.kill());
     const auth = { authorization: `Bearer ${await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] })}` };
 
     // Each request once unmeasured (the token's lookups, PostGraphile's first plan), then once caught on the wire.

@@ -1,12 +1,14 @@
 /** What the benches share: a fresh, seeded PostgreSQL database, and two units that can exchange trâmites. */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { loadConfig } from '../src/config.js';
 import { createDatabase, type DatabaseHandle } from '../src/db/client.js';
@@ -17,6 +19,9 @@ import { assinaturaDeDemo, COMPONENTE_DE_DEMO, HASH_DE_DEMO, type PedidoDeConduc
 import { seedDemoData } from '../src/demo/seed.js';
 import { MUTACAO_POR_ACAO } from '../src/tramites/graphql/tramite.js';
 import { habilitada } from '../test/support/configuracao.js';
+
+/** The repository's root: where forked bench servers run. */
+const raiz = fileURLToPath(new URL('..', import.meta.url));
 
 export const run = promisify(execFile);
 
@@ -245,4 +250,71 @@ export function cpuDosFilhos(ppid: number): Map<number, number> {
     }
   }
   return porPid;
+}
+
+/**
+ * A GraphQL POST over node:http on `agente`'s kept-alive sockets: a lighter client than fetch, whose own CPU shares the
+ * machine with what it measures. `aceita` (e.g. "br, gzip", as a browser asks) requests compression, and the answer is
+ * decompressed here; null asks for none, as autocannon in the other read benches.
+ */
+export function postarGraphql(agente: Agent, url: string | URL, token: string, corpo: unknown, aceita: string | null): Promise<unknown> {
+  const dados = Buffer.from(JSON.stringify(corpo));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: agente,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': dados.length,
+          authorization: `Bearer ${token}`,
+          ...(aceita ? { 'accept-encoding': aceita } : {}),
+        },
+      },
+      (res) => {
+        const partes: Buffer[] = [];
+        res.on('data', (p: Buffer) => partes.push(p));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const bruto = Buffer.concat(partes);
+            const codificacao = res.headers['content-encoding'];
+            const texto = codificacao === 'br' ? brotliDecompressSync(bruto) : codificacao === 'gzip' ? gunzipSync(bruto) : bruto;
+            resolve(JSON.parse(texto.toString('utf8')));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(dados);
+  });
+}
+
+/**
+ * A bench server in a process of its own (bench/gateway-child.ts, reads-postgraphile-child.mjs, reads-floor-child.ts):
+ * forked under tsx, ready when its first message ({ tipo: 'pronto', url }) arrives, within 120 s.
+ */
+export function iniciarFilho(
+  script: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<{ proc: ChildProcess; url: URL }> {
+  const proc = fork(join(raiz, script), [], {
+    cwd: raiz,
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 120 s`)), 120_000);
+    proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+    proc.once('message', (m: { tipo: string; url: string }) => {
+      clearTimeout(timer);
+      if (m.tipo === 'pronto') resolve({ proc, url: new URL(m.url) });
+      else reject(new Error(`${script}: unexpected first message ${JSON.stringify(m)}`));
+    });
+  });
 }
