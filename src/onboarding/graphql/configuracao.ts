@@ -5,7 +5,7 @@
 import type { Ambiente as CodigoAmbiente } from '../../kernel/ambiente.js';
 import { AMBIENTES } from '../../kernel/ambiente.js';
 import { DadosInvalidos } from '../../kernel/erros.js';
-import { ModoTramitacao, Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
+import { centralizadoraDaConfiguracao, ModoTramitacao, Orgao, UnidadeAdministrativa } from '../../orgaos/graphql/orgao.js';
 import { modoTramitacao } from '../../orgaos/regras.js';
 import { Ambiente } from '../../schema/ambiente.js';
 import { AUTHENTICATED, builder } from '../../schema/builder.js';
@@ -61,11 +61,7 @@ const UnidadeConfiguradaRef = builder.objectRef<UnidadeNoAmbiente>('UnidadeConfi
       type: UnidadeAdministrativa,
       nullable: true,
       description: 'A centralizadora que recebe por ela neste ambiente; nula se ela mesma recebe.',
-      resolve: async (u, _a, ctx) => {
-        if (u.centralizadoraId == null) return null;
-        const central = await ctx.db.query.estruturas.findFirst({ where: { id: u.centralizadoraId } });
-        return central ? { ...central, ambiente: u.ambiente } : null;
-      },
+      resolve: (u, _a, ctx) => centralizadoraDaConfiguracao(u, ctx),
     }),
   }),
 });

@@ -39,6 +39,7 @@ import {
 } from '../servico.js';
 import { configuracoesUnidade, estruturas } from '../tables.js';
 import {
+  centralizadoraDaConfiguracao,
   configuracaoNoCampo,
   DESCRICAO_AMBIENTE_DA_CONFIGURACAO,
   ModoTramitacao,
@@ -86,12 +87,7 @@ builder.drizzleObjectFields(UnidadeAdministrativa, (t) => {
       nullable: true,
       description: 'A unidade centralizadora que recebe o que é enviado a esta unidade no ambiente; nulo se ela mesma recebe.',
       args: { ambiente: argAmbiente() },
-      resolve: async (u, args, ctx) => {
-        const c = await configuracaoNoCampo(u, args, ctx);
-        if (c.centralizadoraId == null) return null;
-        const central = await ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } });
-        return central ? { ...central, ambiente: c.ambiente } : null;
-      },
+      resolve: async (u, args, ctx) => centralizadoraDaConfiguracao(await configuracaoNoCampo(u, args, ctx), ctx),
     }),
     unidadesCentralizadas: t.field({
       type: [UnidadeAdministrativa],
@@ -154,11 +150,7 @@ const ConfiguracaoDaUnidade = builder.objectRef<Configuracao>('ConfiguracaoDaUni
       type: UnidadeAdministrativa,
       nullable: true,
       description: 'A centralizadora que recebia pela unidade; nulo se ela mesma recebia.',
-      resolve: async (c, _args, ctx) => {
-        if (c.centralizadoraId == null) return null;
-        const central = await ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } });
-        return central ? { ...central, ...(c.ambiente ? { ambiente: c.ambiente } : {}) } : null;
-      },
+      resolve: (c, _args, ctx) => centralizadoraDaConfiguracao(c, ctx),
     }),
   }),
 });

@@ -115,6 +115,19 @@ export const FinalidadeTramitacao = builder.enumType('FinalidadeTramitacao', {
   } as const,
 });
 
+/**
+ * The centralising unit a configuration names, as a unit whose fields read that configuration's environment (when it
+ * has one); null when the unit receives itself.
+ */
+export async function centralizadoraDaConfiguracao(
+  c: { centralizadoraId: number | null; ambiente?: CodigoAmbiente | null },
+  ctx: GatewayContext,
+) {
+  if (c.centralizadoraId == null) return null;
+  const central = await ctx.db.query.estruturas.findFirst({ where: { id: c.centralizadoraId } });
+  return central ? { ...central, ...(c.ambiente ? { ambiente: c.ambiente } : {}) } : null;
+}
+
 export const UnidadeAdministrativa = builder.drizzleNode('estruturas', {
   variant: 'UnidadeAdministrativa',
   description: 'Unidade administrativa de um órgão (ou a própria raiz), que pode enviar e receber trâmites se habilitada.',
