@@ -51,7 +51,8 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
   description:
     'Um evento de um trâmite, registrado uma única vez: uma mudança de situação ("Situações" no Painel de Controle), um componente digital recebido pela plataforma ou um recibo emitido (`tipo`).',
   // What the object fields below read from the row (the trâmite, the receipts); each scalar field selects its own
-  // column, so a history reads the columns the operation names. A live event's row is whole: its fields answer from it.
+  // column (exposed, or its `select`), so a history reads the columns the operation names. A live event's row is
+  // whole: its fields answer from it.
   select: { columns: { tramiteId: true, recibo: true } },
   fields: (t) => ({
     tipo: t.field({
@@ -108,18 +109,8 @@ export const EventoTramite = builder.drizzleObject('tramiteEventos', {
       select: { columns: { motivo: true } },
       resolve: (e) => (e.motivo as keyof typeof MOTIVOS_RECUSA | null) ?? null,
     }),
-    justificativa: t.string({
-      nullable: true,
-      description: 'Justificativa da recusa ou do cancelamento.',
-      select: { columns: { justificativa: true } },
-      resolve: (r) => r.justificativa,
-    }),
-    ocorridoEm: t.field({
-      type: 'DateTime',
-      description: 'Quando o evento foi registrado.',
-      select: { columns: { ocorridoEm: true } },
-      resolve: (r) => r.ocorridoEm,
-    }),
+    justificativa: t.exposeString('justificativa', { nullable: true, description: 'Justificativa da recusa ou do cancelamento.' }),
+    ocorridoEm: t.expose('ocorridoEm', { type: 'DateTime', description: 'Quando o evento foi registrado.' }),
     componente: t.relation('componente', {
       type: ComponenteDigital,
       nullable: true,
