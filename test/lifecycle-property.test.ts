@@ -259,8 +259,9 @@ describe.each(BACKENDS)('%s', (backend) => {
           const cancelamentoPenSemMotivo = pedido.acao === 'CANCELAR' && isPenAdmin(viewer) && !pedido.justificativa?.trim();
           const justificativaOk =
             (pedido.acao !== 'RECUSAR' || (!!pedido.motivo && !!pedido.justificativa?.trim())) && !cancelamentoPenSemMotivo;
-          // The upload takes no idempotency key nor expectation, and the platform moves the trâmite (quemMuda, envio.ts);
-          // the hash confirmation first tells a viewer who may not read the trâmite nothing, before any key (servico.ts).
+          // The upload takes no idempotency key nor expectation, and the platform moves the trâmite (quemMuda, envio.ts).
+          // The hash confirmation compares the hashes on the step's own read, after the read rule, so it checks its key
+          // in the same order as every other step (servico.ts).
           const naoLe = !canReadTramite(viewer, t);
           const upload = pedido.acao === 'ENVIAR_COMPONENTES_DIGITAIS';
           let previsto: string;
@@ -275,7 +276,6 @@ describe.each(BACKENDS)('%s', (backend) => {
                   ? 'TRANSICAO_INVALIDA'
                   : 'SUCESSO';
           else if (!justificativaOk) previsto = 'DADOS_INVALIDOS';
-          else if (pedido.acao === 'RECEBER_COMPONENTES_DIGITAIS' && naoLe) previsto = 'TRAMITE_NAO_ENCONTRADO';
           else if (chaveModelo && chaves.has(chaveModelo)) {
             // A replay answers with the trâmite as it is now, under the read rule of now.
             if (chaves.get(chaveModelo) !== operacao) previsto = 'CHAVE_IDEMPOTENCIA_REUTILIZADA';
