@@ -1,8 +1,18 @@
 /**
- * The subscribers of bench/fanout.ts: graphql-ws clients to `eventosTramites`, each delivery recorded
- * with its arrival time. Held by bench/fanout.ts itself, or by bench/clients-child.ts processes.
+ * The subscribers of bench/fanout.ts: light graphql-transport-ws clients to `eventosTramites`, each delivery
+ * recorded with its arrival time. Held by bench/fanout.ts itself, or by bench/clients-child.ts processes; the
+ * same code serves the gateway and the floor (bench/floor-child.ts), so both sides' clients cost the same.
+ *
+ * Light, as a client that only needs each event's position would be: the protocol's handshake, subscribe,
+ * pong and complete in full (`ws` speaking graphql-transport-ws, no compression offered), and each `next`
+ * routed to its subscription by id, its cursor read where the frame's layout puts it
+ * (`{"id":"<id>","type":"next","payload":{"data":{"eventosTramites":{"cursor":"<seq>"…`) instead of
+ * `JSON.parse` of the whole payload for one field. A message of any other shape (an error, a `next` with
+ * errors, another layout) is parsed in full and counted as an error unless the protocol says otherwise.
+ * The graphql-ws client (`createClient`) parsed and validated every message and called every subscription's
+ * listener of the connection for each one: about 2.5–3.5 µs of client CPU per delivery, more than the
+ * gateway's own 1.3 (bench/README.md).
  */
-import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export const QUERY = 'subscription { eventosTramites { cursor ocorridoEm tramite { idt situacao } } }';
@@ -17,18 +27,35 @@ export class Recepcao {
   n = 0;
   erros = 0;
   primeiroErro: unknown = null;
+  /** Who waits for `n` to reach `alvo` (one waiter: the bench measures one thing at a time). */
+  private espera: { alvo: number; avisar: () => void } | null = null;
   constructor(capacidade: number) {
     this.seq = new Float64Array(capacidade);
     this.t = new Float64Array(capacidade);
   }
-  registrar(seq: number): void {
+  registrar(seq: number, t: number): void {
     if (this.n >= this.seq.length) return;
-    this.t[this.n] = agora();
+    this.t[this.n] = t;
     this.seq[this.n++] = seq;
+    if (this.espera && this.n >= this.espera.alvo) this.espera.avisar();
   }
   falhar(e: unknown): void {
     this.erros++;
     this.primeiroErro ??= e;
+    this.espera?.avisar();
+  }
+  /** Resolves once `alvo` deliveries have arrived, at the first error, or after `ms`: no polling while deliveries arrive. */
+  esperar(alvo: number, ms: number): Promise<void> {
+    if (this.n >= alvo || this.erros > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const avisar = () => {
+        clearTimeout(timer);
+        this.espera = null;
+        resolve();
+      };
+      const timer = setTimeout(avisar, ms);
+      this.espera = { alvo, avisar };
+    });
   }
   /** The deliveries of several processes' subscribers in one (each in its arrival order). */
   static juntar(partes: ReadonlyArray<Pick<Recepcao, 'seq' | 't' | 'n' | 'erros' | 'primeiroErro'>>): Recepcao {
@@ -46,16 +73,117 @@ export class Recepcao {
 
 /** Where a measurement's deliveries are: in this process, or in client processes (bench/clients-child.ts). */
 export interface Receptor {
-  /** Deliveries and subscription errors so far. */
+  /** Deliveries and subscription errors so far; marks where `esperar` counts from. */
   contar(): Promise<{ n: number; erros: number }>;
+  /** Until every subscriber has `eventos` more deliveries than at the last `contar`, an error, or `ms`. */
+  esperar(eventos: number, ms: number): Promise<{ n: number; erros: number }>;
   /** Every delivery so far. */
   recepcao(): Promise<Recepcao>;
 }
 
-export const receptorLocal = (rec: Recepcao): Receptor => ({
-  contar: async () => ({ n: rec.n, erros: rec.erros }),
-  recepcao: async () => rec,
-});
+/** The deliveries of `assinantes` subscribers held in this process. */
+export function receptorLocal(rec: Recepcao, assinantes: number): Receptor {
+  let marca = rec.n;
+  return {
+    contar: async () => {
+      marca = rec.n;
+      return { n: rec.n, erros: rec.erros };
+    },
+    esperar: async (eventos, ms) => {
+      await rec.esperar(marca + assinantes * eventos, ms);
+      return { n: rec.n, erros: rec.erros };
+    },
+    recepcao: async () => rec,
+  };
+}
+
+/** One connection of subscribers. */
+export interface Conexao {
+  terminate(): void;
+}
+
+const ID = Buffer.from('{"id":"');
+/** What follows a `next` frame's id (its closing quote included) up to the cursor's digits. */
+const ATE_O_CURSOR = Buffer.from('","type":"next","payload":{"data":{"eventosTramites":{"cursor":"');
+const ASPAS = 0x22;
+
+/**
+ * The seq of a `next` frame of this bench's subscription, read in place (no string, no parse), and its
+ * subscription id's number (the ids this client gives are decimal); null when the frame is laid out otherwise.
+ */
+function lerNext(data: Buffer): { id: number; seq: number } | null {
+  if (data.length < ID.length || data.compare(ID, 0, ID.length, 0, ID.length) !== 0) return null;
+  let i = ID.length;
+  let id = 0;
+  for (; i < data.length && data[i] !== ASPAS; i++) {
+    const d = data[i]! - 0x30;
+    if (d < 0 || d > 9) return null;
+    id = id * 10 + d;
+  }
+  if (data.length < i + ATE_O_CURSOR.length || data.compare(ATE_O_CURSOR, 0, ATE_O_CURSOR.length, i, i + ATE_O_CURSOR.length) !== 0) {
+    return null;
+  }
+  i += ATE_O_CURSOR.length;
+  let seq = 0;
+  const inicio = i;
+  for (; i < data.length && data[i] !== ASPAS; i++) {
+    const d = data[i]! - 0x30;
+    if (d < 0 || d > 9) return null;
+    seq = seq * 10 + d;
+  }
+  return i > inicio && i < data.length ? { id, seq } : null;
+}
+
+/** One graphql-transport-ws connection with `quantas` subscriptions (ids 1…quantas) to QUERY, each delivery into `rec()`. */
+function abrir(url: string, token: string, rec: () => Recepcao): Promise<{ conexao: Conexao; assinar: (quantas: number) => void }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
+    let abertas = 0;
+    let reconhecida = false;
+    const conexao: Conexao = { terminate: () => socket.terminate() };
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    socket.on('error', (e) => {
+      if (reconhecida) rec().falhar(e);
+      else {
+        socket.terminate();
+        reject(e);
+      }
+    });
+    socket.on('close', (code, reason) => {
+      const erro = { code, reason: String(reason) };
+      if (!reconhecida) reject(new Error(`closed before connection_ack: ${JSON.stringify(erro)}`));
+      else if (code !== 1005 && code !== 1006) rec().falhar(erro); // 1005/1006: this side's terminate
+    });
+    socket.on('message', (data: Buffer, binario: boolean) => {
+      const t = agora();
+      const next = binario ? null : lerNext(data);
+      if (next && next.id >= 1 && next.id <= abertas) {
+        rec().registrar(next.seq, t);
+        return;
+      }
+      let m: { type?: string; id?: string; payload?: unknown };
+      try {
+        m = JSON.parse(String(data));
+      } catch {
+        rec().falhar(`not JSON: ${String(data).slice(0, 200)}`);
+        return;
+      }
+      if (m.type === 'connection_ack' && !reconhecida) {
+        reconhecida = true;
+        resolve({
+          conexao,
+          assinar: (quantas) => {
+            for (let k = 0; k < quantas; k++) {
+              socket.send(JSON.stringify({ id: String(++abertas), type: 'subscribe', payload: { query: QUERY } }));
+            }
+          },
+        });
+      } else if (m.type === 'ping') socket.send('{"type":"pong"}');
+      else if (m.type === 'pong' || m.type === 'complete') return;
+      else rec().falhar(m.type === 'next' || m.type === 'error' ? (m.payload ?? m) : m);
+    });
+  });
+}
 
 /** `assinaturas` subscriptions over ceil(assinaturas / porConexao) connections, opened `lote` at a time. */
 export async function conectar(
@@ -65,67 +193,43 @@ export async function conectar(
   porConexao: number,
   rec: () => Recepcao,
   prazo: number,
-): Promise<Client[]> {
+): Promise<Conexao[]> {
   const wsUrl = url.replace(/^http/, 'ws');
-  const clientes: Client[] = [];
-  const conexoes = Math.ceil(assinaturas / porConexao);
+  const conexoes: Conexao[] = [];
+  const total = Math.ceil(assinaturas / porConexao);
   const LOTE = 250;
   let restantes = assinaturas;
-  for (let feitas = 0; feitas < conexoes; feitas += LOTE) {
-    if (Date.now() > prazo) throw new Error(`connecting took too long (${feitas}/${conexoes} connections at the deadline)`);
-    const lote = Math.min(LOTE, conexoes - feitas);
-    const abertos = await Promise.all(
-      Array.from({ length: lote }, async () => {
-        let conectado!: () => void;
-        let falhou!: (e: unknown) => void;
-        const pronto = new Promise<void>((resolve, reject) => {
-          conectado = resolve;
-          falhou = reject;
-        });
-        const client = createClient({
-          url: wsUrl,
-          webSocketImpl: WebSocket,
-          lazy: false,
-          retryAttempts: 0,
-          keepAlive: 0,
-          onNonLazyError: () => {},
-          connectionParams: { authorization: `Bearer ${token}` },
-          on: { connected: () => conectado(), error: (e) => falhou(e), closed: (e) => falhou(e) },
-        });
-        clientes.push(client);
-        await pronto;
-        return client;
-      }),
-    );
-    for (const client of abertos) {
-      const aqui = Math.min(porConexao, restantes);
-      restantes -= aqui;
-      for (let i = 0; i < aqui; i++) {
-        client.subscribe<{ eventosTramites: { cursor: string } }>(
-          { query: QUERY },
-          {
-            next: (r) => {
-              const cursor = r.data?.eventosTramites?.cursor;
-              if (cursor) rec().registrar(Number(cursor));
-              else rec().falhar(r.errors ?? r);
-            },
-            error: (e) => rec().falhar(e),
-            complete: () => {},
-          },
-        );
+  try {
+    for (let feitas = 0; feitas < total; feitas += LOTE) {
+      if (Date.now() > prazo) throw new Error(`connecting took too long (${feitas}/${total} connections at the deadline)`);
+      const lote = Math.min(LOTE, total - feitas);
+      const abertas = await Promise.all(
+        Array.from({ length: lote }, async () => {
+          const aberta = await abrir(wsUrl, token, rec);
+          conexoes.push(aberta.conexao);
+          return aberta;
+        }),
+      );
+      for (const { assinar } of abertas) {
+        const aqui = Math.min(porConexao, restantes);
+        restantes -= aqui;
+        assinar(aqui);
       }
     }
+  } catch (error) {
+    encerrarClientes(conexoes);
+    throw error;
   }
-  return clientes;
+  return conexoes;
 }
 
-export function encerrarClientes(clientes: Client[]): void {
-  for (const c of clientes) {
+export function encerrarClientes(conexoes: Conexao[]): void {
+  for (const c of conexoes) {
     try {
       c.terminate();
     } catch {
       /* closed */
     }
   }
-  clientes.length = 0;
+  conexoes.length = 0;
 }

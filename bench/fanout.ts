@@ -46,14 +46,14 @@ import { writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from 'graphql-ws';
 import { mintToken } from '../src/identity/tokens.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
-import { agora, conectar, encerrarClientes, Recepcao, type Receptor, receptorLocal } from './fanout-clientes.js';
+import { agora, conectar, type Conexao, encerrarClientes, Recepcao, type Receptor, receptorLocal } from './fanout-clientes.js';
+import { perfilador } from './perfil.js';
 import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
@@ -305,7 +305,13 @@ const nomeDeArquivo = (s: string) =>
     .replace(/^-|-$/g, '')
     .toLowerCase();
 
-/** Reads the CPU time of `processos`, this process and the machine over a burst; profiles the gateways among them. */
+/** This process's profile (it holds the one-server phases' clients). */
+const perfilarAqui = perfilador();
+
+/**
+ * Reads the CPU time of `processos`, this process and the machine over a burst; with BENCH_CPU_PROF, profiles
+ * the children among them (gateways, floors, client processes) and this process.
+ */
 function cpuDaRajada(rotulo: string, processos: Processo[]) {
   let antes: number[] = [];
   let eu = process.cpuUsage();
@@ -315,6 +321,7 @@ function cpuDaRajada(rotulo: string, processos: Processo[]) {
   return {
     async iniciar(): Promise<void> {
       await Promise.all(perfilados.map((p) => p.filho!.pedir({ tipo: 'perfil', arquivo: null })));
+      if (PERFIS) await perfilarAqui(null);
       antes = processos.map((p) => cpuMs(p.pid));
       eu = process.cpuUsage();
       maquina = cpuDaMaquinaMs();
@@ -325,11 +332,12 @@ function cpuDaRajada(rotulo: string, processos: Processo[]) {
       const usado = process.cpuUsage(eu);
       const m = cpuDaMaquinaMs();
       const janelaMs = agora() - t0;
-      await Promise.all(
-        perfilados.map((p) =>
+      await Promise.all([
+        ...perfilados.map((p) =>
           p.filho!.pedir({ tipo: 'perfil', arquivo: join(PERFIS!, `${nomeDeArquivo(rotulo)}-${nomeDeArquivo(p.nome)}.cpuprofile`) }),
         ),
-      );
+        PERFIS ? perfilarAqui(join(PERFIS, `${nomeDeArquivo(rotulo)}-bench.cpuprofile`)) : null,
+      ]);
       return {
         janelaMs,
         porProcesso,
@@ -427,6 +435,12 @@ const fmtMs = (r: Pick<Resultado, 'p99' | 'prazoMs'>, campo: 'p50' | 'p99' | 'ma
   return v === Number.POSITIVE_INFINITY ? `> ${r.prazoMs} ms` : Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—';
 };
 
+type Contagem = { n: number; erros: number };
+const somar = (contagens: Contagem[]): Contagem => ({
+  n: contagens.reduce((a, c) => a + c.n, 0),
+  erros: contagens.reduce((a, c) => a + c.erros, 0),
+});
+
 /** A committed event (or, for the floor, a written one): its seq and when it was committed. */
 type Commit = { seq: number; antes?: number; depois: number };
 
@@ -456,9 +470,7 @@ async function medirEntregas(
     const c = await disparar.isolado(i);
     porSeqIsolado.set(c.seq, c.depois);
     depurar(`${rotulo}: isolated event ${i + 1} committed`);
-    const prazo = Date.now() + LIMITE_ISOLADO_MS;
-    let recebidas = antes;
-    while ((recebidas = (await receptor.contar()).n) < antes + n && Date.now() < prazo) await sleep(10);
+    const recebidas = (await receptor.esperar(1, LIMITE_ISOLADO_MS)).n;
     depurar(`${rotulo}: isolated event ${i + 1}: ${recebidas - antes} deliveries`);
     if (recebidas < antes + n) break; // not even one event reached everyone in time: stop here
   }
@@ -476,7 +488,7 @@ async function medirEntregas(
   depurar(`${rotulo}: burst`);
   const cpu = cpuDaRajada(rotulo, disparar.processos);
   await cpu.iniciar();
-  const antesRajada = (await receptor.contar()).n;
+  await receptor.contar(); // where the wait for the burst's deliveries counts from
   const inicioRajada = agora();
   const commits = await disparar.rajada();
   const porSeq = new Map(commits.map((c) => [c.seq, c.depois] as const));
@@ -488,13 +500,7 @@ async function medirEntregas(
       `${rotulo}: burst written in ${janela.toFixed(0)} ms; a step took p50 ${percentil(duracoes, 50).toFixed(1)} ms, max ${duracoes.at(-1)!.toFixed(1)} ms`,
     );
   }
-  const prazoEntrega = Date.now() + LIMITE_ENTREGA_MS;
-  const alvo = antesRajada + n * commits.length;
-  for (;;) {
-    const { n: recebidas, erros } = await receptor.contar();
-    if (recebidas >= alvo || Date.now() >= prazoEntrega || erros > 0) break;
-    await sleep(5);
-  }
+  await receptor.esperar(commits.length, LIMITE_ENTREGA_MS);
   const cpuRajada = await cpu.parar();
   const rajada = resumo(
     `${rotulo}, burst of ${commits.length}`,
@@ -518,7 +524,7 @@ async function main(): Promise<void> {
   const limiteFd = garantirDescritores();
   const limpeza: Limpeza = [];
   const filhos = new Set<Filho>();
-  let clientesAbertos: Client[] = [];
+  let clientesAbertos: Conexao[] = [];
   const watchdog = setTimeout(() => {
     console.error(`\nfanout: aborted after ${LIMITE_TOTAL_MS / 60_000} min`);
     void limpar().finally(() => process.exit(2));
@@ -607,7 +613,7 @@ async function main(): Promise<void> {
       BENCH_CHILD_DESTINATARIO_ORGAO: String(par.dest_orgao),
     });
     filhos.add(escritor);
-    const processoDe = (f: Filho): Processo => ({ nome: f.nome, pid: f.proc.pid!, filho: f.nome.startsWith('gateway') ? f : undefined });
+    const processoDe = (f: Filho): Processo => ({ nome: f.nome, pid: f.proc.pid!, filho: f === escritor ? undefined : f });
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
@@ -665,7 +671,7 @@ async function main(): Promise<void> {
       };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
-      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, receptorLocal(rec), [notaGc], {
+      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, receptorLocal(rec, n), [notaGc], {
         isolado: async (i) =>
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
@@ -700,7 +706,7 @@ async function main(): Promise<void> {
       if (urls.length === 1) {
         const rec = new Recepcao(capacidade);
         clientesAbertos = await conectar(urls[0]!, tokenAdmin, nMax, porConexao, () => rec, prazo);
-        return { receptor: receptorLocal(rec), processos: [] as Processo[], fechar: async () => encerrarClientes(clientesAbertos) };
+        return { receptor: receptorLocal(rec, nMax), processos: [] as Processo[], fechar: async () => encerrarClientes(clientesAbertos) };
       }
       const clientes = await Promise.all(
         urls.map(async (_, i) => {
@@ -718,15 +724,14 @@ async function main(): Promise<void> {
         ),
       );
       const receptor: Receptor = {
-        contar: async () => {
-          const contagens = await Promise.all(clientes.map((f) => f.pedir<{ n: number; erros: number }>({ tipo: 'contar' })));
-          return { n: contagens.reduce((a, c) => a + c.n, 0), erros: contagens.reduce((a, c) => a + c.erros, 0) };
-        },
+        contar: async () => somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'contar' })))),
+        esperar: async (eventos, ms) =>
+          somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'esperar', eventos, ms }, ms + 10_000)))),
         recepcao: async () => Recepcao.juntar(await Promise.all(clientes.map((f) => f.pedir<Recepcao>({ tipo: 'recepcao' })))),
       };
       return {
         receptor,
-        processos: clientes.map((f) => ({ nome: f.nome, pid: f.proc.pid! })),
+        processos: clientes.map(processoDe),
         fechar: async () => {
           for (const f of clientes) await fecharFilho(f);
         },

@@ -11,13 +11,19 @@
  *                                               the gateway's bus and broadcast: one write per socket per turn)
  *                                               → { tipo: 'feito', id, commits: [{ seq, depois }] }
  *                                               `depois`: just before the event's first write
+ *   ← { tipo: 'perfil', id, arquivo }          a CPU profile, as bench/gateway-child.ts's → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { perfilador } from './perfil.js';
 
-type Mensagem = { tipo: 'memoria'; id: number } | { tipo: 'eventos'; id: number; seqs: number[] } | { tipo: 'fechar' };
+type Mensagem =
+  | { tipo: 'memoria'; id: number }
+  | { tipo: 'eventos'; id: number; seqs: number[] }
+  | { tipo: 'perfil'; id: number; arquivo: string | null }
+  | { tipo: 'fechar' };
 
 const agora = () => performance.timeOrigin + performance.now();
 
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
     }
   };
   const POR_VOLTA = 64;
+  const perfilar = perfilador();
 
   process.on('message', (m: Mensagem) => {
     if (m.tipo === 'memoria') {
@@ -90,6 +97,11 @@ async function main(): Promise<void> {
         }
         process.send!({ tipo: 'feito', id: m.id, commits });
       })();
+    } else if (m.tipo === 'perfil') {
+      perfilar(m.arquivo).then(
+        () => process.send!({ tipo: 'perfil', id: m.id }),
+        (error: Error) => process.send!({ tipo: 'erro', id: m.id, erro: error.message }),
+      );
     } else if (m.tipo === 'fechar') {
       for (const socket of assinantes.keys()) socket.terminate();
       wss.close();

@@ -14,12 +14,11 @@
  * Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_JWT_SECRET, BENCH_CHILD_MAX_PENDING,
  * BENCH_CHILD_MAX_SUBS_PER_CONNECTION. Exits when the parent goes away.
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
+import { perfilador } from './perfil.js';
 
 type Mensagem =
   | { tipo: 'memoria'; id: number }
@@ -60,21 +59,7 @@ async function main(): Promise<void> {
     },
   });
 
-  // A profile of one measured stretch (a burst), not of start-up: the parent says when it starts and ends.
-  let perfil: Session | null = null;
-  const perfilar = async (arquivo: string | null) => {
-    if (arquivo === null) {
-      perfil = new Session();
-      perfil.connect();
-      await perfil.post('Profiler.enable');
-      await perfil.post('Profiler.start');
-    } else if (perfil) {
-      const { profile } = await perfil.post('Profiler.stop');
-      perfil.disconnect();
-      perfil = null;
-      await writeFile(arquivo, JSON.stringify(profile));
-    }
-  };
+  const perfilar = perfilador();
 
   process.on('message', (mensagem: Mensagem) => {
     if (mensagem.tipo === 'perfil') {
