@@ -107,31 +107,40 @@ const ID = Buffer.from('{"id":"');
 const ATE_O_CURSOR = Buffer.from('","type":"next","payload":{"data":{"eventosTramites":{"cursor":"');
 const ASPAS = 0x22;
 
+/** Whether `data` holds `texto` at `em` (a byte loop: a native compare per frame costs more for so few bytes). */
+function temEm(data: Buffer, texto: Buffer, em: number): boolean {
+  if (data.length < em + texto.length) return false;
+  for (let k = 0; k < texto.length; k++) if (data[em + k] !== texto[k]) return false;
+  return true;
+}
+
+/** The decimal number in `data` from `em` up to a quote: its value and where the quote is, or -1. */
+let fimDoNumero = -1;
+function numeroAte(data: Buffer, em: number): number {
+  let v = 0;
+  let i = em;
+  for (; i < data.length && data[i] !== ASPAS; i++) {
+    const d = data[i]! - 0x30;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  fimDoNumero = i > em && i < data.length && data[i] === ASPAS ? i : -1;
+  return v;
+}
+
+/** The subscription id's number of the last `next` frame `lerNext` read. */
+let idLido = 0;
+
 /**
- * The seq of a `next` frame of this bench's subscription, read in place (no string, no parse), and its
- * subscription id's number (the ids this client gives are decimal); null when the frame is laid out otherwise.
+ * The seq of a `next` frame of this bench's subscription, read in place (no string, no parse), its
+ * subscription id's number (the ids this client gives are decimal) in `idLido`; -1 when the frame is laid out otherwise.
  */
-function lerNext(data: Buffer): { id: number; seq: number } | null {
-  if (data.length < ID.length || data.compare(ID, 0, ID.length, 0, ID.length) !== 0) return null;
-  let i = ID.length;
-  let id = 0;
-  for (; i < data.length && data[i] !== ASPAS; i++) {
-    const d = data[i]! - 0x30;
-    if (d < 0 || d > 9) return null;
-    id = id * 10 + d;
-  }
-  if (data.length < i + ATE_O_CURSOR.length || data.compare(ATE_O_CURSOR, 0, ATE_O_CURSOR.length, i, i + ATE_O_CURSOR.length) !== 0) {
-    return null;
-  }
-  i += ATE_O_CURSOR.length;
-  let seq = 0;
-  const inicio = i;
-  for (; i < data.length && data[i] !== ASPAS; i++) {
-    const d = data[i]! - 0x30;
-    if (d < 0 || d > 9) return null;
-    seq = seq * 10 + d;
-  }
-  return i > inicio && i < data.length ? { id, seq } : null;
+function lerNext(data: Buffer): number {
+  if (!temEm(data, ID, 0)) return -1;
+  idLido = numeroAte(data, ID.length);
+  if (fimDoNumero < 0 || !temEm(data, ATE_O_CURSOR, fimDoNumero)) return -1;
+  const seq = numeroAte(data, fimDoNumero + ATE_O_CURSOR.length);
+  return fimDoNumero < 0 ? -1 : seq;
 }
 
 /** One graphql-transport-ws connection with `quantas` subscriptions (ids 1…quantas) to QUERY, each delivery into `rec()`. */
@@ -156,9 +165,9 @@ function abrir(url: string, token: string, rec: () => Recepcao): Promise<{ conex
     });
     socket.on('message', (data: Buffer, binario: boolean) => {
       const t = agora();
-      const next = binario ? null : lerNext(data);
-      if (next && next.id >= 1 && next.id <= abertas) {
-        rec().registrar(next.seq, t);
+      const seq = binario ? -1 : lerNext(data);
+      if (seq >= 0 && idLido >= 1 && idLido <= abertas) {
+        rec().registrar(seq, t);
         return;
       }
       let m: { type?: string; id?: string; payload?: unknown };

@@ -9,9 +9,9 @@
  * Real PostgreSQL: BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the
  * end), or a throwaway server started with test/support/postgres-server.sh and stopped at the end.
  *
- * Processes: this one holds the subscribers of the one-server phases (graphql-ws clients, bench/fanout-clientes.ts,
- * PEN_ADMIN token, one subscription per connection unless --per-connection says otherwise; the gateway allows 25
- * per connection); in the two-server phases each server gets a client process of its own (bench/clients-child.ts).
+ * Processes: each server's subscribers are held by a client process of its own (bench/clients-child.ts: light
+ * graphql-transport-ws clients, bench/fanout-clientes.ts, the same for the gateways and the floors; PEN_ADMIN token,
+ * one subscription per connection unless --per-connection says otherwise; the gateway allows 25 per connection).
  * Every gateway instance runs in a child process (bench/gateway-child.ts) so client work does not share its event
  * loop; the writer runs in another child (bench/driver-child.ts) and reports each commit's time.
  *
@@ -21,7 +21,7 @@
  *      after GC again; (RSS delta, heap delta) / N = memory per idle subscriber;
  *   3. 3 isolated status changes, each once the previous one reached all N: the latency of one event;
  *   4. a burst of --events status changes (10 trâmites walked 1→6 at once, through the service).
- *   Latency of a delivery = receive time here − the commit's return in the writer; p50/p99, deliveries/s;
+ *   Latency of a delivery = receive time in the client process − the commit's return in the writer; p50/p99, deliveries/s;
  *   per event, medians of the first subscriber's latency and of the bus's delivery in the gateway (`bus p50`:
  *   the part before the fan-out, i.e. NOTIFY, the log's horizon and the read).
  * Then the floor: bench/floor-child.ts (node:http + raw `ws`, no GraphQL, no database) serving the same graphql-ws
@@ -52,7 +52,7 @@ import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
-import { agora, conectar, type Conexao, encerrarClientes, Recepcao, type Receptor, receptorLocal } from './fanout-clientes.js';
+import { agora, conectar, type Conexao, encerrarClientes, Recepcao, type Receptor } from './fanout-clientes.js';
 import { perfilador } from './perfil.js';
 import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
@@ -103,6 +103,12 @@ const ISOLADOS = 3;
 const LIMITE_ENTREGA_MS = inteiro('delivery-timeout', 30) * 1000;
 /** The two-instance phase (2 × the largest count); `--two-instances false` skips it. */
 const DUAS_INSTANCIAS = argumento('two-instances') !== 'false';
+/**
+ * The client processes' Node flags (BENCH_FANOUT_CLIENT_ARGV, space-separated): a young generation of 64 MB
+ * instead of 16, as the frames of a burst are short-lived buffers and its scavenges took a quarter of a client
+ * process's CPU (BENCH_CPU_PROF). The same for the gateways' and the floors' clients.
+ */
+const EXEC_ARGV_CLIENTES = (process.env.BENCH_FANOUT_CLIENT_ARGV ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 const EVENTOS_CRUZADOS = Math.ceil(inteiro('cross-events', 100) / CAMINHO.length) * CAMINHO.length;
 
 // ---- file descriptors: one per connection here and one per connection in the gateway child -------------
@@ -292,8 +298,8 @@ interface Processo {
 interface CpuDaRajada {
   janelaMs: number;
   porProcesso: Array<{ nome: string; ms: number }>;
-  /** This process: every graphql-ws client. */
-  clientesMs: number;
+  /** This process (it only orchestrates: every measured subscriber is in a client process). */
+  esteMs: number;
   /** The whole machine (every process, the database and other users included): busy time / (window × cores). */
   maquinaOcupada: number;
 }
@@ -341,7 +347,7 @@ function cpuDaRajada(rotulo: string, processos: Processo[]) {
       return {
         janelaMs,
         porProcesso,
-        clientesMs: (usado.user + usado.system) / 1000,
+        esteMs: (usado.user + usado.system) / 1000,
         maquinaOcupada: (m.ocupado - maquina.ocupado) / Math.max(1, m.total - maquina.total),
       };
     },
@@ -626,11 +632,49 @@ async function main(): Promise<void> {
 
     const resultados: Resultado[] = [];
 
+    /**
+     * `n` subscribers on each server of `urls`, held by one client process per server (bench/clients-child.ts),
+     * the same for the gateways and the floors: the bench's own event loop only orchestrates, and two servers'
+     * clients do not all queue on one event loop (one core) while the servers have the other.
+     */
+    const assinantesEm = async (urls: string[], n: number, porConexao: number, prazo: number) => {
+      const capacidade = n * (EVENTOS + ISOLADOS) + 1_000;
+      const clientes = await Promise.all(
+        urls.map(async (_, i) => {
+          const nome = urls.length === 1 ? 'clients' : `clients ${'AB'[i]}`;
+          const { filho } = await Filho.iniciar(nome, 'bench/clients-child.ts', {}, EXEC_ARGV_CLIENTES, 'advanced');
+          filhos.add(filho);
+          return filho;
+        }),
+      );
+      await Promise.all(
+        clientes.map((f, i) =>
+          f.pedir(
+            { tipo: 'conectar', url: urls[i], token: tokenAdmin, assinaturas: n, porConexao, capacidade, prazo },
+            prazo - Date.now() + 5_000,
+          ),
+        ),
+      );
+      const receptor: Receptor = {
+        contar: async () => somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'contar' })))),
+        esperar: async (eventos, ms) =>
+          somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'esperar', eventos, ms }, ms + 10_000)))),
+        recepcao: async () => Recepcao.juntar(await Promise.all(clientes.map((f) => f.pedir<Recepcao>({ tipo: 'recepcao' })))),
+      };
+      return {
+        receptor,
+        processos: clientes.map(processoDe),
+        fechar: async () => {
+          for (const f of clientes) await fecharFilho(f);
+        },
+      };
+    };
+
     // ---- fan-out, one fresh instance per subscriber count --------------------------------------------------
     for (const n of CONTAGENS) {
       const inicioFase = Date.now();
       const { filho: gw, url: gwUrl } = await iniciarGateway(`gateway(${n})`);
-      let rec = new Recepcao(1_000);
+      const rec = new Recepcao(1_000);
 
       // 1. warm-up: JIT and pools, then the idle instance's memory.
       clientesAbertos = await conectar(gwUrl, tokenAdmin, 20, 1, () => rec, Date.now() + LIMITE_CONEXAO_MS);
@@ -651,10 +695,9 @@ async function main(): Promise<void> {
       const m0 = await gw.pedir<Memoria>({ tipo: 'memoria' });
 
       // 2. N idle subscribers.
-      rec = new Recepcao(n * (EVENTOS + ISOLADOS) + 1_000);
       const t0 = Date.now();
       const prazoConexao = t0 + LIMITE_CONEXAO_MS;
-      clientesAbertos = await conectar(gwUrl, tokenAdmin, n, POR_CONEXAO, () => rec, prazoConexao);
+      const assinantes = await assinantesEm([gwUrl], n, POR_CONEXAO, prazoConexao);
       await esperarAssinantes(gw, n, prazoConexao);
       const conectarS = (Date.now() - t0) / 1000;
       depurar(`${n} subscribers on the bus`);
@@ -671,16 +714,16 @@ async function main(): Promise<void> {
       };
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
-      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, receptorLocal(rec, n), [notaGc], {
+      const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, assinantes.receptor, [notaGc], {
         isolado: async (i) =>
           (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
         rajada: () => passosServico(tramites),
         barramento: entregasDo(gw),
-        processos: [processoDe(gw), processoDe(escritor)],
+        processos: [processoDe(gw), processoDe(escritor), ...assinantes.processos],
       });
       resultados.push(isolado, rajada);
       depurar('burst measured');
-      encerrarClientes(clientesAbertos);
+      await assinantes.fechar();
       depurar('clients terminated');
       await fecharFilho(gw);
       depurar('gateway closed');
@@ -695,48 +738,6 @@ async function main(): Promise<void> {
     // Two servers: twice the subscriptions per connection, as in every earlier run of this phase (2 × nMax sockets
     // in one process would have passed a typical descriptor limit of 20,000); the servers write as many frames.
     const porConexaoDuas = Math.min(2 * POR_CONEXAO, MAX_SUBS_POR_CONEXAO);
-
-    /**
-     * nMax subscribers on each server of `urls`: held here for one server, as the one-instance phases; for
-     * two, in one client process per server (bench/clients-child.ts), so the bench's clients do not all
-     * queue on one event loop (one core) while the servers have the other.
-     */
-    const assinantesEm = async (urls: string[], porConexao: number, prazo: number) => {
-      const capacidade = nMax * (EVENTOS + ISOLADOS) + 1_000;
-      if (urls.length === 1) {
-        const rec = new Recepcao(capacidade);
-        clientesAbertos = await conectar(urls[0]!, tokenAdmin, nMax, porConexao, () => rec, prazo);
-        return { receptor: receptorLocal(rec, nMax), processos: [] as Processo[], fechar: async () => encerrarClientes(clientesAbertos) };
-      }
-      const clientes = await Promise.all(
-        urls.map(async (_, i) => {
-          const { filho } = await Filho.iniciar(`clients ${'AB'[i]}`, 'bench/clients-child.ts', {}, [], 'advanced');
-          filhos.add(filho);
-          return filho;
-        }),
-      );
-      await Promise.all(
-        clientes.map((f, i) =>
-          f.pedir(
-            { tipo: 'conectar', url: urls[i], token: tokenAdmin, assinaturas: nMax, porConexao, capacidade, prazo },
-            prazo - Date.now() + 5_000,
-          ),
-        ),
-      );
-      const receptor: Receptor = {
-        contar: async () => somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'contar' })))),
-        esperar: async (eventos, ms) =>
-          somar(await Promise.all(clientes.map((f) => f.pedir<Contagem>({ tipo: 'esperar', eventos, ms }, ms + 10_000)))),
-        recepcao: async () => Recepcao.juntar(await Promise.all(clientes.map((f) => f.pedir<Recepcao>({ tipo: 'recepcao' })))),
-      };
-      return {
-        receptor,
-        processos: clientes.map(processoDe),
-        fechar: async () => {
-          for (const f of clientes) await fecharFilho(f);
-        },
-      };
-    };
 
     // ---- the floor: the same clients, the same bytes, raw `ws` writing them (bench/floor-child.ts) ------------
     // On one process with nMax subscribers, and on two with nMax each (the two-instance phase's baseline: the
@@ -763,6 +764,7 @@ async function main(): Promise<void> {
         const prazo = t0 + LIMITE_CONEXAO_MS;
         const assinantes = await assinantesEm(
           pisos.map((piso) => piso.url),
+          nMax,
           porConexao,
           prazo,
         );
@@ -817,7 +819,7 @@ async function main(): Promise<void> {
         const t0 = Date.now();
         const prazo = t0 + LIMITE_CONEXAO_MS;
         const porConexao = porConexaoDuas;
-        const assinantes = await assinantesEm([um.url, dois.url], porConexao, prazo);
+        const assinantes = await assinantesEm([um.url, dois.url], nMax, porConexao, prazo);
         await esperarAssinantes(um.filho, nMax, prazo);
         await esperarAssinantes(dois.filho, nMax, prazo);
         const base = {
@@ -991,7 +993,7 @@ function imprimir(resultados: Resultado[]): void {
       r.fase,
       f(r.cpu!.janelaMs, 0),
       r.cpu!.porProcesso.map((p) => `${p.nome} ${f(p.ms, 0)}`).join(', '),
-      f(r.cpu!.clientesMs, 0),
+      f(r.cpu!.esteMs, 0),
       `${f(100 * r.cpu!.maquinaOcupada, 0)}%`,
     ]);
     const largC = cabC.map((c, i) => Math.max(c.length, ...linhasC.map((l) => l[i]!.length)));
@@ -1070,7 +1072,7 @@ function imprimir(resultados: Resultado[]): void {
     'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients; for two instances ' +
       'two floor processes with as many subscribers each) for fan-out, ' +
       'the same instance for cross-instance. ' +
-      'Notes: clients run in this process (one event loop for all of them; in the two-server phases one client process per server), so latency includes their own queueing; ' +
+      'Notes: every measured subscriber is held by a client process of its own server (bench/clients-child.ts, the same light client for the gateways and the floors), so latency includes their own queueing; ' +
       'the gateway runs in a child process, the writer in another; memory per subscriber = (RSS or heap after GC with N idle ' +
       'subscribers − the same before them) / N, server side only.',
   );
