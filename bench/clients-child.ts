@@ -10,7 +10,7 @@
  *   ← { tipo: 'esperar', id, eventos, ms }      → { tipo: 'contagem', id, n, erros } once every subscriber here has
  *                                                 `eventos` more deliveries than at the last `contar` (or an error, or `ms`)
  *   ← { tipo: 'recepcao', id }                  → { tipo: 'recepcao', id, seq, t, n, erros, primeiroErro }
- *                                                 (every delivery so far: Float64Arrays, times as the parent's clock)
+ *                                                 (every delivery so far: Float64Arrays, times on bench/relogio.ts's clock)
  *   ← { tipo: 'perfil', id, arquivo }          starts a CPU profile when `arquivo` is null, else writes it there
  *                                               → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }                        terminates the clients and exits

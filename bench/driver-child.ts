@@ -12,8 +12,8 @@
  *     → { tipo: 'feito', id, commits: [{ seq, antes, depois }] } `antes`: request sent; `depois`: answer read
  *   ← { tipo: 'fechar' }
  *
- * Times are `performance.timeOrigin + performance.now()` (ms since the epoch, sub-ms): comparable with
- * the parent's on one machine. Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_REMETENTE_ORGAO,
+ * Times are bench/relogio.ts's (the machine's monotonic clock, ms): comparable with every other process of the
+ * bench's. Environment: BENCH_CHILD_DATABASE_URL, BENCH_CHILD_REMETENTE_ORGAO,
  * BENCH_CHILD_DESTINATARIO_ORGAO.
  */
 import { createDatabase, type Database } from '../src/db/client.js';
@@ -23,6 +23,7 @@ import { loadConfig } from '../src/config.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { passoPorHttp } from './support.js';
+import { agora } from './relogio.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -32,8 +33,6 @@ type Mensagem =
   | { tipo: 'servico'; id: number; tramites: number[]; passos: Acao[] }
   | { tipo: 'http'; id: number; url: string; tramites: number[]; passos: Acao[]; tokenRemetente: string; tokenDestinatario: string }
   | { tipo: 'fechar' };
-
-const agora = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/driver-child.ts runs under bench/fanout.ts (fork with IPC)');

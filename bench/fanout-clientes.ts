@@ -14,11 +14,9 @@
  * gateway's own 1.3 (bench/README.md).
  */
 import WebSocket from 'ws';
+import { agora } from './relogio.js';
 
 export const QUERY = 'subscription { eventosTramites { cursor ocorridoEm tramite { idt situacao } } }';
-
-/** Milliseconds since the epoch, sub-millisecond: comparable between the bench's processes on one machine. */
-export const agora = () => performance.timeOrigin + performance.now();
 
 /** Every delivery: the event's seq and when it arrived here. */
 export class Recepcao {

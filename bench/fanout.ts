@@ -52,8 +52,9 @@ import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
-import { agora, conectar, type Conexao, encerrarClientes, Recepcao, type Receptor } from './fanout-clientes.js';
+import { conectar, type Conexao, encerrarClientes, Recepcao, type Receptor } from './fanout-clientes.js';
 import { perfilador } from './perfil.js';
+import { agora } from './relogio.js';
 import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */

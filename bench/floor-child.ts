@@ -18,14 +18,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { perfilador } from './perfil.js';
+import { agora } from './relogio.js';
 
 type Mensagem =
   | { tipo: 'memoria'; id: number }
   | { tipo: 'eventos'; id: number; seqs: number[] }
   | { tipo: 'perfil'; id: number; arquivo: string | null }
   | { tipo: 'fechar' };
-
-const agora = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/floor-child.ts runs under bench/fanout.ts (fork with IPC)');

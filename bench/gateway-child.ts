@@ -5,8 +5,8 @@
  *   → { tipo: 'pronto', url }                      once listening
  *   ← { tipo: 'memoria', id }   → { tipo: 'memoria', id, rss, heapUsed, external, assinantes, posicao }
  *                                                   after two full GCs (when --expose-gc)
- *   ← { tipo: 'entregas', id, seqs }  → { tipo: 'entregas', id, t }   when the bus delivered each seq (ms since
- *                                                   the epoch, as the parent's clock; null if it did not)
+ *   ← { tipo: 'entregas', id, seqs }  → { tipo: 'entregas', id, t }   when the bus delivered each seq (ms on
+ *                                                   bench/relogio.ts's clock; null if it did not)
  *   ← { tipo: 'perfil', id, arquivo }   starts a CPU profile (inspector) when `arquivo` is null; else stops it and
  *                                                   writes it there   → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }        → { tipo: 'fechado' } then exits
@@ -19,14 +19,13 @@ import { createDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/http/gateway.js';
 import { perfilador } from './perfil.js';
+import { agora } from './relogio.js';
 
 type Mensagem =
   | { tipo: 'memoria'; id: number }
   | { tipo: 'entregas'; id: number; seqs: number[] }
   | { tipo: 'perfil'; id: number; arquivo: string | null }
   | { tipo: 'fechar' };
-
-const agora = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/gateway-child.ts runs under bench/fanout.ts (fork with IPC)');
