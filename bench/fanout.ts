@@ -1070,7 +1070,7 @@ function imprimir(resultados: Resultado[]): void {
   for (const l of linhasAlvo) console.log(fmtA(l));
   console.log('');
   console.log(
-    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-ws clients; for two instances ' +
+    'Baseline: the floor (bench/floor-child.ts: raw ws writing the same frames to as many graphql-transport-ws clients; for two instances ' +
       'two floor processes with as many subscribers each) for fan-out, ' +
       'the same instance for cross-instance. ' +
       'Notes: every measured subscriber is held by a client process of its own server (bench/clients-child.ts, the same light client for the gateways and the floors), so latency includes their own queueing; ' +
