@@ -20,7 +20,9 @@
  * count: BENCH_EVENTOS_POR_TRAMITE=1 skips most of the seeding time (10,000,000 events take ~6 minutes).
  */
 import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createDatabase } from '../src/db/client.js';
@@ -42,6 +44,8 @@ const EVENTOS_POR_TRAMITE = envInt('BENCH_EVENTOS_POR_TRAMITE', 10);
 const PEDIDOS = envInt('BENCH_REQUESTS', 1000);
 const LIMITE_MS = envInt('BENCH_SECONDS', 10) * 1000;
 const CONCORRENCIAS = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
+const AQUECIMENTO = envInt('BENCH_WARMUP', 300);
+const PERFIS = process.env.BENCH_CPU_PROF;
 const META_P99_MS = 10;
 const DIA = 86_400_000;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
@@ -102,7 +106,10 @@ async function medir(concorrencia: number, processos: Processos, op: () => Promi
 }
 
 /** The gateway in a process of its own (bench/gateway-child.ts), so this process's clients do not share its event loop. */
-function gatewayNoProcesso(url: string, limpeza: Limpeza): Promise<{ pid: number; url: string }> {
+function gatewayNoProcesso(
+  url: string,
+  limpeza: Limpeza,
+): Promise<{ pid: number; url: string; perfil: (arquivo: string | null) => Promise<void> }> {
   const proc = fork(fileURLToPath(new URL('./gateway-child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_GATEWAY_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, NODE_ENV: 'production', BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET },
@@ -116,9 +123,23 @@ function gatewayNoProcesso(url: string, limpeza: Limpeza): Promise<{ pid: number
         proc.send({ tipo: 'fechar' });
       }),
   );
+  // A CPU profile of one stretch (bench/gateway-child.ts's inspector): started with null, written to `arquivo`.
+  let pedido = 0;
+  const perfil = (arquivo: string | null) =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++pedido;
+      const resposta = (m: { tipo: string; id?: number; erro?: string }) => {
+        if (m.id !== id) return;
+        proc.off('message', resposta);
+        if (m.tipo === 'erro') reject(new Error(m.erro));
+        else resolve();
+      };
+      proc.on('message', resposta);
+      proc.send({ tipo: 'perfil', id, arquivo });
+    });
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`gateway exited (${code}) before it was ready`)));
-    proc.once('message', (m: { tipo: string; url: string }) => resolve({ pid: proc.pid!, url: m.url }));
+    proc.once('message', (m: { tipo: string; url: string }) => resolve({ pid: proc.pid!, url: m.url, perfil }));
   });
 }
 
@@ -126,6 +147,7 @@ const cpuTexto = (m: Medida) =>
   `CPU/req gateway ${m.cpu.gateway.toFixed(2)} db ${m.cpu.banco == null ? '?' : m.cpu.banco.toFixed(2)} client ${m.cpu.cliente.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
+  if (PERFIS) mkdirSync(PERFIS, { recursive: true });
   const limpeza: Limpeza = [];
   try {
     const { handle, url, servidor, versao } = await bancoDeBench('contagens', 12, limpeza);
@@ -287,12 +309,18 @@ async function main(): Promise<void> {
         console.log(plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
       }
       alvo = medido.url;
-      await medir(10, processos, async () => void (await caso.gateway()), 300);
+      await medir(10, processos, async () => void (await caso.gateway()), AQUECIMENTO);
       for (const conc of CONCORRENCIAS) {
         const viaSql = await medir(conc, processos, async () => {
           for (const q of enviadas) await banco.rows(q.sql, q.params);
         });
+        if (PERFIS) await medido.perfil(null);
         const viaGateway = await medir(conc, processos, async () => void (await caso.gateway()));
+        if (PERFIS) {
+          const arquivo = join(PERFIS, `${caso.nome.replace(/\W+/g, '-')}-c${conc}.cpuprofile`);
+          await medido.perfil(arquivo);
+          console.log(`gateway profile: ${arquivo}`);
+        }
         const viaCompleto = await medir(conc, processos, async () => void (await caso.completo()));
         const met = viaGateway.p99 < META_P99_MS;
         todas &&= met;

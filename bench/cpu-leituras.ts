@@ -10,8 +10,10 @@
  *   npx tsx bench/cpu-leituras.ts
  *
  * W1 a page of 50 trâmites with both units and their agencies (then the next page), W2 one trâmite with its history,
- * P `pendencias(first: 50)` of the ten agencies with the most pending work, each an SPE, T `{ __typename }` with the admin
- * token: what the HTTP + GraphQL pipeline alone costs (BENCH_WORKLOADS=W1,P: a subset; default W1,W2,P,T).
+ * P `pendencias(first: 50)` of the ten agencies with the most pending work, each an SPE, C W3's `painel` of the agency
+ * with the most trâmites (the admin token, `accept-encoding: br, gzip` as bench/contagens.ts's client and a browser
+ * send), C0 the same without accept-encoding, N a gestor's `tramites(first: 0) { totalCount }`, T `{ __typename }` with
+ * the admin token: what the HTTP + GraphQL pipeline alone costs (BENCH_WORKLOADS=W1,P: a subset; default W1,W2,P,T).
  * Not part of the suite.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -36,6 +38,9 @@ const W2 = `query W($idt: String!) { tramite(idt: $idt) { idt nre situacao unida
   historico { situacao lado ator ocorridoEm } } }`;
 const P = `query P($first: Int!) { pendencias(first: $first) { pageInfo { hasNextPage endCursor }
   nodes { id idt situacao acaoEsperada situacaoAlteradaEm unidadeRemetente { sigla } unidadeDestinataria { sigla } } } }`;
+const C = `query C($orgao: ID) { painel(orgao: $orgao) {
+  comoOrigem { total porSituacao { situacao quantidade } } comoDestino { total porSituacao { situacao quantidade } } } }`;
+const N = '{ tramites(first: 0) { totalCount } }';
 
 interface Pedido {
   method: 'POST';
@@ -43,10 +48,14 @@ interface Pedido {
   headers: Record<string, string>;
   body: string;
 }
-const pedido = (path: string, token: string, query: string, variables: Record<string, unknown>): Pedido => ({
+const pedido = (path: string, token: string, query: string, variables: Record<string, unknown>, aceita?: string): Pedido => ({
   method: 'POST',
   path,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  headers: {
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+    ...(aceita ? { 'accept-encoding': aceita } : {}),
+  },
   body: JSON.stringify({ query, variables }),
 });
 
@@ -91,6 +100,11 @@ async function main(): Promise<void> {
          from estruturas o where o.pai_id is null
         order by (select count(*) from tramites t where t.orgao_pendente_id = o.id) desc, o.id limit 10`,
     );
+    const [maior] = await handle.rows<{ id: number; repositorio: number; estrutura: number }>(
+      `select o.id::int as id, o.repositorio_id::int as repositorio, o.numero_identificacao::int as estrutura
+         from estruturas o where o.pai_id is null
+        order by (select count(*) from tramites t where t.remetente_orgao_id = o.id) desc, o.id limit 1`,
+    );
     // A second gateway process with other Node options (BENCH_GATEWAY_EXEC_ARGV_B, e.g. an `--import` that swaps a
     // module) is measured in the same rounds, for a same-run comparison.
     const variantes = [process.env.BENCH_GATEWAY_EXEC_ARGV, process.env.BENCH_GATEWAY_EXEC_ARGV_B]
@@ -116,12 +130,21 @@ async function main(): Promise<void> {
         mintToken(SECRET, { sub: `bench.spe.${i}`, orgao: { repositorio: o.repositorio, estrutura: o.estrutura }, roles: ['SPE'] }),
       ),
     );
+    const gestor = await mintToken(SECRET, {
+      sub: 'bench.gestor',
+      orgao: { repositorio: maior!.repositorio, estrutura: maior!.estrutura },
+      roles: ['GESTOR_PROTOCOLO'],
+    });
+    const orgaoC = Buffer.from(`Orgao:${maior!.id}`).toString('base64');
     const w1 = pedido(path, admin, W1, {});
     const pagina = (await enviar(gw.url, w1)).tramites;
     const cargas: Record<string, Pedido[]> = {
       W1: [w1, pedido(path, admin, W1, { after: pagina.pageInfo.endCursor })],
       W2: [pedido(path, admin, W2, { idt: meio!.idt })],
       P: spes.map((t) => pedido(path, t, P, { first: 50 })),
+      C: [pedido(path, admin, C, { orgao: orgaoC }, 'br, gzip')],
+      C0: [pedido(path, admin, C, { orgao: orgaoC })],
+      N: [pedido(path, gestor, N, {})],
       T: [pedido(path, admin, '{ __typename }', {})],
     };
     for (const nome of Object.keys(cargas)) if (!CARGAS.includes(nome)) delete cargas[nome];

@@ -130,49 +130,89 @@ function linhas<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : ((result as { rows: T[] }).rows ?? [])) as T[];
 }
 
+/** One filter's counters: its key `k` in the statement and what selects its rows. */
+interface PedidoDeContadores {
+  k: number;
+  filtro: FiltroTramites;
+  escopo: EscopoContadores;
+  baldes: Baldes[];
+}
+
 /**
- * The parts of a statement that answer `tramites(filtro)` for this viewer per status, as rows (`k`, `situacao`, `n`)
- * to be summed: from the counters plus the partial days at the period's ends when the filter is one they answer, else
- * one count over `tramites`.
+ * The counter rows of filters that differ only in their side (a panel's `O` and `D`) as one scan of the primary key with
+ * `lado in (…)`, each row's `k` told by its side: one relation for the planner instead of one per side (at 100,000
+ * trâmites a period's panel planned in 0.12 ms instead of 0.32 and ran in 0.18 instead of 0.31).
  */
-function partesDaContagem(k: number, viewer: Viewer, filtro: FiltroTramites, agora: Date): SQL[] {
-  const chave = sql.raw(String(k));
-  const escopo = escopoDosContadores(viewer, filtro);
-  if (!escopo) {
-    return [
-      sql`select ${chave} as k, ${tramites.situacao} as situacao, count(*) as n from ${tramites}
-        where ${filtroTramitesSql(tramites, viewer, filtro, agora)} group by ${tramites.situacao}`,
-    ];
-  }
-  const partes = partesDoPeriodo(filtro.criadoDesde ?? null, filtro.criadoAte ?? null);
+function contadoresDe(pedidos: PedidoDeContadores[]): SQL {
+  const [{ filtro, escopo, baldes }] = pedidos as [PedidoDeContadores, ...PedidoDeContadores[]];
+  const chave =
+    pedidos.length === 1
+      ? sql.raw(String(pedidos[0]!.k))
+      : sql`case ${c.lado} ${sql.join(
+          pedidos.map((p) => sql`when ${p.escopo.lado} then ${sql.raw(String(p.k))}`),
+          sql` `,
+        )} end`;
+  const onde = and(
+    eq(c.ambiente, filtro.ambiente),
+    // One side is `lado = $n` (PostgreSQL reads a one-item `in` as `=`).
+    inArray(
+      c.lado,
+      pedidos.map((p) => p.escopo.lado),
+    ),
+    escopo.orgaoId != null ? eq(c.orgaoId, escopo.orgaoId) : undefined,
+    // `= any(array(…))`: the agencies' rows by the primary key, where `in (…)` let the planner hash-join every
+    // agency's rows of the side with the SPE's few.
+    escopo.sistemaId != null
+      ? sql`${c.orgaoId} = any(array(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId}))`
+      : undefined,
+    filtro.situacoes?.length ? inArray(c.situacao, filtro.situacoes) : undefined,
+    or(...baldes.map(faixa)),
+  );
+  return sql`select ${chave} as k, ${c.situacao} as situacao, ${c.quantidade} as n from ${c} where ${onde}`;
+}
+
+/**
+ * The parts of a statement that answer each `tramites(filtro)` for this viewer per status, as rows (`k`, `situacao`,
+ * `n`) to be summed: from the counters plus the partial days at the period's ends when the filter is one they answer,
+ * else one count over `tramites`. Filters whose counters differ only in their side share one scan (contadoresDe).
+ */
+function partesDaContagem(viewer: Viewer, filtros: readonly FiltroTramites[], agora: Date): SQL[] {
   const pedacos: SQL[] = [];
-  if (partes.baldes.length) {
-    const onde = and(
-      eq(c.ambiente, filtro.ambiente),
-      eq(c.lado, escopo.lado),
-      escopo.orgaoId != null ? eq(c.orgaoId, escopo.orgaoId) : undefined,
-      // `= any(array(…))`: the agencies' rows by the primary key, where `in (…)` let the planner hash-join every
-      // agency's rows of the side with the SPE's few.
-      escopo.sistemaId != null
-        ? sql`${c.orgaoId} = any(array(select ${sistemaOrgaos.orgaoId} from ${sistemaOrgaos} where ${sistemaOrgaos.sistemaId} = ${escopo.sistemaId}))`
-        : undefined,
-      filtro.situacoes?.length ? inArray(c.situacao, filtro.situacoes) : undefined,
-      or(...partes.baldes.map(faixa)),
-    );
-    pedacos.push(sql`select ${chave} as k, ${c.situacao} as situacao, ${c.quantidade} as n from ${c} where ${onde}`);
-  }
-  // At most a day at each end, of one side of the scope, each its own range: an index-only scan of
-  // `tramites_*_orgao_criado_idx` (tables.ts). One OR of both ranges is a bitmap over the heap, costed high enough
-  // that the planner may hand the statement to parallel workers (~100 ms to start them under load).
-  const semPeriodo = filtroTramitesSql(tramites, viewer, { ...filtro, criadoDesde: null, criadoAte: null }, agora);
-  for (const b of partes.bordas) {
-    const naBorda = and(
-      b.de ? gte(tramites.criadoEm, b.de) : undefined,
-      b.ate ? (b.ateInclusivo ? lte(tramites.criadoEm, b.ate) : lt(tramites.criadoEm, b.ate)) : undefined,
-    );
-    pedacos.push(sql`select ${chave} as k, ${tramites.situacao} as situacao, 1 as n from ${tramites} where ${and(semPeriodo, naBorda)}`);
-  }
-  return pedacos;
+  // Counter requests by everything but the side; a side already in its group (the same filter twice) starts another.
+  const grupos = new Map<string, PedidoDeContadores[]>();
+  const avulsos: PedidoDeContadores[][] = [];
+  filtros.forEach((filtro, k) => {
+    const chave = sql.raw(String(k));
+    const escopo = escopoDosContadores(viewer, filtro);
+    if (!escopo) {
+      pedacos.push(
+        sql`select ${chave} as k, ${tramites.situacao} as situacao, count(*) as n from ${tramites}
+          where ${filtroTramitesSql(tramites, viewer, filtro, agora)} group by ${tramites.situacao}`,
+      );
+      return;
+    }
+    const partes = partesDoPeriodo(filtro.criadoDesde ?? null, filtro.criadoAte ?? null);
+    if (partes.baldes.length) {
+      const pedido: PedidoDeContadores = { k, filtro, escopo, baldes: partes.baldes };
+      const grupo = JSON.stringify([filtro.ambiente, escopo.orgaoId, escopo.sistemaId, filtro.situacoes ?? null, partes.baldes]);
+      const doGrupo = grupos.get(grupo);
+      if (!doGrupo) grupos.set(grupo, [pedido]);
+      else if (doGrupo.some((p) => p.escopo.lado === escopo.lado)) avulsos.push([pedido]);
+      else doGrupo.push(pedido);
+    }
+    // At most a day at each end, of one side of the scope, each its own range: an index-only scan of
+    // `tramites_*_orgao_criado_idx` (tables.ts). One OR of both ranges is a bitmap over the heap, costed high enough
+    // that the planner may hand the statement to parallel workers (~100 ms to start them under load).
+    const semPeriodo = filtroTramitesSql(tramites, viewer, { ...filtro, criadoDesde: null, criadoAte: null }, agora);
+    for (const b of partes.bordas) {
+      const naBorda = and(
+        b.de ? gte(tramites.criadoEm, b.de) : undefined,
+        b.ate ? (b.ateInclusivo ? lte(tramites.criadoEm, b.ate) : lt(tramites.criadoEm, b.ate)) : undefined,
+      );
+      pedacos.push(sql`select ${chave} as k, ${tramites.situacao} as situacao, 1 as n from ${tramites} where ${and(semPeriodo, naBorda)}`);
+    }
+  });
+  return [...[...grupos.values(), ...avulsos].map(contadoresDe), ...pedacos];
 }
 
 /**
@@ -185,7 +225,7 @@ export async function contarPorSituacaoDeCada<const F extends readonly FiltroTra
   filtros: F,
   agora: Date,
 ): Promise<{ [K in keyof F]: Map<Situacao, number> }> {
-  const partes = filtros.flatMap((filtro, k) => partesDaContagem(k, viewer, filtro, agora));
+  const partes = partesDaContagem(viewer, filtros, agora);
   const contagens = filtros.map(() => new Map<Situacao, number>()) as { [K in keyof F]: Map<Situacao, number> };
   if (!partes.length) return contagens;
   const rows = linhas<{ k: number; situacao: number; n: number }>(
