@@ -106,7 +106,8 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
       const copia = await tx.unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)').writable();
       const escrever = (b: Buffer) => new Promise<void>((resolve, reject) => copia.write(b, (e) => (e ? reject(e) : resolve())));
       const sha = createHash('sha256');
-      const bloco = Buffer.allocUnsafe(BLOCO);
+      const tamanhoDoBloco = Math.max(1, Math.min(BLOCO, Number(t.tamanho)));
+      const bloco = Buffer.allocUnsafe(tamanhoDoBloco);
       const linha = Buffer.alloc(26);
       let noBloco = 0;
       let n = 0;
@@ -128,11 +129,11 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
           if (tamanho > Number(t.tamanho)) throw new Recusa('too large');
           sha.update(parte);
           for (let lido = 0; lido < parte.byteLength; ) {
-            const cabe = Math.min(BLOCO - noBloco, parte.byteLength - lido);
+            const cabe = Math.min(tamanhoDoBloco - noBloco, parte.byteLength - lido);
             parte.copy(bloco, noBloco, lido, lido + cabe);
             noBloco += cabe;
             lido += cabe;
-            if (noBloco === BLOCO) {
+            if (noBloco === tamanhoDoBloco) {
               await gravar(bloco);
               noBloco = 0;
             }

@@ -2,11 +2,13 @@
 // seen as they are; fetch would decode them): a compressed answer is smaller and decodes to the same
 // JSON; streams are not buffered; the files are content-hashed, immutable, precompressed, revalidated by ETag. Also the
 // request body's bound when it comes chunked (no Content-Length to check up front).
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { negotiateEncoding } from '../src/http/plugins/compression.js';
+import { compression, negotiateEncoding } from '../src/http/plugins/compression.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { PEN_ADMIN } from './support/accounts.js';
@@ -62,6 +64,54 @@ describe('negotiateEncoding', () => {
     expect(negotiateEncoding('identity')).toBeNull();
     expect(negotiateEncoding('deflate')).toBeNull();
     expect(negotiateEncoding(null)).toBeNull();
+  });
+});
+
+describe('the compression plugin on its own', () => {
+  // The Response and Headers yoga hands to plugins (@whatwg-node's), as the gateway has them.
+  const { fetchAPI } = createYoga({ schema: createSchema({ typeDefs: 'type Query { a: Int }' }) });
+  const plugin = compression({ minBytes: 1024, brotliQuality: 4 });
+  const run = async (response: Response, acceptEncoding: string) => {
+    let replaced: Response | null = null;
+    const request = new fetchAPI.Request('http://127.0.0.1/graphql', { headers: { 'accept-encoding': acceptEncoding } });
+    await plugin.onResponse!({ request, response, setResponse: (r: Response) => (replaced = r), fetchAPI } as never);
+    return replaced as Response | null;
+  };
+
+  test('an answer whose Content-Length is below minBytes goes out as it is: not replaced, its body never read', async () => {
+    const body = JSON.stringify({ data: { r: { __typename: 'TransicaoRealizada', evento: { cursor: '42' } } } });
+    const response = new fetchAPI.Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+    expect(await run(response, 'gzip, deflate, br')).toBeNull();
+    expect(response.bodyUsed).toBe(false);
+    expect(response.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(await response.text()).toBe(body);
+  });
+
+  test('a body of unknown length is compressed as it streams: the first compressed bytes leave before the source ends', async () => {
+    const first = randomBytes(256 * 1024); // incompressible: gzip has output long before its end
+    const rest = Buffer.from('x'.repeat(64 * 1024));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    async function* source() {
+      yield first;
+      await released;
+      yield rest;
+    }
+    const response = new fetchAPI.Response(source() as never, { headers: { 'content-type': 'application/json' } });
+    expect(response.headers.get('content-length')).toBeNull();
+    const compressed = await run(response, 'gzip');
+    expect(compressed).not.toBeNull();
+    expect(compressed!.headers.get('content-encoding')).toBe('gzip');
+    expect(compressed!.headers.get('content-length')).toBeNull();
+    const chunks: Buffer[] = [];
+    const reader = (compressed!.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const before = await reader.next();
+    expect(before.done).toBe(false);
+    chunks.push(Buffer.from(before.value!));
+    release();
+    for (let next = await reader.next(); !next.done; next = await reader.next()) chunks.push(Buffer.from(next.value));
+    expect(gunzipSync(Buffer.concat(chunks)).equals(Buffer.concat([first, rest]))).toBe(true);
   });
 });
 

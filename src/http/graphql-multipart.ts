@@ -87,6 +87,8 @@ export function graphqlMultipart({ app, maxFileBytes, maxFieldBytes }: GraphqlMu
       }
       // Rejections nobody awaited (a file the operation never reads) are not crashes.
       for (const p of arquivos.values()) p.catch(() => {});
+      // yoga's own Request (@whatwg-node's): its string body is read back as it is, with no web stream in between.
+      const { Headers, Request } = app.yoga.fetchAPI;
       const cabecalhos = new Headers();
       for (const nome of ['authorization', 'accept', 'accept-encoding', 'x-request-id', 'user-agent']) {
         const v = req.headers[nome];

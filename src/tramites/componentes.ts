@@ -38,8 +38,10 @@ export const postgresComponentStore: ComponentStore = {
     const sha = createHash('sha256');
     let tamanho = 0;
     let n = 0;
-    // One block buffer for the whole transfer, refilled only once the previous block was handed over.
-    const bloco = Buffer.allocUnsafe(TAMANHO_DO_BLOCO);
+    // One block buffer for the whole transfer, refilled only once the previous block was handed over; no larger than
+    // the declared size (more bytes stop the transfer above), so a small component does not hold a whole MiB.
+    const tamanhoDoBloco = Math.max(1, Math.min(TAMANHO_DO_BLOCO, tamanhoEsperado));
+    const bloco = Buffer.allocUnsafe(tamanhoDoBloco);
     let noBloco = 0;
     try {
       for await (const parte of bytes) {
@@ -48,11 +50,11 @@ export const postgresComponentStore: ComponentStore = {
         sha.update(parte);
         let lido = 0;
         while (lido < parte.byteLength) {
-          const cabe = Math.min(TAMANHO_DO_BLOCO - noBloco, parte.byteLength - lido);
+          const cabe = Math.min(tamanhoDoBloco - noBloco, parte.byteLength - lido);
           bloco.set(parte.subarray(lido, lido + cabe), noBloco);
           noBloco += cabe;
           lido += cabe;
-          if (noBloco === TAMANHO_DO_BLOCO) {
+          if (noBloco === tamanhoDoBloco) {
             await escritor.escrever(n++, bloco);
             noBloco = 0;
           }

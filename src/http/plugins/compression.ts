@@ -1,5 +1,15 @@
+import { Readable, type Transform, pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions } from 'node:zlib';
+import {
+  type BrotliOptions,
+  brotliCompress,
+  brotliCompressSync,
+  constants,
+  createBrotliCompress,
+  createGzip,
+  gzip,
+  gzipSync,
+} from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
 
 export type ContentEncoding = 'br' | 'gzip';
@@ -33,6 +43,12 @@ const syncCompressors: Record<ContentEncoding, (body: Buffer, brotliQuality: num
  */
 const SYNC_MAX_BYTES = 32 * 1024;
 
+/** The same encoders as streams, for a body whose length is not known up front. */
+const streamCompressors: Record<ContentEncoding, (brotliQuality: number) => Transform> = {
+  br: (quality) => createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: quality } }),
+  gzip: () => createGzip(),
+};
+
 export async function compress(body: Buffer, encoding: ContentEncoding, brotliQuality: number): Promise<Buffer<ArrayBuffer>> {
   // zlib's results are backed by a plain ArrayBuffer, which is what a Response body takes.
   if (body.length <= SYNC_MAX_BYTES) return syncCompressors[encoding](body, brotliQuality) as Buffer<ArrayBuffer>;
@@ -62,27 +78,36 @@ const STREAMING = /^(text\/event-stream|multipart\/)/i;
 /**
  * Compresses HTTP answers (GraphQL results, GraphiQL's page) with brotli or gzip when the client
  * accepts it. Responses that already carry a Content-Encoding (GraphiQL's precompressed assets)
- * and streaming responses pass untouched.
+ * and streaming responses pass untouched. An answer whose Content-Length says it is below `minBytes`
+ * (a mutation's, most single-object reads) goes out as yoga built it: its body is never read here,
+ * so it keeps its one-write path to the socket. A body of known length is already whole in memory
+ * (yoga's serialised result) and is compressed in one call, keeping a Content-Length; a body of
+ * unknown length is piped through the compressor as it comes, never collected.
  */
 export function compression(options: CompressionOptions): Plugin {
   return {
     async onResponse({ request, response, setResponse, fetchAPI }) {
-      if (!response.body || response.headers.has('content-encoding')) return;
-      if (STREAMING.test(response.headers.get('content-type') ?? '')) return;
-      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
-      const headers = new fetchAPI.Headers(response.headers);
+      const { headers } = response;
+      if (headers.has('content-encoding') || STREAMING.test(headers.get('content-type') ?? '')) return;
       headers.append('vary', 'Accept-Encoding');
-      const body = Buffer.from(await response.arrayBuffer());
-      if (!encoding || body.length < options.minBytes) {
-        // Known length: the body goes out in one write, without chunked framing.
-        headers.set('content-length', String(body.length));
-        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      const length = headers.get('content-length');
+      if (length !== null && Number(length) < options.minBytes) return;
+      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+      if (!encoding) return;
+      const init = { status: response.status, statusText: response.statusText, headers: new fetchAPI.Headers(headers) };
+      init.headers.set('content-encoding', encoding);
+      if (length === null) {
+        const body = response.body;
+        if (!body) return;
+        const compressor = streamCompressors[encoding](options.brotliQuality);
+        // pipeline destroys both sides on an error either way (a client gone, a failing source).
+        pipeline(Readable.from(body as unknown as AsyncIterable<Uint8Array>), compressor, () => {});
+        setResponse(new fetchAPI.Response(compressor as unknown as BodyInit, init));
         return;
       }
-      const compressed = await compress(body, encoding, options.brotliQuality);
-      headers.set('content-encoding', encoding);
-      headers.set('content-length', String(compressed.length));
-      setResponse(new fetchAPI.Response(compressed, { status: response.status, statusText: response.statusText, headers }));
+      const compressed = await compress(Buffer.from(await response.arrayBuffer()), encoding, options.brotliQuality);
+      init.headers.set('content-length', String(compressed.length));
+      setResponse(new fetchAPI.Response(compressed, init));
     },
   };
 }
