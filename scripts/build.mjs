@@ -3,14 +3,15 @@
  * (start, token, autocancel) with esbuild into one file under dist/scripts/ with the packages it uses, so a
  * start reads one file instead of ~1,200 modules; copies the runtime files beside it (drizzle/ migrations,
  * schema/); and leaves dist/pglite-template/: an embedded database with every migration applied, shut down
- * cleanly, which a first `npm start` copies into an empty data folder instead of running initdb and the
- * migrations (most of a cold start).
+ * cleanly, which a first start without the demo copies into an empty data folder instead of running initdb and the
+ * migrations, and dist/pglite-template-demo/: the same with the demo data seeded at the build's clock, which a first
+ * `npm start` copies and brings to the present instead of seeding (src/demo/modelo.ts).
  *
  * Left out of the bundles, loaded from node_modules when used: PGlite (it reads its WebAssembly and data
  * files beside its own modules), ws's optional native add-ons, and what no first answer needs (the GraphiQL
  * page's 9 MB of files, nodemailer). Plain JavaScript so it runs without compiling itself. `npm start`
  * (scripts/start-built.mjs) imports it first, in its own Node process, only when a source file is newer than the last
- * build; the template is rebuilt only when the migrations or PGlite changed. `node dist/scripts/start.js` is
+ * build; a template is rebuilt only when what it is made from changed (the migrations, PGlite, the bundled sources). `node dist/scripts/start.js` is
  * what `npm start` runs next and what the container runs.
  */
 import { createHash } from 'node:crypto';
