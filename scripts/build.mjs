@@ -120,6 +120,8 @@ async function buildTemplate(name, exports, stampParts, fill) {
   return digest;
 }
 
+// Bump when a template's making changes in this file (the stamps cover the sources it bundles, not this script).
+const TEMPLATE_LAYOUT = 'no template0/template1';
 const migrations = filesUnder(join(root, 'drizzle'), () => true)
   .sort()
   .map((file) => Buffer.concat([Buffer.from(relative(root, file)), readFileSync(file)]));
@@ -128,10 +130,18 @@ const pgliteVersion = readFileSync(join(root, 'node_modules/@electric-sql/pglite
 const migrated = await buildTemplate(
   'pglite-template',
   "export { createDatabase } from './src/db/client.ts';",
-  [...migrations, pgliteVersion],
+  [TEMPLATE_LAYOUT, ...migrations, pgliteVersion],
   async (dataDir, { createDatabase }) => {
     const database = await createDatabase({ kind: 'pglite', dataDir, migrationsFolder: join(dist, 'drizzle') });
-    await database.close();
+    try {
+      // initdb's template databases are half of the folder's files (600 of 1,170, 14 MB) and a first start copies
+      // every file; the gateway opens `postgres` only and never creates a database.
+      await database.rows("update pg_database set datistemplate = false where datname in ('template0', 'template1')");
+      await database.rows('drop database template0');
+      await database.rows('drop database template1');
+    } finally {
+      await database.close();
+    }
   },
 );
 // The same with the demo data seeded at the build's clock (src/demo/modelo.ts): what a demo start copies and brings
