@@ -9,7 +9,9 @@
  *   - `npm start`                  what the README says (npm, the stale-build check, the bundle, the template);
  *   - `node dist/scripts/start.js` what the container runs;
  *   - baseline: `node -e` of a bare node:http server answering the same POST with `{"data":{}}`: the floor
- *     of spawning Node and answering, measured in the same run.
+ *     of spawning Node and answering, measured in the same run;
+ *   - with BENCH_STARTUP_BEFORE=<another checkout, installed and built>: its `npm start` too, in the same rounds (a
+ *     before/after of a change in one run).
  * Runs `npm run build` first. Goals (issue 15): cold < 3 s, warm < 1.5 s (medians of `npm start`). The
  * gateway's start-up log line gives the phases (wall and CPU ms), printed as medians. Every start is bounded
  * (60 s) and killed with its process group (also when the bench is interrupted); the folders are temporary.
@@ -37,11 +39,24 @@ interface Variante {
   args: string[];
   /** A gateway (cold and warm, phases in its log), or the bare server (one start per run). */
   gateway: boolean;
+  /** The checkout it starts in (default this one). */
+  cwd?: string;
 }
 const NPM_START: Variante = { nome: 'npm start', cmd: 'npm', args: ['start', '--silent'], gateway: true };
 const VARIANTES: Variante[] = [
   NPM_START,
   { nome: 'node dist/scripts/start.js', cmd: process.execPath, args: ['dist/scripts/start.js'], gateway: true },
+  ...(process.env.BENCH_STARTUP_BEFORE
+    ? [
+        {
+          nome: `npm start in ${process.env.BENCH_STARTUP_BEFORE}`,
+          cmd: 'npm',
+          args: ['start', '--silent'],
+          gateway: true,
+          cwd: process.env.BENCH_STARTUP_BEFORE,
+        },
+      ]
+    : []),
 ];
 const BASE: Variante = { nome: 'baseline: bare node:http server', cmd: process.execPath, args: ['-e', SERVIDOR_NU], gateway: false };
 
@@ -108,7 +123,7 @@ async function medir(variante: Variante, pasta: string, token: string): Promise<
   const porta = await portaLivre();
   const t0 = performance.now();
   const filho = spawn(variante.cmd, variante.args, {
-    cwd: raiz,
+    cwd: variante.cwd ?? raiz,
     detached: true, // its own process group, killed as one
     stdio: ['ignore', 'pipe', 'ignore'],
     env: {

@@ -3,14 +3,15 @@
  * (start, token, autocancel) with esbuild into one file under dist/scripts/ with the packages it uses, so a
  * start reads one file instead of ~1,200 modules; copies the runtime files beside it (drizzle/ migrations,
  * schema/); and leaves dist/pglite-template/: an embedded database with every migration applied, shut down
- * cleanly, which a first `npm start` copies into an empty data folder instead of running initdb and the
- * migrations (most of a cold start).
+ * cleanly, which a first start without the demo copies into an empty data folder instead of running initdb and the
+ * migrations, and dist/pglite-template-demo/: the same with the demo data seeded at the build's clock, which a first
+ * `npm start` copies and brings to the present instead of seeding (src/demo/modelo.ts).
  *
  * Left out of the bundles, loaded from node_modules when used: PGlite (it reads its WebAssembly and data
  * files beside its own modules), ws's optional native add-ons, and what no first answer needs (the GraphiQL
  * page's 9 MB of files, nodemailer). Plain JavaScript so it runs without compiling itself. `npm start`
  * (scripts/start-built.mjs) imports it first, in its own Node process, only when a source file is newer than the last
- * build; the template is rebuilt only when the migrations or PGlite changed. `node dist/scripts/start.js` is
+ * build; a template is rebuilt only when what it is made from changed (the migrations, PGlite, the bundled sources). `node dist/scripts/start.js` is
  * what `npm start` runs next and what the container runs.
  */
 import { createHash } from 'node:crypto';
@@ -72,40 +73,42 @@ for (const folder of ['drizzle', 'schema']) {
   cpSync(join(root, folder), join(dist, folder), { recursive: true });
 }
 
-const template = join(dist, 'pglite-template');
-const stampFile = `${template}.stamp`;
-const stamp = createHash('sha256');
-for (const file of filesUnder(join(root, 'drizzle'), () => true).sort()) stamp.update(relative(root, file)).update(readFileSync(file));
-stamp.update(readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json')));
-stamp.update(readFileSync(join(root, 'src/db/client.ts')));
-const digest = stamp.digest('hex');
-if (!existsSync(template) || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== digest) {
-  // The gateway's own code opens it (the same extensions, the same migrations), then closes it: PostgreSQL
-  // shuts down cleanly, so a copy opens without crash recovery. Built in a sibling folder renamed into place.
-  const { outputFiles } = await build({
-    entryPoints: [join(root, 'src/db/client.ts')],
+/**
+ * A template folder, rebuilt only when its stamp (a digest of what it is made from) changed: `fill(dataDir, module)`
+ * writes it through the gateway's own code, bundled from `exports` (the packages stay external), then the database is
+ * closed (PostgreSQL shuts down cleanly, so a copy opens without crash recovery). Built in a sibling folder renamed
+ * into place. Answers the stamp.
+ */
+async function buildTemplate(name, exports, stampParts, fill) {
+  const template = join(dist, name);
+  const stampFile = `${template}.stamp`;
+  const { outputFiles, metafile } = await build({
+    stdin: { contents: exports, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
     bundle: true,
     packages: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     write: false,
+    metafile: true,
     logLevel: 'warning',
   });
+  const stamp = createHash('sha256');
+  for (const part of stampParts) stamp.update(part);
+  // Every source file the bundle holds: a change to any of them can change what the template contains.
+  stamp.update(exports);
+  for (const file of Object.keys(metafile.inputs).sort())
+    if (file !== `${name}.ts`) stamp.update(file).update(readFileSync(join(root, file)));
+  const digest = stamp.digest('hex');
+  if (existsSync(template) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === digest) return digest;
   const staging = mkdtempSync(join(dist, '.template-'));
-  const clientModule = join(staging, 'client.mjs');
+  const bundled = join(staging, 'template.mjs');
   try {
-    writeFileSync(clientModule, outputFiles[0].text);
-    const { createDatabase } = await import(pathToFileURL(clientModule).href);
-    const database = await createDatabase({
-      kind: 'pglite',
-      dataDir: join(staging, 'pglite'),
-      migrationsFolder: join(dist, 'drizzle'),
-    });
-    await database.close();
+    writeFileSync(bundled, outputFiles[0].text);
+    await fill(join(staging, 'pglite'), await import(pathToFileURL(bundled).href));
     // Readable by any user: the gateway may run as another user than the build's (the container's `node`).
-    for (const name of readdirSync(join(staging, 'pglite'), { recursive: true })) {
-      const path = join(staging, 'pglite', name);
+    for (const entry of readdirSync(join(staging, 'pglite'), { recursive: true })) {
+      const path = join(staging, 'pglite', entry);
       chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
     }
     rmSync(template, { recursive: true, force: true });
@@ -114,7 +117,51 @@ if (!existsSync(template) || !existsSync(stampFile) || readFileSync(stampFile, '
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  return digest;
 }
+
+// Bump when a template's making changes in this file (the stamps cover the sources it bundles, not this script).
+const TEMPLATE_LAYOUT = 'no template0/template1';
+const migrations = filesUnder(join(root, 'drizzle'), () => true)
+  .sort()
+  .map((file) => Buffer.concat([Buffer.from(relative(root, file)), readFileSync(file)]));
+const pgliteVersion = readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json'));
+// Every migration applied (the same extensions, the same migrations as a start): what a start without the demo copies.
+const migrated = await buildTemplate(
+  'pglite-template',
+  "export { createDatabase } from './src/db/client.ts';",
+  [TEMPLATE_LAYOUT, ...migrations, pgliteVersion],
+  async (dataDir, { createDatabase }) => {
+    const database = await createDatabase({ kind: 'pglite', dataDir, migrationsFolder: join(dist, 'drizzle') });
+    try {
+      // initdb's template databases are half of the folder's files (600 of 1,170, 14 MB) and a first start copies
+      // every file; the gateway opens `postgres` only and never creates a database.
+      await database.rows("update pg_database set datistemplate = false where datname in ('template0', 'template1')");
+      await database.rows('drop database template0');
+      await database.rows('drop database template1');
+    } finally {
+      await database.close();
+    }
+  },
+);
+// The same with the demo data seeded at the build's clock (src/demo/modelo.ts): what a demo start copies and brings
+// to the present, instead of seeding (most of a cold start's CPU). Only the demo's published keys are in it.
+await buildTemplate(
+  'pglite-template-demo',
+  "export { createDatabase } from './src/db/client.ts'; export { seedDemoData } from './src/demo/seed.ts'; export { marcarSemente } from './src/demo/modelo.ts';",
+  [migrated],
+  async (dataDir, { createDatabase, seedDemoData, marcarSemente }) => {
+    cpSync(join(dist, 'pglite-template'), dataDir, { recursive: true });
+    const database = await createDatabase({ kind: 'pglite', dataDir, migrationsFolder: join(dist, 'drizzle') });
+    try {
+      const now = new Date();
+      await seedDemoData(database.db, now);
+      await marcarSemente(database.db, now);
+    } finally {
+      await database.close();
+    }
+  },
+);
 // esbuild's service process would otherwise live on beside a gateway started in this process (`npm start`).
 await stop();
 writeFileSync(builtStamp, new Date().toISOString());

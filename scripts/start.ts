@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createDatabase, type DatabaseOptions } from '../src/db/client.js';
 import { DataFolderInUseError } from '../src/db/folder-lock.js';
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // PGlite's WebAssembly (PostgreSQL) runs on V8's baseline compiler only: V8 otherwise recompiles every function that
+  // gets warm (opening, the template's shift, the first queries) with its optimising compiler, on other threads, which
+  // was most of a cold start's CPU; measured per query afterwards, no slower. Set before PGlite compiles its module.
+  if (config.database.kind === 'pglite') setFlagsFromString('--liftoff-only');
   // Per phase, wall and CPU milliseconds (CPU of every thread: PGlite compiles WebAssembly on others), from the
   // process's start: the start-up log says where the time went.
   const cpuMs = () => {
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
     import('../src/onboarding/avisos.js'),
   ]);
   gatewayModules.catch(() => {}); // awaited below; a failure is reported there
-  const database = await createDatabase(withMigratedTemplate(config.database));
+  const database = await createDatabase(withTemplate(config.database, config.demoSeed));
   phase('database');
   logger.info(
     { backend: database.backend, where: config.database.kind === 'pglite' ? config.database.dataDir : 'DATABASE_URL' },
@@ -59,13 +64,19 @@ async function main(): Promise<void> {
   const [{ startGateway }, { agendarAlertasParados }, { agendarCancelamentoAutomatico }, { agendarEntregaDeAvisos }] = await gatewayModules;
   phase('gatewayModules');
   if (config.demoSeed) {
-    const [{ seedDemoData }, { CHAVE_RECIBOS_DEMO }] = await Promise.all([
+    const [{ seedDemoData }, { CHAVE_RECIBOS_DEMO }, { trazerAoPresente }] = await Promise.all([
       import('../src/demo/seed.js'),
       import('../src/demo/chaves-spe.js'),
+      import('../src/demo/modelo.js'),
     ]);
     // The demo's receipts are signed with the demo key at seed time: without RECEIPT_SIGNING_KEY the gateway signs with it too.
     if (!config.recibos.pem) config = { ...config, recibos: CHAVE_RECIBOS_DEMO };
-    const seeded = await seedDemoData(database.db, new Date(), { chaveDeRecibos: config.recibos });
+    const now = new Date();
+    // A folder copied from the demo template holds the build's seed: its dates move to now, its receipts are signed again.
+    const moved = await trazerAoPresente(database.db, now, { chaveDeRecibos: config.recibos });
+    if (moved.ajustado) logger.info({ shiftedSeconds: moved.segundos }, 'demo data from the template, brought to the present');
+    // Anywhere else (no template: `npm run dev`, DATABASE_URL), seeded here, once.
+    const seeded = await seedDemoData(database.db, now, { chaveDeRecibos: config.recibos });
     if (seeded.seeded) logger.info(seeded, 'demo data seeded');
     phase('demoSeed');
   }
@@ -143,13 +154,14 @@ async function main(): Promise<void> {
 
 /**
  * The migrations beside this script (drizzle/ from scripts/, dist/drizzle from the bundle in dist/scripts/),
- * and, in a build, the embedded database `npm run build` migrated and shut down (dist/pglite-template): a new,
- * empty data folder starts as a copy of it instead of running initdb and the migrations. The migrations are
- * still checked after it (one SELECT when the template is current).
+ * and, in a build, an embedded database `npm run build` made and shut down: with the demo, dist/pglite-template-demo
+ * (migrated and seeded), else dist/pglite-template (migrated). A new, empty data folder starts as a copy of it instead
+ * of running initdb, the migrations and the seed. The migrations are still checked after it (one SELECT when the
+ * template is current).
  */
-function withMigratedTemplate(database: DatabaseOptions): DatabaseOptions {
+function withTemplate(database: DatabaseOptions, demo: boolean): DatabaseOptions {
   const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
-  const template = fileURLToPath(new URL('../pglite-template', import.meta.url));
+  const template = fileURLToPath(new URL(demo ? '../pglite-template-demo' : '../pglite-template', import.meta.url));
   if (database.kind !== 'pglite' || !existsSync(template)) return { ...database, migrationsFolder };
   return { ...database, migrationsFolder, template };
 }

@@ -1,4 +1,18 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -144,9 +158,36 @@ function copyTemplate(template: string, dataDir: string): void {
   if (readdirSync(dataDir).length > 0) return;
   const partial = `${dataDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  cpSync(template, partial, { recursive: true });
+  // WAL segments (pg_wal/0…) copied apart, as sparse files.
+  const wal = join(template, 'pg_wal');
+  const isSegment = (path: string) => dirname(path) === wal && basename(path).startsWith('0');
+  cpSync(template, partial, { recursive: true, filter: (source) => !isSegment(source) });
+  for (const name of readdirSync(wal).filter((entry) => isSegment(join(wal, entry))))
+    copySparse(join(wal, name), join(partial, 'pg_wal', name));
   rmdirSync(dataDir);
   renameSync(partial, dataDir);
+}
+
+const WAL_PAGE = 8192;
+const ZERO_PAGE = Buffer.alloc(WAL_PAGE);
+
+/**
+ * A WAL segment is 16 MB written from its start, the rest zeros (the next one, pre-allocated, all zeros): the copy
+ * writes up to its last page with data and leaves the rest a hole of the same length, which reads as zeros.
+ */
+function copySparse(source: string, target: string): void {
+  const bytes = readFileSync(source);
+  let end = bytes.length;
+  while (end > 0 && bytes.subarray(Math.max(0, end - WAL_PAGE), end).equals(ZERO_PAGE.subarray(0, Math.min(WAL_PAGE, end))))
+    end -= WAL_PAGE;
+  end = Math.max(0, end);
+  const fd = openSync(target, 'w', 0o600);
+  try {
+    if (end > 0) writeSync(fd, bytes, 0, end, 0);
+    ftruncateSync(fd, bytes.length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function openPglite(
