@@ -5,7 +5,8 @@
  * bench/gateway-child.ts and sends each workload BENCH_REQUESTS (1,000) requests at concurrency 10 with autocannon,
  * reading the gateway process's CPU time from /proc before and after. BENCH_ROUNDS (5) rounds, the workloads
  * interleaved; the median and the lowest per workload are printed. BENCH_GATEWAY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=.artifacts")
- * is passed to the gateway's process.
+ * is passed to the gateway's process, BENCH_GATEWAY_ENV (e.g. "GRAPHQL_EXECUTOR=graphql-js") adds to its environment;
+ * BENCH_GATEWAY_EXEC_ARGV_B / BENCH_GATEWAY_ENV_B start a second gateway measured in the same rounds.
  *
  *   npx tsx bench/cpu-leituras.ts
  *
@@ -106,13 +107,19 @@ async function main(): Promise<void> {
         order by (select count(*) from tramites t where t.remetente_orgao_id = o.id) desc, o.id limit 1`,
     );
     // A second gateway process with other Node options (BENCH_GATEWAY_EXEC_ARGV_B, e.g. an `--import` that swaps a
-    // module) is measured in the same rounds, for a same-run comparison.
-    const variantes = [process.env.BENCH_GATEWAY_EXEC_ARGV, process.env.BENCH_GATEWAY_EXEC_ARGV_B]
-      .filter((v, i) => i === 0 || v !== undefined)
-      .map((v) => (v ?? '').split(' ').filter(Boolean));
+    // module) or other variables (BENCH_GATEWAY_ENV_B, e.g. `GRAPHQL_EXECUTOR=graphql-js`) is measured in the same
+    // rounds, for a same-run comparison.
+    const conjunto = (v: string | undefined) => (v ?? '').split(' ').filter(Boolean);
+    const variantes = [
+      { execArgv: conjunto(process.env.BENCH_GATEWAY_EXEC_ARGV), env: conjunto(process.env.BENCH_GATEWAY_ENV) },
+      ...(process.env.BENCH_GATEWAY_EXEC_ARGV_B !== undefined || process.env.BENCH_GATEWAY_ENV_B !== undefined
+        ? [{ execArgv: conjunto(process.env.BENCH_GATEWAY_EXEC_ARGV_B), env: conjunto(process.env.BENCH_GATEWAY_ENV_B) }]
+        : []),
+    ];
     const gws = [];
-    for (const execArgv of variantes) {
-      const gw = await gateway({ BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET }, execArgv);
+    for (const { execArgv, env } of variantes) {
+      const variaveis = Object.fromEntries(env.map((par) => [par.slice(0, par.indexOf('=')), par.slice(par.indexOf('=') + 1)]));
+      const gw = await gateway({ ...variaveis, BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET }, execArgv);
       limpeza.push(
         () =>
           new Promise<void>((resolve) => {
@@ -160,7 +167,8 @@ async function main(): Promise<void> {
     // Other load on the machine only adds to a round (cache misses, migrations between cores): the lowest is printed too.
     console.log(`gateway CPU ms per request (${RODADAS} rounds × ${PEDIDOS}, concurrency ${CONCORRENCIA}): median, lowest, each`);
     for (const [i, porCarga] of medidas.entries()) {
-      if (gws.length > 1) console.log(`${i === 0 ? 'A' : 'B'}: ${variantes[i]!.join(' ') || '(no options)'}`);
+      if (gws.length > 1)
+        console.log(`${i === 0 ? 'A' : 'B'}: ${[...variantes[i]!.env, ...variantes[i]!.execArgv].join(' ') || '(no options)'}`);
       for (const [nome, xs] of Object.entries(porCarga))
         console.log(
           `  ${nome.padEnd(3)} ${mediana(xs).toFixed(2)}  ${Math.min(...xs).toFixed(2)}   (${xs.map((x) => x.toFixed(2)).join(' ')})`,

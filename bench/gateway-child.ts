@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: process.env.BENCH_CHILD_MAX_SUBS_PER_CONNECTION ?? '25',
     SHUTDOWN_GRACE_MS: '2000',
     AUTO_CANCEL_ENABLED: 'false',
+    GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR,
   });
   if (config.database.kind !== 'postgres') throw new Error('unreachable');
   const database = await createDatabase({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize });

@@ -101,6 +101,8 @@ const envSchema = z
     QUERY_MAX_DIRECTIVES: boundedInt('QUERY_MAX_DIRECTIVES', 100_000).default(50),
     QUERY_MAX_COST: boundedInt('QUERY_MAX_COST', 1_000_000_000).default(100_000),
     EXECUTION_DEADLINE_MS: boundedInt('EXECUTION_DEADLINE_MS', MAX_TIMER_MS).default(15_000),
+    // How queries execute: compiled per document (graphql-jit) or interpreted (graphql-js); mutations and subscriptions always interpreted.
+    GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'GRAPHQL_EXECUTOR: jit or graphql-js' }).default('jit'),
     DATABASE_READ_TIMEOUT_MS: boundedInt('DATABASE_READ_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
     DATABASE_WRITE_TIMEOUT_MS: boundedInt('DATABASE_WRITE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
     COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES')
@@ -196,6 +198,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       cost: env.QUERY_MAX_COST,
       executionDeadlineMs: env.EXECUTION_DEADLINE_MS,
     },
+    executor: env.GRAPHQL_EXECUTOR,
     componentes: {
       // Per digital component, checked on the declaration and while the bytes stream in.
       maxBytes: env.COMPONENT_MAX_BYTES,

@@ -20,6 +20,7 @@ import { fonteAlertasParados } from '../tramites/alertas-parados.js';
 import { authGate } from './plugins/auth-gate.js';
 import { authenticateBeforeParse, oncePerRequest } from './plugins/authenticate-before-parse.js';
 import { compression } from './plugins/compression.js';
+import { compiledExecution } from './plugins/compiled-execution.js';
 import { depthLimit } from './plugins/depth-limit.js';
 import { executionDeadline } from './plugins/execution-deadline.js';
 import { graphiqlPage } from './plugins/graphiql.js';
@@ -60,6 +61,7 @@ export interface AppOptions {
     | 'contrapartes'
     | 'ambientePadrao'
     | 'metrics'
+    | 'executor'
   >;
   database: DatabaseHandle;
   logger: Logger;
@@ -206,6 +208,8 @@ export async function createApp({ config, database, logger, clock = systemClock 
       hideSuggestions({ showTo: async (request) => config.introspectionPublic && (await authenticateRequest(request)).viewer !== null }),
       refuseNullBytes(),
       queryCost({ maxCost: limits.cost }),
+      // Before the deadline, which wraps whatever execute function is set when its hook runs.
+      ...(config.executor === 'jit' ? [compiledExecution()] : []),
       executionDeadline({ ms: limits.executionDeadlineMs }),
       inputErrorCodes(),
       sharedEventExecution({ maskError: (error) => mascararErro(error, 'Unexpected error.') as GraphQLError }),

@@ -79,6 +79,8 @@ export function testGatewayConfig(
     trustedDocuments: options.trustedDocuments ?? null,
     shutdownGraceMs: 2_000,
     ambientePadrao: options.ambientePadrao ?? defaults.ambientePadrao,
+    // The production default (graphql-jit) unless GRAPHQL_EXECUTOR says otherwise, so the suite can run under either.
+    executor: loadConfig({ GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR }).executor,
     onboarding: {
       unidadeTesteProducao: { repositorio: 1, numeroIdentificacao: 187432 },
       documentoMaxBytes: options.documentMaxBytes ?? 64 * 1024,
