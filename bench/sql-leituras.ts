@@ -84,14 +84,15 @@ async function main(): Promise<void> {
       headers?: Record<string, string>,
     ): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
       await graphql(url, query, variables, headers);
-      // A read is never a transaction: a capture holding one caught a background job's, so it is taken again.
+      // A read sends only selects: a capture holding anything else (a transaction, a write) caught a background job's
+      // (a gateway's start-up work), so it is taken again.
       for (let tentativa = 0; ; tentativa++) {
         contador.zerar();
         const dados = await graphql(url, query, variables, headers);
         const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
-        if (!instrucoes.some((i) => /^\s*begin\b/i.test(i.texto))) return { dados, instrucoes };
-        console.log(`(a capture held a background transaction, taken again: ${instrucoes.map((i) => i.texto.slice(0, 60)).join(' | ')})`);
-        if (tentativa === 4) throw new Error(`${url}: every capture of the request held a transaction`);
+        if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto))) return { dados, instrucoes };
+        console.log(`(a capture held background work, taken again: ${instrucoes.map((i) => i.texto.slice(0, 60)).join(' | ')})`);
+        if (tentativa === 4) throw new Error(`${url}: every capture of the request held more than selects`);
       }
     };
     // The gateway's request, and the same one to the gateway before the patch: the same answer.
