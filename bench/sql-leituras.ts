@@ -84,16 +84,18 @@ async function main(): Promise<void> {
       headers?: Record<string, string>,
     ): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
       await graphql(url, query, variables, headers);
-      // A read sends only selects: a capture holding anything else (a transaction, a write) caught a background job's
-      // (a gateway's start-up work), so it is taken again.
-      for (let tentativa = 0; ; tentativa++) {
+      // A read sends only selects, the same ones each time: a capture holding anything else, or differing from the one
+      // before, caught a background job's statements (a gateway's start-up work), so it is taken again.
+      let anterior: string | null = null;
+      for (let tentativa = 0; tentativa < 10; tentativa++) {
         contador.zerar();
         const dados = await graphql(url, query, variables, headers);
         const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
-        if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto))) return { dados, instrucoes };
-        console.log(`(a capture held background work, taken again: ${instrucoes.map((i) => i.texto.slice(0, 60)).join(' | ')})`);
-        if (tentativa === 4) throw new Error(`${url}: every capture of the request held more than selects`);
+        const textos = instrucoes.map((i) => i.texto).join('\n');
+        if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto)) && textos === anterior) return { dados, instrucoes };
+        anterior = textos;
       }
+      throw new Error(`${url}: no two captures of the request in a row sent the same selects`);
     };
     // The gateway's request, and the same one to the gateway before the patch: the same answer.
     const doGateway = async (query: string, variables: Record<string, unknown>) => {

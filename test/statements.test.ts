@@ -119,10 +119,10 @@ describe.each(BACKENDS)('%s', (backend) => {
       componentes: (string | null)[];
     }>(
       `select t.idt::text as idt, r.sigla as receptora, u.sigla as remetente, p.sigla as pai, o.sigla as orgao,
-              coalesce((select array_agg(a.sigla order by e.seq) from tramite_eventos e left join estruturas a on a.id = e.ator_orgao_id
-                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '{}') as atores,
-              coalesce((select array_agg(c.hash order by e.seq) from tramite_eventos e left join tramite_componentes c on c.id = e.componente_id
-                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '{}') as componentes
+              coalesce((select json_agg(a.sigla order by e.seq) from tramite_eventos e left join estruturas a on a.id = e.ator_orgao_id
+                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '[]') as atores,
+              coalesce((select json_agg(c.hash order by e.seq) from tramite_eventos e left join tramite_componentes c on c.id = e.componente_id
+                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '[]') as componentes
          from tramites t join estruturas u on u.id = t.remetente_unidade_id left join estruturas p on p.id = u.pai_id
          join estruturas o on o.id = u.orgao_id
          left join estruturas r on r.id = t.unidade_receptora_id
