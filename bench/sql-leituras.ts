@@ -2,17 +2,21 @@
  * The SQL behind the read workloads (issue 15, goal 1): the statements the gateway and PostGraphile send for W1 (a
  * page of 50 with both units and their agencies, and the next page), W2 (one trâmite with its history) and W4 (W1 +
  * `totalCount`), caught on the wire (bench/contador-pg.ts, with their bound values), then each run again directly on
- * one postgres.js connection BENCH_SQL_RUNS (300) times, the two sides interleaved: per request (the sum over its
+ * one postgres.js connection BENCH_SQL_RUNS (300) times, the sides interleaved: per request (the sum over its
  * statements) the median server time (planning + execution, from EXPLAIN ANALYZE; every execution is planned, as
  * the gateway's `plan_cache_mode=force_custom_plan`) and the median round trip through the driver, the ratios, and
- * MET when the gateway's server time is no more than PostGraphile's. Same database as bench/reads.ts:
- * BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or BENCH_DATABASE_URL).
+ * MET when the gateway's server time is no more than PostGraphile's. A third side, "before", is a second gateway
+ * process running drizzle-orm's relational query builder as released (bench/drizzle-sem-juncoes.mjs: nested `one`
+ * relations as per-row lateral sub-queries, not the patch's left joins); its answers must equal the gateway's.
+ * Same database as bench/reads.ts: BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or
+ * BENCH_DATABASE_URL).
  *
  *   npx tsx bench/sql-leituras.ts                    # ~1 min
  *   BENCH_SQL_EXPLAIN=1 npx tsx bench/sql-leituras.ts   # also prints each statement and its EXPLAIN (ANALYZE, BUFFERS)
  *
  * Not part of the suite.
  */
+import { deepStrictEqual } from 'node:assert/strict';
 import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_TRAMITE, PG_PAGE, PG_TRAMITE } from './consultas-leituras.js';
@@ -41,6 +45,9 @@ function mediana(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+const LADOS = ['gateway', 'antes', 'postgraphile'] as const;
+type Pedido = { nome: string } & Record<(typeof LADOS)[number], Instrucao[]>;
+
 // The gateway's live-feed bus polls the event log beside the requests: its statements are not the request's.
 const doBarramento = (texto: string) => /log_marca|from "tramite_eventos" inner join "tramites"/.test(texto);
 
@@ -53,36 +60,63 @@ async function main(): Promise<void> {
     const [meio] = await handle.rows<{ idt: string }>('select idt::text from tramites order by id offset $1 limit 1', [
       Math.floor(TRAMITES / 2),
     ]);
-    const contador = await contadorPg(url);
-    limpeza.push(() => contador.close());
-    const env = { BENCH_CHILD_DATABASE_URL: contador.url, BENCH_CHILD_JWT_SECRET: SECRET, BENCH_CHILD_POOL_SIZE: '2' };
-    const [gw, pgl] = await Promise.all([
-      iniciarFilho('bench/gateway-child.ts', env),
-      iniciarFilho('bench/reads-postgraphile-child.mjs', env),
+    // Each server behind a counting proxy of its own: a statement one sends in the background is never another's.
+    const filho = async (script: string, execArgv: string[] = []) => {
+      const contador = await contadorPg(url);
+      limpeza.push(() => contador.close());
+      const env = { BENCH_CHILD_DATABASE_URL: contador.url, BENCH_CHILD_JWT_SECRET: SECRET, BENCH_CHILD_POOL_SIZE: '2' };
+      const c = await iniciarFilho(script, env, execArgv);
+      limpeza.push(async () => c.proc.kill());
+      return { ...c, contador };
+    };
+    const [gw, antes, pgl] = await Promise.all([
+      filho('bench/gateway-child.ts'),
+      filho('bench/gateway-child.ts', ['--import', './bench/drizzle-sem-juncoes.mjs']),
+      filho('bench/reads-postgraphile-child.mjs'),
     ]);
-    for (const c of [gw, pgl]) limpeza.push(async () => c.proc.kill());
     const auth = { authorization: `Bearer ${await mintToken(SECRET, { sub: 'bench.pen', orgao: null, roles: ['PEN_ADMIN'] })}` };
 
     // Each request once unmeasured (the token's lookups, PostGraphile's first plan), then once caught on the wire.
-    const pegar = async (pedir: () => Promise<any>): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
-      await pedir();
-      contador.zerar();
-      const dados = await pedir();
-      return { dados, instrucoes: contador.instrucoes.filter((i) => !doBarramento(i.texto)) };
+    const pegar = async (
+      { url, contador }: typeof gw,
+      query: string,
+      variables: Record<string, unknown>,
+      headers?: Record<string, string>,
+    ): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
+      await graphql(url, query, variables, headers);
+      // A read sends only selects, the same ones each time: a capture holding anything else, or differing from the one
+      // before, caught a background job's statements (a gateway's start-up work), so it is taken again.
+      let anterior: string | null = null;
+      for (let tentativa = 0; tentativa < 10; tentativa++) {
+        contador.zerar();
+        const dados = await graphql(url, query, variables, headers);
+        const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
+        const textos = instrucoes.map((i) => i.texto).join('\n');
+        if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto)) && textos === anterior) return { dados, instrucoes };
+        anterior = textos;
+      }
+      throw new Error(`${url}: no two captures of the request in a row sent the same selects`);
     };
-    const pedidos: { nome: string; gateway: Instrucao[]; postgraphile: Instrucao[] }[] = [];
+    // The gateway's request, and the same one to the gateway before the patch: the same answer.
+    const doGateway = async (query: string, variables: Record<string, unknown>) => {
+      const agora = await pegar(gw, query, variables, auth);
+      const anterior = await pegar(antes, query, variables, auth);
+      deepStrictEqual(agora.dados, anterior.dados, 'the gateway answered otherwise before the drizzle-orm patch');
+      return { ...agora, antes: anterior.instrucoes };
+    };
+    const pedidos: Pedido[] = [];
     for (const total of [false, true]) {
       const nome = total ? 'W4' : 'W1';
-      const g1 = await pegar(() => graphql(gw.url, GW_PAGE(total), {}, auth));
-      const p1 = await pegar(() => graphql(pgl.url, PG_PAGE(total), {}));
-      pedidos.push({ nome: `${nome} page 1`, gateway: g1.instrucoes, postgraphile: p1.instrucoes });
-      const g2 = await pegar(() => graphql(gw.url, GW_PAGE(total), { after: g1.dados.tramites.pageInfo.endCursor }, auth));
-      const p2 = await pegar(() => graphql(pgl.url, PG_PAGE(total), { after: p1.dados.allTramites.pageInfo.endCursor }));
-      pedidos.push({ nome: `${nome} page 2`, gateway: g2.instrucoes, postgraphile: p2.instrucoes });
+      const g1 = await doGateway(GW_PAGE(total), {});
+      const p1 = await pegar(pgl, PG_PAGE(total), {});
+      pedidos.push({ nome: `${nome} page 1`, gateway: g1.instrucoes, antes: g1.antes, postgraphile: p1.instrucoes });
+      const g2 = await doGateway(GW_PAGE(total), { after: g1.dados.tramites.pageInfo.endCursor });
+      const p2 = await pegar(pgl, PG_PAGE(total), { after: p1.dados.allTramites.pageInfo.endCursor });
+      pedidos.push({ nome: `${nome} page 2`, gateway: g2.instrucoes, antes: g2.antes, postgraphile: p2.instrucoes });
     }
-    const g = await pegar(() => graphql(gw.url, GW_TRAMITE, { idt: meio!.idt }, auth));
-    const p = await pegar(() => graphql(pgl.url, PG_TRAMITE, { idt: meio!.idt }));
-    pedidos.push({ nome: 'W2', gateway: g.instrucoes, postgraphile: p.instrucoes });
+    const g = await doGateway(GW_TRAMITE, { idt: meio!.idt });
+    const p = await pegar(pgl, PG_TRAMITE, { idt: meio!.idt });
+    pedidos.push({ nome: 'W2', gateway: g.instrucoes, antes: g.antes, postgraphile: p.instrucoes });
 
     const direto = postgres(url, { max: 1, onnotice: () => {} });
     limpeza.push(() => direto.end({ timeout: 5 }));
@@ -110,10 +144,10 @@ async function main(): Promise<void> {
 
     console.log(`\nmedians of ${EXECUCOES} direct runs per request (the sum over its statements), ${TRAMITES} trâmites`);
     const cabecalho =
-      'request      statements gw / PG   server ms (plan + exec) gw / PG   gw/PG   round trip ms gw / PG   gw/PG   server ≤ PG';
+      'request      statements gw / before / PG   server ms (plan + exec) gw / before / PG   gw/PG   round trip ms gw / before / PG   gw/PG   server ≤ PG';
     const linhas: string[] = [];
     for (const pedido of pedidos) {
-      for (const lado of ['gateway', 'postgraphile'] as const) {
+      for (const lado of LADOS) {
         for (const instrucao of pedido[lado]) {
           if (EXPLAIN) {
             const plano = await direto.unsafe(`explain (analyze, buffers) ${instrucao.texto}`, instrucao.parametros as string[]);
@@ -123,26 +157,27 @@ async function main(): Promise<void> {
           for (let k = 0; k < 20; k++) await executar(instrucao);
         }
       }
-      const medidas = {
-        gateway: { servidor: [] as number[], ida: [] as number[] },
-        postgraphile: { servidor: [] as number[], ida: [] as number[] },
-      };
+      const medidas = Object.fromEntries(LADOS.map((lado) => [lado, { servidor: [] as number[], ida: [] as number[] }]));
       for (let k = 0; k < EXECUCOES; k++) {
-        for (const lado of ['gateway', 'postgraphile'] as const) {
-          medidas[lado].servidor.push(await soma(pedido[lado], tempoNoServidor));
-          medidas[lado].ida.push(await soma(pedido[lado], idaEVolta));
+        for (const lado of LADOS) {
+          medidas[lado]!.servidor.push(await soma(pedido[lado], tempoNoServidor));
+          medidas[lado]!.ida.push(await soma(pedido[lado], idaEVolta));
         }
       }
-      const [gs, ps, gi, pi] = [medidas.gateway.servidor, medidas.postgraphile.servidor, medidas.gateway.ida, medidas.postgraphile.ida].map(
-        mediana,
-      ) as [number, number, number, number];
+      const servidor = LADOS.map((lado) => mediana(medidas[lado]!.servidor));
+      const ida = LADOS.map((lado) => mediana(medidas[lado]!.ida));
+      const tres = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
+      const [gs, , ps] = servidor as [number, number, number];
+      const [gi, , pi] = ida as [number, number, number];
       linhas.push(
         [
           pedido.nome.padEnd(12),
-          `${pedido.gateway.length} / ${pedido.postgraphile.length}`.padStart(19),
-          `${gs.toFixed(3)} / ${ps.toFixed(3)}`.padStart(33),
+          LADOS.map((lado) => pedido[lado].length)
+            .join(' / ')
+            .padStart(28),
+          tres(servidor).padStart(42),
           (gs / ps).toFixed(2).padStart(7),
-          `${gi.toFixed(3)} / ${pi.toFixed(3)}`.padStart(23),
+          tres(ida).padStart(32),
           (gi / pi).toFixed(2).padStart(7),
           (gs <= ps ? 'MET' : 'MISSED').padStart(13),
         ].join(' '),

@@ -84,7 +84,65 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(pagina).toContain(`"d0"."${coluna}"`);
     for (const coluna of ['nre', 'numero_processo', 'descricao', 'versao', 'criado_em', 'atualizado_em', 'situacao_alterada_em'])
       expect(pagina).not.toContain(`"d0"."${coluna}"`);
-    expect(pagina).not.toContain('"d1"."nome"');
+    // The joined unit's json holds the asked column, not the others.
+    expect(pagina).toMatch(/json_build_object\('sigla', "j\d+"\."sigla"/);
+    expect(pagina).not.toMatch(/"j\d+"\."nome"/);
+  });
+
+  test('a page’s one-to-one relations are left joins (no per-row sub-query), null where the row has no key', async () => {
+    const query = `{ tramites(first: 50) { nodes { idt unidadeReceptora { sigla }
+      unidadeRemetente { sigla unidadePai { sigla } orgao { sigla } }
+      historico { situacao orgaoAtor { sigla } componente { hash } } } } }`;
+    const { res, sql } = await measure(query, {});
+    expect(sql).toHaveLength(1);
+    const [pagina] = sql as [string];
+    // The units are joined; only the history (a list) is a lateral sub-query, and inside it the event's agency and
+    // component are joined too.
+    expect(pagina.match(/left join lateral/g)).toHaveLength(1);
+    expect(pagina).toMatch(/left join "estruturas" as "j\d+" on "d0"."unidade_receptora_id" = "j\d+"."id"/);
+    expect(pagina).toMatch(/left join "tramite_componentes" as "j\d+" on "d1"."componente_id" = "j\d+"."id"/);
+    // Each relation as the rows say: present when the key is, null when it is not (reading the same rows directly).
+    const nodes = res.data!.tramites.nodes as {
+      idt: string;
+      unidadeReceptora: { sigla: string } | null;
+      unidadeRemetente: { sigla: string; unidadePai: { sigla: string } | null; orgao: { sigla: string } };
+      historico: { orgaoAtor: { sigla: string } | null; componente: { hash: string } | null }[];
+    }[];
+    expect(nodes).toHaveLength(50);
+    const linhas = await gw.database.rows<{
+      idt: string;
+      receptora: string | null;
+      remetente: string;
+      pai: string | null;
+      orgao: string;
+      atores: (string | null)[];
+      componentes: (string | null)[];
+    }>(
+      `select t.idt::text as idt, r.sigla as receptora, u.sigla as remetente, p.sigla as pai, o.sigla as orgao,
+              coalesce((select json_agg(a.sigla order by e.seq) from tramite_eventos e left join estruturas a on a.id = e.ator_orgao_id
+                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '[]') as atores,
+              coalesce((select json_agg(c.hash order by e.seq) from tramite_eventos e left join tramite_componentes c on c.id = e.componente_id
+                         where e.tramite_id = t.id and e.tipo = 'SITUACAO'), '[]') as componentes
+         from tramites t join estruturas u on u.id = t.remetente_unidade_id left join estruturas p on p.id = u.pai_id
+         join estruturas o on o.id = u.orgao_id
+         left join estruturas r on r.id = t.unidade_receptora_id
+        where t.idt = any($1::bigint[])`,
+      [nodes.map((n) => n.idt)],
+    );
+    const porIdt = new Map(linhas.map((l) => [l.idt, l]));
+    for (const n of nodes) {
+      const l = porIdt.get(n.idt)!;
+      expect(n.unidadeReceptora?.sigla ?? null).toBe(l.receptora);
+      expect(n.unidadeRemetente.sigla).toBe(l.remetente);
+      expect(n.unidadeRemetente.unidadePai?.sigla ?? null).toBe(l.pai);
+      expect(n.unidadeRemetente.orgao.sigla).toBe(l.orgao);
+      expect(n.historico.map((e) => e.orgaoAtor?.sigla ?? null)).toEqual(l.atores);
+      expect(n.historico.map((e) => e.componente?.hash ?? null)).toEqual(l.componentes);
+    }
+    // The page holds both kinds: with and without a receiving unit, events with and without an agency.
+    expect(nodes.some((n) => n.unidadeReceptora === null)).toBe(true);
+    expect(nodes.flatMap((n) => n.historico).some((e) => e.orgaoAtor === null)).toBe(true);
+    expect(nodes.flatMap((n) => n.historico).some((e) => e.orgaoAtor !== null)).toBe(true);
   });
 
   test('a trâmite’s history selects only the event columns asked for', async () => {
