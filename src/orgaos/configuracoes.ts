@@ -4,7 +4,7 @@
  * predicates the searches and gates filter with. A unit with no row in an environment is not enabled there.
  */
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn, PgSelect } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import type { Transaction } from '../db/log.js';
@@ -45,71 +45,6 @@ export interface ConfiguracaoComCentralizadora extends ConfiguracaoUnidade {
   daCentralizadora: UnidadeParaTramite | null;
 }
 
-const central = alias(estruturas, 'central');
-const configCentral = alias(configuracoesUnidade, 'config_central');
-
-/**
- * The columns of a unit's configuration with its centralising unit's (`juntarCentralizadora`'s joins, after `configuracoes_unidade`), read back by
- * `configuracaoDasColunas`.
- */
-export const COLUNAS_DA_CONFIGURACAO = {
-  configEstruturaId: configuracoesUnidade.estruturaId,
-  habilitadaEnvio: configuracoesUnidade.habilitadaEnvio,
-  habilitadaRecebimento: configuracoesUnidade.habilitadaRecebimento,
-  centralizadora: configuracoesUnidade.centralizadora,
-  centralizadoraId: configuracoesUnidade.centralizadoraId,
-  centralAtivo: central.ativo,
-  centralEnvio: configCentral.habilitadaEnvio,
-  centralRecebimento: configCentral.habilitadaRecebimento,
-  centralCentralizadora: configCentral.centralizadora,
-  centralCentralizadoraId: configCentral.centralizadoraId,
-};
-
-type ColunasDaConfiguracao = { [K in keyof typeof COLUNAS_DA_CONFIGURACAO]: (typeof COLUNAS_DA_CONFIGURACAO)[K]['_']['data'] | null };
-
-/**
- * The joins `COLUNAS_DA_CONFIGURACAO` read besides `configuracoes_unidade` (the unit's row in `ambiente`, already in
- * `consulta`): its centralising unit and that unit's row in the same environment.
- */
-export function juntarCentralizadora<Q extends PgSelect>(consulta: Q, ambiente: Ambiente): Q {
-  return consulta
-    .leftJoin(central, eq(central.id, configuracoesUnidade.centralizadoraId))
-    .leftJoin(
-      configCentral,
-      and(eq(configCentral.estruturaId, configuracoesUnidade.centralizadoraId), eq(configCentral.ambiente, ambiente)),
-    ) as unknown as Q;
-}
-
-/** A unit's configuration from `COLUNAS_DA_CONFIGURACAO` (a unit without a row there: SEM_CONFIGURACAO). */
-export function configuracaoDasColunas(l: ColunasDaConfiguracao | null): ConfiguracaoComCentralizadora {
-  if (l?.configEstruturaId == null) return { ...SEM_CONFIGURACAO, daCentralizadora: null };
-  return {
-    habilitadaEnvio: l.habilitadaEnvio!,
-    habilitadaRecebimento: l.habilitadaRecebimento!,
-    centralizadora: l.centralizadora!,
-    centralizadoraId: l.centralizadoraId,
-    daCentralizadora:
-      l.centralizadoraId == null || l.centralAtivo == null
-        ? null
-        : {
-            id: l.centralizadoraId,
-            ativo: l.centralAtivo,
-            habilitadaEnvio: l.centralEnvio ?? false,
-            habilitadaRecebimento: l.centralRecebimento ?? false,
-            centralizadora: l.centralCentralizadora ?? false,
-            centralizadoraId: l.centralCentralizadoraId ?? null,
-          },
-  };
-}
-
-/**
- * A unit row read with its configuration in one environment (the structure search's page): its configuration fields
- * answer from it in that environment instead of loading it again (`configuracaoNoCampo`).
- */
-export interface ConfiguracaoLida {
-  configuracaoLida: ConfiguracaoComCentralizadora & { ambiente: Ambiente };
-}
-
 /**
  * The configuration of the units `ids` in `ambiente`, one statement: each with its centralising unit's activity and
  * configuration in the same environment. Units without a row are absent from the map (read them as SEM_CONFIGURACAO).
@@ -120,10 +55,47 @@ export async function configuracoesDasUnidades(
   ids: readonly number[],
 ): Promise<Map<number, ConfiguracaoComCentralizadora>> {
   if (ids.length === 0) return new Map();
-  const linhas = await juntarCentralizadora(db.select(COLUNAS_DA_CONFIGURACAO).from(configuracoesUnidade).$dynamic(), ambiente).where(
-    and(eq(configuracoesUnidade.ambiente, ambiente), inArray(configuracoesUnidade.estruturaId, [...new Set(ids)])),
+  const central = alias(estruturas, 'central');
+  const configCentral = alias(configuracoesUnidade, 'config_central');
+  const linhas = await db
+    .select({
+      estruturaId: configuracoesUnidade.estruturaId,
+      habilitadaEnvio: configuracoesUnidade.habilitadaEnvio,
+      habilitadaRecebimento: configuracoesUnidade.habilitadaRecebimento,
+      centralizadora: configuracoesUnidade.centralizadora,
+      centralizadoraId: configuracoesUnidade.centralizadoraId,
+      centralAtivo: central.ativo,
+      centralEnvio: configCentral.habilitadaEnvio,
+      centralRecebimento: configCentral.habilitadaRecebimento,
+      centralCentralizadora: configCentral.centralizadora,
+      centralCentralizadoraId: configCentral.centralizadoraId,
+    })
+    .from(configuracoesUnidade)
+    .leftJoin(central, eq(central.id, configuracoesUnidade.centralizadoraId))
+    .leftJoin(
+      configCentral,
+      and(eq(configCentral.estruturaId, configuracoesUnidade.centralizadoraId), eq(configCentral.ambiente, ambiente)),
+    )
+    .where(and(eq(configuracoesUnidade.ambiente, ambiente), inArray(configuracoesUnidade.estruturaId, [...new Set(ids)])));
+  return new Map(
+    linhas.map((l) => [
+      l.estruturaId,
+      {
+        ...configuracaoDaLinha(l),
+        daCentralizadora:
+          l.centralizadoraId == null || l.centralAtivo == null
+            ? null
+            : {
+                id: l.centralizadoraId,
+                ativo: l.centralAtivo,
+                habilitadaEnvio: l.centralEnvio ?? false,
+                habilitadaRecebimento: l.centralRecebimento ?? false,
+                centralizadora: l.centralCentralizadora ?? false,
+                centralizadoraId: l.centralCentralizadoraId ?? null,
+              },
+      },
+    ]),
   );
-  return new Map(linhas.map((l) => [l.configEstruturaId!, configuracaoDasColunas(l)]));
 }
 
 /** Whether a trâmite may be sent to the unit now in that environment (it or its centralising unit receives). */

@@ -5,17 +5,11 @@
  * total is another statement, only when asked.
  */
 import { and, eq, getTableColumns, type Placeholder, sql, type SQL } from 'drizzle-orm';
-import { type AnyPgColumn, unionAll } from 'drizzle-orm/pg-core';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
-import {
-  COLUNAS_DA_CONFIGURACAO,
-  type ConfiguracaoLida,
-  configuracaoDasColunas,
-  habilitadaNoAmbiente,
-  juntarCentralizadora,
-} from './configuracoes.js';
-import { configuracoesUnidade, estruturaPalavras, estruturas } from './tables.js';
+import { habilitadaNoAmbiente } from './configuracoes.js';
+import { estruturaPalavras, estruturas } from './tables.js';
 
 export interface FiltroEstruturas {
   /** Words of the name or sigla, in any order; each must appear (accents and case ignored). */
@@ -100,8 +94,7 @@ function siglaComecaCom(termo: Valor, termoLike: Valor, sigla: SQL = siglaOrdena
   )!;
 }
 
-/** A unit found, with its configuration in the environment searched (`ConfiguracaoLida`). */
-export type EstruturaEncontrada = typeof estruturas.$inferSelect & ConfiguracaoLida;
+export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
 /**
  * How many matches a search ranks and counts at most: the first ones in the order of the words' index (the driving
@@ -191,14 +184,10 @@ interface ValoresDaBusca {
  * pages are stable. The similarity is computed only for the candidates, which also give the capped count (`total`).
  * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
  */
-function paginaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
+function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
   if (v.palavras.length === 0) {
     return db
-      .select({
-        ...getTableColumns(estruturas),
-        total: sql<number | null>`null::int`.as('total'),
-        posicao: posicao(siglaOrdenada, estruturas.id),
-      })
+      .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
       .from(estruturas)
       .where(atributos)
       .orderBy(siglaOrdenada, estruturas.id)
@@ -214,11 +203,7 @@ function paginaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean,
   if (curta) {
     const sub = porSigla.as('candidatos');
     return db
-      .select({
-        ...getTableColumns(estruturas),
-        total: sql<number | null>`null::int`.as('total'),
-        posicao: posicao(siglaOrdenada, estruturas.id),
-      })
+      .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
       .from(sub)
       .innerJoin(estruturas, eq(estruturas.id, sub.id))
       .orderBy(siglaOrdenada, estruturas.id)
@@ -238,40 +223,12 @@ function paginaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean,
   const ranqueados = unionAll(porSigla, porSemelhanca).as('ranqueados');
   return db
     .with(motorCte, candidatos)
-    .select({
-      ...getTableColumns(estruturas),
-      total: sql<number | null>`(select count(*)::int from ${candidatos})`.as('total'),
-      posicao: posicao(ranqueados.grupo, ranqueados.distancia, siglaOrdenada, estruturas.id),
-    })
+    .select({ ...getTableColumns(estruturas), total: sql<number | null>`(select count(*)::int from ${candidatos})` })
     .from(ranqueados)
     .innerJoin(estruturas, eq(estruturas.id, ranqueados.id))
     .orderBy(ranqueados.grupo, ranqueados.distancia, siglaOrdenada, estruturas.id)
     .limit(v.limit as number)
     .offset(v.offset as number);
-}
-
-/** A row's place in the page's order (the same keys as its ORDER BY), for the statement around the page. */
-const posicao = (...chaves: Array<SQL | SQL.Aliased | AnyPgColumn>) =>
-  sql<number>`row_number() over (order by ${sql.join(chaves, sql`, `)})`.as('posicao');
-
-/**
- * One page of the search (`paginaDaBusca`), each unit with its configuration in the environment searched, which its
- * fields read (`configuracaoNoCampo`) instead of a second statement per page. The page is a subquery with its LIMIT,
- * which the planner keeps apart: the configuration is joined to the page's rows only, after the ranking.
- */
-function consultaDaBusca(db: Database, ambiente: Ambiente, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
-  const pagina = paginaDaBusca(db, atributos, curta, v).as('pagina');
-  const colunas = Object.fromEntries(
-    Object.keys(getTableColumns(estruturas)).map((k) => [k, pagina[k as keyof typeof pagina]]),
-  ) as unknown as ReturnType<typeof getTableColumns<typeof estruturas>>;
-  return juntarCentralizadora(
-    db
-      .select({ ...colunas, configuracao: COLUNAS_DA_CONFIGURACAO, total: pagina.total })
-      .from(pagina)
-      .leftJoin(configuracoesUnidade, and(eq(configuracoesUnidade.estruturaId, pagina.id), eq(configuracoesUnidade.ambiente, ambiente)))
-      .$dynamic(),
-    ambiente,
-  ).orderBy(pagina.posicao);
 }
 
 /** Filters compared with a value: placeholders in the prepared statement. */
@@ -313,9 +270,7 @@ function consultaPreparada(db: Database, palavras: readonly string[], filtro: Fi
       offset: sql.placeholder('offset'),
       primeiros: sql.placeholder('primeiros'),
     };
-    preparada = consultaDaBusca(db, filtro.ambiente, filtroDeAtributos(marcado), curta, v).prepare(
-      `busca_estruturas_${porForma.size}`,
-    ) as Preparada;
+    preparada = consultaDaBusca(db, filtroDeAtributos(marcado), curta, v).prepare(`busca_estruturas_${porForma.size}`) as Preparada;
     porForma.set(chave, preparada);
   }
   return preparada;
@@ -340,13 +295,7 @@ export async function buscarEstruturas(
   };
   const linhas = await consultaPreparada(db, palavras, filtro).execute(valores);
   const total = linhas[0]?.total ?? null;
-  return {
-    linhas: linhas.map(({ total: _, configuracao, ...estrutura }) => ({
-      ...estrutura,
-      configuracaoLida: { ...configuracaoDasColunas(configuracao), ambiente: filtro.ambiente },
-    })),
-    total: total == null ? null : Number(total),
-  };
+  return { linhas: linhas.map(({ total: _, ...estrutura }) => estrutura), total: total == null ? null : Number(total) };
 }
 
 /**

@@ -9,13 +9,7 @@ import { ambienteDoCampo } from '../../schema/read-rules.js';
 import { assertCursors } from '../../schema/cursors.js';
 import { badUserInput } from '../../schema/errors.js';
 import type { Database } from '../../db/client.js';
-import {
-  type ConfiguracaoComCentralizadora,
-  type ConfiguracaoLida,
-  configuracoesDasUnidades,
-  habilitadaNoAmbiente,
-  SEM_CONFIGURACAO,
-} from '../configuracoes.js';
+import { type ConfiguracaoComCentralizadora, configuracoesDasUnidades, habilitadaNoAmbiente, SEM_CONFIGURACAO } from '../configuracoes.js';
 import { modoTramitacao, type ModoTramitacao as CodigoModoTramitacao } from '../regras.js';
 import { estruturas } from '../tables.js';
 
@@ -33,13 +27,11 @@ const carregadores = new WeakMap<object, Map<CodigoAmbiente, DataLoader<number, 
 
 /** The environment a unit's configuration field reads (its argument, the parent's, the deployment's) and its row there. */
 export function configuracaoNoCampo(
-  unidade: { id: number } & Partial<ConfiguracaoLida>,
+  unidade: { id: number },
   args: { ambiente?: CodigoAmbiente | null },
   ctx: GatewayContext,
 ): Promise<ConfiguracaoComCentralizadora & { ambiente: CodigoAmbiente }> {
   const ambiente = ambienteDoCampo(args, unidade, ctx.ambientePadrao);
-  // Read with the row (the structure search's page) in this environment: nothing to load.
-  if (unidade.configuracaoLida?.ambiente === ambiente) return Promise.resolve(unidade.configuracaoLida);
   let porAmbiente = carregadores.get(ctx);
   if (!porAmbiente) {
     porAmbiente = new Map();
