@@ -1,7 +1,7 @@
 /**
  * `pendencias` and the structure search (`estruturas(busca:)`) on a large database: p50/p99 at concurrency 10 through
- * the gateway (HTTP, in this process) against the very SQL statement the gateway sends, run directly on the same pool
- * (ratio printed), and their EXPLAIN.
+ * the gateway (HTTP, a gateway process of its own: bench/gateway-child.ts) against the very SQL statements the gateway
+ * sends, run directly from this process, prepared as the gateway sends them (ratio printed), and their EXPLAIN.
  *
  *   npx tsx bench/pendencias.ts
  *
@@ -10,13 +10,17 @@
  * units and BENCH_TRAMITES (1,000,000) trâmites with generate_series (one statement each). Each measurement is
  * bounded: BENCH_REQUESTS (3,000) requests or BENCH_SECONDS (20) seconds, whichever comes first. Not part of the suite.
  * The units get realistic accented names ("Coordenação de Licitações 123"), mixed operation modes and 2% inactive.
+ * BENCH_CPU_PROF=<dir> writes the gateway process's CPU profile of each gateway phase there.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { join } from 'node:path';
+import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { configurarUnidadesPorSql } from '../test/support/configuracao.js';
-import { bancoDeBench, envInt, gatewayDeBench, type Limpeza, limpar, postarGraphql } from './support.js';
+import { bancoDeBench, cpuMs, envInt, fecharFilho, gatewayDeBench, iniciarFilho, type Limpeza, limpar, postarGraphql } from './support.js';
 
 const UNIDADES = envInt('BENCH_UNIDADES', 100_000);
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
@@ -27,6 +31,7 @@ const PAGINA = 50;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
 const PRIMEIRO_NUMERO = 50_000_000;
 const META_P99_MS = 20;
+const PERFIS = process.env.BENCH_CPU_PROF?.trim() || null;
 /** The bench's database name, for the PostgreSQL backends' CPU (`cpuDoBanco`). */
 let nomeDoBanco = '';
 
@@ -62,15 +67,47 @@ function percentil(ordenados: number[], p: number): number {
   return ordenados[Math.min(ordenados.length - 1, Math.ceil((p / 100) * ordenados.length) - 1)]!;
 }
 
-/** `CONCORRENCIA` loops calling `op(cliente)` until `PEDIDOS` calls or `LIMITE_MS`; latencies in ms. */
-async function medir(
-  op: (cliente: number) => Promise<void>,
-): Promise<{ n: number; p50: number; p99: number; porSegundo: number; cpuMs: number; cpuBancoMs: number }> {
+/** The measured gateway's process: its CPU is read from /proc, and with BENCH_CPU_PROF it is profiled per phase. */
+let gatewayMedido: ChildProcess | null = null;
+let pedidosAoFilho = 0;
+/** Asks the gateway's process something over IPC (bench/gateway-child.ts's protocol) and waits for its answer. */
+function aoFilho(mensagem: Record<string, unknown>): Promise<void> {
+  const id = ++pedidosAoFilho;
+  return new Promise((resolve) => {
+    const resposta = (m: { id?: number }) => {
+      if (m.id !== id) return;
+      gatewayMedido!.off('message', resposta);
+      resolve();
+    };
+    gatewayMedido!.on('message', resposta);
+    gatewayMedido!.send({ ...mensagem, id });
+  });
+}
+
+interface Medida {
+  n: number;
+  p50: number;
+  p99: number;
+  porSegundo: number;
+  /** This process's CPU per request: the client's (node:http, or postgres.js for the direct SQL). */
+  cpuMs: number;
+  /** The gateway process's CPU per request (0 for the direct SQL). */
+  cpuGatewayMs: number;
+  cpuBancoMs: number;
+}
+
+/**
+ * `CONCORRENCIA` loops calling `op(cliente)` until `PEDIDOS` calls or `LIMITE_MS`; latencies in ms. `perfil` names the
+ * gateway phase's CPU profile (BENCH_CPU_PROF).
+ */
+async function medir(op: (cliente: number) => Promise<void>, gateway: { perfil: string } | null = null): Promise<Medida> {
   const latencias: number[] = [];
   const fim = Date.now() + LIMITE_MS;
   let feitos = 0;
+  if (gateway && PERFIS) await aoFilho({ tipo: 'perfil', arquivo: null });
   const inicio = performance.now();
   const cpu0 = process.cpuUsage();
+  const cpuGateway0 = gateway ? cpuMs(gatewayMedido!.pid) : 0;
   const cpuBanco0 = cpuDoBanco(nomeDoBanco);
   await Promise.all(
     Array.from({ length: CONCORRENCIA }, async (_, c) => {
@@ -84,15 +121,17 @@ async function medir(
   );
   const segundos = (performance.now() - inicio) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const cpuGateway = gateway ? cpuMs(gatewayMedido!.pid) - cpuGateway0 : 0;
   const cpuBanco = cpuDoBanco(nomeDoBanco) - cpuBanco0;
+  if (gateway && PERFIS) await aoFilho({ tipo: 'perfil', arquivo: join(PERFIS, `${gateway.perfil}.cpuprofile`) });
   latencias.sort((a, b) => a - b);
   return {
     n: latencias.length,
     p50: percentil(latencias, 50),
     p99: percentil(latencias, 99),
     porSegundo: latencias.length / segundos,
-    // This process's CPU (the client's and, through the gateway, the gateway's) per request.
     cpuMs: (cpu.user + cpu.system) / 1000 / latencias.length,
+    cpuGatewayMs: cpuGateway / latencias.length,
     cpuBancoMs: cpuBanco / latencias.length,
   };
 }
@@ -104,8 +143,12 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL ${versao} on ${servidor}`);
     nomeDoBanco = new URL(url).pathname.slice(1);
 
+    // The seeding statements on a connection of their own, not bounded by a statement timeout.
+    const semeadura = postgres(url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 0 } });
+    limpeza.push(() => semeadura.end({ timeout: 5 }));
+    const semear = (texto: string, params: unknown[] = []) => semeadura.unsafe(texto, params as never[]) as Promise<never[]>;
     let t0 = performance.now();
-    await handle.rows(
+    await semear(
       `insert into estruturas (repositorio_id, numero_identificacao, sigla, nome, pai_id, orgao_id)
        select r.repositorio_id, $1::int + g, 'BU' || g,
               (array['Secretaria', 'Coordenação', 'Divisão', 'Serviço', 'Núcleo', 'Diretoria', 'Gerência', 'Seção'])[1 + g % 8]
@@ -121,7 +164,7 @@ async function main(): Promise<void> {
     );
     // Four in five send, six in seven receive.
     await configurarUnidadesPorSql(
-      handle.rows,
+      semear,
       {
         onde: 'u.numero_identificacao > $1::int',
         envio: '(u.numero_identificacao - $1::int) % 5 <> 0',
@@ -129,11 +172,14 @@ async function main(): Promise<void> {
       },
       [PRIMEIRO_NUMERO],
     );
+    // The units' statistics before the trâmites' insert joins them: left to autovacuum, the insert took minutes at times
+    // (once the 300 s bound), most likely planned on the demo's ~150 units' statistics.
+    await semear('analyze estruturas');
     console.log(`seeded ${UNIDADES} units in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     t0 = performance.now();
     // Mostly concluded (6), the rest across the other statuses, one trâmite in progress per NRE (rule 0044).
-    await handle.rows(
+    await semear(
       `with bu as (select row_number() over (order by id) - 1 as k, id, orgao_id from estruturas where numero_identificacao > $1::int)
        insert into tramites (idt, nre, numero_processo, tipo, remetente_unidade_id, remetente_orgao_id, destinatario_unidade_id,
                              destinatario_orgao_id, situacao, versao, criado_em, atualizado_em, situacao_alterada_em, ambiente)
@@ -155,6 +201,8 @@ async function main(): Promise<void> {
     // sets only for commits whose WAL is flushed (the throwaway server commits asynchronously): a checkpoint first.
     await handle.rows('checkpoint');
     await handle.rows('vacuum (analyze) estrutura_palavras');
+    await handle.rows('vacuum (analyze) estruturas');
+    await handle.rows('vacuum (analyze) tramites');
     const [vm] = await handle.rows<{ paginas: number; visiveis: number }>(
       "select relpages as paginas, relallvisible as visiveis from pg_class where relname = 'estrutura_palavras'",
     );
@@ -193,10 +241,21 @@ async function main(): Promise<void> {
     );
     limpeza.push(() => banco.close());
     limpeza.push(async () => agente.destroy());
-    const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
+    // The direct side sends each captured statement as the gateway does: prepared on the same pool (client.ts), so it
+    // is planned with its values but parsed once per connection, one round trip. `banco.rows` would send it unprepared:
+    // parsed, described and waited for on every run (two round trips), more work than the gateway's statement.
+    const cliente = (banco.db as unknown as { $client: { unsafe: (sql: string, params: unknown[]) => Promise<unknown> } }).$client;
+    const direto = (sql: string, params: unknown[]) => cliente.unsafe(sql, params);
+    // This in-process gateway only captures the statements (its pool's hook); the one measured runs in a process of its
+    // own, as a deployed gateway does, so this process's clients do not queue on its event loop (and graphql-js runs in
+    // production mode there, as in every forked bench server).
+    const capturador = await gatewayDeBench(url, banco, SECRET, limpeza);
+    const filho = await iniciarFilho('bench/gateway-child.ts', { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_JWT_SECRET: SECRET });
+    limpeza.push(() => fecharFilho(filho.proc));
+    gatewayMedido = filho.proc;
 
-    async function pedir(token: string) {
-      const body = (await postarGraphql(agente, gateway.url, token, { query: QUERY, variables: { first: PAGINA } }, ACEITA)) as {
+    async function pedir(token: string, alvo: string | URL = filho.url) {
+      const body = (await postarGraphql(agente, alvo, token, { query: QUERY, variables: { first: PAGINA } }, ACEITA)) as {
         data?: { pendencias: { nodes: unknown[] } };
         errors?: unknown;
       };
@@ -205,28 +264,32 @@ async function main(): Promise<void> {
     }
     for (const [i, token] of tokens.entries()) {
       capturando = String(i);
-      const n = await pedir(token); // warm-up, and the statement to replay directly
+      const n = await pedir(token, capturador.url); // the statement to replay directly
       capturando = null;
+      await pedir(token); // warm-up of the measured gateway
       if (n !== Math.min(PAGINA, orgaos[i]!.pendentes))
         throw new Error(`agency ${orgaos[i]!.id}: ${n} items, expected ${Math.min(PAGINA, orgaos[i]!.pendentes)}`);
     }
-    const direto = [...capturadas.values()];
-    if (direto.length !== tokens.length) throw new Error(`captured ${direto.length} statements for ${tokens.length} agencies`);
+    const paginas = [...capturadas.values()];
+    if (paginas.length !== tokens.length) throw new Error(`captured ${paginas.length} statements for ${tokens.length} agencies`);
 
-    const [plano] = direto;
-    const explain = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${plano!.sql}`, plano!.params);
+    const [plano] = paginas;
+    const explain = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${plano!.sql}`, plano!.params);
     console.log(`\nEXPLAIN ANALYZE of one page (agency ${orgaos[0]!.id}):\n${explain.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}\n`);
 
     const viaSql = await medir(async (c) => {
-      const { sql, params } = direto[c % direto.length]!;
-      await banco.rows(sql, params);
+      const { sql, params } = paginas[c % paginas.length]!;
+      await direto(sql, params);
     });
-    const viaGateway = await medir(async (c) => {
-      await pedir(tokens[c % tokens.length]!);
-    });
-    const linha = (nome: string, m: typeof viaSql) =>
-      `${nome.padEnd(28)} ${String(m.n).padStart(6)} req  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  ${m.porSegundo.toFixed(0).padStart(6)}/s  CPU ${m.cpuMs.toFixed(2)} ms/req here + ${m.cpuBancoMs.toFixed(2)} in PostgreSQL`;
-    const veredito = (nome: string, m: typeof viaSql, base: typeof viaSql) =>
+    const viaGateway = await medir(
+      async (c) => {
+        await pedir(tokens[c % tokens.length]!);
+      },
+      { perfil: 'pendencias' },
+    );
+    const linha = (nome: string, m: Medida) =>
+      `${nome.padEnd(28)} ${String(m.n).padStart(6)} req  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  ${m.porSegundo.toFixed(0).padStart(6)}/s  CPU ms/req: client ${m.cpuMs.toFixed(2)} + gateway ${m.cpuGatewayMs.toFixed(2)} + PostgreSQL ${m.cpuBancoMs.toFixed(2)}`;
+    const veredito = (nome: string, m: Medida, base: Medida) =>
       `${nome}: gateway p99 ${m.p99.toFixed(1)} ms (goal < ${META_P99_MS}): ${m.p99 < META_P99_MS ? 'MET' : 'MISSED'}; ratio gateway / SQL p50 ${(m.p50 / base.p50).toFixed(2)}x, p99 ${(m.p99 / base.p99).toFixed(2)}x`;
     console.log(`pendencias(first: ${PAGINA}), concurrency ${CONCORRENCIA}, ${TRAMITES} trâmites, ${UNIDADES} units`);
     console.log(linha('same SQL, direct', viaSql));
@@ -251,8 +314,8 @@ async function main(): Promise<void> {
       estruturas(busca: $busca, first: 20, permiteEnvio: $permiteEnvio, permiteRecebimento: $permiteRecebimento, ativo: $ativo) {
         totalCount nodes { id sigla nome ativo modoTramitacao }
       } }`;
-    async function buscar(token: string, variables: Record<string, unknown>) {
-      const body = (await postarGraphql(agente, gateway.url, token, { query: QUERY_BUSCA, variables }, ACEITA)) as {
+    async function buscar(token: string, variables: Record<string, unknown>, alvo: string | URL = filho.url) {
+      const body = (await postarGraphql(agente, alvo, token, { query: QUERY_BUSCA, variables }, ACEITA)) as {
         data?: { estruturas: { totalCount: number; nodes: unknown[] } };
         errors?: unknown;
       };
@@ -262,8 +325,9 @@ async function main(): Promise<void> {
     const totais: number[] = [];
     for (const [i, variables] of BUSCAS.entries()) {
       capturandoBusca = String(i);
-      const r = await buscar(tokens[0]!, variables);
+      const r = await buscar(tokens[0]!, variables, capturador.url);
       capturandoBusca = null;
+      await buscar(tokens[0]!, variables); // warm-up of the measured gateway
       if (r.nodes.length === 0) throw new Error(`search ${JSON.stringify(variables)} found nothing`);
       totais.push(r.totalCount);
     }
@@ -272,7 +336,7 @@ async function main(): Promise<void> {
     if (buscasDiretas.length !== BUSCAS.length) throw new Error(`captured ${buscasDiretas.length} search statements`);
     for (const i of [0, 2, 4, BUSCAS.length - 1]) {
       for (const q of buscasDiretas[i]!) {
-        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers off, costs off) ${q.sql}`, q.params);
+        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
         console.log(`\nEXPLAIN ANALYZE of search ${JSON.stringify(BUSCAS[i])}:\n${plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
       }
     }
@@ -282,7 +346,7 @@ async function main(): Promise<void> {
       const tempos: number[] = [];
       for (let k = 0; k < 30; k++) {
         const t = performance.now();
-        for (const { sql, params } of buscasDiretas[i]!) await banco.rows(sql, params);
+        for (const { sql, params } of buscasDiretas[i]!) await direto(sql, params);
         tempos.push(performance.now() - t);
       }
       tempos.sort((a, b) => a - b);
@@ -295,11 +359,14 @@ async function main(): Promise<void> {
       return () => n++ % BUSCAS.length;
     })();
     const buscaSql = await medir(async () => {
-      for (const { sql, params } of buscasDiretas[vez()]!) await banco.rows(sql, params);
+      for (const { sql, params } of buscasDiretas[vez()]!) await direto(sql, params);
     });
-    const buscaGateway = await medir(async (c) => {
-      await buscar(tokens[c % tokens.length]!, BUSCAS[vez()]!);
-    });
+    const buscaGateway = await medir(
+      async (c) => {
+        await buscar(tokens[c % tokens.length]!, BUSCAS[vez()]!);
+      },
+      { perfil: 'busca' },
+    );
     console.log(`\nestruturas(busca:, first: 20), concurrency ${CONCORRENCIA}, ${UNIDADES} units`);
     console.log(linha('same SQL, direct', buscaSql));
     console.log(linha('through the gateway (HTTP)', buscaGateway));

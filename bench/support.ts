@@ -318,3 +318,19 @@ export function iniciarFilho(
     });
   });
 }
+
+/** Ends a forked bench server (`iniciarFilho`): asks it to close ({ tipo: 'fechar' }), killed if still there after 10 s. */
+export function fecharFilho(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    proc.send({ tipo: 'fechar' });
+  });
+}
