@@ -9,7 +9,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
 # Dependencies first (cached while the lock file is unchanged); the build runs once the sources are in.
-RUN npm ci --no-audit --no-fund --ignore-scripts && npx patch-package
+RUN npm ci --no-audit --no-fund --ignore-scripts && npx patch-package --error-on-fail
 COPY scripts ./scripts
 COPY src ./src
 COPY drizzle ./drizzle
@@ -22,7 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
 # --ignore-scripts: the postinstall would rebuild; the patch it applies (postgres.js) is applied here.
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npx patch-package && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npx patch-package --error-on-fail && npm cache clean --force
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
