@@ -344,7 +344,8 @@ export const tramiteAlertas = pgTable(
  * `totalCount` sum a few rows instead of counting trâmites (contagens.ts). Buckets are by creation instant (the panel's
  * period), in UTC: `A` a calendar year, `M` a month, `D` a day; `lado` `O` the agency as remetente, `D` as destinatário without the
  * refused (8, 9), `Q` either, as the agency itself sees them (each trâmite once). Maintained by statement-level triggers on
- * `tramites` in the writing transaction (every writer: steps, starts, the automatic cancellation, seeds); the migration
+ * `tramites` (every writer: steps, starts, the automatic cancellation, seeds), folded in at COMMIT (migration
+ * `contagens_no_commit`: no counter lock held across the transaction); the migration
  * `contagens` defines them and backfills from the existing rows.
  */
 export const tramiteContagens = pgTable(
