@@ -35,7 +35,8 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(Number(linha!.n)).toBe(i + 1);
     }
     const planos = await preparadas('/* reutilizada */');
-    if (backend === 'pglite') expect(planos).toEqual([]); // PGlite sends every statement unnamed
+    if (backend === 'pglite')
+      expect(planos).toEqual([]); // PGlite sends every statement unnamed
     else expect(planos).toEqual([{ generic: 3, custom: 5 }]);
   });
 
