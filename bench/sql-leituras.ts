@@ -3,8 +3,9 @@
  * page of 50 with both units and their agencies, and the next page), W2 (one trâmite with its history) and W4 (W1 +
  * `totalCount`), caught on the wire (bench/contador-pg.ts, with their bound values), then each run again directly on
  * one postgres.js connection BENCH_SQL_RUNS (300) times, the sides interleaved: per request (the sum over its
- * statements) the median server time (planning + execution, from EXPLAIN ANALYZE; every execution is planned, as
- * the gateway's `plan_cache_mode=force_custom_plan`) and the median round trip through the driver, the ratios, and
+ * statements) the median server time (planning + execution, from EXPLAIN ANALYZE; statements prepared as the gateway's
+ * connections run them, a generic plan reused once PostgreSQL picks it; beside it, every execution planned with its
+ * values, as before `plan_cache_mode` went back to auto) and the median round trip through the driver, the ratios, and
  * MET when the gateway's server time is no more than PostGraphile's. A third side, "before", is a second gateway
  * process running drizzle-orm's relational query builder as released (bench/drizzle-sem-juncoes.mjs: nested `one`
  * relations as per-row lateral sub-queries, not the patch's left joins); its answers must equal the gateway's.
@@ -20,6 +21,7 @@ import { deepStrictEqual } from 'node:assert/strict';
 import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_TRAMITE, PG_PAGE, PG_TRAMITE } from './consultas-leituras.js';
+import { PLANO_POR_VALORES } from '../src/db/client.js';
 import { contadorPg, type Instrucao } from './contador-pg.js';
 import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites, iniciarFilho } from './support.js';
 
@@ -118,19 +120,37 @@ async function main(): Promise<void> {
     const p = await pegar(pgl, PG_TRAMITE, { idt: meio!.idt });
     pedidos.push({ nome: 'W2', gateway: g.instrucoes, antes: g.antes, postgraphile: p.instrucoes });
 
+    // As the gateway's connections run (src/db/client.ts): prepared, plan_cache_mode auto (a generic plan reused once
+    // PostgreSQL finds it as cheap), a statement marked PLANO_POR_VALORES unnamed; and, the same run, every execution
+    // planned with its values (`custom`, how they ran before).
     const direto = postgres(url, { max: 1, onnotice: () => {} });
     limpeza.push(() => direto.end({ timeout: 5 }));
-    // As the gateway's connections run (src/db/client.ts): a custom plan for every execution.
-    await direto.unsafe('set plan_cache_mode = force_custom_plan');
-    const executar = (i: Instrucao) => direto.unsafe(i.texto, i.parametros as string[], { prepare: true });
+    const executar = (i: Instrucao) => direto.unsafe(i.texto, i.parametros as string[], { prepare: !i.texto.includes(PLANO_POR_VALORES) });
+    const planejado = postgres(url, { max: 1, onnotice: () => {} });
+    limpeza.push(() => planejado.end({ timeout: 5 }));
+    await planejado.unsafe('set plan_cache_mode = force_custom_plan');
 
     // The server's own time (planning + execution, EXPLAIN ANALYZE without per-node timing) and the round trip through
     // the driver (transfer and parsing included), the two sides interleaved run by run so both see the same load.
-    const tempoNoServidor = async (i: Instrucao): Promise<number> => {
-      const [linha] = await direto.unsafe(`explain (analyze, timing off, format json) ${i.texto}`, i.parametros as string[]);
+    // Reused: the statement PREPAREd by name on `direto` and timed by EXPLAIN EXECUTE, its values as literals.
+    const nomes = new Map<Instrucao, string>();
+    const literal = (v: unknown) => (v == null ? 'null' : `'${String(v).replaceAll("'", "''")}'`);
+    const explicar = async (conexao: postgres.Sql, texto: string, parametros: unknown[]) => {
+      const [linha] = await conexao.unsafe(`explain (analyze, timing off, format json) ${texto}`, parametros as string[]);
       const plano = (linha as unknown as { 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] })['QUERY PLAN'][0]!;
       return plano['Planning Time'] + plano['Execution Time'];
     };
+    const tempoNoServidor = async (i: Instrucao): Promise<number> => {
+      if (i.texto.includes(PLANO_POR_VALORES) || !i.parametros.length) return explicar(direto, i.texto, i.parametros);
+      let nome = nomes.get(i);
+      if (!nome) {
+        nome = `leitura_${nomes.size}`;
+        await direto.unsafe(`prepare ${nome} as ${i.texto}`);
+        nomes.set(i, nome);
+      }
+      return explicar(direto, `execute ${nome}(${i.parametros.map(literal).join(', ')})`, []);
+    };
+    const tempoPlanejado = (i: Instrucao) => explicar(planejado, i.texto, i.parametros);
     const idaEVolta = async (i: Instrucao): Promise<number> => {
       const t0 = performance.now();
       await executar(i);
@@ -144,27 +164,38 @@ async function main(): Promise<void> {
 
     console.log(`\nmedians of ${EXECUCOES} direct runs per request (the sum over its statements), ${TRAMITES} trâmites`);
     const cabecalho =
-      'request      statements gw / before / PG   server ms (plan + exec) gw / before / PG   gw/PG   round trip ms gw / before / PG   gw/PG   server ≤ PG';
+      'request      statements gw / before / PG   server ms (plan + exec) gw / before / PG   gw/PG   custom plans gw / before / PG   round trip ms gw / before / PG   gw/PG   server ≤ PG';
     const linhas: string[] = [];
     for (const pedido of pedidos) {
       for (const lado of LADOS) {
         for (const instrucao of pedido[lado]) {
+          for (let k = 0; k < 20; k++) {
+            await executar(instrucao);
+            await tempoNoServidor(instrucao); // past the five custom plans, so a generic one is in use if chosen
+          }
           if (EXPLAIN) {
-            const plano = await direto.unsafe(`explain (analyze, buffers) ${instrucao.texto}`, instrucao.parametros as string[]);
+            // The plan the measured runs use: the prepared statement's (generic once chosen), or one for its values.
+            const nome = nomes.get(instrucao);
+            const plano = nome
+              ? await direto.unsafe(`explain (analyze, buffers) execute ${nome}(${instrucao.parametros.map(literal).join(', ')})`)
+              : await direto.unsafe(`explain (analyze, buffers) ${instrucao.texto}`, instrucao.parametros as string[]);
             console.log(`\n--- ${pedido.nome}, ${lado}: ${instrucao.texto}\n    ${JSON.stringify(instrucao.parametros)}`);
             for (const linha of plano) console.log(`    ${linha['QUERY PLAN']}`);
           }
-          for (let k = 0; k < 20; k++) await executar(instrucao);
         }
       }
-      const medidas = Object.fromEntries(LADOS.map((lado) => [lado, { servidor: [] as number[], ida: [] as number[] }]));
+      const medidas = Object.fromEntries(
+        LADOS.map((lado) => [lado, { servidor: [] as number[], planejado: [] as number[], ida: [] as number[] }]),
+      );
       for (let k = 0; k < EXECUCOES; k++) {
         for (const lado of LADOS) {
           medidas[lado]!.servidor.push(await soma(pedido[lado], tempoNoServidor));
+          medidas[lado]!.planejado.push(await soma(pedido[lado], tempoPlanejado));
           medidas[lado]!.ida.push(await soma(pedido[lado], idaEVolta));
         }
       }
       const servidor = LADOS.map((lado) => mediana(medidas[lado]!.servidor));
+      const planejados = LADOS.map((lado) => mediana(medidas[lado]!.planejado));
       const ida = LADOS.map((lado) => mediana(medidas[lado]!.ida));
       const tres = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
       const [gs, , ps] = servidor as [number, number, number];
@@ -177,6 +208,7 @@ async function main(): Promise<void> {
             .padStart(28),
           tres(servidor).padStart(42),
           (gs / ps).toFixed(2).padStart(7),
+          tres(planejados).padStart(30),
           tres(ida).padStart(32),
           (gi / pi).toFixed(2).padStart(7),
           (gs <= ps ? 'MET' : 'MISSED').padStart(13),

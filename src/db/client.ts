@@ -273,12 +273,25 @@ function guardDriverConnectionLoss(): void {
 }
 
 /**
+ * The mark of a statement whose best plan depends on its values (a range, a prefix, a skewed value): PostgreSQL
+ * connections keep the default `plan_cache_mode` (auto), so a prepared statement falls to a generic plan after five
+ * custom ones when that plan costs about the same, and skips planning from then on (0.7–0.8 ms of W1's and the counts'
+ * 1.3 ms). A statement whose generic plan is a bad one for some values (the structure search's: ~40 ms where its
+ * custom plan takes 1–3 ms) carries this comment (`planoPorValores`) and goes as postgres.js's unnamed statement
+ * (`prepare: false`), which PostgreSQL plans with its values at every execution: one round trip more, no plan reuse.
+ * PGlite sends every statement unnamed, so there every statement is planned with its values.
+ */
+export const PLANO_POR_VALORES = '/* plano por valores */';
+export const planoPorValores = sql.raw(PLANO_POR_VALORES);
+
+/**
  * drizzle's postgres-js driver sends every statement unprepared (`prepare: false`). postgres.js then describes each
  * statement that has parameters before running it (Parse/Describe, wait, then Bind/Execute): two round trips per
  * statement, and nothing pipelined behind it, so statements issued together still go one by one. Here a statement
  * with parameters goes prepared, postgres.js's own default for its tagged queries: described once per connection
  * (the cache lives as long as the connection, recycled by postgres.js's max_lifetime), then one round trip, and
- * statements issued together share one. Statements without parameters (BEGIN, SET, COPY) are sent as before.
+ * statements issued together share one. Statements without parameters (BEGIN, SET, COPY) are sent as before, and so
+ * are those marked PLANO_POR_VALORES (planned with their values each time).
  */
 function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
   type ComCorpo = (...args: unknown[]) => unknown;
@@ -293,7 +306,7 @@ function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
     get(alvo, nome, receptor) {
       if (nome === 'unsafe')
         return (texto: string, params?: unknown[], opcoes?: postgres.UnsafeQueryOptions) =>
-          alvo.unsafe(texto, params as never, params?.length ? { ...opcoes, prepare: true } : opcoes);
+          alvo.unsafe(texto, params as never, params?.length ? { ...opcoes, prepare: !texto.includes(PLANO_POR_VALORES) } : opcoes);
       if (nome === 'begin' || nome === 'savepoint') return envolverCorpo((Reflect.get(alvo, nome) as ComCorpo).bind(alvo));
       return Reflect.get(alvo, nome, receptor);
     },
@@ -352,10 +365,8 @@ async function openPostgres(
     connect_timeout: 10,
     // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
     connection: {
-      // Statements go prepared (comInstrucoesPreparadas) for their round trips, not for plan reuse: after five runs
-      // PostgreSQL may switch a prepared statement to a generic plan, and the structure search's plan depends on its
-      // values (a sigla range, a trigram term): its generic plan took ~40 ms where the custom one takes 1–3 ms.
-      plan_cache_mode: 'force_custom_plan',
+      // No plan_cache_mode: prepared statements reuse a generic plan when PostgreSQL finds it as cheap as the custom
+      // ones; those whose plan depends on their values are marked and planned each time (PLANO_POR_VALORES).
       statement_timeout: timeouts.readMs,
       idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
     },

@@ -6,7 +6,7 @@
  */
 import { and, eq, getTableColumns, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
-import type { Database } from '../db/client.js';
+import { type Database, planoPorValores } from '../db/client.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { habilitadaNoAmbiente } from './configuracoes.js';
 import { estruturaPalavras, estruturas } from './tables.js';
@@ -66,8 +66,11 @@ function filtroDeAtributos(filtro: FiltroEstruturas): SQL | undefined {
   );
 }
 
-/** The folded sigla in byte order: what the sigla btree index (tables.ts) holds, for prefix ranges and their order. */
-const siglaOrdenada = sql`(${siglaDobrada} collate "C")`;
+/**
+ * The folded sigla in byte order: what the sigla btree index (tables.ts) holds, for prefix ranges and their order.
+ * Marked `planoPorValores`: every statement ordered or ranged by it (the search's) is planned with its values.
+ */
+const siglaOrdenada = sql`(${planoPorValores} ${siglaDobrada} collate "C")`;
 
 /**
  * A search of 1-2 letters in every word (e.g. "TI") is a prefix search on the sigla (the sigla btree index): as a word
@@ -80,8 +83,8 @@ export function buscaCurta(palavras: readonly string[]): boolean {
 /**
  * Units whose folded sigla (`sigla`: the C-collated folded sigla, by default the table's) starts with the search
  * (`termo`, and `termoLike`: the same escaped for LIKE), folded in SQL; as a byte range, so the btree serves it in any plan.
- * The term is folded inline, not as `dobrada`'s InitPlan: statements are planned with their values
- * (plan_cache_mode=force_custom_plan), so the planner folds the immutable function to a constant and estimates the
+ * The term is folded inline, not as `dobrada`'s InitPlan: these statements are planned with their values
+ * (`planoPorValores`), so the planner folds the immutable function to a constant and estimates the
  * range from the statistics. Behind an InitPlan the range was unknown at planning, and a prefix most units share
  * ("bu") was read by a bitmap scan of every match and sorted: 50 ms instead of an ordered walk of 0.1 ms.
  */
@@ -117,7 +120,8 @@ export interface PaginaDeEstruturas {
   total: number | null;
 }
 
-const palavraOrdenada = sql`(${estruturaPalavras.palavra} collate "C")`;
+/** The words' index order; marked like `siglaOrdenada`: the statements that walk it are planned with their values. */
+const palavraOrdenada = sql`(${planoPorValores} ${estruturaPalavras.palavra} collate "C")`;
 
 /**
  * The search's candidates (id, words, folded sigla), at most `LIMITE_BUSCA_ESTRUTURAS` + 1: units with, for every

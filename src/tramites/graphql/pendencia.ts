@@ -2,11 +2,13 @@
  * Pending work ("pendências", the platform's `tramites/pendentes`): the trâmites waiting for an act of the viewer's
  * side now, with the act expected; its live feed; and FAQ 7.12's guidance on every trâmite.
  */
+import { sql } from 'drizzle-orm';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import type { Barramento } from '../../feeds/barramento.js';
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
+import { planoPorValores } from '../../db/client.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
 import { orgaosEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
@@ -71,9 +73,15 @@ builder.drizzleObjectFields(Tramite, (t) => ({
 const DESCRICAO_ARG_ORGAO =
   'Órgão cujas pendências ver; padrão: o do seu token (um SPE: todos os órgãos que atende). PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
 
-/** A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in). */
+/**
+ * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in),
+ * planned with its values (`planoPorValores`): the agencies' share of pendências is skewed, and so is `paradasAntesDe`.
+ */
 function paginaDePendencias(escopo: EscopoPendencias) {
-  return { where: { RAW: (tr: typeof tramites) => pendenciasSql(tr, escopo) }, orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' } } as const;
+  return {
+    where: { RAW: (tr: typeof tramites) => sql`${pendenciasSql(tr, escopo)} ${planoPorValores}` },
+    orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' },
+  } as const;
 }
 
 builder.queryFields((t) => ({
