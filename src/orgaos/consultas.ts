@@ -128,8 +128,9 @@ const palavraOrdenada = sql`(${planoPorValores} ${estruturaPalavras.palavra} col
  * search word, a word starting with it, and the filters. They come from one prefix range of the words' btree
  * (`estrutura_palavras_prefixo_idx`), that of the driving word (the only one, or the rarest), read in (word, sigla, id)
  * order until enough pass: the other words are matched on the entry's own copy of the unit's words (an index-only
- * scan), the filters on the unit. A page reads about as many entries as it keeps, over the other words' and the
- * filters' selectivity. A unit with two words in the range counts once (at its first).
+ * scan), the filters on the unit, looked up by primary key for each entry read. A page reads about as many entries
+ * as it keeps, over the other words' and the filters' selectivity. A unit with two words in the range counts once (at
+ * its first).
  */
 function candidatosDaBusca(db: Database, palavras: readonly Valor[], atributos: SQL | undefined) {
   const dobradas = palavras.map(dobrada);
@@ -155,18 +156,24 @@ function candidatosDaBusca(db: Database, palavras: readonly Valor[], atributos: 
     /** The entry is the driving word itself (a whole-word match), not a longer word it starts. */
     inteira: sql<boolean>`${palavraOrdenada} = ${w}`.as('inteira'),
   };
-  const onde = and(sql`${palavraOrdenada} >= ${w}`, sql`${palavraOrdenada} < ${w} || chr(1114111)`, ...todas, primeiraDaUnidade);
-  const entradas = db.select(colunas).from(estruturaPalavras);
-  const filtradas = atributos
-    ? entradas.innerJoin(estruturas, eq(estruturas.id, estruturaPalavras.estruturaId)).where(and(onde, atributos))
-    : entradas.where(onde);
-  const candidatos = db
-    .$with('candidatos')
-    .as(
-      filtradas
-        .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
-        .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
-    );
+  // The filters are checked on each entry the walk reads, as a scalar subquery (a SubPlan, never pulled up into a
+  // join): joined, the planner took the walk's unknown range (the driving word is an InitPlan) for ~160 rows and once
+  // read every unit's key in a nested loop over those rows materialized (~7,700 in fact, every "Tecnologia da
+  // Informação" unit: ~770 M comparisons, past the 10 s statement timeout), merge-joined with configuracoes_unidade
+  // and sorted. Now the words' walk is the only scan, in index order under the LIMIT: what it reads is bounded by the
+  // driving word's range, whatever the statistics or the plan cache mode.
+  const daUnidade = atributos
+    ? sql`(select true from ${estruturas} where ${estruturas.id} = ${estruturaPalavras.estruturaId} and ${atributos})`
+    : undefined;
+  const onde = and(sql`${palavraOrdenada} >= ${w}`, sql`${palavraOrdenada} < ${w} || chr(1114111)`, ...todas, primeiraDaUnidade, daUnidade);
+  const candidatos = db.$with('candidatos').as(
+    db
+      .select(colunas)
+      .from(estruturaPalavras)
+      .where(onde)
+      .orderBy(palavraOrdenada, sql`(${estruturaPalavras.sigla} collate "C")`, estruturaPalavras.estruturaId)
+      .limit(LIMITE_BUSCA_ESTRUTURAS + 1),
+  );
   return { motorCte, candidatos };
 }
 
