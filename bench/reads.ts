@@ -15,11 +15,10 @@
  * BENCH_GATEWAY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=.artifacts") is passed to the gateway's process.
  * Not part of the suite.
  */
-import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_PAINEL, GW_TRAMITE, PG_PAGE, PG_PAINEL, PG_TRAMITE } from './consultas-leituras.js';
-import { bancoDeBench, cpuMs, envInt, type Limpeza, limpar, semearTramites, iniciarFilho } from './support.js';
+import { bancoDeBench, cpuMs, envInt, fecharFilho, iniciarFilho, type Limpeza, limpar, semearTramites } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EVENTOS_POR_TRAMITE = 5;
@@ -38,21 +37,6 @@ interface Pedido {
   path: string;
   headers?: Record<string, string>;
   body?: string;
-}
-
-function fechar(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      resolve();
-    }, 10_000);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.send({ tipo: 'fechar' });
-  });
 }
 
 const graphql = (path: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Pedido => ({
@@ -120,7 +104,7 @@ async function main(): Promise<void> {
       iniciarFilho('bench/reads-postgraphile-child.mjs', env),
       iniciarFilho('bench/reads-floor-child.ts', env),
     ]);
-    for (const c of [gw, pgl, floor]) limpeza.push(() => fechar(c.proc));
+    for (const c of [gw, pgl, floor]) limpeza.push(() => fecharFilho(c.proc));
     console.log(`servers up in ${((performance.now() - t0) / 1000).toFixed(1)} s (pool ${POOL} each)`);
     const bases: Record<Servidor, URL> = { gateway: gw.url, postgraphile: pgl.url, floor: floor.url };
 

@@ -12,7 +12,7 @@ import { comporServicos } from '../src/http/servicos.js';
 import type { Viewer } from '../src/kernel/viewer.js';
 import { ErroDeNegocio } from '../src/kernel/erros.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
-import { habilitada } from './support/configuracao.js';
+import { paresDeUnidades } from './support/configuracao.js';
 import { testGatewayConfig } from './support/gateway.js';
 
 /** Counter rows that differ from counting the trâmites with the migration's own keys (`tramite_contagens_chaves`). */
@@ -71,13 +71,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     fresh = await freshDatabase(backend, { migrated: true });
     handle = await createDatabase(fresh.options);
     await seedDemoData(handle.db, new Date());
-    const candidatos = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
-      `select distinct on (r.orgao_id, d.orgao_id) r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
-         from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
-          and r.ativo and d.ativo
-        order by r.orgao_id, d.orgao_id, r.id, d.id`,
-    );
+    const candidatos = await paresDeUnidades(rows);
     // The first pair both of whose agencies are admitted in production.
     for (const c of candidatos) {
       par = { rem: c.rem, dest: c.dest, remetente: spe(c.rem_orgao), destinatario: spe(c.dest_orgao) };

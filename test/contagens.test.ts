@@ -22,7 +22,7 @@ import type { ServicoTramites } from '../src/tramites/servico.js';
 import { tramites } from '../src/tramites/tables.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
 import { testGatewayConfig } from './support/gateway.js';
-import { habilitada } from './support/configuracao.js';
+import { paresDeUnidades } from './support/configuracao.js';
 
 const HORA = 3_600_000;
 const DIA = 24 * HORA;
@@ -102,13 +102,7 @@ describe.each(BACKENDS)('%s', (backend) => {
     handle = await createDatabase(fresh.options);
     await seedDemoData(handle.db, new Date());
     servico = comporServicos(handle.db, testGatewayConfig()).tramites;
-    const candidatos = await rows<{ rem: number; rem_orgao: number; dest: number; dest_orgao: number }>(
-      `select distinct on (r.orgao_id, d.orgao_id) r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
-         from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
-        where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
-          and r.ativo and d.ativo
-        order by r.orgao_id, d.orgao_id, r.id, d.id`,
-    );
+    const candidatos = await paresDeUnidades(rows);
     // The pairs both of whose agencies are admitted in production: tried once, the trial trâmite kept.
     for (const c of candidatos) {
       if (pares.length >= 4) break;

@@ -50,6 +50,24 @@ export interface ConfiguracaoDeTeste {
 
 type Rows = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
+/** A sending unit and a receiving unit of two different agencies, ready for a trâmite between them. */
+export interface ParDeUnidades {
+  rem: number;
+  rem_orgao: number;
+  dest: number;
+  dest_orgao: number;
+}
+
+/** One pair per (sending agency, receiving agency), active non-root units enabled in the tests' environment, in id order. */
+export const paresDeUnidades = (rows: Rows): Promise<ParDeUnidades[]> =>
+  rows<ParDeUnidades>(
+    `select distinct on (r.orgao_id, d.orgao_id) r.id::int as rem, r.orgao_id::int as rem_orgao, d.id::int as dest, d.orgao_id::int as dest_orgao
+       from estruturas r join estruturas d on d.orgao_id <> r.orgao_id
+      where ${habilitada('r', 'envio')} and ${habilitada('d', 'recebimento')} and r.pai_id is not null and d.pai_id is not null
+        and r.ativo and d.ativo
+      order by r.orgao_id, d.orgao_id, r.id, d.id`,
+  );
+
 /**
  * Writes the configuration of the units named (only the fields given; a unit without a row gets one, the others
  * not enabled), as a test's setup: straight in SQL, outside the gestores' mutations and their log, so a test can reach
