@@ -37,6 +37,7 @@ import {
   type Limpeza,
   limpar,
   postarGraphql,
+  percentil,
 } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
@@ -49,10 +50,6 @@ const PERFIS = process.env.BENCH_CPU_PROF;
 const META_P99_MS = 10;
 const DIA = 86_400_000;
 const SECRET = 'bench-secret-with-at-least-thirty-two-characters!!';
-
-function percentil(ordenados: number[], p: number): number {
-  return ordenados[Math.min(ordenados.length - 1, Math.max(0, Math.ceil((p / 100) * ordenados.length) - 1))]!;
-}
 
 /** The processes whose CPU a point reads: the gateway's (its own process) and the database server's backends. */
 interface Processos {

@@ -55,7 +55,7 @@ import { CONTEUDO_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js
 import { conectar, type Conexao, encerrarClientes, Recepcao, type Receptor } from './fanout-clientes.js';
 import { perfilador } from './perfil.js';
 import { agora } from './relogio.js';
-import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza } from './support.js';
+import { bancoDeBench, cpuDaMaquinaMs, cpuMs, parDeUnidades, type Limpeza, percentil } from './support.js';
 
 /** The trâmite service as the gateway composes it (onboarding's check runs in every step). */
 const servicoTramites = (db: Database) => comporServicos(db, loadConfig()).tramites;
@@ -256,11 +256,6 @@ async function esperarAssinantes(gateway: Filho, n: number, prazo: number): Prom
 }
 
 // ---- statistics -----------------------------------------------------------------------------------------
-
-function percentil(ordenados: Float64Array | number[], p: number): number {
-  if (ordenados.length === 0) return Number.NaN;
-  return ordenados[Math.min(ordenados.length - 1, Math.max(0, Math.ceil((p / 100) * ordenados.length) - 1))]!;
-}
 
 interface Resultado {
   fase: string;

@@ -20,7 +20,18 @@ import postgres from 'postgres';
 import { mintToken } from '../src/identity/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { configurarUnidadesPorSql } from '../test/support/configuracao.js';
-import { bancoDeBench, cpuMs, envInt, fecharFilho, gatewayDeBench, iniciarFilho, type Limpeza, limpar, postarGraphql } from './support.js';
+import {
+  bancoDeBench,
+  cpuMs,
+  envInt,
+  fecharFilho,
+  gatewayDeBench,
+  iniciarFilho,
+  type Limpeza,
+  limpar,
+  postarGraphql,
+  percentil,
+} from './support.js';
 
 const UNIDADES = envInt('BENCH_UNIDADES', 100_000);
 const TRAMITES = envInt('BENCH_TRAMITES', 1_000_000);
@@ -61,11 +72,6 @@ function cpuDoBanco(banco: string): number {
 /** The clients' kept-alive sockets; without BENCH_ACCEPT_ENCODING no compression is asked (`postarGraphql`). */
 const agente = new Agent({ keepAlive: true, maxSockets: CONCORRENCIA });
 const ACEITA = process.env.BENCH_ACCEPT_ENCODING?.trim() || null;
-
-function percentil(ordenados: number[], p: number): number {
-  if (ordenados.length === 0) return Number.NaN;
-  return ordenados[Math.min(ordenados.length - 1, Math.ceil((p / 100) * ordenados.length) - 1)]!;
-}
 
 /** The measured gateway's process: its CPU is read from /proc, and with BENCH_CPU_PROF it is profiled per phase. */
 let gatewayMedido: ChildProcess | null = null;

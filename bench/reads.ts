@@ -18,7 +18,7 @@
 import autocannon from 'autocannon';
 import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_PAINEL, GW_TRAMITE, PG_PAGE, PG_PAINEL, PG_TRAMITE } from './consultas-leituras.js';
-import { bancoDeBench, cpuMs, envInt, fecharFilho, iniciarFilho, type Limpeza, limpar, semearTramites } from './support.js';
+import { bancoDeBench, cpuMs, envInt, fecharFilho, iniciarFilho, type Limpeza, limpar, semearTramites, mediana } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EVENTOS_POR_TRAMITE = 5;
@@ -51,12 +51,6 @@ async function enviar(base: URL, p: Pedido): Promise<any> {
   const body = (await res.json()) as { data?: unknown; errors?: unknown };
   if (!res.ok || body.errors) throw new Error(`${base.origin}${p.path}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
-}
-
-function mediana(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface Medida {

@@ -23,7 +23,7 @@ import { mintToken } from '../src/identity/tokens.js';
 import { GW_PAGE, GW_TRAMITE, PG_PAGE, PG_TRAMITE } from './consultas-leituras.js';
 import { PLANO_POR_VALORES } from '../src/db/client.js';
 import { contadorPg, type Instrucao } from './contador-pg.js';
-import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites, iniciarFilho } from './support.js';
+import { bancoDeBench, envInt, type Limpeza, limpar, semearTramites, iniciarFilho, mediana } from './support.js';
 
 const TRAMITES = envInt('BENCH_TRAMITES', 100_000);
 const EXECUCOES = envInt('BENCH_SQL_RUNS', 300);
@@ -39,12 +39,6 @@ async function graphql(url: URL, query: string, variables: Record<string, unknow
   const body = (await res.json()) as { data?: any; errors?: unknown };
   if (!res.ok || body.errors) throw new Error(`${url}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
-}
-
-function mediana(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const LADOS = ['gateway', 'antes', 'postgraphile'] as const;

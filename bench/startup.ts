@@ -23,6 +23,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mediana } from './support.js';
 
 const raiz = fileURLToPath(new URL('..', import.meta.url));
 const i = process.argv.indexOf('--runs');
@@ -169,11 +170,6 @@ async function medir(variante: Variante, pasta: string, token: string): Promise<
   }
 }
 
-const mediana = (xs: number[]) => {
-  if (xs.length === 0) return Number.NaN;
-  const o = [...xs].sort((a, b) => a - b);
-  return o.length % 2 ? o[(o.length - 1) / 2]! : (o[o.length / 2 - 1]! + o[o.length / 2]!) / 2;
-};
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {

@@ -31,6 +31,20 @@ export const envInt = (name: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 
+/** The nearest-rank percentile `p` (0–100) of values sorted ascending; NaN when there are none. */
+export function percentil(ordenados: ArrayLike<number>, p: number): number {
+  if (ordenados.length === 0) return Number.NaN;
+  return ordenados[Math.min(ordenados.length - 1, Math.max(0, Math.ceil((p / 100) * ordenados.length) - 1))]!;
+}
+
+/** The median (the mean of the two middle values for an even count); NaN when there are none. */
+export function mediana(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms); NaN once it has exited or off Linux. */
 export function cpuMs(pid: number | undefined): number {
   try {

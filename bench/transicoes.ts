@@ -35,7 +35,7 @@ import type { Database } from '../src/db/client.js';
 import { comporServicos } from '../src/http/servicos.js';
 import { CONTEUDO_DE_DEMO, conduzirPasso, type PedidoDeConducao } from '../src/demo/conducao.js';
 import { createDatabase } from '../src/db/client.js';
-import { bancoDeBench, envInt, parDeUnidades, passoPorHttp, type Limpeza } from './support.js';
+import { bancoDeBench, envInt, parDeUnidades, passoPorHttp, type Limpeza, percentil } from './support.js';
 import { contadorPg } from './contador-pg.js';
 import { iniciarPiso, passoNoPiso } from './transicoes-piso.js';
 
@@ -70,11 +70,6 @@ interface Medida {
   /** CPU of this process (gateway, floor and the clients alike) per operation, ms. */
   cpuMs: number;
   nota: string;
-}
-
-function percentil(ordenados: number[], p: number): number {
-  if (ordenados.length === 0) return Number.NaN;
-  return ordenados[Math.min(ordenados.length - 1, Math.ceil((p / 100) * ordenados.length) - 1)]!;
 }
 
 /**
