@@ -25,9 +25,12 @@ const brotliOptions = (body: Buffer, quality: number): BrotliOptions => ({
   params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
 });
 
+const brotliCompressAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
 const compressors: Record<ContentEncoding, (body: Buffer, brotliQuality: number) => Promise<Buffer>> = {
-  br: (body, quality) => promisify(brotliCompress)(body, brotliOptions(body, quality)),
-  gzip: (body) => promisify(gzip)(body),
+  br: (body, quality) => brotliCompressAsync(body, brotliOptions(body, quality)),
+  gzip: (body) => gzipAsync(body),
 };
 
 const syncCompressors: Record<ContentEncoding, (body: Buffer, brotliQuality: number) => Buffer> = {
