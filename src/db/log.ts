@@ -1,6 +1,7 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from './client.js';
+import { linhasDe } from './linhas.js';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -47,12 +48,7 @@ export async function marcarLog(db: Database, log: EventLog, desde: number): Pro
   const resultado: unknown = await db.execute(
     sql`select xmin::text as xmin, alocado, xid::text as xid from log_marca(pg_get_serial_sequence(${getTableName(log.tabela)}, 'seq')::regclass, ${desde})`,
   );
-  // postgres.js answers an array, PGlite `{ rows }` (docs/stack.md trap 4).
-  const [linha] = (Array.isArray(resultado) ? resultado : (resultado as { rows: unknown[] }).rows) as {
-    xmin: string;
-    alocado: number | string;
-    xid: string | null;
-  }[];
+  const [linha] = linhasDe<{ xmin: string; alocado: number | string; xid: string | null }>(resultado);
   return { xmin: BigInt(linha!.xmin), alocado: Number(linha!.alocado), xid: linha!.xid == null ? null : BigInt(linha!.xid) };
 }
 

@@ -11,6 +11,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { linhasDe } from '../db/linhas.js';
 import type { Transaction } from '../tramites/eventos.js';
 import { criarAssinadorDeRecibos, type ChaveDeAssinatura, type ConteudoReciboDeEnvio, dataDoRecibo } from '../tramites/recibos.js';
 import { recibosDeConclusao, recibosDeEnvio } from '../tramites/tables.js';
@@ -28,10 +29,6 @@ export async function marcarSemente(db: Database, em: Date): Promise<void> {
   });
 }
 
-function linhas<T>(resultado: unknown): T[] {
-  return (Array.isArray(resultado) ? resultado : ((resultado as { rows?: T[] }).rows ?? [])) as T[];
-}
-
 /**
  * On a database copied from the demo template, once: moves every timestamp of the public tables by whole seconds from
  * the seed's instant to `agora` and signs the receipts again; in one transaction that also drops the mark, so a start
@@ -43,9 +40,9 @@ export async function trazerAoPresente(
   opcoes: { chaveDeRecibos?: ChaveDeAssinatura } = {},
 ): Promise<{ ajustado: boolean; segundos: number }> {
   return db.transaction(async (tx) => {
-    const [marca] = linhas<{ existe: boolean }>(await tx.execute(sql`select to_regclass(${`${ESQUEMA}.semente`}) is not null as existe`));
+    const [marca] = linhasDe<{ existe: boolean }>(await tx.execute(sql`select to_regclass(${`${ESQUEMA}.semente`}) is not null as existe`));
     if (!marca?.existe) return { ajustado: false, segundos: 0 };
-    const [semente] = linhas<{ semeada_em: string | Date }>(
+    const [semente] = linhasDe<{ semeada_em: string | Date }>(
       await tx.execute(sql.raw(`select semeada_em from ${ESQUEMA}.semente for update`)),
     );
     // Whole seconds: the recibo de conclusão's date has no milliseconds, so shifting it stays the truncation of the shifted arrival.

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import type { Database } from '../db/client.js';
+import { linhasDe } from '../db/linhas.js';
 import type { Transaction } from './eventos.js';
 import { TamanhoNaoConfere } from './erros.js';
 import { conteudoBlocos, conteudos } from './tables.js';
@@ -82,7 +83,7 @@ export const postgresComponentStore: ComponentStore = {
               select coalesce((select id from existente), ${escritor.id}) as id`,
         )
         .execute()
-        .then(linhas<{ id: number }>),
+        .then(linhasDe<{ id: number }>),
     ]);
     return { id: Number(guardado!.id), hash, tamanho };
   },
@@ -126,11 +127,6 @@ type ClientePostgresJs = {
 
 /** A placeholder name for a content row until its bytes are hashed (the unique (hash, tamanho) index then decides). */
 const nomeProvisorio = (agora: Date) => `parcial:${agora.getTime()}:${Math.random()}`;
-
-/** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */
-function linhas<T>(resultado: unknown): T[] {
-  return Array.isArray(resultado) ? resultado : ((resultado as { rows: T[] }).rows ?? []);
-}
 
 /** The PGCOPY binary header: signature, flags, header-extension length (PostgreSQL's COPY BINARY format). */
 const CABECALHO_COPY_BINARIO = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);

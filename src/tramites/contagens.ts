@@ -8,6 +8,7 @@
  */
 import { and, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { linhasDe } from '../db/linhas.js';
 import { DAY_MS } from '../kernel/clock.js';
 import { isPenAdmin, type Viewer } from '../kernel/viewer.js';
 import { sistemaOrgaos } from '../sistemas/tables.js';
@@ -125,11 +126,6 @@ function faixa(f: Baldes): SQL {
   return and(eq(c.escala, f.escala), f.de ? gte(c.inicio, f.de) : undefined, f.ate ? lt(c.inicio, f.ate) : undefined)!;
 }
 
-/** The raw rows of `db.execute`, whichever driver (docs/stack.md trap 4). */
-function linhas<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows: T[] }).rows ?? [])) as T[];
-}
-
 /** One filter's counters: its key `k` in the statement and what selects its rows. */
 interface PedidoDeContadores {
   k: number;
@@ -228,7 +224,7 @@ export async function contarPorSituacaoDeCada<const F extends readonly FiltroTra
   const partes = partesDaContagem(viewer, filtros, agora);
   const contagens = filtros.map(() => new Map<Situacao, number>()) as { [K in keyof F]: Map<Situacao, number> };
   if (!partes.length) return contagens;
-  const rows = linhas<{ k: number; situacao: number; n: number }>(
+  const rows = linhasDe<{ k: number; situacao: number; n: number }>(
     await db.execute(sql`select k, situacao, sum(n)::int as n from (${sql.join(partes, sql` union all `)}) as partes group by 1, 2`),
   );
   for (const r of rows)

@@ -7,6 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { linhasDe } from '../db/linhas.js';
 import type { Ambiente } from '../kernel/ambiente.js';
 import { ADVISORY_LOCKS } from '../kernel/locks.js';
 import { type Viewer, isPenAdmin } from '../kernel/viewer.js';
@@ -383,7 +384,9 @@ async function iniciarTramite(db: Database, pedido: PedidoInicio, opcoes: Opcoes
 
     const nre =
       (await decidirNre(tx, pedido.ambiente, pedido.tipo, numeroProcesso, remetenteOrgaoId, pedido.nre ?? null)) ?? (await novoNre(tx));
-    const [{ idt }] = linhas(await tx.execute(sql`select nextval(${IDT_SEQUENCIA[pedido.ambiente]}) as idt`)) as [{ idt: string | number }];
+    const [{ idt }] = linhasDe(await tx.execute(sql`select nextval(${IDT_SEQUENCIA[pedido.ambiente]}) as idt`)) as [
+      { idt: string | number },
+    ];
     let inserido: TramiteRow | undefined;
     try {
       // A savepoint: the unique violation below must not poison the surrounding transaction.
@@ -465,11 +468,6 @@ async function decidirNre(
   if (decisao.motivo === 'NRE_DE_OUTRO_PROCESSO') throw new NreInconsistente(nreInformado!, numeroProcesso);
   if (decisao.motivo === 'NAO_DETENTOR') throw new ProcessoNaoDetido(numeroProcesso, decisao.detentor.orgaoId);
   throw new ProcessoEmAndamento(decisao.nre);
-}
-
-/** The raw rows of `tx.execute`, whichever driver (docs/stack.md trap 4). */
-function linhas(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }
 
 /**
