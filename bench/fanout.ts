@@ -3,8 +3,8 @@
  * status changes reaches all of them, what an idle subscriber costs, and how fast an event crosses
  * from one instance to another through PostgreSQL's LISTEN/NOTIFY.
  *
- *   npx tsx bench/fanout.ts [--subscribers 1000,5000,10000] [--events 50] [--per-connection 1] [--cross-events 100]
- *                           [--delivery-timeout 30] [--two-instances false]
+ *   npx tsx bench/fanout.ts [--subscribers 1000,5000,10000] [--events 50] [--isolated 15] [--per-connection 1]
+ *                           [--cross-events 100] [--delivery-timeout 30] [--two-instances false]
  *
  * Real PostgreSQL: BENCH_DATABASE_URL (an admin URL: a fresh database is created there and dropped at the
  * end), or a throwaway server started with test/support/postgres-server.sh and stopped at the end.
@@ -19,7 +19,8 @@
  *   1. warm-up (20 subscribers, one trâmite walked, then closed), then the instance's memory after GC;
  *   2. N subscribers to `eventosTramites { cursor ocorridoEm tramite { idt situacao } }`, all idle: memory
  *      after GC again; (RSS delta, heap delta) / N = memory per idle subscriber;
- *   3. 3 isolated status changes, each once the previous one reached all N: the latency of one event;
+ *   3. --isolated status changes (15) one at a time, each once the previous one reached all N (at most 60 s in all):
+ *      the latency of one event, with the spread of the events' own p99 (is the row's p99 one slow event?);
  *   4. a burst of --events status changes (10 trâmites walked 1→6 at once, through the service).
  *   Latency of a delivery = receive time in the client process − the commit's return in the writer; p50/p99, deliveries/s;
  *   per event, medians of the first subscriber's latency and of the bus's delivery in the gateway (`bus p50`:
@@ -36,7 +37,7 @@
  * p99 < 250 ms one event at a time, < 2 s in a burst of 50, <= 30 KB each; the same on two instances with
  * 20,000; cross-instance p99 < 50 ms. Baselines: the floor for fan-out, the same instance for cross-instance,
  * and in the full table the first (smallest) subscriber count. Every wait is bounded
- * (connecting: 90 s; one event: 15 s; the burst: --delivery-timeout, 30 s; the whole run: 10 min;
+ * (connecting: 90 s; one event: 15 s, the phase's one-at-a-time events 60 s; the burst: --delivery-timeout, 30 s; the whole run: 12 min;
  * deliveries missing at a deadline count as later than it) and the run cleans up when it aborts.
  * BENCH_DEBUG=1 prints each step's time; BENCH_CPU_PROF=<dir> writes the gateways' CPU profiles of each burst.
  * Not part of the test suite.
@@ -71,7 +72,7 @@ const CAMINHO: Array<PedidoDeConducao['acao']> = [
 ];
 const LIMITE_CONEXAO_MS = 90_000;
 const LIMITE_ISOLADO_MS = 15_000;
-const LIMITE_TOTAL_MS = 10 * 60_000;
+const LIMITE_TOTAL_MS = 12 * 60_000;
 const MAX_SUBS_POR_CONEXAO = 25; // the gateway's default FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION
 
 const T0 = Date.now();
@@ -100,7 +101,10 @@ const CONTAGENS = (argumento('subscribers') ?? '1000,5000,10000').split(',').map
 });
 const EVENTOS = Math.ceil(inteiro('events', 50) / CAMINHO.length) * CAMINHO.length;
 const POR_CONEXAO = Math.min(inteiro('per-connection', 1), MAX_SUBS_POR_CONEXAO);
-const ISOLADOS = 3;
+/** Events one at a time per phase: enough that the row's p99 is not one event's (3 used to be). */
+const ISOLADOS = inteiro('isolated', 15);
+/** The one-at-a-time events of a phase stop being sent after this long (each also waits LIMITE_ISOLADO_MS at most). */
+const LIMITE_ISOLADOS_MS = 60_000;
 const LIMITE_ENTREGA_MS = inteiro('delivery-timeout', 30) * 1000;
 /** The two-instance phase (2 × the largest count); `--two-instances false` skips it. */
 const DUAS_INSTANCIAS = argumento('two-instances') !== 'false';
@@ -280,7 +284,7 @@ interface Resultado {
   /** The bound on waiting for these deliveries. */
   prazoMs: number;
   nota: string;
-  /** CPU time each process spent from the burst's start to its last delivery (burst rows). */
+  /** CPU time each process spent from the phase's first commit or write to its last delivery (burst and one-at-a-time rows). */
   cpu?: CpuDaRajada;
 }
 
@@ -429,6 +433,31 @@ function voltasDoBarramento(tempos: number[]): number {
   return voltas;
 }
 
+/**
+ * Each event's own p99 over its `n` deliveries (missing ones count as infinitely late): their median and the
+ * worst, so a row's p99 decided by one slow event shows.
+ */
+function p99sPorEvento(rec: Recepcao, commits: Map<number, number>, n: number): string {
+  const porSeq = new Map<number, number[]>();
+  for (let i = 0; i < rec.n; i++) {
+    const commit = commits.get(rec.seq[i]!);
+    if (commit === undefined) continue;
+    let ls = porSeq.get(rec.seq[i]!);
+    if (!ls) porSeq.set(rec.seq[i]!, (ls = []));
+    ls.push(rec.t[i]! - commit);
+  }
+  const p99s = [...commits.keys()]
+    .map((seq) => {
+      const ls = (porSeq.get(seq) ?? []).sort((a, b) => a - b);
+      const k = Math.max(1, Math.ceil(0.99 * n));
+      return k <= ls.length ? ls[k - 1]! : Number.POSITIVE_INFINITY;
+    })
+    .sort((a, b) => a - b);
+  if (p99s.length === 0) return '';
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '∞');
+  return `per-event p99: min ${f(p99s[0]!)}, median ${f(percentil(p99s, 50))}, max ${f(p99s.at(-1)!)} ms`;
+}
+
 const PISO_UM = 'floor (raw ws, same bytes)';
 const PISO_DOIS = 'floor on two processes (raw ws, same bytes)';
 
@@ -467,7 +496,10 @@ async function medirEntregas(
   },
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
-  for (let i = 0; i < ISOLADOS; i++) {
+  const cpuIsolados = cpuDaRajada(`${rotulo} one event at a time`, disparar.processos);
+  await cpuIsolados.iniciar();
+  const fimIsolados = Date.now() + LIMITE_ISOLADOS_MS;
+  for (let i = 0; i < ISOLADOS && Date.now() < fimIsolados; i++) {
     const antes = (await receptor.contar()).n;
     const c = await disparar.isolado(i);
     porSeqIsolado.set(c.seq, c.depois);
@@ -476,17 +508,20 @@ async function medirEntregas(
     depurar(`${rotulo}: isolated event ${i + 1}: ${recebidas - antes} deliveries`);
     if (recebidas < antes + n) break; // not even one event reached everyone in time: stop here
   }
+  const cpuIsolado = await cpuIsolados.parar();
+  const recepcaoIsolada = await receptor.recepcao();
   const isolado = resumo(
     `${rotulo}, one event at a time`,
     base,
-    await receptor.recepcao(),
+    recepcaoIsolada,
     porSeqIsolado,
     n,
     LIMITE_ISOLADO_MS,
-    [...notas, 'each event alone on the instance'],
+    [...notas, 'each event alone on the instance', p99sPorEvento(recepcaoIsolada, porSeqIsolado, n)],
     undefined,
     await disparar.barramento?.([...porSeqIsolado.keys()]),
   );
+  isolado.cpu = cpuIsolado;
   depurar(`${rotulo}: burst`);
   const cpu = cpuDaRajada(rotulo, disparar.processos);
   await cpu.iniciar();
@@ -616,6 +651,14 @@ async function main(): Promise<void> {
     });
     filhos.add(escritor);
     const processoDe = (f: Filho): Processo => ({ nome: f.nome, pid: f.proc.pid!, filho: f === escritor ? undefined : f });
+    /** The i-th event one at a time: the next step of one of `avulsos` (each walked 1→6, one after the other). */
+    const passoIsolado = (avulsos: number[]) => async (i: number) =>
+      (
+        await escritor.pedir<{ commits: Commit[] }>(
+          { tipo: 'servico', tramites: [avulsos[Math.floor(i / CAMINHO.length)]!], passos: [CAMINHO[i % CAMINHO.length]!] },
+          30_000,
+        )
+      ).commits[0]!;
     const passosServico = async (tramites: number[]) =>
       (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites, passos: CAMINHO }, LIMITE_ENTREGA_MS)).commits;
 
@@ -684,7 +727,7 @@ async function main(): Promise<void> {
       depurar(`warm-up: ${rec.n} deliveries`);
       encerrarClientes(clientesAbertos);
       const tramites = await criarTramites(EVENTOS / CAMINHO.length);
-      const [avulso] = await criarTramites(1);
+      const avulsos = await criarTramites(Math.ceil(ISOLADOS / CAMINHO.length));
       await esperarAssinantes(gw, 0, Date.now() + 30_000);
       depurar('warm-up subscribers gone');
       await sleep(1_000);
@@ -711,8 +754,7 @@ async function main(): Promise<void> {
       const notaGc = m0.gc ? '' : 'no --expose-gc: memory without GC';
 
       const [isolado, rajada] = await medirEntregas(`fan-out`, n, base, assinantes.receptor, [notaGc], {
-        isolado: async (i) =>
-          (await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)).commits[0]!,
+        isolado: passoIsolado(avulsos),
         rajada: () => passosServico(tramites),
         barramento: entregasDo(gw),
         processos: [processoDe(gw), processoDe(escritor), ...assinantes.processos],
@@ -810,7 +852,7 @@ async function main(): Promise<void> {
         const total = 2 * nMax;
         // Created before anyone subscribes: their events are not part of the measurement.
         const tramites = await criarTramites(EVENTOS / CAMINHO.length);
-        const [avulso] = await criarTramites(1);
+        const avulsos = await criarTramites(Math.ceil(ISOLADOS / CAMINHO.length));
         await sleep(1_000);
         const t0 = Date.now();
         const prazo = t0 + LIMITE_CONEXAO_MS;
@@ -833,10 +875,7 @@ async function main(): Promise<void> {
             assinantes.receptor,
             [`${nMax} subscribers on each instance, ${porConexao} per connection, one client process each`],
             {
-              isolado: async (i) =>
-                (
-                  await escritor.pedir<{ commits: Commit[] }>({ tipo: 'servico', tramites: [avulso], passos: [CAMINHO[i]!] }, 30_000)
-                ).commits[0]!,
+              isolado: passoIsolado(avulsos),
               rajada: () => passosServico(tramites),
               barramento: entregasDo(um.filho),
               processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor), ...assinantes.processos],
@@ -983,12 +1022,14 @@ function imprimir(resultados: Resultado[]): void {
   // CPU time over each burst: which process the burst's time went to.
   const comCpu = resultados.filter((r) => r.cpu);
   if (comCpu.length > 0) {
-    console.log('CPU time during each burst (user + system, from /proc; from the first commit or write to the last delivery)');
-    const cabC = ['burst', 'window ms', 'processes (ms each)', 'this process ms', 'machine busy'];
+    console.log(
+      'CPU time during each phase (user + system, from /proc; from the first commit or write to the last delivery; one at a time: the waits between events included)',
+    );
+    const cabC = ['phase', 'window ms', 'processes (ms each, per event)', 'this process ms', 'machine busy'];
     const linhasC = comCpu.map((r) => [
       r.fase,
       f(r.cpu!.janelaMs, 0),
-      r.cpu!.porProcesso.map((p) => `${p.nome} ${f(p.ms, 0)}`).join(', '),
+      r.cpu!.porProcesso.map((p) => `${p.nome} ${f(p.ms, 0)} (${f(p.ms / Math.max(1, r.eventos))})`).join(', '),
       f(r.cpu!.esteMs, 0),
       `${f(100 * r.cpu!.maquinaOcupada, 0)}%`,
     ]);
