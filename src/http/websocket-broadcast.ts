@@ -13,8 +13,9 @@
  * (a resolver that reads the database); results are written in seq order, every ready one at the end
  * of the bus's turn, all the frames of a socket's members in one write (a connection may hold several
  * subscriptions of one key: one system call per socket per turn). A member gets only events after the seq
- * it had caught up to. A member whose socket holds more than its `limiteFila` unflushed frames, counting
- * those waiting behind a pending execution, is ended as a slow consumer (its subscription closes the
+ * it had caught up to. A member whose socket holds more than its `limiteFila` unflushed frames of the
+ * group (per member: the most any member of the socket got in each unflushed write), counting those
+ * waiting behind a pending execution, is ended as a slow consumer (its subscription closes the
  * connection with 4430, as before).
  */
 import type { ExecutionResult } from 'graphql';
@@ -23,6 +24,9 @@ import type { ComSeq, Ouvinte } from '../feeds/barramento.js';
 import type { AdesaoAoVivo, DifusaoAoVivo } from '../feeds/assinatura.js';
 import { ConsumidorLento } from '../feeds/fila.js';
 import { nextFrameBody, nextFrameHead, nextFrames, type NextFrames, type NextPart, type SharedFrames } from './websocket-writes.js';
+
+/** A member's frames before its first write. */
+const VAZIO: NextFrames = { bytes: Buffer.alloc(0), heads: [] };
 
 /** Runs an event's selection for a group (the result is shared by every member). */
 export type ExecutarEvento<E> = (evento: E) => ExecutionResult | Promise<ExecutionResult>;
@@ -42,12 +46,22 @@ export interface DifusaoWebSocket {
 }
 
 interface Membro<E extends ComSeq> {
-  socket: WebSocket;
   head: Buffer;
   adesao: AdesaoAoVivo<E>;
-  /** Frames written and not yet flushed. */
+  /** Its frames of the turn being written (this object is reused: nothing is allocated per member per write). */
+  parte: NextPart;
+}
+
+/** A socket's members in a group, and how many of their frames it has not flushed yet. */
+interface DoSocket<E extends ComSeq> {
+  socket: WebSocket;
+  membros: Array<Membro<E>>;
+  /** Frames written to each member and not yet flushed: what a member's `limiteFila` is checked against. */
   pendentes: number;
-  escrito: (frames: number) => void;
+  /** The frames per member of each write not yet flushed, oldest first. */
+  emVoo: number[];
+  /** Made once per socket, not per write: the write loop allocates no closure per socket. */
+  escoado: () => void;
 }
 
 export function difusaoWebSocket({
@@ -69,13 +83,15 @@ export function difusaoWebSocket({
 
   class Grupo<E extends ComSeq> implements Ouvinte<E> {
     /** The members, by socket: a socket's members are written in one write. */
-    private readonly porSocket = new Map<WebSocket, Set<Membro<E>>>();
+    private readonly porSocket = new Map<WebSocket, DoSocket<E>>();
     private quantos = 0;
     /** Events not yet written, in seq order. */
     private readonly fila: Array<Saida<E>> = [];
     private escritaAgendada = false;
     private sair: (() => void) | null = null;
     private primeira: AdesaoAoVivo<E> | null = null;
+    /** Reused by every write (writeNext copies what it needs before returning). */
+    private readonly partes: NextPart[] = [];
 
     constructor(
       private readonly chave: string,
@@ -91,25 +107,35 @@ export function difusaoWebSocket({
       return Math.max(1, Math.floor((this.primeira?.limiteFila ?? 2) / 2));
     }
 
-    adicionar(membro: Membro<E>): () => void {
+    adicionar(socket: WebSocket, membro: Membro<E>): () => void {
       if (!this.primeira) {
         this.primeira = membro.adesao;
         this.sair = membro.adesao.barramento.adicionar(this);
       }
-      let doSocket = this.porSocket.get(membro.socket);
+      let doSocket = this.porSocket.get(socket);
       if (!doSocket) {
-        doSocket = new Set();
-        this.porSocket.set(membro.socket, doSocket);
+        const novo: DoSocket<E> = {
+          socket,
+          membros: [],
+          pendentes: 0,
+          emVoo: [],
+          escoado: () => {
+            novo.pendentes -= novo.emVoo.shift() ?? 0;
+          },
+        };
+        doSocket = novo;
+        this.porSocket.set(socket, doSocket);
       }
-      doSocket.add(membro);
+      const deste = doSocket;
+      deste.membros.push(membro);
       this.quantos++;
       membros++;
       let saiu = false;
       return () => {
         if (saiu) return;
         saiu = true;
-        doSocket.delete(membro);
-        if (doSocket.size === 0 && this.porSocket.get(membro.socket) === doSocket) this.porSocket.delete(membro.socket);
+        deste.membros.splice(deste.membros.indexOf(membro), 1);
+        if (deste.membros.length === 0 && this.porSocket.get(socket) === deste) this.porSocket.delete(socket);
         this.quantos--;
         membros--;
         if (this.quantos === 0) {
@@ -140,14 +166,16 @@ export function difusaoWebSocket({
       this.agendarEscrita();
       // Waiting behind a pending execution counts as pending for every member, as in its own queue.
       if (this.fila[0]!.resultado === null) {
+        const lentos: Array<Membro<E>> = [];
         for (const doSocket of this.porSocket.values()) {
-          for (const membro of doSocket) if (membro.pendentes + this.fila.length > membro.adesao.limiteFila) this.lento(membro);
+          for (const membro of doSocket.membros) if (doSocket.pendentes + this.fila.length > membro.adesao.limiteFila) lentos.push(membro);
         }
+        for (const membro of lentos) this.lento(membro);
       }
     }
 
     encerrar(erro: Error): void {
-      for (const doSocket of [...this.porSocket.values()]) for (const membro of [...doSocket]) membro.adesao.falhar(erro);
+      for (const doSocket of [...this.porSocket.values()]) for (const membro of [...doSocket.membros]) membro.adesao.falhar(erro);
     }
 
     /** Once the bus's synchronous delivery is over: the events of its turn leave together. */
@@ -164,7 +192,11 @@ export function difusaoWebSocket({
       membro.adesao.falhar(new ConsumidorLento(membro.adesao.limiteFila));
     }
 
-    /** Writes the ready events at the head of the queue, in seq order, one write per socket. */
+    /**
+     * Writes the ready events at the head of the queue, in seq order, one write per socket. Per socket it
+     * allocates only what the write itself needs (the copy it hands to the stream): one event to 10,000
+     * sockets is 10,000 system calls, and everything else in this loop is added to each of them.
+     */
     private escrever(): void {
       let prontos = 0;
       while (prontos < this.fila.length && this.fila[prontos]!.resultado !== null) prontos++;
@@ -177,16 +209,19 @@ export function difusaoWebSocket({
       const bodies = lote.map((s) => nextFrameBody(frames.json(paraOCliente(s.resultado!))));
       // Laid out once per (first event a member gets, head length): nearly every member gets them all.
       const leiautes = new Map<number, NextFrames>();
-      const partes: NextPart[] = [];
-      const escritos: Array<{ membro: Membro<E>; quantos: number }> = [];
-      for (const [socket, doSocket] of this.porSocket) {
-        for (const membro of doSocket) {
+      const partes = this.partes;
+      // Ended after the loop: ending a member takes it out of the lists being walked.
+      let lentos: Array<Membro<E>> | null = null;
+      for (const doSocket of this.porSocket.values()) {
+        let maximo = 0;
+        for (const membro of doSocket.membros) {
           let desde = 0;
           while (desde < lote.length && lote[desde]!.evento.seq <= membro.adesao.depoisDe) desde++;
           const quantos = lote.length - desde;
           if (quantos === 0) continue;
-          if (membro.pendentes + quantos > membro.adesao.limiteFila) {
-            this.lento(membro);
+          if (doSocket.pendentes + quantos > membro.adesao.limiteFila) {
+            lentos ??= [];
+            lentos.push(membro);
             continue;
           }
           const chave = desde * 65_536 + membro.head.length;
@@ -195,18 +230,18 @@ export function difusaoWebSocket({
             leiaute = nextFrames(membro.head.length, desde === 0 ? bodies : bodies.slice(desde));
             leiautes.set(chave, leiaute);
           }
-          partes.push({ head: membro.head, frames: leiaute });
-          escritos.push({ membro, quantos });
+          membro.parte.frames = leiaute;
+          partes.push(membro.parte);
+          if (quantos > maximo) maximo = quantos;
         }
         if (partes.length === 0) continue;
-        const deste = escritos.slice();
-        const escrito = () => {
-          for (const e of deste) e.membro.escrito(e.quantos);
-        };
-        if (frames.writeNext(socket, partes, escrito)) for (const e of deste) e.membro.pendentes += e.quantos;
+        if (frames.writeNext(doSocket.socket, partes, doSocket.escoado)) {
+          doSocket.pendentes += maximo;
+          doSocket.emVoo.push(maximo);
+        }
         partes.length = 0;
-        escritos.length = 0;
       }
+      if (lentos) for (const membro of lentos) this.lento(membro);
     }
   }
 
@@ -221,16 +256,8 @@ export function difusaoWebSocket({
                 grupo = new Grupo<E>(chave, executar);
                 grupos.set(chave, grupo as unknown as Grupo<ComSeq>);
               }
-              const membro: Membro<E> = {
-                socket,
-                head: nextFrameHead(id),
-                adesao,
-                pendentes: 0,
-                escrito: (quantos) => {
-                  membro.pendentes -= quantos;
-                },
-              };
-              return grupo.adicionar(membro);
+              const head = nextFrameHead(id);
+              return grupo.adicionar(socket, { head, adesao, parte: { head, frames: VAZIO } });
             },
           };
         },
