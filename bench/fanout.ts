@@ -458,6 +458,21 @@ function p99sPorEvento(rec: Recepcao, commits: Map<number, number>, n: number): 
   return `per-event p99: min ${f(p99s[0]!)}, median ${f(percentil(p99s, 50))}, max ${f(p99s.at(-1)!)} ms`;
 }
 
+/** The medians of a server's CPU and wall time per event's fan-out (from its delivery to the next turn of its loop). */
+function custoPorEvento(custos: Array<{ cpuMs: number; paredeMs: number } | null>): string {
+  const medidos = custos.filter((c) => c !== null);
+  if (medidos.length === 0) return '';
+  const cpu = percentil(
+    medidos.map((c) => c.cpuMs).sort((a, b) => a - b),
+    50,
+  );
+  const parede = percentil(
+    medidos.map((c) => c.paredeMs).sort((a, b) => a - b),
+    50,
+  );
+  return `a server's fan-out per event (median): ${cpu.toFixed(1)} ms CPU in ${parede.toFixed(1)} ms`;
+}
+
 const PISO_UM = 'floor (raw ws, same bytes)';
 const PISO_DOIS = 'floor on two processes (raw ws, same bytes)';
 
@@ -493,6 +508,8 @@ async function medirEntregas(
     barramento?: (seqs: number[]) => Promise<Map<number, number>>;
     /** The server-side processes whose CPU time the burst row reports. */
     processos: Processo[];
+    /** What one server (the first) spent on each of these seqs' fan-out: its CPU and wall time (one-at-a-time rows). */
+    custos: (seqs: number[]) => Promise<Array<{ cpuMs: number; paredeMs: number } | null>>;
   },
 ): Promise<[Resultado, Resultado]> {
   const porSeqIsolado = new Map<number, number>();
@@ -517,7 +534,12 @@ async function medirEntregas(
     porSeqIsolado,
     n,
     LIMITE_ISOLADO_MS,
-    [...notas, 'each event alone on the instance', p99sPorEvento(recepcaoIsolada, porSeqIsolado, n)],
+    [
+      ...notas,
+      'each event alone on the instance',
+      p99sPorEvento(recepcaoIsolada, porSeqIsolado, n),
+      custoPorEvento(await disparar.custos([...porSeqIsolado.keys()])),
+    ],
     undefined,
     await disparar.barramento?.([...porSeqIsolado.keys()]),
   );
@@ -636,6 +658,8 @@ async function main(): Promise<void> {
       return { filho, url: pronto.url };
     };
     /** When `gw`'s bus delivered each of `seqs` (those it delivered). */
+    const custosDo = (servidor: Filho) => async (seqs: number[]) =>
+      (await servidor.pedir<{ custos: Array<{ cpuMs: number; paredeMs: number } | null> }>({ tipo: 'custos', seqs })).custos;
     const entregasDo = (gw: Filho) => async (seqs: number[]) => {
       const { t } = await gw.pedir<{ t: Array<number | null> }>({ tipo: 'entregas', seqs });
       return new Map(seqs.flatMap((seq, i) => (t[i] == null ? [] : [[seq, t[i]!] as const])));
@@ -757,6 +781,7 @@ async function main(): Promise<void> {
         isolado: passoIsolado(avulsos),
         rajada: () => passosServico(tramites),
         barramento: entregasDo(gw),
+        custos: custosDo(gw),
         processos: [processoDe(gw), processoDe(escritor), ...assinantes.processos],
       });
       resultados.push(isolado, rajada);
@@ -829,6 +854,7 @@ async function main(): Promise<void> {
           ...(await medirEntregas(rotulo, total, base, assinantes.receptor, notas, {
             isolado: async () => (await escrever(1))[0]!,
             rajada: () => escrever(EVENTOS),
+            custos: custosDo(pisos[0]!.filho),
             processos: [...pisos.map((piso) => processoDe(piso.filho)), ...assinantes.processos],
           })),
         );
@@ -878,6 +904,7 @@ async function main(): Promise<void> {
               isolado: passoIsolado(avulsos),
               rajada: () => passosServico(tramites),
               barramento: entregasDo(um.filho),
+              custos: custosDo(um.filho),
               processos: [processoDe(um.filho), processoDe(dois.filho), processoDe(escritor), ...assinantes.processos],
             },
           )),

@@ -11,6 +11,8 @@
  *                                               the gateway's bus and broadcast: one write per socket per turn)
  *                                               → { tipo: 'feito', id, commits: [{ seq, depois }] }
  *                                               `depois`: just before the event's first write
+ *   ← { tipo: 'custos', id, seqs }             as bench/gateway-child.ts's: per seq, what its turn's writes cost
+ *                                               until the next turn → { tipo: 'custos', id, custos: [{ cpuMs, paredeMs }] }
  *   ← { tipo: 'perfil', id, arquivo }          a CPU profile, as bench/gateway-child.ts's → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }
  */
@@ -23,6 +25,7 @@ import { agora } from './relogio.js';
 type Mensagem =
   | { tipo: 'memoria'; id: number }
   | { tipo: 'eventos'; id: number; seqs: number[] }
+  | { tipo: 'custos'; id: number; seqs: number[] }
   | { tipo: 'perfil'; id: number; arquivo: string | null }
   | { tipo: 'fechar' };
 
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     }
   };
   const POR_VOLTA = 64;
+  const custos = new Map<number, { cpuMs: number; paredeMs: number }>();
   const perfilar = perfilador();
 
   process.on('message', (m: Mensagem) => {
@@ -91,11 +95,17 @@ async function main(): Promise<void> {
           const volta = m.seqs.slice(i, i + POR_VOLTA);
           const depois = agora();
           for (const seq of volta) commits.push({ seq, depois });
+          const cpu0 = process.cpuUsage();
           escrever(volta);
           await new Promise<void>((resolve) => setImmediate(resolve));
+          const cpu = process.cpuUsage(cpu0);
+          const custo = { cpuMs: (cpu.user + cpu.system) / 1000, paredeMs: agora() - depois };
+          if (custos.size < 100_000) for (const seq of volta) custos.set(seq, custo);
         }
         process.send!({ tipo: 'feito', id: m.id, commits });
       })();
+    } else if (m.tipo === 'custos') {
+      process.send!({ tipo: 'custos', id: m.id, custos: m.seqs.map((seq) => custos.get(seq) ?? null) });
     } else if (m.tipo === 'perfil') {
       perfilar(m.arquivo).then(
         () => process.send!({ tipo: 'perfil', id: m.id }),

@@ -7,6 +7,9 @@
  *                                                   after two full GCs (when --expose-gc)
  *   ← { tipo: 'entregas', id, seqs }  → { tipo: 'entregas', id, t }   when the bus delivered each seq (ms on
  *                                                   bench/relogio.ts's clock; null if it did not)
+ *   ← { tipo: 'custos', id, seqs }    → { tipo: 'custos', id, custos }  per seq, what this process spent from the
+ *                                                   bus's delivery to the next turn of the event loop (the fan-out's
+ *                                                   writes and their callbacks): { cpuMs, paredeMs }, or null
  *   ← { tipo: 'perfil', id, arquivo }   starts a CPU profile (inspector) when `arquivo` is null; else stops it and
  *                                                   writes it there   → { tipo: 'perfil', id }
  *   ← { tipo: 'fechar' }        → { tipo: 'fechado' } then exits
@@ -24,6 +27,7 @@ import { agora } from './relogio.js';
 type Mensagem =
   | { tipo: 'memoria'; id: number }
   | { tipo: 'entregas'; id: number; seqs: number[] }
+  | { tipo: 'custos'; id: number; seqs: number[] }
   | { tipo: 'perfil'; id: number; arquivo: string | null }
   | { tipo: 'fechar' };
 
@@ -52,10 +56,20 @@ async function main(): Promise<void> {
   // When the bus handed each event to its listeners: splits a delivery's latency into before and after the fan-out.
   // Not a subscriber (assinantes: 0), and bounded.
   const entregas = new Map<number, number>();
+  const custos = new Map<number, { cpuMs: number; paredeMs: number }>();
+  // Added before any subscriber: the bus hands each event to this listener first, then to the groups, whose
+  // writes run in the same turn; setImmediate runs once they and their callbacks are done.
   gateway.feeds.tramites.adicionar({
     assinantes: 0,
     entregar: (evento) => {
-      if (entregas.size < 100_000) entregas.set(evento.seq, agora());
+      if (entregas.size >= 100_000) return;
+      const t0 = agora();
+      entregas.set(evento.seq, t0);
+      const cpu0 = process.cpuUsage();
+      setImmediate(() => {
+        const cpu = process.cpuUsage(cpu0);
+        custos.set(evento.seq, { cpuMs: (cpu.user + cpu.system) / 1000, paredeMs: agora() - t0 });
+      });
     },
   });
 
@@ -81,6 +95,8 @@ async function main(): Promise<void> {
         assinantes: gateway.feeds.tramites.assinantes,
         posicao: gateway.feeds.tramites.posicao,
       });
+    } else if (mensagem.tipo === 'custos') {
+      process.send!({ tipo: 'custos', id: mensagem.id, custos: mensagem.seqs.map((seq) => custos.get(seq) ?? null) });
     } else if (mensagem.tipo === 'entregas') {
       process.send!({ tipo: 'entregas', id: mensagem.id, t: mensagem.seqs.map((seq) => entregas.get(seq) ?? null) });
     } else if (mensagem.tipo === 'fechar') {
