@@ -37,8 +37,9 @@ const EVENTOS_POR_VOLTA = 64;
  * what one socket write costs. A read's events cost one write per subscriber (a broadcast group writes a
  * turn's events to each socket at once), so during a burst of commits spaced a few ms apart, reading at
  * every NOTIFY costs a write per subscriber per event; spaced this way the fan-out takes about half the
- * time at most and a burst's events leave together. An event after a quiet spell is read at once; with
- * few subscribers the spacing is nil.
+ * time at most and a burst's events leave together. An event after a quiet spell is read at once (a read
+ * that delivered nothing, such as the safety-net poll, does not count: it wrote nothing); with few
+ * subscribers the spacing is nil.
  */
 const INTERVALO_POR_ASSINANTE_MS = 0.0025;
 const INTERVALO_MAXIMO_MS = 25;
@@ -69,7 +70,10 @@ export class Barramento<E extends ComSeq> {
   private esperaReleitura = 0;
   private readonly ouvintes = new Set<Ouvinte<E>>();
   private lendo: Promise<void> | null = null;
-  /** When the last read began (performance.now()), and the read waiting for its turn, if any. */
+  /**
+   * When the last read that delivered events began (performance.now()), and the read waiting for its turn, if
+   * any. A read that found nothing (the poll, a NOTIFY of a rolled-back seq) wrote nothing: the next may start at once.
+   */
   private inicioLeitura = Number.NEGATIVE_INFINITY;
   private adiada: { promessa: Promise<void>; timer: NodeJS.Timeout; soltar: () => void } | null = null;
   private deNovo = false;
@@ -155,8 +159,7 @@ export class Barramento<E extends ComSeq> {
       this.adiada = { promessa, timer, soltar };
       return promessa;
     }
-    this.inicioLeitura = performance.now();
-    this.lendo = this.lerTudo().finally(() => {
+    this.lendo = this.lerTudo(performance.now()).finally(() => {
       this.lendo = null;
       if (this.deNovo && !this.parado) {
         this.deNovo = false;
@@ -208,13 +211,14 @@ export class Barramento<E extends ComSeq> {
     this.esperaReleitura = Math.min(Math.max(1, this.esperaReleitura * 2), this.opcoes.pollMs ?? 1_000);
   }
 
-  private async lerTudo(): Promise<void> {
+  private async lerTudo(inicio: number): Promise<void> {
     const lote = this.opcoes.lote ?? 500;
     try {
       const ate = await this.horizonte();
       if (ate > this.ultimo) this.esperaReleitura = 0;
       while (this.ultimo < ate) {
         const eventos = await this.fonte.ler(this.ultimo, ate, lote);
+        if (eventos.length > 0) this.inicioLeitura = inicio;
         const porVolta = this.porVolta();
         for (let i = 0; i < eventos.length; i++) {
           if (this.parado) return;
