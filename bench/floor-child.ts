@@ -2,13 +2,14 @@
  * The floor of bench/fanout.ts, in its own process like a gateway instance: node:http + `ws` speaking
  * just enough graphql-ws (connection_ack, remember each subscribe's id) to serve the same clients, and
  * writing one prepared event to every socket: the same bytes as the gateway's `next` frame, only the id
- * spliced in. No GraphQL, no database, no queue: what is left is the cost of the sockets themselves.
+ * spliced in, framed once and written straight to each socket's TCP stream as the gateway does. No GraphQL,
+ * no database, no queue: what is left is the cost of the sockets themselves.
  *
  *   → { tipo: 'pronto', url }
  *   ← { tipo: 'memoria', id }                  → { tipo: 'memoria', id, assinantes, rss, heapUsed, ... }
  *   ← { tipo: 'eventos', id, seqs }            one frame per seq to every subscriber, up to 64 events per
- *                                               turn of the event loop, each socket corked for the turn (as
- *                                               the gateway's bus and broadcast: one write per socket per turn)
+ *                                               turn of the event loop, one write per socket per turn (as the
+ *                                               gateway's bus and broadcast)
  *                                               → { tipo: 'feito', id, commits: [{ seq, depois }] }
  *                                               `depois`: just before the event's first write
  *   ← { tipo: 'custos', id, seqs }             as bench/gateway-child.ts's: per seq, what its turn's writes cost
@@ -31,7 +32,9 @@ type Mensagem =
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/floor-child.ts runs under bench/fanout.ts (fork with IPC)');
-  const assinantes = new Map<WebSocket, string[]>();
+  /** Per socket, the start of each of its subscriptions' `next` frame text: `{"id":<id>`. */
+  const assinantes = new Map<WebSocket, Buffer[]>();
+  const cabecalho = (tamanho: number) => (tamanho < 126 ? 2 : 4);
   const server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server, path: '/graphql', handleProtocols: () => 'graphql-transport-ws' });
   wss.on('connection', (socket) => {
@@ -39,9 +42,9 @@ async function main(): Promise<void> {
       const m = JSON.parse(String(data)) as { type: string; id?: string };
       if (m.type === 'connection_init') socket.send('{"type":"connection_ack"}');
       else if (m.type === 'subscribe' && m.id) {
-        const ids = assinantes.get(socket) ?? [];
-        ids.push(m.id);
-        assinantes.set(socket, ids);
+        const heads = assinantes.get(socket) ?? [];
+        heads.push(Buffer.from(`{"id":${JSON.stringify(m.id)}`));
+        assinantes.set(socket, heads);
       } else if (m.type === 'ping') socket.send('{"type":"pong"}');
     });
     socket.on('close', () => assinantes.delete(socket));
@@ -61,14 +64,37 @@ async function main(): Promise<void> {
         },
       },
     });
-  /** One turn's events to every subscriber: each socket corked, its frames sent, uncorked (one write). */
+  /**
+   * One turn's events to every subscriber, as the gateway writes them (src/http/websocket-writes.ts): each
+   * event's text after the id (`,"type":"next","payload":…}`) built once, and per socket one buffer of its
+   * frames (RFC 6455 header, the subscription's `{"id":…` made at subscribe, the shared rest) written straight
+   * to the socket's TCP stream, one write per socket. ws frames a server's text the same way (unmasked, no
+   * extension negotiated) and writes its own frames to that stream whole, so they never interleave.
+   */
   const escrever = (seqs: number[]) => {
-    const jsons = seqs.map(payload);
-    for (const [socket, ids] of assinantes) {
-      const raw = (socket as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
-      raw.cork();
-      for (const json of jsons) for (const id of ids) socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`);
-      raw.uncork();
+    const corpos = seqs.map((seq) => Buffer.from(`,"type":"next","payload":${payload(seq)}}`));
+    for (const [socket, heads] of assinantes) {
+      if (socket.readyState !== socket.OPEN) continue;
+      let total = 0;
+      for (const corpo of corpos) for (const head of heads) total += cabecalho(head.length + corpo.length) + head.length + corpo.length;
+      const bytes = Buffer.allocUnsafe(total);
+      let em = 0;
+      for (const corpo of corpos) {
+        for (const head of heads) {
+          const tamanho = head.length + corpo.length;
+          bytes[em] = 0x81; // FIN, text
+          if (tamanho < 126) bytes[em + 1] = tamanho;
+          else if (tamanho < 65_536) {
+            bytes[em + 1] = 126;
+            bytes.writeUInt16BE(tamanho, em + 2);
+          } else throw new Error('floor: frames of 64 KiB or more are not laid out');
+          em += cabecalho(tamanho);
+          bytes.set(head, em);
+          bytes.set(corpo, em + head.length);
+          em += tamanho;
+        }
+      }
+      (socket as unknown as { _socket: { write(b: Buffer): void } })._socket.write(bytes);
     }
   };
   const POR_VOLTA = 64;
