@@ -14,9 +14,9 @@
  * of the bus's turn, all the frames of a socket's members in one write (a connection may hold several
  * subscriptions of one key: one system call per socket per turn). A member gets only events after the seq
  * it had caught up to. A member whose socket holds more than its `limiteFila` unflushed frames of the
- * group (per member: the most any member of the socket got in each unflushed write), counting those
- * waiting behind a pending execution, is ended as a slow consumer (its subscription closes the
- * connection with 4430, as before).
+ * group (per member: the most any member of the socket got in each write since its buffer was last
+ * empty), counting those waiting behind a pending execution, is ended as a slow consumer (its
+ * subscription closes the connection with 4430, as before).
  */
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
@@ -56,12 +56,18 @@ interface Membro<E extends ComSeq> {
 interface DoSocket<E extends ComSeq> {
   socket: WebSocket;
   membros: Array<Membro<E>>;
-  /** Frames written to each member and not yet flushed: what a member's `limiteFila` is checked against. */
+  /**
+   * Frames per member written since the socket last had nothing queued (its `bufferedAmount` was 0): what a
+   * member's `limiteFila` is checked against. Read at each write instead of a callback per write: nearly every
+   * write leaves at once, and the loop then costs the socket its system call and little else.
+   */
   pendentes: number;
-  /** The frames per member of each write not yet flushed, oldest first. */
-  emVoo: number[];
-  /** Made once per socket, not per write: the write loop allocates no closure per socket. */
-  escoado: () => void;
+}
+
+/** The frames a socket holds unflushed: none once its buffer is empty. */
+function pendentesDe<E extends ComSeq>(doSocket: DoSocket<E>): number {
+  if (doSocket.pendentes > 0 && doSocket.socket.bufferedAmount === 0) doSocket.pendentes = 0;
+  return doSocket.pendentes;
 }
 
 export function difusaoWebSocket({
@@ -114,16 +120,7 @@ export function difusaoWebSocket({
       }
       let doSocket = this.porSocket.get(socket);
       if (!doSocket) {
-        const novo: DoSocket<E> = {
-          socket,
-          membros: [],
-          pendentes: 0,
-          emVoo: [],
-          escoado: () => {
-            novo.pendentes -= novo.emVoo.shift() ?? 0;
-          },
-        };
-        doSocket = novo;
+        doSocket = { socket, membros: [], pendentes: 0 };
         this.porSocket.set(socket, doSocket);
       }
       const deste = doSocket;
@@ -168,7 +165,8 @@ export function difusaoWebSocket({
       if (this.fila[0]!.resultado === null) {
         const lentos: Array<Membro<E>> = [];
         for (const doSocket of this.porSocket.values()) {
-          for (const membro of doSocket.membros) if (doSocket.pendentes + this.fila.length > membro.adesao.limiteFila) lentos.push(membro);
+          const pendentes = pendentesDe(doSocket);
+          for (const membro of doSocket.membros) if (pendentes + this.fila.length > membro.adesao.limiteFila) lentos.push(membro);
         }
         for (const membro of lentos) this.lento(membro);
       }
@@ -213,13 +211,14 @@ export function difusaoWebSocket({
       // Ended after the loop: ending a member takes it out of the lists being walked.
       let lentos: Array<Membro<E>> | null = null;
       for (const doSocket of this.porSocket.values()) {
+        const pendentes = pendentesDe(doSocket);
         let maximo = 0;
         for (const membro of doSocket.membros) {
           let desde = 0;
           while (desde < lote.length && lote[desde]!.evento.seq <= membro.adesao.depoisDe) desde++;
           const quantos = lote.length - desde;
           if (quantos === 0) continue;
-          if (doSocket.pendentes + quantos > membro.adesao.limiteFila) {
+          if (pendentes + quantos > membro.adesao.limiteFila) {
             lentos ??= [];
             lentos.push(membro);
             continue;
@@ -235,10 +234,7 @@ export function difusaoWebSocket({
           if (quantos > maximo) maximo = quantos;
         }
         if (partes.length === 0) continue;
-        if (frames.writeNext(doSocket.socket, partes, doSocket.escoado)) {
-          doSocket.pendentes += maximo;
-          doSocket.emVoo.push(maximo);
-        }
+        if (frames.writeNext(doSocket.socket, partes) && doSocket.socket.bufferedAmount > 0) doSocket.pendentes += maximo;
         partes.length = 0;
       }
       if (lentos) for (const membro of lentos) this.lento(membro);

@@ -40,10 +40,10 @@ export interface SharedFrames {
   json(payload: object): string;
   /**
    * Writes each part's `frames` (from `nextFrames` for its `head.length`) with its `head` (from
-   * `nextFrameHead`) filled in, the parts in order, to an open socket in one write; `onFlushed` runs
-   * once those bytes have left this process. False when the socket is not open.
+   * `nextFrameHead`) filled in, the parts in order, to an open socket in one write; `onFlushed`, if
+   * given, runs once those bytes have left this process. False when the socket is not open.
    */
-  writeNext(socket: WebSocket, parts: readonly NextPart[], onFlushed: () => void): boolean;
+  writeNext(socket: WebSocket, parts: readonly NextPart[], onFlushed?: () => void): boolean;
 }
 
 /** One subscription's frames of a turn: its head and the frames laid out for that head's length. */
