@@ -93,20 +93,24 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
   async function enviar(pedido: Pick<Pedido, 'tramite' | 'orgao'> & { hash: string }, mimeType: string, bytes: AsyncIterable<Buffer>) {
     const agora = new Date();
     return sql.begin(async (tx) => {
-      const [t] = await tx<(Linha & { tamanho: string; mime_type: string; conteudo_id: string | null })[]>`
-        select t.*, c.tamanho, c.mime_type, c.conteudo_id
-          from tramites t join tramite_componentes c on c.tramite_id = t.id and c.hash = ${pedido.hash}
-         where t.id = ${pedido.tramite} for update of t`;
-      if (!t) throw new Recusa('no such trâmite or component');
+      // The row locked, and the trâmite's components read by a statement of their own once the lock is granted: one
+      // round trip.
+      const [[t], todos] = await Promise.all([
+        tx<Linha[]>`select t.* from tramites t where t.id = ${pedido.tramite} for update of t`,
+        tx<{ id: string; hash: string; tamanho: string; mime_type: string; conteudo_id: string | null }[]>`
+          select id, hash, tamanho, mime_type, conteudo_id from tramite_componentes where tramite_id = ${pedido.tramite}`,
+      ]);
+      const c = todos.find((x) => x.hash === pedido.hash);
+      if (!t || !c) throw new Recusa('no such trâmite or component');
       autorizar('ENVIAR_COMPONENTES_DIGITAIS', pedido.orgao, t);
-      if (t.conteudo_id != null) throw new Recusa('already held');
-      if (mimeType !== t.mime_type) throw new Recusa('mime type');
+      if (c.conteudo_id != null) throw new Recusa('already held');
+      if (mimeType !== c.mime_type) throw new Recusa('mime type');
       const [novo] = await tx<{ id: string }[]>`
         insert into conteudos (hash, tamanho, criado_em) values (${`parcial:${agora.getTime()}:${Math.random()}`}, 0, ${agora}) returning id`;
       const copia = await tx.unsafe('copy conteudo_blocos (conteudo_id, n, dados) from stdin (format binary)').writable();
       const escrever = (b: Buffer) => new Promise<void>((resolve, reject) => copia.write(b, (e) => (e ? reject(e) : resolve())));
       const sha = createHash('sha256');
-      const tamanhoDoBloco = Math.max(1, Math.min(BLOCO, Number(t.tamanho)));
+      const tamanhoDoBloco = Math.max(1, Math.min(BLOCO, Number(c.tamanho)));
       const bloco = Buffer.allocUnsafe(tamanhoDoBloco);
       const linha = Buffer.alloc(26);
       let noBloco = 0;
@@ -126,7 +130,7 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
         await escrever(CABECALHO_COPY);
         for await (const parte of bytes) {
           tamanho += parte.byteLength;
-          if (tamanho > Number(t.tamanho)) throw new Recusa('too large');
+          if (tamanho > Number(c.tamanho)) throw new Recusa('too large');
           sha.update(parte);
           for (let lido = 0; lido < parte.byteLength; ) {
             const cabe = Math.min(tamanhoDoBloco - noBloco, parte.byteLength - lido);
@@ -151,45 +155,55 @@ export async function iniciarPiso(urlDoBanco: string, max: number): Promise<Piso
         throw erro;
       }
       const hash = sha.digest('base64');
-      if (tamanho !== Number(t.tamanho) || hash !== pedido.hash) throw new Recusa('hash or size differs');
-      // Identical bytes stored at once take turns; the lookup is its own statement, so it sees what committed meanwhile.
-      await tx`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`;
-      const [guardado] = await tx<{ id: string }[]>`
-        with existente as (select id from conteudos where hash = ${hash} and tamanho = ${tamanho}),
-             apagado as (delete from conteudos where id = ${novo!.id} and exists (select 1 from existente)),
-             nomeado as (update conteudos set hash = ${hash}, tamanho = ${tamanho} where id = ${novo!.id} and not exists (select 1 from existente))
-        select coalesce((select id from existente), ${novo!.id}) as id`;
-      // The component marked; the select sees the rows as before the update, so "missing" leaves out the ones just marked.
-      const componentes = await tx<{ hash: string; falta: boolean }[]>`
-        with marcado as (update tramite_componentes set conteudo_id = ${guardado!.id}, enviado_em = ${agora}
-                          where tramite_id = ${t.id} and hash = ${hash} and conteudo_id is null returning id),
-             recebido as (insert into tramite_eventos (tramite_id, tipo, componente_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin, ocorrido_em)
-                          select ${t.id}, 'COMPONENTE_RECEBIDO', id, 1, 1, 'bench.piso', ${pedido.orgao}, 'REMETENTE', false, ${agora} from marcado)
-        select c.hash, (c.conteudo_id is null and c.id not in (select id from marcado)) as falta
-          from tramite_componentes c where c.tramite_id = ${t.id}`;
-      if (componentes.some((c) => c.falta)) return null;
-      const jws = await new CompactSign(
-        new TextEncoder().encode(
-          JSON.stringify(
-            conteudoReciboDeEnvio(
-              { idt: Number(t.idt), nre: t.nre },
-              componentes.map((c) => c.hash),
-              agora,
+      if (tamanho !== Number(c.tamanho) || hash !== pedido.hash) throw new Recusa('hash or size differs');
+      // What is missing once these bytes are in, from the read under the row lock; the receipt, when nothing is,
+      // signed before anything else is written.
+      const completo = todos.every((x) => x.conteudo_id != null || x.hash === hash);
+      const jws = completo
+        ? await new CompactSign(
+            new TextEncoder().encode(
+              JSON.stringify(
+                conteudoReciboDeEnvio(
+                  { idt: Number(t.idt), nre: t.nre },
+                  todos.map((x) => x.hash),
+                  agora,
+                ),
+              ),
             ),
-          ),
-        ),
-      )
-        .setProtectedHeader({ alg: 'ES256', kid, typ: 'recibo-de-envio+jws' })
-        .sign(par.privateKey);
-      const [evento] = await tx<{ seq: string }[]>`
-        with movido as (update tramites set situacao = 2, versao = versao + 1, atualizado_em = ${agora}, situacao_alterada_em = ${agora}
-                         where id = ${t.id} and versao = ${t.versao} returning id),
-             recibo as (insert into recibos_de_envio (tramite_id, jws, emitido_em) select id, ${jws}, ${agora} from movido)
-        insert into tramite_eventos (tramite_id, tipo, recibo, de_situacao, para_situacao, ator_sujeito, ator_lado, ator_pen_admin, ocorrido_em)
-        select id, 'SITUACAO'::tipo_evento_tramite, null::tipo_recibo, 1, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
-        union all
-        select id, 'RECIBO_EMITIDO', 'ENVIO', 2, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
-        returning seq`;
+          )
+            .setProtectedHeader({ alg: 'ES256', kid, typ: 'recibo-de-envio+jws' })
+            .sign(par.privateKey)
+        : null;
+      // The transaction's last statements, in one round trip: identical bytes stored at once take turns on the lock
+      // (held to commit), and the lookup is its own statement, so it sees what committed meanwhile; then the
+      // component marked with the kept content and its event, and the move with its receipt and events.
+      const [, [guardado], , movido] = await Promise.all([
+        tx`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`,
+        tx<{ id: string }[]>`
+          with existente as (select id from conteudos where hash = ${hash} and tamanho = ${tamanho}),
+               apagado as (delete from conteudos where id = ${novo!.id} and exists (select 1 from existente)),
+               nomeado as (update conteudos set hash = ${hash}, tamanho = ${tamanho} where id = ${novo!.id} and not exists (select 1 from existente))
+          select coalesce((select id from existente), ${novo!.id}) as id`,
+        tx`
+          with marcado as (update tramite_componentes set conteudo_id = (select id from conteudos where hash = ${hash} and tamanho = ${tamanho}), enviado_em = ${agora}
+                            where tramite_id = ${t.id} and hash = ${hash} and conteudo_id is null returning id)
+          insert into tramite_eventos (tramite_id, tipo, componente_id, de_situacao, para_situacao, ator_sujeito, ator_orgao_id, ator_lado, ator_pen_admin, ocorrido_em)
+          select ${t.id}, 'COMPONENTE_RECEBIDO', id, 1, 1, 'bench.piso', ${pedido.orgao}, 'REMETENTE', false, ${agora} from marcado`,
+        jws
+          ? tx<{ seq: string }[]>`
+          with movido as (update tramites set situacao = 2, versao = versao + 1, atualizado_em = ${agora}, situacao_alterada_em = ${agora}
+                           where id = ${t.id} and versao = ${t.versao} returning id),
+               recibo as (insert into recibos_de_envio (tramite_id, jws, emitido_em) select id, ${jws}, ${agora} from movido)
+          insert into tramite_eventos (tramite_id, tipo, recibo, de_situacao, para_situacao, ator_sujeito, ator_lado, ator_pen_admin, ocorrido_em)
+          select id, 'SITUACAO'::tipo_evento_tramite, null::tipo_recibo, 1, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
+          union all
+          select id, 'RECIBO_EMITIDO', 'ENVIO', 2, 2, ${ATOR_PLATAFORMA}, 'PLATAFORMA', false, ${agora} from movido
+          returning seq`
+          : null,
+      ]);
+      if (!guardado) throw new Recusa('content not named');
+      if (!movido) return null;
+      const [evento] = movido;
       if (!evento) throw new Recusa('concurrent change');
       return evento.seq;
     });

@@ -4,6 +4,7 @@
 // parallel retries, interleaved walks of many trâmites never deadlock, the live-event bus delivers
 // every event once in seq order while writers commit out of seq order (no lock orders them), and two
 // auto-cancel runs never take the same trâmite.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type Database, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemoData } from '../src/demo/seed.js';
@@ -17,7 +18,7 @@ import { LOG_TRAMITES } from '../src/tramites/eventos.js';
 import { fonteEventosTramite } from '../src/tramites/feed.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, PASSO_POR_ACAO, PASSOS, type Situacao } from '../src/tramites/regras.js';
 import { comporServicos } from '../src/http/servicos.js';
-import { CONTEUDO_DE_DEMO, conduzirPasso, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
+import { COMPONENTE_DE_DEMO, CONTEUDO_DE_DEMO, conduzirPasso, HASH_DE_DEMO, type PedidoDeConducao } from '../src/demo/conducao.js';
 import type { PedidoPasso, ResultadoPasso } from '../src/tramites/servico.js';
 import { testGatewayConfig } from './support/gateway.js';
 import { BACKENDS, freshDatabase, type FreshDatabase } from './support/backends.js';
@@ -271,6 +272,73 @@ describe.skipIf(!temPostgres)(
         { n: number },
       ];
       expect(n).toBe(1);
+    });
+
+    test('bytes never held before, uploaded to 20 trâmites at once (first one component, then the last): the content held once, every component on it', async () => {
+      const novos = Buffer.from(`%PDF-1.4 conteudo inedito ${Date.now()} ${Math.random()}`);
+      const hashNovo = createHash('sha256').update(novos).digest('base64');
+      const [documento] = CONTEUDO_DE_DEMO.documentos as Array<{ componentes: Array<Record<string, unknown>> }>;
+      const conteudo = {
+        ...CONTEUDO_DE_DEMO,
+        documentos: [
+          {
+            ...documento,
+            componentes: [
+              ...documento!.componentes,
+              { ...documento!.componentes[0], ordem: 2, nome: 'anexo.pdf', hash: hashNovo, tamanhoEmBytes: novos.byteLength },
+            ],
+          },
+        ],
+      } as typeof CONTEUDO_DE_DEMO;
+      const ids = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          processo += 1;
+          const r = await servicoTramites(handle.db).iniciarTramite({
+            viewer: rem,
+            agora: new Date(),
+            ambiente: 'PRODUCAO',
+            tipo: 'PROCESSO',
+            numeroProcesso: `conc-${processo}`,
+            unidadeRemetenteId: unidades.remetente,
+            unidadeDestinatariaId: unidades.destinataria,
+            ...conteudo,
+          });
+          return r.tramite.id;
+        }),
+      );
+      const enviar = (tramiteId: number, hash: string, bytes: Uint8Array) =>
+        servicoTramites(handle.db).receberComponente({
+          viewer: rem,
+          tramiteId,
+          hash,
+          mimeType: 'application/pdf',
+          bytes: (async function* () {
+            yield bytes;
+          })(),
+          agora: new Date(),
+        });
+      // The new bytes first (not the last component: no move), then the demo's (the last: the move to 2).
+      const primeiros = await Promise.all(ids.map((id) => enviar(id, hashNovo, novos)));
+      expect(primeiros.map((r) => [r.jaGuardado, r.evento, r.componentes.length])).toEqual(ids.map(() => [false, null, 1]));
+      const ultimos = await Promise.all(ids.map((id) => enviar(id, HASH_DE_DEMO, COMPONENTE_DE_DEMO)));
+      expect(ultimos.map((r) => r.evento?.paraSituacao)).toEqual(ids.map(() => 2));
+      for (const id of ids) expect((await linha(id)).situacao).toBe(2);
+      const guardados = await rows<{ id: number; blocos: number }>(
+        'select c.id::int as id, (select count(*)::int from conteudo_blocos b where b.conteudo_id = c.id) as blocos from conteudos c where hash = $1',
+        [hashNovo],
+      );
+      expect(guardados).toEqual([{ id: expect.any(Number), blocos: 1 }]);
+      const marcas = await rows<{ hash: string; conteudo: number; recebidos: number }>(
+        `select c.hash, c.conteudo_id::int as conteudo,
+                (select count(*)::int from tramite_eventos e where e.componente_id = c.id and e.tipo = 'COMPONENTE_RECEBIDO') as recebidos
+           from tramite_componentes c where c.tramite_id = any($1::bigint[]) and c.hash = $2`,
+        [ids, hashNovo],
+      );
+      expect(marcas).toEqual(ids.map(() => ({ hash: hashNovo, conteudo: guardados[0]!.id, recebidos: 1 })));
+      const [{ provisorios }] = (await rows<{ provisorios: number }>(
+        "select count(*)::int as provisorios from conteudos where hash like 'parcial:%'",
+      )) as [{ provisorios: number }];
+      expect(provisorios).toBe(0);
     });
 
     test('20 parallel retries of a step with the same idempotency key: one event, all answer the same evento.seq', async () => {

@@ -763,7 +763,7 @@ export async function solicitarAcessoComDados(
         gestorNome: dados.gestor.nome,
         gestorCpf: dados.gestor.cpf,
         gestorEmail: dados.gestor.email,
-        documentoConteudoId: guardado.id,
+        documentoConteudoId: await guardado.nomear(),
         documentoNome: documento.nome,
         solicitadoPor: viewer.sujeito,
         solicitadoEm: pedido.agora,

@@ -16,17 +16,24 @@ import { conteudoBlocos, conteudos } from './tables.js';
 export const TAMANHO_DO_BLOCO = 1024 * 1024;
 
 export interface ConteudoGuardado {
-  id: number;
   /** SHA-256 of the bytes, base64 (the platform's `hash.conteudo`). */
   hash: string;
   tamanho: number;
+  /**
+   * Names the content: when the same (hash, tamanho) is already held the new copy is dropped and the held one kept,
+   * else the new copy is named. Answers the kept content's id. Its statements are issued at once (before the
+   * promise settles), so a statement the caller issues after this call on the same transaction already finds the
+   * content by (hash, tamanho). Identical bytes stored at once take turns on a lock held until commit: call it as
+   * late in the transaction as the caller can, with the transaction's last statements.
+   */
+  nomear(): Promise<number>;
 }
 
 export interface ComponentStore {
   /**
    * Streams `bytes` into the store inside `tx` (so a rollback leaves nothing behind), hashing them as
-   * they pass; more than `tamanhoEsperado` bytes stops the transfer with TamanhoNaoConfere. When the
-   * same content is already held, the new copy is dropped and the held one returned.
+   * they pass; more than `tamanhoEsperado` bytes stops the transfer with TamanhoNaoConfere. The copy is
+   * deduplicated against the held contents when the caller names it (`nomear`).
    */
   guardar(tx: Transaction, bytes: AsyncIterable<Uint8Array>, opcoes: { tamanhoEsperado: number; agora: Date }): Promise<ConteudoGuardado>;
   /** The bytes `inicio`..`fim` (inclusive) of a held content, one block at a time. */
@@ -68,24 +75,30 @@ export const postgresComponentStore: ComponentStore = {
       throw erro;
     }
     const hash = sha.digest('base64');
-    // Identical bytes uploaded at once (to two trâmites) take turns on the lock: the second's lookup, a statement
-    // that starts after the lock is granted, sees the first's row (or its rollback). The new copy is dropped when
-    // the content was held, else named. The lock, the lookup and what the COPY left to send go in one round trip
-    // (the lock and the lookup both raw statements, so drizzle hands them to the driver in this order).
-    const [, , [guardado]] = await Promise.all([
-      escritor.fechado,
-      tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`).execute(),
-      tx
-        .execute(
-          sql`with existente as (select id from ${conteudos} where hash = ${hash} and tamanho = ${tamanho}),
-                   apagado as (delete from ${conteudos} where id = ${escritor.id} and exists (select 1 from existente)),
-                   nomeado as (update ${conteudos} set hash = ${hash}, tamanho = ${tamanho} where id = ${escritor.id} and not exists (select 1 from existente))
-              select coalesce((select id from existente), ${escritor.id}) as id`,
-        )
-        .execute()
-        .then(linhasDe<{ id: number }>),
-    ]);
-    return { id: Number(guardado!.id), hash, tamanho };
+    return {
+      hash,
+      tamanho,
+      // Identical bytes named at once take turns on the lock: the second's lookup, a statement that starts after the
+      // lock is granted, sees the first's row (or its rollback). The new copy is dropped when the content was held,
+      // else named. What the COPY left to say, the lock and the lookup go out together, in this order (the lock and
+      // the lookup both raw statements, so drizzle hands them to the driver as they are issued).
+      async nomear() {
+        const [, , [guardado]] = await Promise.all([
+          escritor.fechado,
+          tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.conteudoPorHash}, hashtext(${hash}))`).execute(),
+          tx
+            .execute(
+              sql`with existente as (select id from ${conteudos} where hash = ${hash} and tamanho = ${tamanho}),
+                       apagado as (delete from ${conteudos} where id = ${escritor.id} and exists (select 1 from existente)),
+                       nomeado as (update ${conteudos} set hash = ${hash}, tamanho = ${tamanho} where id = ${escritor.id} and not exists (select 1 from existente))
+                  select coalesce((select id from existente), ${escritor.id}) as id`,
+            )
+            .execute()
+            .then(linhasDe<{ id: number }>),
+        ]);
+        return Number(guardado!.id);
+      },
+    };
   },
 
   async *ler(db, conteudoId, inicio, fim) {

@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { linhasDe } from '../db/linhas.js';
 import { DadosInvalidos, validar, type Problema } from '../kernel/erros.js';
 import { ATOR_PLATAFORMA } from '../kernel/platform.js';
 import type { Viewer } from '../kernel/viewer.js';
@@ -34,6 +35,7 @@ import { conteudoReciboDeEnvio, type AssinadorDeRecibos } from './recibos.js';
 import {
   especiesDocumentais,
   hipotesesLegais,
+  conteudos,
   recibosDeEnvio,
   motivosUrgencia,
   tramiteComponentes,
@@ -190,15 +192,13 @@ export async function receberComponente(
   pedido: PedidoComponente,
 ): Promise<ResultadoComponente> {
   return db.transaction(async (tx) => {
-    // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing". The components
-    // declared with this hash come in the same statement.
-    const linhas = await tx
-      .select({ tramite: tramites, componente: tramiteComponentes })
-      .from(tramites)
-      .leftJoin(tramiteComponentes, and(eq(tramiteComponentes.tramiteId, tramites.id), eq(tramiteComponentes.hash, pedido.hash)))
-      .where(eq(tramites.id, pedido.tramiteId))
-      .for('update', { of: tramites });
-    const atual = linhas[0]?.tramite;
+    // Row lock: uploads to one trâmite take turns, so exactly one of them sees "none missing". The trâmite's
+    // components come in the same round trip, read by a statement of their own: it starts once the lock is granted,
+    // so it sees the marks of the upload that held it before.
+    const [[atual], todos] = await Promise.all([
+      tx.select().from(tramites).where(eq(tramites.id, pedido.tramiteId)).for('update', { of: tramites }).execute(),
+      componentesDoTramite(tx, pedido.tramiteId),
+    ]);
     if (!atual) throw new TramiteNaoEncontrado();
     // Who cannot read the trâmite learns nothing; PEN and the wrong side or role are refused as for any step.
     if (!canReadTramite(pedido.viewer, atual)) throw new TramiteNaoEncontrado();
@@ -215,13 +215,14 @@ export async function receberComponente(
           .map((p) => p.acao),
       );
     }
-    const alvo = linhas.flatMap((l) => (l.componente ? [l.componente] : []));
+    const alvo = todos.filter((c) => c.hash === pedido.hash);
     if (alvo.length === 0) throw new ComponenteNaoDeclarado(pedido.hash);
     const declarado = alvo[0]!;
     const recebido = (pedido.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
     if (!MIME_GENERICOS.has(recebido) && !alvo.some((c) => c.mimeType.toLowerCase() === recebido))
       throw new MimeTypeNaoConfere(declarado.mimeType, recebido);
-    if (alvo.every((c) => c.conteudoId != null)) {
+    const aMarcar = alvo.filter((c) => c.conteudoId == null);
+    if (aMarcar.length === 0) {
       // Re-uploading a held component is a no-op; the bytes are read and dropped.
       for await (const _ of pedido.bytes);
       return { componentes: alvo, jaGuardado: true, tramite: atual, evento: null };
@@ -230,30 +231,41 @@ export async function receberComponente(
     const guardado = await store.guardar(tx, pedido.bytes, { tamanhoEsperado: declarado.tamanho, agora: pedido.agora });
     if (guardado.tamanho !== declarado.tamanho) throw new TamanhoNaoConfere(declarado.tamanho, guardado.tamanho);
     if (guardado.hash !== declarado.hash) throw new HashNaoConfere(declarado.hash, guardado.hash);
-    // The components marked, and then what is still missing (a later statement of the transaction sees the marks):
-    // one round trip. Both are statements that return rows, so drizzle hands them to the driver in this order.
-    const [componentes, situacao2] = await Promise.all([
-      tx
-        .update(tramiteComponentes)
-        .set({ conteudoId: guardado.id, enviadoEm: pedido.agora })
-        .where(
-          and(
-            eq(tramiteComponentes.tramiteId, atual.id),
-            eq(tramiteComponentes.hash, declarado.hash),
-            isNull(tramiteComponentes.conteudoId),
-          ),
-        )
-        .returning()
-        .execute(),
-      componentesDoEnvio(tx, atual.id),
-    ]);
-    // One event per component these bytes satisfy, by the sender's side; with the platform's move to 2 when this
-    // was the last missing one, in one append (one statement, one notification per act).
-    const recebidos = componentes.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora));
-    const completo = await passarA2SeCompleto(tx, atual, situacao2, pedido.agora, assinador, efeitos, recebidos);
-    if (!completo) await registrarEventos(tx, recebidos);
+    // What is still missing once these bytes mark their components, known from the read under the row lock; the
+    // receipt, when none is, signed before anything else is written.
+    const situacao2 = todos.map((c) => ({ hash: c.hash, falta: c.conteudoId == null && c.hash !== declarado.hash }));
+    const jws = await reciboDeEnvioSeCompleto(atual, situacao2, pedido.agora, assinador);
+    // The content named (its lock is held from here to commit, so it goes with the transaction's last statements),
+    // the components marked with it (found by (hash, tamanho): the naming statement ran before), and one event per
+    // component these bytes satisfy, by the sender's side, with the platform's move to 2 when this was the last
+    // missing one (one append, one notification per act): one round trip. The mark is a raw statement as the
+    // naming's are, so drizzle hands it to the driver after them; the check below fails loudly were it not so.
+    const nome = guardado.nomear();
+    const marcacao = tx
+      .execute(
+        sql`update ${tramiteComponentes} set conteudo_id = (select id from ${conteudos} where hash = ${guardado.hash} and tamanho = ${guardado.tamanho}),
+                   enviado_em = ${pedido.agora}
+             where id in ${aMarcar.map((c) => c.id)} and conteudo_id is null
+         returning id, conteudo_id`,
+      )
+      .execute()
+      .then(linhasDe<{ id: number | string; conteudo_id: number | string | null }>);
+    const recebidos = aMarcar.map((c) => eventoComponenteRecebido(atual, c.id, atorDoPasso(pedido.viewer, autorizacao), pedido.agora));
+    const movimento = jws ? passarA2(tx, atual, jws, pedido.agora, efeitos, recebidos) : registrarEventos(tx, recebidos).then(() => null);
+    const [conteudoId, marcados, completo] = await Promise.all([nome, marcacao, movimento]);
+    // Under the row lock nothing else marks them; a mark that missed one or found no content is a broken invariant.
+    if (marcados.length !== aMarcar.length || marcados.some((m) => Number(m.conteudo_id) !== conteudoId))
+      throw new Error(
+        `upload of ${declarado.hash}: ${marcados.length} of ${aMarcar.length} components marked, not all with content ${conteudoId}`,
+      );
+    const componentes = aMarcar.map((c) => ({ ...c, conteudoId, enviadoEm: pedido.agora }));
     return { componentes, jaGuardado: false, tramite: completo?.tramite ?? atual, evento: completo?.evento ?? null };
   });
+}
+
+/** A trâmite's components, in the order the receipt's hashes and the "missing" check read them. */
+function componentesDoTramite(tx: Transaction, tramiteId: number): Promise<ComponenteRow[]> {
+  return tx.select().from(tramiteComponentes).where(eq(tramiteComponentes.tramiteId, tramiteId)).execute();
 }
 
 /** A trâmite's components as the move to 2 needs them: whether any is missing and, when none is, the receipt's hashes. */
@@ -263,6 +275,23 @@ export function componentesDoEnvio(tx: Transaction, tramiteId: number): Promise<
     .from(tramiteComponentes)
     .where(eq(tramiteComponentes.tramiteId, tramiteId))
     .execute();
+}
+
+/** The recibo de envio (compact JWS) when none of `componentes` (`componentesDoEnvio`) is missing; null while some are. */
+async function reciboDeEnvioSeCompleto(
+  atual: TramiteRow,
+  componentes: readonly { hash: string; falta: boolean }[],
+  agora: Date,
+  assinador: AssinadorDeRecibos,
+): Promise<string | null> {
+  if (componentes.some((c) => c.falta)) return null;
+  return assinador.assinar(
+    conteudoReciboDeEnvio(
+      atual,
+      componentes.map((c) => c.hash),
+      agora,
+    ),
+  );
 }
 
 /**
@@ -279,16 +308,23 @@ export async function passarA2SeCompleto(
   efeitos: readonly EfeitoDePasso[],
   antes: readonly NovoEvento[] = [],
 ): Promise<{ tramite: TramiteRow; evento: Evento } | null> {
-  if (componentes.some((c) => c.falta)) return null;
-  const jws = await assinador.assinar(
-    conteudoReciboDeEnvio(
-      atual,
-      componentes.map((c) => c.hash),
-      agora,
-    ),
-  );
-  // The move, its receipt and its events go out together (one round trip): when the compare-and-set finds another
-  // version, the error below rolls the other two back.
+  const jws = await reciboDeEnvioSeCompleto(atual, componentes, agora, assinador);
+  return jws ? passarA2(tx, atual, jws, agora, efeitos, antes) : null;
+}
+
+/**
+ * The move 1 → 2 with its recibo de envio `jws`, its events appended after `antes`. The move, the receipt and the
+ * events are issued at once (one round trip, after whatever the caller issued before this call): when the
+ * compare-and-set finds another version, the error below rolls the other two back.
+ */
+async function passarA2(
+  tx: Transaction,
+  atual: TramiteRow,
+  jws: string,
+  agora: Date,
+  efeitos: readonly EfeitoDePasso[],
+  antes: readonly NovoEvento[],
+): Promise<{ tramite: TramiteRow; evento: Evento }> {
   const atualizacao = tx
     .update(tramites)
     .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
