@@ -146,6 +146,20 @@ export async function createApp({ config, database, logger, clock = systemClock 
     return masked;
   };
 
+  /**
+   * The request's logger. Ids only, never the token: who asked (subject, agency id, roles) and which request. With
+   * logging off (LOG_LEVEL=silent) nothing can be written, so no child is built (its bindings are serialised at once).
+   */
+  const registroDoPedido = (auth: Authentication, request: Request | undefined): Logger => {
+    if (!logger.isLevelEnabled('fatal')) return logger;
+    const requestId = requestIdFrom(request?.headers.get('x-request-id'));
+    return logger.child(
+      auth.viewer
+        ? { requestId, viewer: auth.viewer.sujeito, orgaoId: auth.viewer.orgaoId, papeis: [...auth.viewer.papeis] }
+        : { requestId },
+    );
+  };
+
   const yoga = createYoga<WebSocketServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -164,7 +178,6 @@ export async function createApp({ config, database, logger, clock = systemClock 
     context: async (initial): Promise<GatewayContext & { authError: Error | null }> => {
       const auth = initial.wsAuth ?? (await (initial.request ? authenticateRequest(initial.request) : authenticate(null)));
       // Over WebSocket there is no Request: the connection was authenticated at connection_init.
-      const requestId = requestIdFrom(initial.request?.headers.get('x-request-id'));
       return {
         db: database.db,
         viewer: auth.viewer,
@@ -179,12 +192,7 @@ export async function createApp({ config, database, logger, clock = systemClock 
         expiresAt: auth.expiresAt,
         encerrarConexao: initial.encerrarConexao,
         arquivosDoPedido: initial.arquivosDoPedido,
-        // Ids only, never the token: who asked (subject, agency id, roles) and which request.
-        log: logger.child(
-          auth.viewer
-            ? { requestId, viewer: auth.viewer.sujeito, orgaoId: auth.viewer.orgaoId, papeis: [...auth.viewer.papeis] }
-            : { requestId },
-        ),
+        log: registroDoPedido(auth, initial.request),
       };
     },
     plugins: [

@@ -37,12 +37,18 @@ const hasSuggestion = (result: ExecutionResult) => result.errors?.some((e) => SU
  */
 export function hideSuggestions(options: HideSuggestionsOptions): Plugin {
   return {
-    async onResultProcess({ request, result, setResult }) {
+    // Synchronous for a response without suggestions (nearly all): no promise for envelop to wait on.
+    onResultProcess({ request, result, setResult }) {
       if (Symbol.asyncIterator in result) return;
       const results = Array.isArray(result) ? result : [result];
-      if (!results.some(hasSuggestion) || (await options.showTo(request))) return;
-      const stripped = results.map((r) => (r.errors ? { ...r, errors: withoutSuggestions(r.errors as GraphQLError[]) } : r));
-      setResult(Array.isArray(result) ? stripped : stripped[0]!);
+      if (!results.some(hasSuggestion)) return;
+      const strip = (show: boolean) => {
+        if (show) return;
+        const stripped = results.map((r) => (r.errors ? { ...r, errors: withoutSuggestions(r.errors as GraphQLError[]) } : r));
+        setResult(Array.isArray(result) ? stripped : stripped[0]!);
+      };
+      const show = options.showTo(request);
+      return show instanceof Promise ? show.then(strip) : strip(show);
     },
   };
 }

@@ -20,6 +20,7 @@ interface Linha {
  * One log line per operation: its name, duration, and the error codes when it failed; the request id and the
  * viewer's ids (the context's logger) tie it to the request and to who asked. An HTTP request refused before
  * execution (no token, bad syntax, a limit) or whose execution threw gets its line when its result is sent.
+ * With `info` off (asked per request, so a level changed at run time holds) it keeps nothing per request.
  */
 export function operationLog({ logger }: OperationLogOptions): Plugin<GatewayContext> {
   const linhas = new WeakMap<Request, Linha>();
@@ -32,6 +33,7 @@ export function operationLog({ logger }: OperationLogOptions): Plugin<GatewayCon
   };
   return {
     onExecute({ args }) {
+      if (!logger.isLevelEnabled('info')) return;
       const linha: Linha = {
         log: args.contextValue.log,
         operation: getOperationAST(args.document, args.operationName)?.name?.value ?? null,
@@ -47,6 +49,7 @@ export function operationLog({ logger }: OperationLogOptions): Plugin<GatewayCon
       };
     },
     onResultProcess({ request, result }) {
+      if (!logger.isLevelEnabled('info')) return;
       const linha = linhas.get(request);
       if (linha?.escrita || Array.isArray(result) || Symbol.asyncIterator in result) return;
       if (linha) return escrever(linha, result as ExecutionResult);

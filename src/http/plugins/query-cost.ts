@@ -7,8 +7,12 @@ export interface QueryCostOptions {
   maxCost: number;
 }
 
-/** Prices kept per document: yoga's parse cache hands back the same DocumentNode for the same text. */
-const MAX_PRICES_PER_DOCUMENT = 64;
+/**
+ * Prices kept per operation of a document (yoga's parse cache hands back the same DocumentNode for the same text), and
+ * operation names per document (a client names any operation it likes, known or not).
+ */
+const MAX_PRICES_PER_OPERATION = 64;
+const MAX_OPERATIONS_PER_DOCUMENT = 16;
 
 /**
  * Prices each operation with @pothos/plugin-complexity's calculator (fragments memoised: linear)
@@ -33,27 +37,52 @@ function intVariables(document: DocumentNode, operationName: string | null | und
   return [];
 }
 
+/** One operation of a document: its Int variables (read from the document once) and the prices seen for their values. */
+interface PricesOfOperation {
+  ints: string[];
+  byValues: Map<string, number>;
+}
+
 /**
- * What a price depends on besides the document: the operation and its Int variables' values. Null for values that do
- * not serialise (a hostile request nesting deeper than the stack): priced uncached, and execution refuses them itself.
+ * What a price depends on besides the document and operation: the Int variables' values ('' when there are none, as
+ * for most mutations). Null for values that do not serialise (a hostile request nesting deeper than the stack): priced
+ * uncached, and execution refuses them itself.
  */
-function priceKey(args: ExecutionArgs): string | null {
+function priceKey(ints: string[], args: ExecutionArgs): string | null {
+  if (ints.length === 0) return '';
   const variables = (args.variableValues ?? {}) as Record<string, unknown>;
   try {
-    return `${args.operationName ?? ''}\u0000${JSON.stringify(intVariables(args.document, args.operationName).map((name) => variables[name] ?? null))}`;
+    return JSON.stringify(ints.map((name) => variables[name] ?? null));
   } catch {
     return null;
   }
 }
 
 export function queryCost(options: QueryCostOptions): Plugin {
-  const prices = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const prices = new WeakMap<DocumentNode, Map<string, PricesOfOperation>>();
+
+  function pricesOf(args: ExecutionArgs): PricesOfOperation {
+    let byOperation = prices.get(args.document);
+    if (!byOperation) {
+      byOperation = new Map();
+      prices.set(args.document, byOperation);
+    }
+    const operation = args.operationName ?? '';
+    let known = byOperation.get(operation);
+    if (!known) {
+      if (byOperation.size >= MAX_OPERATIONS_PER_DOCUMENT) byOperation.clear();
+      known = { ints: intVariables(args.document, args.operationName), byValues: new Map() };
+      byOperation.set(operation, known);
+    }
+    return known;
+  }
 
   /** The operation's cost, or null when it does not validate (execution reports that with its own codes). */
   function price(args: ExecutionArgs): number | null {
-    const key = priceKey(args);
-    let known = prices.get(args.document);
-    if (key !== null && known?.has(key)) return known.get(key)!;
+    const known = pricesOf(args);
+    const key = priceKey(known.ints, args);
+    const seen = key === null ? undefined : known.byValues.get(key);
+    if (seen !== undefined) return seen;
     let cost = 0;
     const rule = createComplexityRule({
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -66,11 +95,8 @@ export function queryCost(options: QueryCostOptions): Plugin {
     const result = validate(args.schema, args.document, [rule]).length > 0 ? null : cost;
     // Only a price is remembered: a request whose other variables did not coerce is priced again, never waved through.
     if (key === null || result === null) return result;
-    if (!known || known.size >= MAX_PRICES_PER_DOCUMENT) {
-      known = new Map();
-      prices.set(args.document, known);
-    }
-    known.set(key, result);
+    if (known.byValues.size >= MAX_PRICES_PER_OPERATION) known.byValues.clear();
+    known.byValues.set(key, result);
     return result;
   }
 
