@@ -114,7 +114,7 @@ const envSchema = z
     QUERY_MAX_DIRECTIVES: positiveInt(100_000).default(50),
     QUERY_MAX_COST: positiveInt(1_000_000_000).default(100_000),
     EXECUTION_DEADLINE_MS: positiveInt(MAX_TIMER_MS).default(15_000),
-    // How queries execute: compiled per document (graphql-jit) or interpreted (graphql-js); mutations and subscriptions always interpreted.
+    // How queries and mutations execute: compiled per document (graphql-jit) or interpreted (graphql-js); subscriptions always interpreted.
     GRAPHQL_EXECUTOR: oneOf(['jit', 'graphql-js']).default('jit'),
     DATABASE_READ_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(10_000),
     DATABASE_WRITE_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(5_000),
