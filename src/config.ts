@@ -4,18 +4,26 @@ import { AMBIENTES } from './kernel/ambiente.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { DIAS_PARA_CANCELAMENTO_AUTOMATICO, LIMIARES_ALERTA_PARADO_MINUTOS } from './tramites/regras.js';
 
+// Every message below says what is wrong and, in parentheses, what is expected; loadConfig prefixes the variable's
+// name (the issue's path) once, so a message never names its own variable.
+
 const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'not a boolean (true or false, 1 or 0, yes or no)' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = (what: string) =>
-  z.coerce
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
-    .positive(`${what} must be positive`);
+/** A whole number from 1, and up to `max` when given (a byte size or a duration past it is a typo, not a setting). */
+const positiveInt = (max?: number) => {
+  const expected = max === undefined ? 'a positive whole number' : `a whole number from 1 to ${max}`;
+  const n = z.coerce
+    .number({ error: `not a number (${expected})` })
+    .int(`not a whole number (${expected})`)
+    .positive(`not positive (${expected})`);
+  return max === undefined ? n : n.max(max, `too large (${expected})`);
+};
 
-/** A byte size or a duration with an upper bound (a value past it is a typo, not a setting). */
-const boundedInt = (what: string, max: number) => positiveInt(what).max(max, `${what} must be at most ${max}`);
+/** One of a fixed list of words, the list spelled out in the message. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `not an accepted value (${values.slice(0, -1).join(', ')} or ${values.at(-1)})` });
 
 /** setTimeout's largest delay (stack.md trap 19); every duration setting stays below it. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -26,22 +34,27 @@ export const DEMO_JWT_SECRET = 'tramita-gateway-demo-secret-do-not-use-in-produc
 const envSchema = z
   .object({
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number({ error: 'PORT must be a number' }).int().min(0).max(65535).default(4000),
+    PORT: z.coerce
+      .number({ error: 'not a number (a whole number from 0 to 65535)' })
+      .int('not a whole number (a whole number from 0 to 65535)')
+      .min(0, 'out of range (a whole number from 0 to 65535)')
+      .max(65535, 'out of range (a whole number from 0 to 65535)')
+      .default(4000),
     DATABASE_URL: z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .regex(/^postgres(ql)?:\/\//, 'not a PostgreSQL URL (postgres://… or postgresql://…)')
       .optional(),
-    DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE').default(10),
+    DATABASE_POOL_SIZE: positiveInt().default(10),
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
     DEMO_SEED: booleanFromEnv.optional(),
-    JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
+    JWT_SECRET: z.string().min(32, 'too short (at least 32 characters)').optional(),
     JWT_PUBLIC_KEY: z
       .string()
-      .refine((v) => v.includes('BEGIN PUBLIC KEY'), 'JWT_PUBLIC_KEY must be a PEM (-----BEGIN PUBLIC KEY-----)')
+      .refine((v) => v.includes('BEGIN PUBLIC KEY'), 'not a PEM public key (-----BEGIN PUBLIC KEY-----)')
       .optional(),
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
-    JWT_MAX_LIFETIME_SECONDS: boundedInt('JWT_MAX_LIFETIME_SECONDS', 10 * 365 * 86_400).default(90 * 86_400),
+    JWT_MAX_LIFETIME_SECONDS: positiveInt(10 * 365 * 86_400).default(90 * 86_400),
     JWT_ALLOW_NO_EXP: booleanFromEnv.default(false),
     INTROSPECTION_PUBLIC: booleanFromEnv.default(true),
     // A manifest file: read and checked here, so a bad one stops the start with its reason.
@@ -51,69 +64,67 @@ const envSchema = z
         try {
           return loadTrustedDocuments(path);
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${(error as Error).message} (a persisted-documents manifest from GraphQL Code Generator or Apollo)`,
+          });
           return z.NEVER;
         }
       })
       .optional(),
     // Bearer token Prometheus sends to GET /metrics; unset: no metrics endpoint (and no per-request metrics work).
-    METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must have at least 32 characters').optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
-    ACCESS_REQUEST_DOCUMENT_MAX_BYTES: boundedInt('ACCESS_REQUEST_DOCUMENT_MAX_BYTES', 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+    METRICS_TOKEN: z.string().min(32, 'too short (at least 32 characters)').optional(),
+    LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SHUTDOWN_GRACE_MS: positiveInt().default(10_000),
+    ACCESS_REQUEST_DOCUMENT_MAX_BYTES: positiveInt(1024 * 1024 * 1024).default(10 * 1024 * 1024),
     SMTP_URL: z
       .string()
-      .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be smtp://host:port or smtps://user:pass@host:port')
+      .regex(/^smtps?:\/\/[^\s]+$/, 'not an SMTP URL (smtp://host:port or smtps://user:pass@host:port)')
       .optional(),
-    PEN_NOTICE_EMAIL: z.email('PEN_NOTICE_EMAIL must be an e-mail address').default('processo.eletronico@gestao.gov.br'),
-    NOTICE_FROM_EMAIL: z.email('NOTICE_FROM_EMAIL must be an e-mail address').default('gateway@tramita.localhost'),
-    NOTICE_RETRY_MS: boundedInt('NOTICE_RETRY_MS', MAX_TIMER_MS).default(30_000),
+    PEN_NOTICE_EMAIL: z.email('not an e-mail address (name@domain)').default('processo.eletronico@gestao.gov.br'),
+    NOTICE_FROM_EMAIL: z.email('not an e-mail address (name@domain)').default('gateway@tramita.localhost'),
+    NOTICE_RETRY_MS: positiveInt(MAX_TIMER_MS).default(30_000),
     AUTO_CANCEL_ENABLED: booleanFromEnv.default(true),
-    AUTO_CANCEL_INTERVAL_MS: positiveInt('AUTO_CANCEL_INTERVAL_MS').default(60_000),
-    AUTO_CANCEL_DAYS: positiveInt('AUTO_CANCEL_DAYS').default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
+    AUTO_CANCEL_INTERVAL_MS: positiveInt().default(60_000),
+    AUTO_CANCEL_DAYS: positiveInt().default(DIAS_PARA_CANCELAMENTO_AUTOMATICO),
     STUCK_ALERT_ENABLED: booleanFromEnv.default(true),
-    STUCK_ALERT_INTERVAL_MS: boundedInt('STUCK_ALERT_INTERVAL_MS', MAX_TIMER_MS).default(60_000),
+    STUCK_ALERT_INTERVAL_MS: positiveInt(MAX_TIMER_MS).default(60_000),
     STUCK_ALERT_THRESHOLDS_MINUTES: z
       .string()
-      .regex(
-        /^\s*\d{1,6}\s*(,\s*\d{1,6}\s*){0,9}$/,
-        'STUCK_ALERT_THRESHOLDS_MINUTES takes up to 10 minute counts separated by commas, e.g. 60,90',
-      )
+      .regex(/^\s*\d{1,6}\s*(,\s*\d{1,6}\s*){0,9}$/, 'not a list of minute counts (up to 10 whole numbers separated by commas, e.g. 60,90)')
       .transform((v) => [...new Set(v.split(',').map((m) => Number(m.trim())))].sort((a, b) => a - b))
-      .refine((ms) => ms.every((m) => m > 0), 'STUCK_ALERT_THRESHOLDS_MINUTES: every threshold must be positive')
+      .refine((ms) => ms.every((m) => m > 0), 'a threshold is zero (every threshold positive)')
       .default([...LIMIARES_ALERTA_PARADO_MINUTOS]),
-    AMBIENTE_PADRAO: z.enum(AMBIENTES, { error: 'AMBIENTE_PADRAO: HOMOLOGACAO or PRODUCAO' }).default('PRODUCAO'),
+    AMBIENTE_PADRAO: oneOf(AMBIENTES).default('PRODUCAO'),
     ONBOARDING_PRODUCTION_TEST_UNIT: z
       .string()
-      .regex(/^\d+\/\d+$/, 'ONBOARDING_PRODUCTION_TEST_UNIT takes <repositorio>/<numero de identificacao>, e.g. 1/187432')
+      .regex(/^\d+\/\d+$/, 'not a unit reference (<repositorio>/<numero de identificacao>, e.g. 1/187432)')
       .default('1/187432'),
-    FEED_POLL_MS: positiveInt('FEED_POLL_MS').default(1_000),
-    FEED_MAX_PENDING_EVENTS: positiveInt('FEED_MAX_PENDING_EVENTS').default(1_000),
-    FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt('FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION').default(25),
-    MAX_REQUEST_BODY_BYTES: boundedInt('MAX_REQUEST_BODY_BYTES', 100_000_000).default(100_000),
-    WS_MAX_MESSAGE_BYTES: boundedInt('WS_MAX_MESSAGE_BYTES', 100_000_000).default(100_000),
-    PARSE_CACHE_MAX_BYTES: boundedInt('PARSE_CACHE_MAX_BYTES', 1_000_000_000).default(4_000_000),
-    HTTP_HEADERS_TIMEOUT_MS: boundedInt('HTTP_HEADERS_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
-    HTTP_REQUEST_TIMEOUT_MS: boundedInt('HTTP_REQUEST_TIMEOUT_MS', MAX_TIMER_MS).default(30_000),
-    HTTP_KEEP_ALIVE_TIMEOUT_MS: boundedInt('HTTP_KEEP_ALIVE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
-    QUERY_MAX_TOKENS: boundedInt('QUERY_MAX_TOKENS', 1_000_000).default(1_000),
-    QUERY_MAX_ALIASES: boundedInt('QUERY_MAX_ALIASES', 100_000).default(15),
-    QUERY_MAX_DIRECTIVES: boundedInt('QUERY_MAX_DIRECTIVES', 100_000).default(50),
-    QUERY_MAX_COST: boundedInt('QUERY_MAX_COST', 1_000_000_000).default(100_000),
-    EXECUTION_DEADLINE_MS: boundedInt('EXECUTION_DEADLINE_MS', MAX_TIMER_MS).default(15_000),
-    // How queries execute: compiled per document (graphql-jit) or interpreted (graphql-js); mutations and subscriptions always interpreted.
-    GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'GRAPHQL_EXECUTOR: jit or graphql-js' }).default('jit'),
-    DATABASE_READ_TIMEOUT_MS: boundedInt('DATABASE_READ_TIMEOUT_MS', MAX_TIMER_MS).default(10_000),
-    DATABASE_WRITE_TIMEOUT_MS: boundedInt('DATABASE_WRITE_TIMEOUT_MS', MAX_TIMER_MS).default(5_000),
-    COMPONENT_MAX_BYTES: positiveInt('COMPONENT_MAX_BYTES')
-      .max(2 ** 31 - 1, 'COMPONENT_MAX_BYTES must be below 2 GiB')
-      .default(100 * 1024 * 1024),
+    FEED_POLL_MS: positiveInt().default(1_000),
+    FEED_MAX_PENDING_EVENTS: positiveInt().default(1_000),
+    FEED_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt().default(25),
+    MAX_REQUEST_BODY_BYTES: positiveInt(100_000_000).default(100_000),
+    WS_MAX_MESSAGE_BYTES: positiveInt(100_000_000).default(100_000),
+    PARSE_CACHE_MAX_BYTES: positiveInt(1_000_000_000).default(4_000_000),
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(5_000),
+    QUERY_MAX_TOKENS: positiveInt(1_000_000).default(1_000),
+    QUERY_MAX_ALIASES: positiveInt(100_000).default(15),
+    QUERY_MAX_DIRECTIVES: positiveInt(100_000).default(50),
+    QUERY_MAX_COST: positiveInt(1_000_000_000).default(100_000),
+    EXECUTION_DEADLINE_MS: positiveInt(MAX_TIMER_MS).default(15_000),
+    // How queries and mutations execute: compiled per document (graphql-jit) or interpreted (graphql-js); subscriptions always interpreted.
+    GRAPHQL_EXECUTOR: oneOf(['jit', 'graphql-js']).default('jit'),
+    DATABASE_READ_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(10_000),
+    DATABASE_WRITE_TIMEOUT_MS: positiveInt(MAX_TIMER_MS).default(5_000),
+    COMPONENT_MAX_BYTES: positiveInt(2 ** 31 - 1).default(100 * 1024 * 1024),
     RECEIPT_SIGNING_KEY: z
       .string()
-      .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'RECEIPT_SIGNING_KEY must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
+      .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'not a private key (a PKCS#8 PEM, -----BEGIN PRIVATE KEY-----)')
       .optional(),
     TEST_COUNTERPARTS_ENABLED: booleanFromEnv.default(true),
-    TEST_COUNTERPARTS_INTERVAL_MS: boundedInt('TEST_COUNTERPARTS_INTERVAL_MS', MAX_TIMER_MS).default(5_000),
+    TEST_COUNTERPARTS_INTERVAL_MS: positiveInt(MAX_TIMER_MS).default(5_000),
     TEST_COUNTERPART_SIGNING_KEY: z
       .string()
       .refine((v) => {
@@ -123,20 +134,20 @@ const envSchema = z
         } catch {
           return false;
         }
-      }, 'TEST_COUNTERPART_SIGNING_KEY must be an RSA private key of at least 2048 bits, PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)')
+      }, 'not a usable RSA private key (RSA of at least 2048 bits, PKCS#8 PEM, -----BEGIN PRIVATE KEY-----)')
       .optional(),
-    RECEIPT_SIGNING_ALG: z.enum(['ES256', 'RS256', 'EdDSA'], { error: 'RECEIPT_SIGNING_ALG: ES256, RS256 or EdDSA' }).default('ES256'),
+    RECEIPT_SIGNING_ALG: oneOf(['ES256', 'RS256', 'EdDSA']).default('ES256'),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
-        message: 'JWT_SECRET or JWT_PUBLIC_KEY is required when DATABASE_URL is set (the demo secret is for the embedded database only)',
+        message: 'missing while DATABASE_URL is set (JWT_SECRET or JWT_PUBLIC_KEY; the demo secret is for the embedded database only)',
       });
     }
     if (env.JWT_SECRET && env.JWT_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'set together with JWT_SECRET (one of the two, not both)' });
     }
   });
 
@@ -243,13 +254,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** `NAME: what is wrong (what is expected)`: the variable's name comes from the issue's path, here only. */
+function problemOf(issue: z.core.$ZodIssue): string {
+  return `${issue.path.join('.') || '(environment)'}: ${issue.message}`;
+}
+
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset: `FOO= npm start` should not fail validation of FOO.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+    throw new ConfigError(parsed.error.issues.map(problemOf));
   }
   return toConfig(parsed.data);
 }

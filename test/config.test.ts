@@ -156,13 +156,53 @@ describe('refusals', () => {
     ['DATABASE_WRITE_TIMEOUT_MS', { DATABASE_WRITE_TIMEOUT_MS: '0' }],
     ['JWT_MAX_LIFETIME_SECONDS', { JWT_MAX_LIFETIME_SECONDS: '0' }],
     ['JWT_ALLOW_NO_EXP', { JWT_ALLOW_NO_EXP: 'maybe' }],
+    ['GRAPHQL_EXECUTOR', { GRAPHQL_EXECUTOR: 'fast' }],
+    ['AMBIENTE_PADRAO', { AMBIENTE_PADRAO: 'TESTE' }],
+    ['RECEIPT_SIGNING_ALG', { RECEIPT_SIGNING_ALG: 'HS256' }],
+    ['RECEIPT_SIGNING_KEY', { RECEIPT_SIGNING_KEY: 'not a pem' }],
+    ['TEST_COUNTERPART_SIGNING_KEY', { TEST_COUNTERPART_SIGNING_KEY: 'not a pem' }],
+    ['ONBOARDING_PRODUCTION_TEST_UNIT', { ONBOARDING_PRODUCTION_TEST_UNIT: 'DISIS' }],
+    ['COMPONENT_MAX_BYTES', { COMPONENT_MAX_BYTES: '3000000000' }],
+    ['SMTP_URL', { SMTP_URL: 'mail.example' }],
+    ['PEN_NOTICE_EMAIL', { PEN_NOTICE_EMAIL: 'pen' }],
+    ['NOTICE_FROM_EMAIL', { NOTICE_FROM_EMAIL: 'gateway' }],
+    ['FEED_POLL_MS', { FEED_POLL_MS: 'often' }],
+    ['TEST_COUNTERPARTS_ENABLED', { TEST_COUNTERPARTS_ENABLED: 'perhaps' }],
   ];
 
-  test.each(BAD)('every error message names its variable: %s %j', (name, env) => {
+  // The form is `NAME: what is wrong (what is expected)`, the name once: never `NAME: NAME …` or `NAME: NAME: …`.
+  test.each(BAD)('every error message names its variable once: %s %j', (name, env) => {
     const error = configError(env);
     expect(error.problems.length).toBeGreaterThan(0);
-    for (const problem of error.problems) expect(problem, problem).toMatch(new RegExp(`^${name}\\b`));
-    expect(error.message).toContain(name);
+    for (const problem of error.problems) {
+      expect(problem, problem).toMatch(new RegExp(`^${name}: [^()]+ \\(.+\\)$`));
+      expect(problem.slice(name.length + 2), problem).not.toContain(name);
+    }
+    expect(error.message).toContain(`  - ${name}: `);
+  });
+
+  test('the exact message of several variables', () => {
+    const problems = (env: Record<string, string>) => configError(env).problems;
+    expect(problems({ GRAPHQL_EXECUTOR: 'fast' })).toEqual(['GRAPHQL_EXECUTOR: not an accepted value (jit or graphql-js)']);
+    expect(problems({ AMBIENTE_PADRAO: 'TESTE' })).toEqual(['AMBIENTE_PADRAO: not an accepted value (HOMOLOGACAO or PRODUCAO)']);
+    expect(problems({ RECEIPT_SIGNING_ALG: 'HS256' })).toEqual(['RECEIPT_SIGNING_ALG: not an accepted value (ES256, RS256 or EdDSA)']);
+    expect(problems({ LOG_LEVEL: 'loud' })).toEqual([
+      'LOG_LEVEL: not an accepted value (fatal, error, warn, info, debug, trace or silent)',
+    ]);
+    expect(problems({ STUCK_ALERT_THRESHOLDS_MINUTES: '60,0' })).toEqual([
+      'STUCK_ALERT_THRESHOLDS_MINUTES: a threshold is zero (every threshold positive)',
+    ]);
+    expect(problems({ PORT: 'http' })).toEqual(['PORT: not a number (a whole number from 0 to 65535)']);
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE: not positive (a positive whole number)']);
+    expect(problems({ QUERY_MAX_TOKENS: '1.5' })).toEqual(['QUERY_MAX_TOKENS: not a whole number (a whole number from 1 to 1000000)']);
+    expect(problems({ COMPONENT_MAX_BYTES: '3000000000' })).toEqual([
+      'COMPONENT_MAX_BYTES: too large (a whole number from 1 to 2147483647)',
+    ]);
+    expect(problems({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: too short (at least 32 characters)']);
+    expect(problems({ DEMO_SEED: 'maybe' })).toEqual(['DEMO_SEED: not a boolean (true or false, 1 or 0, yes or no)']);
+    expect(configError({ GRAPHQL_EXECUTOR: 'fast' }).message).toBe(
+      'Invalid configuration:\n  - GRAPHQL_EXECUTOR: not an accepted value (jit or graphql-js)',
+    );
   });
 
   test('several bad variables are all reported at once, each by name', () => {
@@ -210,7 +250,7 @@ describe('TRUSTED_DOCUMENTS', () => {
     ] as const) {
       const error = configError({ TRUSTED_DOCUMENTS: path });
       expect(error.problems).toHaveLength(1);
-      expect(error.problems[0], path).toMatch(/^TRUSTED_DOCUMENTS: /);
+      expect(error.problems[0], path).toMatch(/^TRUSTED_DOCUMENTS: .+ \(a persisted-documents manifest from .+\)$/);
       expect(error.problems[0], path).toMatch(reason);
     }
   });

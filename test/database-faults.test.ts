@@ -11,6 +11,7 @@ import { montarCenario, RESULTADO, tokenDeConta } from './support/feeds.js';
 import { startTestApp, type InProcessTestApp } from './support/gateway.js';
 import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
+import { waitUntil } from './support/wait.js';
 
 describe('databaseFault', () => {
   test.each([
@@ -131,3 +132,83 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
     expect(linha).toEqual({ tramites: 1, eventos: 1 });
   });
 });
+
+// The connection a mutation's transaction runs on is lost mid-flight (PostgreSQL ends that backend, as a restart
+// does): the answer is DATABASE_UNAVAILABLE, retryable, under whichever executor runs mutations (GRAPHQL_EXECUTOR),
+// and the retry with the same key starts the trâmite once. The chaos test shows the same through restarts; this
+// pins the error's shape to one mutation.
+if (postgresAdminUrl())
+  describe('postgres: a mutation whose connection is lost', () => {
+    let gw: InProcessTestApp;
+
+    beforeAll(async () => {
+      gw = await startTestApp('postgres');
+    });
+
+    afterAll(async () => {
+      await gw?.close();
+    });
+
+    test('is answered DATABASE_UNAVAILABLE (retryable), not a masked error; the retry with the same key starts it once', async () => {
+      const numero = 'conexao-perdida-1';
+      const { rem, dest } = await montarCenario(gw.database.rows, tokenDeConta);
+      const iniciar = () =>
+        gw.gql(
+          `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
+          {
+            input: {
+              tipo: 'PROCESSO',
+              numeroProcesso: numero,
+              chaveIdempotencia: `${numero}-chave`,
+              unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
+              unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
+              ...CONTEUDO_DE_DEMO_GQL,
+            },
+          },
+          rem.token,
+        );
+      await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) first
+
+      // The mutation's transaction waits on a lock another transaction holds; then its backend is terminated.
+      let release!: () => void;
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const holder = gw.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numero}))`);
+        holding();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await held;
+      let first: Awaited<ReturnType<typeof iniciar>>;
+      try {
+        const answer = iniciar();
+        let waiting: number[] = [];
+        await waitUntil('the mutation waiting on the lock', async () => {
+          waiting = (
+            await gw.database.rows<{ pid: number }>(
+              `select pid from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+            )
+          ).map((r) => r.pid);
+          return waiting.length > 0;
+        });
+        await gw.database.rows('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [waiting]);
+        first = await answer;
+      } finally {
+        release();
+        await holder;
+      }
+      expect(first.status).toBeLessThan(500);
+      expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
+
+      const retry = await iniciar();
+      expect(retry.errors).toBeUndefined();
+      expect(retry.data!.r).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false });
+      const [linha] = await gw.database.rows<{ tramites: number; eventos: number }>(
+        `select count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
+           from tramites t join tramite_eventos e on e.tramite_id = t.id where t.numero_processo = $1`,
+        [numero],
+      );
+      expect(linha).toEqual({ tramites: 1, eventos: 1 });
+    });
+  });
