@@ -300,9 +300,14 @@ async function main(): Promise<void> {
     async function planoComoExecutado(q: { sql: string; params: unknown[] }): Promise<string> {
       const nome = `caso_${++preparadas}`;
       await semeadura.unsafe(`prepare ${nome} as ${q.sql}`);
-      const executar = q.params.length ? `execute ${nome}(${q.params.map((_, i) => `$${i + 1}`).join(', ')})` : `execute ${nome}`;
-      for (let i = 0; i < 6; i++) await semeadura.unsafe(executar, q.params as never);
-      const plano = await semeadura.unsafe<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers, costs off) ${executar}`, q.params as never);
+      // EXECUTE takes its arguments as literals (a utility statement has no bound parameters), in the parameters' types.
+      const [{ tipos }] = (await semeadura.unsafe('select parameter_types::text[] as tipos from pg_prepared_statements where name = $1', [
+        nome,
+      ])) as unknown as [{ tipos: string[] }];
+      const literal = (v: unknown, tipo: string) => `'${String(v instanceof Date ? v.toISOString() : v).replaceAll("'", "''")}'::${tipo}`;
+      const executar = q.params.length ? `execute ${nome}(${q.params.map((v, i) => literal(v, tipos[i]!)).join(', ')})` : `execute ${nome}`;
+      for (let i = 0; i < 6; i++) await semeadura.unsafe(executar);
+      const plano = await semeadura.unsafe<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers, costs off) ${executar}`);
       const [planos] = await semeadura.unsafe<{ g: number; c: number }[]>(
         'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1',
         [nome],
