@@ -13,7 +13,8 @@
  * the CPU per request of the gateway's process, of the database server's backends (from /proc, when the server runs on
  * this machine) and of this process (the client); `{ __typename }` with the same token last, what any request costs
  * the gateway. Each case prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the gateway sent for it (captured on
- * a second gateway in this process, whose answers are checked against the full counts) and their p50/p99 replayed
+ * a second gateway in this process, whose answers are checked against the full counts), as the gateway runs them
+ * (prepared: the seventh execution, and whether PostgreSQL kept a generic plan), and their p50/p99 replayed
  * directly on the same pool (what is SQL, what is the gateway). BENCH_CASES (name prefixes, comma-separated) runs some
  * cases; BENCH_GATEWAY_EXEC_ARGV (e.g. "--cpu-prof --cpu-prof-dir=.artifacts") is passed to the gateway's process.
  * BENCH_DATABASE_URL: an admin URL instead of a throwaway server. Not part of the suite. The events do not enter any
@@ -203,6 +204,10 @@ async function main(): Promise<void> {
       { onQuery: (sql, params) => void (sql.includes('"tramite') ? capturando?.push({ sql, params }) : undefined) },
     );
     limpeza.push(() => banco.close());
+    // The captured statements replayed as the gateway sends them: prepared (src/db/client.ts), so PostgreSQL may reuse
+    // a plan; the handle's `rows` sends them unnamed, planned at every run.
+    const direto = postgres(url, { max: 12, onnotice: () => {} });
+    limpeza.push(() => direto.end({ timeout: 5 }));
     // In this process: the gateway whose statements are captured, and whose answers are checked against the full counts.
     const gateway = await gatewayDeBench(url, banco, SECRET, limpeza);
     // In its own process: the gateway measured.
@@ -288,6 +293,29 @@ async function main(): Promise<void> {
       },
     ];
 
+    // The plan as the gateway runs the statement: prepared (src/db/client.ts), so after five executions PostgreSQL
+    // may keep a generic plan (plan_cache_mode auto) instead of planning with the values each time; an EXPLAIN of
+    // the statement sent once shows only the latter.
+    let preparadas = 0;
+    async function planoComoExecutado(q: { sql: string; params: unknown[] }): Promise<string> {
+      const nome = `caso_${++preparadas}`;
+      await semeadura.unsafe(`prepare ${nome} as ${q.sql}`);
+      // EXECUTE takes its arguments as literals (a utility statement has no bound parameters), in the parameters' types.
+      const [{ tipos }] = (await semeadura.unsafe('select parameter_types::text[] as tipos from pg_prepared_statements where name = $1', [
+        nome,
+      ])) as unknown as [{ tipos: string[] }];
+      const literal = (v: unknown, tipo: string) => `'${String(v instanceof Date ? v.toISOString() : v).replaceAll("'", "''")}'::${tipo}`;
+      const executar = q.params.length ? `execute ${nome}(${q.params.map((v, i) => literal(v, tipos[i]!)).join(', ')})` : `execute ${nome}`;
+      for (let i = 0; i < 6; i++) await semeadura.unsafe(executar);
+      const plano = await semeadura.unsafe<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers, costs off) ${executar}`);
+      const [planos] = await semeadura.unsafe<{ g: number; c: number }[]>(
+        'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1',
+        [nome],
+      );
+      await semeadura.unsafe(`deallocate ${nome}`);
+      return `  prepared, run 7 times: ${planos!.g} generic plan(s), ${planos!.c} custom\n${plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`;
+    }
+
     const linhas: string[] = [];
     let todas = true;
     alvo = gateway.url;
@@ -301,15 +329,12 @@ async function main(): Promise<void> {
       const c = await caso.completo();
       if (g !== c) throw new Error(`${caso.nome}: gateway ${g}, full count ${c}`);
       console.log(`\n${caso.nome}: ${enviadas.length} statement(s) on tramites/tramite_contagens`);
-      for (const q of enviadas) {
-        const plano = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
-        console.log(plano.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
-      }
+      for (const q of enviadas) console.log(await planoComoExecutado(q));
       alvo = medido.url;
       await medir(10, processos, async () => void (await caso.gateway()), AQUECIMENTO);
       for (const conc of CONCORRENCIAS) {
         const viaSql = await medir(conc, processos, async () => {
-          for (const q of enviadas) await banco.rows(q.sql, q.params);
+          for (const q of enviadas) await direto.unsafe(q.sql, q.params as never, { prepare: true });
         });
         if (PERFIS) await medido.perfil(null);
         const viaGateway = await medir(conc, processos, async () => void (await caso.gateway()));
