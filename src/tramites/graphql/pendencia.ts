@@ -2,13 +2,11 @@
  * Pending work ("pendências", the platform's `tramites/pendentes`): the trâmites waiting for an act of the viewer's
  * side now, with the act expected; its live feed; and FAQ 7.12's guidance on every trâmite.
  */
-import { sql } from 'drizzle-orm';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import type { Barramento } from '../../feeds/barramento.js';
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
-import { planoPorValores } from '../../db/client.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
 import { orgaosEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
@@ -75,11 +73,14 @@ const DESCRICAO_ARG_ORGAO =
 
 /**
  * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in),
- * planned with its values (`planoPorValores`): the agencies' share of pendências is skewed, and so is `paradasAntesDe`.
+ * prepared and reused with PostgreSQL's generic plan. Its plan does not depend on the values: an agency's pendências in
+ * an environment are one range of `tramites_pendencias_idx` in page order, walked under the LIMIT (so is
+ * `paradasAntesDe`, a bound inside it), whether the agency has ten or a hundred thousand; planning it with its values
+ * at every page cost about as much as running it.
  */
 function paginaDePendencias(escopo: EscopoPendencias) {
   return {
-    where: { RAW: (tr: typeof tramites) => sql`${pendenciasSql(tr, escopo)} ${planoPorValores}` },
+    where: { RAW: (tr: typeof tramites) => pendenciasSql(tr, escopo) },
     orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' },
   } as const;
 }
