@@ -2,11 +2,13 @@
  * Pending work ("pendências", the platform's `tramites/pendentes`): the trâmites waiting for an act of the viewer's
  * side now, with the act expected; its live feed; and FAQ 7.12's guidance on every trâmite.
  */
+import { sql } from 'drizzle-orm';
 import { assinarEventos } from '../../feeds/assinatura.js';
 import type { Barramento } from '../../feeds/barramento.js';
 import { Ambiente, DESCRICAO_ARG_AMBIENTE } from '../../schema/ambiente.js';
 import { Orgao } from '../../orgaos/graphql/orgao.js';
 import { ARG_A_PARTIR_DE, limitesDoContexto } from '../../schema/assinaturas.js';
+import { planoPorValores } from '../../db/client.js';
 import { AUTHENTICATED, builder, plannedRows } from '../../schema/builder.js';
 import { orgaosEmFoco } from '../../schema/context.js';
 import { assertCursors } from '../../schema/cursors.js';
@@ -72,15 +74,21 @@ const DESCRICAO_ARG_ORGAO =
   'Órgão cujas pendências ver; padrão: o do seu token (um SPE: todos os órgãos que atende). PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
 
 /**
- * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in),
- * prepared and reused with PostgreSQL's generic plan. Its plan does not depend on the values: an agency's pendências in
- * an environment are one range of `tramites_pendencias_idx` in page order, walked under the LIMIT (so is
- * `paradasAntesDe`, a bound inside it), whether the agency has ten or a hundred thousand; planning it with its values
- * at every page cost about as much as running it.
+ * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in).
+ * For one agency (or the whole platform) it is prepared and reused with PostgreSQL's generic plan, which does not
+ * depend on the values: the agency's pendências in an environment are one range of `tramites_pendencias_idx` in page
+ * order, walked under the LIMIT (`paradasAntesDe` bounds it), whether the agency has ten or a hundred thousand;
+ * planning it with its values at every page cost about as much as running it. Several agencies (an SPE serving more
+ * than one) are planned with their values (`planoPorValores`): their generic plan walks the whole platform's pending
+ * rows in page order filtering by agency (about every pending row for agencies with few), where the custom plan reads
+ * each agency's range and sorts.
  */
 function paginaDePendencias(escopo: EscopoPendencias) {
+  const porValores = escopo.orgaoIds != null && escopo.orgaoIds.length > 1;
   return {
-    where: { RAW: (tr: typeof tramites) => pendenciasSql(tr, escopo) },
+    where: {
+      RAW: (tr: typeof tramites) => (porValores ? sql`${pendenciasSql(tr, escopo)} ${planoPorValores}` : pendenciasSql(tr, escopo)),
+    },
     orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' },
   } as const;
 }
