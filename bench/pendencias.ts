@@ -303,7 +303,9 @@ async function main(): Promise<void> {
     await semear('reset plan_cache_mode');
     await semear('deallocate pagina');
     const { genericos, especificos } = contagem as unknown as { genericos: number; especificos: number };
-    console.log(`the same page prepared, ${2 * paginas.length} executions (every agency's, twice): ${genericos} generic plans, ${especificos} custom`);
+    console.log(
+      `the same page prepared, ${2 * paginas.length} executions (every agency's, twice): ${genericos} generic plans, ${especificos} custom`,
+    );
     console.log(`its generic plan (EXPLAIN ANALYZE EXECUTE):\n${generico.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}\n`);
 
     const viaSql = await medir(async (c) => {
