@@ -110,6 +110,12 @@ async function medir(op: (cliente: number) => Promise<void>, gateway: { perfil: 
   const latencias: number[] = [];
   const fim = Date.now() + LIMITE_MS;
   let feitos = 0;
+  if (gateway) {
+    // Fresh sockets, opened by one warm round: a kept-alive socket idle through the phases before (EXPLAIN, the direct
+    // side) can be closed by the gateway's keep-alive timeout just as a request goes out on it ("socket hang up").
+    agente.destroy();
+    await Promise.all(Array.from({ length: CONCORRENCIA }, (_, c) => op(c)));
+  }
   if (gateway && PERFIS) await aoFilho({ tipo: 'perfil', arquivo: null });
   const inicio = performance.now();
   const cpu0 = process.cpuUsage();
@@ -282,6 +288,25 @@ async function main(): Promise<void> {
     const [plano] = paginas;
     const explain = await handle.rows<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off) ${plano!.sql}`, plano!.params);
     console.log(`\nEXPLAIN ANALYZE of one page (agency ${orgaos[0]!.id}):\n${explain.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}\n`);
+    // The page is a prepared statement (client.ts) that PostgreSQL plans with its values five times, then reuses with
+    // its generic plan when that costs no more (plan_cache_mode auto): that plan, and the plan counts after every
+    // agency's page, on the seeding connection (a session of its own).
+    const literal = (p: unknown) => (typeof p === 'number' ? String(p) : `'${String(p).replace(/'/g, "''")}'`);
+    const executar = (params: unknown[]) => `execute pagina(${params.map(literal).join(', ')})`;
+    await semear(`prepare pagina as ${plano!.sql}`);
+    for (const _ of [1, 2]) for (const p of paginas) await semear(executar(p.params));
+    const [contagem] = await semear(
+      "select generic_plans::int as genericos, custom_plans::int as especificos from pg_prepared_statements where name = 'pagina'",
+    );
+    await semear('set plan_cache_mode = force_generic_plan');
+    const generico = (await semear(`explain (analyze, buffers, costs off) ${executar(plano!.params)}`)) as Array<{ 'QUERY PLAN': string }>;
+    await semear('reset plan_cache_mode');
+    await semear('deallocate pagina');
+    const { genericos, especificos } = contagem as unknown as { genericos: number; especificos: number };
+    console.log(
+      `the same page prepared, ${2 * paginas.length} executions (every agency's, twice): ${genericos} generic plans, ${especificos} custom`,
+    );
+    console.log(`its generic plan (EXPLAIN ANALYZE EXECUTE):\n${generico.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}\n`);
 
     const viaSql = await medir(async (c) => {
       const { sql, params } = paginas[c % paginas.length]!;

@@ -1,6 +1,6 @@
 // How statements are planned: a prepared statement reuses a generic plan once PostgreSQL finds it as cheap as the
 // custom ones (plan_cache_mode auto), while a statement marked `planoPorValores` goes unnamed and is planned with its
-// values at every execution (the structure search, pendências). Both backends answer both kinds the same.
+// values at every execution (the structure search). Both backends answer both kinds the same.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDatabase, type DatabaseHandle, planoPorValores } from '../src/db/client.js';

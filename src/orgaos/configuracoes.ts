@@ -3,7 +3,7 @@
  * centralising unit that receives for each is (active? still centralising and receiving there?), and the SQL
  * predicates the searches and gates filter with. A unit with no row in an environment is not enabled there.
  */
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
@@ -45,19 +45,12 @@ export interface ConfiguracaoComCentralizadora extends ConfiguracaoUnidade {
   daCentralizadora: UnidadeParaTramite | null;
 }
 
-/**
- * The configuration of the units `ids` in `ambiente`, one statement: each with its centralising unit's activity and
- * configuration in the same environment. Units without a row are absent from the map (read them as SEM_CONFIGURACAO).
- */
-export async function configuracoesDasUnidades(
-  db: Database | Transaction,
-  ambiente: Ambiente,
-  ids: readonly number[],
-): Promise<Map<number, ConfiguracaoComCentralizadora>> {
-  if (ids.length === 0) return new Map();
+/** The statement of `configuracoesDasUnidades`, with placeholders for the environment and the ids (one array). */
+function consultaDasConfiguracoes(db: Database | Transaction) {
   const central = alias(estruturas, 'central');
   const configCentral = alias(configuracoesUnidade, 'config_central');
-  const linhas = await db
+  const ambiente = sql.placeholder('ambiente');
+  return db
     .select({
       estruturaId: configuracoesUnidade.estruturaId,
       habilitadaEnvio: configuracoesUnidade.habilitadaEnvio,
@@ -76,7 +69,33 @@ export async function configuracoesDasUnidades(
       configCentral,
       and(eq(configCentral.estruturaId, configuracoesUnidade.centralizadoraId), eq(configCentral.ambiente, ambiente)),
     )
-    .where(and(eq(configuracoesUnidade.ambiente, ambiente), inArray(configuracoesUnidade.estruturaId, [...new Set(ids)])));
+    .where(
+      and(eq(configuracoesUnidade.ambiente, ambiente), sql`${configuracoesUnidade.estruturaId} = any(${sql.placeholder('ids')}::int[])`),
+    )
+    .prepare('configuracoes_das_unidades');
+}
+
+const preparadas = new WeakMap<Database | Transaction, ReturnType<typeof consultaDasConfiguracoes>>();
+
+/**
+ * The configuration of the units `ids` in `ambiente`, one statement: each with its centralising unit's activity and
+ * configuration in the same environment. Units without a row are absent from the map (read them as SEM_CONFIGURACAO).
+ * The statement is built once per database and takes the ids as one array, so its text is the same for any number
+ * of units: PostgreSQL parses it once per connection and reuses its generic plan (primary-key lookups), where an
+ * `in (…)` list made a statement of its own for each page size, planned again.
+ */
+export async function configuracoesDasUnidades(
+  db: Database | Transaction,
+  ambiente: Ambiente,
+  ids: readonly number[],
+): Promise<Map<number, ConfiguracaoComCentralizadora>> {
+  if (ids.length === 0) return new Map();
+  let consulta = preparadas.get(db);
+  if (!consulta) {
+    consulta = consultaDasConfiguracoes(db);
+    preparadas.set(db, consulta);
+  }
+  const linhas = await consulta.execute({ ambiente, ids: [...new Set(ids)] });
   return new Map(
     linhas.map((l) => [
       l.estruturaId,

@@ -1,8 +1,7 @@
 /**
  * Structure search (the platform's `repositorios-de-estruturas/{rep}/estruturas-organizacionais`, across every
  * repository here): units by name or sigla, accent- and case-insensitive, ranked, with the platform's filters.
- * One statement per page (the rows, ranked from the indexes); with words it also carries the capped total, else the
- * total is another statement, only when asked.
+ * One statement per page (the rows, ranked from the indexes), which also carries the capped total.
  */
 import { and, eq, getTableColumns, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
@@ -100,6 +99,16 @@ function siglaComecaCom(termo: Valor, termoLike: Valor, sigla: SQL = siglaOrdena
 export type EstruturaEncontrada = typeof estruturas.$inferSelect;
 
 /**
+ * How many units pass the filters (and, with a term, whose sigla starts with it), counted up to
+ * `LIMITE_BUSCA_ESTRUTURAS` + 1: a scalar subquery that stops reading there. The count of a search without words or
+ * of a short one (`buscaCurta`), in its page's statement and in `contarEstruturas` alike.
+ */
+function contagemLimitada(atributos: SQL | undefined, termo: { termo: Valor; termoLike: Valor } | null): SQL<number> {
+  const onde = termo ? and(atributos, siglaComecaCom(termo.termo, termo.termoLike)) : atributos;
+  return sql<number>`(select count(*)::int from (select 1 from ${estruturas} where ${onde ?? sql`true`} limit ${LIMITE_BUSCA_ESTRUTURAS + 1}) amostra)`;
+}
+
+/**
  * How many matches a search ranks and counts at most: the first ones in the order of the words' index (the driving
  * word's whole-word matches by sigla first, then longer words it starts), besides the siglas starting with the term,
  * which always come first. Ranking every match of a broad term (thousands: "saúde") costs a similarity per match, most
@@ -114,7 +123,10 @@ export const LIMITE_BUSCA_ESTRUTURAS = 100;
  */
 const AMOSTRA_DA_PALAVRA = 500;
 
-/** A page of the search, and how many units match (counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1) when the page told it. */
+/**
+ * A page of the search, and how many units match (counted up to `LIMITE_BUSCA_ESTRUTURAS` + 1) when the page told it:
+ * every row carries it; an empty page past the first cannot.
+ */
 export interface PaginaDeEstruturas {
   linhas: EstruturaEncontrada[];
   total: number | null;
@@ -193,12 +205,13 @@ interface ValoresDaBusca {
  * to it is the first of them in byte order), by sigla, from the C-collated btree (a range); then the other candidates
  * (`candidatosDaBusca`) by trigram word similarity of the whole text (`<->>`, nearest first), ties by sigla and id, so
  * pages are stable. The similarity is computed only for the candidates, which also give the capped count (`total`).
- * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla.
+ * A short search (`buscaCurta`) is the sigla group alone. Without words: every unit matching the flags, by sigla. Both
+ * carry `contagemLimitada` as their `total`, so a page asking `totalCount` sends one statement in every case.
  */
 function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolean, v: ValoresDaBusca) {
   if (v.palavras.length === 0) {
     return db
-      .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
+      .select({ ...getTableColumns(estruturas), total: contagemLimitada(atributos, null) })
       .from(estruturas)
       .where(atributos)
       .orderBy(siglaOrdenada, estruturas.id)
@@ -214,7 +227,7 @@ function consultaDaBusca(db: Database, atributos: SQL | undefined, curta: boolea
   if (curta) {
     const sub = porSigla.as('candidatos');
     return db
-      .select({ ...getTableColumns(estruturas), total: sql<number | null>`null::int` })
+      .select({ ...getTableColumns(estruturas), total: contagemLimitada(atributos, v) })
       .from(sub)
       .innerJoin(estruturas, eq(estruturas.id, sub.id))
       .orderBy(siglaOrdenada, estruturas.id)
@@ -287,7 +300,10 @@ function consultaPreparada(db: Database, palavras: readonly string[], filtro: Fi
   return preparada;
 }
 
-/** One page of the search; with words, the capped count rides along (`total`), else `contarEstruturas` counts. */
+/**
+ * One page of the search, with the capped count (`total`) its statement carried; null only for an empty page past the
+ * first (then `contarEstruturas` counts). An empty first page counts 0.
+ */
 export async function buscarEstruturas(
   db: Database,
   filtro: FiltroEstruturas,
@@ -305,8 +321,8 @@ export async function buscarEstruturas(
     primeiros: pagina.offset + pagina.limit,
   };
   const linhas = await consultaPreparada(db, palavras, filtro).execute(valores);
-  const total = linhas[0]?.total ?? null;
-  return { linhas: linhas.map(({ total: _, ...estrutura }) => estrutura), total: total == null ? null : Number(total) };
+  const total = linhas.length > 0 ? Number(linhas[0]!.total) : pagina.offset === 0 ? 0 : null;
+  return { linhas: linhas.map(({ total: _, ...estrutura }) => estrutura), total };
 }
 
 /**
@@ -321,12 +337,9 @@ export async function contarEstruturas(db: Database, filtro: FiltroEstruturas): 
     const [linha] = await db.with(motorCte, candidatos).select({ n: sql<number>`count(*)::int` }).from(candidatos);
     return linha!.n;
   }
-  const amostra = db
-    .select({ id: estruturas.id })
-    .from(estruturas)
-    .where(palavras.length > 0 ? and(atributos, siglaComecaCom(palavras.join(' '), escaparLike(palavras.join(' ')))) : atributos)
-    .limit(LIMITE_BUSCA_ESTRUTURAS + 1)
-    .as('amostra');
-  const [linha] = await db.select({ n: sql<number>`count(*)::int` }).from(amostra);
-  return linha!.n;
+  const termo = palavras.join(' ');
+  const [linha] = await db
+    .select({ n: contagemLimitada(atributos, palavras.length > 0 ? { termo, termoLike: escaparLike(termo) } : null) })
+    .from(sql`(select 1) um`);
+  return Number(linha!.n);
 }

@@ -102,7 +102,11 @@ export const tramites = pgTable(
     // A panel period's partial days at its ends (contagens.ts), one side of one agency: an index-only range of that day.
     index('tramites_remetente_orgao_criado_idx').on(t.remetenteOrgaoId, t.ambiente, t.criadoEm, t.situacao),
     index('tramites_destinatario_orgao_criado_idx').on(t.destinatarioOrgaoId, t.ambiente, t.criadoEm, t.situacao),
-    index('tramites_pendencias_idx').on(t.orgaoPendenteId, t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
+    // An agency's pendências in one environment: one ordered range whatever the values, so one generic plan serves
+    // every agency and environment (the environment in the key: a filter after it read the other one's rows too).
+    index('tramites_pendencias_idx')
+      .on(t.orgaoPendenteId, t.ambiente, t.situacaoAlteradaEm, t.id)
+      .where(sql`orgao_pendente_id is not null`),
     index('tramites_pendencias_plataforma_idx').on(t.situacaoAlteradaEm, t.id).where(sql`orgao_pendente_id is not null`),
   ],
 );

@@ -74,12 +74,23 @@ const DESCRICAO_ARG_ORGAO =
   'Órgão cujas pendências ver; padrão: o do seu token (um SPE: todos os órgãos que atende). PEN_ADMIN: qualquer um, ou sem ele as de todos os lados.';
 
 /**
- * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in),
- * planned with its values (`planoPorValores`): the agencies' share of pendências is skewed, and so is `paradasAntesDe`.
+ * A page of the scope's pending trâmites, oldest in its status first: one statement (the nested units joined in).
+ * For one agency (or the whole platform) it is prepared (one round trip), so PostgreSQL may reuse its generic plan,
+ * which does not depend on the values: the agency's pendências in an environment are one range of
+ * `tramites_pendencias_idx` in page order, walked under the LIMIT (`paradasAntesDe` bounds it), whether the agency has
+ * ten or a hundred thousand; planning it with its values at every page cost about as much as running it. (While the
+ * page size is `limit $n`, PostgreSQL costs that plan for a tenth of a large agency's range and keeps planning: see
+ * bench/README.md.) Several agencies (an SPE serving more
+ * than one) are planned with their values (`planoPorValores`): their generic plan walks the whole platform's pending
+ * rows in page order filtering by agency (about every pending row for agencies with few), where the custom plan reads
+ * each agency's range and sorts.
  */
 function paginaDePendencias(escopo: EscopoPendencias) {
+  const porValores = escopo.orgaoIds != null && escopo.orgaoIds.length > 1;
   return {
-    where: { RAW: (tr: typeof tramites) => sql`${pendenciasSql(tr, escopo)} ${planoPorValores}` },
+    where: {
+      RAW: (tr: typeof tramites) => (porValores ? sql`${pendenciasSql(tr, escopo)} ${planoPorValores}` : pendenciasSql(tr, escopo)),
+    },
     orderBy: { situacaoAlteradaEm: 'asc', id: 'asc' },
   } as const;
 }

@@ -1,0 +1,2 @@
+DROP INDEX "tramites_pendencias_idx";--> statement-breakpoint
+CREATE INDEX "tramites_pendencias_idx" ON "tramites" ("orgao_pendente_id","ambiente","situacao_alterada_em","id") WHERE orgao_pendente_id is not null;
