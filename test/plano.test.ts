@@ -125,6 +125,10 @@ describe.each(BACKENDS)('%s: a page of trâmites', (backend) => {
     for (const first of [10, 20, 10, 20, 10]) expect((await gw.ok(W1, { first }, token)).tramites.nodes).toHaveLength(first);
     const preparadas = await paginasPreparadas();
     if (backend === 'pglite') expect(preparadas).toEqual([]);
-    else expect(preparadas.map((p) => [p.statement.match(/ limit (\d+)$/)?.[1], p.generic + p.custom])).toEqual([['11', 3], ['21', 2]]);
+    else
+      expect(preparadas.map((p) => [p.statement.match(/ limit (\d+)$/)?.[1], p.generic + p.custom])).toEqual([
+        ['11', 3],
+        ['21', 2],
+      ]);
   });
 });
