@@ -82,9 +82,11 @@ async function main(): Promise<void> {
     ): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
       await graphql(url, query, variables, headers);
       // A read sends only selects, the same ones each time: a capture holding anything else, or differing from the one
-      // before, caught a background job's statements (a gateway's start-up work), so it is taken again.
+      // before, caught a background job's statements (a gateway's start-up work, slow on a loaded machine), so it is
+      // taken again after a pause.
       let anterior: string | null = null;
-      for (let tentativa = 0; tentativa < 10; tentativa++) {
+      for (let tentativa = 0; tentativa < 40; tentativa++) {
+        if (tentativa > 1) await new Promise((r) => setTimeout(r, 250));
         contador.zerar();
         const dados = await graphql(url, query, variables, headers);
         const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
         if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto)) && textos === anterior) return { dados, instrucoes };
         anterior = textos;
       }
-      throw new Error(`${url}: no two captures of the request in a row sent the same selects`);
+      throw new Error(`${url}: no two captures of the request in a row sent the same selects; the last:\n${anterior}`);
     };
     // The gateway's request, and the same one to the gateway before the patch: the same answer.
     const doGateway = async (query: string, variables: Record<string, unknown>) => {
