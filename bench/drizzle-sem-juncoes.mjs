@@ -1,8 +1,9 @@
 /**
  * `node --import ./bench/drizzle-sem-juncoes.mjs …`: the process loads drizzle-orm's relational query builder as
  * released, without patches/drizzle-orm+*.patch (a nested `one` relation as a per-row lateral sub-query instead of a
- * left join), so bench/sql-leituras.ts can catch the statement the gateway sent before the patch in the same run as
- * the one it sends now. The released file is rebuilt at start by reversing the patch on a temporary copy.
+ * left join, the page size as a parameter, the statement's text built at every query), so bench/sql-leituras.ts can
+ * catch the statement the gateway sent before the patch in the same run as the one it sends now. The released files
+ * are rebuilt at start by reversing the patch on temporary copies.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
-const ARQUIVO = 'node_modules/drizzle-orm/pg-core/dialect.js';
+const ARQUIVOS = ['node_modules/drizzle-orm/pg-core/dialect.js', 'node_modules/drizzle-orm/pg-core/query-builders/query.js'];
 
 if (isMainThread) {
   const raiz = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,21 +21,27 @@ if (isMainThread) {
   if (!patch) throw new Error('bench/drizzle-sem-juncoes.mjs: no patches/drizzle-orm+*.patch to reverse');
   const tmp = mkdtempSync(join(tmpdir(), 'drizzle-sem-juncoes-'));
   try {
-    mkdirSync(join(tmp, dirname(ARQUIVO)), { recursive: true });
-    cpSync(join(raiz, ARQUIVO), join(tmp, ARQUIVO));
-    execFileSync('git', ['apply', '--reverse', `--include=${ARQUIVO}`, join(raiz, 'patches', patch)], { cwd: tmp, encoding: 'utf8' });
-    register(import.meta.url, { data: { url: pathToFileURL(join(raiz, ARQUIVO)).href, source: readFileSync(join(tmp, ARQUIVO), 'utf8') } });
+    for (const arquivo of ARQUIVOS) {
+      mkdirSync(join(tmp, dirname(arquivo)), { recursive: true });
+      cpSync(join(raiz, arquivo), join(tmp, arquivo));
+    }
+    execFileSync('git', ['apply', '--reverse', ...ARQUIVOS.map((a) => `--include=${a}`), join(raiz, 'patches', patch)], {
+      cwd: tmp,
+      encoding: 'utf8',
+    });
+    const fontes = Object.fromEntries(ARQUIVOS.map((a) => [pathToFileURL(join(raiz, a)).href, readFileSync(join(tmp, a), 'utf8')]));
+    register(import.meta.url, { data: { fontes } });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-let alvo;
+let fontes;
 export function initialize(data) {
-  alvo = data;
+  fontes = data.fontes;
 }
 
 export async function load(url, context, nextLoad) {
-  if (url === alvo.url) return { format: 'module', source: alvo.source, shortCircuit: true };
+  if (Object.hasOwn(fontes, url)) return { format: 'module', source: fontes[url], shortCircuit: true };
   return nextLoad(url, context);
 }

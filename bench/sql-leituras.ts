@@ -5,8 +5,9 @@
  * one postgres.js connection BENCH_SQL_RUNS (300) times, the sides interleaved: per request (the sum over its
  * statements) the median server time (planning + execution, from EXPLAIN ANALYZE; statements prepared as the gateway's
  * connections run them, a generic plan reused once PostgreSQL picks it; beside it, every execution planned with its
- * values, as before `plan_cache_mode` went back to auto) and the median round trip through the driver, the ratios, and
- * MET when the gateway's server time is no more than PostGraphile's. A third side, "before", is a second gateway
+ * values, as before `plan_cache_mode` went back to auto) and the median round trip through the driver, the ratios, how
+ * PostgreSQL planned the prepared executions (pg_prepared_statements: generic/custom plans, summed over the request's
+ * statements), and MET when the gateway's server time is no more than PostGraphile's. A third side, "before", is a second gateway
  * process running drizzle-orm's relational query builder as released (bench/drizzle-sem-juncoes.mjs: nested `one`
  * relations as per-row lateral sub-queries, not the patch's left joins); its answers must equal the gateway's.
  * Same database as bench/reads.ts: BENCH_TRAMITES (100,000) trâmites with 5 events each, a throwaway PostgreSQL (or
@@ -81,9 +82,11 @@ async function main(): Promise<void> {
     ): Promise<{ dados: any; instrucoes: Instrucao[] }> => {
       await graphql(url, query, variables, headers);
       // A read sends only selects, the same ones each time: a capture holding anything else, or differing from the one
-      // before, caught a background job's statements (a gateway's start-up work), so it is taken again.
+      // before, caught a background job's statements (a gateway's start-up work, slow on a loaded machine), so it is
+      // taken again after a pause.
       let anterior: string | null = null;
-      for (let tentativa = 0; tentativa < 10; tentativa++) {
+      for (let tentativa = 0; tentativa < 40; tentativa++) {
+        if (tentativa > 1) await new Promise((r) => setTimeout(r, 250));
         contador.zerar();
         const dados = await graphql(url, query, variables, headers);
         const instrucoes = contador.instrucoes.filter((i) => !doBarramento(i.texto));
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
         if (instrucoes.every((i) => /^\s*(select|with)\b/i.test(i.texto)) && textos === anterior) return { dados, instrucoes };
         anterior = textos;
       }
-      throw new Error(`${url}: no two captures of the request in a row sent the same selects`);
+      throw new Error(`${url}: no two captures of the request in a row sent the same selects; the last:\n${anterior}`);
     };
     // The gateway's request, and the same one to the gateway before the patch: the same answer.
     const doGateway = async (query: string, variables: Record<string, unknown>) => {
@@ -145,6 +148,16 @@ async function main(): Promise<void> {
       return explicar(direto, `execute ${nome}(${i.parametros.map(literal).join(', ')})`, []);
     };
     const tempoPlanejado = (i: Instrucao) => explicar(planejado, i.texto, i.parametros);
+    // How PostgreSQL planned a request's prepared statements on `direto` (pg_prepared_statements), summed over them:
+    // "generic/custom"; a statement marked PLANO_POR_VALORES or without parameters is never prepared and counts none.
+    const planos = async (instrucoes: Instrucao[]) => {
+      const preparadas = instrucoes.flatMap((i) => nomes.get(i) ?? []);
+      const [linha] = await direto.unsafe<{ generic: number; custom: number }[]>(
+        'select coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom from pg_prepared_statements where name = any($1)',
+        [preparadas],
+      );
+      return `${linha!.generic}/${linha!.custom}`;
+    };
     const idaEVolta = async (i: Instrucao): Promise<number> => {
       const t0 = performance.now();
       await executar(i);
@@ -158,7 +171,7 @@ async function main(): Promise<void> {
 
     console.log(`\nmedians of ${EXECUCOES} direct runs per request (the sum over its statements), ${TRAMITES} trâmites`);
     const cabecalho =
-      'request      statements gw / before / PG   server ms (plan + exec) gw / before / PG   gw/PG   custom plans gw / before / PG   round trip ms gw / before / PG   gw/PG   server ≤ PG';
+      'request      statements gw / before / PG   server ms (plan + exec) gw / before / PG   gw/PG   custom plans gw / before / PG   round trip ms gw / before / PG   gw/PG   plans generic/custom gw / before / PG   server ≤ PG';
     const linhas: string[] = [];
     for (const pedido of pedidos) {
       for (const lado of LADOS) {
@@ -191,6 +204,7 @@ async function main(): Promise<void> {
       const servidor = LADOS.map((lado) => mediana(medidas[lado]!.servidor));
       const planejados = LADOS.map((lado) => mediana(medidas[lado]!.planejado));
       const ida = LADOS.map((lado) => mediana(medidas[lado]!.ida));
+      const genericos = await Promise.all(LADOS.map((lado) => planos(pedido[lado])));
       const tres = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
       const [gs, , ps] = servidor as [number, number, number];
       const [gi, , pi] = ida as [number, number, number];
@@ -205,6 +219,7 @@ async function main(): Promise<void> {
           tres(planejados).padStart(30),
           tres(ida).padStart(32),
           (gi / pi).toFixed(2).padStart(7),
+          genericos.join(' / ').padStart(42),
           (gs <= ps ? 'MET' : 'MISSED').padStart(13),
         ].join(' '),
       );

@@ -208,6 +208,35 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sql, sql.join('\n---\n')).toHaveLength(1);
   });
 
+  test('a page’s statement text is built once per shape and filter text: pages after other cursors and other viewers bind their own values', async () => {
+    // drizzle-orm's relational query builder (patched) keeps each statement's text by its shape and filter's text.
+    const textos = (gw.database.db as unknown as { dialect: { relationalTexts: Map<string, { sql: string } | null> } }).dialect
+      .relationalTexts;
+    textos.clear();
+    const gestor = await gw.tokenOf(GESTORA_MGI);
+    const paginas: { sql: string; ids: string[] }[] = [];
+    let after: string | null = null;
+    for (let pagina = 0; pagina < 3; pagina++) {
+      const { res, sql } = await measure(PAGE, { first: 10, after });
+      paginas.push({ sql: sql[0]!, ids: res.data!.tramites.edges.map((e: { node: { id: string } }) => e.node.id) });
+      after = res.data!.tramites.pageInfo.endCursor;
+    }
+    statements.length = 0;
+    const doGestor = await gw.gql(PAGE, { first: 10 }, gestor);
+    expect(doGestor.errors).toBeUndefined();
+    // (its token's first request also looks its agency up)
+    const paginaDoGestor = statements.find((q) => q.includes('from "tramites" as "d0"'))!;
+    // Three pages, three sets of rows, and the same text for the two pages after a cursor: one text kept for the first
+    // page, one for the pages after a cursor, one for the gestor's page (the read rule's filter), none holding a value.
+    expect(new Set(paginas.flatMap((p) => p.ids)).size).toBe(30);
+    expect(paginas[2]!.sql).toBe(paginas[1]!.sql);
+    expect(paginas[1]!.sql).not.toBe(paginas[0]!.sql);
+    expect(paginaDoGestor).not.toBe(paginas[0]!.sql);
+    const dasPaginas = [...textos.values()].flatMap((t) => (t?.sql.includes('from "tramites" as "d0"') ? [t.sql] : []));
+    expect(dasPaginas.sort()).toEqual([paginas[0]!.sql, paginas[1]!.sql, paginaDoGestor].sort());
+    for (const sql of dasPaginas) expect(sql).not.toMatch(/'PRODUCAO'|"id" < \d/);
+  });
+
   test('with totalCount selected too, at most two statements', async () => {
     const { res, sql } = await measure(PAGE_WITH_COUNT, { first: 50 });
     console.log(`[statements] ${backend}: page of 50 + totalCount: ${sql.length} statement(s)`);

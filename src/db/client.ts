@@ -276,7 +276,9 @@ function guardDriverConnectionLoss(): void {
  * The mark of a statement whose best plan depends on its values (a range, a prefix, a skewed value): PostgreSQL
  * connections keep the default `plan_cache_mode` (auto), so a prepared statement falls to a generic plan after five
  * custom ones when that plan costs about the same, and skips planning from then on (0.7–0.8 ms of W1's and the counts'
- * 1.3 ms). A statement whose generic plan is a bad one for some values (the structure search's: ~40 ms where its
+ * 1.3 ms). A page's size is written into its statement (`limit 51`, patches/drizzle-orm): with `limit $n` the generic
+ * plan is costed for a tenth of the table and never chosen; so each page size a client asks for is one prepared
+ * statement per connection (at most 101 per page shape). A statement whose generic plan is a bad one for some values (the structure search's: ~40 ms where its
  * custom plan takes 1–3 ms) carries this comment (`planoPorValores`) and goes as postgres.js's unnamed statement
  * (`prepare: false`), which PostgreSQL plans with its values at every execution: one round trip more, no plan reuse.
  * PGlite sends every statement unnamed, so there every statement is planned with its values.

@@ -122,6 +122,8 @@ export interface StartOptions {
   metricsToken?: string;
   /** Where the gateway logs (silent otherwise). */
   logger?: Logger;
+  /** postgres only: the pool's size (DATABASE_POOL_SIZE); one connection keeps the session's prepared statements in view. */
+  poolSize?: number;
 }
 
 async function openTestDatabase(backend: BackendName, options: StartOptions) {
@@ -129,8 +131,9 @@ async function openTestDatabase(backend: BackendName, options: StartOptions) {
     backend === 'pglite' && options.pgliteDataDir
       ? { options: { kind: 'pglite', dataDir: options.pgliteDataDir }, url: null, drop: async () => {} }
       : await freshDatabase(backend, { migrated: true });
+  const withTimeouts = options.statementTimeouts ? { ...fresh.options, timeouts: options.statementTimeouts } : fresh.options;
   const database = await createDatabase(
-    options.statementTimeouts ? { ...fresh.options, timeouts: options.statementTimeouts } : fresh.options,
+    withTimeouts.kind === 'postgres' && options.poolSize ? { ...withTimeouts, poolSize: options.poolSize } : withTimeouts,
     { onQuery: options.onQuery },
   );
   const clock = options.clock ?? (() => new Date());
