@@ -24,6 +24,7 @@ import {
 import {
   eventoComponenteRecebido,
   eventoReciboEmitido,
+  moverRegistrando,
   registrarEventos,
   type Evento,
   type NovoEvento,
@@ -313,9 +314,9 @@ export async function passarA2SeCompleto(
 }
 
 /**
- * The move 1 → 2 with its recibo de envio `jws`, its events appended after `antes`. The move, the receipt and the
- * events are issued at once (one round trip, after whatever the caller issued before this call): when the
- * compare-and-set finds another version, the error below rolls the other two back.
+ * The move 1 → 2 with its recibo de envio `jws`, its events appended after `antes` (the act's own): the move, the
+ * receipt and the events in one statement (after whatever the caller issued before this call); when the
+ * compare-and-set finds another version, the error below rolls it all back.
  */
 async function passarA2(
   tx: Transaction,
@@ -325,24 +326,25 @@ async function passarA2(
   efeitos: readonly EfeitoDePasso[],
   antes: readonly NovoEvento[],
 ): Promise<{ tramite: TramiteRow; evento: Evento }> {
-  const atualizacao = tx
-    .update(tramites)
-    .set({ situacao: 2, versao: atual.versao + 1, atualizadoEm: agora, situacaoAlteradaEm: agora })
-    .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
-    .returning()
-    .execute();
-  const recibo = tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora }).execute();
   const plataforma = { atorSujeito: ATOR_PLATAFORMA, atorLado: 'PLATAFORMA', atorPenAdmin: false, atorOrgaoId: null } as const;
-  // The act's own events, the move to 2, then the receipt issued at 2: one statement, seqs in that order.
-  const registro = registrarEventos(tx, [
-    ...antes,
-    { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, ...plataforma, ocorridoEm: agora },
-    eventoReciboEmitido({ id: atual.id, situacao: 2 }, 'ENVIO', plataforma, agora),
-  ]);
-  const [[atualizado], , eventos] = await Promise.all([atualizacao, recibo, registro]);
-  if (!atualizado) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
-  for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: 2, ocorridoEm: agora });
-  return { tramite: atualizado, evento: eventos[antes.length]! };
+  // The act's own events, the move to 2, then the receipt issued at 2: one append, seqs in that order.
+  const movido = await moverRegistrando(
+    tx,
+    atual,
+    2,
+    agora,
+    [
+      ...antes,
+      { tramiteId: atual.id, deSituacao: 1, paraSituacao: 2, ...plataforma, ocorridoEm: agora },
+      eventoReciboEmitido({ id: atual.id, situacao: 2 }, 'ENVIO', plataforma, agora),
+    ],
+    tx
+      .$with('recibo')
+      .as(tx.insert(recibosDeEnvio).values({ tramiteId: atual.id, jws, emitidoEm: agora }).returning({ id: recibosDeEnvio.tramiteId })),
+  );
+  if (!movido) throw new ConflitoConcorrencia(atual.situacao as Situacao, atual.versao);
+  for (const efeito of efeitos) await efeito(tx, movido.tramite, { paraSituacao: 2, ocorridoEm: agora });
+  return { tramite: movido.tramite, evento: movido.eventos[antes.length]! };
 }
 
 /**

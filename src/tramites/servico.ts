@@ -4,7 +4,7 @@
  * No GraphQL here. The service is built once, at composition (src/http/servicos.ts), with the work
  * other domains run in every step's transaction; the mutations, tests and benches all go through it.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { linhasDe } from '../db/linhas.js';
@@ -29,7 +29,7 @@ import {
   UnidadeNaoHabilitada,
 } from './erros.js';
 import { DadosInvalidos, validar } from '../kernel/erros.js';
-import { eventoReciboEmitido, registrarEventos, type Evento, type Transaction } from './eventos.js';
+import { eventoReciboEmitido, moverRegistrando, registrarEventos, type Evento, type Transaction } from './eventos.js';
 import {
   JUSTIFICATIVA_RECUSA_MAX,
   MOTIVOS_RECUSA,
@@ -309,41 +309,46 @@ async function executarPasso(
         )
       : null;
     // Compare-and-set: of two concurrent steps on one trâmite, the second finds another version. The event (and the
-    // receipt) go out with the update, in one round trip: when the update finds another version, the error below
-    // rolls them back. A receipt already stored can only be a concurrent 4 → 5's that committed first, so the update
-    // found another version too: the insert then does nothing rather than fail, and the conflict is reported.
-    const atualizacao = tx
-      .update(tramites)
-      .set({ situacao: passo.para, versao: atual.versao + 1, atualizadoEm: pedido.agora, situacaoAlteradaEm: pedido.agora })
-      .where(and(eq(tramites.id, atual.id), eq(tramites.versao, atual.versao)))
-      .returning()
-      .execute();
+    // receipt) are written by the same statement: when the update finds another version, the error below rolls them
+    // back. A receipt already stored can only be a concurrent 4 → 5's that committed first, so the update found
+    // another version too: the insert then does nothing rather than fail, and the conflict is reported.
     const atorDoEvento = atorDoPasso(pedido.viewer, autorizacao);
-    const registro = registrarEventos(tx, [
-      {
-        tramiteId: atual.id,
-        deSituacao: situacao,
-        paraSituacao: passo.para,
-        ...atorDoEvento,
-        motivo: motivoDoPasso,
-        justificativa: justificativaDoPasso,
-        ocorridoEm: pedido.agora,
-      },
-      // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
-      ...(comRecibo ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)] : []),
-    ]);
-    const guarda = recibo
-      ? tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }).execute()
-      : null;
-    const [[atualizado], [evento], guardado] = await Promise.all([atualizacao, registro, guarda]);
-    if (!atualizado) {
+    const movido = await moverRegistrando(
+      tx,
+      atual,
+      passo.para,
+      pedido.agora,
+      [
+        {
+          tramiteId: atual.id,
+          deSituacao: situacao,
+          paraSituacao: passo.para,
+          ...atorDoEvento,
+          motivo: motivoDoPasso,
+          justificativa: justificativaDoPasso,
+          ocorridoEm: pedido.agora,
+        },
+        // The recibo de conclusão the recipient signed, issued with the move to 5 it caused.
+        ...(comRecibo ? [eventoReciboEmitido({ id: atual.id, situacao: passo.para }, 'CONCLUSAO', atorDoEvento, pedido.agora)] : []),
+      ],
+      recibo
+        ? tx
+            .$with('recibo')
+            .as(tx.insert(recibosDeConclusao).values(recibo).onConflictDoNothing().returning({ id: recibosDeConclusao.tramiteId }))
+        : undefined,
+    );
+    if (!movido) {
       const [agora] = await tx
         .select({ situacao: tramites.situacao, versao: tramites.versao })
         .from(tramites)
         .where(eq(tramites.id, atual.id));
       throw new ConflitoConcorrencia(agora!.situacao as Situacao, agora!.versao);
     }
-    if (recibo && guardado?.length !== 1) throw new Error(`trâmite ${atual.id}: moved to 5 with a recibo de conclusão already stored`);
+    const {
+      tramite: atualizado,
+      eventos: [evento],
+    } = movido;
+    if (recibo && movido.acompanhantes !== 1) throw new Error(`trâmite ${atual.id}: moved to 5 with a recibo de conclusão already stored`);
     // The other domains' work in this step (onboarding's check).
     for (const efeito of efeitos) await efeito(tx, atualizado, { paraSituacao: passo.para, ocorridoEm: pedido.agora });
     return { tramite: atualizado, evento: evento!, repetida: false };
