@@ -1,6 +1,5 @@
 // Database faults are told apart from bugs (coded, retryable), and every statement has a time bound:
-// statement_timeout, the read pool's session setting for reads and the write pool's for every statement
-// of a write transaction (SET LOCAL in each on PGlite). A mutation the
+// the session's statement_timeout for reads, SET LOCAL in each write transaction. A mutation the
 // database does not finish is answered by the execution deadline, and its late commit is safe to retry.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -34,8 +34,8 @@ import { relations } from './relations.js';
 export type Database = PgAsyncDatabase<any, typeof relations>;
 
 /**
- * PostgreSQL `statement_timeout` per kind of work: a read statement outside a transaction, and every statement of a
- * write transaction (on PostgreSQL, each its pool's session setting; on PGlite, `SET LOCAL` at a transaction's start).
+ * PostgreSQL `statement_timeout` per kind of work: a read statement outside a transaction (the
+ * session default), and every statement of a write transaction (`SET LOCAL` at its start).
  */
 export interface StatementTimeouts {
   readMs: number;
@@ -118,10 +118,12 @@ export async function createDatabase(options: DatabaseOptions, extra: CreateData
 const limiteDeEscrita = (writeMs: number) => `set local statement_timeout = ${Math.trunc(writeMs)}`;
 
 /**
- * PGlite (one in-process session, no pools): every `db.transaction` (the write paths: steps, onboarding moves,
- * automatic cancellation) starts with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for
- * long. Savepoints (`tx.transaction`) inherit it. On PostgreSQL the write pool's session setting does the same
- * (`openPostgres`).
+ * Every `db.transaction` (the write paths: steps, onboarding moves, automatic cancellation) starts
+ * with `SET LOCAL statement_timeout`, so one slow statement cannot hold row locks for long.
+ * Savepoints (`tx.transaction`) inherit it. The SET is not awaited before the transaction's first
+ * statement on PostgreSQL (`comLimiteDeEscrita`): both go out together, one round trip instead of two;
+ * should the SET fail, the statements after it fail too and the SET's own error is the one reported.
+ * On PGlite (in process) it is awaited before the body.
  */
 function boundWriteTransactions(db: Database, writeMs: number): void {
   const transaction = db.transaction.bind(db);
@@ -314,15 +316,23 @@ function comInstrucoesPreparadas(sql: postgres.Sql): postgres.Sql {
 }
 
 /**
- * postgres.js: every transaction (`begin`) runs on the write pool, whose connections start with the write bound as
- * their session `statement_timeout` (a startup parameter), so no transaction sends a `SET LOCAL` of its own; every
- * other statement runs on the read pool, under the read bound.
+ * postgres.js: every transaction (`begin`) starts with the write bound (`boundWriteTransactions`), executed before its
+ * body runs. postgres.js sends a connection's queries in the order they are executed, so the SET goes out ahead of
+ * every statement of the body, pipelined with the first; through drizzle that order would depend on how many
+ * promise turns each kind of statement takes before it reaches the driver (a raw statement takes more than a select).
  */
-function comTransacoesNoPoolDeEscrita(leitura: postgres.Sql, escrita: postgres.Sql): postgres.Sql {
-  return new Proxy(leitura, {
+function comLimiteDeEscrita(sql: postgres.Sql, writeMs: number): postgres.Sql {
+  return new Proxy(sql, {
     get(alvo, nome, receptor) {
-      if (nome === 'begin') return escrita.begin.bind(escrita);
-      return Reflect.get(alvo, nome, receptor);
+      if (nome !== 'begin') return Reflect.get(alvo, nome, receptor);
+      return (...args: unknown[]) => {
+        const corpo = args.pop() as (tx: postgres.TransactionSql) => unknown;
+        return (alvo.begin as (...a: unknown[]) => Promise<unknown>)(...args, async (tx: postgres.TransactionSql) => {
+          const limite = tx.unsafe(limiteDeEscrita(writeMs)).execute();
+          const [, resultado] = await Promise.all([limite, corpo(tx)]);
+          return resultado;
+        });
+      };
     },
   });
 }
@@ -348,32 +358,22 @@ async function openPostgres(
   }
   // Reconnect backoff capped at 2 s (the default grows to 20 s): the event feeds' LISTEN comes back soon after the server does.
   const timeouts = options.timeouts ?? DEFAULT_STATEMENT_TIMEOUTS;
-  /**
-   * Two pools of up to poolSize connections each, opened as needed: reads outside a transaction (session
-   * `statement_timeout` = readMs) and write transactions (= writeMs, so one slow statement cannot hold row locks for
-   * long; savepoints and every statement of the transaction inherit it). A session setting instead of a `SET LOCAL`
-   * per transaction: one statement fewer in each step. A transaction may still lift it with its own `SET LOCAL`
-   * (the upload's COPY), which ends with the transaction.
-   */
-  const pool = (statementTimeoutMs: number) =>
-    postgres(options.url, {
-      max: options.poolSize ?? 10,
-      onnotice,
-      backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
-      // A connection attempt that gets no answer fails (CONNECT_TIMEOUT, retryable) within the
-      // execution deadline instead of the default 30 s, so the queries queued behind it move on.
-      connect_timeout: 10,
-      // Session defaults: a statement is cancelled after its pool's bound; a transaction left idle is ended.
-      connection: {
-        // No plan_cache_mode: prepared statements reuse a generic plan when PostgreSQL finds it as cheap as the custom
-        // ones; those whose plan depends on their values are marked and planned each time (PLANO_POR_VALORES).
-        statement_timeout: Math.trunc(statementTimeoutMs),
-        idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
-      },
-    });
-  const client = pool(timeouts.readMs);
-  const escrita = pool(timeouts.writeMs);
-  const db = drizzlePostgres({ client: comInstrucoesPreparadas(comTransacoesNoPoolDeEscrita(client, escrita)), relations, logger });
+  const client = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice,
+    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 2),
+    // A connection attempt that gets no answer fails (CONNECT_TIMEOUT, retryable) within the
+    // execution deadline instead of the default 30 s, so the queries queued behind it move on.
+    connect_timeout: 10,
+    // Session defaults: a read statement is cancelled after readMs; a transaction left idle is ended.
+    connection: {
+      // No plan_cache_mode: prepared statements reuse a generic plan when PostgreSQL finds it as cheap as the custom
+      // ones; those whose plan depends on their values are marked and planned each time (PLANO_POR_VALORES).
+      statement_timeout: timeouts.readMs,
+      idle_in_transaction_session_timeout: Math.max(timeouts.readMs, timeouts.writeMs) * 2,
+    },
+  });
+  const db = drizzlePostgres({ client: comInstrucoesPreparadas(comLimiteDeEscrita(client, timeouts.writeMs)), relations, logger });
   return {
     db: db as unknown as Database,
     backend: 'postgres',
@@ -383,8 +383,6 @@ async function openPostgres(
       const subscription = await client.listen(channel, onPayload, onListen);
       return () => subscription.unlisten();
     },
-    close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), escrita.end({ timeout: 5 })]);
-    },
+    close: () => client.end({ timeout: 5 }),
   };
 }
