@@ -68,7 +68,10 @@ export function testGatewayConfig(
   // The production defaults of every limit: the suite runs under the limits users get.
   const defaults = loadConfig({});
   return {
-    limits: { ...defaults.limits, ...options.limits },
+    // One exception: an idle keep-alive socket lives 60 s, not 5. Here fetch and the server share one event loop, which
+    // PGlite's in-process work can block for seconds; a block that spans both expiries lets the client reuse a socket
+    // the server closes the moment its loop turns again (a request lost as ECONNRESET).
+    limits: { ...defaults.limits, keepAliveTimeoutMs: 60_000, ...options.limits },
     jwtLifetime: defaults.jwtLifetime,
     host: '127.0.0.1',
     port: 0,
