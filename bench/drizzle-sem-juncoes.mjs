@@ -1,9 +1,9 @@
 /**
  * `node --import ./bench/drizzle-sem-juncoes.mjs …`: the process loads drizzle-orm's relational query builder as
  * released, without patches/drizzle-orm+*.patch (a nested `one` relation as a per-row lateral sub-query instead of a
- * left join, the page size as a parameter, the statement's text built at every query), so bench/sql-leituras.ts can
- * catch the statement the gateway sent before the patch in the same run as the one it sends now. The released files
- * are rebuilt at start by reversing the patch on temporary copies.
+ * left join, the page size as a parameter, the statement's text built at every query, the rows mapped as released),
+ * so bench/sql-leituras.ts can catch the statement the gateway sent before the patch in the same run as the one it
+ * sends now. The released files are rebuilt at start by reversing the patch on temporary copies.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
-const ARQUIVOS = ['node_modules/drizzle-orm/pg-core/dialect.js', 'node_modules/drizzle-orm/pg-core/query-builders/query.js'];
+const ARQUIVOS = [
+  'node_modules/drizzle-orm/pg-core/dialect.js',
+  'node_modules/drizzle-orm/pg-core/query-builders/query.js',
+  'node_modules/drizzle-orm/relations.js',
+];
 
 if (isMainThread) {
   const raiz = join(dirname(fileURLToPath(import.meta.url)), '..');
