@@ -363,13 +363,21 @@ describe.each(BACKENDS)('%s', (backend) => {
       for (const [tabela, { relations: deTabela }] of Object.entries(relations)) {
         for (const [chave, relacao] of Object.entries(deTabela)) {
           const doAlvo = relations[relacao.targetTableName as keyof typeof relations].relations;
-          const aninhadas = Object.fromEntries(Object.entries(doAlvo).filter(([, r]) => r.relationType === 'one').map(([k]) => [k, true]));
+          const aninhadas = Object.fromEntries(
+            Object.entries(doAlvo)
+              .filter(([, r]) => r.relationType === 'one')
+              .map(([k]) => [k, true]),
+          );
           const config = { limit: 100, with: { [chave]: { with: aninhadas } } };
           const json = await ler(tabela, config, false);
           const plana = await ler(tabela, config, true);
           if (plana.texto !== json.texto) planas++;
-          if (relacao.relationType === 'one') presentes += plana.linhas.filter((l) => (l as Record<string, unknown>)[chave] !== null).length;
-          expect(isDeepStrictEqual(plana.linhas, json.linhas), `${tabela}.${chave}: ${inspect(plana.linhas[0], { depth: null })} vs ${inspect(json.linhas[0], { depth: null })}`).toBe(true);
+          if (relacao.relationType === 'one')
+            presentes += plana.linhas.filter((l) => (l as Record<string, unknown>)[chave] !== null).length;
+          expect(
+            isDeepStrictEqual(plana.linhas, json.linhas),
+            `${tabela}.${chave}: ${inspect(plana.linhas[0], { depth: null })} vs ${inspect(json.linhas[0], { depth: null })}`,
+          ).toBe(true);
           comparadas.push(`${tabela}.${chave}`);
         }
       }
