@@ -83,7 +83,7 @@ describe.skipIf(!temPostgres)(
       await fresh?.drop();
     });
 
-    async function novo(chaveIdempotencia?: string): Promise<ResultadoPasso> {
+    async function novo(chaveIdempotencia?: string, conteudo = CONTEUDO_DE_DEMO): Promise<ResultadoPasso> {
       processo += 1;
       return servicoTramites(handle.db).iniciarTramite({
         viewer: rem,
@@ -94,7 +94,7 @@ describe.skipIf(!temPostgres)(
         unidadeRemetenteId: unidades.remetente,
         unidadeDestinatariaId: unidades.destinataria,
         chaveIdempotencia,
-        ...CONTEUDO_DE_DEMO,
+        ...conteudo,
       });
     }
 
@@ -290,22 +290,7 @@ describe.skipIf(!temPostgres)(
           },
         ],
       } as typeof CONTEUDO_DE_DEMO;
-      const ids = await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          processo += 1;
-          const r = await servicoTramites(handle.db).iniciarTramite({
-            viewer: rem,
-            agora: new Date(),
-            ambiente: 'PRODUCAO',
-            tipo: 'PROCESSO',
-            numeroProcesso: `conc-${processo}`,
-            unidadeRemetenteId: unidades.remetente,
-            unidadeDestinatariaId: unidades.destinataria,
-            ...conteudo,
-          });
-          return r.tramite.id;
-        }),
-      );
+      const ids = await Promise.all(Array.from({ length: 20 }, async () => (await novo(undefined, conteudo)).tramite.id));
       const enviar = (tramiteId: number, hash: string, bytes: Uint8Array) =>
         servicoTramites(handle.db).receberComponente({
           viewer: rem,
