@@ -13,6 +13,29 @@ import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 import { waitUntil } from './support/wait.js';
 
+/** iniciarTramite over HTTP from the scenario's sending unit to its receiving one, under an idempotency key. */
+function iniciarComChave(
+  gw: InProcessTestApp,
+  { rem, dest }: Pick<Awaited<ReturnType<typeof montarCenario>>, 'rem' | 'dest'>,
+  numero: string,
+  chave: string,
+) {
+  return gw.gql(
+    `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
+    {
+      input: {
+        tipo: 'PROCESSO',
+        numeroProcesso: numero,
+        chaveIdempotencia: chave,
+        unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
+        unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
+        ...CONTEUDO_DE_DEMO_GQL,
+      },
+    },
+    rem.token,
+  );
+}
+
 describe('databaseFault', () => {
   test.each([
     ['postgres.js lost connection', { code: 'CONNECTION_CLOSED' }, 'DATABASE_UNAVAILABLE'],
@@ -75,21 +98,7 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
 
   test('is answered DATABASE_TIMEOUT (retryable) at the deadline; its late commit is what the retry with the same key returns', async () => {
     const { rem, dest } = await montarCenario(gw.database.rows, tokenDeConta);
-    const iniciar = () =>
-      gw.gql(
-        `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
-        {
-          input: {
-            tipo: 'PROCESSO',
-            numeroProcesso: `${backend}-prazo-1`,
-            chaveIdempotencia: `${backend}-prazo-chave-1`,
-            unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
-            unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
-            ...CONTEUDO_DE_DEMO_GQL,
-          },
-        },
-        rem.token,
-      );
+    const iniciar = () => iniciarComChave(gw, { rem, dest }, `${backend}-prazo-1`, `${backend}-prazo-chave-1`);
     await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) before the database stalls
 
     // Another transaction holds the lock a start of this process takes (on PGlite, the only session):
@@ -152,21 +161,7 @@ if (postgresAdminUrl())
     test('is answered DATABASE_UNAVAILABLE (retryable), not a masked error; the retry with the same key starts it once', async () => {
       const numero = 'conexao-perdida-1';
       const { rem, dest } = await montarCenario(gw.database.rows, tokenDeConta);
-      const iniciar = () =>
-        gw.gql(
-          `mutation($input: IniciarTramiteInput!) { r: iniciarTramite(input: $input) { ${RESULTADO} } }`,
-          {
-            input: {
-              tipo: 'PROCESSO',
-              numeroProcesso: numero,
-              chaveIdempotencia: `${numero}-chave`,
-              unidadeRemetente: gid('UnidadeAdministrativa', rem.envio[0]!.id),
-              unidadeDestinataria: gid('UnidadeAdministrativa', dest.recebimento[0]!.id),
-              ...CONTEUDO_DE_DEMO_GQL,
-            },
-          },
-          rem.token,
-        );
+      const iniciar = () => iniciarComChave(gw, { rem, dest }, numero, `${numero}-chave`);
       await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) first
 
       // The mutation's transaction waits on a lock another transaction holds; then its backend is terminated.
