@@ -13,6 +13,36 @@ import { gid } from './support/ids.js';
 import { CONTEUDO_DE_DEMO_GQL } from './support/tramites.js';
 import { waitUntil } from './support/wait.js';
 
+/**
+ * Takes, in another transaction, the lock a start of this process number takes (on PGlite, the only session), and
+ * resolves once it is held; the function it gives releases it and waits for that transaction to end.
+ */
+async function segurarNumero(gw: InProcessTestApp, numero: string): Promise<() => Promise<void>> {
+  let release!: () => void;
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const holder = gw.database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numero}))`);
+    holding();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await held;
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
+/** How many trâmites a process number has, and how many events they hold. */
+async function tramitesEEventosDe(gw: InProcessTestApp, numero: string) {
+  const [linha] = await gw.database.rows<{ tramites: number; eventos: number }>(
+    `select count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
+       from tramites t join tramite_eventos e on e.tramite_id = t.id where t.numero_processo = $1`,
+    [numero],
+  );
+  return linha;
+}
+
 /** iniciarTramite over HTTP from the scenario's sending unit to its receiving one, under an idempotency key. */
 function iniciarComChave(
   gw: InProcessTestApp,
@@ -103,22 +133,13 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
 
     // Another transaction holds the lock a start of this process takes (on PGlite, the only session):
     // the mutation's statements wait, with no statement of their own timing out before the deadline.
-    let release!: () => void;
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const holder = gw.database.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${`${backend}-prazo-1`}))`);
-      holding();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await held;
+    const soltar = await segurarNumero(gw, `${backend}-prazo-1`);
     const started = Date.now();
     let first: Awaited<ReturnType<typeof iniciar>>;
     try {
       first = await iniciar();
     } finally {
-      release();
-      await holder;
+      await soltar();
     }
     expect(Date.now() - started, 'answered near the deadline, not when the database came back').toBeLessThan(DEADLINE_MS + 3_000);
     expect(first.status).toBeLessThan(500);
@@ -133,12 +154,7 @@ describe.each(BACKENDS)('%s: a mutation the database does not finish', (backend)
     const retry = await iniciar();
     expect(retry.errors).toBeUndefined();
     expect(retry.data!.r).toMatchObject({ __typename: 'TransicaoRealizada', repetida: true });
-    const [linha] = await gw.database.rows<{ tramites: number; eventos: number }>(
-      `select count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
-         from tramites t join tramite_eventos e on e.tramite_id = t.id where t.numero_processo = $1`,
-      [`${backend}-prazo-1`],
-    );
-    expect(linha).toEqual({ tramites: 1, eventos: 1 });
+    expect(await tramitesEEventosDe(gw, `${backend}-prazo-1`)).toEqual({ tramites: 1, eventos: 1 });
   });
 });
 
@@ -165,15 +181,7 @@ if (postgresAdminUrl())
       await gw.ok('{ __typename }', {}, rem.token); // the token's agency is looked up (and cached) first
 
       // The mutation's transaction waits on a lock another transaction holds; then its backend is terminated.
-      let release!: () => void;
-      let holding!: () => void;
-      const held = new Promise<void>((resolve) => (holding = resolve));
-      const holder = gw.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.processoPorNumero}, hashtext(${numero}))`);
-        holding();
-        await new Promise<void>((resolve) => (release = resolve));
-      });
-      await held;
+      const soltar = await segurarNumero(gw, numero);
       let first: Awaited<ReturnType<typeof iniciar>>;
       try {
         const answer = iniciar();
@@ -190,8 +198,7 @@ if (postgresAdminUrl())
         await gw.database.rows('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [waiting]);
         first = await answer;
       } finally {
-        release();
-        await holder;
+        await soltar();
       }
       expect(first.status).toBeLessThan(500);
       expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
@@ -199,11 +206,6 @@ if (postgresAdminUrl())
       const retry = await iniciar();
       expect(retry.errors).toBeUndefined();
       expect(retry.data!.r).toMatchObject({ __typename: 'TransicaoRealizada', repetida: false });
-      const [linha] = await gw.database.rows<{ tramites: number; eventos: number }>(
-        `select count(distinct t.id)::int as tramites, count(e.seq)::int as eventos
-           from tramites t join tramite_eventos e on e.tramite_id = t.id where t.numero_processo = $1`,
-        [numero],
-      );
-      expect(linha).toEqual({ tramites: 1, eventos: 1 });
+      expect(await tramitesEEventosDe(gw, numero)).toEqual({ tramites: 1, eventos: 1 });
     });
   });
